@@ -1,0 +1,87 @@
+//! `anju`: the command line of the anju affordable-housing platform.
+//!
+//! Exit codes: 0 success (an ineligible household is still a success),
+//! 2 bad input, bad policy or bad usage — with one clear line on stderr.
+
+mod batch;
+mod bench;
+mod calendar_cmd;
+mod check;
+mod gen;
+mod policies;
+mod policy_cmd;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "anju", version, about = "安居 — 配售型保障性住房管理平台 (affordable-housing platform)")]
+struct Cli {
+    /// Directory of policy files (*.toml) that take precedence over the built-in ones.
+    #[arg(long, global = true, env = "ANJU_POLICY_DIR")]
+    policy_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 资格判定: decide eligibility for one household (JSON) or a batch (JSONL).
+    Check(check::CheckArgs),
+    /// 政策: list policies or show the parameters in force on a date.
+    Policy {
+        #[command(subcommand)]
+        command: policy_cmd::PolicyCommand,
+    },
+    /// 工作日: working days per the State Council's holiday notices.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar_cmd::CalendarCommand,
+    },
+    /// 基准测试: measure throughput (figures go to docs/benchmarks.md).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+/// An error that ends the run with exit code 2 and one line on stderr.
+#[derive(Debug)]
+pub struct Fail(pub String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+/// Today's civil date in Asia/Shanghai (UTC+8 all year; China has not
+/// observed daylight saving time since 1991).
+pub fn today_shanghai() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+pub fn parse_date(s: &str, what: &str) -> Result<NaiveDate, Fail> {
+    anju_policy::household::parse_iso_date(s)
+        .ok_or_else(|| Fail(format!("{what}: \"{s}\" 不是有效日期 (expected a real date YYYY-MM-DD)")))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args, cli.policy_dir.as_deref()),
+        Command::Policy { command } => policy_cmd::run(command, cli.policy_dir.as_deref()),
+        Command::Calendar { command } => calendar_cmd::run(command),
+        Command::Bench { command } => bench::run(command, cli.policy_dir.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg)) => {
+            // One line, always: embedded newlines would split the message.
+            eprintln!("anju: {}", msg.replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
