@@ -26,6 +26,10 @@ pub enum BenchCommand {
         /// Threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Distinct households held in memory (default: all of them); fewer
+        /// are cycled through to reach --households.
+        #[arg(long)]
+        distinct: Option<usize>,
     },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
@@ -54,6 +58,7 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
             as_of,
             set,
             threads,
+            distinct,
         } => {
             let p = policies::load(&policy, dir)?;
             let as_of = parse_date(&as_of, "--as-of")?;
@@ -67,11 +72,9 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
             eprintln!("generating {households} households…");
             let mut rng = Rng::new(7);
-            let pool: Vec<Household> = (0..households.min(100_000))
+            let pool: Vec<Household> = (0..distinct.unwrap_or(households).clamp(1, households.max(1)))
                 .map(|i| Household::from_json(household(&mut rng, i as u64).as_bytes()))
                 .collect::<Result<_, _>>()?;
-            // Repeat a pool of distinct households to reach N without
-            // holding N parsed households (and their allocator traffic).
             let per = households.div_ceil(threads);
             let start = Instant::now();
             let (eligible, failed_conditions) = std::thread::scope(|s| {
