@@ -1,0 +1,222 @@
+//! The `anju` command line as outside systems use it (contracts/eligibility.md).
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn anju() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_anju"));
+    // Run from a neutral directory so ./policies is not picked up by accident.
+    c.current_dir(std::env::temp_dir());
+    c.env_remove("ANJU_POLICY_DIR");
+    c
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example(name: &str) -> String {
+    repo().join("docs/examples").join(name).display().to_string()
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = anju();
+    c.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Exit 2, nothing on stdout, exactly one line on stderr that mentions `needle`.
+fn assert_input_error(o: &Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
+    assert!(o.stdout.is_empty(), "stdout should be empty: {}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+}
+
+const YQ: [&str; 6] = ["check", "--policy", "yangquan-2026", "--as-of", "2026-03-01", "--set"];
+
+#[test]
+fn the_contract_examples_decide_as_documented() {
+    let o = run(
+        &[&YQ[..], &["urban_disposable_income_per_capita=40000", &example("yangquan-family.json")]].concat(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(d["household_id"], "example-yq-1");
+    assert_eq!(d["eligible"], true);
+    assert_eq!(d["categories"], serde_json::json!(["wage_all", "wage_low_income"]));
+    assert_eq!(d["tier"], 1);
+    assert_eq!(d["scope"], "city");
+    assert_eq!(d["priority"], false);
+    assert_eq!(d["obligations"][0]["code"], "vacate_policy_housing");
+    assert_eq!(d["obligations"][0]["within_days"], 90);
+    assert_eq!(d["obligations"][0]["citation"]["ref"], "10.1.5");
+    assert!(d["policy_digest"].as_str().unwrap().starts_with("sha256:"));
+    let income = d["reasons"].as_array().unwrap().iter().find(|r| r["rule"] == "income_below_city_average").unwrap();
+    assert_eq!(
+        income["message"],
+        "家庭人均可支配收入 26000.00 元，低于上年度城镇常住居民人均可支配收入 40000.00 元"
+    );
+    assert_eq!(income["citation"]["article"], "第十条（一）3");
+
+    let o = run(
+        &["check", "--policy", "loudi-2025", "--as-of", "2026-03-01", "--set", "urban_average_wage=60000", &example("loudi-teacher.json")],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(d["categories"], serde_json::json!(["frontline", "other_hardship", "wage_earner"]));
+    assert_eq!(d["tier"], Value::Null);
+    assert_eq!(d["scope"], "city");
+    assert_eq!(d["priority"], true);
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_field() {
+    let yq = |file: &str, stdin: Option<&str>| {
+        run(&[&YQ[..], &["urban_disposable_income_per_capita=40000", file]].concat(), stdin)
+    };
+    let bad_id = r#"{"id":"x","region":"140302","members":[{"relation":"applicant","id_number":"110105194912310021"}]}"#;
+    assert_input_error(&yq("-", Some(bad_id)), "members[0].id_number");
+    let bad_sex = r#"{"id":"x","region":"140302","members":[{"relation":"applicant","id_number":"11010519491231002X","sex":"male"}]}"#;
+    assert_input_error(&yq("-", Some(bad_sex)), "members[0].sex");
+    let unknown = r#"{"id":"x","region":"140302","members":[{"relation":"applicant","birth_date":"1990-01-01","sex":"male","salary":1}]}"#;
+    assert_input_error(&yq("-", Some(unknown)), "salary");
+    let wrong_type = "{\"id\":\"x\",\"region\":\"140302\",\n\"members\":[{\"relation\":\"applicant\",\"birth_date\":\"1990-01-01\",\"sex\":\"male\",\"married\":\"yes\"}]}";
+    let o = yq("-", Some(wrong_type));
+    assert_input_error(&o, "members[0].married");
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    assert_input_error(&yq("-", Some("{not json")), "line 1");
+    assert_input_error(&yq("/nonexistent/h.json", None), "/nonexistent/h.json");
+
+    let o = run(&["check", "--policy", "shanghai-2030", &example("yangquan-family.json")], None);
+    assert_input_error(&o, "shanghai-2030");
+    let o = run(&["check", "--policy", "yangquan-2026", "--as-of", "2026-03-01", &example("yangquan-family.json")], None);
+    assert_input_error(&o, "urban_disposable_income_per_capita");
+    let o = run(&[&YQ[..], &["no_such_param=1", &example("yangquan-family.json")]].concat(), None);
+    assert_input_error(&o, "no_such_param");
+    let o = run(&[&YQ[..], &["urban_disposable_income_per_capita=lots", &example("yangquan-family.json")]].concat(), None);
+    assert_input_error(&o, "urban_disposable_income_per_capita");
+    let o = run(&["check", "--policy", "yangquan-2026", "--as-of", "2026-02-30", &example("yangquan-family.json")], None);
+    assert_input_error(&o, "2026-02-30");
+}
+
+#[test]
+fn batch_keeps_order_reports_bad_lines_and_goes_on() {
+    let good = std::fs::read_to_string(example("yangquan-family.json")).unwrap().replace('\n', " ");
+    let mut input = String::new();
+    for i in 0..3000 {
+        match i % 500 {
+            7 => input.push_str("{broken\n"),
+            8 => input.push('\n'),
+            9 => input.push_str(&good.replace("\"1986-03-12\"", "\"1986-02-30\"")),
+            _ => input.push_str(&good.replace("example-yq-1", &format!("h{i}"))),
+        }
+        if i % 500 != 8 && i % 500 != 7 {
+            input.push('\n');
+        }
+    }
+    // The last line has no newline.
+    input.push_str(&good.replace("example-yq-1", "last"));
+    let o = run(&[&YQ[..], &["urban_disposable_income_per_capita=40000", "--batch", "-"]].concat(), Some(&input));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3001);
+    for (i, l) in lines.iter().enumerate() {
+        let n = i + 1;
+        match i % 500 {
+            7 | 8 | 9 if i < 3000 => {
+                assert_eq!(l["line"], n, "{l}");
+                assert!(l["error"].as_str().unwrap().len() > 5);
+                if i % 500 == 9 {
+                    assert!(l["error"].as_str().unwrap().contains("members[0].birth_date"), "{l}");
+                }
+            }
+            _ if i == 3000 => assert_eq!(l["household_id"], "last"),
+            _ => assert_eq!(l["household_id"], format!("h{i}"), "line {n}"),
+        }
+    }
+}
+
+#[test]
+fn batch_of_a_missing_file_exits_2() {
+    let o = run(&[&YQ[..], &["urban_disposable_income_per_capita=40000", "--batch", "/nonexistent.jsonl"]].concat(), None);
+    assert_input_error(&o, "/nonexistent.jsonl");
+}
+
+#[test]
+fn a_policy_directory_changes_thresholds_without_a_release() {
+    // A family of 3 with 66 m²: 22 m² per person fails 第十条（一）2 at 20 m²…
+    let h = std::fs::read_to_string(example("yangquan-family.json"))
+        .unwrap()
+        .replace("\"owned_homes\": 0, \"owned_floor_area_m2\": 0", "\"owned_homes\": 1, \"owned_floor_area_m2\": 66");
+    assert!(h.contains("\"owned_floor_area_m2\": 66"));
+    let args = [&YQ[..], &["urban_disposable_income_per_capita=40000", "-"]].concat();
+    let d: Value = serde_json::from_slice(&run(&args, Some(&h)).stdout).unwrap();
+    assert_eq!(d["eligible"], false);
+    // …and passes once the city raises the line to 25 m² from 2026-02-01 in its policy file.
+    let dir = std::env::temp_dir().join(format!("anju-policy-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(repo().join("policies/yangquan-2026.toml")).unwrap().replace(
+        "quote = \"申请家庭在本市范围内无房或人均住房建筑面积不超 20 平方米（含）\"\n",
+        "quote = \"申请家庭在本市范围内无房或人均住房建筑面积不超 20 平方米（含）\"\nuntil = 2026-01-31\n\n[[parameters.floor_area_per_capita_max.values]]\nfrom = 2026-02-01\nvalue = 25\narticle = \"第十条（一）2\"\nref = \"10.1.2\"\nnote = \"test: a raised threshold\"\n",
+    );
+    std::fs::write(dir.join("yangquan-2026.toml"), text).unwrap();
+    let o = run(&[&["--policy-dir", dir.to_str().unwrap()][..], &args].concat(), Some(&h));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let d2: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d2["eligible"], true, "{d2}");
+    assert_ne!(d["policy_digest"], d2["policy_digest"]);
+    let show = run(&["--policy-dir", dir.to_str().unwrap(), "policy", "show", "yangquan-2026", "--as-of", "2026-03-01"], None);
+    assert!(stdout(&show).contains("25 平方米"), "{}", stdout(&show));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn policy_list_and_show_are_readable() {
+    let o = run(&["policy", "list"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("yangquan-2026") && stdout(&o).contains("loudi-2025"));
+    let o = run(&["policy", "show", "yangquan-2026", "--as-of", "2026-03-01"], None);
+    let s = stdout(&o);
+    assert!(s.contains("家庭人均住房建筑面积上限"), "{s}");
+    assert!(s.contains("20 平方米"), "{s}");
+    assert!(s.contains("第十条（一）2"), "{s}");
+    assert!(s.contains("该日无生效取值"), "{s}"); // the statistic
+    let o = run(&["policy", "show", "loudi-2025", "--as-of", "2026-03-01", "--lang", "en"], None);
+    assert!(stdout(&o).contains("value: 2 ratio"), "{}", stdout(&o));
+}
+
+#[test]
+fn calendar_follows_the_state_council_notices() {
+    let one = |args: &[&str]| stdout(&run(args, None)).trim().to_string();
+    assert_eq!(one(&["calendar", "is-workday", "2026-01-04"]), "true"); // Sunday make-up day
+    assert_eq!(one(&["calendar", "is-workday", "2026-10-01"]), "false");
+    assert_eq!(one(&["calendar", "is-workday", "2026-03-07"]), "false"); // ordinary Saturday
+    assert_eq!(one(&["calendar", "add-workdays", "2025-12-31", "1"]), "2026-01-04");
+    assert_eq!(one(&["calendar", "notice-end", "2026-09-30", "5"]), "2026-10-12");
+    // Fri 13th, Sat 14th (make-up day), then 24th–26th after the Spring Festival.
+    assert_eq!(one(&["calendar", "notice-end", "2026-02-13", "5"]), "2026-02-26");
+    let o = run(&["calendar", "is-workday", "2027-03-01"], None);
+    assert_input_error(&o, "2027");
+    let o = run(&["calendar", "add-workdays", "2026-12-30", "5"], None);
+    assert_input_error(&o, "2027");
+}
