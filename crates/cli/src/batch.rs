@@ -8,7 +8,7 @@
 
 use anju_policy::engine::Decision;
 use anju_policy::render::json_str;
-use anju_policy::{Evaluator, Household, Renderer};
+use anju_policy::{Evaluator, Household, MessageCache, Renderer};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -127,6 +127,7 @@ fn worker(
     done_tx: std::sync::mpsc::SyncSender<(u64, Vec<u8>)>,
 ) {
     let mut decision = Decision::default();
+    let mut cache = MessageCache::default();
     loop {
         let chunk = {
             let Ok(rx) = work_rx.lock() else { return };
@@ -140,7 +141,7 @@ fn worker(
         let body = chunk.bytes.strip_suffix(b"\n").unwrap_or(&chunk.bytes);
         for raw in body.split(|&c| c == b'\n') {
             let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-            decide_line(ev, renderer, line, n, &mut decision, &mut out);
+            decide_line(ev, renderer, line, n, &mut decision, &mut cache, &mut out);
             out.push(b'\n');
             n += 1;
         }
@@ -150,7 +151,15 @@ fn worker(
     }
 }
 
-fn decide_line(ev: &Evaluator, renderer: &Renderer, line: &[u8], n: u64, d: &mut Decision, out: &mut Vec<u8>) {
+fn decide_line(
+    ev: &Evaluator,
+    renderer: &Renderer,
+    line: &[u8],
+    n: u64,
+    d: &mut Decision,
+    cache: &mut MessageCache,
+    out: &mut Vec<u8>,
+) {
     let error = |out: &mut Vec<u8>, msg: &str| {
         out.extend_from_slice(b"{\"line\":");
         out.extend_from_slice(n.to_string().as_bytes());
@@ -166,7 +175,7 @@ fn decide_line(ev: &Evaluator, renderer: &Renderer, line: &[u8], n: u64, d: &mut
         Err(e) => error(out, &e.to_string_in_line()),
         Ok(h) => match ev.decide_into(&h, d) {
             Err(e) => error(out, &e.to_string_in_line()),
-            Ok(()) => renderer.write_json(&h, d, out),
+            Ok(()) => renderer.write_json_cached(&h, d, cache, out),
         },
     }
 }

@@ -827,7 +827,8 @@ enum FieldKind {
 const APPLICANT_FIELDS: &str = "resident, hukou_local, married, full_civil_capacity, labor_contract, residence_registration, workplace_township, age, residence_years, social_insurance_months, annual_income_yuan, employment, occupation, talent, sex";
 const HOUSEHOLD_FIELDS: &str = "history.policy_housing, history.affordable_housing_received, history.affordable_housing_exited, history.fraud, housing.owned_homes, housing.owned_floor_area_m2, housing.affordable_homes_owned, members, total_income_yuan, current_benefits, special";
 
-fn enum_values(e: ApplicantEnum) -> Option<&'static [&'static str]> {
+/// Value spellings of the closed enums, in the order `engine::enum_index` uses.
+pub(crate) fn enum_values(e: ApplicantEnum) -> Option<&'static [&'static str]> {
     match e {
         ApplicantEnum::Employment => Some(&["employee", "flexible", "new_form", "self_employed", "unemployed", "retired"]),
         ApplicantEnum::Talent => Some(&["high_level", "certified", "none"]),
@@ -930,7 +931,17 @@ fn compile_test(
                     ));
                 }
             }
-            Atom::ApplicantEnum(e, list.clone(), negate)
+            let mask = enum_values(e).map_or(0, |known| {
+                list.iter()
+                    .filter_map(|v| known.iter().position(|k| k == v))
+                    .fold(0u32, |m, i| m | 1 << i)
+            });
+            Atom::ApplicantEnum {
+                field: e,
+                values: list.clone(),
+                mask,
+                negate,
+            }
         }
         FieldKind::HSet(s) => {
             let (list, negate) = match (&t.any_of, &t.none_of) {

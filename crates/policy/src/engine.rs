@@ -62,6 +62,9 @@ pub struct Evaluator<'p> {
     pub as_of: NaiveDate,
     /// Indexed by ParamId; zero for parameters no rule uses.
     values: Vec<Fixed4>,
+    /// Start of each look-back rule's window (A − N years), by RuleId:
+    /// it depends only on the as-of date, so it is computed once.
+    windows: Vec<NaiveDate>,
     pub resolved: Vec<Resolved>,
     pub digest: String,
 }
@@ -147,10 +150,19 @@ impl Policy {
             resolved.push(r);
         }
         let digest = digest(self, &resolved);
+        let windows = self
+            .rules
+            .iter()
+            .map(|r| match r.kind {
+                RuleKind::Lookback { years, .. } => sub_years(as_of, values[years].raw() / SCALE),
+                _ => as_of,
+            })
+            .collect();
         Ok(Evaluator {
             policy: self,
             as_of,
             values,
+            windows,
             resolved,
             digest,
         })
@@ -251,8 +263,8 @@ impl Evaluator<'_> {
         }
         let p = self.policy;
         out.outcomes.clear();
-        for rule in &p.rules {
-            out.outcomes.push(self.eval_rule(rule, h));
+        for (i, rule) in p.rules.iter().enumerate() {
+            out.outcomes.push(self.eval_rule(i, rule, h));
         }
         let common_ok = p.common_rules.iter().all(|&r| out.outcomes[r].passed);
         let mut cats = 0u32;
@@ -301,7 +313,7 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    fn eval_rule(&self, rule: &Rule, h: &Household) -> Outcome {
+    fn eval_rule(&self, index: RuleId, rule: &Rule, h: &Household) -> Outcome {
         let n = h.members.len() as i64;
         match &rule.kind {
             RuleKind::Facts { test } => {
@@ -396,7 +408,7 @@ impl Evaluator<'_> {
             RuleKind::Lookback { field, years } => {
                 // Within N years of A: A − N years < d ≤ A.
                 let y = self.years(*years);
-                let since = sub_years(self.as_of, y);
+                let since = self.windows[index];
                 let mut count = 0u32;
                 let mut latest: Option<NaiveDate> = None;
                 for &d in dates(h, *field) {
@@ -494,10 +506,18 @@ impl Evaluator<'_> {
                 };
                 (v == *want, 0)
             }
-            Atom::ApplicantEnum(f, list, negate) => {
-                let v = applicant_enum(a, *f);
-                (list.iter().any(|x| x == v) != *negate, 0)
+            Atom::ApplicantEnum {
+                field: ApplicantEnum::Occupation,
+                values,
+                negate,
+                ..
+            } => {
+                let v = a.occupation.as_deref().unwrap_or("none");
+                (values.iter().any(|x| x == v) != *negate, 0)
             }
+            Atom::ApplicantEnum {
+                field, mask, negate, ..
+            } => ((mask & (1 << enum_index(a, *field)) != 0) != *negate, 0),
             Atom::HouseholdSet(f, mask, negate) => {
                 let held = match f {
                     HouseholdSet::CurrentBenefits => h.current_benefits,
@@ -558,19 +578,28 @@ fn applicant_bool(a: &Member, f: ApplicantBool) -> bool {
     }
 }
 
-fn applicant_enum(a: &Member, f: ApplicantEnum) -> &str {
+/// Index of the applicant's value in `compile::enum_values(field)`.
+fn enum_index(a: &Member, f: ApplicantEnum) -> u32 {
     match f {
-        ApplicantEnum::Employment => Employment::ALL
-            .iter()
-            .find(|(_, e)| *e == a.employment)
-            .map_or("unemployed", |(n, _)| n),
-        ApplicantEnum::Occupation => a.occupation.as_deref().unwrap_or("none"),
-        ApplicantEnum::Talent => match a.talent {
-            Some(Talent::HighLevel) => "high_level",
-            Some(Talent::Certified) => "certified",
-            None => "none",
+        ApplicantEnum::Employment => match a.employment {
+            Employment::Employee => 0,
+            Employment::Flexible => 1,
+            Employment::NewForm => 2,
+            Employment::SelfEmployed => 3,
+            Employment::Unemployed => 4,
+            Employment::Retired => 5,
         },
-        ApplicantEnum::Sex => a.sex.as_str(),
+        ApplicantEnum::Talent => match a.talent {
+            Some(Talent::HighLevel) => 0,
+            Some(Talent::Certified) => 1,
+            None => 2,
+        },
+        ApplicantEnum::Sex => match a.sex {
+            Sex::Male => 0,
+            Sex::Female => 1,
+        },
+        // Free text: matched by string in `atom`; never reaches here.
+        ApplicantEnum::Occupation => 31,
     }
 }
 

@@ -18,7 +18,7 @@ pub use compile::{load, LoadError, LoadErrorKind};
 pub use engine::{Decision, Evaluator, Outcome, ResolveError, ValueSource};
 pub use household::{Household, InputError};
 pub use model::{Citation, Policy, Scope};
-pub use render::Renderer;
+pub use render::{MessageCache, Renderer};
 
 /// The policies shipped with anju, embedded at build time so the binary
 /// works from any directory. A policy directory on disk takes precedence

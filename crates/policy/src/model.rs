@@ -219,7 +219,14 @@ pub enum Atom {
     ApplicantNum(ApplicantNum, NumOp, Num),
     /// Value in the list (or, with `negate`, not in it). Values are the
     /// contract's spellings; "none" matches an absent talent/occupation.
-    ApplicantEnum(ApplicantEnum, Vec<String>, bool),
+    /// `mask` holds the list as bits of the closed enums' value indexes
+    /// (employment, talent, sex), so the hot path compares no strings.
+    ApplicantEnum {
+        field: ApplicantEnum,
+        values: Vec<String>,
+        mask: u32,
+        negate: bool,
+    },
     HouseholdBool(HouseholdBool, bool),
     HouseholdNum(HouseholdNum, NumOp, Num),
     /// Any bit of the mask held (or, with `negate`, none held).

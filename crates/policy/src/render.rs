@@ -49,6 +49,16 @@ fn citation_json(out: &mut Vec<u8>, c: &Citation) {
     out.push(b'}');
 }
 
+/// Per-thread memory of the last message rendered for each rule. A
+/// message is a function of the rule's outcome (figures included), except a
+/// failed family-composition rule, which names the members; so households
+/// with the same outcome — most of them, for most rules — reuse the escaped
+/// bytes instead of rendering and escaping the sentence again.
+#[derive(Default)]
+pub struct MessageCache {
+    entries: Vec<Option<(Outcome, Vec<u8>)>>,
+}
+
 /// One line of `reasons`: a rule as evaluated for a category (None = a
 /// condition of every category).
 struct ReasonSlot {
@@ -159,7 +169,16 @@ impl<'e, 'p> Renderer<'e, 'p> {
 
     /// Writes the decision as one JSON object (no trailing newline).
     pub fn write_json(&self, h: &Household, d: &Decision, out: &mut Vec<u8>) {
+        self.write_json_cached(h, d, &mut MessageCache::default(), out)
+    }
+
+    /// As [`Self::write_json`], reusing messages through `cache` (keep one
+    /// cache per thread for a batch).
+    pub fn write_json_cached(&self, h: &Household, d: &Decision, cache: &mut MessageCache, out: &mut Vec<u8>) {
         let p = self.ev.policy;
+        if cache.entries.len() != p.rules.len() {
+            cache.entries = vec![None; p.rules.len()];
+        }
         out.extend_from_slice(b"{\"household_id\":");
         json_str(out, &h.id);
         out.extend_from_slice(&self.head);
@@ -209,9 +228,20 @@ impl<'e, 'p> Renderer<'e, 'p> {
             let o = &d.outcomes[slot.rule];
             out.extend_from_slice(if o.passed { b"true" } else { b"false" });
             out.extend_from_slice(b",\"message\":");
-            msg.clear();
-            self.message_into(&p.rules[slot.rule], o, h, &mut msg);
-            json_str(out, &msg);
+            let rule = &p.rules[slot.rule];
+            let cacheable = o.passed || !matches!(rule.kind, RuleKind::Composition { .. });
+            match &cache.entries[slot.rule] {
+                Some((co, bytes)) if cacheable && co == o => out.extend_from_slice(bytes),
+                _ => {
+                    msg.clear();
+                    self.message_into(rule, o, h, &mut msg);
+                    let start = out.len();
+                    json_str(out, &msg);
+                    if cacheable {
+                        cache.entries[slot.rule] = Some((*o, out[start..].to_vec()));
+                    }
+                }
+            }
             out.extend_from_slice(&slot.suffix);
         }
         out.extend_from_slice(b"],\"basis\":{\"tier\":");

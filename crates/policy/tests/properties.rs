@@ -151,6 +151,23 @@ proptest! {
     }
 
     #[test]
+    fn cached_messages_equal_freshly_rendered_ones(hs in prop::collection::vec(household(), 1..40)) {
+        for (p, set) in policies() {
+            let ev = p.evaluator(as_of(), set).unwrap();
+            let r = anju_policy::Renderer::new(&ev);
+            let mut cache = anju_policy::MessageCache::default();
+            for h in &hs {
+                let Ok(hh) = Household::from_json(&serde_json::to_vec(h).unwrap()) else { continue };
+                let Ok(d) = ev.decide(&hh) else { continue };
+                let (mut fresh, mut cached) = (Vec::new(), Vec::new());
+                r.write_json(&hh, &d, &mut fresh);
+                r.write_json_cached(&hh, &d, &mut cache, &mut cached);
+                prop_assert_eq!(String::from_utf8(fresh).unwrap(), String::from_utf8(cached).unwrap());
+            }
+        }
+    }
+
+    #[test]
     fn every_condition_of_every_category_is_reported(h in household()) {
         for (p, set) in policies() {
             let ev = p.evaluator(as_of(), set).unwrap();
