@@ -8,6 +8,7 @@ mod bench;
 mod calendar_cmd;
 mod check;
 mod gen;
+mod lottery_cmd;
 mod policies;
 mod policy_cmd;
 
@@ -39,6 +40,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar_cmd::CalendarCommand,
+    },
+    /// 摇号: verifiable allotment lottery (docs/lottery.md).
+    Lottery {
+        #[command(subcommand)]
+        command: lottery_cmd::LotteryCommand,
     },
     /// 基准测试: measure throughput (figures go to docs/benchmarks.md).
     Bench {
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.policy_dir.as_deref()),
         Command::Policy { command } => policy_cmd::run(command, cli.policy_dir.as_deref()),
         Command::Calendar { command } => calendar_cmd::run(command),
+        Command::Lottery { command } => lottery_cmd::run(command),
         Command::Bench { command } => bench::run(command, cli.policy_dir.as_deref()),
     };
     match result {

@@ -220,3 +220,37 @@ fn calendar_follows_the_state_council_notices() {
     let o = run(&["calendar", "add-workdays", "2026-12-30", "5"], None);
     assert_input_error(&o, "2027");
 }
+
+#[test]
+fn lottery_commit_draw_verify_from_published_files() {
+    let dir = std::env::temp_dir().join(format!("anju-lottery-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids = dir.join("ids.txt");
+    std::fs::write(&ids, (1..=50).map(|i| format!("YQ-2026-{i:04}\n")).collect::<String>()).unwrap();
+    let ent = dir.join("entrants.csv");
+    let res = dir.join("result.txt");
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    let o = run(&["lottery", "commit", "--ids", &p(&ids), "--out", &p(&ent)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim().len(), 64);
+    let o = run(&["lottery", "draw", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--out", &p(&res)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let first = std::fs::read(&res).unwrap();
+    // Deterministic: the same inputs give the same file.
+    run(&["lottery", "draw", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--out", &p(&res)], None);
+    assert_eq!(std::fs::read(&res).unwrap(), first);
+    let o = run(&["lottery", "verify", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--result", &p(&res)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A tampered result (two positions swapped) is caught and named.
+    let text = String::from_utf8(first).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let n = lines.len();
+    let (a, b) = (lines[n - 1].split_once(',').unwrap().1, lines[n - 2].split_once(',').unwrap().1);
+    let (la, lb) = (format!("{},{b}", n - 7), format!("{},{a}", n - 8));
+    lines[n - 1] = &la;
+    lines[n - 2] = &lb;
+    std::fs::write(&res, lines.join("\n") + "\n").unwrap();
+    let o = run(&["lottery", "verify", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--result", &p(&res)], None);
+    assert_input_error(&o, "position");
+    std::fs::remove_dir_all(&dir).ok();
+}
