@@ -10,9 +10,11 @@ use anju_policy::engine::Decision;
 use anju_policy::render::json_str;
 use anju_policy::{Evaluator, Household, MessageCache, Renderer};
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
-use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::Mutex;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Condvar, Mutex};
 
 /// Input bytes per chunk: big enough to amortise channel traffic, small
 /// enough that the decisions of a few chunks in flight fit in memory.
@@ -41,17 +43,47 @@ pub fn run(ev: &Evaluator, mut input: Box<dyn Read + Send>, size: Option<u64>, p
         bar
     });
     let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
-    let (done_tx, done_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
     let work_rx = Mutex::new(work_rx);
+    let out = raw_stdout()?;
+    // When stdout is a regular file, workers write their chunks themselves at
+    // known offsets, so copying gigabytes into the page cache is shared by
+    // every core instead of queuing behind one writer thread.
+    if let Some(positional) = Positional::new(&out)? {
+        std::thread::scope(|s| -> io::Result<()> {
+            for _ in 0..workers {
+                let (work_rx, renderer, positional) = (&work_rx, &renderer, &positional);
+                s.spawn(move || {
+                    worker(ev, renderer, work_rx, |seq, bytes: &mut Vec<u8>| {
+                        let ok = positional.write(seq, bytes);
+                        // Reused for the next chunk: fresh multi-megabyte
+                        // buffers would cost a page fault per 4 KiB.
+                        bytes.clear();
+                        ok
+                    })
+                });
+            }
+            let read_result = read_chunks(&mut input, |c| work_tx.send(c).is_ok(), bar.as_ref());
+            drop(work_tx);
+            read_result
+        })?;
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return positional.finish(&out);
+    }
+    let (done_tx, done_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
     std::thread::scope(|s| -> io::Result<()> {
         for _ in 0..workers {
-            let done_tx = done_tx.clone();
-            let work_rx = &work_rx;
-            let renderer = &renderer;
-            s.spawn(move || worker(ev, renderer, work_rx, done_tx));
+            let done_tx: SyncSender<(u64, Vec<u8>)> = done_tx.clone();
+            let (work_rx, renderer) = (&work_rx, &renderer);
+            s.spawn(move || {
+                worker(ev, renderer, work_rx, |seq, bytes: &mut Vec<u8>| {
+                    done_tx.send((seq, std::mem::take(bytes))).is_ok()
+                })
+            });
         }
         drop(done_tx);
-        let writer = s.spawn(move || write_in_order(done_rx));
+        let writer = s.spawn(move || write_in_order(done_rx, out));
         let read_result = read_chunks(&mut input, |c| work_tx.send(c).is_ok(), bar.as_ref());
         drop(work_tx);
         let write_result = writer.join().unwrap_or_else(|_| Err(io::Error::other("writer thread panicked")));
@@ -61,6 +93,80 @@ pub fn run(ev: &Evaluator, mut input: Box<dyn Read + Send>, size: Option<u64>, p
         read_result?;
         write_result
     })
+}
+
+/// Chunks written in place: each worker claims the next offset in input
+/// order (waiting for its turn only to learn where its bytes go), then
+/// writes without holding any lock.
+struct Positional<'f> {
+    file: &'f File,
+    base: u64,
+    /// (next chunk sequence number, offset where it goes)
+    turn: Mutex<(u64, u64)>,
+    next: Condvar,
+    error: Mutex<Option<io::Error>>,
+}
+
+impl<'f> Positional<'f> {
+    fn new(file: &'f File) -> io::Result<Option<Self>> {
+        if !file.metadata()?.file_type().is_file() || opened_for_append(1) {
+            return Ok(None);
+        }
+        let base = (&*file).stream_position()?;
+        Ok(Some(Positional {
+            file,
+            base,
+            turn: Mutex::new((0, base)),
+            next: Condvar::new(),
+            error: Mutex::new(None),
+        }))
+    }
+
+    fn write(&self, seq: u64, bytes: &[u8]) -> bool {
+        let offset = {
+            let Ok(mut turn) = self.turn.lock() else { return false };
+            while turn.0 != seq {
+                turn = match self.next.wait(turn) {
+                    Ok(t) => t,
+                    Err(_) => return false,
+                };
+            }
+            let offset = turn.1;
+            turn.0 += 1;
+            turn.1 += bytes.len() as u64;
+            self.next.notify_all();
+            offset
+        };
+        if let Err(e) = self.file.write_all_at(bytes, offset) {
+            if let Ok(mut slot) = self.error.lock() {
+                slot.get_or_insert(e);
+            }
+        }
+        true
+    }
+
+    /// Leaves the file position after the last decision, as a sequential
+    /// write would, so later writes to the same stdout append.
+    fn finish(self, mut file: &File) -> io::Result<()> {
+        if let Some(e) = self.error.into_inner().ok().flatten() {
+            return Err(e);
+        }
+        let end = self.turn.into_inner().map_or(self.base, |t| t.1);
+        file.seek(SeekFrom::Start(end))?;
+        Ok(())
+    }
+}
+
+/// Whether fd was opened with O_APPEND (`>>`), where positional writes
+/// would all land at the end. Read from /proc; when unknown, say yes so the
+/// safe sequential writer is used.
+fn opened_for_append(fd: u32) -> bool {
+    const O_APPEND: u32 = 0o2000;
+    let Ok(info) = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else { return true };
+    info.lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        .is_none_or(|flags| flags & O_APPEND != 0)
 }
 
 /// Splits the input into chunks of whole lines.
@@ -124,10 +230,11 @@ fn worker(
     ev: &Evaluator,
     renderer: &Renderer,
     work_rx: &Mutex<Receiver<Chunk>>,
-    done_tx: std::sync::mpsc::SyncSender<(u64, Vec<u8>)>,
+    mut emit: impl FnMut(u64, &mut Vec<u8>) -> bool,
 ) {
     let mut decision = Decision::default();
     let mut cache = MessageCache::default();
+    let mut out = Vec::new();
     loop {
         let chunk = {
             let Ok(rx) = work_rx.lock() else { return };
@@ -136,7 +243,7 @@ fn worker(
                 Err(_) => return,
             }
         };
-        let mut out = Vec::with_capacity(chunk.bytes.len() * 10);
+        out.reserve(chunk.bytes.len() * 8);
         let mut n = chunk.first_line;
         let body = chunk.bytes.strip_suffix(b"\n").unwrap_or(&chunk.bytes);
         for raw in body.split(|&c| c == b'\n') {
@@ -145,7 +252,7 @@ fn worker(
             out.push(b'\n');
             n += 1;
         }
-        if done_tx.send((chunk.seq, out)).is_err() {
+        if !emit(chunk.seq, &mut out) {
             return;
         }
     }
@@ -180,8 +287,7 @@ fn decide_line(
     }
 }
 
-fn write_in_order(done_rx: Receiver<(u64, Vec<u8>)>) -> io::Result<()> {
-    let mut out = raw_stdout()?;
+fn write_in_order(done_rx: Receiver<(u64, Vec<u8>)>, mut out: File) -> io::Result<()> {
     let mut next = 0u64;
     let mut pending: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     for (seq, bytes) in done_rx {
@@ -196,7 +302,7 @@ fn write_in_order(done_rx: Receiver<(u64, Vec<u8>)>) -> io::Result<()> {
 
 /// Stdout without Rust's line buffering: decisions are written in
 /// megabyte-sized blocks, not line by line.
-fn raw_stdout() -> io::Result<std::fs::File> {
+fn raw_stdout() -> io::Result<File> {
     use std::os::fd::AsFd;
-    Ok(std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?))
+    Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
 }

@@ -254,3 +254,34 @@ fn lottery_commit_draw_verify_from_published_files() {
     assert_input_error(&o, "position");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn batch_written_to_a_file_equals_batch_written_to_a_pipe() {
+    // Files take the positional (parallel) writer; pipes and `>>` the ordered one.
+    let good = std::fs::read_to_string(example("yangquan-family.json")).unwrap().replace('\n', " ");
+    let input: String = (0..4000)
+        .map(|i| if i % 997 == 3 { "{oops\n".to_string() } else { good.replace("example-yq-1", &format!("f{i}")) + "\n" })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("anju-batch-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input_path = dir.join("in.jsonl");
+    std::fs::write(&input_path, &input).unwrap();
+    let args = [&YQ[..], &["urban_disposable_income_per_capita=40000", "--batch", input_path.to_str().unwrap()]].concat();
+    let piped = run(&args, None);
+    assert_eq!(piped.status.code(), Some(0));
+    let out_path = dir.join("out.jsonl");
+    let status = anju()
+        .args(&args)
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read(&out_path).unwrap(), piped.stdout);
+    // Appending after existing content keeps both.
+    let append = std::fs::OpenOptions::new().append(true).open(&out_path).unwrap();
+    assert!(anju().args(&args).stdout(append).status().unwrap().success());
+    let both = std::fs::read(&out_path).unwrap();
+    assert_eq!(both.len(), piped.stdout.len() * 2);
+    assert_eq!(&both[piped.stdout.len()..], &piped.stdout[..]);
+    std::fs::remove_dir_all(&dir).ok();
+}
