@@ -1,0 +1,319 @@
+//! Who may take which action on which application.
+//!
+//! One function per action, each returning why not. [`crate::apply`] calls
+//! [`permit`] before looking at the state, so an account outside the
+//! application's district learns nothing about where it stands.
+//!
+//! | action | who |
+//! |---|---|
+//! | Submit | the family online (any district: hukou or residence place, 001 art. 12); community of the district at the counter |
+//! | StreetPass / StreetReturn / StreetReject | street of the district (art. 4, 14) |
+//! | Resubmit, RequestReview, Withdraw | the family (owner); community of the district at the counter |
+//! | DepartmentConfirm | a verifier of that department, city-level or of the district (art. 4, 14) |
+//! | RecordDecision, StartNotice, ResolveObjection, Qualify, DecideReview | district bureau (art. 14) |
+//! | RecordObjection | district bureau, street or community of the district (objections arrive at any of them) |
+//!
+//! The city bureau, the company and auditors take no step of an
+//! application; auditors are read-only everywhere.
+
+use crate::application::{Action, ActionKind, Application, Status};
+use crate::district::DistrictCode;
+use crate::role::{can_see_district, Actor, Department, Role};
+use crate::text::UserId;
+
+/// Why an actor may not take an action.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Forbidden {
+    /// The role never takes this action.
+    #[error("“{}”无权执行“{}” (role {} may not {})", .role.label_zh(), .action.label_zh(), .role.label_en(), .action.label_en())]
+    RoleNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// The action.
+        action: ActionKind,
+    },
+    /// The application is in another district.
+    #[error("本账号只能处理{}的申请，不能处理{}的申请 (this account acts for district {}, not {})", .actor_district.describe_zh(), .district.describe_zh(), .actor_district.describe_en(), .district.describe_en())]
+    OtherDistrict {
+        /// The account's district.
+        actor_district: DistrictCode,
+        /// The application's district.
+        district: DistrictCode,
+    },
+    /// An applicant acting on someone else's application.
+    #[error("只有申请人本人可以“{}” (only the applicant who owns the application may {})", .action.label_zh(), .action.label_en())]
+    NotOwner {
+        /// The action.
+        action: ActionKind,
+    },
+    /// A verifier confirming for another department.
+    #[error("{}不能代替{}确认核验 ({} may not confirm for {})", .role.label_zh(), .department.label_zh(), .role.label_en(), .department.label_en())]
+    OtherDepartment {
+        /// The verifier's role.
+        role: Role,
+        /// The department named in the action.
+        department: Department,
+    },
+}
+
+/// District-scoped accounts act only in their district; city-level
+/// verifiers (no district) act everywhere.
+fn in_district(actor: &Actor, district: &DistrictCode) -> Result<(), Forbidden> {
+    match actor.district() {
+        Some(own) if own != district => Err(Forbidden::OtherDistrict {
+            actor_district: *own,
+            district: *district,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn owns(actor: &Actor, owner: Option<&UserId>, action: ActionKind) -> Result<(), Forbidden> {
+    if owner == Some(actor.user_id()) {
+        Ok(())
+    } else {
+        Err(Forbidden::NotOwner { action })
+    }
+}
+
+fn role_not_allowed(actor: &Actor, action: ActionKind) -> Forbidden {
+    Forbidden::RoleNotAllowed {
+        role: actor.role(),
+        action,
+    }
+}
+
+/// The one table all per-action functions read. `department` is the one
+/// named by a DepartmentConfirm.
+fn check(
+    actor: &Actor,
+    district: &DistrictCode,
+    owner: Option<&UserId>,
+    action: ActionKind,
+    department: Option<Department>,
+) -> Result<(), Forbidden> {
+    use ActionKind as A;
+    match (actor.role(), action) {
+        (Role::Applicant, A::Resubmit | A::RequestReview | A::Withdraw) => {
+            owns(actor, owner, action)
+        }
+        (Role::Community, A::Resubmit | A::RequestReview | A::Withdraw | A::RecordObjection) => {
+            in_district(actor, district)
+        }
+        (Role::Street, A::StreetPass | A::StreetReturn | A::StreetReject | A::RecordObjection) => {
+            in_district(actor, district)
+        }
+        (Role::Verifier(own), A::DepartmentConfirm) => {
+            if let Some(named) = department {
+                if named != own {
+                    return Err(Forbidden::OtherDepartment {
+                        role: actor.role(),
+                        department: named,
+                    });
+                }
+            }
+            in_district(actor, district)
+        }
+        (
+            Role::DistrictBureau,
+            A::RecordDecision
+            | A::StartNotice
+            | A::RecordObjection
+            | A::ResolveObjection
+            | A::Qualify
+            | A::DecideReview,
+        ) => in_district(actor, district),
+        _ => Err(role_not_allowed(actor, action)),
+    }
+}
+
+/// Submit: the family online for itself (in the district of its hukou or
+/// residence), or a community clerk of the district at the counter.
+/// `applicant_account` is the account the submission links; a family may
+/// only link its own.
+pub fn may_submit(
+    actor: &Actor,
+    district: &DistrictCode,
+    applicant_account: Option<&UserId>,
+) -> Result<(), Forbidden> {
+    match actor.role() {
+        Role::Applicant => match applicant_account {
+            Some(account) if account != actor.user_id() => Err(Forbidden::NotOwner {
+                action: ActionKind::Submit,
+            }),
+            _ => Ok(()),
+        },
+        Role::Community => in_district(actor, district),
+        _ => Err(role_not_allowed(actor, ActionKind::Submit)),
+    }
+}
+
+/// StreetPass, StreetReturn and StreetReject: the street of the district.
+pub fn may_street_review(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::StreetPass,
+        None,
+    )
+}
+
+/// Resubmit: the family, or the community at the counter.
+pub fn may_resubmit(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::Resubmit,
+        None,
+    )
+}
+
+/// DepartmentConfirm for `department`: its verifiers only.
+pub fn may_confirm(
+    actor: &Actor,
+    app: &Application,
+    department: Department,
+) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::DepartmentConfirm,
+        Some(department),
+    )
+}
+
+/// RecordDecision: the district bureau.
+pub fn may_record_decision(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::RecordDecision,
+        None,
+    )
+}
+
+/// StartNotice: the district bureau.
+pub fn may_start_notice(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::StartNotice,
+        None,
+    )
+}
+
+/// RecordObjection: district bureau, street or community of the district.
+pub fn may_record_objection(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::RecordObjection,
+        None,
+    )
+}
+
+/// ResolveObjection: the district bureau.
+pub fn may_resolve_objection(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::ResolveObjection,
+        None,
+    )
+}
+
+/// Qualify: the district bureau.
+pub fn may_qualify(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::Qualify,
+        None,
+    )
+}
+
+/// RequestReview: the family, or the community at the counter.
+pub fn may_request_review(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::RequestReview,
+        None,
+    )
+}
+
+/// DecideReview: the district bureau.
+pub fn may_decide_review(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::DecideReview,
+        None,
+    )
+}
+
+/// Withdraw: the family, or the community at the counter.
+pub fn may_withdraw(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
+    check(
+        actor,
+        app.district(),
+        app.owner(),
+        ActionKind::Withdraw,
+        None,
+    )
+}
+
+/// The permission check for a concrete action, as [`crate::apply`] runs it.
+pub fn permit(actor: &Actor, app: &Application, action: &Action) -> Result<(), Forbidden> {
+    match action {
+        Action::Submit(s) => may_submit(actor, &s.district, s.applicant_account.as_ref()),
+        Action::DepartmentConfirm { department, .. } => may_confirm(actor, app, *department),
+        other => check(actor, app.district(), app.owner(), other.kind(), None),
+    }
+}
+
+/// Whether `actor` may read `app`: its owner, or staff who see its district.
+pub fn can_read(actor: &Actor, app: &Application) -> bool {
+    match actor.role() {
+        Role::Applicant => app.owner() == Some(actor.user_id()),
+        _ => can_see_district(actor, app.district()),
+    }
+}
+
+/// The actions `actor` could take on `app` now, as far as role, district
+/// and state tell (dates and objections are checked when it is taken): what
+/// a page should offer as buttons.
+pub fn available_actions(app: &Application, actor: &Actor) -> Vec<ActionKind> {
+    let state = app.status().kind();
+    ActionKind::ALL
+        .into_iter()
+        .filter(|&a| a != ActionKind::Submit && state.allows(a))
+        .filter(|&a| {
+            check(
+                actor,
+                app.district(),
+                app.owner(),
+                a,
+                actor.role().department(),
+            )
+            .is_ok()
+        })
+        .filter(|&a| match (a, app.status(), actor.role().department()) {
+            // A department that has confirmed has nothing left to do.
+            (ActionKind::DepartmentConfirm, Status::UnderVerification { confirmed }, Some(d)) => {
+                !confirmed.contains(&d)
+            }
+            _ => true,
+        })
+        .collect()
+}
