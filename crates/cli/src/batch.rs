@@ -26,7 +26,12 @@ struct Chunk {
     bytes: Vec<u8>,
 }
 
-pub fn run(ev: &Evaluator, mut input: Box<dyn Read + Send>, size: Option<u64>, progress: bool) -> io::Result<()> {
+pub fn run(
+    ev: &Evaluator,
+    mut input: Box<dyn Read + Send>,
+    size: Option<u64>,
+    progress: bool,
+) -> io::Result<()> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let renderer = Renderer::new(ev);
     let bar = progress.then(|| {
@@ -86,7 +91,9 @@ pub fn run(ev: &Evaluator, mut input: Box<dyn Read + Send>, size: Option<u64>, p
         let writer = s.spawn(move || write_in_order(done_rx, out));
         let read_result = read_chunks(&mut input, |c| work_tx.send(c).is_ok(), bar.as_ref());
         drop(work_tx);
-        let write_result = writer.join().unwrap_or_else(|_| Err(io::Error::other("writer thread panicked")));
+        let write_result = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("writer thread panicked")));
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
@@ -124,7 +131,9 @@ impl<'f> Positional<'f> {
 
     fn write(&self, seq: u64, bytes: &[u8]) -> bool {
         let offset = {
-            let Ok(mut turn) = self.turn.lock() else { return false };
+            let Ok(mut turn) = self.turn.lock() else {
+                return false;
+            };
             while turn.0 != seq {
                 turn = match self.next.wait(turn) {
                     Ok(t) => t,
@@ -162,7 +171,9 @@ impl<'f> Positional<'f> {
 /// safe sequential writer is used.
 fn opened_for_append(fd: u32) -> bool {
     const O_APPEND: u32 = 0o2000;
-    let Ok(info) = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else { return true };
+    let Ok(info) = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else {
+        return true;
+    };
     info.lines()
         .find_map(|l| l.strip_prefix("flags:"))
         .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())

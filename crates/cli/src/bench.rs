@@ -69,12 +69,14 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
                 .filter(|(n, _)| p.param_by_name(n).is_some())
                 .collect();
             let ev = p.evaluator(as_of, &overrides)?;
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
             eprintln!("generating {households} households…");
             let mut rng = Rng::new(7);
-            let pool: Vec<Household> = (0..distinct.unwrap_or(households).clamp(1, households.max(1)))
-                .map(|i| Household::from_json(household(&mut rng, i as u64).as_bytes()))
-                .collect::<Result<_, _>>()?;
+            let pool: Vec<Household> =
+                (0..distinct.unwrap_or(households).clamp(1, households.max(1)))
+                    .map(|i| Household::from_json(household(&mut rng, i as u64).as_bytes()))
+                    .collect::<Result<_, _>>()?;
             let per = households.div_ceil(threads);
             let start = Instant::now();
             let (eligible, failed_conditions) = std::thread::scope(|s| {
@@ -90,7 +92,8 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
                             for i in lo..hi {
                                 if ev.decide_into(&pool[i % pool.len()], &mut d).is_ok() {
                                     eligible += u64::from(d.eligible());
-                                    failed += d.outcomes.iter().filter(|o| !o.passed).count() as u64;
+                                    failed +=
+                                        d.outcomes.iter().filter(|o| !o.passed).count() as u64;
                                 }
                             }
                             (eligible, failed)

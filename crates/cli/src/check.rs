@@ -32,8 +32,12 @@ pub struct CheckArgs {
 pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, Fail> {
     sets.iter()
         .map(|s| match s.split_once('=') {
-            Some((n, v)) if !n.trim().is_empty() => Ok((n.trim().to_string(), v.trim().to_string())),
-            _ => Err(Fail(format!("--set {s}: 应写成 NAME=VALUE (expected NAME=VALUE)"))),
+            Some((n, v)) if !n.trim().is_empty() => {
+                Ok((n.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(Fail(format!(
+                "--set {s}: 应写成 NAME=VALUE (expected NAME=VALUE)"
+            ))),
         })
         .collect()
 }
@@ -65,10 +69,13 @@ pub fn run(args: CheckArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
             .read_to_end(&mut text)
             .map_err(|e| Fail(format!("stdin: 无法读取 (cannot read: {e})")))?;
     } else {
-        text = std::fs::read(&args.file).map_err(|e| Fail(format!("{}: 无法读取 (cannot read: {e})", args.file)))?;
+        text = std::fs::read(&args.file)
+            .map_err(|e| Fail(format!("{}: 无法读取 (cannot read: {e})", args.file)))?;
     }
     let h = Household::from_json(&text).map_err(|e| Fail(format!("{}: {e}", args.file)))?;
-    let d = ev.decide(&h).map_err(|e| Fail(format!("{}: {e}", args.file)))?;
+    let d = ev
+        .decide(&h)
+        .map_err(|e| Fail(format!("{}: {e}", args.file)))?;
     let mut out = Vec::new();
     Renderer::new(&ev).write_json(&h, &d, &mut out);
     // Pretty-print for people; the bytes are the same decision the batch writes.
@@ -76,7 +83,11 @@ pub fn run(args: CheckArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
     match args.format.as_str() {
         "json" => println!("{}", serde_json::to_string_pretty(&v)?),
         "text" => print!("{}", explain(&policy, &v)),
-        other => return Err(Fail(format!("--format {other}: 只支持 json 或 text (json or text)"))),
+        other => {
+            return Err(Fail(format!(
+                "--format {other}: 只支持 json 或 text (json or text)"
+            )))
+        }
     }
     Ok(())
 }
@@ -129,13 +140,18 @@ fn explain(policy: &anju_policy::Policy, v: &serde_json::Value) -> String {
             .unwrap_or_else(|| code.to_string());
         s.push_str(&format!(
             "义务：{what}{}（{}）\n",
-            o["within_days"].as_u64().map(|d| format!("，{d} 日内")).unwrap_or_default(),
+            o["within_days"]
+                .as_u64()
+                .map(|d| format!("，{d} 日内"))
+                .unwrap_or_default(),
             o["citation"]["article"].as_str().unwrap_or("")
         ));
     }
     s.push_str("各项条件：\n");
     for r in v["reasons"].as_array().into_iter().flatten() {
-        let cat = r["category"].as_str().map_or("各类别通用".to_string(), label);
+        let cat = r["category"]
+            .as_str()
+            .map_or("各类别通用".to_string(), label);
         s.push_str(&format!(
             "  {} [{cat}] {}（{} {}）\n",
             if r["passed"] == true { "✓" } else { "✗" },

@@ -27,16 +27,38 @@ impl Rng {
 }
 
 const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"];
-const GIVEN: [&str; 8] = ["建国", "秀梅", "小雨", "志强", "丽娟", "浩然", "思雨", "国庆"];
+const GIVEN: [&str; 8] = [
+    "建国", "秀梅", "小雨", "志强", "丽娟", "浩然", "思雨", "国庆",
+];
 const REGIONS: [&str; 6] = ["140302", "140303", "140311", "140321", "140322", "431302"];
-const EMPLOYMENT: [&str; 6] = ["employee", "flexible", "new_form", "self_employed", "unemployed", "retired"];
-const OCCUPATIONS: [&str; 8] = ["teacher", "doctor", "nurse", "police", "civil_servant", "engineer", "driver", "clerk"];
+const EMPLOYMENT: [&str; 6] = [
+    "employee",
+    "flexible",
+    "new_form",
+    "self_employed",
+    "unemployed",
+    "retired",
+];
+const OCCUPATIONS: [&str; 8] = [
+    "teacher",
+    "doctor",
+    "nurse",
+    "police",
+    "civil_servant",
+    "engineer",
+    "driver",
+    "clerk",
+];
 
 fn id_number(rng: &mut Rng, region: &str, year: u32, male: bool) -> String {
     let month = 1 + rng.below(12) as u32;
     let day = 1 + rng.below(28) as u32;
     let seq = 1 + rng.below(99) as u32;
-    let sex_digit = if male { 1 + 2 * rng.below(5) } else { 2 * rng.below(5) };
+    let sex_digit = if male {
+        1 + 2 * rng.below(5)
+    } else {
+        2 * rng.below(5)
+    };
     let first17 = format!("{region}{year:04}{month:02}{day:02}{seq:02}{sex_digit}");
     let mut b = [0u8; 17];
     b.copy_from_slice(first17.as_bytes());
@@ -116,7 +138,11 @@ pub fn household(rng: &mut Rng, i: u64) -> String {
     for _ in 0..rng.below(3).saturating_sub(1) {
         abandonments.push(format!("\"{}\"", date(rng, 2021, 5)));
     }
-    let benefits = if rng.chance(20) { "[\"public_rental\"]" } else { "[]" };
+    let benefits = if rng.chance(20) {
+        "[\"public_rental\"]"
+    } else {
+        "[]"
+    };
     let special = match rng.below(20) {
         0 => "[\"disabled\"]",
         1 => "[\"veteran_in_difficulty\"]",

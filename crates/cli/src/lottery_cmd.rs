@@ -41,18 +41,24 @@ pub enum LotteryCommand {
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, Fail> {
-    std::fs::read(path).map_err(|e| Fail(format!("{}: 无法读取 (cannot read: {e})", path.display())))
+    std::fs::read(path)
+        .map_err(|e| Fail(format!("{}: 无法读取 (cannot read: {e})", path.display())))
 }
 
 fn write(path: &PathBuf, bytes: &[u8]) -> Result<(), Fail> {
-    std::fs::write(path, bytes).map_err(|e| Fail(format!("{}: 无法写入 (cannot write: {e})", path.display())))
+    std::fs::write(path, bytes)
+        .map_err(|e| Fail(format!("{}: 无法写入 (cannot write: {e})", path.display())))
 }
 
 pub fn run(cmd: LotteryCommand) -> Result<(), Fail> {
     match cmd {
         LotteryCommand::Commit { ids, out } => {
-            let text = String::from_utf8(read(&ids)?)
-                .map_err(|_| Fail(format!("{}: 不是 UTF-8 文本 (not UTF-8 text)", ids.display())))?;
+            let text = String::from_utf8(read(&ids)?).map_err(|_| {
+                Fail(format!(
+                    "{}: 不是 UTF-8 文本 (not UTF-8 text)",
+                    ids.display()
+                ))
+            })?;
             let list = EntrantList::from_ids(text.lines().map(str::trim).filter(|l| !l.is_empty()))
                 .map_err(|e| Fail(format!("{}: {e}", ids.display())))?;
             write(&out, &list.to_csv())?;
@@ -60,8 +66,13 @@ pub fn run(cmd: LotteryCommand) -> Result<(), Fail> {
             eprintln!("{} 名参与者；请在摇号前公布 {} 及上面的承诺值 (publish the file and commitment before the draw)", list.len(), out.display());
             Ok(())
         }
-        LotteryCommand::Draw { entrants, reveal, out } => {
-            let list = EntrantList::parse(&read(&entrants)?).map_err(|e| Fail(format!("{}: {e}", entrants.display())))?;
+        LotteryCommand::Draw {
+            entrants,
+            reveal,
+            out,
+        } => {
+            let list = EntrantList::parse(&read(&entrants)?)
+                .map_err(|e| Fail(format!("{}: {e}", entrants.display())))?;
             let reveal = Reveal::new(&reveal).map_err(|e| Fail(format!("--reveal: {e}")))?;
             let result = draw(&list, &reveal).to_file();
             match out {
@@ -73,11 +84,19 @@ pub fn run(cmd: LotteryCommand) -> Result<(), Fail> {
             }
             Ok(())
         }
-        LotteryCommand::Verify { entrants, reveal, result } => {
+        LotteryCommand::Verify {
+            entrants,
+            reveal,
+            result,
+        } => {
             let reveal = Reveal::new(&reveal).map_err(|e| Fail(format!("--reveal: {e}")))?;
             verify(&read(&entrants)?, &reveal, &read(&result)?)
                 .map_err(|e| Fail(format!("复核不一致 (verification failed): {e}")))?;
-            println!("复核一致 (verified): {} 与公开随机值重新计算的顺序与 {} 完全相同", entrants.display(), result.display());
+            println!(
+                "复核一致 (verified): {} 与公开随机值重新计算的顺序与 {} 完全相同",
+                entrants.display(),
+                result.display()
+            );
             Ok(())
         }
     }

@@ -11,6 +11,7 @@ mod gen;
 mod lottery_cmd;
 mod policies;
 mod policy_cmd;
+mod server_cmd;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -18,7 +19,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "anju", version, about = "安居 — 配售型保障性住房管理平台 (affordable-housing platform)")]
+#[command(
+    name = "anju",
+    version,
+    about = "安居 — 配售型保障性住房管理平台 (affordable-housing platform)"
+)]
 struct Cli {
     /// Directory of policy files (*.toml) that take precedence over the built-in ones.
     #[arg(long, global = true, env = "ANJU_POLICY_DIR")]
@@ -29,6 +34,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 启动服务: the web pages and /api/v1 (SQLite by default, PostgreSQL with --database-url).
+    Serve(server_cmd::ServeArgs),
+    /// 账号: add, reset or list accounts.
+    User {
+        #[command(subcommand)]
+        command: server_cmd::UserCommand,
+    },
+    /// 审计: verify the hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: server_cmd::AuditCommand,
+    },
     /// 资格判定: decide eligibility for one household (JSON) or a batch (JSONL).
     Check(check::CheckArgs),
     /// 政策: list policies or show the parameters in force on a date.
@@ -70,13 +87,24 @@ pub fn today_shanghai() -> NaiveDate {
 }
 
 pub fn parse_date(s: &str, what: &str) -> Result<NaiveDate, Fail> {
-    anju_policy::household::parse_iso_date(s)
-        .ok_or_else(|| Fail(format!("{what}: \"{s}\" 不是有效日期 (expected a real date YYYY-MM-DD)")))
+    anju_policy::household::parse_iso_date(s).ok_or_else(|| {
+        Fail(format!(
+            "{what}: \"{s}\" 不是有效日期 (expected a real date YYYY-MM-DD)"
+        ))
+    })
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => server_cmd::serve(args, cli.policy_dir.as_deref()),
+        Command::User { command } => server_cmd::user(command),
+        Command::Audit { command } => match server_cmd::audit(command) {
+            Ok(true) => Ok(()),
+            // A broken chain is a finding, not a usage error: exit 1.
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
         Command::Check(args) => check::run(args, cli.policy_dir.as_deref()),
         Command::Policy { command } => policy_cmd::run(command, cli.policy_dir.as_deref()),
         Command::Calendar { command } => calendar_cmd::run(command),

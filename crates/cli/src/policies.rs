@@ -21,14 +21,22 @@ pub fn load(spec: &str, dir: Option<&Path>) -> Result<Policy, Fail> {
         Some(r) => Ok(r?),
         None => Err(Fail(format!(
             "--policy {spec}: 没有这个政策 (no such policy; known: {})",
-            list(dir).into_iter().map(|(id, _)| id).collect::<Vec<_>>().join(", ")
+            list(dir)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
 
 fn load_file(path: &Path) -> Result<Policy, Fail> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Fail(format!("{}: 无法读取政策文件 (cannot read policy file: {e})", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Fail(format!(
+            "{}: 无法读取政策文件 (cannot read policy file: {e})",
+            path.display()
+        ))
+    })?;
     Ok(anju_policy::load(&path.display().to_string(), &text)?)
 }
 

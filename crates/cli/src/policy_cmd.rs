@@ -28,13 +28,19 @@ pub fn run(cmd: PolicyCommand, dir: Option<&Path>) -> Result<(), Fail> {
         PolicyCommand::List => {
             println!("编号 (id)\t文件 (source)\t文号 (document)\t施行 (in force)");
             for (id, origin) in policies::list(dir) {
-                let spec = if origin.starts_with("builtin:") { id.clone() } else { origin.clone() };
+                let spec = if origin.starts_with("builtin:") {
+                    id.clone()
+                } else {
+                    origin.clone()
+                };
                 match policies::load(&spec, dir) {
                     Ok(p) => println!(
                         "{id}\t{origin}\t{}\t{} 起{}",
                         p.document,
                         p.valid_from,
-                        p.valid_until.map(|u| format!("，有效期至 {u}")).unwrap_or_default()
+                        p.valid_until
+                            .map(|u| format!("，有效期至 {u}"))
+                            .unwrap_or_default()
                     ),
                     Err(Fail(e)) => println!("{id}\t{origin}\t无法加载 (cannot load): {e}"),
                 }
@@ -61,7 +67,11 @@ pub fn run(cmd: PolicyCommand, dir: Option<&Path>) -> Result<(), Fail> {
 fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
     let mut s = String::new();
     let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
-    let title = if en { p.title_en.as_deref().unwrap_or(&p.title) } else { &p.title };
+    let title = if en {
+        p.title_en.as_deref().unwrap_or(&p.title)
+    } else {
+        &p.title
+    };
     s.push_str(&format!("{title}\n{}", p.document));
     if let Some(by) = &p.issued_by {
         s.push_str(&format!("  {by}"));
@@ -78,16 +88,44 @@ fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
         t("施行", "in force"),
         p.valid_from,
         p.valid_until
-            .map(|u| format!(" — {u}{}", t("（有效期届满后仍按本文件判定，直至修订）", " (decisions continue after expiry until revised)")))
+            .map(|u| format!(
+                " — {u}{}",
+                t(
+                    "（有效期届满后仍按本文件判定，直至修订）",
+                    " (decisions continue after expiry until revised)"
+                )
+            ))
             .unwrap_or_default()
     ));
-    s.push_str(&format!("{}: {}   {}: {}\n\n", t("查询日期", "as of"), on, t("来源", "loaded from"), p.origin));
+    s.push_str(&format!(
+        "{}: {}   {}: {}\n\n",
+        t("查询日期", "as of"),
+        on,
+        t("来源", "loaded from"),
+        p.origin
+    ));
     if on < p.valid_from {
-        s.push_str(&format!("{}\n\n", t("注意：查询日期早于本政策施行日期。", "Note: the date is before the policy took effect.")));
+        s.push_str(&format!(
+            "{}\n\n",
+            t(
+                "注意：查询日期早于本政策施行日期。",
+                "Note: the date is before the policy took effect."
+            )
+        ));
     }
-    s.push_str(&format!("{}\n", t("一、参数（该日生效的取值）", "1. Parameters in force on that date")));
+    s.push_str(&format!(
+        "{}\n",
+        t(
+            "一、参数（该日生效的取值）",
+            "1. Parameters in force on that date"
+        )
+    ));
     for (i, prm) in p.params.iter().enumerate() {
-        let label = if en { prm.label_en.as_deref().unwrap_or(&prm.label) } else { &prm.label };
+        let label = if en {
+            prm.label_en.as_deref().unwrap_or(&prm.label)
+        } else {
+            &prm.label
+        };
         s.push_str(&format!("{}. {label}  [{}]\n", i + 1, prm.name));
         match prm.value_on(on) {
             Some(v) => {
@@ -95,10 +133,16 @@ fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
                     "   {}: {} {}   {}: {}{}\n",
                     t("取值", "value"),
                     v.value.fmt_trim(),
-                    if en { prm.unit.as_str() } else { prm.unit.label_zh() },
+                    if en {
+                        prm.unit.as_str()
+                    } else {
+                        prm.unit.label_zh()
+                    },
                     t("自", "from"),
                     v.from,
-                    v.until.map(|u| format!(" {} {u}", t("至", "until"))).unwrap_or_default()
+                    v.until
+                        .map(|u| format!(" {} {u}", t("至", "until")))
+                        .unwrap_or_default()
                 ));
                 s.push_str(&format!(
                     "   {}: {} {}（ref {}）\n",
@@ -133,9 +177,15 @@ fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
             ));
         }
     }
-    s.push_str(&format!("\n{}\n", t("二、类别与条件", "2. Categories and their conditions")));
+    s.push_str(&format!(
+        "\n{}\n",
+        t("二、类别与条件", "2. Categories and their conditions")
+    ));
     let common: Vec<_> = p.common_rules.iter().map(|&r| &p.rules[r]).collect();
-    s.push_str(&format!("{}\n", t("所有类别均须满足：", "Every category requires:")));
+    s.push_str(&format!(
+        "{}\n",
+        t("所有类别均须满足：", "Every category requires:")
+    ));
     for r in &common {
         s.push_str(&format!(
             "   - {}（{} {}）\n",
@@ -145,13 +195,24 @@ fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
         ));
     }
     for c in &p.categories {
-        let label = if en { c.label_en.as_deref().unwrap_or(&c.label) } else { &c.label };
+        let label = if en {
+            c.label_en.as_deref().unwrap_or(&c.label)
+        } else {
+            &c.label
+        };
         s.push_str(&format!(
             "{label} [{}]{}，{}: {}\n",
             c.id,
-            c.citation.as_ref().map(|x| format!("（{}）", x.article)).unwrap_or_default(),
+            c.citation
+                .as_ref()
+                .map(|x| format!("（{}）", x.article))
+                .unwrap_or_default(),
             t("范围", "scope"),
-            if en { c.scope.as_str() } else { c.scope.label_zh() }
+            if en {
+                c.scope.as_str()
+            } else {
+                c.scope.label_zh()
+            }
         ));
         for &r in &c.rules {
             let r = &p.rules[r];
@@ -167,7 +228,11 @@ fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
         .params
         .iter()
         .filter(|x| x.name.contains("lookback"))
-        .filter_map(|x| x.value_on(on).and_then(|v| v.value.as_whole()).map(|y| (x, y)))
+        .filter_map(|x| {
+            x.value_on(on)
+                .and_then(|v| v.value.as_whole())
+                .map(|y| (x, y))
+        })
         .collect();
     for (x, y) in lookback {
         s.push_str(&format!(

@@ -18,12 +18,19 @@ fn repo() -> PathBuf {
 }
 
 fn example(name: &str) -> String {
-    repo().join("docs/examples").join(name).display().to_string()
+    repo()
+        .join("docs/examples")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = anju();
-    c.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     if let Some(s) = stdin {
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
@@ -50,19 +57,36 @@ fn assert_input_error(o: &Output, needle: &str) {
     assert!(err.contains(needle), "{err:?} should mention {needle:?}");
 }
 
-const YQ: [&str; 6] = ["check", "--policy", "yangquan-2026", "--as-of", "2026-03-01", "--set"];
+const YQ: [&str; 6] = [
+    "check",
+    "--policy",
+    "yangquan-2026",
+    "--as-of",
+    "2026-03-01",
+    "--set",
+];
 
 #[test]
 fn the_contract_examples_decide_as_documented() {
     let o = run(
-        &[&YQ[..], &["urban_disposable_income_per_capita=40000", &example("yangquan-family.json")]].concat(),
+        &[
+            &YQ[..],
+            &[
+                "urban_disposable_income_per_capita=40000",
+                &example("yangquan-family.json"),
+            ],
+        ]
+        .concat(),
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(d["household_id"], "example-yq-1");
     assert_eq!(d["eligible"], true);
-    assert_eq!(d["categories"], serde_json::json!(["wage_all", "wage_low_income"]));
+    assert_eq!(
+        d["categories"],
+        serde_json::json!(["wage_all", "wage_low_income"])
+    );
     assert_eq!(d["tier"], 1);
     assert_eq!(d["scope"], "city");
     assert_eq!(d["priority"], false);
@@ -70,7 +94,12 @@ fn the_contract_examples_decide_as_documented() {
     assert_eq!(d["obligations"][0]["within_days"], 90);
     assert_eq!(d["obligations"][0]["citation"]["ref"], "10.1.5");
     assert!(d["policy_digest"].as_str().unwrap().starts_with("sha256:"));
-    let income = d["reasons"].as_array().unwrap().iter().find(|r| r["rule"] == "income_below_city_average").unwrap();
+    let income = d["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "income_below_city_average")
+        .unwrap();
     assert_eq!(
         income["message"],
         "家庭人均可支配收入 26000.00 元，低于上年度城镇常住居民人均可支配收入 40000.00 元"
@@ -78,12 +107,24 @@ fn the_contract_examples_decide_as_documented() {
     assert_eq!(income["citation"]["article"], "第十条（一）3");
 
     let o = run(
-        &["check", "--policy", "loudi-2025", "--as-of", "2026-03-01", "--set", "urban_average_wage=60000", &example("loudi-teacher.json")],
+        &[
+            "check",
+            "--policy",
+            "loudi-2025",
+            "--as-of",
+            "2026-03-01",
+            "--set",
+            "urban_average_wage=60000",
+            &example("loudi-teacher.json"),
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(d["categories"], serde_json::json!(["frontline", "other_hardship", "wage_earner"]));
+    assert_eq!(
+        d["categories"],
+        serde_json::json!(["frontline", "other_hardship", "wage_earner"])
+    );
     assert_eq!(d["tier"], Value::Null);
     assert_eq!(d["scope"], "city");
     assert_eq!(d["priority"], true);
@@ -92,7 +133,10 @@ fn the_contract_examples_decide_as_documented() {
 #[test]
 fn bad_input_exits_2_with_one_line_naming_the_field() {
     let yq = |file: &str, stdin: Option<&str>| {
-        run(&[&YQ[..], &["urban_disposable_income_per_capita=40000", file]].concat(), stdin)
+        run(
+            &[&YQ[..], &["urban_disposable_income_per_capita=40000", file]].concat(),
+            stdin,
+        )
     };
     let bad_id = r#"{"id":"x","region":"140302","members":[{"relation":"applicant","id_number":"110105194912310021"}]}"#;
     assert_input_error(&yq("-", Some(bad_id)), "members[0].id_number");
@@ -107,21 +151,68 @@ fn bad_input_exits_2_with_one_line_naming_the_field() {
     assert_input_error(&yq("-", Some("{not json")), "line 1");
     assert_input_error(&yq("/nonexistent/h.json", None), "/nonexistent/h.json");
 
-    let o = run(&["check", "--policy", "shanghai-2030", &example("yangquan-family.json")], None);
+    let o = run(
+        &[
+            "check",
+            "--policy",
+            "shanghai-2030",
+            &example("yangquan-family.json"),
+        ],
+        None,
+    );
     assert_input_error(&o, "shanghai-2030");
-    let o = run(&["check", "--policy", "yangquan-2026", "--as-of", "2026-03-01", &example("yangquan-family.json")], None);
+    let o = run(
+        &[
+            "check",
+            "--policy",
+            "yangquan-2026",
+            "--as-of",
+            "2026-03-01",
+            &example("yangquan-family.json"),
+        ],
+        None,
+    );
     assert_input_error(&o, "urban_disposable_income_per_capita");
-    let o = run(&[&YQ[..], &["no_such_param=1", &example("yangquan-family.json")]].concat(), None);
+    let o = run(
+        &[
+            &YQ[..],
+            &["no_such_param=1", &example("yangquan-family.json")],
+        ]
+        .concat(),
+        None,
+    );
     assert_input_error(&o, "no_such_param");
-    let o = run(&[&YQ[..], &["urban_disposable_income_per_capita=lots", &example("yangquan-family.json")]].concat(), None);
+    let o = run(
+        &[
+            &YQ[..],
+            &[
+                "urban_disposable_income_per_capita=lots",
+                &example("yangquan-family.json"),
+            ],
+        ]
+        .concat(),
+        None,
+    );
     assert_input_error(&o, "urban_disposable_income_per_capita");
-    let o = run(&["check", "--policy", "yangquan-2026", "--as-of", "2026-02-30", &example("yangquan-family.json")], None);
+    let o = run(
+        &[
+            "check",
+            "--policy",
+            "yangquan-2026",
+            "--as-of",
+            "2026-02-30",
+            &example("yangquan-family.json"),
+        ],
+        None,
+    );
     assert_input_error(&o, "2026-02-30");
 }
 
 #[test]
 fn batch_keeps_order_reports_bad_lines_and_goes_on() {
-    let good = std::fs::read_to_string(example("yangquan-family.json")).unwrap().replace('\n', " ");
+    let good = std::fs::read_to_string(example("yangquan-family.json"))
+        .unwrap()
+        .replace('\n', " ");
     let mut input = String::new();
     for i in 0..3000 {
         match i % 500 {
@@ -136,9 +227,19 @@ fn batch_keeps_order_reports_bad_lines_and_goes_on() {
     }
     // The last line has no newline.
     input.push_str(&good.replace("example-yq-1", "last"));
-    let o = run(&[&YQ[..], &["urban_disposable_income_per_capita=40000", "--batch", "-"]].concat(), Some(&input));
+    let o = run(
+        &[
+            &YQ[..],
+            &["urban_disposable_income_per_capita=40000", "--batch", "-"],
+        ]
+        .concat(),
+        Some(&input),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let lines: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3001);
     for (i, l) in lines.iter().enumerate() {
         let n = i + 1;
@@ -147,7 +248,13 @@ fn batch_keeps_order_reports_bad_lines_and_goes_on() {
                 assert_eq!(l["line"], n, "{l}");
                 assert!(l["error"].as_str().unwrap().len() > 5);
                 if i % 500 == 9 {
-                    assert!(l["error"].as_str().unwrap().contains("members[0].birth_date"), "{l}");
+                    assert!(
+                        l["error"]
+                            .as_str()
+                            .unwrap()
+                            .contains("members[0].birth_date"),
+                        "{l}"
+                    );
                 }
             }
             _ if i == 3000 => assert_eq!(l["household_id"], "last"),
@@ -158,7 +265,18 @@ fn batch_keeps_order_reports_bad_lines_and_goes_on() {
 
 #[test]
 fn batch_of_a_missing_file_exits_2() {
-    let o = run(&[&YQ[..], &["urban_disposable_income_per_capita=40000", "--batch", "/nonexistent.jsonl"]].concat(), None);
+    let o = run(
+        &[
+            &YQ[..],
+            &[
+                "urban_disposable_income_per_capita=40000",
+                "--batch",
+                "/nonexistent.jsonl",
+            ],
+        ]
+        .concat(),
+        None,
+    );
     assert_input_error(&o, "/nonexistent.jsonl");
 }
 
@@ -167,7 +285,10 @@ fn a_policy_directory_changes_thresholds_without_a_release() {
     // A family of 3 with 66 m²: 22 m² per person fails 第十条（一）2 at 20 m²…
     let h = std::fs::read_to_string(example("yangquan-family.json"))
         .unwrap()
-        .replace("\"owned_homes\": 0, \"owned_floor_area_m2\": 0", "\"owned_homes\": 1, \"owned_floor_area_m2\": 66");
+        .replace(
+            "\"owned_homes\": 0, \"owned_floor_area_m2\": 0",
+            "\"owned_homes\": 1, \"owned_floor_area_m2\": 66",
+        );
     assert!(h.contains("\"owned_floor_area_m2\": 66"));
     let args = [&YQ[..], &["urban_disposable_income_per_capita=40000", "-"]].concat();
     let d: Value = serde_json::from_slice(&run(&args, Some(&h)).stdout).unwrap();
@@ -180,12 +301,26 @@ fn a_policy_directory_changes_thresholds_without_a_release() {
         "quote = \"申请家庭在本市范围内无房或人均住房建筑面积不超 20 平方米（含）\"\nuntil = 2026-01-31\n\n[[parameters.floor_area_per_capita_max.values]]\nfrom = 2026-02-01\nvalue = 25\narticle = \"第十条（一）2\"\nref = \"10.1.2\"\nnote = \"test: a raised threshold\"\n",
     );
     std::fs::write(dir.join("yangquan-2026.toml"), text).unwrap();
-    let o = run(&[&["--policy-dir", dir.to_str().unwrap()][..], &args].concat(), Some(&h));
+    let o = run(
+        &[&["--policy-dir", dir.to_str().unwrap()][..], &args].concat(),
+        Some(&h),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let d2: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(d2["eligible"], true, "{d2}");
     assert_ne!(d["policy_digest"], d2["policy_digest"]);
-    let show = run(&["--policy-dir", dir.to_str().unwrap(), "policy", "show", "yangquan-2026", "--as-of", "2026-03-01"], None);
+    let show = run(
+        &[
+            "--policy-dir",
+            dir.to_str().unwrap(),
+            "policy",
+            "show",
+            "yangquan-2026",
+            "--as-of",
+            "2026-03-01",
+        ],
+        None,
+    );
     assert!(stdout(&show).contains("25 平方米"), "{}", stdout(&show));
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -195,13 +330,27 @@ fn policy_list_and_show_are_readable() {
     let o = run(&["policy", "list"], None);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("yangquan-2026") && stdout(&o).contains("loudi-2025"));
-    let o = run(&["policy", "show", "yangquan-2026", "--as-of", "2026-03-01"], None);
+    let o = run(
+        &["policy", "show", "yangquan-2026", "--as-of", "2026-03-01"],
+        None,
+    );
     let s = stdout(&o);
     assert!(s.contains("家庭人均住房建筑面积上限"), "{s}");
     assert!(s.contains("20 平方米"), "{s}");
     assert!(s.contains("第十条（一）2"), "{s}");
     assert!(s.contains("该日无生效取值"), "{s}"); // the statistic
-    let o = run(&["policy", "show", "loudi-2025", "--as-of", "2026-03-01", "--lang", "en"], None);
+    let o = run(
+        &[
+            "policy",
+            "show",
+            "loudi-2025",
+            "--as-of",
+            "2026-03-01",
+            "--lang",
+            "en",
+        ],
+        None,
+    );
     assert!(stdout(&o).contains("value: 2 ratio"), "{}", stdout(&o));
 }
 
@@ -211,10 +360,19 @@ fn calendar_follows_the_state_council_notices() {
     assert_eq!(one(&["calendar", "is-workday", "2026-01-04"]), "true"); // Sunday make-up day
     assert_eq!(one(&["calendar", "is-workday", "2026-10-01"]), "false");
     assert_eq!(one(&["calendar", "is-workday", "2026-03-07"]), "false"); // ordinary Saturday
-    assert_eq!(one(&["calendar", "add-workdays", "2025-12-31", "1"]), "2026-01-04");
-    assert_eq!(one(&["calendar", "notice-end", "2026-09-30", "5"]), "2026-10-12");
+    assert_eq!(
+        one(&["calendar", "add-workdays", "2025-12-31", "1"]),
+        "2026-01-04"
+    );
+    assert_eq!(
+        one(&["calendar", "notice-end", "2026-09-30", "5"]),
+        "2026-10-12"
+    );
     // Fri 13th, Sat 14th (make-up day), then 24th–26th after the Spring Festival.
-    assert_eq!(one(&["calendar", "notice-end", "2026-02-13", "5"]), "2026-02-26");
+    assert_eq!(
+        one(&["calendar", "notice-end", "2026-02-13", "5"]),
+        "2026-02-26"
+    );
     let o = run(&["calendar", "is-workday", "2027-03-01"], None);
     assert_input_error(&o, "2027");
     let o = run(&["calendar", "add-workdays", "2026-12-30", "5"], None);
@@ -226,31 +384,91 @@ fn lottery_commit_draw_verify_from_published_files() {
     let dir = std::env::temp_dir().join(format!("anju-lottery-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ids = dir.join("ids.txt");
-    std::fs::write(&ids, (1..=50).map(|i| format!("YQ-2026-{i:04}\n")).collect::<String>()).unwrap();
+    std::fs::write(
+        &ids,
+        (1..=50)
+            .map(|i| format!("YQ-2026-{i:04}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
     let ent = dir.join("entrants.csv");
     let res = dir.join("result.txt");
     let p = |x: &Path| x.to_str().unwrap().to_string();
-    let o = run(&["lottery", "commit", "--ids", &p(&ids), "--out", &p(&ent)], None);
+    let o = run(
+        &["lottery", "commit", "--ids", &p(&ids), "--out", &p(&ent)],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o).trim().len(), 64);
-    let o = run(&["lottery", "draw", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--out", &p(&res)], None);
+    let o = run(
+        &[
+            "lottery",
+            "draw",
+            "--entrants",
+            &p(&ent),
+            "--reveal",
+            "12 25 33 + 07",
+            "--out",
+            &p(&res),
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let first = std::fs::read(&res).unwrap();
     // Deterministic: the same inputs give the same file.
-    run(&["lottery", "draw", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--out", &p(&res)], None);
+    run(
+        &[
+            "lottery",
+            "draw",
+            "--entrants",
+            &p(&ent),
+            "--reveal",
+            "12 25 33 + 07",
+            "--out",
+            &p(&res),
+        ],
+        None,
+    );
     assert_eq!(std::fs::read(&res).unwrap(), first);
-    let o = run(&["lottery", "verify", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--result", &p(&res)], None);
+    let o = run(
+        &[
+            "lottery",
+            "verify",
+            "--entrants",
+            &p(&ent),
+            "--reveal",
+            "12 25 33 + 07",
+            "--result",
+            &p(&res),
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A tampered result (two positions swapped) is caught and named.
     let text = String::from_utf8(first).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     let n = lines.len();
-    let (a, b) = (lines[n - 1].split_once(',').unwrap().1, lines[n - 2].split_once(',').unwrap().1);
+    let (a, b) = (
+        lines[n - 1].split_once(',').unwrap().1,
+        lines[n - 2].split_once(',').unwrap().1,
+    );
     let (la, lb) = (format!("{},{b}", n - 7), format!("{},{a}", n - 8));
     lines[n - 1] = &la;
     lines[n - 2] = &lb;
     std::fs::write(&res, lines.join("\n") + "\n").unwrap();
-    let o = run(&["lottery", "verify", "--entrants", &p(&ent), "--reveal", "12 25 33 + 07", "--result", &p(&res)], None);
+    let o = run(
+        &[
+            "lottery",
+            "verify",
+            "--entrants",
+            &p(&ent),
+            "--reveal",
+            "12 25 33 + 07",
+            "--result",
+            &p(&res),
+        ],
+        None,
+    );
     assert_input_error(&o, "position");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -258,15 +476,31 @@ fn lottery_commit_draw_verify_from_published_files() {
 #[test]
 fn batch_written_to_a_file_equals_batch_written_to_a_pipe() {
     // Files take the positional (parallel) writer; pipes and `>>` the ordered one.
-    let good = std::fs::read_to_string(example("yangquan-family.json")).unwrap().replace('\n', " ");
+    let good = std::fs::read_to_string(example("yangquan-family.json"))
+        .unwrap()
+        .replace('\n', " ");
     let input: String = (0..4000)
-        .map(|i| if i % 997 == 3 { "{oops\n".to_string() } else { good.replace("example-yq-1", &format!("f{i}")) + "\n" })
+        .map(|i| {
+            if i % 997 == 3 {
+                "{oops\n".to_string()
+            } else {
+                good.replace("example-yq-1", &format!("f{i}")) + "\n"
+            }
+        })
         .collect();
     let dir = std::env::temp_dir().join(format!("anju-batch-file-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let input_path = dir.join("in.jsonl");
     std::fs::write(&input_path, &input).unwrap();
-    let args = [&YQ[..], &["urban_disposable_income_per_capita=40000", "--batch", input_path.to_str().unwrap()]].concat();
+    let args = [
+        &YQ[..],
+        &[
+            "urban_disposable_income_per_capita=40000",
+            "--batch",
+            input_path.to_str().unwrap(),
+        ],
+    ]
+    .concat();
     let piped = run(&args, None);
     assert_eq!(piped.status.code(), Some(0));
     let out_path = dir.join("out.jsonl");
@@ -278,8 +512,16 @@ fn batch_written_to_a_file_equals_batch_written_to_a_pipe() {
     assert!(status.success());
     assert_eq!(std::fs::read(&out_path).unwrap(), piped.stdout);
     // Appending after existing content keeps both.
-    let append = std::fs::OpenOptions::new().append(true).open(&out_path).unwrap();
-    assert!(anju().args(&args).stdout(append).status().unwrap().success());
+    let append = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&out_path)
+        .unwrap();
+    assert!(anju()
+        .args(&args)
+        .stdout(append)
+        .status()
+        .unwrap()
+        .success());
     let both = std::fs::read(&out_path).unwrap();
     assert_eq!(both.len(), piped.stdout.len() * 2);
     assert_eq!(&both[piped.stdout.len()..], &piped.stdout[..]);

@@ -26,15 +26,37 @@ pub enum LoadErrorKind {
     UnknownKey(String),
     /// A rule, category, obligation or parameter value with no (or an
     /// incomplete) citation.
-    MissingCitation { what: String, missing: &'static str },
-    BadRef { what: String, value: String },
+    MissingCitation {
+        what: String,
+        missing: &'static str,
+    },
+    BadRef {
+        what: String,
+        value: String,
+    },
     /// Two values of one parameter in force on the same day.
-    OverlappingDates { param: String, first: NaiveDate, second: NaiveDate },
+    OverlappingDates {
+        param: String,
+        first: NaiveDate,
+        second: NaiveDate,
+    },
     /// A rule refers to a parameter that is not defined.
-    UndefinedParameter { name: String, used_by: String },
-    UndefinedRule { name: String, used_by: String },
-    UndefinedCategory { name: String, used_by: String },
-    Duplicate { what: &'static str, id: String },
+    UndefinedParameter {
+        name: String,
+        used_by: String,
+    },
+    UndefinedRule {
+        name: String,
+        used_by: String,
+    },
+    UndefinedCategory {
+        name: String,
+        used_by: String,
+    },
+    Duplicate {
+        what: &'static str,
+        id: String,
+    },
     /// Anything else that makes the file meaningless (wrong kind settings,
     /// bad units, invalid dates, message placeholders…).
     Invalid(String),
@@ -87,7 +109,11 @@ pub struct LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.kind)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.kind
+        )
     }
 }
 
@@ -178,13 +204,17 @@ impl Ctx<'_> {
     fn date(&self, d: &Spanned<Datetime>, what: &str) -> Result<NaiveDate, LoadError> {
         let dt = d.get_ref();
         match (&dt.date, &dt.time) {
-            (Some(date), None) => {
-                NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-                    .ok_or_else(|| self.invalid(d.span(), format!("{what}: 日期无效 (invalid date {dt})")))
-            }
+            (Some(date), None) => NaiveDate::from_ymd_opt(
+                i32::from(date.year),
+                u32::from(date.month),
+                u32::from(date.day),
+            )
+            .ok_or_else(|| self.invalid(d.span(), format!("{what}: 日期无效 (invalid date {dt})"))),
             _ => Err(self.invalid(
                 d.span(),
-                format!("{what}: 应为日期 YYYY-MM-DD，不含时间 (expected a plain date, found {dt})"),
+                format!(
+                    "{what}: 应为日期 YYYY-MM-DD，不含时间 (expected a plain date, found {dt})"
+                ),
             )),
         }
     }
@@ -217,7 +247,10 @@ impl Ctx<'_> {
         span: Range<usize>,
     ) -> Result<Template, LoadError> {
         self.template(t, allowed, what)?.ok_or_else(|| {
-            self.invalid(span, format!("{what}: 缺少消息 `{key}` (message `{key}` is required for this kind)"))
+            self.invalid(
+                span,
+                format!("{what}: 缺少消息 `{key}` (message `{key}` is required for this kind)"),
+            )
         })
     }
 }
@@ -250,8 +283,17 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
     ctx.document = file.policy.document.clone();
     let meta = &file.policy;
     let id = meta.id.get_ref().clone();
-    if id.is_empty() || !id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
-        return Err(ctx.invalid(meta.id.span(), format!("policy id \"{id}\" 只能包含字母、数字、- 和 _ (letters, digits, - and _ only)")));
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    {
+        return Err(ctx.invalid(
+            meta.id.span(),
+            format!(
+                "policy id \"{id}\" 只能包含字母、数字、- 和 _ (letters, digits, - and _ only)"
+            ),
+        ));
     }
 
     // Parameters first: rules refer to them.
@@ -270,24 +312,28 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
         if rule_ids.contains_key(&rid) {
             return Err(ctx.err(
                 def.get_ref().id.span(),
-                LoadErrorKind::Duplicate { what: "规则 rule", id: rid },
+                LoadErrorKind::Duplicate {
+                    what: "规则 rule",
+                    id: rid,
+                },
             ));
         }
         let rule = compile_rule(&mut ctx, def)?;
         rule_ids.insert(rid, rules.len());
         rules.push(rule);
     }
-    let lookup_rule = |ctx: &Ctx, name: &Spanned<String>, used_by: &str| -> Result<RuleId, LoadError> {
-        rule_ids.get(name.get_ref()).copied().ok_or_else(|| {
-            ctx.err(
-                name.span(),
-                LoadErrorKind::UndefinedRule {
-                    name: name.get_ref().clone(),
-                    used_by: used_by.to_string(),
-                },
-            )
-        })
-    };
+    let lookup_rule =
+        |ctx: &Ctx, name: &Spanned<String>, used_by: &str| -> Result<RuleId, LoadError> {
+            rule_ids.get(name.get_ref()).copied().ok_or_else(|| {
+                ctx.err(
+                    name.span(),
+                    LoadErrorKind::UndefinedRule {
+                        name: name.get_ref().clone(),
+                        used_by: used_by.to_string(),
+                    },
+                )
+            })
+        };
     let common_rules = meta
         .common_rules
         .iter()
@@ -300,14 +346,28 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
         let c = def.get_ref();
         let cid = c.id.get_ref().clone();
         if categories.iter().any(|x| x.id == cid) {
-            return Err(ctx.err(c.id.span(), LoadErrorKind::Duplicate { what: "类别 category", id: cid }));
+            return Err(ctx.err(
+                c.id.span(),
+                LoadErrorKind::Duplicate {
+                    what: "类别 category",
+                    id: cid,
+                },
+            ));
         }
         if categories.len() >= 32 {
             return Err(ctx.invalid(c.id.span(), "at most 32 categories per policy"));
         }
         let what = format!("category {cid}");
         let citation = if c.article.is_some() || c.ref_.is_some() {
-            Some(ctx.citation(def.span(), &what, &c.document, &c.article, &c.ref_, &c.quote, false)?)
+            Some(ctx.citation(
+                def.span(),
+                &what,
+                &c.document,
+                &c.article,
+                &c.ref_,
+                &c.quote,
+                false,
+            )?)
         } else {
             None
         };
@@ -317,7 +377,10 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
             .map(|n| lookup_rule(&ctx, n, &what))
             .collect::<Result<Vec<_>, _>>()?;
         if rules_of.is_empty() {
-            return Err(ctx.invalid(def.span(), format!("{what}: 类别至少需要一条规则 (a category needs at least one rule)")));
+            return Err(ctx.invalid(
+                def.span(),
+                format!("{what}: 类别至少需要一条规则 (a category needs at least one rule)"),
+            ));
         }
         let scope = match &c.scope {
             None => Scope::City,
@@ -327,13 +390,25 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
         for t in &c.tiers {
             let tc = t.get_ref();
             if tc.tier == 0 {
-                return Err(ctx.invalid(t.span(), format!("{what}: tier 从 1 开始 (tiers start at 1)")));
+                return Err(ctx.invalid(
+                    t.span(),
+                    format!("{what}: tier 从 1 开始 (tiers start at 1)"),
+                ));
             }
             let when = match &tc.when {
                 None => None,
-                Some(w) => Some(compile_test(&mut ctx, w, t.span(), &what, &mut Slots::unlabelled())?),
+                Some(w) => Some(compile_test(
+                    &mut ctx,
+                    w,
+                    t.span(),
+                    &what,
+                    &mut Slots::unlabelled(),
+                )?),
             };
-            tiers.push(TierClause { tier: tc.tier, when });
+            tiers.push(TierClause {
+                tier: tc.tier,
+                when,
+            });
         }
         categories.push(Category {
             id: cid,
@@ -348,17 +423,21 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
     if categories.is_empty() {
         return Err(ctx.invalid(0..0, "policy defines no [[category]] (至少需要一个类别)"));
     }
-    let cat_index = |ctx: &Ctx, name: &Spanned<String>, used_by: &str| -> Result<usize, LoadError> {
-        categories.iter().position(|c| &c.id == name.get_ref()).ok_or_else(|| {
-            ctx.err(
-                name.span(),
-                LoadErrorKind::UndefinedCategory {
-                    name: name.get_ref().clone(),
-                    used_by: used_by.to_string(),
-                },
-            )
-        })
-    };
+    let cat_index =
+        |ctx: &Ctx, name: &Spanned<String>, used_by: &str| -> Result<usize, LoadError> {
+            categories
+                .iter()
+                .position(|c| &c.id == name.get_ref())
+                .ok_or_else(|| {
+                    ctx.err(
+                        name.span(),
+                        LoadErrorKind::UndefinedCategory {
+                            name: name.get_ref().clone(),
+                            used_by: used_by.to_string(),
+                        },
+                    )
+                })
+        };
 
     // Obligations.
     let mut obligations = Vec::new();
@@ -378,9 +457,23 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
             }
             let test = match &wc.test {
                 None => None,
-                Some(t) => Some(compile_test(&mut ctx, t, w.span(), &what, &mut Slots::unlabelled())?),
+                Some(t) => Some(compile_test(
+                    &mut ctx,
+                    t,
+                    w.span(),
+                    &what,
+                    &mut Slots::unlabelled(),
+                )?),
             };
-            let citation = ctx.citation(w.span(), &what, &wc.document, &wc.article, &wc.ref_, &wc.quote, true)?;
+            let citation = ctx.citation(
+                w.span(),
+                &what,
+                &wc.document,
+                &wc.article,
+                &wc.ref_,
+                &wc.quote,
+                true,
+            )?;
             clauses.push(ObligationClause {
                 categories: mask,
                 test,
@@ -388,7 +481,10 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
             });
         }
         if clauses.is_empty() {
-            return Err(ctx.invalid(def.span(), format!("{what}: 至少需要一个 [[obligation.when]] (no clause)")));
+            return Err(ctx.invalid(
+                def.span(),
+                format!("{what}: 至少需要一个 [[obligation.when]] (no clause)"),
+            ));
         }
         obligations.push(Obligation {
             code: o.code.get_ref().clone(),
@@ -398,13 +494,24 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
         });
     }
 
-    let cite_opt = |ctx: &Ctx, c: &Option<Spanned<CiteDef>>, what: &str| -> Result<Option<Citation>, LoadError> {
+    let cite_opt = |ctx: &Ctx,
+                    c: &Option<Spanned<CiteDef>>,
+                    what: &str|
+     -> Result<Option<Citation>, LoadError> {
         match c {
             None => Ok(None),
             Some(c) => {
                 let d = c.get_ref();
-                ctx.citation(c.span(), what, &d.document, &d.article, &d.ref_, &d.quote, true)
-                    .map(Some)
+                ctx.citation(
+                    c.span(),
+                    what,
+                    &d.document,
+                    &d.article,
+                    &d.ref_,
+                    &d.quote,
+                    true,
+                )
+                .map(Some)
             }
         }
     };
@@ -423,8 +530,22 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
         None => None,
         Some(p) => {
             let d = p.get_ref();
-            let citation = ctx.citation(p.span(), "policy.priority", &d.document, &d.article, &d.ref_, &d.quote, true)?;
-            let when = compile_test(&mut ctx, &d.when, p.span(), "policy.priority", &mut Slots::unlabelled())?;
+            let citation = ctx.citation(
+                p.span(),
+                "policy.priority",
+                &d.document,
+                &d.article,
+                &d.ref_,
+                &d.quote,
+                true,
+            )?;
+            let when = compile_test(
+                &mut ctx,
+                &d.when,
+                p.span(),
+                "policy.priority",
+                &mut Slots::unlabelled(),
+            )?;
             Some(Priority { citation, when })
         }
     };
@@ -471,7 +592,10 @@ fn parse_scope(ctx: &Ctx, s: &Spanned<String>) -> Result<Scope, LoadError> {
     match s.get_ref().as_str() {
         "city" => Ok(Scope::City),
         "county_seat" => Ok(Scope::CountySeat),
-        other => Err(ctx.invalid(s.span(), format!("scope \"{other}\" 无效 (expected city or county_seat)"))),
+        other => Err(ctx.invalid(
+            s.span(),
+            format!("scope \"{other}\" 无效 (expected city or county_seat)"),
+        )),
     }
 }
 
@@ -481,7 +605,11 @@ fn compile_param(ctx: &Ctx, name: &str, def: &Spanned<ParamDef>) -> Result<Param
     let unit = Unit::parse(d.unit.get_ref()).ok_or_else(|| {
         ctx.invalid(
             d.unit.span(),
-            format!("{what}: 单位 \"{}\" 无效 (unit must be one of {})", d.unit.get_ref(), Unit::NAMES),
+            format!(
+                "{what}: 单位 \"{}\" 无效 (unit must be one of {})",
+                d.unit.get_ref(),
+                Unit::NAMES
+            ),
         )
     })?;
     let mut values = Vec::new();
@@ -494,27 +622,50 @@ fn compile_param(ctx: &Ctx, name: &str, def: &Spanned<ParamDef>) -> Result<Param
         };
         if let Some(u) = until {
             if u < from {
-                return Err(ctx.invalid(v.span(), format!("{what}: until {u} 早于 from {from} (until is before from)")));
+                return Err(ctx.invalid(
+                    v.span(),
+                    format!("{what}: until {u} 早于 from {from} (until is before from)"),
+                ));
             }
         }
         let raw = vd.value.get_ref().as_f64();
         let value = Fixed4::from_f64(raw)
             .filter(|x| x.raw() >= 0)
-            .ok_or_else(|| ctx.invalid(vd.value.span(), format!("{what}: 取值 {raw} 无效 (value must be ≥ 0)")))?;
+            .ok_or_else(|| {
+                ctx.invalid(
+                    vd.value.span(),
+                    format!("{what}: 取值 {raw} 无效 (value must be ≥ 0)"),
+                )
+            })?;
         if unit.is_whole() && value.as_whole().is_none() {
             return Err(ctx.invalid(
                 vd.value.span(),
-                format!("{what}: 单位为 {} 的参数必须为整数 (a {} value must be whole)", unit.label_zh(), unit.as_str()),
+                format!(
+                    "{what}: 单位为 {} 的参数必须为整数 (a {} value must be whole)",
+                    unit.label_zh(),
+                    unit.as_str()
+                ),
             ));
         }
-        let citation = ctx.citation(v.span(), &format!("{what} (from {from})"), &vd.document, &vd.article, &vd.ref_, &vd.quote, false)?;
-        values.push((v.span(), ParamValue {
-            from,
-            until,
-            value,
-            citation,
-            note: vd.note.clone(),
-        }));
+        let citation = ctx.citation(
+            v.span(),
+            &format!("{what} (from {from})"),
+            &vd.document,
+            &vd.article,
+            &vd.ref_,
+            &vd.quote,
+            false,
+        )?;
+        values.push((
+            v.span(),
+            ParamValue {
+                from,
+                until,
+                value,
+                citation,
+                note: vd.note.clone(),
+            },
+        ));
     }
     values.sort_by_key(|(_, v)| v.from);
     for w in values.windows(2) {
@@ -540,14 +691,25 @@ fn compile_param(ctx: &Ctx, name: &str, def: &Spanned<ParamDef>) -> Result<Param
     })
 }
 
-fn parse_cmp(ctx: &Ctx, c: &Option<Spanned<String>>, what: &str, span: Range<usize>) -> Result<Cmp, LoadError> {
-    let c = c
-        .as_ref()
-        .ok_or_else(|| ctx.invalid(span, format!("{what}: 需要 cmp = \"<\" 或 \"<=\" (cmp is required)")))?;
+fn parse_cmp(
+    ctx: &Ctx,
+    c: &Option<Spanned<String>>,
+    what: &str,
+    span: Range<usize>,
+) -> Result<Cmp, LoadError> {
+    let c = c.as_ref().ok_or_else(|| {
+        ctx.invalid(
+            span,
+            format!("{what}: 需要 cmp = \"<\" 或 \"<=\" (cmp is required)"),
+        )
+    })?;
     match c.get_ref().as_str() {
         "<" => Ok(Cmp::Lt),
         "<=" => Ok(Cmp::Le),
-        o => Err(ctx.invalid(c.span(), format!("{what}: cmp \"{o}\" 无效 (expected \"<\" or \"<=\")"))),
+        o => Err(ctx.invalid(
+            c.span(),
+            format!("{what}: cmp \"{o}\" 无效 (expected \"<\" or \"<=\")"),
+        )),
     }
 }
 
@@ -556,7 +718,13 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "facts" => &["test", "pass", "fail"],
         "composition" => &["children", "adult_age", "pass", "fail"],
-        "single_applicant" => &["min_age_male", "min_age_female", "pass", "fail", "not_applicable"],
+        "single_applicant" => &[
+            "min_age_male",
+            "min_age_female",
+            "pass",
+            "fail",
+            "not_applicable",
+        ],
         "per_capita_income" => &["cmp", "statistic", "multiple", "pass", "fail"],
         "housing_area" => &["cmp", "limit", "no_home", "pass", "fail"],
         "lookback" => &["field", "years", "pass", "fail"],
@@ -565,17 +733,29 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-const KINDS: &str = "facts, composition, single_applicant, per_capita_income, housing_area, lookback, ban";
+const KINDS: &str =
+    "facts, composition, single_applicant, per_capita_income, housing_area, lookback, ban";
 
 fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError> {
     let r = def.get_ref();
     let id = r.id.get_ref().clone();
     let what = format!("rule {id}");
     let span = def.span();
-    let citation = ctx.citation(span.clone(), &what, &r.document, &r.article, &r.ref_, &r.quote, true)?;
+    let citation = ctx.citation(
+        span.clone(),
+        &what,
+        &r.document,
+        &r.article,
+        &r.ref_,
+        &r.quote,
+        true,
+    )?;
     let kind_name = r.kind.get_ref().as_str();
     let allowed = allowed_keys(kind_name).ok_or_else(|| {
-        ctx.invalid(r.kind.span(), format!("{what}: kind \"{kind_name}\" 未知 (known kinds: {KINDS})"))
+        ctx.invalid(
+            r.kind.span(),
+            format!("{what}: kind \"{kind_name}\" 未知 (known kinds: {KINDS})"),
+        )
     })?;
     // Kind-specific keys that this kind does not use are errors: a setting
     // that silently does nothing is how a policy goes wrong unnoticed.
@@ -585,43 +765,67 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
         ("fail", r.fail.as_ref().map(|x| x.span())),
         ("no_home", r.no_home.as_ref().map(|x| x.span())),
         ("none", r.none.as_ref().map(|x| x.span())),
-        ("not_applicable", r.not_applicable.as_ref().map(|x| x.span())),
+        (
+            "not_applicable",
+            r.not_applicable.as_ref().map(|x| x.span()),
+        ),
         ("cmp", r.cmp.as_ref().map(|x| x.span())),
         ("limit", r.limit.as_ref().map(|x| x.span())),
         ("statistic", r.statistic.as_ref().map(|x| x.span())),
         ("multiple", r.multiple.as_ref().map(|x| x.span())),
         ("years", r.years.as_ref().map(|x| x.span())),
         ("field", r.field.as_ref().map(|x| x.span())),
-        ("tiers", r.tiers.as_ref().and_then(|t| t.first()).map(|x| x.span())),
+        (
+            "tiers",
+            r.tiers.as_ref().and_then(|t| t.first()).map(|x| x.span()),
+        ),
         ("children", r.children.as_ref().map(|x| x.span())),
         ("adult_age", r.adult_age.as_ref().map(|x| x.span())),
-        ("min_age_male", r.min_age_male.as_ref().or(r.min_age_female.as_ref()).map(|x| x.span())),
+        (
+            "min_age_male",
+            r.min_age_male
+                .as_ref()
+                .or(r.min_age_female.as_ref())
+                .map(|x| x.span()),
+        ),
     ];
     for (key, sp) in &present {
         if let Some(sp) = sp {
-            if !allowed.contains(key) && !(*key == "min_age_male" && allowed.contains(&"min_age_female")) {
+            if !allowed.contains(key)
+                && !(*key == "min_age_male" && allowed.contains(&"min_age_female"))
+            {
                 return Err(ctx.err(
                     sp.clone(),
-                    LoadErrorKind::UnknownKey(format!("{what}: 键 `{key}` 不适用于 kind \"{kind_name}\" (not used by this kind)")),
+                    LoadErrorKind::UnknownKey(format!(
+                        "{what}: 键 `{key}` 不适用于 kind \"{kind_name}\" (not used by this kind)"
+                    )),
                 ));
             }
         }
     }
-    let need = |ctx: &Ctx, v: &Option<Spanned<String>>, key: &str| -> Result<Spanned<String>, LoadError> {
-        v.clone()
-            .ok_or_else(|| ctx.invalid(span.clone(), format!("{what}: kind \"{kind_name}\" 需要 `{key}` (required)")))
-    };
+    let need =
+        |ctx: &Ctx, v: &Option<Spanned<String>>, key: &str| -> Result<Spanned<String>, LoadError> {
+            v.clone().ok_or_else(|| {
+                ctx.invalid(
+                    span.clone(),
+                    format!("{what}: kind \"{kind_name}\" 需要 `{key}` (required)"),
+                )
+            })
+        };
     let mut messages = Messages::default();
     let kind = match kind_name {
         "facts" => {
-            let t = r
-                .test
-                .as_ref()
-                .ok_or_else(|| ctx.invalid(span.clone(), format!("{what}: kind \"facts\" 需要 `test` (required)")))?;
+            let t = r.test.as_ref().ok_or_else(|| {
+                ctx.invalid(
+                    span.clone(),
+                    format!("{what}: kind \"facts\" 需要 `test` (required)"),
+                )
+            })?;
             let mut slots = Slots::default();
             let test = compile_test(ctx, t.get_ref(), t.span(), &what, &mut slots)?;
             let names: Vec<&str> = slots.names.iter().flat_map(|n| [n.0, n.1]).collect();
-            messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+            messages.pass =
+                Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
             messages.fail = ctx.template(&r.fail, &names, &what)?;
             if messages.fail.is_none() && !test_has_fail_texts(&test) {
                 return Err(ctx.invalid(
@@ -645,8 +849,10 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
             };
             let adult_age = ctx.param(&need(ctx, &r.adult_age, "adult_age")?, &what)?;
             let names = ["members", "offenders"];
-            messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
-            messages.fail = Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
+            messages.pass =
+                Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+            messages.fail =
+                Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
             RuleKind::Composition {
                 children: children_rule,
                 adult_age,
@@ -656,10 +862,17 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
             let m = ctx.param(&need(ctx, &r.min_age_male, "min_age_male")?, &what)?;
             let f = ctx.param(&need(ctx, &r.min_age_female, "min_age_female")?, &what)?;
             let names = ["age", "limit", "sex"];
-            messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
-            messages.fail = Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
-            messages.not_applicable =
-                Some(ctx.require_template(&r.not_applicable, &[], &what, "not_applicable", span.clone())?);
+            messages.pass =
+                Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+            messages.fail =
+                Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
+            messages.not_applicable = Some(ctx.require_template(
+                &r.not_applicable,
+                &[],
+                &what,
+                "not_applicable",
+                span.clone(),
+            )?);
             RuleKind::SingleApplicant {
                 min_age_male: m,
                 min_age_female: f,
@@ -672,9 +885,18 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
                 None => None,
                 Some(m) => Some(ctx.param(m, &what)?),
             };
-            let names = ["per_capita", "threshold", "total", "members", "statistic", "multiple"];
-            messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
-            messages.fail = Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
+            let names = [
+                "per_capita",
+                "threshold",
+                "total",
+                "members",
+                "statistic",
+                "multiple",
+            ];
+            messages.pass =
+                Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+            messages.fail =
+                Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
             RuleKind::PerCapitaIncome {
                 cmp,
                 statistic,
@@ -685,44 +907,71 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
             let cmp = parse_cmp(ctx, &r.cmp, &what, span.clone())?;
             let limit = ctx.param(&need(ctx, &r.limit, "limit")?, &what)?;
             let names = ["per_capita", "limit", "area", "members"];
-            messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
-            messages.fail = Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
-            messages.no_home = Some(ctx.require_template(&r.no_home, &["limit"], &what, "no_home", span.clone())?);
+            messages.pass =
+                Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+            messages.fail =
+                Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
+            messages.no_home = Some(ctx.require_template(
+                &r.no_home,
+                &["limit"],
+                &what,
+                "no_home",
+                span.clone(),
+            )?);
             RuleKind::HousingArea { cmp, limit }
         }
         "lookback" | "ban" => {
             let f = need(ctx, &r.field, "field")?;
             let field = DateField::parse(f.get_ref()).ok_or_else(|| {
-                ctx.invalid(f.span(), format!("{what}: field \"{}\" 不是日期列表 (expected one of {})", f.get_ref(), DateField::NAMES))
+                ctx.invalid(
+                    f.span(),
+                    format!(
+                        "{what}: field \"{}\" 不是日期列表 (expected one of {})",
+                        f.get_ref(),
+                        DateField::NAMES
+                    ),
+                )
             })?;
             if kind_name == "lookback" {
                 let years = ctx.param(&need(ctx, &r.years, "years")?, &what)?;
                 let names = ["date", "years", "since", "count"];
-                messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
-                messages.fail = Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
+                messages.pass =
+                    Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+                messages.fail =
+                    Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
                 RuleKind::Lookback { field, years }
             } else {
-                let defs = r
-                    .tiers
-                    .as_ref()
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(|| ctx.invalid(span.clone(), format!("{what}: kind \"ban\" 需要 `tiers` (required)")))?;
+                let defs = r.tiers.as_ref().filter(|t| !t.is_empty()).ok_or_else(|| {
+                    ctx.invalid(
+                        span.clone(),
+                        format!("{what}: kind \"ban\" 需要 `tiers` (required)"),
+                    )
+                })?;
                 let mut tiers = Vec::new();
                 for t in defs {
                     let td = t.get_ref();
                     if td.min_count == 0 {
-                        return Err(ctx.invalid(t.span(), format!("{what}: min_count 至少为 1 (must be ≥ 1)")));
+                        return Err(ctx.invalid(
+                            t.span(),
+                            format!("{what}: min_count 至少为 1 (must be ≥ 1)"),
+                        ));
                     }
                     tiers.push((td.min_count, ctx.param(&td.years, &what)?));
                 }
                 tiers.sort_by_key(|t| t.0);
                 if tiers.windows(2).any(|w| w[0].0 == w[1].0) {
-                    return Err(ctx.invalid(span.clone(), format!("{what}: 两个 tier 的 min_count 相同 (duplicate min_count)")));
+                    return Err(ctx.invalid(
+                        span.clone(),
+                        format!("{what}: 两个 tier 的 min_count 相同 (duplicate min_count)"),
+                    ));
                 }
                 let names = ["count", "date", "years", "until"];
-                messages.pass = Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
-                messages.fail = Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
-                messages.none = Some(ctx.require_template(&r.none, &[], &what, "none", span.clone())?);
+                messages.pass =
+                    Some(ctx.require_template(&r.pass, &names, &what, "pass", span.clone())?);
+                messages.fail =
+                    Some(ctx.require_template(&r.fail, &names, &what, "fail", span.clone())?);
+                messages.none =
+                    Some(ctx.require_template(&r.none, &[], &what, "none", span.clone())?);
                 RuleKind::Ban { field, tiers }
             }
         }
@@ -777,13 +1026,21 @@ fn applicant_field(name: &str) -> Option<FieldKind> {
         "residence_registration" => ABool(ApplicantBool::ResidenceRegistration),
         "workplace_township" => ABool(ApplicantBool::WorkplaceTownship),
         "age" => ANum(ApplicantNum::Age, "age", "age_limit"),
-        "residence_years" => ANum(ApplicantNum::ResidenceYears, "residence_years", "residence_years_limit"),
+        "residence_years" => ANum(
+            ApplicantNum::ResidenceYears,
+            "residence_years",
+            "residence_years_limit",
+        ),
         "social_insurance_months" => ANum(
             ApplicantNum::SocialInsuranceMonths,
             "social_insurance_months",
             "social_insurance_months_limit",
         ),
-        "annual_income_yuan" => ANum(ApplicantNum::AnnualIncome, "annual_income_yuan", "annual_income_yuan_limit"),
+        "annual_income_yuan" => ANum(
+            ApplicantNum::AnnualIncome,
+            "annual_income_yuan",
+            "annual_income_yuan_limit",
+        ),
         "employment" => AEnum(ApplicantEnum::Employment),
         "occupation" => AEnum(ApplicantEnum::Occupation),
         "talent" => AEnum(ApplicantEnum::Talent),
@@ -800,14 +1057,22 @@ fn household_field(name: &str) -> Option<FieldKind> {
         "history.affordable_housing_exited" => HBool(HouseholdBool::AffordableHousingExited),
         "history.fraud" => HBool(HouseholdBool::Fraud),
         "housing.owned_homes" => HNum(HouseholdNum::OwnedHomes, "owned_homes", "owned_homes_limit"),
-        "housing.owned_floor_area_m2" => HNum(HouseholdNum::OwnedFloorArea, "owned_floor_area_m2", "owned_floor_area_m2_limit"),
+        "housing.owned_floor_area_m2" => HNum(
+            HouseholdNum::OwnedFloorArea,
+            "owned_floor_area_m2",
+            "owned_floor_area_m2_limit",
+        ),
         "housing.affordable_homes_owned" => HNum(
             HouseholdNum::AffordableHomesOwned,
             "affordable_homes_owned",
             "affordable_homes_owned_limit",
         ),
         "members" => HNum(HouseholdNum::Members, "members", "members_limit"),
-        "total_income_yuan" => HNum(HouseholdNum::TotalIncome, "total_income_yuan", "total_income_yuan_limit"),
+        "total_income_yuan" => HNum(
+            HouseholdNum::TotalIncome,
+            "total_income_yuan",
+            "total_income_yuan_limit",
+        ),
         "current_benefits" => HSet(HouseholdSet::CurrentBenefits),
         "special" => HSet(HouseholdSet::Special),
         _ => return None,
@@ -830,7 +1095,14 @@ const HOUSEHOLD_FIELDS: &str = "history.policy_housing, history.affordable_housi
 /// Value spellings of the closed enums, in the order `engine::enum_index` uses.
 pub(crate) fn enum_values(e: ApplicantEnum) -> Option<&'static [&'static str]> {
     match e {
-        ApplicantEnum::Employment => Some(&["employee", "flexible", "new_form", "self_employed", "unemployed", "retired"]),
+        ApplicantEnum::Employment => Some(&[
+            "employee",
+            "flexible",
+            "new_form",
+            "self_employed",
+            "unemployed",
+            "retired",
+        ]),
         ApplicantEnum::Talent => Some(&["high_level", "certified", "none"]),
         ApplicantEnum::Sex => Some(&["male", "female"]),
         // Occupation is free text in the contract ("or any other word").
@@ -871,13 +1143,28 @@ fn compile_test(
     }
     let (field_name, field) = if let Some(a) = &t.applicant {
         let f = applicant_field(a.get_ref()).ok_or_else(|| {
-            ctx.invalid(a.span(), format!("{what}: applicant 字段 \"{}\" 未知 (known: {APPLICANT_FIELDS})", a.get_ref()))
+            ctx.invalid(
+                a.span(),
+                format!(
+                    "{what}: applicant 字段 \"{}\" 未知 (known: {APPLICANT_FIELDS})",
+                    a.get_ref()
+                ),
+            )
         })?;
         (a, f)
     } else {
-        let h = t.household.as_ref().expect("checked above: exactly one subject");
+        let h = t
+            .household
+            .as_ref()
+            .expect("checked above: exactly one subject");
         let f = household_field(h.get_ref()).ok_or_else(|| {
-            ctx.invalid(h.span(), format!("{what}: household 字段 \"{}\" 未知 (known: {HOUSEHOLD_FIELDS})", h.get_ref()))
+            ctx.invalid(
+                h.span(),
+                format!(
+                    "{what}: household 字段 \"{}\" 未知 (known: {HOUSEHOLD_FIELDS})",
+                    h.get_ref()
+                ),
+            )
         })?;
         (h, f)
     };
@@ -896,7 +1183,14 @@ fn compile_test(
     if given.len() != 1 {
         return Err(ctx.invalid(
             field_name.span(),
-            format!("{what}: 条件 {fname} 须恰好写一个比较 (exactly one comparison; found {})", if given.is_empty() { "none".to_string() } else { given.join(", ") }),
+            format!(
+                "{what}: 条件 {fname} 须恰好写一个比较 (exactly one comparison; found {})",
+                if given.is_empty() {
+                    "none".to_string()
+                } else {
+                    given.join(", ")
+                }
+            ),
         ));
     }
     let op = given[0];
@@ -927,7 +1221,10 @@ fn compile_test(
                 if let Some(bad) = list.iter().find(|v| !known.contains(&v.as_str())) {
                     return Err(ctx.invalid(
                         field_name.span(),
-                        format!("{what}: {fname} 的取值 \"{bad}\" 未知 (known: {})", known.join(", ")),
+                        format!(
+                            "{what}: {fname} 的取值 \"{bad}\" 未知 (known: {})",
+                            known.join(", ")
+                        ),
                     ));
                 }
             }
@@ -958,7 +1255,10 @@ fn compile_test(
                 let i = names.iter().position(|n| n == v).ok_or_else(|| {
                     ctx.invalid(
                         field_name.span(),
-                        format!("{what}: {fname} 的取值 \"{v}\" 未知 (known: {})", names.join(", ")),
+                        format!(
+                            "{what}: {fname} 的取值 \"{v}\" 未知 (known: {})",
+                            names.join(", ")
+                        ),
                     )
                 })?;
                 mask |= 1 << i;
@@ -973,10 +1273,12 @@ fn compile_test(
                 _ => return Err(wrong(ctx, "at_least, at_most or less_than")),
             };
             let num = match n.get_ref() {
-                NumOrParam::Num(l) => Num::Lit(
-                    Fixed4::from_f64(l.as_f64()).ok_or_else(|| ctx.invalid(n.span(), format!("{what}: 数值无效 (invalid number)")))?,
-                ),
-                NumOrParam::Param(p) => Num::Param(ctx.param(&Spanned::new(n.span(), p.clone()), what)?),
+                NumOrParam::Num(l) => Num::Lit(Fixed4::from_f64(l.as_f64()).ok_or_else(|| {
+                    ctx.invalid(n.span(), format!("{what}: 数值无效 (invalid number)"))
+                })?),
+                NumOrParam::Param(p) => {
+                    Num::Param(ctx.param(&Spanned::new(n.span(), p.clone()), what)?)
+                }
             };
             if !slots.unlabelled {
                 if slots.next_num >= MAX_NUM_SLOTS {
@@ -997,7 +1299,10 @@ fn compile_test(
         }
     };
     if slots.next >= 32 {
-        return Err(ctx.invalid(field_name.span(), format!("{what}: 一条规则最多 32 个条件 (at most 32 tests)")));
+        return Err(ctx.invalid(
+            field_name.span(),
+            format!("{what}: 一条规则最多 32 个条件 (at most 32 tests)"),
+        ));
     }
     let slot = slots.next;
     slots.next += 1;

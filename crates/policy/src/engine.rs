@@ -101,26 +101,43 @@ impl Decision {
 impl Policy {
     /// Resolves every used parameter on `as_of`, applying `overrides`
     /// (name, value in the parameter's own unit).
-    pub fn evaluator(&self, as_of: NaiveDate, overrides: &[(String, String)]) -> Result<Evaluator<'_>, ResolveError> {
+    pub fn evaluator(
+        &self,
+        as_of: NaiveDate,
+        overrides: &[(String, String)],
+    ) -> Result<Evaluator<'_>, ResolveError> {
         let mut over: Vec<Option<Fixed4>> = vec![None; self.params.len()];
         for (name, raw) in overrides {
-            let pid = self.param_by_name(name).ok_or_else(|| ResolveError::UnknownOverride {
-                name: name.clone(),
-                policy: self.id.clone(),
-                known: self.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
-            })?;
+            let pid = self
+                .param_by_name(name)
+                .ok_or_else(|| ResolveError::UnknownOverride {
+                    name: name.clone(),
+                    policy: self.id.clone(),
+                    known: self
+                        .params
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
             let bad = |reason: &str| ResolveError::BadOverride {
                 name: name.clone(),
                 value: raw.clone(),
                 reason: reason.to_string(),
             };
-            let v: f64 = raw.trim().parse().map_err(|_| bad("不是数字 (not a number)"))?;
+            let v: f64 = raw
+                .trim()
+                .parse()
+                .map_err(|_| bad("不是数字 (not a number)"))?;
             let v = Fixed4::from_f64(v)
                 .filter(|x| x.raw() >= 0)
                 .ok_or_else(|| bad("须为非负数 (must be a non-negative number)"))?;
             let unit = self.params[pid].unit;
             if unit.is_whole() && v.as_whole().is_none() {
-                return Err(bad(&format!("单位为{}，须为整数 (must be whole)", unit.label_zh())));
+                return Err(bad(&format!(
+                    "单位为{}，须为整数 (must be whole)",
+                    unit.label_zh()
+                )));
             }
             over[pid] = Some(v);
         }
@@ -197,19 +214,23 @@ pub(crate) fn day_number(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce())
 }
 
-pub(crate) fn from_day_number(n: i64) -> Option<NaiveDate> {
-    i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+pub fn from_day_number(n: i64) -> Option<NaiveDate> {
+    i32::try_from(n)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
 /// `d` plus `years` calendar years; 29 February lands on 28 February.
 pub fn add_years(d: NaiveDate, years: i64) -> NaiveDate {
     let months = u32::try_from(years.saturating_mul(12)).unwrap_or(u32::MAX);
-    d.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 pub fn sub_years(d: NaiveDate, years: i64) -> NaiveDate {
     let months = u32::try_from(years.saturating_mul(12)).unwrap_or(u32::MAX);
-    d.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+    d.checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 impl fmt::Debug for Evaluator<'_> {
@@ -297,15 +318,17 @@ impl Evaluator<'_> {
         } else {
             p.scope_if_ineligible
         };
-        out.priority = cats != 0 && p.priority.as_ref().is_some_and(|pr| self.test(&pr.when, h, None));
+        out.priority = cats != 0
+            && p.priority
+                .as_ref()
+                .is_some_and(|pr| self.test(&pr.when, h, None));
         out.obligations.clear();
         if cats != 0 {
             for (oi, o) in p.obligations.iter().enumerate() {
-                if let Some(ci) = o
-                    .clauses
-                    .iter()
-                    .position(|c| c.categories & cats != 0 && c.test.as_ref().is_none_or(|t| self.test(t, h, None)))
-                {
+                if let Some(ci) = o.clauses.iter().position(|c| {
+                    c.categories & cats != 0
+                        && c.test.as_ref().is_none_or(|t| self.test(t, h, None))
+                }) {
                     out.obligations.push((oi as u8, ci as u8));
                 }
             }
@@ -321,7 +344,10 @@ impl Evaluator<'_> {
                 o.passed = self.test(test, h, Some(&mut o));
                 o
             }
-            RuleKind::Composition { children, adult_age } => {
+            RuleKind::Composition {
+                children,
+                adult_age,
+            } => {
                 // mask: members who may not be in the application.
                 let adult = self.years(*adult_age);
                 let mut mask = 0u32;
@@ -476,7 +502,10 @@ impl Evaluator<'_> {
                 ok
             }
             Test::Atom {
-                atom, slot, num_slot, ..
+                atom,
+                slot,
+                num_slot,
+                ..
             } => {
                 let (ok, figure) = self.atom(atom, h);
                 if let Some(o) = rec {
@@ -500,7 +529,9 @@ impl Evaluator<'_> {
             Atom::HouseholdBool(f, want) => {
                 let v = match f {
                     HouseholdBool::PolicyHousing => h.history.policy_housing,
-                    HouseholdBool::AffordableHousingReceived => h.history.affordable_housing_received,
+                    HouseholdBool::AffordableHousingReceived => {
+                        h.history.affordable_housing_received
+                    }
                     HouseholdBool::AffordableHousingExited => h.history.affordable_housing_exited,
                     HouseholdBool::Fraud => h.history.fraud,
                 };
@@ -516,7 +547,10 @@ impl Evaluator<'_> {
                 (values.iter().any(|x| x == v) != *negate, 0)
             }
             Atom::ApplicantEnum {
-                field, mask, negate, ..
+                field,
+                mask,
+                negate,
+                ..
             } => ((mask & (1 << enum_index(a, *field)) != 0) != *negate, 0),
             Atom::HouseholdSet(f, mask, negate) => {
                 let held = match f {
@@ -529,7 +563,9 @@ impl Evaluator<'_> {
                 let v = match f {
                     ApplicantNum::Age => Fixed4::from_int(age_between(a.birth_date, self.as_of)),
                     ApplicantNum::ResidenceYears => a.residence_years,
-                    ApplicantNum::SocialInsuranceMonths => Fixed4::from_int(i64::from(a.social_insurance_months)),
+                    ApplicantNum::SocialInsuranceMonths => {
+                        Fixed4::from_int(i64::from(a.social_insurance_months))
+                    }
                     ApplicantNum::AnnualIncome => a.annual_income,
                 };
                 (num_op(*op, v, self.num(*n)), v.raw())
@@ -538,7 +574,9 @@ impl Evaluator<'_> {
                 let v = match f {
                     HouseholdNum::OwnedHomes => Fixed4::from_int(i64::from(h.housing.owned_homes)),
                     HouseholdNum::OwnedFloorArea => h.housing.owned_floor_area,
-                    HouseholdNum::AffordableHomesOwned => Fixed4::from_int(i64::from(h.housing.affordable_homes_owned)),
+                    HouseholdNum::AffordableHomesOwned => {
+                        Fixed4::from_int(i64::from(h.housing.affordable_homes_owned))
+                    }
                     HouseholdNum::Members => Fixed4::from_int(h.members.len() as i64),
                     HouseholdNum::TotalIncome => {
                         Fixed4::from_raw(h.members.iter().map(|m| m.annual_income.raw()).sum())

@@ -273,9 +273,9 @@ impl<'de> Deserialize<'de> for JsonDate {
                 f.write_str("a date YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<JsonDate, E> {
-                parse_iso_date(s)
-                    .map(JsonDate)
-                    .ok_or_else(|| E::custom(format!("日期 \"{s}\" 无效 (not a real date YYYY-MM-DD)")))
+                parse_iso_date(s).map(JsonDate).ok_or_else(|| {
+                    E::custom(format!("日期 \"{s}\" 无效 (not a real date YYYY-MM-DD)"))
+                })
             }
         }
         d.deserialize_str(V)
@@ -438,7 +438,10 @@ impl RawHousehold {
         if self.members.is_empty() || self.members.len() > 20 {
             return Err(InputError::at(
                 "members",
-                format!("应有 1 至 20 名成员，实际 {} 名 (1–20 members required)", self.members.len()),
+                format!(
+                    "应有 1 至 20 名成员，实际 {} 名 (1–20 members required)",
+                    self.members.len()
+                ),
             ));
         }
         let mut applicant = None;
@@ -503,7 +506,8 @@ impl RawMember {
         let id_number = match &self.id_number {
             None => None,
             Some(s) => Some(
-                ResidentId::parse(s).map_err(|e| InputError::at(path("id_number"), e.to_string()))?,
+                ResidentId::parse(s)
+                    .map_err(|e| InputError::at(path("id_number"), e.to_string()))?,
             ),
         };
         let given_sex = self.sex.map(|s| match s {

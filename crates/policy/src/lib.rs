@@ -24,8 +24,14 @@ pub use render::{MessageCache, Renderer};
 /// works from any directory. A policy directory on disk takes precedence
 /// (see the CLI), which is how a city changes a threshold without a release.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("yangquan-2026", include_str!("../../../policies/yangquan-2026.toml")),
-    ("loudi-2025", include_str!("../../../policies/loudi-2025.toml")),
+    (
+        "yangquan-2026",
+        include_str!("../../../policies/yangquan-2026.toml"),
+    ),
+    (
+        "loudi-2025",
+        include_str!("../../../policies/loudi-2025.toml"),
+    ),
 ];
 
 /// Loads a built-in policy by id.

@@ -103,7 +103,11 @@ impl<'e, 'p> Renderer<'e, 'p> {
             let mut suffix = b",\"citation\":".to_vec();
             citation_json(&mut suffix, &r.citation);
             suffix.push(b'}');
-            reasons.push(ReasonSlot { rule, prefix, suffix });
+            reasons.push(ReasonSlot {
+                rule,
+                prefix,
+                suffix,
+            });
         };
         for &r in &p.common_rules {
             slot(r, None);
@@ -174,7 +178,13 @@ impl<'e, 'p> Renderer<'e, 'p> {
 
     /// As [`Self::write_json`], reusing messages through `cache` (keep one
     /// cache per thread for a batch).
-    pub fn write_json_cached(&self, h: &Household, d: &Decision, cache: &mut MessageCache, out: &mut Vec<u8>) {
+    pub fn write_json_cached(
+        &self,
+        h: &Household,
+        d: &Decision,
+        cache: &mut MessageCache,
+        out: &mut Vec<u8>,
+    ) {
         let p = self.ev.policy;
         if cache.entries.len() != p.rules.len() {
             cache.entries = vec![None; p.rules.len()];
@@ -319,7 +329,11 @@ impl<'e, 'p> Renderer<'e, 'p> {
                     });
                 }
             }
-            RuleKind::PerCapitaIncome { statistic, multiple, .. } => {
+            RuleKind::PerCapitaIncome {
+                statistic,
+                multiple,
+                ..
+            } => {
                 let t = if o.passed { &m.pass } else { &m.fail };
                 let (total, n, threshold) = (o.v[0], o.v[1], o.v[2]);
                 if let Some(t) = t {
@@ -329,7 +343,9 @@ impl<'e, 'p> Renderer<'e, 'p> {
                         "total" => s.push_str(&Fixed4::from_raw(total).fmt_decimals(2)),
                         "members" => s.push_str(&n.to_string()),
                         "statistic" => s.push_str(&self.ev.value(*statistic).fmt_decimals(2)),
-                        "multiple" => s.push_str(&multiple.map_or("1".to_string(), |p| self.ev.value(p).fmt_trim())),
+                        "multiple" => s.push_str(
+                            &multiple.map_or("1".to_string(), |p| self.ev.value(p).fmt_trim()),
+                        ),
                         _ => {}
                     });
                 }

@@ -66,7 +66,9 @@ mod tests {
     fn parses_and_renders() {
         let t = Template::parse("人均 {a}㎡，超过 {b}㎡", &["a", "b"]).unwrap();
         let mut s = String::new();
-        t.render_into(&mut s, |n, o| o.push_str(if n == "a" { "20.33" } else { "20" }));
+        t.render_into(&mut s, |n, o| {
+            o.push_str(if n == "a" { "20.33" } else { "20" })
+        });
         assert_eq!(s, "人均 20.33㎡，超过 20㎡");
         assert!(matches!(
             Template::parse("{c}", &["a"]),

@@ -16,7 +16,8 @@ fn cases_dir() -> PathBuf {
 fn load_policy(spec: &str, case_file: &Path) -> Policy {
     if spec.ends_with(".toml") {
         let path = case_file.parent().unwrap().join(spec);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         anju_policy::load(&path.display().to_string(), &text).unwrap_or_else(|e| panic!("{e}"))
     } else {
         anju_policy::builtin(spec)
@@ -41,12 +42,17 @@ fn set_path(doc: &mut Value, path: &str, v: Value) -> Result<(), String> {
                     m.insert(p.to_string(), v);
                     return Ok(());
                 }
-                m.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()))
+                m.entry(p.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()))
             }
             Value::Array(a) => {
-                let idx: usize = p.parse().map_err(|_| format!("{path}: `{p}` is not an index"))?;
+                let idx: usize = p
+                    .parse()
+                    .map_err(|_| format!("{path}: `{p}` is not an index"))?;
                 let len = a.len();
-                let slot = a.get_mut(idx).ok_or_else(|| format!("{path}: index {idx} out of range ({len})"))?;
+                let slot = a
+                    .get_mut(idx)
+                    .ok_or_else(|| format!("{path}: index {idx} out of range ({len})"))?;
                 if last {
                     *slot = v;
                     return Ok(());
@@ -67,7 +73,10 @@ fn unset_path(doc: &mut Value, path: &str) -> Result<(), String> {
             cur = match cur {
                 Value::Object(m) => m.get_mut(p).ok_or_else(|| format!("{path}: no `{p}`"))?,
                 Value::Array(a) => a
-                    .get_mut(p.parse::<usize>().map_err(|_| format!("{path}: bad index {p}"))?)
+                    .get_mut(
+                        p.parse::<usize>()
+                            .map_err(|_| format!("{path}: bad index {p}"))?,
+                    )
                     .ok_or_else(|| format!("{path}: index {p} out of range"))?,
                 _ => return Err(format!("{path}: scalar at {p}")),
             };
@@ -93,7 +102,11 @@ fn unset_path(doc: &mut Value, path: &str) -> Result<(), String> {
 
 fn str_list(v: Option<&toml::Value>) -> Vec<String> {
     v.and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -135,10 +148,15 @@ fn policy_case_files() {
     let mut total = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        let doc: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let doc: toml::Table =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let spec = doc["policy"].as_str().expect("policy = \"id\"");
         let policy = load_policy(spec, file);
-        let file_as_of = doc.get("as_of").and_then(|v| v.as_str()).unwrap_or("2026-03-01").to_string();
+        let file_as_of = doc
+            .get("as_of")
+            .and_then(|v| v.as_str())
+            .unwrap_or("2026-03-01")
+            .to_string();
         let file_set = sets(doc.get("set"));
         let bases: BTreeMap<String, Value> = doc
             .get("households")
@@ -154,10 +172,18 @@ fn policy_case_files() {
                 },
             )
         });
-        let cases = doc.get("case").and_then(|c| c.as_array()).cloned().unwrap_or_default();
+        let cases = doc
+            .get("case")
+            .and_then(|c| c.as_array())
+            .cloned()
+            .unwrap_or_default();
         for case in cases {
             total += 1;
-            let name = case.get("name").and_then(|v| v.as_str()).unwrap_or("(unnamed)").to_string();
+            let name = case
+                .get("name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("(unnamed)")
+                .to_string();
             let label = format!("{} — {name}", file.file_name().unwrap().to_string_lossy());
             match run_case(&policy, &case, &bases, &file_as_of, &file_set, &mut cov.1) {
                 Ok(()) => {}
@@ -168,22 +194,35 @@ fn policy_case_files() {
     // Every shipped policy has a case file.
     for (id, _) in anju_policy::BUILTIN {
         if !coverage.contains_key(*id) {
-            failures.push(format!("built-in policy {id} has no case file in tests/cases"));
+            failures.push(format!(
+                "built-in policy {id} has no case file in tests/cases"
+            ));
         }
     }
     // Every rule: at least one expected pass and one expected failure.
     for (id, (policy, cov)) in &coverage {
         for r in &policy.rules {
             if !cov.pass.contains(&r.id) {
-                failures.push(format!("{id}: rule {} ({}) has no case expecting it to pass", r.id, r.citation.article));
+                failures.push(format!(
+                    "{id}: rule {} ({}) has no case expecting it to pass",
+                    r.id, r.citation.article
+                ));
             }
             if !cov.fail.contains(&r.id) {
-                failures.push(format!("{id}: rule {} ({}) has no case expecting it to fail", r.id, r.citation.article));
+                failures.push(format!(
+                    "{id}: rule {} ({}) has no case expecting it to fail",
+                    r.id, r.citation.article
+                ));
             }
         }
     }
     println!("{total} policy cases run");
-    assert!(failures.is_empty(), "{} case failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn run_case(
@@ -194,8 +233,14 @@ fn run_case(
     file_set: &[(String, String)],
     cov: &mut Coverage,
 ) -> Result<(), String> {
-    let from = case.get("from").and_then(|v| v.as_str()).ok_or("case needs from = \"household\"")?;
-    let mut h = bases.get(from).cloned().ok_or_else(|| format!("no household `{from}`"))?;
+    let from = case
+        .get("from")
+        .and_then(|v| v.as_str())
+        .ok_or("case needs from = \"household\"")?;
+    let mut h = bases
+        .get(from)
+        .cloned()
+        .ok_or_else(|| format!("no household `{from}`"))?;
     if let Some(unset) = case.get("unset") {
         for p in str_list(Some(unset)) {
             unset_path(&mut h, &p)?;
@@ -207,46 +252,78 @@ fn run_case(
         }
     }
     if let Some(add) = case.get("add_members").and_then(|a| a.as_array()) {
-        let members = h.get_mut("members").and_then(|m| m.as_array_mut()).ok_or("no members")?;
+        let members = h
+            .get_mut("members")
+            .and_then(|m| m.as_array_mut())
+            .ok_or("no members")?;
         for m in add {
             members.push(to_json(m));
         }
     }
-    let as_of_s = case.get("as_of").and_then(|v| v.as_str()).unwrap_or(file_as_of);
-    let as_of = anju_policy::household::parse_iso_date(as_of_s).ok_or_else(|| format!("bad as_of {as_of_s}"))?;
+    let as_of_s = case
+        .get("as_of")
+        .and_then(|v| v.as_str())
+        .unwrap_or(file_as_of);
+    let as_of = anju_policy::household::parse_iso_date(as_of_s)
+        .ok_or_else(|| format!("bad as_of {as_of_s}"))?;
     let mut set = file_set.to_vec();
     for (k, v) in sets(case.get("set")) {
         set.retain(|(n, _)| *n != k);
         set.push((k, v));
     }
-    let expect = case.get("expect").and_then(|e| e.as_table()).ok_or("case needs [case.expect]")?;
+    let expect = case
+        .get("expect")
+        .and_then(|e| e.as_table())
+        .ok_or("case needs [case.expect]")?;
     let text = serde_json::to_vec(&h).unwrap();
     let parsed = Household::from_json(&text);
-    let ev = policy.evaluator(as_of, &set).map_err(|e| format!("resolve: {e}"))?;
+    let ev = policy
+        .evaluator(as_of, &set)
+        .map_err(|e| format!("resolve: {e}"))?;
     let decided = parsed.and_then(|hh| ev.decide(&hh).map(|d| (hh, d)));
     if let Some(err) = expect.get("error").and_then(|v| v.as_str()) {
         return match decided {
             Err(e) if e.to_string().contains(err) => Ok(()),
-            Err(e) => Err(format!("expected an input error containing {err:?}, got {e}")),
-            Ok(_) => Err(format!("expected an input error containing {err:?}, but it was decided")),
+            Err(e) => Err(format!(
+                "expected an input error containing {err:?}, got {e}"
+            )),
+            Ok(_) => Err(format!(
+                "expected an input error containing {err:?}, but it was decided"
+            )),
         };
     }
     let (hh, d) = decided.map_err(|e| format!("input error: {e}"))?;
     let mut out = Vec::new();
     Renderer::new(&ev).write_json(&hh, &d, &mut out);
-    let json: Value = serde_json::from_slice(&out).map_err(|e| format!("decision is not JSON: {e}"))?;
+    let json: Value =
+        serde_json::from_slice(&out).map_err(|e| format!("decision is not JSON: {e}"))?;
     let reasons = json["reasons"].as_array().unwrap();
     let mut errs = Vec::new();
     let summary = || {
         let failed: Vec<String> = reasons
             .iter()
             .filter(|r| r["passed"] == false)
-            .map(|r| format!("{}[{}]: {}", r["rule"].as_str().unwrap(), r["category"].as_str().unwrap_or("-"), r["message"].as_str().unwrap()))
+            .map(|r| {
+                format!(
+                    "{}[{}]: {}",
+                    r["rule"].as_str().unwrap(),
+                    r["category"].as_str().unwrap_or("-"),
+                    r["message"].as_str().unwrap()
+                )
+            })
             .collect();
         format!(
             "eligible={} categories={} tier={} scope={} priority={}; failed: {}",
-            json["eligible"], json["categories"], json["tier"], json["scope"], json["priority"],
-            if failed.is_empty() { "none".into() } else { failed.join(" | ") }
+            json["eligible"],
+            json["categories"],
+            json["tier"],
+            json["scope"],
+            json["priority"],
+            if failed.is_empty() {
+                "none".into()
+            } else {
+                failed.join(" | ")
+            }
         )
     };
     if let Some(e) = expect.get("eligible").and_then(|v| v.as_bool()) {
@@ -256,7 +333,12 @@ fn run_case(
     }
     if let Some(c) = expect.get("categories") {
         let want = str_list(Some(c));
-        let got: Vec<String> = json["categories"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let got: Vec<String> = json["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
         if want != got {
             errs.push(format!("categories: expected {want:?}"));
         }
@@ -272,7 +354,11 @@ fn run_case(
         }
     }
     if let Some(s) = expect.get("scope").and_then(|v| v.as_str()) {
-        let ok = if s == "none" { json["scope"].is_null() } else { json["scope"] == s };
+        let ok = if s == "none" {
+            json["scope"].is_null()
+        } else {
+            json["scope"] == s
+        };
         if !ok {
             errs.push(format!("scope: expected {s}"));
         }
@@ -284,13 +370,23 @@ fn run_case(
     }
     if let Some(o) = expect.get("obligations") {
         let want = str_list(Some(o));
-        let got: Vec<String> = json["obligations"].as_array().unwrap().iter().map(|v| v["code"].as_str().unwrap().to_string()).collect();
+        let got: Vec<String> = json["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["code"].as_str().unwrap().to_string())
+            .collect();
         if want != got {
             errs.push(format!("obligations: expected {want:?}, got {got:?}"));
         }
     }
     if let Some(r) = expect.get("obligation_ref").and_then(|v| v.as_str()) {
-        if !json["obligations"].as_array().unwrap().iter().any(|o| o["citation"]["ref"] == r) {
+        if !json["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["citation"]["ref"] == r)
+        {
             errs.push(format!("obligation_ref: expected an obligation citing {r}"));
         }
     }
@@ -321,18 +417,31 @@ fn run_case(
         }
     }
     for r in str_list(expect.get("failed_refs")) {
-        if !reasons.iter().any(|x| x["passed"] == false && x["citation"]["ref"] == r.as_str()) {
+        if !reasons
+            .iter()
+            .any(|x| x["passed"] == false && x["citation"]["ref"] == r.as_str())
+        {
             errs.push(format!("failed_refs: expected a failed reason citing {r}"));
         }
     }
     for m in str_list(expect.get("messages")) {
-        if !reasons.iter().any(|x| x["message"].as_str().unwrap().contains(&m)) {
-            errs.push(format!("messages: expected a reason message containing {m:?}"));
+        if !reasons
+            .iter()
+            .any(|x| x["message"].as_str().unwrap().contains(&m))
+        {
+            errs.push(format!(
+                "messages: expected a reason message containing {m:?}"
+            ));
         }
     }
     if let Some(m) = expect.get("message").and_then(|v| v.as_str()) {
-        if !reasons.iter().any(|x| x["message"].as_str().unwrap().contains(m)) {
-            errs.push(format!("message: expected a reason message containing {m:?}"));
+        if !reasons
+            .iter()
+            .any(|x| x["message"].as_str().unwrap().contains(m))
+        {
+            errs.push(format!(
+                "message: expected a reason message containing {m:?}"
+            ));
         }
     }
     if errs.is_empty() {

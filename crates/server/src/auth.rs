@@ -1,0 +1,229 @@
+//! Accounts and sessions: Argon2id password hashes, random session tokens
+//! in an HttpOnly SameSite cookie (only their SHA-256 is stored), a CSRF
+//! token per session required on every state-changing request, per-address
+//! login rate limiting, and account lockout after repeated failures (kept in
+//! the database, so it holds across server processes).
+
+use anju_domain::{Actor, UserId};
+use anju_store::{SessionRecord, Store, UserRecord};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "anju_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "_csrf";
+/// Consecutive failures before an account is locked, and for how long.
+pub const LOCK_AFTER: u32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+pub const SESSION_HOURS: i64 = 12;
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    if password.chars().count() < 8 {
+        return Err(ApiError::bad_request(
+            "weak_password",
+            "密码至少 8 位 (password must have at least 8 characters)",
+        )
+        .field("password"));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(format!("密码哈希失败 (hashing failed: {e})")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fixed-window counter per client address, for the login endpoint.
+/// In-process on purpose: it blunts password guessing from one address; the
+/// account lockout (in the database) covers guessing spread over processes.
+pub struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        RateLimiter {
+            limit,
+            window,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one attempt; false when the address is over its limit.
+    pub fn allow(&self, ip: IpAddr) -> bool {
+        let Ok(mut seen) = self.seen.lock() else {
+            return true;
+        };
+        let now = Instant::now();
+        if seen.len() > 10_000 {
+            seen.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        }
+        let entry = seen.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.limit
+    }
+}
+
+/// The signed-in account behind a request.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user: UserRecord,
+    pub actor: Actor,
+    pub session: SessionRecord,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> &UserId {
+        &self.user.id
+    }
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        SESSION_HOURS * 3600,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Looks up the session of a request, if any.
+pub async fn current_user(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, ApiError> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some((session, user)) = state
+        .store
+        .session(&token_hash(&token), state.clock.now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let actor = Actor::new(user.id.clone(), user.role, user.district.clone())
+        .map_err(|e| ApiError::internal(format!("账号数据有误 (account data invalid: {e})")))?;
+    Ok(Some(CurrentUser {
+        user,
+        actor,
+        session,
+    }))
+}
+
+/// Extractor: requires a signed-in account; on state-changing methods also
+/// requires the session's CSRF token in the `X-CSRF-Token` header (forms
+/// are checked by their handlers, which read the `_csrf` field).
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = current_user(state, &parts.headers)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let is_form = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    v.starts_with("application/x-www-form-urlencoded")
+                        || v.starts_with("multipart/form-data")
+                });
+            if !is_form {
+                let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                if given != Some(user.session.csrf_token.as_str()) {
+                    return Err(ApiError::forbidden(
+                        "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token header)",
+                    )
+                    .field(CSRF_HEADER));
+                }
+            }
+        }
+        Ok(user)
+    }
+}
+
+/// Checks a form's `_csrf` field against the session.
+pub fn check_form_csrf(user: &CurrentUser, given: Option<&str>) -> Result<(), ApiError> {
+    if given == Some(user.session.csrf_token.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "表单已过期，请刷新后重试 (form token missing or wrong; reload the page)",
+        )
+        .field(CSRF_FIELD))
+    }
+}
+
+/// The client's address when the server was started with connect info
+/// (always, outside in-process tests, where it is 127.0.0.1).
+pub struct ClientIp(pub IpAddr);
+
+impl<St: Send + Sync> FromRequestParts<St> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip()),
+        ))
+    }
+}

@@ -1,0 +1,399 @@
+//! `anju serve --demo`: a living Yangquan city. One account per role (and
+//! per district for district staff), printed at start, and a few hundred
+//! households in every state of the lifecycle — each one walked there
+//! through the real domain transitions, so its history, audit trail and
+//! decisions are exactly what real use would produce.
+
+use anju_domain::{
+    Department, DistrictCode, MaterialsChecklist, Role, StatusKind, UserId, YANGQUAN_DISTRICTS,
+};
+use anju_idcodes::ResidentId;
+use anju_store::{AuditDraft, NewUser, Store};
+use chrono::{Duration, NaiveDate};
+use serde_json::{json, Value};
+
+use crate::auth::{hash_password, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::service::{self, ActionRequest, SubmitRequest};
+use crate::{AppState, Clock};
+
+pub const DEMO_PASSWORD: &str = "anju-demo-2026";
+
+/// The accounts a demo creates: (username, display name, role, district).
+pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
+    let mut v = vec![
+        (
+            "family".to_string(),
+            "王建国（申请家庭）".to_string(),
+            Role::Applicant,
+            None,
+        ),
+        (
+            "city".to_string(),
+            "市住建局".to_string(),
+            Role::CityBureau,
+            None,
+        ),
+        (
+            "company".to_string(),
+            "市保障房公司（实施主体）".to_string(),
+            Role::Company,
+            None,
+        ),
+        (
+            "auditor".to_string(),
+            "审计人员".to_string(),
+            Role::Auditor,
+            None,
+        ),
+    ];
+    for d in [
+        Department::PublicSecurity,
+        Department::CivilAffairs,
+        Department::NaturalResources,
+        Department::HumanResources,
+        Department::ProvidentFund,
+    ] {
+        v.push((
+            format!("verifier-{}", d.code()),
+            format!("{}核验员", d.label_zh()),
+            Role::Verifier(d),
+            None,
+        ));
+    }
+    for d in YANGQUAN_DISTRICTS.iter() {
+        let c = d.code.as_str();
+        v.push((
+            format!("community-{c}"),
+            format!("{}社区受理员", d.name_zh),
+            Role::Community,
+            Some(d.code),
+        ));
+        v.push((
+            format!("street-{c}"),
+            format!("{}街道初审员", d.name_zh),
+            Role::Street,
+            Some(d.code),
+        ));
+        v.push((
+            format!("bureau-{c}"),
+            format!("{}住建局", d.name_zh),
+            Role::DistrictBureau,
+            Some(d.code),
+        ));
+    }
+    v
+}
+
+pub struct Rng(pub u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const SURNAMES: [&str; 10] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+const GIVEN: [&str; 12] = [
+    "建国", "秀梅", "志强", "丽娟", "浩然", "思雨", "国庆", "海燕", "红梅", "小军", "文华", "欣怡",
+];
+
+fn resident_id(rng: &mut Rng, region: &str, birth: NaiveDate, male: bool) -> String {
+    let seq = 10 + rng.below(89);
+    let sex = if male {
+        1 + 2 * rng.below(5)
+    } else {
+        2 * rng.below(5)
+    };
+    let region = if region.len() == 6 && region.bytes().all(|b| b.is_ascii_digit()) {
+        region
+    } else {
+        "140300"
+    };
+    let first17 = format!("{region}{}{seq:02}{sex}", birth.format("%Y%m%d"));
+    let mut b = [0u8; 17];
+    b.copy_from_slice(first17.as_bytes());
+    format!("{first17}{}", ResidentId::check_char(&b) as char)
+}
+
+fn name(rng: &mut Rng, surname: &str) -> String {
+    format!("{surname}{}", GIVEN[rng.below(GIVEN.len() as u64) as usize])
+}
+
+/// A household of the demo city; most are eligible, some fail a condition.
+pub fn household(rng: &mut Rng, i: usize, district: &DistrictCode) -> Value {
+    let region = district.as_str();
+    let surname = SURNAMES[rng.below(10) as usize];
+    let a_birth = NaiveDate::from_ymd_opt(
+        1970 + rng.below(30) as i32,
+        1 + rng.below(12) as u32,
+        1 + rng.below(28) as u32,
+    )
+    .unwrap_or_default();
+    let a_male = rng.below(2) == 0;
+    let married = rng.below(10) < 7;
+    let income = 15_000 + rng.below(40_000);
+    let employment = ["employee", "flexible", "new_form"][rng.below(3) as usize];
+    let mut members = vec![json!({
+        "relation": "applicant", "name": name(rng, surname), "id_number": resident_id(rng, region, a_birth, a_male),
+        "married": married, "resident": rng.below(10) < 9, "hukou_local": true, "employment": employment,
+        "labor_contract": true, "social_insurance_months": 12 + rng.below(120), "annual_income_yuan": income,
+    })];
+    if married {
+        let s_birth = a_birth + Duration::days(rng.below(1500) as i64);
+        let s_surname = SURNAMES[rng.below(10) as usize];
+        let s_name = name(rng, s_surname);
+        let s_id = resident_id(rng, region, s_birth, !a_male);
+        members.push(json!({"relation": "spouse", "name": s_name, "id_number": s_id,
+                            "married": true, "resident": true, "employment": "flexible", "annual_income_yuan": rng.below(30_000)}));
+        for _ in 0..rng.below(3) {
+            let c_birth = NaiveDate::from_ymd_opt(
+                2008 + rng.below(16) as i32,
+                1 + rng.below(12) as u32,
+                1 + rng.below(28) as u32,
+            )
+            .unwrap_or_default();
+            let c_male = rng.below(2) == 0;
+            let c_name = name(rng, surname);
+            let c_id = resident_id(rng, region, c_birth, c_male);
+            members.push(json!({"relation": "child", "name": c_name, "id_number": c_id}));
+        }
+    }
+    let n = members.len() as u64;
+    let homes = if rng.below(10) < 6 { 0 } else { 1 };
+    // Most homes are small enough; one in five is too large (a failing case).
+    let area = if homes == 0 {
+        0
+    } else if rng.below(5) == 0 {
+        25 * n + 10
+    } else {
+        12 * n + rng.below(6 * n)
+    };
+    json!({
+        "id": format!("demo-{i}"), "region": region, "members": members,
+        "housing": {"owned_homes": homes, "owned_floor_area_m2": area},
+        "history": {"property_transfer_dates": if rng.below(15) == 0 { vec!["2024-05-20"] } else { vec![] }},
+        "current_benefits": if rng.below(6) == 0 { vec!["public_rental"] } else { vec![] },
+    })
+}
+
+fn checklist(members: usize) -> MaterialsChecklist {
+    serde_json::from_value(json!({
+        "application_form": true, "member_count": members, "identity_proofs": members, "hukou_or_residence_proof": true,
+        "marital_status": "married", "marriage_proof": true, "divorce_proof": false, "income": true, "social_insurance": true, "property_query": true,
+    }))
+    .unwrap_or_else(|_| unreachable_checklist())
+}
+
+fn unreachable_checklist() -> MaterialsChecklist {
+    // The literal above always deserialises; keep the demo running if the
+    // checklist type ever changes shape.
+    serde_json::from_value(json!({})).unwrap_or_else(|_| std::process::abort())
+}
+
+/// Creates the demo accounts (idempotent) and, when the database has no
+/// applications yet, a few hundred households in every state.
+pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
+    let hash = hash_password(DEMO_PASSWORD)?;
+    let system = UserId::new("system").map_err(|e| ApiError::internal(e.to_string()))?;
+    for (username, display, role, district) in demo_accounts() {
+        if st.store.user_by_username(&username).await?.is_some() {
+            continue;
+        }
+        st.store
+            .create_user(
+                NewUser {
+                    username: username.clone(),
+                    display_name: display,
+                    role,
+                    district,
+                    password_hash: hash.clone(),
+                },
+                AuditDraft {
+                    at: st.clock.now(),
+                    actor_user_id: system.clone(),
+                    role: Role::CityBureau,
+                    action: "user.create".into(),
+                    subject: format!("user:{username}"),
+                    detail: json!({"demo": true}),
+                },
+            )
+            .await?;
+    }
+    if st.store.count_applications().await? > 0 {
+        return Ok(());
+    }
+    let today = st.clock.today();
+    let mut rng = Rng(2026);
+    // Targets cycle through the lifecycle so every state is represented.
+    let targets = [
+        StatusKind::Submitted,
+        StatusKind::UnderVerification,
+        StatusKind::Qualified,
+        StatusKind::OnNotice,
+        StatusKind::Verified,
+        StatusKind::Qualified,
+        StatusKind::Decided,
+        StatusKind::ReturnedForCorrection,
+        StatusKind::Rejected,
+        StatusKind::OnNotice,
+        StatusKind::Qualified,
+        StatusKind::UnderVerification,
+        StatusKind::ReviewRequested,
+        StatusKind::Withdrawn,
+        StatusKind::Qualified,
+    ];
+    for i in 0..households {
+        let d = &YANGQUAN_DISTRICTS[i % YANGQUAN_DISTRICTS.len()];
+        let h = household(&mut rng, i, &d.code);
+        let target = targets[i % targets.len()];
+        // Early steps happen a month ago so notices started then have ended.
+        let past = AppState {
+            clock: Clock::pinned(today - Duration::days(30)),
+            ..st.clone()
+        };
+        if let Err(e) = walk(&past, st, &h, &d.code, target).await {
+            eprintln!("demo: household {i} stopped early: {}", e.message);
+        }
+    }
+    Ok(())
+}
+
+async fn staff(st: &AppState, username: &str) -> ApiResult<CurrentUser> {
+    let user = st
+        .store
+        .user_by_username(username)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("demo account {username} missing")))?;
+    let actor = anju_domain::Actor::new(user.id.clone(), user.role, user.district.clone())
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(CurrentUser {
+        session: anju_store::SessionRecord {
+            token_hash: String::new(),
+            user_id: user.id.clone(),
+            csrf_token: String::new(),
+            created_at: st.clock.now(),
+            expires_at: st.clock.now(),
+        },
+        user,
+        actor,
+    })
+}
+
+async fn walk(
+    past: &AppState,
+    now: &AppState,
+    h: &Value,
+    district: &DistrictCode,
+    target: StatusKind,
+) -> ApiResult<()> {
+    let c = district.as_str();
+    let community = staff(past, &format!("community-{c}")).await?;
+    let street = staff(past, &format!("street-{c}")).await?;
+    let bureau = staff(past, &format!("bureau-{c}")).await?;
+    let members = h["members"].as_array().map_or(1, |m| m.len());
+    let id = service::submit_application(
+        past,
+        &community,
+        SubmitRequest {
+            household: h.clone(),
+            materials: checklist(members),
+            signed_commitment: true,
+            consent_to_verification: true,
+        },
+    )
+    .await?;
+    let id = id.as_str().to_string();
+    use ActionRequest as A;
+    let step = |st: &AppState, who: &CurrentUser, a: ActionRequest| {
+        let (st, who, id) = (st.clone(), who.clone(), id.clone());
+        async move { service::act(&st, &who, &id, a).await.map(|_| ()) }
+    };
+    match target {
+        StatusKind::Submitted => return Ok(()),
+        StatusKind::ReturnedForCorrection => {
+            return step(
+                past,
+                &street,
+                A::StreetReturn {
+                    reason: "请补充社保缴纳证明".into(),
+                },
+            )
+            .await
+        }
+        StatusKind::Withdrawn => return step(past, &community, A::Withdraw).await,
+        _ => {}
+    }
+    if target == StatusKind::Rejected || target == StatusKind::ReviewRequested {
+        step(
+            past,
+            &street,
+            A::StreetReject {
+                message: "申请家庭在本市有住房且人均面积超过 20 平方米".into(),
+                article: "第十条（一）2".into(),
+                ref_: "10.1.2".into(),
+            },
+        )
+        .await?;
+        if target == StatusKind::ReviewRequested {
+            step(
+                past,
+                &community,
+                A::RequestReview {
+                    reasons: "房屋已于去年出售，附不动产查询证明".into(),
+                },
+            )
+            .await?;
+        }
+        return Ok(());
+    }
+    step(past, &street, A::StreetPass).await?;
+    if target == StatusKind::UnderVerification {
+        return Ok(());
+    }
+    for d in [
+        Department::PublicSecurity,
+        Department::CivilAffairs,
+        Department::NaturalResources,
+        Department::HumanResources,
+        Department::ProvidentFund,
+    ] {
+        let v = staff(past, &format!("verifier-{}", d.code())).await?;
+        step(
+            past,
+            &v,
+            A::DepartmentConfirm {
+                department: d,
+                corrections: vec![],
+            },
+        )
+        .await?;
+    }
+    if target == StatusKind::Verified {
+        return Ok(());
+    }
+    step(past, &bureau, A::RecordDecision).await?;
+    let stored = now
+        .store
+        .load_application(
+            &anju_domain::ApplicationId::new(id.clone())
+                .map_err(|e| ApiError::internal(e.to_string()))?,
+        )
+        .await?;
+    if stored.map(|s| s.app.status().kind()) != Some(StatusKind::Decided)
+        || target == StatusKind::Decided
+    {
+        return Ok(()); // rejected by the engine, or meant to stop here
+    }
+    if target == StatusKind::OnNotice {
+        return step(now, &bureau, A::StartNotice { start: None }).await;
+    }
+    step(past, &bureau, A::StartNotice { start: None }).await?;
+    step(now, &bureau, A::Qualify).await
+}

@@ -1,0 +1,530 @@
+//! The operations behind both the JSON API and the web pages: self-check,
+//! submission (with duplicate and ban screening), lifecycle actions,
+//! scoped reads (audited), public notices. Handlers only translate HTTP.
+
+use anju_domain::{
+    apply, can_read, screen_submission, submit, Action, Application, ApplicationId, Ban, Citation,
+    CitedReason, DecisionParts, DecisionRecord, Department, DistrictCode, DuplicateCheck,
+    FactCorrection, FactCorrectionParts, HouseholdId, MaterialsChecklist, NonEmptyText,
+    ObjectionId, Role, StatusKind, Submission,
+};
+use anju_policy::engine::from_day_number;
+use anju_policy::model::RuleKind;
+use anju_policy::{Household, Renderer};
+use anju_store::{ApplicationSummary, AuditDraft, ListFilter, Store, StoredApplication};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+/// 第十四条: "公示期不少于5个工作日".
+pub const NOTICE_WORKDAYS: u32 = 5;
+
+/// An engine decision on a household, on a date.
+pub struct Evaluated {
+    pub household: Household,
+    /// The contract's decision JSON.
+    pub json: Value,
+    /// Bans that bar the household on that date (article 14 / Loudi 8.1.2, 8.2.3).
+    pub bans: Vec<Ban>,
+}
+
+fn input_error(e: anju_policy::InputError) -> ApiError {
+    let field = e.path.clone();
+    let err = ApiError::bad_request("invalid_household", e.to_string());
+    if field.is_empty() {
+        err
+    } else {
+        err.field(format!("household.{field}"))
+    }
+}
+
+/// Decides `household` under the server's policy on `as_of`.
+pub fn evaluate(st: &AppState, household: &Value, as_of: NaiveDate) -> ApiResult<Evaluated> {
+    let bytes = serde_json::to_vec(household)
+        .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let h = Household::from_json(&bytes).map_err(input_error)?;
+    let ev = st.policy.evaluator(as_of, &st.overrides).map_err(|e| {
+        ApiError::internal(format!(
+            "政策参数不全，无法判定 (policy cannot be applied: {e})"
+        ))
+    })?;
+    let d = ev.decide(&h).map_err(input_error)?;
+    let renderer = Renderer::new(&ev);
+    let mut out = Vec::new();
+    renderer.write_json(&h, &d, &mut out);
+    let json: Value =
+        serde_json::from_slice(&out).map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut bans = Vec::new();
+    for (i, rule) in st.policy.rules.iter().enumerate() {
+        let o = &d.outcomes[i];
+        if let (RuleKind::Ban { .. }, false) = (&rule.kind, o.passed) {
+            let until = from_day_number(o.v[2]).unwrap_or(as_of);
+            let reason = cited(
+                Some(&rule.id),
+                &renderer.message(i, o, &h),
+                &rule.citation.document,
+                &rule.citation.article,
+                &rule.citation.ref_,
+            )?;
+            bans.push(Ban { until, reason });
+        }
+    }
+    Ok(Evaluated {
+        household: h,
+        json,
+        bans,
+    })
+}
+
+fn text(s: &str, field: &str) -> ApiResult<NonEmptyText> {
+    NonEmptyText::new(s)
+        .map_err(|e| ApiError::bad_request("invalid_text", e.to_string()).field(field))
+}
+
+fn cited(
+    rule: Option<&str>,
+    message: &str,
+    document: &str,
+    article: &str,
+    ref_: &str,
+) -> ApiResult<CitedReason> {
+    Ok(CitedReason {
+        rule: rule.map(|r| text(r, "rule")).transpose()?,
+        message: text(message, "message")?,
+        citation: Citation::new(document, article, ref_)
+            .map_err(|e| ApiError::bad_request("invalid_citation", e.to_string()).field("ref"))?,
+    })
+}
+
+/// The engine's decision JSON as the domain's record.
+pub fn decision_record(json: &Value) -> ApiResult<DecisionRecord> {
+    let mut v = json.clone();
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(p) = obj.remove("policy") {
+            obj.insert("policy_id".into(), p);
+        }
+    }
+    let parts: DecisionParts = serde_json::from_value(v).map_err(|e| {
+        ApiError::internal(format!("判定结果无法记录 (decision not recordable: {e})"))
+    })?;
+    DecisionRecord::new(parts)
+        .map_err(|e| ApiError::internal(format!("判定结果无法记录 (decision not recordable: {e})")))
+}
+
+/// Public self-check: the decision on facts anyone enters, before applying.
+pub fn self_check(st: &AppState, household: &Value) -> ApiResult<Value> {
+    Ok(evaluate(st, household, st.clock.today())?.json)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubmitRequest {
+    /// Household facts (contracts/household.schema.json). Every member needs an `id_number`.
+    pub household: Value,
+    pub materials: MaterialsChecklist,
+    pub signed_commitment: bool,
+    pub consent_to_verification: bool,
+}
+
+fn new_application_id(district: &DistrictCode, today: NaiveDate) -> ApiResult<ApplicationId> {
+    let suffix = &crate::auth::random_token()[..8];
+    ApplicationId::new(format!(
+        "{}-{}-{}",
+        district.as_str(),
+        today.format("%Y%m%d"),
+        suffix
+    ))
+    .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+fn audit(
+    user: &CurrentUser,
+    at: anju_domain::Timestamp,
+    action: String,
+    subject: String,
+    detail: Value,
+) -> AuditDraft {
+    AuditDraft {
+        at,
+        actor_user_id: user.user.id.clone(),
+        role: user.user.role,
+        action,
+        subject,
+        detail,
+    }
+}
+
+/// Online submission by the family, or at the counter by community staff.
+pub async fn submit_application(
+    st: &AppState,
+    user: &CurrentUser,
+    req: SubmitRequest,
+) -> ApiResult<ApplicationId> {
+    if !matches!(user.user.role, Role::Applicant | Role::Community) {
+        return Err(ApiError::forbidden("只有申请家庭或社区（村）受理人员可以提交申请 (only the family or community staff may submit)"));
+    }
+    let now = st.clock.now();
+    let today = st.clock.today();
+    let evaluated = evaluate(st, &req.household, today)?;
+    let h = &evaluated.household;
+    let district = DistrictCode::parse(&h.region).map_err(|e| {
+        ApiError::bad_request("invalid_region", e.to_string()).field("household.region")
+    })?;
+    let mut member_ids = Vec::new();
+    for (i, m) in h.members.iter().enumerate() {
+        match &m.id_number {
+            Some(id) => member_ids.push(id.as_str().to_string()),
+            None => {
+                return Err(ApiError::bad_request(
+                    "id_number_required",
+                    "申请须填写每位家庭成员的身份证号码 (every member's resident ID is required to apply)",
+                )
+                .field(format!("household.members[{i}].id_number")))
+            }
+        }
+    }
+    // Duplicates: a resident ID in another active application (any member).
+    let mut hits = Vec::new();
+    for id in &member_ids {
+        hits.push(st.store.member_in_active_application(id).await?);
+    }
+    let duplicates = DuplicateCheck::from_member_hits(hits);
+    let ban = evaluated.bans.iter().max_by_key(|b| b.until);
+    let cleared = screen_submission(&duplicates, ban, today).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "submission_refused",
+            e.to_string(),
+        )
+        .field("household")
+    })?;
+    let submission = Submission {
+        household_id: HouseholdId::new(h.id.clone()).map_err(|e| {
+            ApiError::bad_request("invalid_id", e.to_string()).field("household.id")
+        })?,
+        district: district.clone(),
+        applicant_account: None,
+        materials: req.materials,
+        signed_commitment: req.signed_commitment,
+        consent_to_verification: req.consent_to_verification,
+    };
+    let id = new_application_id(&district, today)?;
+    let first =
+        submit(id.clone(), submission, cleared, &user.actor, now).map_err(transition_error)?;
+    let app = Application::open(&first).map_err(|e| ApiError::internal(e.to_string()))?;
+    let applicant = h.applicant();
+    let masked_name = applicant
+        .name
+        .as_deref()
+        .map(anju_domain::mask_name)
+        .unwrap_or_else(|| "—".into());
+    let masked_id = applicant.id_number.map(|i| i.masked()).unwrap_or_default();
+    st.store
+        .create_application(
+            &app,
+            &first,
+            &req.household,
+            &member_ids,
+            &masked_name,
+            &masked_id,
+            audit(
+                user,
+                now,
+                first.audit_action(),
+                first.audit_subject(),
+                json!({"status_after": first.status_after, "channel": app.channel()}),
+            ),
+        )
+        .await?;
+    Ok(id)
+}
+
+pub fn transition_error(e: anju_domain::TransitionError) -> ApiError {
+    use anju_domain::TransitionError as T;
+    match &e {
+        T::Forbidden(_) => ApiError::forbidden(e.to_string()),
+        T::IllegalTransition { .. } => ApiError::conflict(e.to_string()),
+        _ => ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "action_refused",
+            e.to_string(),
+        ),
+    }
+}
+
+/// An action as the API accepts it. `record_decision` carries nothing: the
+/// server runs the policy engine itself, so nobody can record a decision
+/// the rules did not take. `start_notice` gives the first day; the last is
+/// computed from the working-day calendar.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ActionRequest {
+    StreetPass,
+    StreetReturn {
+        reason: String,
+    },
+    StreetReject {
+        message: String,
+        article: String,
+        #[serde(rename = "ref")]
+        ref_: String,
+    },
+    Resubmit,
+    DepartmentConfirm {
+        department: Department,
+        #[serde(default)]
+        corrections: Vec<FactCorrectionParts>,
+    },
+    RecordDecision,
+    StartNotice {
+        #[serde(default)]
+        start: Option<NaiveDate>,
+    },
+    RecordObjection {
+        text: String,
+    },
+    ResolveObjection {
+        id: u32,
+        upheld: bool,
+        note: String,
+        #[serde(default)]
+        article: Option<String>,
+        #[serde(default, rename = "ref")]
+        ref_: Option<String>,
+    },
+    Qualify,
+    RequestReview {
+        reasons: String,
+    },
+    DecideReview {
+        reverse: bool,
+        note: String,
+    },
+    Withdraw,
+}
+
+/// Loads an application the user may read, or 404 (also for one the user
+/// may not see: whether it exists is not disclosed).
+pub async fn load_visible(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> ApiResult<StoredApplication> {
+    let id = ApplicationId::new(id).map_err(|_| ApiError::not_found("申请 (application)"))?;
+    let stored = st
+        .store
+        .load_application(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("申请 (application)"))?;
+    if !can_read(&user.actor, &stored.app) {
+        return Err(ApiError::not_found("申请 (application)"));
+    }
+    Ok(stored)
+}
+
+/// Detail read: staff reads of personal data go into the audit log.
+pub async fn read_application(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> ApiResult<StoredApplication> {
+    let stored = load_visible(st, user, id).await?;
+    if user.user.role != Role::Applicant {
+        st.store
+            .append_audit(audit(
+                user,
+                st.clock.now(),
+                "personal_data.read".into(),
+                format!("application:{}", stored.app.id()),
+                json!({"district": stored.app.district().as_str()}),
+            ))
+            .await?;
+    }
+    Ok(stored)
+}
+
+pub async fn act(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    req: ActionRequest,
+) -> ApiResult<StoredApplication> {
+    let stored = load_visible(st, user, id).await?;
+    let now = st.clock.now();
+    let today = st.clock.today();
+    let doc = st.policy.document.clone();
+    let mut new_household: Option<Value> = None;
+    let action = match req {
+        ActionRequest::StreetPass => Action::StreetPass,
+        ActionRequest::StreetReturn { reason } => Action::StreetReturn {
+            reason: text(&reason, "reason")?,
+        },
+        ActionRequest::StreetReject {
+            message,
+            article,
+            ref_,
+        } => Action::StreetReject {
+            reasons: anju_domain::Reasons::one(cited(None, &message, &doc, &article, &ref_)?),
+        },
+        ActionRequest::Resubmit => Action::Resubmit,
+        ActionRequest::DepartmentConfirm {
+            department,
+            corrections,
+        } => {
+            let corrections = corrections
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    FactCorrection::try_from(c).map_err(|e| {
+                        ApiError::bad_request("invalid_correction", e.to_string())
+                            .field(format!("corrections[{i}]"))
+                    })
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            Action::DepartmentConfirm {
+                department,
+                corrections,
+            }
+        }
+        ActionRequest::RecordDecision => {
+            let evaluated = evaluate(st, &stored.household, today)?;
+            Action::RecordDecision(decision_record(&evaluated.json)?)
+        }
+        ActionRequest::StartNotice { start } => {
+            let start = start.unwrap_or(today);
+            let end = anju_calendar::Calendar::try_builtin()
+                .and_then(|c| c.notice_end(start, NOTICE_WORKDAYS))
+                .map_err(|e| ApiError::bad_request("calendar", e.to_string()).field("start"))?;
+            Action::StartNotice { start, end }
+        }
+        ActionRequest::RecordObjection { text: t } => Action::RecordObjection {
+            text: text(&t, "text")?,
+        },
+        ActionRequest::ResolveObjection {
+            id,
+            upheld,
+            note,
+            article,
+            ref_,
+        } => {
+            let citation = match (article, ref_) {
+                (Some(a), Some(r)) => Some(Citation::new(&doc, &a, &r).map_err(|e| {
+                    ApiError::bad_request("invalid_citation", e.to_string()).field("ref")
+                })?),
+                _ => None,
+            };
+            Action::ResolveObjection {
+                id: ObjectionId::new(id),
+                upheld,
+                note: text(&note, "note")?,
+                citation,
+            }
+        }
+        ActionRequest::Qualify => Action::Qualify,
+        ActionRequest::RequestReview { reasons } => Action::RequestReview {
+            reasons: text(&reasons, "reasons")?,
+        },
+        ActionRequest::DecideReview { reverse, note } => Action::DecideReview {
+            reverse,
+            note: text(&note, "note")?,
+        },
+        ActionRequest::Withdraw => Action::Withdraw,
+    };
+    let event = apply(&stored.app, &action, &user.actor, now).map_err(transition_error)?;
+    let new_state = stored
+        .app
+        .with(&event)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    if let Action::DepartmentConfirm { corrections, .. } = &action {
+        if !corrections.is_empty() {
+            new_household = Some(new_state.corrected_household(&stored.household).map_err(
+                |e| ApiError::bad_request("invalid_correction", e.to_string()).field("corrections"),
+            )?);
+        }
+    }
+    st.store
+        .append_event(
+            &event,
+            &new_state,
+            new_household.as_ref(),
+            audit(
+                user,
+                now,
+                event.audit_action(),
+                event.audit_subject(),
+                json!({"status_after": event.status_after}),
+            ),
+        )
+        .await?;
+    if event.status_after == StatusKind::Qualified {
+        st.store.assign_waitlist_place(new_state.id()).await?;
+    }
+    load_visible(st, user, id).await
+}
+
+/// The applications a user may list: a family its own, district staff their
+/// district, city-level roles everything.
+pub async fn list(
+    st: &AppState,
+    user: &CurrentUser,
+    status: Option<StatusKind>,
+    limit: u32,
+    offset: u32,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    let mut filter = ListFilter {
+        district: user.user.district.clone(),
+        status,
+        owner: None,
+        limit: limit.clamp(1, 500),
+        offset,
+    };
+    if user.user.role == Role::Applicant {
+        filter.district = None;
+        filter.owner = Some(user.user.id.clone());
+    }
+    Ok(st.store.list_applications(&filter).await?)
+}
+
+/// Families under public notice, masked, for the public notice page.
+pub async fn notices(st: &AppState) -> ApiResult<Vec<ApplicationSummary>> {
+    Ok(st
+        .store
+        .list_applications(&ListFilter {
+            district: None,
+            status: Some(StatusKind::OnNotice),
+            owner: None,
+            limit: 500,
+            offset: 0,
+        })
+        .await?)
+}
+
+/// An application as the API returns it: masked identity unless the reader
+/// is the family itself or staff in the detail view.
+pub fn application_json(
+    stored: &StoredApplication,
+    actor: &anju_domain::Actor,
+    detail: bool,
+) -> Value {
+    let app = &stored.app;
+    let mut v = json!({
+        "id": app.id(),
+        "district": app.district().as_str(),
+        "district_name": app.district().describe_zh(),
+        "status": app.status().kind(),
+        "status_label": app.status().kind().label_zh(),
+        "masked_name": stored.masked_name,
+        "masked_id": stored.masked_id,
+        "waitlist_place": stored.waitlist_place,
+        "version": app.version(),
+        "application": app,
+        "available_actions": anju_domain::available_actions(app, actor),
+    });
+    if detail {
+        v["household"] = stored.household.clone();
+    }
+    v
+}

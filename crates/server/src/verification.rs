@@ -1,0 +1,457 @@
+//! Department verification by file: each department downloads a CSV of the
+//! families awaiting its confirmation (one row per member for member facts,
+//! one per family for household facts) and uploads it back with the facts
+//! as its records show them. Every row is validated and matched by resident
+//! ID; a family whose rows are all good is confirmed, with corrections for
+//! the facts that differ; every bad row is reported with its line and
+//! reason — nothing is dropped silently. Uploading the same file twice
+//! changes nothing.
+
+use anju_domain::{
+    available_actions, ActionKind, Department, FactCorrectionParts, FactField, FactPath, Role,
+    StatusKind,
+};
+use anju_idcodes::ResidentId;
+use anju_store::{AuditDraft, ListFilter, Store, StoredApplication};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::service::{self, ActionRequest};
+use crate::AppState;
+
+const ID_COL: &str = "resident_id";
+const NAME_COL: &str = "name";
+const APP_COL: &str = "application_id";
+
+fn check_verifier(user: &CurrentUser, d: Department) -> ApiResult<()> {
+    if user.user.role == Role::Verifier(d) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "只有{}的核验人员可以使用本模板 (only {} verifiers may use this template)",
+            d.label_zh(),
+            d.label_en()
+        )))
+    }
+}
+
+/// Applications of the verifier's district awaiting this department.
+async fn awaiting(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<StoredApplication>> {
+    let list = st
+        .store
+        .list_applications(&ListFilter {
+            district: user.user.district.clone(),
+            status: Some(StatusKind::UnderVerification),
+            owner: None,
+            limit: 100_000,
+            offset: 0,
+        })
+        .await?;
+    let mut out = Vec::new();
+    for s in list {
+        if let Some(stored) = st.store.load_application(&s.id).await? {
+            if available_actions(&stored.app, &user.actor).contains(&ActionKind::DepartmentConfirm)
+            {
+                out.push(stored);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| x.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn header(f: FactField) -> String {
+    f.key().to_string()
+}
+
+/// The fields of a department, split into member and household fields.
+fn fields(d: Department) -> (Vec<FactField>, Vec<FactField>) {
+    d.owned_fields()
+        .into_iter()
+        .partition(|f| f.is_member_field())
+}
+
+fn lookup<'v>(household: &'v Value, path: &FactPath) -> Option<&'v Value> {
+    let s = path.to_string();
+    let mut cur = household;
+    for part in s.split('.') {
+        if let Some((name, idx)) = part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+            cur = cur.get(name)?.get(idx.parse::<usize>().ok()?)?;
+        } else {
+            cur = cur.get(part)?;
+        }
+    }
+    Some(cur)
+}
+
+/// The template: current declared facts, for the department to overwrite with its records.
+pub async fn template_csv(st: &AppState, user: &CurrentUser, d: Department) -> ApiResult<Vec<u8>> {
+    check_verifier(user, d)?;
+    let apps = awaiting(st, user).await?;
+    let (member_fields, household_fields) = fields(d);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec![
+        APP_COL.to_string(),
+        ID_COL.to_string(),
+        NAME_COL.to_string(),
+        "member".to_string(),
+    ];
+    head.extend(
+        member_fields
+            .iter()
+            .chain(&household_fields)
+            .map(|f| header(*f)),
+    );
+    w.write_record(&head)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    for a in &apps {
+        let members = a.household["members"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (i, m) in members.iter().enumerate() {
+            let mut row = vec![
+                a.app.id().as_str().to_string(),
+                m["id_number"].as_str().unwrap_or("").to_string(),
+                m["name"].as_str().unwrap_or("").to_string(),
+                (i + 1).to_string(),
+            ];
+            for f in &member_fields {
+                let p = FactPath::member(i, *f).map_err(|e| ApiError::internal(e.to_string()))?;
+                row.push(cell(lookup(&a.household, &p)));
+            }
+            for f in &household_fields {
+                // Household facts go on the applicant's row only.
+                if i == 0 {
+                    let p =
+                        FactPath::household(*f).map_err(|e| ApiError::internal(e.to_string()))?;
+                    row.push(cell(lookup(&a.household, &p)));
+                } else {
+                    row.push(String::new());
+                }
+            }
+            w.write_record(&row)
+                .map_err(|e| ApiError::internal(e.to_string()))?;
+        }
+    }
+    let mut bytes = vec![0xEF, 0xBB, 0xBF]; // BOM: Excel opens UTF-8 CSV correctly with it
+    bytes.extend(
+        w.into_inner()
+            .map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    st.store
+        .append_audit(AuditDraft {
+            at: st.clock.now(),
+            actor_user_id: user.user.id.clone(),
+            role: user.user.role,
+            action: "personal_data.export".into(),
+            subject: format!("verification:{}", d.code()),
+            detail: json!({"applications": apps.len()}),
+        })
+        .await?;
+    Ok(bytes)
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowError {
+    pub line: usize,
+    pub resident_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct ImportReport {
+    pub already_imported: bool,
+    pub rows: usize,
+    pub rows_ok: usize,
+    pub confirmed: Vec<String>,
+    pub corrections: usize,
+    pub errors: Vec<RowError>,
+}
+
+impl ImportReport {
+    /// The row-level error report, as CSV an official opens in Excel.
+    pub fn error_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let _ = w.write_record(["行号 line", "身份证号 resident_id", "原因 reason"]);
+        for e in &self.errors {
+            let _ = w.write_record([e.line.to_string(), e.resident_id.clone(), e.reason.clone()]);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+}
+
+fn parse_cell(text: &str, current: Option<&Value>) -> Value {
+    let t = text.trim();
+    match current {
+        Some(Value::Array(_)) => Value::Array(
+            t.split([';', '；'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.into()))
+                .collect(),
+        ),
+        _ => match t {
+            "是" | "true" | "TRUE" | "True" => Value::Bool(true),
+            "否" | "false" | "FALSE" | "False" => Value::Bool(false),
+            "" | "null" => Value::Null,
+            _ => match t.parse::<i64>() {
+                Ok(i) => json!(i),
+                Err(_) => t
+                    .parse::<f64>()
+                    .map(|f| json!(f))
+                    .unwrap_or_else(|_| Value::String(t.into())),
+            },
+        },
+    }
+}
+
+fn masked(id: &str) -> String {
+    ResidentId::parse(id)
+        .map(|r| r.masked())
+        .unwrap_or_else(|_| id.chars().take(6).collect::<String>() + "…")
+}
+
+/// Imports a department's file. See the module documentation.
+pub async fn import(
+    st: &AppState,
+    user: &CurrentUser,
+    d: Department,
+    body: &[u8],
+) -> ApiResult<ImportReport> {
+    check_verifier(user, d)?;
+    let sha = hex::encode(Sha256::digest(body));
+    let apps = awaiting(st, user).await?;
+    let by_id: BTreeMap<String, &StoredApplication> = apps
+        .iter()
+        .map(|a| (a.app.id().as_str().to_string(), a))
+        .collect();
+    let mut report = ImportReport::default();
+    let text = std::str::from_utf8(body.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(body))
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_file",
+                "文件不是 UTF-8 编码的 CSV (the file is not UTF-8 CSV)",
+            )
+            .field("file")
+        })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| {
+            ApiError::bad_request(
+                "invalid_file",
+                format!("无法读取表头 (cannot read the header row: {e})"),
+            )
+            .field("file")
+        })?
+        .iter()
+        .map(|h| {
+            h.split(['（', '(', ' '])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(app_col), Some(id_col)) = (col(APP_COL), col(ID_COL)) else {
+        return Err(ApiError::bad_request(
+            "invalid_file",
+            format!("表头须包含 {APP_COL} 和 {ID_COL} 列 (header needs {APP_COL} and {ID_COL})"),
+        )
+        .field("file"));
+    };
+    let (member_fields, household_fields) = fields(d);
+    // Per application: (rows seen, corrections, any bad row).
+    let mut per_app: BTreeMap<String, (usize, Vec<FactCorrectionParts>, bool)> = BTreeMap::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let line = n + 2;
+        report.rows += 1;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                report.errors.push(RowError {
+                    line,
+                    resident_id: String::new(),
+                    reason: format!("无法解析此行 (cannot parse: {e})"),
+                });
+                continue;
+            }
+        };
+        let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        let rid = get(id_col);
+        let mut fail = |reason: String, app: Option<&str>, report: &mut ImportReport| {
+            report.errors.push(RowError {
+                line,
+                resident_id: masked(&rid),
+                reason,
+            });
+            if let Some(a) = app {
+                per_app.entry(a.to_string()).or_default().2 = true;
+            }
+        };
+        if let Err(e) = ResidentId::parse(&rid) {
+            fail(
+                format!("身份证号码无效 (invalid resident ID): {e}"),
+                None,
+                &mut report,
+            );
+            continue;
+        }
+        let app_id = get(app_col);
+        let Some(stored) = by_id.get(&app_id) else {
+            fail(format!("申请 {app_id} 不在本部门待核验名单中 (application not awaiting this department)"), None, &mut report);
+            continue;
+        };
+        let members = stored.household["members"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let Some(idx) = members.iter().position(|m| {
+            m["id_number"]
+                .as_str()
+                .is_some_and(|x| x.eq_ignore_ascii_case(&rid))
+        }) else {
+            fail("该身份证号码不是此申请的家庭成员 (resident ID is not a member of this application)".into(), Some(&app_id), &mut report);
+            continue;
+        };
+        let mut corrections = Vec::new();
+        let mut bad = None;
+        let mut targets: Vec<FactPath> = Vec::new();
+        for f in &member_fields {
+            if let Ok(p) = FactPath::member(idx, *f) {
+                targets.push(p);
+            }
+        }
+        if idx == 0 {
+            for f in &household_fields {
+                if let Ok(p) = FactPath::household(*f) {
+                    targets.push(p);
+                }
+            }
+        }
+        for p in targets {
+            let Some(c) = col(p.field().key()) else {
+                continue;
+            };
+            let raw = get(c);
+            if raw.is_empty() {
+                continue; // empty cell: the department has nothing to say
+            }
+            let current = lookup(&stored.household, &p).cloned();
+            let new = parse_cell(&raw, current.as_ref());
+            if Some(&new) == current.as_ref() {
+                continue;
+            }
+            let parts = FactCorrectionParts {
+                path: p.clone(),
+                old: current.unwrap_or(Value::Null),
+                new,
+            };
+            match anju_domain::FactCorrection::try_from(parts.clone()) {
+                Ok(_) => corrections.push(parts),
+                Err(e) => {
+                    bad = Some(format!("{}: {e}", p.field().key()));
+                    break;
+                }
+            }
+        }
+        match bad {
+            Some(reason) => fail(reason, Some(&app_id), &mut report),
+            None => {
+                report.rows_ok += 1;
+                let e = per_app.entry(app_id).or_default();
+                e.0 += 1;
+                e.1.extend(corrections);
+            }
+        }
+    }
+    for (app_id, (rows, corrections, any_bad)) in per_app {
+        let Some(stored) = by_id.get(&app_id) else {
+            continue;
+        };
+        let members = stored.household["members"]
+            .as_array()
+            .map_or(0, |m| m.len());
+        if any_bad {
+            report.errors.push(RowError { line: 0, resident_id: stored.masked_id.clone(), reason: format!("申请 {app_id} 有错误行，本次未确认 (application {app_id} has bad rows and was not confirmed)") });
+            continue;
+        }
+        if rows < members {
+            report.errors.push(RowError { line: 0, resident_id: stored.masked_id.clone(), reason: format!("申请 {app_id} 缺少 {} 名成员的行，本次未确认 (rows missing for {} members; not confirmed)", members - rows, members - rows) });
+            continue;
+        }
+        report.corrections += corrections.len();
+        match service::act(
+            st,
+            user,
+            &app_id,
+            ActionRequest::DepartmentConfirm {
+                department: d,
+                corrections,
+            },
+        )
+        .await
+        {
+            Ok(_) => report.confirmed.push(app_id),
+            Err(e) => report.errors.push(RowError {
+                line: 0,
+                resident_id: stored.masked_id.clone(),
+                reason: e.message,
+            }),
+        }
+    }
+    // Recorded after applying, so a failure part-way can simply be retried.
+    // The same bytes again find nothing left to confirm (confirmed families
+    // are no longer awaiting this department) and are reported as such.
+    let new = st
+        .store
+        .record_import(
+            d,
+            &sha,
+            report.rows_ok as u32,
+            report.errors.len() as u32,
+            AuditDraft {
+                at: st.clock.now(),
+                actor_user_id: user.user.id.clone(),
+                role: user.user.role,
+                action: "verification.import".into(),
+                subject: format!("verification:{}", d.code()),
+                detail: json!({"sha256": sha, "confirmed": report.confirmed.len(), "errors": report.errors.len()}),
+            },
+        )
+        .await?;
+    if !new {
+        debug_assert!(report.confirmed.is_empty());
+        return Ok(ImportReport {
+            already_imported: true,
+            rows: report.rows,
+            ..Default::default()
+        });
+    }
+    Ok(report)
+}

@@ -1,0 +1,62 @@
+//! The PostgreSQL backend (and PostgreSQL-compatible engines: the schema
+//! and statements avoid everything KingbaseES or openGauss lack).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::core::{Backend, Core};
+use crate::{Crypto, Result, StoreError};
+
+/// Connections per anju process. Several processes may share the database.
+const MAX_CONNECTIONS: u32 = 10;
+
+/// anju's store on PostgreSQL. Any number of anju processes may share one
+/// database: every invariant is kept by row locks and keys in the database.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pub(crate) core: Core,
+}
+
+impl PgStore {
+    /// Connects to `postgres://…` or `postgresql://…` and migrates.
+    /// Parameters in the URL apply, e.g. `?options=-c%20search_path%3Danju`
+    /// to use a schema other than `public`.
+    pub async fn connect(url: &str, crypto: Crypto) -> Result<PgStore> {
+        Self::connect_with(PgConnectOptions::from_str(url.trim())?, crypto).await
+    }
+
+    /// Connects with the caller's options (e.g.
+    /// `.options([("search_path", "anju")])`) and migrates.
+    pub async fn connect_with(options: PgConnectOptions, crypto: Crypto) -> Result<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Self::from_pool(pool, crypto).await
+    }
+
+    /// Uses a pool the caller configured, and migrates.
+    pub async fn from_pool(pool: PgPool, crypto: Crypto) -> Result<PgStore> {
+        // sqlx takes an advisory lock while migrating, so processes
+        // starting together migrate one at a time.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(StoreError::from)?;
+        Ok(PgStore {
+            core: Core::new(Backend::Pg(pool), crypto),
+        })
+    }
+
+    /// Closes the connections.
+    pub async fn close(&self) {
+        self.core.close().await;
+    }
+
+    pub(crate) fn core(&self) -> &Core {
+        &self.core
+    }
+}

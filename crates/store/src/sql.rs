@@ -1,0 +1,260 @@
+//! The few things the two backends need to share one body of SQL: a
+//! connection of either kind, owned bind values, rows of either kind with
+//! typed getters, and transactions.
+//!
+//! Queries are written once with `$1`, `$2`, … parameters: PostgreSQL's
+//! syntax, which SQLite also reads as numbered parameters (sqlx binds
+//! `$NNN` by its number on SQLite). Values are limited to what every engine
+//! stores the same way: text, 64-bit integers and bytes.
+
+use std::borrow::Cow;
+
+use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{Postgres, Row as _, Sqlite};
+
+use crate::StoreError;
+
+/// A connection of either backend, borrowed from a pool or a transaction.
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Pg(&'c mut PgConnection),
+}
+
+/// A transaction of either backend; rolled back when dropped uncommitted
+/// (sqlx does that on the connection's next use).
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Pg(t) => Conn::Pg(t),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A pooled connection of either backend, for single-statement reads.
+pub(crate) enum PoolConn {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Pg(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl PoolConn {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            PoolConn::Sqlite(c) => Conn::Sqlite(c),
+            PoolConn::Pg(c) => Conn::Pg(c),
+        }
+    }
+}
+
+/// An owned bind value.
+pub(crate) enum Arg {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bytes(Vec<u8>),
+}
+
+/// A query and its bind values, in `$N` order.
+pub(crate) struct Q {
+    sql: Cow<'static, str>,
+    args: Vec<Arg>,
+}
+
+macro_rules! bound {
+    ($sql:expr, $args:expr) => {{
+        let mut q = sqlx::query($sql);
+        for a in $args {
+            q = match a {
+                Arg::Text(v) => q.bind(v),
+                Arg::OptText(v) => q.bind(v),
+                Arg::Int(v) => q.bind(v),
+                Arg::OptInt(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+impl Q {
+    pub(crate) fn new(sql: impl Into<Cow<'static, str>>) -> Q {
+        Q {
+            sql: sql.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub(crate) fn text(mut self, v: impl Into<String>) -> Q {
+        self.args.push(Arg::Text(v.into()));
+        self
+    }
+
+    pub(crate) fn opt_text(mut self, v: Option<impl Into<String>>) -> Q {
+        self.args.push(Arg::OptText(v.map(Into::into)));
+        self
+    }
+
+    pub(crate) fn int(mut self, v: i64) -> Q {
+        self.args.push(Arg::Int(v));
+        self
+    }
+
+    pub(crate) fn opt_int(mut self, v: Option<i64>) -> Q {
+        self.args.push(Arg::OptInt(v));
+        self
+    }
+
+    pub(crate) fn bytes(mut self, v: Vec<u8>) -> Q {
+        self.args.push(Arg::Bytes(v));
+        self
+    }
+
+    /// Runs a statement; returns the number of rows affected.
+    pub(crate) async fn execute(self, c: &mut Conn<'_>) -> Result<u64, sqlx::Error> {
+        let Q { sql, args } = self;
+        Ok(match c {
+            Conn::Sqlite(conn) => bound!(&sql, args)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected(),
+            Conn::Pg(conn) => bound!(&sql, args)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub(crate) async fn fetch_all(self, c: &mut Conn<'_>) -> Result<Vec<Row>, sqlx::Error> {
+        let Q { sql, args } = self;
+        Ok(match c {
+            Conn::Sqlite(conn) => bound!(&sql, args)
+                .fetch_all(&mut **conn)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Conn::Pg(conn) => bound!(&sql, args)
+                .fetch_all(&mut **conn)
+                .await?
+                .into_iter()
+                .map(Row::Pg)
+                .collect(),
+        })
+    }
+
+    pub(crate) async fn fetch_optional(self, c: &mut Conn<'_>) -> Result<Option<Row>, sqlx::Error> {
+        let Q { sql, args } = self;
+        Ok(match c {
+            Conn::Sqlite(conn) => bound!(&sql, args)
+                .fetch_optional(&mut **conn)
+                .await?
+                .map(Row::Sqlite),
+            Conn::Pg(conn) => bound!(&sql, args)
+                .fetch_optional(&mut **conn)
+                .await?
+                .map(Row::Pg),
+        })
+    }
+
+    pub(crate) async fn fetch_one(self, c: &mut Conn<'_>) -> Result<Row, sqlx::Error> {
+        let Q { sql, args } = self;
+        Ok(match c {
+            Conn::Sqlite(conn) => Row::Sqlite(bound!(&sql, args).fetch_one(&mut **conn).await?),
+            Conn::Pg(conn) => Row::Pg(bound!(&sql, args).fetch_one(&mut **conn).await?),
+        })
+    }
+}
+
+/// A result row of either backend. Getters name the column and report a
+/// type mismatch or NULL as [`StoreError::Corrupt`].
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Pg(PgRow),
+}
+
+impl Row {
+    fn get<T>(&self, col: &str) -> Result<T, StoreError>
+    where
+        T: for<'r> sqlx::Decode<'r, Sqlite>
+            + sqlx::Type<Sqlite>
+            + for<'r> sqlx::Decode<'r, Postgres>
+            + sqlx::Type<Postgres>,
+    {
+        match self {
+            Row::Sqlite(r) => r.try_get::<T, _>(col),
+            Row::Pg(r) => r.try_get::<T, _>(col),
+        }
+        .map_err(|e| {
+            StoreError::Corrupt(format!(
+                "列 {col} 无法读取 (column {col} does not read back): {e}"
+            ))
+        })
+    }
+
+    pub(crate) fn text(&self, col: &str) -> Result<String, StoreError> {
+        self.get(col)
+    }
+
+    pub(crate) fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError> {
+        self.get(col)
+    }
+
+    /// Text that Oracle-compatible engines may have stored as NULL when it
+    /// was empty.
+    pub(crate) fn text_or_empty(&self, col: &str) -> Result<String, StoreError> {
+        Ok(self.opt_text(col)?.unwrap_or_default())
+    }
+
+    pub(crate) fn int(&self, col: &str) -> Result<i64, StoreError> {
+        self.get(col)
+    }
+
+    pub(crate) fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        self.get(col)
+    }
+
+    pub(crate) fn bytes(&self, col: &str) -> Result<Vec<u8>, StoreError> {
+        self.get(col)
+    }
+}
+
+/// Whether `e` is a unique (or primary key) violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// Maps a sqlx error. Serialisation failures and deadlocks (SQLSTATE 40001,
+/// 40P01: a concurrent transaction won; possible on engines that run
+/// serialisable by default) become [`StoreError::Conflict`], so callers
+/// reload and retry as for any concurrent change.
+pub(crate) fn database_error(e: sqlx::Error) -> StoreError {
+    if let Some(d) = e.as_database_error() {
+        if let Some(code) = d.code() {
+            if code == "40001" || code == "40P01" {
+                return StoreError::Conflict {
+                    what: format!(
+                        "并发修改冲突，请重试 (concurrent update conflict, please retry): {}",
+                        d.message()
+                    ),
+                };
+            }
+        }
+    }
+    StoreError::Database(e.to_string())
+}
