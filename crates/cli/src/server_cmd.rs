@@ -81,6 +81,9 @@ pub struct ServeArgs {
     /// Load the demo city: accounts for every role and a few hundred households.
     #[arg(long)]
     pub demo: bool,
+    /// Households the demo city starts with.
+    #[arg(long, default_value_t = 300)]
+    pub demo_households: usize,
     /// Policy the city applies.
     #[arg(long, default_value = "yangquan-2026")]
     pub policy: String,
@@ -129,7 +132,7 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
         state.secure_cookies = args.secure_cookies;
         if args.demo {
             eprintln!("anju: 正在准备演示数据 (loading the demo city)…");
-            demo::seed(&state, 300).await.map_err(|e| Fail(e.message))?;
+            demo::seed(&state, args.demo_households).await.map_err(|e| Fail(e.message))?;
             println!("演示账号 (demo accounts), 密码 password: {}", demo::DEMO_PASSWORD);
             for (username, display, role, district) in demo::demo_accounts() {
                 if district.as_ref().is_none_or(|d| d.as_str() == "140302") {
