@@ -31,6 +31,22 @@ pub enum BenchCommand {
         #[arg(long)]
         distinct: Option<usize>,
     },
+    /// Submissions/s with p50/p99 latency under concurrent load, and API reads/s,
+    /// against a server started here on a fresh database (or --url).
+    Server {
+        /// Database for the server started here (default: a fresh SQLite file in a temp dir).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// host:port of a running anju with the demo accounts, instead of starting one.
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long, default_value_t = 5000)]
+        submissions: usize,
+        #[arg(long, default_value_t = 20000)]
+        reads: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -42,6 +58,58 @@ pub enum BenchCommand {
 
 pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
     match cmd {
+        BenchCommand::Server {
+            database_url,
+            url,
+            submissions,
+            reads,
+            concurrency,
+        } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Fail(e.to_string()))?;
+            rt.block_on(async {
+                let addr = match url {
+                    Some(u) => u
+                        .trim_start_matches("http://")
+                        .trim_end_matches('/')
+                        .to_string(),
+                    None => {
+                        let tmp =
+                            std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
+                        std::fs::create_dir_all(&tmp)?;
+                        let db = database_url.unwrap_or_else(|| {
+                            format!("sqlite:{}", tmp.join("bench.sqlite").display())
+                        });
+                        let store =
+                            anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
+                                .await
+                                .map_err(|e| Fail(e.to_string()))?;
+                        let policy = policies::load("yangquan-2026", dir)?;
+                        let state = anju_server::AppState::new(
+                            store,
+                            policy,
+                            vec![("urban_disposable_income_per_capita".into(), "40000".into())],
+                            anju_server::Clock::system(),
+                        );
+                        anju_server::demo::seed(&state, 0)
+                            .await
+                            .map_err(|e| Fail(e.message))?;
+                        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                        let addr = listener.local_addr()?.to_string();
+                        tokio::spawn(anju_server::serve(state, listener));
+                        eprintln!("server on {addr}, database {db}");
+                        addr
+                    }
+                };
+                print!(
+                    "{}",
+                    crate::bench_server::run(&addr, submissions, reads, concurrency).await?
+                );
+                Ok(())
+            })
+        }
         BenchCommand::Households { lines, seed } => {
             let mut rng = Rng::new(seed);
             let stdout = std::io::stdout();

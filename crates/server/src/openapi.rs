@@ -38,7 +38,7 @@ pub fn document() -> Value {
             "/api/v1/session": {
                 "post": {"summary": "登录 sign in", "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
                          "responses": {"200": ok("user and csrf_token; sets the session cookie"), "401": err(), "423": err(), "429": err()}},
-                "delete": {"summary": "退出 sign out", "parameters": csrf, "security": [{"session": []}], "responses": {"204": {"description": "signed out"}, "401": err()}}
+                "delete": {"summary": "退出 sign out", "parameters": csrf, "security": [{"session": []}], "responses": {"204": {"description": "signed out"}, "401": err(), "403": err()}}
             },
             "/api/v1/me": {"get": {"summary": "当前账号 current account", "security": [{"session": []}], "responses": {"200": ok("user and csrf_token"), "401": err()}}},
             "/api/v1/check": {"post": {"summary": "资格自测 self-check (public)", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Household"}}}},
@@ -49,20 +49,20 @@ pub fn document() -> Value {
                         "responses": {"200": ok("items"), "401": err()}},
                 "post": {"summary": "提交申请 submit (family online, community at the counter)", "security": [{"session": []}], "parameters": csrf,
                          "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmitRequest"}}}},
-                         "responses": {"201": ok("the application"), "400": err(), "403": err(), "409": err(), "422": err()}}
+                         "responses": {"201": ok("the application"), "400": err(), "401": err(), "403": err(), "409": err(), "422": err()}}
             },
             "/api/v1/applications/{id}": {"get": {"summary": "申请详情（员工查看记入审计）detail (staff reads are audited)", "security": [{"session": []}], "parameters": [id],
                                                   "responses": {"200": ok("the application with household facts"), "401": err(), "404": err()}}},
             "/api/v1/applications/{id}/actions": {"post": {"summary": "办理 take an action", "security": [{"session": []}], "parameters": [id, csrf[0]],
                                                            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}},
-                                                           "responses": {"200": ok("the application after the action"), "400": err(), "403": err(), "404": err(), "409": err(), "422": err()}}},
+                                                           "responses": {"200": ok("the application after the action"), "400": err(), "401": err(), "403": err(), "404": err(), "409": err(), "422": err()}}},
             "/api/v1/notices": {"get": {"summary": "公示名单（脱敏）families under notice, masked (public)", "responses": {"200": ok("items and how_to_object")}}},
             "/api/v1/notices.xlsx": {"get": {"summary": "公示名单 Excel (public)", "responses": {"200": {"description": "XLSX", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}}},
-            "/api/v1/verification/{department}/template.csv": {"get": {"summary": "部门核验模板 verification template", "security": [{"session": []}], "parameters": [dept], "responses": {"200": {"description": "CSV"}, "403": err()}}},
+            "/api/v1/verification/{department}/template.csv": {"get": {"summary": "部门核验模板 verification template", "security": [{"session": []}], "parameters": [dept], "responses": {"200": {"description": "CSV"}, "401": err(), "403": err(), "404": err()}}},
             "/api/v1/verification/{department}/upload": {"post": {"summary": "上传核验结果 upload results (Accept: text/csv for the error report)", "security": [{"session": []}], "parameters": [dept, csrf[0]],
-                                                                   "requestBody": {"content": {"text/csv": {}}}, "responses": {"200": ok("import report"), "400": err(), "403": err()}}},
-            "/api/v1/audit": {"get": {"summary": "审计日志 audit log (auditor, city bureau)", "security": [{"session": []}], "responses": {"200": ok("items"), "403": err()}}},
-            "/api/v1/audit/verify": {"get": {"summary": "校验审计链 verify the audit chain", "security": [{"session": []}], "responses": {"200": ok("ok, entries or error"), "403": err()}}},
+                                                                   "requestBody": {"content": {"text/csv": {}}}, "responses": {"200": ok("import report"), "400": err(), "401": err(), "403": err(), "404": err()}}},
+            "/api/v1/audit": {"get": {"summary": "审计日志 audit log (auditor, city bureau)", "security": [{"session": []}], "responses": {"200": ok("items"), "401": err(), "403": err()}}},
+            "/api/v1/audit/verify": {"get": {"summary": "校验审计链 verify the audit chain", "security": [{"session": []}], "responses": {"200": ok("ok, entries or error"), "401": err(), "403": err()}}},
             "/api/v1/districts": {"get": {"summary": "县（区）列表 districts (public)", "responses": {"200": ok("items")}}},
             "/api/v1/openapi.json": {"get": {"summary": "this document", "responses": {"200": ok("OpenAPI")}}}
         }

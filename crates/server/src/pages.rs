@@ -213,7 +213,7 @@ fn household_form(l: Lang, with_ids: bool, f: &Fields) -> String {
     let person = |p: &str, title: &str| {
         let id_fields = if with_ids {
             format!(
-                r#"<label for="{p}_name">{name}</label><input id="{p}_name" name="{p}_name" value="{}"><label for="{p}_id">{id}</label><input id="{p}_id" name="{p}_id" value="{}" inputmode="numeric" maxlength="18">"#,
+                r#"<div><label for="{p}_name">{name}</label><input id="{p}_name" name="{p}_name" value="{}"></div><div><label for="{p}_id">{id}</label><input id="{p}_id" name="{p}_id" value="{}" inputmode="numeric" maxlength="18"></div>"#,
                 v(&format!("{p}_name")),
                 v(&format!("{p}_id")),
                 name = l.t("姓名", "Name"),
@@ -221,7 +221,7 @@ fn household_form(l: Lang, with_ids: bool, f: &Fields) -> String {
             )
         } else {
             format!(
-                r#"<label for="{p}_birth">{birth}</label><input type="date" id="{p}_birth" name="{p}_birth" value="{}"><label for="{p}_sex">{sex}</label><select id="{p}_sex" name="{p}_sex">{}</select>"#,
+                r#"<div><label for="{p}_birth">{birth}</label><input type="date" id="{p}_birth" name="{p}_birth" value="{}"></div><div><label for="{p}_sex">{sex}</label><select id="{p}_sex" name="{p}_sex">{}</select></div>"#,
                 v(&format!("{p}_birth")),
                 options(&SEX, l, field(f, &format!("{p}_sex")).unwrap_or("male")),
                 birth = l.t("出生日期", "Date of birth"),
@@ -999,17 +999,29 @@ async fn detail(
         Ok(s) => s,
         Err(e) => return c.error(e),
     };
+    let events = st
+        .store
+        .application_events(stored.app.id())
+        .await
+        .unwrap_or_default();
     c.render(
         &id,
-        &detail_body(&st, c.lang, &user, &stored, q.msg.as_deref()),
+        &detail_body(c.lang, &user, &stored, &events, q.msg.as_deref()),
     )
 }
 
+fn action_label(l: Lang, code: &str) -> String {
+    match serde_json::from_value::<ActionKind>(json!(code)) {
+        Ok(k) => l.t(k.label_zh(), k.label_en()).to_string(),
+        Err(_) => code.to_string(),
+    }
+}
+
 fn detail_body(
-    st: &AppState,
     l: Lang,
     user: &CurrentUser,
     stored: &StoredApplication,
+    events: &[anju_domain::Event],
     msg: Option<&str>,
 ) -> String {
     let app = &stored.app;
@@ -1021,7 +1033,7 @@ fn detail_body(
                 "submitted" => l
                     .t("申请已提交，请留意办理进度。", "Submitted.")
                     .to_string(),
-                other => format!("{} {}", l.t("已完成：", "Done:"), other),
+                other => format!("{} {}", l.t("已完成：", "Done:"), action_label(l, other)),
             },
         ));
     }
@@ -1121,14 +1133,24 @@ fn detail_body(
         }
     }
     s.push_str(&format!(
-        r#"<h2>{}</h2><p class="muted">{}</p>"#,
+        r#"<h2>{}</h2><p class="muted">{}</p><table id="history"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         l.t("办理记录", "History"),
-        l.t(
-            "每一步均记入防篡改审计日志。",
-            "Every step is in the tamper-evident audit log."
-        )
+        l.t("每一步均记入防篡改审计日志。", "Every step is also in the tamper-evident audit log."),
+        l.t("时间", "Time"),
+        l.t("办理人", "By"),
+        l.t("事项", "Action"),
+        l.t("办理后状态", "Status after")
     ));
-    let _ = st;
+    for e in events {
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e.at.to_shanghai().format("%Y-%m-%d %H:%M"),
+            l.t(e.actor.role().label_zh(), e.actor.role().label_en()),
+            l.t(e.action.kind().label_zh(), e.action.kind().label_en()),
+            status_label(l, e.status_after)
+        ));
+    }
+    s.push_str("</table>");
     s
 }
 

@@ -116,8 +116,22 @@ pub fn decision_record(json: &Value) -> ApiResult<DecisionRecord> {
 }
 
 /// Public self-check: the decision on facts anyone enters, before applying.
+/// The request body is the household itself, so a field at fault is named
+/// from there (`members[0].id_number`, not `household.members[0].id_number`).
 pub fn self_check(st: &AppState, household: &Value) -> ApiResult<Value> {
-    Ok(evaluate(st, household, st.clock.today())?.json)
+    match evaluate(st, household, st.clock.today()) {
+        Ok(evaluated) => Ok(evaluated.json),
+        Err(mut e) => {
+            if let Some(f) = e
+                .field
+                .as_deref()
+                .and_then(|f| f.strip_prefix("household."))
+            {
+                e.field = Some(f.to_owned());
+            }
+            Err(e)
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,6 +261,13 @@ pub fn transition_error(e: anju_domain::TransitionError) -> ApiError {
     match &e {
         T::Forbidden(_) => ApiError::forbidden(e.to_string()),
         T::IllegalTransition { .. } => ApiError::conflict(e.to_string()),
+        // Names the field at fault, like every other refusal of a request.
+        T::IncompleteMaterials { .. } => ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "incomplete_materials",
+            e.to_string(),
+        )
+        .field("materials"),
         _ => ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "action_refused",

@@ -16,7 +16,7 @@ use anju_store::{AuditDraft, ListFilter, Store, StoredApplication};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -195,6 +195,14 @@ impl ImportReport {
     pub fn error_csv(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
         let _ = w.write_record(["行号 line", "身份证号 resident_id", "原因 reason"]);
+        if self.already_imported {
+            // Otherwise an empty report would read as "no errors".
+            let _ = w.write_record([
+                "0",
+                "",
+                "此文件已导入过，本次未做任何更改 (this file was already imported; nothing changed)",
+            ]);
+        }
         for e in &self.errors {
             let _ = w.write_record([e.line.to_string(), e.resident_id.clone(), e.reason.clone()]);
         }
@@ -286,8 +294,9 @@ pub async fn import(
         .field("file"));
     };
     let (member_fields, household_fields) = fields(d);
-    // Per application: (rows seen, corrections, any bad row).
-    let mut per_app: BTreeMap<String, (usize, Vec<FactCorrectionParts>, bool)> = BTreeMap::new();
+    // Per application: (members with a good row, corrections, any bad row).
+    type PerApp = BTreeMap<String, (BTreeSet<usize>, Vec<FactCorrectionParts>, bool)>;
+    let mut per_app = PerApp::new();
     for (n, rec) in rdr.records().enumerate() {
         let line = n + 2;
         report.rows += 1;
@@ -304,27 +313,31 @@ pub async fn import(
         };
         let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
         let rid = get(id_col);
-        let mut fail = |reason: String, app: Option<&str>, report: &mut ImportReport| {
-            report.errors.push(RowError {
-                line,
-                resident_id: masked(&rid),
-                reason,
-            });
-            if let Some(a) = app {
-                per_app.entry(a.to_string()).or_default().2 = true;
-            }
-        };
+        let fail =
+            |reason: String, app: Option<&str>, report: &mut ImportReport, per_app: &mut PerApp| {
+                report.errors.push(RowError {
+                    line,
+                    resident_id: masked(&rid),
+                    reason,
+                });
+                if let Some(a) = app {
+                    per_app.entry(a.to_string()).or_default().2 = true;
+                }
+            };
+        let app_id = get(app_col);
         if let Err(e) = ResidentId::parse(&rid) {
+            // A bad row of an awaiting family holds that family back.
+            let app = by_id.contains_key(&app_id).then_some(app_id.as_str());
             fail(
                 format!("身份证号码无效 (invalid resident ID): {e}"),
-                None,
+                app,
                 &mut report,
+                &mut per_app,
             );
             continue;
         }
-        let app_id = get(app_col);
         let Some(stored) = by_id.get(&app_id) else {
-            fail(format!("申请 {app_id} 不在本部门待核验名单中 (application not awaiting this department)"), None, &mut report);
+            fail(format!("申请 {app_id} 不在本部门待核验名单中 (application not awaiting this department)"), None, &mut report, &mut per_app);
             continue;
         };
         let members = stored.household["members"]
@@ -336,9 +349,20 @@ pub async fn import(
                 .as_str()
                 .is_some_and(|x| x.eq_ignore_ascii_case(&rid))
         }) else {
-            fail("该身份证号码不是此申请的家庭成员 (resident ID is not a member of this application)".into(), Some(&app_id), &mut report);
+            fail("该身份证号码不是此申请的家庭成员 (resident ID is not a member of this application)".into(), Some(&app_id), &mut report, &mut per_app);
             continue;
         };
+        // One row per member: a second row for the same member (perhaps
+        // meant for another) is an error, not a confirmation of the member.
+        if per_app.get(&app_id).is_some_and(|e| e.0.contains(&idx)) {
+            fail(
+                "同一家庭成员在文件中有多行 (this member appears on more than one row)".into(),
+                Some(&app_id),
+                &mut report,
+                &mut per_app,
+            );
+            continue;
+        }
         let mut corrections = Vec::new();
         let mut bad = None;
         let mut targets: Vec<FactPath> = Vec::new();
@@ -381,15 +405,17 @@ pub async fn import(
             }
         }
         match bad {
-            Some(reason) => fail(reason, Some(&app_id), &mut report),
+            Some(reason) => fail(reason, Some(&app_id), &mut report, &mut per_app),
             None => {
                 report.rows_ok += 1;
                 let e = per_app.entry(app_id).or_default();
-                e.0 += 1;
+                e.0.insert(idx);
                 e.1.extend(corrections);
             }
         }
     }
+    // Families whose rows are all good, to confirm with their corrections.
+    let mut to_confirm = Vec::new();
     for (app_id, (rows, corrections, any_bad)) in per_app {
         let Some(stored) = by_id.get(&app_id) else {
             continue;
@@ -401,33 +427,18 @@ pub async fn import(
             report.errors.push(RowError { line: 0, resident_id: stored.masked_id.clone(), reason: format!("申请 {app_id} 有错误行，本次未确认 (application {app_id} has bad rows and was not confirmed)") });
             continue;
         }
-        if rows < members {
-            report.errors.push(RowError { line: 0, resident_id: stored.masked_id.clone(), reason: format!("申请 {app_id} 缺少 {} 名成员的行，本次未确认 (rows missing for {} members; not confirmed)", members - rows, members - rows) });
+        if rows.len() < members {
+            let missing = members - rows.len();
+            report.errors.push(RowError { line: 0, resident_id: stored.masked_id.clone(), reason: format!("申请 {app_id} 缺少 {missing} 名成员的行，本次未确认 (rows missing for {missing} members; not confirmed)") });
             continue;
         }
-        report.corrections += corrections.len();
-        match service::act(
-            st,
-            user,
-            &app_id,
-            ActionRequest::DepartmentConfirm {
-                department: d,
-                corrections,
-            },
-        )
-        .await
-        {
-            Ok(_) => report.confirmed.push(app_id),
-            Err(e) => report.errors.push(RowError {
-                line: 0,
-                resident_id: stored.masked_id.clone(),
-                reason: e.message,
-            }),
-        }
+        to_confirm.push((app_id, corrections, stored.masked_id.clone()));
     }
-    // Recorded after applying, so a failure part-way can simply be retried.
-    // The same bytes again find nothing left to confirm (confirmed families
-    // are no longer awaiting this department) and are reported as such.
+    // Recorded before applying, so the same bytes are applied at most once
+    // — even when, by the second upload, they would confirm a family that
+    // was not awaiting the department the first time. If applying stops
+    // part-way, the families not confirmed are still awaiting: they are in
+    // the next template, and a new file confirms them.
     let new = st
         .store
         .record_import(
@@ -441,17 +452,40 @@ pub async fn import(
                 role: user.user.role,
                 action: "verification.import".into(),
                 subject: format!("verification:{}", d.code()),
-                detail: json!({"sha256": sha, "confirmed": report.confirmed.len(), "errors": report.errors.len()}),
+                detail: json!({"sha256": sha, "to_confirm": to_confirm.len(), "errors": report.errors.len()}),
             },
         )
         .await?;
     if !new {
-        debug_assert!(report.confirmed.is_empty());
         return Ok(ImportReport {
             already_imported: true,
             rows: report.rows,
             ..Default::default()
         });
+    }
+    for (app_id, corrections, masked_id) in to_confirm {
+        let n = corrections.len();
+        match service::act(
+            st,
+            user,
+            &app_id,
+            ActionRequest::DepartmentConfirm {
+                department: d,
+                corrections,
+            },
+        )
+        .await
+        {
+            Ok(_) => {
+                report.corrections += n;
+                report.confirmed.push(app_id);
+            }
+            Err(e) => report.errors.push(RowError {
+                line: 0,
+                resident_id: masked_id,
+                reason: e.message,
+            }),
+        }
     }
     Ok(report)
 }

@@ -1,0 +1,15 @@
+//! The JSON API, end to end: the real router in-process over a fresh
+//! database per test, on SQLite always and on PostgreSQL when
+//! `ANJU_TEST_DATABASE_URL` is set (e.g. postgres://postgres@127.0.0.1:5432/test).
+//! The harness is `../common/mod.rs` (`TestApp`, `Session`).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod audit;
+mod errors;
+mod lifecycle;
+mod matrix;
+mod openapi;
+mod screening;
+mod verification_file;
