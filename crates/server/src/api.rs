@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/notices", get(notices))
         .route("/api/v1/notices.xlsx", get(notices_xlsx))
         .route(
+            "/api/v1/verification/{department}/template.xlsx",
+            get(template_xlsx),
+        )
+        .route(
             "/api/v1/verification/{department}/template.csv",
             get(template),
         )
@@ -284,17 +288,43 @@ async fn template(
     user: CurrentUser,
     Path(dept): Path<String>,
 ) -> ApiResult<Response> {
+    template_in(st, user, dept, verification::TemplateFormat::Csv).await
+}
+
+async fn template_xlsx(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(dept): Path<String>,
+) -> ApiResult<Response> {
+    template_in(st, user, dept, verification::TemplateFormat::Xlsx).await
+}
+
+async fn template_in(
+    st: AppState,
+    user: CurrentUser,
+    dept: String,
+    format: verification::TemplateFormat,
+) -> ApiResult<Response> {
     let d = department(&dept)?;
-    let csv = verification::template_csv(&st, &user, d).await?;
+    let bytes = verification::template(&st, &user, d, format).await?;
+    let (ty, name) = match format {
+        verification::TemplateFormat::Csv => {
+            ("text/csv; charset=utf-8", "verification-template.csv")
+        }
+        verification::TemplateFormat::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "verification-template.xlsx",
+        ),
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, ty.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"verification-template.csv\"",
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
-        csv,
+        bytes,
     )
         .into_response())
 }

@@ -1260,8 +1260,8 @@ async fn verify_page(
         ));
     }
     let body = format!(
-        r#"<h1>{} — {}</h1><div class="card"><p>{}</p><p><a class="button secondary" href="/api/v1/verification/{code}/template.csv" id="download-template">{}</a></p></div>
-<form method="post" action="/verify/{code}" enctype="multipart/form-data" class="card" id="upload-form"><input type="hidden" name="_csrf" value="{csrf}"><label for="file">{}</label><input type="file" id="file" name="file" accept=".csv,text/csv"><p><button type="submit" id="upload-submit">{}</button></p></form>"#,
+        r#"<h1>{} — {}</h1><div class="card"><p>{}</p><p><a class="button secondary" href="/api/v1/verification/{code}/template.xlsx" id="download-template-xlsx">Excel</a> <a class="button secondary" href="/api/v1/verification/{code}/template.csv" id="download-template">{}</a></p></div>
+<form method="post" action="/verify/{code}" enctype="multipart/form-data" class="card" id="upload-form"><input type="hidden" name="_csrf" value="{csrf}"><label for="file">{}</label><input type="file" id="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"><p><button type="submit" id="upload-submit">{}</button></p></form>"#,
         l.t("按文件批量核验", "Verification by file"),
         d.label_zh(),
         esc(d.verifies_zh()),

@@ -106,11 +106,94 @@ fn lookup<'v>(household: &'v Value, path: &FactPath) -> Option<&'v Value> {
 }
 
 /// The template: current declared facts, for the department to overwrite with its records.
-pub async fn template_csv(st: &AppState, user: &CurrentUser, d: Department) -> ApiResult<Vec<u8>> {
+/// The file format a template is downloaded in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplateFormat {
+    Csv,
+    Xlsx,
+}
+
+pub async fn template(
+    st: &AppState,
+    user: &CurrentUser,
+    d: Department,
+    format: TemplateFormat,
+) -> ApiResult<Vec<u8>> {
+    let rows = template_rows(st, user, d).await?;
+    match format {
+        TemplateFormat::Csv => {
+            let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]); // BOM: Excel opens UTF-8 CSV correctly with it
+            for r in &rows {
+                w.write_record(r)
+                    .map_err(|e| ApiError::internal(e.to_string()))?;
+            }
+            w.into_inner()
+                .map_err(|e| ApiError::internal(e.to_string()))
+        }
+        TemplateFormat::Xlsx => {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            let xl = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e.to_string());
+            let text = rust_xlsxwriter::Format::new().set_num_format("@");
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    // Text cells: resident IDs must not become numbers in Excel.
+                    ws.write_string_with_format(r as u32, c as u16, v, &text)
+                        .map_err(xl)?;
+                }
+            }
+            ws.set_column_width(0, 30).map_err(xl)?;
+            ws.set_column_width(1, 22).map_err(xl)?;
+            wb.save_to_buffer().map_err(xl)
+        }
+    }
+}
+
+/// Reads an uploaded XLSX (first sheet) as CSV text, so both formats go
+/// through the same row validation.
+fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad = |e: String| {
+        ApiError::bad_request(
+            "invalid_file",
+            format!("无法读取 Excel 文件 (cannot read the XLSX file: {e})"),
+        )
+        .field("file")
+    };
+    let mut wb: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(body.to_vec())).map_err(|e| bad(e.to_string()))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad("没有工作表 (no worksheet)".into()))?
+        .map_err(|e| bad(e.to_string()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(|e| bad(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| bad(e.to_string()))
+}
+
+async fn template_rows(
+    st: &AppState,
+    user: &CurrentUser,
+    d: Department,
+) -> ApiResult<Vec<Vec<String>>> {
     check_verifier(user, d)?;
     let apps = awaiting(st, user).await?;
     let (member_fields, household_fields) = fields(d);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut out: Vec<Vec<String>> = Vec::new();
     let mut head = vec![
         APP_COL.to_string(),
         ID_COL.to_string(),
@@ -123,8 +206,7 @@ pub async fn template_csv(st: &AppState, user: &CurrentUser, d: Department) -> A
             .chain(&household_fields)
             .map(|f| header(*f)),
     );
-    w.write_record(&head)
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    out.push(head);
     for a in &apps {
         let members = a.household["members"]
             .as_array()
@@ -151,15 +233,9 @@ pub async fn template_csv(st: &AppState, user: &CurrentUser, d: Department) -> A
                     row.push(String::new());
                 }
             }
-            w.write_record(&row)
-                .map_err(|e| ApiError::internal(e.to_string()))?;
+            out.push(row);
         }
     }
-    let mut bytes = vec![0xEF, 0xBB, 0xBF]; // BOM: Excel opens UTF-8 CSV correctly with it
-    bytes.extend(
-        w.into_inner()
-            .map_err(|e| ApiError::internal(e.to_string()))?,
-    );
     st.store
         .append_audit(AuditDraft {
             at: st.clock.now(),
@@ -170,7 +246,7 @@ pub async fn template_csv(st: &AppState, user: &CurrentUser, d: Department) -> A
             detail: json!({"applications": apps.len()}),
         })
         .await?;
-    Ok(bytes)
+    Ok(out)
 }
 
 #[derive(Debug, Serialize)]
@@ -249,7 +325,15 @@ pub async fn import(
     body: &[u8],
 ) -> ApiResult<ImportReport> {
     check_verifier(user, d)?;
+    // The digest is of the file as uploaded, whichever its format.
     let sha = hex::encode(Sha256::digest(body));
+    let converted;
+    let body: &[u8] = if body.starts_with(b"PK\x03\x04") {
+        converted = xlsx_to_csv(body)?;
+        &converted
+    } else {
+        body
+    };
     let apps = awaiting(st, user).await?;
     let by_id: BTreeMap<String, &StoredApplication> = apps
         .iter()

@@ -58,6 +58,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST   /api/v1/applications/{A}/actions qualify",               "403  404  403  404  403  404  403  403  403  403  403  409  404  403  403  403  401"),
     ("POST   /api/v1/applications/{U}/actions department_confirm",    "403  404  403  404  403  404  200  200  200  200  200  403  404  403  403  403  401"),
     ("GET    /api/v1/verification/public_security/template.csv",      "403  403  403  403  403  403  200  403  403  403  403  403  403  403  403  403  401"),
+    ("GET    /api/v1/verification/public_security/template.xlsx",     "403  403  403  403  403  403  200  403  403  403  403  403  403  403  403  403  401"),
     ("POST   /api/v1/verification/public_security/upload",            "403  403  403  403  403  403  200  403  403  403  403  403  403  403  403  403  401"),
     ("GET    /api/v1/audit",                                          "403  403  403  403  403  403  403  403  403  403  403  403  403  200  403  200  401"),
     ("GET    /api/v1/audit/verify",                                   "403  403  403  403  403  403  403  403  403  403  403  403  403  200  403  200  401"),
@@ -88,6 +89,7 @@ enum Probe {
     Detail,
     Act(&'static str, Fixture),
     Template,
+    TemplateXlsx,
     Upload,
     Audit,
     AuditVerify,
@@ -101,7 +103,7 @@ enum Fixture {
     UnderVerification,
 }
 
-const PROBES: [Probe; 20] = [
+const PROBES: [Probe; 21] = [
     Probe::Login,
     Probe::Me,
     Probe::Check,
@@ -114,6 +116,7 @@ const PROBES: [Probe; 20] = [
     Probe::Act("qualify", Fixture::Submitted),
     Probe::Act("department_confirm", Fixture::UnderVerification),
     Probe::Template,
+    Probe::TemplateXlsx,
     Probe::Upload,
     Probe::Audit,
     Probe::AuditVerify,
@@ -267,6 +270,9 @@ async fn call(
             .await
         }
         Probe::Template => get("/api/v1/verification/public_security/template.csv".into()).await,
+        Probe::TemplateXlsx => {
+            get("/api/v1/verification/public_security/template.xlsx".into()).await
+        }
         Probe::Upload => match who {
             Some(s) => {
                 s.upload(

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// The operations of /api/v1, as documented (a snapshot: a new endpoint
 /// must be added here, to the document and to the role matrix).
-const OPERATIONS: [&str; 16] = [
+const OPERATIONS: [&str; 17] = [
     "DELETE /api/v1/session",
     "GET /api/v1/applications",
     "GET /api/v1/applications/{id}",
@@ -21,6 +21,7 @@ const OPERATIONS: [&str; 16] = [
     "GET /api/v1/notices.xlsx",
     "GET /api/v1/openapi.json",
     "GET /api/v1/verification/{department}/template.csv",
+    "GET /api/v1/verification/{department}/template.xlsx",
     "POST /api/v1/applications",
     "POST /api/v1/applications/{id}/actions",
     "POST /api/v1/check",

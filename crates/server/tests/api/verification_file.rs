@@ -420,3 +420,43 @@ async fn by_file(app: &TestApp) {
         assert_eq!(e["field"], "file");
     }
 }
+
+/// Excel both ways: the XLSX template, uploaded back unchanged, confirms
+/// every family in it (the department's records agree with the declaration).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_by_excel_round_trip() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let family = app.login("family").await;
+        let street = app.login(&format!("street-{D}")).await;
+        let police = app.login("verifier-public_security").await;
+        let f = Family::new(D, ["冯建国", "陈红梅"]);
+        let id = family.submit_ok(&f.submission()).await;
+        street.act_ok(&id, json!({"type": "street_pass"})).await;
+        let res = police
+            .get("/api/v1/verification/public_security/template.xlsx")
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
+        assert!(res.body.starts_with(b"PK\x03\x04"), "{b}: an XLSX file");
+        let report = police
+            .upload(
+                "/api/v1/verification/public_security/upload",
+                &res.body,
+                "application/json",
+            )
+            .await;
+        assert_eq!(report.status, StatusCode::OK, "{b}: {}", report.text());
+        let v = report.json();
+        assert_eq!(v["confirmed"], json!([id]), "{b}: {v}");
+        assert_eq!(v["errors"], json!([]), "{b}: {v}");
+        let detail = police
+            .get(&format!("/api/v1/applications/{id}"))
+            .await
+            .json();
+        assert_eq!(
+            confirmed(&detail),
+            vec!["public_security".to_string()],
+            "{b}"
+        );
+    }
+}
