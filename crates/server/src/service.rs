@@ -335,13 +335,19 @@ pub async fn load_visible(
     id: &str,
 ) -> ApiResult<StoredApplication> {
     let id = ApplicationId::new(id).map_err(|_| ApiError::not_found("申请 (application)"))?;
-    let stored = st
+    let mut stored = st
         .store
         .load_application(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("申请 (application)"))?;
     if !can_read(&user.actor, &stored.app) {
         return Err(ApiError::not_found("申请 (application)"));
+    }
+    // Qualification and the waitlist place are stored in two steps; if the
+    // process died between them, the place is given the next time the
+    // application is read (assigning is idempotent).
+    if stored.app.status().kind() == StatusKind::Qualified && stored.waitlist_place.is_none() {
+        stored.waitlist_place = Some(st.store.assign_waitlist_place(&id).await?);
     }
     Ok(stored)
 }
