@@ -201,8 +201,7 @@ async fn list(
 
 async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {
     let req: SubmitRequest = parse_json(&body)?;
-    let id = service::submit_application(&st, &user, req).await?;
-    let stored = service::load_visible(&st, &user, id.as_str()).await?;
+    let stored = service::submit_application(&st, &user, req).await?;
     Ok((
         StatusCode::CREATED,
         Json(service::application_json(&stored, &user.actor, true)),

@@ -309,7 +309,7 @@ async fn walk(
         },
     )
     .await?;
-    let id = id.as_str().to_string();
+    let id = id.app.id().as_str().to_string();
     use ActionRequest as A;
     let step = |st: &AppState, who: &CurrentUser, a: ActionRequest| {
         let (st, who, id) = (st.clone(), who.clone(), id.clone());

@@ -828,7 +828,8 @@ async fn apply(
     }
     .await;
     match result {
-        Ok(id) => Redirect::to(&format!("/applications/{id}?msg=submitted")).into_response(),
+        Ok(stored) => Redirect::to(&format!("/applications/{}?msg=submitted", stored.app.id()))
+            .into_response(),
         Err(e) => c.error(e),
     }
 }

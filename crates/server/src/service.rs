@@ -176,7 +176,7 @@ pub async fn submit_application(
     st: &AppState,
     user: &CurrentUser,
     req: SubmitRequest,
-) -> ApiResult<ApplicationId> {
+) -> ApiResult<StoredApplication> {
     if !matches!(user.user.role, Role::Applicant | Role::Community) {
         return Err(ApiError::forbidden("只有申请家庭或社区（村）受理人员可以提交申请 (only the family or community staff may submit)"));
     }
@@ -201,10 +201,7 @@ pub async fn submit_application(
         }
     }
     // Duplicates: a resident ID in another active application (any member).
-    let mut hits = Vec::new();
-    for id in &member_ids {
-        hits.push(st.store.member_in_active_application(id).await?);
-    }
+    let hits = st.store.members_in_active_applications(&member_ids).await?;
     let duplicates = DuplicateCheck::from_member_hits(hits);
     let ban = evaluated.bans.iter().max_by_key(|b| b.until);
     let cleared = screen_submission(&duplicates, ban, today).map_err(|e| {
@@ -253,7 +250,14 @@ pub async fn submit_application(
             ),
         )
         .await?;
-    Ok(id)
+    // What was just stored, without reading it back.
+    Ok(StoredApplication {
+        app,
+        household: req.household,
+        masked_name,
+        masked_id,
+        waitlist_place: None,
+    })
 }
 
 pub fn transition_error(e: anju_domain::TransitionError) -> ApiError {
