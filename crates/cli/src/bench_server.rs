@@ -79,15 +79,11 @@ impl Conn {
 }
 
 fn resident_id(first17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(W)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let mut digits = [0u8; 17];
+    digits.copy_from_slice(&first17.as_bytes()[..17]);
     format!(
         "{first17}{}",
-        "10X98765432".as_bytes()[(sum % 11) as usize] as char
+        anju_idcodes::ResidentId::check_char(&digits) as char
     )
 }
 
