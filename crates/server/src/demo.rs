@@ -184,17 +184,19 @@ pub fn household(rng: &mut Rng, i: usize, district: &DistrictCode) -> Value {
 }
 
 fn checklist(members: usize) -> MaterialsChecklist {
-    serde_json::from_value(json!({
-        "application_form": true, "member_count": members, "identity_proofs": members, "hukou_or_residence_proof": true,
-        "marital_status": "married", "marriage_proof": true, "divorce_proof": false, "income": true, "social_insurance": true, "property_query": true,
-    }))
-    .unwrap_or_else(|_| unreachable_checklist())
-}
-
-fn unreachable_checklist() -> MaterialsChecklist {
-    // The literal above always deserialises; keep the demo running if the
-    // checklist type ever changes shape.
-    serde_json::from_value(json!({})).unwrap_or_else(|_| std::process::abort())
+    let members = u8::try_from(members).unwrap_or(u8::MAX);
+    MaterialsChecklist {
+        application_form: true,
+        member_count: members,
+        identity_proofs: members,
+        hukou_or_residence_proof: true,
+        marital_status: anju_domain::MaritalStatus::Married,
+        marriage_proof: true,
+        divorce_proof: false,
+        income: true,
+        social_insurance: true,
+        property_query: true,
+    }
 }
 
 /// Creates the demo accounts (idempotent) and, when the database has no
