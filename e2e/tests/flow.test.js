@@ -180,6 +180,8 @@ test('a family applies online and staff take it to the waitlist', async () => {
   assert.match(notices, /赵\*强/);
   assert.match(notices, /140302\*{8}\d{3}[\dX]/);
   assert.doesNotMatch(notices, /赵志强/);
+  // The notice says which group the family qualifies in and its round.
+  assert.match(notices, /住房困难且收入不高的工薪家庭/);
   await shot(page, '09-public-notice');
 
   // Walk past the 5-working-day notice: restart the server a week later.

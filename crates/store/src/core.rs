@@ -1102,12 +1102,22 @@ impl Summary {
         };
         match app.status() {
             Status::OnNotice {
+                decision_ref,
                 notice_start,
                 notice_end,
-                ..
             } => {
                 s.notice_start = Some(date_text(*notice_start));
                 s.notice_end = Some(date_text(*notice_end));
+                // The notice shows the category and round the decision gives.
+                if let Some((categories, tier, _)) = app
+                    .decision(*decision_ref)
+                    .and_then(|d| d.decision.qualification())
+                {
+                    let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+                    s.categories = serde_json::to_string(&names)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    s.tier = Some(i64::from(tier.get()));
+                }
             }
             Status::Qualified {
                 categories,
