@@ -93,7 +93,7 @@ pub async fn do_login(
     };
     let Some(user) = st.store.user_by_username(username.trim()).await? else {
         // Same work and answer as a wrong password: no account enumeration.
-        auth::verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$0000000000000000000000000000000000000000000");
+        auth::verify_password(password, auth::dummy_hash());
         return Err(bad());
     };
     let now = st.clock.now();
