@@ -157,6 +157,7 @@ async fn login(
 
 async fn logout(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     st.store.delete_session(&user.session.token_hash).await?;
+    st.sessions.forget(&user.session.token_hash);
     Ok((
         [(header::SET_COOKIE, auth::clear_cookie())],
         StatusCode::NO_CONTENT,

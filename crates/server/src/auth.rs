@@ -161,20 +161,66 @@ pub async fn current_user(
     let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some((session, user)) = state
-        .store
-        .session(&token_hash(&token), state.clock.now())
-        .await?
-    else {
+    let hash = token_hash(&token);
+    let now = state.clock.now();
+    if let Some(hit) = state.sessions.get(&hash, now) {
+        return Ok(Some(hit));
+    }
+    let Some((session, user)) = state.store.session(&hash, now).await? else {
         return Ok(None);
     };
     let actor = Actor::new(user.id.clone(), user.role, user.district.clone())
         .map_err(|e| ApiError::internal(format!("账号数据有误 (account data invalid: {e})")))?;
-    Ok(Some(CurrentUser {
+    let current = CurrentUser {
         user,
         actor,
         session,
-    }))
+    };
+    state.sessions.put(hash, current.clone());
+    Ok(Some(current))
+}
+
+/// Recently confirmed sessions, kept for a couple of seconds so a burst of
+/// requests from one signed-in official costs one database lookup. Several
+/// anju processes may share a database, so an entry is trusted only
+/// briefly: a sign-out, password reset or lock made through another process
+/// takes effect here within [`SessionCache::TTL`]. Sign-out through this
+/// process removes the entry at once.
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, (Instant, CurrentUser)>>,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl SessionCache {
+    pub const TTL: Duration = Duration::from_secs(2);
+
+    fn get(&self, token_hash: &str, now: anju_domain::Timestamp) -> Option<CurrentUser> {
+        let entries = self.entries.lock().ok()?;
+        let (at, user) = entries.get(token_hash)?;
+        (at.elapsed() < Self::TTL && user.session.expires_at > now).then(|| user.clone())
+    }
+
+    fn put(&self, token_hash: String, user: CurrentUser) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() > 10_000 {
+                entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
+            }
+            entries.insert(token_hash, (Instant::now(), user));
+        }
+    }
+
+    pub fn forget(&self, token_hash: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(token_hash);
+        }
+    }
 }
 
 /// Extractor for the JSON API: requires a signed-in account; on

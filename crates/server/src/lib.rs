@@ -38,6 +38,7 @@ pub struct AppState {
     /// Mark cookies Secure (behind HTTPS).
     pub secure_cookies: bool,
     pub limiter: Arc<auth::RateLimiter>,
+    pub sessions: Arc<auth::SessionCache>,
 }
 
 impl Clone for AppState {
@@ -49,6 +50,7 @@ impl Clone for AppState {
             clock: self.clock.clone(),
             secure_cookies: self.secure_cookies,
             limiter: self.limiter.clone(),
+            sessions: self.sessions.clone(),
         }
     }
 }
@@ -65,6 +67,7 @@ impl AppState {
                 20,
                 std::time::Duration::from_secs(60),
             )),
+            sessions: Arc::new(auth::SessionCache::default()),
         }
     }
 }

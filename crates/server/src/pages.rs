@@ -700,6 +700,7 @@ async fn login(
 async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
     if let Ok(Some(u)) = auth::current_user(&st, &headers).await {
         let _ = st.store.delete_session(&u.session.token_hash).await;
+        st.sessions.forget(&u.session.token_hash);
     }
     (
         [(header::SET_COOKIE, auth::clear_cookie())],
