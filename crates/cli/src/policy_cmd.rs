@@ -1,6 +1,5 @@
 //! `anju policy list | show`: what a policy says, for officials.
 
-use anju_policy::engine::sub_years;
 use anju_policy::Policy;
 use clap::Subcommand;
 use std::path::Path;
@@ -222,26 +221,6 @@ fn show(p: &Policy, on: chrono::NaiveDate, en: bool) -> String {
                 r.citation.article
             ));
         }
-    }
-    // Look-back windows as they stand on this date, which is what officials ask.
-    let lookback: Vec<_> = p
-        .params
-        .iter()
-        .filter(|x| x.name.contains("lookback"))
-        .filter_map(|x| {
-            x.value_on(on)
-                .and_then(|v| v.value.as_whole())
-                .map(|y| (x, y))
-        })
-        .collect();
-    for (x, y) in lookback {
-        s.push_str(&format!(
-            "\n{}: {} {} {}\n",
-            x.label,
-            t("即", "i.e. after"),
-            sub_years(on, y),
-            t("之后的记录", "")
-        ));
     }
     s
 }
