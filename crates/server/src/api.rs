@@ -363,7 +363,8 @@ struct AuditQuery {
     limit: u32,
 }
 
-fn audit_reader(user: &CurrentUser) -> ApiResult<()> {
+/// Who may read the audit log: auditors and the city bureau (pages and API alike).
+pub fn audit_reader(user: &CurrentUser) -> ApiResult<()> {
     if matches!(user.user.role, Role::Auditor | Role::CityBureau) {
         Ok(())
     } else {

@@ -1389,10 +1389,8 @@ async fn audit_page(
         Err(r) => return r,
     };
     let l = c.lang;
-    if !matches!(user.user.role, Role::Auditor | Role::CityBureau) {
-        return c.error(ApiError::forbidden(
-            "只有审计人员和市住建部门可以查看审计日志 (auditors and the city bureau only)",
-        ));
+    if let Err(e) = api::audit_reader(&user) {
+        return c.error(e);
     }
     let verdict = match api::verify_audit(&st.store).await {
         Ok(Ok(n)) => banner(
