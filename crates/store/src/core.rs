@@ -471,13 +471,7 @@ impl Core {
                     .text(id)
                     .execute(&mut c)
                     .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            StoreError::DuplicateMember
-                        } else {
-                            e.into()
-                        }
-                    })?;
+                    .map_err(duplicate_member)?;
             }
         }
         append_audit_in(&mut c, audit).await?;
@@ -576,13 +570,7 @@ impl Core {
                 .text(id)
                 .execute(&mut c)
                 .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::DuplicateMember
-                    } else {
-                        e.into()
-                    }
-                })?;
+                .map_err(duplicate_member)?;
             }
             _ => {}
         }
@@ -1295,5 +1283,15 @@ fn mismatch(id: &ApplicationId) -> StoreError {
         what: format!(
             "申请 {id} 的事件与其状态不一致 (the event and the state given for application {id} do not match)"
         ),
+    }
+}
+
+/// The active-member index is unique per resident ID: a violation means the
+/// person is already in another active application.
+fn duplicate_member(e: sqlx::Error) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::DuplicateMember
+    } else {
+        e.into()
     }
 }
