@@ -6,6 +6,7 @@
 //! parameters used but never defined, placeholders a message cannot fill.
 
 use chrono::NaiveDate;
+use sha2::Digest as _;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -575,6 +576,7 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
         source: meta.source.clone(),
         origin: origin.to_string(),
         text: text.to_string(),
+        text_sha256: sha2::Sha256::digest(text.as_bytes()).into(),
         params,
         rules,
         common_rules,

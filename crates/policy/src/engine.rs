@@ -186,13 +186,13 @@ impl Policy {
     }
 }
 
-/// SHA-256 over the policy text and the parameter values this run uses, so a
-/// decision can be traced to the exact rules and figures that produced it.
+/// SHA-256 over the policy text's SHA-256 and the parameter values this run
+/// uses (`name=value` lines, sorted), so a decision can be traced to the exact
+/// rules and figures that produced it.
 fn digest(policy: &Policy, resolved: &[Resolved]) -> String {
     let mut h = Sha256::new();
-    h.update(b"anju-policy-digest-v1\n");
-    h.update((policy.text.len() as u64).to_le_bytes());
-    h.update(policy.text.as_bytes());
+    h.update(b"anju-policy-digest-v2\n");
+    h.update(policy.text_sha256);
     let mut lines: Vec<String> = resolved
         .iter()
         .map(|r| format!("{}={}\n", policy.params[r.param].name, r.value.fmt_trim()))

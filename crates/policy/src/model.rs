@@ -384,6 +384,9 @@ pub struct Policy {
     pub origin: String,
     /// The file text, hashed into every decision's digest.
     pub text: String,
+    /// SHA-256 of `text`, computed once at load: every run's digest starts
+    /// from it instead of hashing the file again.
+    pub text_sha256: [u8; 32],
     pub params: Vec<Param>,
     pub rules: Vec<Rule>,
     pub common_rules: Vec<RuleId>,
