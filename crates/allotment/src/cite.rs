@@ -1,0 +1,119 @@
+//! The articles allotment applies, quoted. Every refusal and every check
+//! result carries one of these, so an official sees which article decided.
+
+use serde::Serialize;
+
+/// 阳泉市配售型保障性住房实施办法（试行）.
+pub const YANGQUAN: &str = "阳政办发〔2026〕2号";
+/// 娄底市配售型保障性住房实施方案.
+pub const LOUDI: &str = "娄底市配售型保障性住房实施方案";
+
+/// A cited article with the words it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Cite {
+    pub document: &'static str,
+    pub article: &'static str,
+    #[serde(rename = "ref")]
+    pub ref_: &'static str,
+    pub quote: &'static str,
+}
+
+impl Cite {
+    /// `阳政办发〔2026〕2号 第十八条`.
+    pub fn short(&self) -> String {
+        format!("{} {}", self.document, self.article)
+    }
+}
+
+pub const ART11_COUNTY_SEAT: Cite = Cite {
+    document: YANGQUAN,
+    article: "第十一条",
+    ref_: "11",
+    quote: "可纳入县城保障范围，对收入不作要求，但仅能申请所在县城范围内的保障性住房。",
+};
+
+pub const ART14_ABANDONMENT: Cite = Cite {
+    document: YANGQUAN,
+    article: "第十四条",
+    ref_: "14",
+    quote: "申请人在首次选房后弃购的，2年内不予受理其保障性住房购房申请；二次选房后弃购的，5年内不予受理其保障性住房购房申请。",
+};
+
+pub const ART15_ONE_PLAN: Cite = Cite {
+    document: YANGQUAN,
+    article: "第十五条",
+    ref_: "15",
+    quote: "配售型保障性住房实施“一项目一配售方案”……配售方案应当明确项目名称、坐落、配售价格、配售方式、摇号规则、配售活动安排、回购事宜等内容，报市住房和城乡建设局批准后实施。配售对象为经各县（区）审核已取得配售资格的家庭，不得向未取得配售资格的家庭销售配售型保障性住房。",
+};
+
+pub const ART16_TIERS: Cite = Cite {
+    document: YANGQUAN,
+    article: "第十六条",
+    ref_: "16",
+    quote: "配售采取阶梯保障的方式，首先向在我市无房且收入不高的工薪家庭、引进的各类人才配售；在规定期限内未销售完毕的，范围可扩大至家庭人均住房建筑面积不超20平方米（含）且收入不高的工薪家庭；二次销售后仍有剩余房源的，可面向整个工薪收入群体销售。",
+};
+
+pub const ART17_PRICE: Cite = Cite {
+    document: YANGQUAN,
+    article: "第十七条",
+    ref_: "17",
+    quote: "配售型保障性住房配售价格实行政府指导价，以保本微利为原则，定期向社会公布。",
+};
+
+pub const ART18_TITLE: Cite = Cite {
+    document: YANGQUAN,
+    article: "第十八条",
+    ref_: "18",
+    quote: "配售型保障性住房购房人，应当签订买卖合同，办理不动产权属登记手续。不动产权证附记信息栏应记载：“该房屋为配售型保障性住房，建设用地以划拨方式供应，实施封闭管理，不得进行除房屋按揭贷款外其他抵押，禁止以任何方式违法违规将保障性住房变更为商品住房流入市场”。",
+};
+
+/// The exact annotation article 18 requires in the title's 附记 field. The
+/// source file breaks the sentence across a page boundary ("违" / "法违规");
+/// the text is joined here without the break.
+pub const ART18_ANNOTATION: &str = "该房屋为配售型保障性住房，建设用地以划拨方式供应，实施封闭管理，不得进行除房屋按揭贷款外其他抵押，禁止以任何方式违法违规将保障性住房变更为商品住房流入市场";
+
+pub const LOUDI_7_1_2_PRICE: Cite = Cite {
+    document: LOUDI,
+    article: "七、(一)2",
+    ref_: "7.1.2",
+    quote: "配售价格:实施主体按照“收购成本+不超过5%利润”的原则测算确定,不得高于同地段保障性住房市场指导价格",
+};
+
+pub const LOUDI_8_1_1_PRIORITY: Cite = Cite {
+    document: LOUDI,
+    article: "八、(一)1",
+    ref_: "8.1.1",
+    quote: "根据轮候库排序结果,按“公开、公平、公正”原则组织配售,对困难退役军人、残疾人家庭、基层一线紧缺从业人员等群体给予优先选房权",
+};
+
+pub const LOUDI_8_1_2_SIGNING: Cite = Cite {
+    document: LOUDI,
+    article: "八、(一)2",
+    ref_: "8.1.2",
+    quote: "保障对象选定房源后,在15日内与实施主体签订《保障性住房购房合同》,逾期未签约视为自动放弃,1年内不得再次申请",
+};
+
+pub const LOUDI_8_1_3_DOWN_PAYMENT: Cite = Cite {
+    document: LOUDI,
+    article: "八、(一)3",
+    ref_: "8.1.3",
+    quote: "购买配售型保障性住房的,首付比例最低可降至15%,支持组合贷款(公积金+商业按揭)",
+};
+
+pub const LOUDI_8_1_4_TRADE: Cite = Cite {
+    document: LOUDI,
+    article: "八、(一)4",
+    ref_: "8.1.4",
+    quote: "保障性住房自取得不动产权证书之日起,不得上市交易、出租、赠与、抵押。满5年后确需转让的,产权人应提前向项目实施主体提出书面申请,经双方协商一致后,由实施主体按照届时市场评估价格扣除合理相关费用后优先回购",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The annotation is quoted verbatim inside article 18's quote.
+    #[test]
+    fn annotation_is_in_article_18() {
+        assert!(ART18_TITLE.quote.contains(ART18_ANNOTATION));
+    }
+}
