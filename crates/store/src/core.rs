@@ -32,6 +32,8 @@
 //! `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
 //! timeout), which gives the same guarantees across processes.
 
+pub(crate) mod allot;
+
 use std::collections::BTreeSet;
 
 use anju_domain::audit::{from_hex, to_hex};

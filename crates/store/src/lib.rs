@@ -39,11 +39,17 @@ mod postgres;
 mod sql;
 mod sqlite;
 
+use anju_allotment::{AbandonmentKind, CallState, ContractTerms, Home, RoundStatus, Title};
+use chrono::NaiveDate;
 use anju_domain::{
     Application, ApplicationId, AuditEntry, ChainHead, Department, DistrictCode, Event, Role,
     StatusKind, Timestamp, UserId,
 };
 
+pub use crate::core::allot::{
+    AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState, ProjectRecord,
+    RoundRecord,
+};
 pub use crate::crypto::{normalise_resident_id, Crypto, NONCE_LEN};
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
@@ -445,6 +451,167 @@ impl AnyStore {
             AnyStore::Sqlite(s) => &s.core,
             AnyStore::Postgres(s) => &s.core,
         }
+    }
+}
+
+
+/// Allotment (issue #4): projects, plans, rounds, draws, calls, contracts,
+/// titles and abandonments. The concurrency notes are in `core/allot.rs`.
+#[allow(clippy::too_many_arguments)]
+impl AnyStore {
+    /// Creates a project (its id must be new).
+    pub async fn allot_create_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
+        self.core().allot_create_project(p, audit).await
+    }
+
+    /// One project with its plan.
+    pub async fn allot_project(&self, id: &str) -> Result<Option<ProjectRecord>> {
+        self.core().allot_project(id).await
+    }
+
+    /// Every project, oldest first.
+    pub async fn allot_projects(&self) -> Result<Vec<ProjectRecord>> {
+        self.core().allot_projects().await
+    }
+
+    /// Writes the project's mutable columns if its version is still
+    /// `p.version`; the stored version becomes `p.version + 1`.
+    pub async fn allot_update_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
+        self.core().allot_update_project(p, audit).await
+    }
+
+    /// Replaces every home of a project whose version is still `version`
+    /// (the caller checked that the plan is editable). Refused while any
+    /// home is held or sold.
+    pub async fn allot_replace_homes(&self, project_id: &str, version: i64, homes: &[Home], now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_replace_homes(project_id, version, homes, now, audit).await
+    }
+
+    /// A project's homes by building, unit, floor and number.
+    pub async fn allot_homes(&self, project_id: &str) -> Result<Vec<HomeRecord>> {
+        self.core().allot_homes(project_id).await
+    }
+
+    /// Freezes a round: its entrant file, commitment and entrants, at once.
+    pub async fn allot_create_round(&self, round: &RoundRecord, entrants: &[EntrantRecord], audit: AuditDraft) -> Result<()> {
+        self.core().allot_create_round(round, entrants, audit).await
+    }
+
+    /// A project's rounds in order.
+    pub async fn allot_rounds(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
+        self.core().allot_rounds(project_id).await
+    }
+
+    /// A round's entrants in calling order (entrant order before the draw).
+    pub async fn allot_entrants(&self, project_id: &str, round_no: u8) -> Result<Vec<EntrantRecord>> {
+        self.core().allot_entrants(project_id, round_no).await
+    }
+
+    /// Every round an application entered, for the family's page.
+    pub async fn allot_family_entries(&self, application_id: &str) -> Result<Vec<FamilyEntry>> {
+        self.core().allot_family_entries(application_id).await
+    }
+
+    /// Every draw of a round, superseded ones included.
+    pub async fn allot_draws(&self, project_id: &str, round_no: u8) -> Result<Vec<DrawRecord>> {
+        self.core().allot_draws(project_id, round_no).await
+    }
+
+    /// Records a draw and the order it gives. The first draw needs the
+    /// round frozen; a re-draw needs it drawn with a reason and an approval
+    /// on record, which the draw then carries and clears.
+    /// `positions`: (application id, draw position, call position).
+    pub async fn allot_record_draw(&self, project_id: &str, round_no: u8, draw: &DrawRecord, positions: &[(String, u32, u32)], audit: AuditDraft) -> Result<u32> {
+        self.core().allot_record_draw(project_id, round_no, draw, positions, audit).await
+    }
+
+    /// See the store's allotment module.
+    pub async fn allot_request_redraw(&self, project_id: &str, round_no: u8, reason: &str, requested_by: &str, audit: AuditDraft) -> Result<()> {
+        self.core().allot_request_redraw(project_id, round_no, reason, requested_by, audit).await
+    }
+
+    /// The second approver: anyone but the person who asked.
+    pub async fn allot_approve_redraw(&self, project_id: &str, round_no: u8, approver: &str, audit: AuditDraft) -> Result<()> {
+        self.core().allot_approve_redraw(project_id, round_no, approver, audit).await
+    }
+
+    /// Moves a round from `from` to `to`. Closing passes every family not
+    /// yet resolved (not an abandonment: no home was chosen) — chosen homes
+    /// keep their signing deadline.
+    pub async fn allot_set_round_status(&self, project_id: &str, round_no: u8, from: RoundStatus, to: RoundStatus, now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_set_round_status(project_id, round_no, from, to, now, audit).await
+    }
+
+    /// Calls the next `count` families in calling order; when no family
+    /// is waiting, those absent once are called again (the plan's
+    /// `call_again_at_end`). Returns the application ids called.
+    pub async fn allot_call_next(&self, project_id: &str, round_no: u8, count: u32, now: Timestamp, audit: impl FnOnce(&[String]) -> AuditDraft) -> Result<Vec<String>> {
+        self.core().allot_call_next(project_id, round_no, count, now, audit).await
+    }
+
+    /// A call step that touches only the entrant row (absent, decline).
+    pub async fn allot_entrant_step(&self, project_id: &str, round_no: u8, application_id: &str, from: CallState, to: CallState, now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_entrant_step(project_id, round_no, application_id, from, to, now, audit).await
+    }
+
+    /// A called family chooses a home. See the module notes: the home is
+    /// sold once even when several processes race for it.
+    pub async fn allot_choose(&self, project_id: &str, round_no: u8, application_id: &str, home_id: &str, chosen_on: NaiveDate, sign_by: NaiveDate, now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_choose(project_id, round_no, application_id, home_id, chosen_on, sign_by, now, audit).await
+    }
+
+    /// Gives up a chosen home, or records the missed signing deadline:
+    /// the home is free again, the abandonment is kept per member, and the
+    /// application stops counting as active (its members may apply again
+    /// once the ban the eligibility rules work out is over).
+    pub async fn allot_abandon(&self, project_id: &str, round_no: u8, application_id: &str, kind: AbandonmentKind, on_date: NaiveDate, now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_abandon(project_id, round_no, application_id, kind, on_date, now, audit).await
+    }
+
+    /// Records the purchase contract: the call becomes signed, the home sold.
+    pub async fn allot_sign(&self, project_id: &str, round_no: u8, application_id: &str, home_id: &str, terms: &ContractTerms, now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_sign(project_id, round_no, application_id, home_id, terms, now, audit).await
+    }
+
+    /// The purchase contract of a home.
+    pub async fn allot_contract(&self, project_id: &str, home_id: &str) -> Result<Option<ContractRecord>> {
+        self.core().allot_contract(project_id, home_id).await
+    }
+
+    /// See the store's allotment module.
+    pub async fn allot_register_title(&self, project_id: &str, home_id: &str, title: &Title, audit: AuditDraft) -> Result<()> {
+        self.core().allot_register_title(project_id, home_id, title, audit).await
+    }
+
+    /// The registered title of a home.
+    pub async fn allot_title(&self, project_id: &str, home_id: &str) -> Result<Option<Title>> {
+        self.core().allot_title(project_id, home_id).await
+    }
+
+    /// Records an allowed dealing (the purchase-loan mortgage).
+    pub async fn allot_record_dealing(&self, project_id: &str, home_id: &str, dealing: &str, on: NaiveDate, now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_record_dealing(project_id, home_id, dealing, on, now, audit).await
+    }
+
+    /// Dealings recorded on a titled home.
+    pub async fn allot_dealings(&self, project_id: &str, home_id: &str) -> Result<Vec<(String, NaiveDate)>> {
+        self.core().allot_dealings(project_id, home_id).await
+    }
+
+    /// Dates of abandonments on record for any of these people, one per
+    /// abandonment (not per member).
+    pub async fn abandonment_dates(&self, resident_ids: &[String]) -> Result<Vec<NaiveDate>> {
+        self.core().abandonment_dates(resident_ids).await
+    }
+
+    /// Which applications hold a home and which abandoned one.
+    pub async fn allot_flags(&self) -> Result<AllotmentFlags> {
+        self.core().allot_flags().await
+    }
+
+    /// Chosen homes whose signing deadline is before `today`.
+    pub async fn allot_overdue(&self, project_id: &str, today: NaiveDate) -> Result<Vec<(u8, String)>> {
+        self.core().allot_overdue(project_id, today).await
     }
 }
 
