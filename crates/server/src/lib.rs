@@ -6,6 +6,9 @@
 //! Data flows one way: handler -> domain (decides, using the policy engine)
 //! -> store (persists, with the audit entry in the same transaction).
 
+pub mod allot_api;
+pub mod allot_pages;
+pub mod allot_service;
 pub mod api;
 pub mod auth;
 pub mod clock;
@@ -76,6 +79,8 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(allot_api::routes())
+        .merge(allot_pages::routes())
         .merge(pages::routes())
         .with_state(state)
 }

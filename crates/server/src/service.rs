@@ -154,7 +154,7 @@ fn new_application_id(district: &DistrictCode, today: NaiveDate) -> ApiResult<Ap
     .map_err(|e| ApiError::internal(e.to_string()))
 }
 
-fn audit(
+pub(crate) fn audit(
     user: &CurrentUser,
     at: anju_domain::Timestamp,
     action: String,
@@ -171,6 +171,28 @@ fn audit(
     }
 }
 
+/// Adds recorded abandonment dates missing from `household.history.abandonments`;
+/// true when something was added.
+fn merge_abandonments(household: &mut Value, recorded: &[NaiveDate]) -> bool {
+    if recorded.is_empty() {
+        return false;
+    }
+    let Some(obj) = household.as_object_mut() else { return false };
+    let history = obj.entry("history").or_insert_with(|| json!({}));
+    let Some(history) = history.as_object_mut() else { return false };
+    let list = history.entry("abandonments").or_insert_with(|| json!([]));
+    let Some(list) = list.as_array_mut() else { return false };
+    let mut added = false;
+    for d in recorded {
+        let text = d.format("%Y-%m-%d").to_string();
+        if !list.iter().any(|v| v.as_str() == Some(text.as_str())) {
+            list.push(Value::String(text));
+            added = true;
+        }
+    }
+    added
+}
+
 /// Online submission by the family, or at the counter by community staff.
 pub async fn submit_application(
     st: &AppState,
@@ -182,7 +204,20 @@ pub async fn submit_application(
     }
     let now = st.clock.now();
     let today = st.clock.today();
-    let evaluated = evaluate(st, &req.household, today)?;
+    let mut req = req;
+    let mut evaluated = evaluate(st, &req.household, today)?;
+    // Abandonments on record for any member (001 art. 14) join the
+    // household's own history, so the engine's ban rule decides with them.
+    let ids: Vec<String> = evaluated
+        .household
+        .members
+        .iter()
+        .filter_map(|m| m.id_number.as_ref().map(|i| i.as_str().to_string()))
+        .collect();
+    let recorded = crate::allot_service::recorded_abandonments(st, &ids).await?;
+    if merge_abandonments(&mut req.household, &recorded) {
+        evaluated = evaluate(st, &req.household, today)?;
+    }
     let h = &evaluated.household;
     let district = DistrictCode::parse(&h.region).map_err(|e| {
         ApiError::bad_request("invalid_region", e.to_string()).field("household.region")

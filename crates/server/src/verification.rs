@@ -151,7 +151,7 @@ pub async fn template(
 
 /// Reads an uploaded XLSX (first sheet) as CSV text, so both formats go
 /// through the same row validation.
-fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
+pub(crate) fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
     use calamine::{Data, Reader, Xlsx};
     let bad = |e: String| {
         ApiError::bad_request(

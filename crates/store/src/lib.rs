@@ -480,11 +480,11 @@ impl AnyStore {
         self.core().allot_update_project(p, audit).await
     }
 
-    /// Replaces every home of a project whose version is still `version`
-    /// (the caller checked that the plan is editable). Refused while any
-    /// home is held or sold.
-    pub async fn allot_replace_homes(&self, project_id: &str, version: i64, homes: &[Home], now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_replace_homes(project_id, version, homes, now, audit).await
+    /// Adds or replaces homes by id in a project whose version is still
+    /// `version` (the caller checked that the plan is editable); refused
+    /// for a home already held or sold.
+    pub async fn allot_upsert_homes(&self, project_id: &str, version: i64, homes: &[Home], now: Timestamp, audit: AuditDraft) -> Result<()> {
+        self.core().allot_upsert_homes(project_id, version, homes, now, audit).await
     }
 
     /// A project's homes by building, unit, floor and number.

@@ -367,10 +367,11 @@ impl Core {
         tx.commit().await
     }
 
-    /// Replaces every home of a project whose version is still `version`
-    /// (the caller checked that the plan is editable). Refused while any
-    /// home is held or sold.
-    pub(crate) async fn allot_replace_homes(
+    /// Adds or replaces homes by id in a project whose version is still
+    /// `version` (the caller checked that the plan is editable): a
+    /// corrected file may carry only the rows that were wrong. Refused for
+    /// a home already held or sold.
+    pub(crate) async fn allot_upsert_homes(
         &self,
         project_id: &str,
         version: i64,
@@ -390,19 +391,30 @@ impl Core {
                 "项目 {project_id} 已被他人修改，请刷新后重试 (project {project_id} changed; reload and try again)"
             )));
         }
-        let busy = Q::new("SELECT COUNT(*) AS n FROM allot_homes WHERE project_id = $1 AND state <> 'available'")
-            .text(project_id)
-            .fetch_one(&mut tx.conn())
-            .await?
-            .int("n")?;
-        if busy > 0 {
-            return Err(conflict("已有房源被选定或售出，不能替换房源表 (homes are already chosen or sold)"));
-        }
-        Q::new("DELETE FROM allot_homes WHERE project_id = $1")
-            .text(project_id)
-            .execute(&mut tx.conn())
-            .await?;
         for h in homes {
+            let state = Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+                .text(project_id)
+                .text(h.id.as_str())
+                .fetch_optional(&mut tx.conn())
+                .await?
+                .map(|r| r.text("state"))
+                .transpose()?;
+            match state.as_deref() {
+                None => {}
+                Some("available") => {
+                    Q::new("DELETE FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+                        .text(project_id)
+                        .text(h.id.as_str())
+                        .execute(&mut tx.conn())
+                        .await?;
+                }
+                Some(_) => {
+                    return Err(conflict(format!(
+                        "房源 {} 已被选定或售出，不能修改 (home {} is already chosen or sold)",
+                        h.id, h.id
+                    )))
+                }
+            }
             Q::new(
                 "INSERT INTO allot_homes (project_id, home_id, home_json, price_fen, state, holder) \
                  VALUES ($1, $2, $3, $4, 'available', NULL)",
