@@ -29,6 +29,18 @@ pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
             None,
         ),
         (
+            "family-qualified".to_string(),
+            "李秀英（已取得配售资格）".to_string(),
+            Role::Applicant,
+            None,
+        ),
+        (
+            "company2".to_string(),
+            "市保障房公司（第二审批人）".to_string(),
+            Role::Company,
+            None,
+        ),
+        (
             "city".to_string(),
             "市住建局".to_string(),
             Role::CityBureau,
@@ -260,14 +272,29 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
             clock: Clock::pinned(today - Duration::days(30)),
             ..st.clone()
         };
-        if let Err(e) = walk(&past, st, &h, &d.code, target).await {
+        if let Err(e) = walk(&past, st, &h, &d.code, target, None).await {
             eprintln!("demo: household {i} stopped early: {}", e.message);
         }
     }
-    Ok(())
+    // The family that can try allotment in the browser: tier 1 (no home).
+    let district = YANGQUAN_DISTRICTS[0].code.clone();
+    let mut h = household(&mut Rng(77), households, &district);
+    h["id"] = json!("demo-family-qualified");
+    h["members"][0]["name"] = json!("李秀英");
+    h["members"][0]["resident"] = json!(true);
+    h["members"][0]["annual_income_yuan"] = json!(24_000);
+    h["housing"] = json!({"owned_homes": 0, "owned_floor_area_m2": 0});
+    h["history"] = json!({});
+    h["current_benefits"] = json!([]);
+    let past = AppState {
+        clock: Clock::pinned(today - Duration::days(30)),
+        ..st.clone()
+    };
+    walk(&past, st, &h, &district, StatusKind::Qualified, Some("family-qualified")).await?;
+    crate::demo_allotment::seed(st).await
 }
 
-async fn staff(st: &AppState, username: &str) -> ApiResult<CurrentUser> {
+pub(crate) async fn staff(st: &AppState, username: &str) -> ApiResult<CurrentUser> {
     let user = st
         .store
         .user_by_username(username)
@@ -294,15 +321,20 @@ async fn walk(
     h: &Value,
     district: &DistrictCode,
     target: StatusKind,
+    submitter: Option<&str>,
 ) -> ApiResult<()> {
     let c = district.as_str();
     let community = staff(past, &format!("community-{c}")).await?;
+    let applicant = match submitter {
+        Some(u) => Some(staff(past, u).await?),
+        None => None,
+    };
     let street = staff(past, &format!("street-{c}")).await?;
     let bureau = staff(past, &format!("bureau-{c}")).await?;
     let members = h["members"].as_array().map_or(1, |m| m.len());
     let id = service::submit_application(
         past,
-        &community,
+        applicant.as_ref().unwrap_or(&community),
         SubmitRequest {
             household: h.clone(),
             materials: checklist(members),

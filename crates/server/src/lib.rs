@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod demo_allotment;
 pub mod error;
 pub mod html;
 pub mod openapi;

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod allotment;
 mod audit;
 mod errors;
 mod lifecycle;

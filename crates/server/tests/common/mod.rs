@@ -520,6 +520,18 @@ impl Session {
             .await
     }
 
+    /// PUT of a JSON body with the CSRF header.
+    pub async fn put_json(&self, path: &str, value: &Value) -> Resp {
+        let h = [
+            (header::COOKIE.as_str(), self.cookie.as_str()),
+            (header::CONTENT_TYPE.as_str(), "application/json"),
+            ("x-csrf-token", self.csrf.as_str()),
+        ];
+        self.app
+            .send(request(Method::PUT, path, &h, Body::from(value.to_string())))
+            .await
+    }
+
     pub async fn delete(&self, path: &str) -> Resp {
         let h = [
             (header::COOKIE.as_str(), self.cookie.as_str()),
