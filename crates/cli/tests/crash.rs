@@ -4,121 +4,12 @@
 //! on PostgreSQL when ANJU_TEST_DATABASE_URL is set (a fresh database per
 //! run, made with psql).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn anju() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_anju"));
-    c.env_remove("ANJU_POLICY_DIR")
-        .env_remove("ANJU_DATABASE_URL")
-        .env_remove("ANJU_DATA_KEY");
-    c
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-fn start(dir: &Path, db: &str) -> Server {
-    let mut child = anju()
-        .args([
-            "serve",
-            "--demo",
-            "--demo-households",
-            "0",
-            "--listen",
-            "127.0.0.1:0",
-            "--today",
-            "2026-03-02",
-            "--database-url",
-            db,
-            "--key-file",
-        ])
-        .arg(dir.join("anju.key"))
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut text = String::new();
-    let mut buf = [0u8; 4096];
-    while Instant::now() < deadline {
-        let n = out.read(&mut buf).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        text.push_str(&String::from_utf8_lossy(&buf[..n]));
-        if let Some(i) = text.find("http://127.0.0.1:") {
-            let addr: String = text[i + 7..]
-                .chars()
-                .take_while(|c| !c.is_whitespace())
-                .collect();
-            // Keep draining stdout so the server never blocks on a full pipe.
-            std::thread::spawn(move || while out.read(&mut buf).unwrap_or(0) > 0 {});
-            return Server { child, addr };
-        }
-    }
-    panic!("server did not start: {text}");
-}
-
-/// One HTTP/1.1 request; (status, set-cookie, body).
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> std::io::Result<(u16, Option<String>, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes())?;
-    let mut resp = Vec::new();
-    s.read_to_end(&mut resp)?;
-    let text = String::from_utf8_lossy(&resp).to_string();
-    let status = text.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let cookie = text
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, v)| v.trim().split(';').next().unwrap_or("").to_string());
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, cookie, body))
-}
-
-fn login(addr: &str, user: &str) -> (String, String) {
-    let (status, cookie, body) = http(
-        addr,
-        "POST",
-        "/api/v1/session",
-        &[("Content-Type", "application/json")],
-        &format!(r#"{{"username":"{user}","password":"anju-demo-2026"}}"#),
-    )
-    .unwrap();
-    assert_eq!(status, 200, "{body}");
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    (
-        cookie.unwrap(),
-        v["csrf_token"].as_str().unwrap().to_string(),
-    )
-}
+use support::{anju, fresh_pg_database, http, login, start, tempdir};
 
 fn resident_id(first17: &str) -> String {
     let mut digits = [0u8; 17];
@@ -149,7 +40,7 @@ fn submission(i: usize) -> String {
 }
 
 fn kill_during_submissions(dir: &Path, db: &str) {
-    let mut server = start(dir, db);
+    let mut server = start(dir, db, 0);
     let (cookie, csrf) = login(&server.addr, "community-140302");
     let addr = server.addr.clone();
     let acks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -209,7 +100,7 @@ fn kill_during_submissions(dir: &Path, db: &str) {
         "every submission finished before the kill: nothing was in flight"
     );
 
-    let mut server = start(dir, db);
+    let mut server = start(dir, db, 0);
     let (cookie, _) = login(&server.addr, "community-140302");
     for id in &acknowledged {
         let (status, _, body) = http(
@@ -240,15 +131,9 @@ fn kill_during_submissions(dir: &Path, db: &str) {
     println!("{db}: {} of 200 submissions acknowledged before SIGKILL; all present after restart; audit chain verified", acknowledged.len());
 }
 
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("anju-crash-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn sigkill_loses_no_acknowledged_submission_sqlite() {
-    let dir = tempdir("sqlite");
+    let dir = tempdir("crash-sqlite");
     let db = format!("sqlite:{}", dir.join("anju.sqlite").display());
     kill_during_submissions(&dir, &db);
     std::fs::remove_dir_all(&dir).ok();
@@ -256,27 +141,8 @@ fn sigkill_loses_no_acknowledged_submission_sqlite() {
 
 #[test]
 fn sigkill_loses_no_acknowledged_submission_postgres() {
-    let Ok(url) = std::env::var("ANJU_TEST_DATABASE_URL") else {
-        println!("ANJU_TEST_DATABASE_URL not set: PostgreSQL variant skipped");
-        return;
-    };
-    let name = format!("anju_crash_{}", std::process::id());
-    let psql = |sql: &str| {
-        Command::new("psql")
-            .args([url.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
-            .status()
-    };
-    match psql(&format!("CREATE DATABASE {name}")) {
-        Ok(s) if s.success() => {}
-        other => panic!("cannot create a database with psql ({other:?})"),
-    }
-    let base = url
-        .rsplit_once('/')
-        .map(|(b, _)| b.to_string())
-        .unwrap_or(url.clone());
-    let db = format!("{base}/{name}");
-    let dir = tempdir("pg");
-    kill_during_submissions(&dir, &db);
+    let Some(pg) = fresh_pg_database("crash") else { return };
+    let dir = tempdir("crash-pg");
+    kill_during_submissions(&dir, &pg.url);
     std::fs::remove_dir_all(&dir).ok();
-    let _ = psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
 }
