@@ -47,6 +47,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
     },
+    /// Home choices/s under concurrent requests, against a server started here
+    /// on a fresh database (SQLite by default) with a synthetic project whose
+    /// families are all called.
+    Selection {
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        homes: usize,
+        #[arg(long, default_value_t = 1000)]
+        families: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -75,37 +88,32 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
                         .trim_start_matches("http://")
                         .trim_end_matches('/')
                         .to_string(),
-                    None => {
-                        let tmp =
-                            std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
-                        std::fs::create_dir_all(&tmp)?;
-                        let db = database_url.unwrap_or_else(|| {
-                            format!("sqlite:{}", tmp.join("bench.sqlite").display())
-                        });
-                        let store =
-                            anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
-                                .await
-                                .map_err(|e| Fail(e.to_string()))?;
-                        let policy = policies::load("yangquan-2026", dir)?;
-                        let state = anju_server::AppState::new(
-                            store,
-                            policy,
-                            vec![("urban_disposable_income_per_capita".into(), "40000".into())],
-                            anju_server::Clock::system(),
-                        );
-                        anju_server::demo::seed(&state, 0)
-                            .await
-                            .map_err(|e| Fail(e.message))?;
-                        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-                        let addr = listener.local_addr()?.to_string();
-                        tokio::spawn(anju_server::serve(state, listener));
-                        eprintln!("server on {addr}, database {db}");
-                        addr
-                    }
+                    None => start_local(database_url, dir).await?.0,
                 };
                 print!(
                     "{}",
                     crate::bench_server::run(&addr, submissions, reads, concurrency).await?
+                );
+                Ok(())
+            })
+        }
+        BenchCommand::Selection {
+            database_url,
+            homes,
+            families,
+            concurrency,
+        } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Fail(e.to_string()))?;
+            rt.block_on(async {
+                let (addr, store) = start_local(database_url, dir).await?;
+                eprintln!("writing {homes} homes and {families} called families…");
+                crate::bench_selection::setup(&store, homes, families).await?;
+                print!(
+                    "{}",
+                    crate::bench_selection::run(&addr, homes, families, concurrency).await?
                 );
                 Ok(())
             })
@@ -185,4 +193,31 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
             Ok(())
         }
     }
+}
+
+/// Starts a server in this process on `database_url` (default: a fresh
+/// SQLite file in a temp dir) with the demo accounts; (address, store).
+async fn start_local(
+    database_url: Option<String>,
+    dir: Option<&Path>,
+) -> Result<(String, anju_store::AnyStore), Fail> {
+    let tmp = std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let db = database_url.unwrap_or_else(|| format!("sqlite:{}", tmp.join("bench.sqlite").display()));
+    let store = anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
+        .await
+        .map_err(|e| Fail(e.to_string()))?;
+    let policy = policies::load("yangquan-2026", dir)?;
+    let state = anju_server::AppState::new(
+        store.clone(),
+        policy,
+        vec![("urban_disposable_income_per_capita".into(), "40000".into())],
+        anju_server::Clock::system(),
+    );
+    anju_server::demo::seed(&state, 0).await.map_err(|e| Fail(e.message))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?.to_string();
+    tokio::spawn(anju_server::serve(state, listener));
+    eprintln!("server on {addr}, database {db}");
+    Ok((addr, store))
 }

@@ -109,7 +109,7 @@ fn submission(i: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-fn pct(sorted: &[Duration], p: f64) -> f64 {
+pub fn pct(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -117,7 +117,7 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-async fn login(addr: &str, user: &str, password: &str) -> Result<(String, String), Fail> {
+pub async fn login(addr: &str, user: &str, password: &str) -> Result<(String, String), Fail> {
     let mut c = Conn::open(addr).await?;
     let body = format!(r#"{{"username":"{user}","password":"{password}"}}"#);
     let (status, resp, cookie) = c

@@ -5,6 +5,7 @@
 
 mod batch;
 mod bench;
+mod bench_selection;
 mod bench_server;
 mod calendar_cmd;
 mod check;

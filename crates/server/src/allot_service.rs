@@ -581,10 +581,8 @@ pub async fn call_next(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
 
 async fn entrant(st: &AppState, id: &str, round_no: u8, app: &str) -> ApiResult<EntrantRecord> {
     st.store
-        .allot_entrants(id, round_no)
+        .allot_entrant(id, round_no, app)
         .await?
-        .into_iter()
-        .find(|e| e.application_id == app)
         .ok_or_else(|| ApiError::not_found("参加本轮的家庭 (entrant)"))
 }
 
@@ -678,8 +676,7 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
                 }
             }
             let home_id = home_id.trim().to_string();
-            let homes = st.store.allot_homes(id).await?;
-            if !homes.iter().any(|h| h.home.id.as_str() == home_id) {
+            if st.store.allot_home(id, &home_id).await?.is_none() {
                 return Err(ApiError::bad_request("unknown_home", format!("本项目没有房源 {home_id} (no such home)")).field("home_id"));
             }
             let deadline = sign_by(today, plan.signing_days);
@@ -704,10 +701,8 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
             let home_id = e.home_id.clone().ok_or_else(|| ApiError::conflict("尚未选房 (no home chosen)"))?;
             let home = st
                 .store
-                .allot_homes(id)
+                .allot_home(id, &home_id)
                 .await?
-                .into_iter()
-                .find(|h| h.home.id.as_str() == home_id)
                 .ok_or_else(|| ApiError::not_found("房源 (home)"))?;
             let terms = ContractTerms {
                 contract_no: contract.contract_no.trim().to_string(),

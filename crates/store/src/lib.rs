@@ -507,6 +507,16 @@ impl AnyStore {
         self.core().allot_entrants(project_id, round_no).await
     }
 
+    /// One entrant of a round.
+    pub async fn allot_entrant(&self, project_id: &str, round_no: u8, application_id: &str) -> Result<Option<EntrantRecord>> {
+        self.core().allot_entrant(project_id, round_no, application_id).await
+    }
+
+    /// One home of a project.
+    pub async fn allot_home(&self, project_id: &str, home_id: &str) -> Result<Option<HomeRecord>> {
+        self.core().allot_home(project_id, home_id).await
+    }
+
     /// Every round an application entered, for the family's page.
     pub async fn allot_family_entries(&self, application_id: &str) -> Result<Vec<FamilyEntry>> {
         self.core().allot_family_entries(application_id).await

@@ -536,6 +536,39 @@ impl Core {
         Ok(v)
     }
 
+    /// One entrant of a round.
+    pub(crate) async fn allot_entrant(&self, project_id: &str, round_no: u8, application_id: &str) -> Result<Option<EntrantRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(format!(
+            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 AND e.application_id = $3"
+        ))
+        .text(project_id)
+        .int(i64::from(round_no))
+        .text(application_id)
+        .fetch_optional(&mut pc.conn())
+        .await?
+        .map(|r| entrant_from_row(&r))
+        .transpose()
+    }
+
+    /// One home of a project.
+    pub(crate) async fn allot_home(&self, project_id: &str, home_id: &str) -> Result<Option<HomeRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new("SELECT home_json, state, holder FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+            .text(project_id)
+            .text(home_id)
+            .fetch_optional(&mut pc.conn())
+            .await?
+            .map(|r| {
+                Ok(HomeRecord {
+                    home: from_json(&r.text("home_json")?, "home_json")?,
+                    state: HomeState::parse(&r.text("state")?)?,
+                    holder: r.opt_text("holder")?,
+                })
+            })
+            .transpose()
+    }
+
     pub(crate) async fn allot_family_entries(&self, application_id: &str) -> Result<Vec<FamilyEntry>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(format!(
