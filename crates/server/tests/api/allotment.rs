@@ -21,7 +21,7 @@ async fn allotment_from_plan_to_title() {
     }
 }
 
-fn plan_terms(today: chrono::NaiveDate) -> Value {
+pub fn plan_terms(today: chrono::NaiveDate) -> Value {
     let d = |n: i64| (today + chrono::Duration::days(n)).to_string();
     json!({
         "name": "测试项目", "location": "城区某路1号", "guided_price_per_m2": 420000,

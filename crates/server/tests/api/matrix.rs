@@ -66,6 +66,29 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET    /api/v1/notices.xlsx",                                   "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
     ("GET    /api/v1/districts",                                      "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
     ("GET    /api/v1/openapi.json",                                   "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
+    ("GET    /api/v1/projects",                                       "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
+    ("POST   /api/v1/projects",                                       "403  403  403  403  403  403  403  403  403  403  403  403  403  403  201  403  401"),
+    ("GET    /api/v1/projects/{M} (a draft)",                         "404  404  404  404  404  404  404  404  404  404  404  404  404  200  200  200  404"),
+    ("PUT    /api/v1/projects/{M}/plan",                              "403  403  403  403  403  403  403  403  403  403  403  403  403  403  200  403  401"),
+    ("POST   /api/v1/projects/{M}/plan/steps approve (a draft)",      "403  403  403  403  403  403  403  403  403  403  403  403  403  422  403  403  401"),
+    ("POST   /api/v1/projects/{M}/homes",                             "403  403  403  403  403  403  403  403  403  403  403  403  403  403  200  403  401"),
+    ("GET    /api/v1/projects/homes-template.csv",                    "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
+    ("GET    /api/v1/projects/homes-template.xlsx",                   "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
+    ("POST   /api/v1/projects/{M}/rounds (plan not published)",       "403  403  403  403  403  403  403  403  403  403  403  403  403  403  422  403  401"),
+    ("GET    /api/v1/projects/{M}/rounds/{round}/entrants.csv",       "404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404"),
+    ("POST   /api/v1/projects/{M}/rounds/{round}/draws",              "403  403  403  403  403  403  403  403  403  403  403  403  403  403  404  403  401"),
+    ("GET    /api/v1/projects/{M}/rounds/{round}/draws/{draw}/result.csv", "404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404"),
+    ("GET    /api/v1/projects/{M}/rounds/{round}/draws/{draw}/verify", "404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404"),
+    ("POST   /api/v1/projects/{M}/rounds/{round}/redraw-request",     "403  403  403  403  403  403  403  403  403  403  403  403  403  403  409  403  401"),
+    ("POST   /api/v1/projects/{M}/rounds/{round}/redraw-approval",    "403  403  403  403  403  403  403  403  403  403  403  403  403  409  409  403  401"),
+    ("POST   /api/v1/projects/{M}/rounds/{round}/status",             "403  403  403  403  403  403  403  403  403  403  403  403  403  403  409  403  401"),
+    ("POST   /api/v1/projects/{M}/rounds/{round}/calls",              "403  403  403  403  403  403  403  403  403  403  403  403  403  403  409  403  401"),
+    ("POST   /api/v1/projects/{M}/rounds/{round}/selection decline {A}", "404  404  404  404  404  404  404  404  404  404  404  404  404  403  404  403  401"),
+    ("POST   /api/v1/projects/{M}/expire-overdue",                    "403  403  403  403  403  403  403  403  403  403  403  403  403  403  200  403  401"),
+    ("POST   /api/v1/projects/{M}/homes/{home}/title (not sold)",     "403  403  403  403  403  403  403  403  403  403  403  403  403  403  409  403  401"),
+    ("POST   /api/v1/projects/{M}/homes/{home}/dealings (no title)",  "403  403  403  403  403  403  403  403  403  403  403  403  403  409  409  403  401"),
+    ("GET    /api/v1/projects/{M}/results.xlsx (a draft)",            "404  404  404  404  404  404  404  404  404  404  404  404  404  200  200  200  404"),
+    ("GET    /api/v1/applications/{A}/allotment",                     "200  404  200  404  200  404  200  200  200  200  200  200  404  200  200  200  401"),
     ("DELETE /api/v1/session",                                        "204  204  204  204  204  204  204  204  204  204  204  204  204  204  204  204  401"),
 ];
 
@@ -94,6 +117,13 @@ enum Probe {
     Audit,
     AuditVerify,
     Public(&'static str),
+    /// An allotment call: method, path ({M}: the draft project, {A}: the
+    /// submitted application, {round}, {draw}, {home}), JSON body ("" for none).
+    Api(&'static str, &'static str, &'static str),
+    /// PUT the draft project's plan at its current version.
+    Plan,
+    /// Upload one good homes row to the draft project.
+    Homes,
     Logout,
 }
 
@@ -103,7 +133,7 @@ enum Fixture {
     UnderVerification,
 }
 
-const PROBES: [Probe; 21] = [
+const PROBES: [Probe; 44] = [
     Probe::Login,
     Probe::Me,
     Probe::Check,
@@ -124,6 +154,29 @@ const PROBES: [Probe; 21] = [
     Probe::Public("/api/v1/notices.xlsx"),
     Probe::Public("/api/v1/districts"),
     Probe::Public("/api/v1/openapi.json"),
+    Probe::Public("/api/v1/projects"),
+    Probe::Api("POST", "/api/v1/projects", r#"{"id": "MATRIX-NEW", "name": "矩阵测试", "district": "140302"}"#),
+    Probe::Api("GET", "/api/v1/projects/{M}", ""),
+    Probe::Plan,
+    Probe::Api("POST", "/api/v1/projects/{M}/plan/steps", r#"{"step": "approve", "version": 0}"#),
+    Probe::Homes,
+    Probe::Public("/api/v1/projects/homes-template.csv"),
+    Probe::Public("/api/v1/projects/homes-template.xlsx"),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds", r#"{"round": 1}"#),
+    Probe::Api("GET", "/api/v1/projects/{M}/rounds/{round}/entrants.csv", ""),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/draws", r#"{"reveal": "x", "notary": "公证处"}"#),
+    Probe::Api("GET", "/api/v1/projects/{M}/rounds/{round}/draws/{draw}/result.csv", ""),
+    Probe::Api("GET", "/api/v1/projects/{M}/rounds/{round}/draws/{draw}/verify", ""),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/redraw-request", r#"{"reason": "公证员录入有误需重新摇号"}"#),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/redraw-approval", "{}"),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/status", r#"{"to": "selecting"}"#),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/calls", r#"{"count": 1}"#),
+    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/selection", r#"{"type": "decline", "application_id": "{A}"}"#),
+    Probe::Api("POST", "/api/v1/projects/{M}/expire-overdue", "{}"),
+    Probe::Api("POST", "/api/v1/projects/{M}/homes/{home}/title", r#"{"certificate_no": "晋(2026)测试第1号"}"#),
+    Probe::Api("POST", "/api/v1/projects/{M}/homes/{home}/dealings", r#"{"dealing": "sale"}"#),
+    Probe::Api("GET", "/api/v1/projects/{M}/results.xlsx", ""),
+    Probe::Api("GET", "/api/v1/applications/{A}/allotment", ""),
     Probe::Logout,
 ];
 
@@ -141,6 +194,7 @@ async fn the_matrix_covers_every_documented_operation() {
                 .unwrap_or("")
                 .replace("{A}", "{id}")
                 .replace("{U}", "{id}")
+                .replace("{M}", "{id}")
                 .replace("public_security", "{department}");
             format!("{method} {path}")
         })
@@ -166,7 +220,11 @@ struct Fixtures {
     street: Session,
     a: String,
     u: String,
+    /// A draft allotment project with a plan and homes.
+    m: String,
 }
+
+const MATRIX_HOMES: &str = "楼栋,单元,楼层,房号,建筑面积（㎡）,户型,朝向,房源类型（新建/收购/政府持有）,收购成本（元）,配售价格（元）\n1,1,3,301,89.56,三室两厅,南北,新建,,376000\n";
 
 impl Fixtures {
     async fn fresh(&self, kind: Fixture) -> String {
@@ -293,6 +351,47 @@ async fn call(
         Probe::Audit => get("/api/v1/audit".into()).await,
         Probe::AuditVerify => get("/api/v1/audit/verify".into()).await,
         Probe::Public(path) => get(path.into()).await,
+        Probe::Api(method, template, body) => {
+            let path = template
+                .replace("{M}", &fx.m)
+                .replace("{A}", &fx.a)
+                .replace("{round}", "1")
+                .replace("{draw}", "1")
+                .replace("{home}", "1-1-301");
+            let body = body.replace("{A}", &fx.a);
+            match (method, who) {
+                ("GET", _) => get(path).await,
+                (_, Some(s)) => s.post_json(&path, &serde_json::from_str(&body).expect("body")).await,
+                (_, None) => app.anon_post_json(&path, &serde_json::from_str(&body).expect("body")).await,
+            }
+        }
+        Probe::Plan => {
+            let path = format!("/api/v1/projects/{}/plan", fx.m);
+            let company = app.login("company").await;
+            let version = company.get(&format!("/api/v1/projects/{}", fx.m)).await.json()["version"].clone();
+            let body = json!({"terms": crate::allotment::plan_terms(day0()), "version": version});
+            match who {
+                Some(s) => s.put_json(&path, &body).await,
+                None => {
+                    app.send(
+                        axum::http::Request::builder()
+                            .method("PUT")
+                            .uri(&path)
+                            .header("content-type", "application/json")
+                            .body(axum::body::Body::from(body.to_string()))
+                            .expect("request"),
+                    )
+                    .await
+                }
+            }
+        }
+        Probe::Homes => {
+            let path = format!("/api/v1/projects/{}/homes", fx.m);
+            match who {
+                Some(s) => s.upload(&path, MATRIX_HOMES.as_bytes(), "application/json").await,
+                None => app.anon_post_json(&path, &json!(MATRIX_HOMES)).await,
+            }
+        }
         Probe::Logout => match who {
             Some(s) => s.delete("/api/v1/session").await,
             None => {
@@ -334,11 +433,17 @@ async fn matrix(app: &TestApp) {
         .submit_ok(&Family::new(D, ["赵志强", "孙丽娟"]).submission())
         .await;
     street.act_ok(&u, json!({"type": "street_pass"})).await;
+    let m = "MATRIX-1".to_string();
+    let company = app.login("company").await;
+    let res = company.post_json("/api/v1/projects", &json!({"id": m, "name": "矩阵测试项目", "district": D})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{b}: {}", res.text());
+    company.upload(&format!("/api/v1/projects/{m}/homes"), MATRIX_HOMES.as_bytes(), "application/json").await;
     let fx = Fixtures {
         family,
         street,
         a: a.clone(),
         u: u.clone(),
+        m,
     };
     // The first row (sign in) opens the sessions of the other rows; the
     // last (sign out) ends them, after the checks that follow the table.
