@@ -459,18 +459,15 @@ impl Core {
         .text(first.at.to_rfc3339())
         .execute(&mut c)
         .await?;
-        for h in &hashes {
-            Q::new("INSERT INTO application_members (application_id, id_hash) VALUES ($1, $2)")
-                .text(id)
-                .text(h)
+        // One multi-row INSERT per table (every engine anju targets takes
+        // several VALUES rows): each statement is a round trip to the
+        // writer, and this is the hot path of a submission.
+        if !hashes.is_empty() {
+            members_insert("INSERT INTO application_members (application_id, id_hash) VALUES ", id, &hashes, false)
                 .execute(&mut c)
                 .await?;
-        }
-        if app.status().kind().is_active() {
-            for h in &hashes {
-                Q::new("INSERT INTO active_members (id_hash, application_id) VALUES ($1, $2)")
-                    .text(h)
-                    .text(id)
+            if app.status().kind().is_active() {
+                members_insert("INSERT INTO active_members (id_hash, application_id) VALUES ", id, &hashes, true)
                     .execute(&mut c)
                     .await
                     .map_err(duplicate_member)?;
@@ -705,22 +702,34 @@ impl Core {
         &self,
         resident_ids: &[String],
     ) -> Result<Vec<bool>> {
-        let mut pc = self.read_conn().await?;
-        let mut c = pc.conn();
-        let mut hits = Vec::with_capacity(resident_ids.len());
-        for rid in resident_ids {
-            if rid.trim().is_empty() {
-                hits.push(false);
-                continue;
-            }
-            let found = Q::new("SELECT application_id FROM active_members WHERE id_hash = $1")
-                .text(self.crypto.resident_id_hash(rid))
-                .fetch_optional(&mut c)
-                .await?
-                .is_some();
-            hits.push(found);
+        let hashes: Vec<Option<String>> = resident_ids
+            .iter()
+            .map(|r| (!r.trim().is_empty()).then(|| self.crypto.resident_id_hash(r)))
+            .collect();
+        let present: Vec<&String> = hashes.iter().flatten().collect();
+        if present.is_empty() {
+            return Ok(vec![false; resident_ids.len()]);
         }
-        Ok(hits)
+        // One statement for the whole family (this runs on every submission).
+        let marks: Vec<String> = (1..=present.len()).map(|i| format!("${i}")).collect();
+        let mut q = Q::new(format!(
+            "SELECT id_hash FROM active_members WHERE id_hash IN ({})",
+            marks.join(", ")
+        ));
+        for h in &present {
+            q = q.text(h.as_str());
+        }
+        let mut pc = self.read_conn().await?;
+        let found: BTreeSet<String> = q
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| r.text("id_hash"))
+            .collect::<Result<_>>()?;
+        Ok(hashes
+            .iter()
+            .map(|h| h.as_ref().is_some_and(|h| found.contains(h)))
+            .collect())
     }
 
     pub(crate) async fn count_applications(&self) -> Result<u64> {
@@ -957,17 +966,17 @@ fn household_aad(id: &str) -> Vec<u8> {
 /// Appends `draft` to the chain inside the caller's transaction. Must be
 /// the caller's last write: it takes the audit head's lock.
 async fn append_audit_in(c: &mut crate::sql::Conn<'_>, d: AuditDraft) -> Result<AuditEntry> {
-    let n = Q::new("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1")
-        .execute(c)
-        .await?;
-    if n != 1 {
-        return Err(StoreError::Corrupt(
-            "审计链头记录缺失 (the audit head row is missing)".to_owned(),
-        ));
-    }
-    let head = Q::new("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(c)
-        .await?;
+    // UPDATE … RETURNING takes the head's row lock and reads it in one
+    // statement (PostgreSQL, SQLite ≥ 3.35, KingbaseES and openGauss all
+    // have it).
+    let head = Q::new(
+        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
+    )
+    .fetch_optional(c)
+    .await?
+    .ok_or_else(|| {
+        StoreError::Corrupt("审计链头记录缺失 (the audit head row is missing)".to_owned())
+    })?;
     let seq = to_u64(head.int("last_seq")?)?;
     let prev_hash = parse_hash(&head.text("last_hash")?)?;
     let canonical = canonical_json(&d.detail);
@@ -1045,6 +1054,19 @@ async fn insert_event(c: &mut crate::sql::Conn<'_>, event: &Event, body: &str) -
         }
     })?;
     Ok(())
+}
+
+/// `INSERT … VALUES ($1, $2), ($3, $4), …` pairing `id` with each hash;
+/// `hash_first` puts the hash in the first column.
+fn members_insert(prefix: &str, id: &str, hashes: &BTreeSet<String>, hash_first: bool) -> Q {
+    let rows: Vec<String> = (0..hashes.len())
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let mut q = Q::new(format!("{prefix}{}", rows.join(", ")));
+    for h in hashes {
+        q = if hash_first { q.text(h).text(id) } else { q.text(id).text(h) };
+    }
+    q
 }
 
 /// Increments a counter and returns its new value; holds the counter's

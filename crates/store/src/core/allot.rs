@@ -1233,25 +1233,30 @@ impl Core {
     /// Dates of abandonments on record for any of these people, one per
     /// abandonment (not per member).
     pub(crate) async fn abandonment_dates(&self, resident_ids: &[String]) -> Result<Vec<NaiveDate>> {
-        let mut pc = self.read_conn().await?;
-        let mut c = pc.conn();
-        let mut seen = HashSet::new();
-        let mut dates = Vec::new();
-        for rid in resident_ids {
-            if rid.trim().is_empty() {
-                continue;
-            }
-            let rows = Q::new("SELECT application_id, project_id, home_id, on_date FROM abandonments WHERE id_hash = $1")
-                .text(self.crypto.resident_id_hash(rid))
-                .fetch_all(&mut c)
-                .await?;
-            for r in rows {
-                let key = (r.text("application_id")?, r.text("project_id")?, r.text("home_id")?);
-                if seen.insert(key) {
-                    dates.push(parse_date(&r.text("on_date")?)?);
-                }
-            }
+        let hashes: Vec<String> = resident_ids
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| self.crypto.resident_id_hash(r))
+            .collect();
+        if hashes.is_empty() {
+            return Ok(Vec::new());
         }
+        // One statement for the whole family: this runs on every submission.
+        let marks: Vec<String> = (1..=hashes.len()).map(|i| format!("${i}")).collect();
+        let mut q = Q::new(format!(
+            "SELECT DISTINCT application_id, project_id, home_id, on_date FROM abandonments WHERE id_hash IN ({})",
+            marks.join(", ")
+        ));
+        for h in hashes {
+            q = q.text(h);
+        }
+        let mut pc = self.read_conn().await?;
+        let mut dates = q
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| parse_date(&r.text("on_date")?))
+            .collect::<Result<Vec<_>>>()?;
         dates.sort();
         Ok(dates)
     }
