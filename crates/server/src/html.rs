@@ -66,8 +66,10 @@ button,.button{display:inline-block;font-size:1em;padding:.55em 1.2em;margin:.3e
 button.secondary,.button.secondary{background:#546e7a}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #ddd;padding:.4em .5em;text-align:left;vertical-align:top}th{background:#eceff1}
 .ok{color:#1b5e20}.fail{color:#b71c1c}.muted{color:#666;font-size:.9em}
-.banner{padding:.8em 1em;border-radius:6px;margin:.8em 0}.banner.good{background:#e8f5e9}.banner.bad{background:#ffebee}.banner.info{background:#e3f2fd}
+.banner{padding:.8em 1em;border-radius:6px;margin:.8em 0}.banner.good{background:#e8f5e9}.banner.bad{background:#ffebee}.banner.info{background:#e3f2fd}.banner.warn{background:#fff3e0;border-left:4px solid #e65100}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:.2em 1.2em}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}pre{white-space:pre-wrap;background:#eceff1;padding:.6em;border-radius:4px}
+form.inline{display:inline-block;margin-right:.4em;vertical-align:top}.cite{color:#37474f;border-bottom:1px dotted #90a4ae;cursor:help}fieldset{border:1px solid #ddd;border-radius:6px;margin:.6em 0}summary{cursor:pointer}ul.home-cards{list-style:none;padding:0;margin:0}ul.home-cards li{margin:.5em 0}
 @media print{header,.noprint{display:none}body{background:#fff;font-size:12pt}.card{box-shadow:none}}
 "#;
 

@@ -37,31 +37,31 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
-    lang: Option<String>,
-    msg: Option<String>,
-    print: Option<String>,
-    next: Option<String>,
-    status: Option<String>,
+    pub(crate) lang: Option<String>,
+    pub(crate) msg: Option<String>,
+    pub(crate) print: Option<String>,
+    pub(crate) next: Option<String>,
+    pub(crate) status: Option<String>,
 }
 
-type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
-fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
     f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-fn checked(f: &Fields, name: &str) -> bool {
+pub(crate) fn checked(f: &Fields, name: &str) -> bool {
     field(f, name).is_some_and(|v| v == "on" || v == "true" || v == "1")
 }
 
 /// The page context: language, signed-in user, and the Set-Cookie for a language switch.
-struct Ctx {
-    lang: Lang,
-    user: Option<CurrentUser>,
+pub(crate) struct Ctx {
+    pub(crate) lang: Lang,
+    pub(crate) user: Option<CurrentUser>,
     set_lang: Option<String>,
 }
 
-async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
+pub(crate) async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
     let lang = Lang::from_request(headers, q.lang.as_deref());
     let user = auth::current_user(st, headers).await.ok().flatten();
     Ctx {
@@ -77,7 +77,7 @@ async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
 }
 
 impl Ctx {
-    fn render(&self, title: &str, body: &str) -> Response {
+    pub(crate) fn render(&self, title: &str, body: &str) -> Response {
         let user = self
             .user
             .as_ref()
@@ -89,7 +89,7 @@ impl Ctx {
         }
     }
 
-    fn error(&self, e: ApiError) -> Response {
+    pub(crate) fn error(&self, e: ApiError) -> Response {
         let status = e.status;
         let body = format!(
             r#"{}<p><a href="javascript:history.back()">{}</a></p>"#,
@@ -106,7 +106,7 @@ impl Ctx {
         (status, self.render(self.lang.t("出错了", "Error"), &body)).into_response()
     }
 
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         self.user
             .as_ref()
             .map(|u| {
@@ -118,7 +118,7 @@ impl Ctx {
             .unwrap_or_default()
     }
 
-    fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
+    pub(crate) fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
         self.user
             .as_ref()
             .ok_or_else(|| Redirect::to(&format!("/login?next={}", esc(next))).into_response())
@@ -134,7 +134,7 @@ async fn home(
     let l = c.lang;
     let body = format!(
         r#"<h1>{title}</h1><div class="card"><p>{intro}</p>
-<p><a class="button" href="/self-check" id="go-self-check">{check}</a> <a class="button secondary" href="/notices">{notices}</a> <a class="button secondary" href="/apply" id="go-apply">{apply}</a></p></div>
+<p><a class="button" href="/self-check" id="go-self-check">{check}</a> <a class="button secondary" href="/notices">{notices}</a> <a class="button secondary" href="/apply" id="go-apply">{apply}</a> <a class="button secondary" href="/projects" id="go-projects">{projects}</a></p></div>
 <div class="card muted">{policy}: {doc} · {params}</div>"#,
         title = l.t("阳泉市配售型保障性住房", "Yangquan allocation-for-sale affordable housing"),
         intro = l.t(
@@ -144,6 +144,7 @@ async fn home(
         check = l.t("资格自测", "Eligibility self-check"),
         notices = l.t("查看公示", "Public notices"),
         apply = l.t("网上申请", "Apply online"),
+        projects = l.t("配售项目", "Allotment projects"),
         policy = l.t("判定依据", "Rules"),
         doc = esc(&st.policy.document),
         params = esc(&st.overrides.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("，")),
@@ -880,6 +881,10 @@ async fn work(
         )),
         _ => {}
     }
+    links.push_str(&format!(
+        r#" <a class="button secondary" href="/projects" id="go-projects">{}</a>"#,
+        l.t("配售项目", "Allotment projects")
+    ));
     let filters: String = StatusKind::ALL
         .iter()
         .map(|s| {
@@ -1006,9 +1011,16 @@ async fn detail(
         .application_events(stored.app.id())
         .await
         .unwrap_or_default();
+    let entries = match st.store.allot_family_entries(stored.app.id().as_str()).await {
+        Ok(e) => e,
+        Err(e) => return c.error(e.into()),
+    };
+    // 配售进展: the family's rounds; the family itself gets the link to choose.
+    let own = user.user.role == Role::Applicant;
+    let allotment = crate::allot_pages::family_section(c.lang, &entries, own);
     c.render(
         &id,
-        &detail_body(c.lang, &user, &stored, &events, q.msg.as_deref()),
+        &detail_body(c.lang, &user, &stored, &events, q.msg.as_deref(), &allotment),
     )
 }
 
@@ -1025,6 +1037,7 @@ fn detail_body(
     stored: &StoredApplication,
     events: &[anju_domain::Event],
     msg: Option<&str>,
+    allotment: &str,
 ) -> String {
     let app = &stored.app;
     let mut s = String::new();
@@ -1058,6 +1071,7 @@ fn detail_body(
         ));
     }
     s.push_str("</div>");
+    s.push_str(allotment);
     // Members: full identity in the detail view for authorised roles (this read is audited).
     s.push_str(&format!(
         r#"<h2>{}</h2><table id="members"><tr><th>{}</th><th>{}</th><th>{}</th></tr>"#,
