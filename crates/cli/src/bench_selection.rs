@@ -118,6 +118,7 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         entrant_file: String::from_utf8(list.to_csv()).map_err(fail)?,
         commitment: list.commitment_hex(),
         entrant_count: families as u32,
+        excluded_json: "[]".into(),
         frozen_at: now.to_rfc3339(),
         frozen_by: "bench".into(),
         redraw_reason: None,

@@ -1149,6 +1149,7 @@ fn round_html(c: &Ctx, v: &ProjectView, rv: &RoundView, today: NaiveDate) -> Str
             ),
         ));
     }
+    s.push_str(&excluded_html(l, &r.excluded_json));
     s.push_str(&draws_html(l, pid, n, &rv.draws));
     s.push_str(&results_html(l, n, &rv.entrants));
     s.push_str(&round_forms(c, pid, r));
@@ -1157,6 +1158,36 @@ fn round_html(c: &Ctx, v: &ProjectView, rv: &RoundView, today: NaiveDate) -> Str
     }
     s.push_str("</section>");
     s
+}
+
+/// The qualified families left out of a round when it was frozen, each
+/// with its reason and article (application numbers only).
+fn excluded_html(l: Lang, excluded_json: &str) -> String {
+    let items: Vec<serde_json::Value> = serde_json::from_str(excluded_json).unwrap_or_default();
+    if items.is_empty() {
+        return String::new();
+    }
+    let rows: String = items
+        .iter()
+        .map(|e| {
+            let cite = &e["citation"];
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+                esc(e["application_id"].as_str().unwrap_or("")),
+                esc(e["reason"].as_str().unwrap_or("")),
+                esc(cite["document"].as_str().unwrap_or("")),
+                esc(cite["article"].as_str().unwrap_or("")),
+            )
+        })
+        .collect();
+    format!(
+        r#"<details class="excluded"><summary>{} {}</summary><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></details>"#,
+        l.t("未进入本轮的已取得资格家庭", "Qualified families not in this round"),
+        items.len(),
+        l.t("申请编号", "Application"),
+        l.t("原因", "Reason"),
+        l.t("依据", "Article"),
+    )
 }
 
 fn draws_html(l: Lang, pid: &str, n: u8, draws: &[DrawRecord]) -> String {
@@ -1993,8 +2024,7 @@ async fn choose(
     let app = q.application.clone().unwrap_or_default();
     let round_s = q.round.clone().unwrap_or_default();
     let user = match c.require_user(&format!(
-        // `%26`: the sign-in page's `next` keeps the whole query (a bare `&` would end it).
-        "/projects/{}/choose?round={}%26application={}",
+        "/projects/{}/choose?round={}&application={}",
         pct(&id),
         pct(&round_s),
         pct(&app)

@@ -402,6 +402,7 @@ pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u
         entrant_file: file,
         commitment: list.commitment_hex(),
         entrant_count: entrants.len() as u32,
+        excluded_json: Value::Array(excluded.clone()).to_string(),
         frozen_at: now.to_rfc3339(),
         frozen_by: user.user.id.as_str().to_string(),
         redraw_reason: None,
@@ -453,7 +454,17 @@ pub async fn draw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, req
     if notary.is_empty() || notary.chars().count() > 100 {
         return Err(ApiError::bad_request("notary_required", "须填写公证员姓名及公证机构 (the notary's name is required)").field("notary"));
     }
-    let reveal = Reveal::new(req.reveal.trim()).map_err(|e| ApiError::bad_request("invalid_reveal", format!("公证随机值无效 (invalid reveal): {e}")).field("reveal"))?;
+    // Never trimmed or corrected (docs/lottery.md §4): what is hashed is
+    // exactly what the notary typed and the minutes print.
+    let reveal = Reveal::new(&req.reveal).map_err(|e| {
+        let zh = match &e {
+            anju_lottery::RevealError::Empty => "请输入公证员现场录入的随机值",
+            anju_lottery::RevealError::TooLong { .. } => "随机值不超过256个字符",
+            anju_lottery::RevealError::ForbiddenChar { .. } => "随机值只能使用半角字母、数字、空格和符号（全角的“１２３”与“123”不同）",
+            anju_lottery::RevealError::OuterSpace => "随机值首尾不能有空格（不会自动去除）",
+        };
+        ApiError::bad_request("invalid_reveal", format!("{zh} ({e})")).field("reveal")
+    })?;
     let list = EntrantList::parse(r.entrant_file.as_bytes())
         .map_err(|e| ApiError::internal(format!("已冻结的名单无法读取 (frozen entrant file unreadable): {e}")))?;
     if list.commitment_hex() != r.commitment {
@@ -841,6 +852,7 @@ pub async fn project_json(st: &AppState, p: &ProjectRecord, with_entrants: bool)
         let mut v = json!({
             "round": r.round_no, "status": r.status, "status_label": r.status.zh(),
             "commitment": r.commitment, "entrant_count": r.entrant_count, "frozen_at": r.frozen_at,
+            "excluded": serde_json::from_str::<Value>(&r.excluded_json).unwrap_or(Value::Array(vec![])),
             "redraw_reason": r.redraw_reason, "redraw_pending_approval": r.redraw_reason.is_some() && r.redraw_approved_by.is_none(),
             "redraw_approved": r.redraw_approved_by.is_some(), "closed_at": r.closed_at,
             "draws": draws.iter().map(|d| json!({

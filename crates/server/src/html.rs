@@ -89,8 +89,11 @@ pub fn page(lang: Lang, title: &str, user: Option<(&str, &str)>, body: &str) -> 
         ),
     };
     let other = match lang {
-        Lang::Zh => r#"<a href="?lang=en" lang="en">English</a>"#,
-        Lang::En => r#"<a href="?lang=zh" lang="zh">中文</a>"#,
+        // With script, the switch keeps the page's other query parameters
+        // (e.g. the round and application on the choose page); without, it
+        // still switches.
+        Lang::Zh => r#"<a href="?lang=en" lang="en" onclick="var u=new URL(location.href);u.searchParams.set('lang','en');location.href=u.href;return false">English</a>"#,
+        Lang::En => r#"<a href="?lang=zh" lang="zh" onclick="var u=new URL(location.href);u.searchParams.set('lang','zh');location.href=u.href;return false">中文</a>"#,
     };
     format!(
         r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title} — {brand}</title><style>{STYLE}</style></head>
@@ -104,6 +107,19 @@ pub fn page(lang: Lang, title: &str, user: Option<(&str, &str)>, body: &str) -> 
         check = lang.t("资格自测", "Self-check"),
         notices = lang.t("公示", "Notices"),
     )
+}
+
+/// Percent-encodes `s` for a query-string value (a redirect's `next=`).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 pub fn banner(kind: &str, text: &str) -> String {

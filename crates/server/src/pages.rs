@@ -121,7 +121,7 @@ impl Ctx {
     pub(crate) fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
         self.user
             .as_ref()
-            .ok_or_else(|| Redirect::to(&format!("/login?next={}", esc(next))).into_response())
+            .ok_or_else(|| Redirect::to(&format!("/login?next={}", crate::html::url_encode(next))).into_response())
     }
 }
 
@@ -684,7 +684,7 @@ async fn login(
         Ok((token, _, _)) => {
             // Only local paths: never redirect off-site.
             let next = field(&f, "next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
                 .unwrap_or("/work");
             (
                 [(

@@ -142,6 +142,9 @@ async fn allotment(app: &TestApp) {
     assert_eq!(ex.len(), 1, "{b}");
     assert_eq!(ex[0]["application_id"], t2.as_str(), "{b}");
     assert_eq!(ex[0]["citation"]["ref"], "16", "{b}");
+    // The exclusions are kept and published with the round (no personal data).
+    let public = app.anon_get(&project_url("")).await.json();
+    assert_eq!(public["rounds"][0]["excluded"][0]["application_id"], t2.as_str(), "{b}: {public}");
     let file = app.anon_get(&project_url("/rounds/1/entrants.csv")).await;
     let list = anju_lottery::EntrantList::parse(&file.body).expect("published entrant file parses");
     assert_eq!(list.commitment_hex(), frozen["commitment"], "{b}");

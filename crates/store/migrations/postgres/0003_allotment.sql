@@ -38,7 +38,8 @@ CREATE TABLE allot_homes (
 );
 
 -- Rounds: the frozen entrant file (the lottery's canonical CSV) and its
--- SHA-256 commitment, published before the draw. A re-draw needs a
+-- SHA-256 commitment, published before the draw; excluded_json lists the
+-- qualified families left out and why (application id, reason, article). A re-draw needs a
 -- written reason (redraw_reason, by redraw_requested_by) and a second
 -- approver (redraw_approved_by), who must be another person.
 CREATE TABLE allot_rounds (
@@ -48,6 +49,7 @@ CREATE TABLE allot_rounds (
     entrant_file TEXT NOT NULL,
     commitment VARCHAR(64) NOT NULL,
     entrant_count BIGINT NOT NULL,
+    excluded_json TEXT NOT NULL,
     frozen_at VARCHAR(40) NOT NULL,
     frozen_by VARCHAR(256) NOT NULL,
     redraw_reason TEXT,

@@ -101,6 +101,9 @@ pub struct RoundRecord {
     /// SHA-256 of the entrant file, hex (published before the draw).
     pub commitment: String,
     pub entrant_count: u32,
+    /// JSON array: the qualified families left out, each with the reason
+    /// and article (no personal data: application numbers only).
+    pub excluded_json: String,
     pub frozen_at: String,
     pub frozen_by: String,
     pub redraw_reason: Option<String>,
@@ -221,6 +224,7 @@ fn round_from_row(r: &Row) -> Result<RoundRecord> {
         entrant_file: r.text("entrant_file")?,
         commitment: r.text("commitment")?,
         entrant_count: u32::try_from(r.int("entrant_count")?).map_err(corrupt)?,
+        excluded_json: r.text("excluded_json")?,
         frozen_at: r.text("frozen_at")?,
         frozen_by: r.text("frozen_by")?,
         redraw_reason: r.opt_text("redraw_reason")?,
@@ -276,8 +280,8 @@ fn draw_from_row(r: &Row) -> Result<DrawRecord> {
 const PROJECT_COLS: &str = "id, name, district, area_json, plan_status, plan_json, returned_reason, approved_by, \
     approved_at, published_at, version, created_at, updated_at";
 
-const ROUND_COLS: &str = "project_id, round_no, status, entrant_file, commitment, entrant_count, frozen_at, \
-    frozen_by, redraw_reason, redraw_requested_by, redraw_approved_by, closed_at";
+const ROUND_COLS: &str = "project_id, round_no, status, entrant_file, commitment, entrant_count, excluded_json, \
+    frozen_at, frozen_by, redraw_reason, redraw_requested_by, redraw_approved_by, closed_at";
 
 impl Core {
     // ------------------------------------------------------------ projects
@@ -464,7 +468,7 @@ impl Core {
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let r = Q::new(format!(
-            "INSERT INTO allot_rounds ({ROUND_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL, NULL)"
+            "INSERT INTO allot_rounds ({ROUND_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL)"
         ))
         .text(&round.project_id)
         .int(i64::from(round.round_no))
@@ -472,6 +476,7 @@ impl Core {
         .text(&round.entrant_file)
         .text(&round.commitment)
         .int(i64::from(round.entrant_count))
+        .text(&round.excluded_json)
         .text(&round.frozen_at)
         .text(&round.frozen_by)
         .execute(&mut tx.conn())
