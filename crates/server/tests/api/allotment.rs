@@ -271,6 +271,21 @@ async fn allotment(app: &TestApp) {
     let entrants = company.get(&project_url("")).await.json()["rounds"][1]["entrants"].clone();
     assert_eq!(entrants[0]["application_id"], t2.as_str(), "{b}");
 
+    // Absent when called: called once more at the end of the round, then
+    // passes (the plan's call_again_at_end) — not an abandonment.
+    let sel2 = project_url("/rounds/2/selection");
+    company.post_json(&project_url("/rounds/2/draws"), &json!({"reveal": "2-2026", "notary": "阳泉市公证处 张公证"})).await;
+    company.post_json(&project_url("/rounds/2/status"), &json!({"to": "selecting"})).await;
+    let absent = json!({"type": "absent", "application_id": t2});
+    let called = company.post_json(&project_url("/rounds/2/calls"), &json!({"count": 5})).await.json();
+    assert_eq!(called["called"], json!([t2]), "{b}");
+    assert_eq!(company.post_json(&sel2, &absent).await.json()["state"], "absent", "{b}");
+    let again = company.post_json(&project_url("/rounds/2/calls"), &json!({"count": 5})).await.json();
+    assert_eq!(again["called"], json!([t2]), "{b}: called again at the end");
+    assert_eq!(company.post_json(&sel2, &absent).await.json()["state"], "passed", "{b}");
+    let none = company.post_json(&project_url("/rounds/2/calls"), &json!({"count": 5})).await.json();
+    assert_eq!(none["called"], json!([]), "{b}: nobody left to call");
+
     // Results as XLSX for the public.
     let x = app.anon_get(&project_url("/results.xlsx")).await;
     assert_eq!(x.status, StatusCode::OK, "{b}");
