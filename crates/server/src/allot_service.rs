@@ -300,6 +300,14 @@ pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u
     let existing: Vec<(u8, RoundStatus)> = rounds.iter().map(|r| (r.round_no, r.status)).collect();
     may_open(p.plan_status == PlanStatus::Published, &existing, round_no, left)
         .map_err(|e| unprocessable("round_refused", e.to_string()).field("round"))?;
+    // The plan's schedule (配售活动安排, art. 15) says which rounds there are.
+    if p.plan.as_ref().and_then(|plan| plan.window(round_no)).is_none() {
+        return Err(unprocessable(
+            "round_refused",
+            format!("配售方案未安排第{round_no}轮（第十五条：配售活动安排） (the plan schedules no round {round_no})"),
+        )
+        .field("round"));
+    }
     let flags = st.store.allot_flags().await?;
     let mut candidates = Vec::new();
     let mut districts = p.area.districts.clone();
