@@ -47,6 +47,7 @@ use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
 use crate::crypto::{random_hex, Crypto};
+use crate::group::GroupWriter;
 use crate::sql::{is_unique_violation, PoolConn, Row, Tx, Q};
 use crate::{
     ApplicationSummary, AuditDraft, ListFilter, NewUser, Result, SessionRecord, StoreError,
@@ -67,6 +68,8 @@ pub(crate) enum Backend {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// Group commit on `write`'s connection.
+        writer: GroupWriter,
     },
     Pg(PgPool),
 }
@@ -108,7 +111,12 @@ impl Core {
 
     pub(crate) async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite { read, write } => {
+            Backend::Sqlite {
+                read,
+                write,
+                writer,
+            } => {
+                writer.close().await;
                 read.close().await;
                 write.close().await;
             }
@@ -119,7 +127,7 @@ impl Core {
     /// A transaction that will write.
     async fn begin_write(&self) -> Result<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite { writer, .. } => Tx::SqliteGroup(writer.begin().await?),
             Backend::Pg(pool) => Tx::Pg(pool.begin().await?),
         })
     }

@@ -35,6 +35,7 @@
 
 mod core;
 mod crypto;
+mod group;
 mod postgres;
 mod sql;
 mod sqlite;
