@@ -31,6 +31,16 @@
 //! no advisory lock is used. On SQLite, write transactions begin with
 //! `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
 //! timeout), which gives the same guarantees across processes.
+//!
+//! On SQLite the writes of one process are *group committed*
+//! ([`crate::group`]): the writes queued behind the process's writer
+//! connection share one `BEGIN IMMEDIATE` transaction, each in its own
+//! savepoint, and each write's `commit()` returns only after the shared
+//! `COMMIT` succeeded. A write that fails is rolled back to its savepoint
+//! and takes nothing else with it; the writes of a group run one after
+//! another, so every invariant above holds as if each had its own
+//! transaction. Methods here still just call `begin_write()` and
+//! `tx.commit()`.
 
 pub(crate) mod allot;
 
@@ -60,9 +70,11 @@ const KEY_VERSION: i64 = 1;
 
 #[derive(Clone)]
 pub(crate) enum Backend {
-    /// `write` has one connection: writers of this process queue there (in
-    /// order) instead of spinning on SQLite's busy handler; other processes
-    /// are kept out by `BEGIN IMMEDIATE`. `read` has several (WAL readers
+    /// `write` has one connection, which `writer` holds while a group is
+    /// open: writers of this process queue there (in order) instead of
+    /// spinning on SQLite's busy handler, and those that queued together
+    /// share one transaction (group commit); other processes are kept out
+    /// by `BEGIN IMMEDIATE`. `read` has several (WAL readers
     /// do not block the writer). For an in-memory database both are the
     /// same one-connection pool.
     Sqlite {

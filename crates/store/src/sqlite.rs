@@ -20,7 +20,10 @@ const READERS: u32 = 4;
 /// returned is on disk and survives SIGKILL or power loss), a busy timeout
 /// and foreign keys on. Writes from this process go through one connection
 /// and begin with `BEGIN IMMEDIATE`, so several processes may share the
-/// file: their writers take turns.
+/// file: their writers take turns. Writes that queue up behind that
+/// connection are group committed: they share one transaction, each in its
+/// own savepoint, and a write returns only once the shared `COMMIT` is on
+/// disk (see `group.rs`).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(crate) core: Core,
