@@ -31,6 +31,16 @@
 //! no advisory lock is used. On SQLite, write transactions begin with
 //! `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
 //! timeout), which gives the same guarantees across processes.
+//!
+//! On SQLite the writes of one process are *group committed*
+//! ([`crate::group`]): the writes queued behind the process's writer
+//! connection share one `BEGIN IMMEDIATE` transaction, each in its own
+//! savepoint, and each write's `commit()` returns only after the shared
+//! `COMMIT` succeeded. A write that fails is rolled back to its savepoint
+//! and takes nothing else with it; the writes of a group run one after
+//! another, so every invariant above holds as if each had its own
+//! transaction. Methods here still just call `begin_write()` and
+//! `tx.commit()`.
 
 pub(crate) mod allot;
 
@@ -47,6 +57,7 @@ use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
 use crate::crypto::{random_hex, Crypto};
+use crate::group::GroupWriter;
 use crate::sql::{is_unique_violation, PoolConn, Row, Tx, Q};
 use crate::{
     ApplicationSummary, AuditDraft, ListFilter, NewUser, Result, SessionRecord, StoreError,
@@ -59,14 +70,18 @@ const KEY_VERSION: i64 = 1;
 
 #[derive(Clone)]
 pub(crate) enum Backend {
-    /// `write` has one connection: writers of this process queue there (in
-    /// order) instead of spinning on SQLite's busy handler; other processes
-    /// are kept out by `BEGIN IMMEDIATE`. `read` has several (WAL readers
+    /// `write` has one connection, which `writer` holds while a group is
+    /// open: writers of this process queue there (in order) instead of
+    /// spinning on SQLite's busy handler, and those that queued together
+    /// share one transaction (group commit); other processes are kept out
+    /// by `BEGIN IMMEDIATE`. `read` has several (WAL readers
     /// do not block the writer). For an in-memory database both are the
     /// same one-connection pool.
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// Group commit on `write`'s connection.
+        writer: GroupWriter,
     },
     Pg(PgPool),
 }
@@ -108,7 +123,12 @@ impl Core {
 
     pub(crate) async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite { read, write } => {
+            Backend::Sqlite {
+                read,
+                write,
+                writer,
+            } => {
+                writer.close().await;
                 read.close().await;
                 write.close().await;
             }
@@ -119,7 +139,7 @@ impl Core {
     /// A transaction that will write.
     async fn begin_write(&self) -> Result<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite { writer, .. } => Tx::SqliteGroup(writer.begin().await?),
             Backend::Pg(pool) => Tx::Pg(pool.begin().await?),
         })
     }

@@ -16,7 +16,9 @@
 //!   concurrency on its version), and primary keys (one active application
 //!   per resident ID). On SQLite, write transactions also begin with
 //!   `BEGIN IMMEDIATE`, so that two processes sharing the file queue rather
-//!   than fail.
+//!   than fail; within one process, the writes queued behind the writer
+//!   share one such transaction (group commit, one savepoint each), and a
+//!   write returns only after that transaction's `COMMIT`.
 //! * Personal data: the household facts are encrypted with AES-256-GCM;
 //!   resident IDs for duplicate checks are kept only as keyed hashes (see
 //!   [`Crypto`]). Only masked names and IDs are stored in clear, for lists.
@@ -35,6 +37,7 @@
 
 mod core;
 mod crypto;
+mod group;
 mod postgres;
 mod sql;
 mod sqlite;

@@ -13,6 +13,7 @@ use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Postgres, Row as _, Sqlite};
 
+use crate::group::GroupTx;
 use crate::StoreError;
 
 /// A connection of either backend, borrowed from a pool or a transaction.
@@ -22,9 +23,13 @@ pub(crate) enum Conn<'c> {
 }
 
 /// A transaction of either backend; rolled back when dropped uncommitted
-/// (sqlx does that on the connection's next use).
+/// (sqlx, or the group writer, does that on the connection's next use).
 pub(crate) enum Tx {
+    /// A read transaction on SQLite.
     Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// A write on SQLite: one operation of the writer's group commit
+    /// (see [`crate::group`]).
+    SqliteGroup(GroupTx),
     Pg(sqlx::Transaction<'static, Postgres>),
 }
 
@@ -32,6 +37,7 @@ impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::SqliteGroup(t) => Conn::Sqlite(t.conn()),
             Tx::Pg(t) => Conn::Pg(t),
         }
     }
@@ -39,6 +45,7 @@ impl Tx {
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
+            Tx::SqliteGroup(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())

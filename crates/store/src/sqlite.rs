@@ -6,6 +6,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::core::{Backend, Core};
+use crate::group::GroupWriter;
 use crate::{Crypto, Result, StoreError};
 
 /// How long a writer waits for another process's write transaction.
@@ -19,7 +20,10 @@ const READERS: u32 = 4;
 /// returned is on disk and survives SIGKILL or power loss), a busy timeout
 /// and foreign keys on. Writes from this process go through one connection
 /// and begin with `BEGIN IMMEDIATE`, so several processes may share the
-/// file: their writers take turns.
+/// file: their writers take turns. Writes that queue up behind that
+/// connection are group committed: they share one transaction, each in its
+/// own savepoint, and a write returns only once the shared `COMMIT` is on
+/// disk (see `group.rs`).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(crate) core: Core,
@@ -62,7 +66,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        let (read, write) = if in_memory {
+        let (read, write, keep_conn) = if in_memory {
             // One connection that lives as long as the pool: an in-memory
             // database disappears with its last connection.
             let pool = SqlitePoolOptions::new()
@@ -73,7 +77,8 @@ impl SqliteStore {
                 .connect_with(options)
                 .await?;
             migrate(&pool).await?;
-            (pool.clone(), pool)
+            // The writer gives the connection back after each group.
+            (pool.clone(), pool, false)
         } else {
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
@@ -86,10 +91,18 @@ impl SqliteStore {
                 .max_connections(READERS)
                 .connect_with(options)
                 .await?;
-            (read, write)
+            (read, write, true)
         };
+        let writer = GroupWriter::new(write.clone(), keep_conn);
         Ok(SqliteStore {
-            core: Core::new(Backend::Sqlite { read, write }, crypto),
+            core: Core::new(
+                Backend::Sqlite {
+                    read,
+                    write,
+                    writer,
+                },
+                crypto,
+            ),
         })
     }
 
@@ -141,7 +154,7 @@ mod tests {
             .await
             .expect("creates the file");
         assert!(path.exists());
-        let Backend::Sqlite { read, write } = store.core.backend() else {
+        let Backend::Sqlite { read, write, .. } = store.core.backend() else {
             panic!("sqlite backend")
         };
         for pool in [read, write] {

@@ -1281,3 +1281,170 @@ fn store_futures_are_send(
     ));
     send(s.create_user(new_user("x", Role::Auditor, None), d));
 }
+
+// ------------------------------------------------- concurrent writes
+//
+// On SQLite, writes queued behind the writer share one outer transaction
+// (group commit), each in its own savepoint. These tests run many writes at
+// once so that groups form, and check that a failing write takes only its
+// own work with it.
+
+/// Of many concurrent submissions, those that repeat an active member fail
+/// (and leave nothing: their application row and event, written before the
+/// member index refused them, are gone); all the others are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_fail_alone() {
+    for db in backends().await {
+        let name = db.name();
+        let x = "14030219900101123X";
+        Flow::submit(&db.store, "A-0", D, 1, ["张三明", "李四"], [x, &rid(1)])
+            .await
+            .expect("first");
+        let mut tasks = Vec::new();
+        for i in 1..=40u32 {
+            let store = db.store.clone();
+            tasks.push(tokio::spawn(async move {
+                let app = format!("A-{i}");
+                // Every fifth repeats x.
+                let first = if i % 5 == 0 { x.to_owned() } else { rid(1000 + i) };
+                let second = rid(2000 + i);
+                let r = Flow::submit(&store, &app, D, i + 1, ["王五", "赵六"], [&first, &second])
+                    .await;
+                (i, r.map(|_| ()))
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            let (i, r) = t.await.expect("join");
+            let id = ApplicationId::new(format!("A-{i}")).expect("id");
+            if i % 5 == 0 {
+                assert!(
+                    matches!(r, Err(StoreError::DuplicateMember)),
+                    "{name}: A-{i}: {r:?}"
+                );
+                assert_eq!(db.store.load_application(&id).await.expect("load"), None);
+                assert!(
+                    !db.store
+                        .member_in_active_application(&rid(2000 + i))
+                        .await
+                        .expect("check"),
+                    "{name}: A-{i}'s other member rolled back"
+                );
+            } else {
+                r.unwrap_or_else(|e| panic!("{name}: A-{i}: {e}"));
+                assert!(db.store.load_application(&id).await.expect("load").is_some());
+                assert!(db
+                    .store
+                    .member_in_active_application(&rid(2000 + i))
+                    .await
+                    .expect("check"));
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 32);
+        assert_eq!(
+            db.store.count_applications().await.expect("count"),
+            33,
+            "{name}"
+        );
+        // One audit entry per stored submission, one chain.
+        assert_eq!(verify_chain(whole_log(&db.store).await), Ok(33), "{name}");
+    }
+}
+
+/// Concurrent writes of several kinds, some failing part-way (a taken user
+/// name: the audit entry is never written), from two processes: the audit
+/// chain holds exactly the successful writes and verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_chain_verifies_after_mixed_concurrent_writes() {
+    for db in backends().await {
+        let name = db.name();
+        let other = db.another_process().await;
+        let mut tasks = Vec::new();
+        for task in 0..60u32 {
+            let store = if task % 3 == 0 {
+                other.clone()
+            } else {
+                db.store.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                let mut done = 0u32;
+                for i in 0..5u32 {
+                    // Tasks 2k and 2k+1 create the same user: one wins.
+                    let user = format!("user-{}-{i}", task / 2);
+                    match store
+                        .create_user(
+                            new_user(&user, Role::Street, Some(D)),
+                            admin_draft("user.create", &format!("user:{user}")),
+                        )
+                        .await
+                    {
+                        Ok(_) => done += 1,
+                        Err(StoreError::Duplicate { .. }) => {}
+                        Err(e) => panic!("create {user}: {e}"),
+                    }
+                    store
+                        .append_audit(admin_draft("audit.note", &format!("task:{task}:{i}")))
+                        .await
+                        .expect("append");
+                    done += 1;
+                }
+                done
+            }));
+        }
+        let mut done = 0;
+        for t in tasks {
+            done += t.await.expect("join");
+        }
+        // 150 users (each pair of tasks makes 5) and 300 notes.
+        assert_eq!(done, 450, "{name}");
+        assert_eq!(db.store.list_users().await.expect("users").len(), 150);
+        let log = whole_log(&db.store).await;
+        assert_eq!(verify_chain(log), Ok(450), "{name}");
+    }
+}
+
+/// A write that fails part-way leaves nothing, even with others queued
+/// behind it and around it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_write_leaves_nothing() {
+    for db in backends().await {
+        let name = db.name();
+        db.store
+            .create_user(
+                new_user("taken", Role::Street, Some(D)),
+                admin_draft("user.create", "user:taken"),
+            )
+            .await
+            .expect("create");
+        let mut tasks = Vec::new();
+        for i in 0..30u32 {
+            let store = db.store.clone();
+            tasks.push(tokio::spawn(async move {
+                let user = if i % 3 == 0 {
+                    "taken".to_owned()
+                } else {
+                    format!("fresh-{i}")
+                };
+                store
+                    .create_user(
+                        new_user(&user, Role::Street, Some(D)),
+                        admin_draft("user.create", &format!("user:{user}:{i}")),
+                    )
+                    .await
+                    .map(|_| ())
+            }));
+        }
+        for (i, t) in tasks.into_iter().enumerate() {
+            let r = t.await.expect("join");
+            assert_eq!(r.is_ok(), i % 3 != 0, "{name}: {i}: {r:?}");
+        }
+        let log = whole_log(&db.store).await;
+        assert!(
+            log.iter().all(|e| !e.subject.starts_with("user:taken:")),
+            "{name}: no audit entry of a refused write"
+        );
+        assert_eq!(verify_chain(log), Ok(21), "{name}");
+        assert_eq!(db.store.list_users().await.expect("users").len(), 21);
+    }
+}

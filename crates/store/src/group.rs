@@ -1,0 +1,351 @@
+//! Group commit for the SQLite writer.
+//!
+//! All writes of one process go through one connection. Instead of one
+//! `BEGIN IMMEDIATE … COMMIT` per write, the writes that queue up behind
+//! the connection share one outer transaction:
+//!
+//! * The first operation of a group runs `BEGIN IMMEDIATE` (so other
+//!   processes sharing the file still take turns); every operation runs
+//!   inside its own `SAVEPOINT op`.
+//! * An operation that commits leaves its savepoint to be released by the
+//!   next user of the connection (`RELEASE op; SAVEPOINT op` in one round
+//!   trip) and waits for the outer `COMMIT`; its `commit()` returns only
+//!   after that `COMMIT` succeeded, so nothing is acknowledged before it is
+//!   on disk. If the `COMMIT` fails, every operation of the group gets the
+//!   error.
+//! * An operation dropped uncommitted (an error path, or a cancelled
+//!   future) owes a `ROLLBACK TO op`, which the next user of the connection
+//!   runs before anything else: its work, and only its work, is undone.
+//! * The group is committed as soon as nobody is waiting for the
+//!   connection (so an idle writer adds no latency), or when it holds
+//!   [`MAX_OPS`] operations or has been open for [`MAX_SPAN`]. The outer
+//!   transaction (and with it the database's write lock) is therefore held
+//!   only while work is queued.
+//!
+//! Operations run one after another on the connection, so a group is
+//! equivalent to its operations run serially, each seeing the ones before
+//! it. The one difference: an operation that fails because of an earlier
+//! operation of its group (a duplicate member, a stale version) has its
+//! error reported even if that group's `COMMIT` later fails — the same
+//! answer as if the earlier operation had committed and then been lost.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Executor as _, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
+
+use crate::StoreError;
+
+/// Most operations in one outer transaction.
+pub(crate) const MAX_OPS: usize = 64;
+/// Longest an outer transaction stays open to take in more operations.
+pub(crate) const MAX_SPAN: Duration = Duration::from_millis(8);
+
+/// The writer of one process: its connection and the group in progress.
+#[derive(Clone)]
+pub(crate) struct GroupWriter {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: SqlitePool,
+    /// Keep the connection between groups (a file database); otherwise
+    /// give it back to the pool after each group (an in-memory database,
+    /// whose single connection the readers share).
+    keep_conn: bool,
+    /// Operations waiting for the connection.
+    waiting: AtomicUsize,
+    state: Arc<Mutex<State>>,
+}
+
+/// What the last operation left for the next user of the connection.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Owed {
+    Nothing,
+    /// It committed: `RELEASE op`.
+    Release,
+    /// It was dropped uncommitted: `ROLLBACK TO op; RELEASE op`.
+    RollbackTo,
+}
+
+type Ack = oneshot::Sender<Result<(), String>>;
+
+struct State {
+    conn: Option<PoolConnection<Sqlite>>,
+    /// `BEGIN IMMEDIATE` has run and the transaction has not ended.
+    open: bool,
+    owed: Owed,
+    /// A statement of ours was interrupted (its future dropped): the
+    /// transaction's state is unknown, so the group is abandoned.
+    unsure: bool,
+    /// Operations of the open transaction waiting for its `COMMIT`.
+    members: Vec<Ack>,
+    started: Instant,
+}
+
+impl GroupWriter {
+    pub(crate) fn new(pool: SqlitePool, keep_conn: bool) -> GroupWriter {
+        GroupWriter {
+            inner: Arc::new(Inner {
+                pool,
+                keep_conn,
+                waiting: AtomicUsize::new(0),
+                state: Arc::new(Mutex::new(State {
+                    conn: None,
+                    open: false,
+                    owed: Owed::Nothing,
+                    unsure: false,
+                    members: Vec::new(),
+                    started: Instant::now(),
+                })),
+            }),
+        }
+    }
+
+    /// Starts an operation: waits for the connection, then opens the outer
+    /// transaction if none is open, settles what the previous operation
+    /// owed, and sets the operation's savepoint.
+    pub(crate) async fn begin(&self) -> Result<GroupTx, StoreError> {
+        let guard = {
+            let mut w = Waiting::new(&self.inner);
+            let g = self.inner.state.clone().lock_owned().await;
+            w.acquired = true;
+            g
+        };
+        // From here on, dropping `tx` (cancellation included) hands the
+        // connection on properly.
+        let mut tx = GroupTx {
+            guard: Some(guard),
+            inner: self.inner.clone(),
+            started: false,
+        };
+        let st = tx.state();
+        if st.unsure {
+            abort(st, "上一个写操作被中断 (an earlier write was interrupted)").await;
+        }
+        if st.conn.is_none() {
+            st.conn = Some(self.inner.pool.acquire().await?);
+        }
+        let was_open = st.open;
+        let sql = if !was_open {
+            "BEGIN IMMEDIATE; SAVEPOINT op"
+        } else {
+            match st.owed {
+                Owed::Nothing => "SAVEPOINT op",
+                Owed::Release => "RELEASE op; SAVEPOINT op",
+                Owed::RollbackTo => "ROLLBACK TO op; RELEASE op; SAVEPOINT op",
+            }
+        };
+        st.unsure = true;
+        let r = conn_of(st).execute(sql).await;
+        st.unsure = false;
+        match r {
+            Ok(_) => {
+                if !was_open {
+                    st.open = true;
+                    st.started = Instant::now();
+                }
+                st.owed = Owed::Nothing;
+                tx.started = true;
+                Ok(tx)
+            }
+            Err(e) => {
+                // Whatever ran of it, the transaction is no longer one we
+                // can vouch for: end it, failing the operations in it.
+                let msg = e.to_string();
+                abort(st, &msg).await;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Ends any group and gives the connection back to the pool (before the
+    /// pool is closed).
+    pub(crate) async fn close(&self) {
+        let mut g = self.inner.state.clone().lock_owned().await;
+        finish(&mut g).await;
+        g.conn = None;
+    }
+}
+
+/// Counts an operation waiting for the connection. If it gives up before
+/// getting it (its future dropped), someone must still end the group that
+/// was left open for it.
+struct Waiting<'a> {
+    inner: &'a Arc<Inner>,
+    acquired: bool,
+}
+
+impl<'a> Waiting<'a> {
+    fn new(inner: &'a Arc<Inner>) -> Waiting<'a> {
+        inner.waiting.fetch_add(1, Ordering::SeqCst);
+        Waiting {
+            inner,
+            acquired: false,
+        }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.inner.waiting.fetch_sub(1, Ordering::SeqCst);
+        if !self.acquired {
+            let inner = self.inner.clone();
+            spawn(async move {
+                let g = inner.state.clone().lock_owned().await;
+                inner.hand_on(g);
+            });
+        }
+    }
+}
+
+impl Inner {
+    /// An operation is done with the connection: leave the group open for
+    /// the next one waiting, or end it now.
+    fn hand_on(self: &Arc<Self>, mut g: OwnedMutexGuard<State>) {
+        let waiting = self.waiting.load(Ordering::SeqCst);
+        let end = g.unsure
+            || (g.open
+                && (waiting == 0
+                    || g.members.len() >= MAX_OPS
+                    || g.started.elapsed() >= MAX_SPAN));
+        if end {
+            let keep = self.keep_conn;
+            let ok = spawn(async move {
+                finish(&mut g).await;
+                if !keep && !g.open {
+                    g.conn = None;
+                }
+            });
+            if !ok {
+                // No runtime (shutting down): the next user, if any, will
+                // find the group open and go on with it.
+            }
+        } else if !g.open && !self.keep_conn && waiting == 0 {
+            g.conn = None;
+        }
+    }
+}
+
+/// Ends the open transaction: commits the group (after rolling back what a
+/// dropped last operation owes), or rolls back if it holds no committed
+/// operation. Tells every member the outcome.
+async fn finish(st: &mut State) {
+    if st.unsure {
+        abort(st, "写操作被中断 (a write was interrupted)").await;
+        return;
+    }
+    if !st.open {
+        return;
+    }
+    let sql = match (st.owed, st.members.is_empty()) {
+        (Owed::RollbackTo, true) => "ROLLBACK",
+        (Owed::RollbackTo, false) => "ROLLBACK TO op; COMMIT",
+        (_, true) => "ROLLBACK",
+        (_, false) => "COMMIT",
+    };
+    st.unsure = true;
+    let r = conn_of(st).execute(sql).await;
+    st.unsure = false;
+    match r {
+        Ok(_) => {
+            st.open = false;
+            st.owed = Owed::Nothing;
+            for m in st.members.drain(..) {
+                let _ = m.send(Ok(()));
+            }
+        }
+        Err(e) => abort(st, &e.to_string()).await,
+    }
+}
+
+/// Rolls the whole transaction back and fails every member with `why`.
+async fn abort(st: &mut State, why: &str) {
+    st.unsure = true;
+    if let Some(c) = st.conn.as_mut() {
+        // "no transaction is active" is as good.
+        let _ = c.execute("ROLLBACK").await;
+    }
+    st.unsure = false;
+    st.open = false;
+    st.owed = Owed::Nothing;
+    for m in st.members.drain(..) {
+        let _ = m.send(Err(format!(
+            "提交失败，本次写入未保存 (commit failed, the write was not saved): {why}"
+        )));
+    }
+    // Let the pool test the connection (it drops a broken one); the next
+    // operation takes one afresh.
+    st.conn = None;
+}
+
+fn conn_of(st: &mut State) -> &mut SqliteConnection {
+    st.conn.as_mut().expect("the writer holds its connection")
+}
+
+fn spawn<F>(f: F) -> bool
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) => {
+            h.spawn(f);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// One write operation in the open group: the connection is its own until
+/// it commits or is dropped.
+pub(crate) struct GroupTx {
+    guard: Option<OwnedMutexGuard<State>>,
+    inner: Arc<Inner>,
+    /// Its savepoint is set.
+    started: bool,
+}
+
+impl GroupTx {
+    fn state(&mut self) -> &mut State {
+        self.guard.as_mut().expect("a live operation")
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
+        conn_of(self.state())
+    }
+
+    /// Marks the operation done and waits until the outer transaction that
+    /// holds it has committed.
+    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+        let (ack, done) = oneshot::channel();
+        let mut g = self.guard.take().expect("a live operation");
+        g.owed = Owed::Release;
+        g.members.push(ack);
+        self.inner.hand_on(g);
+        match done.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(msg)) => Err(StoreError::Database(msg)),
+            Err(_) => Err(StoreError::Database(
+                "提交被中断，本次写入未保存 (the commit was interrupted, the write was not saved)"
+                    .into(),
+            )),
+        }
+    }
+}
+
+impl Drop for GroupTx {
+    fn drop(&mut self) {
+        let Some(mut g) = self.guard.take() else {
+            return;
+        };
+        if self.started {
+            // Uncommitted: undo its work before anyone else uses the
+            // connection.
+            g.owed = Owed::RollbackTo;
+        }
+        self.inner.hand_on(g);
+    }
+}
