@@ -6,7 +6,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::cite::{Cite, ART18_ANNOTATION, ART18_TITLE, LOUDI_8_1_3_DOWN_PAYMENT, LOUDI_8_1_4_TRADE};
+use crate::cite::{
+    Cite, ART18_ANNOTATION, ART18_TITLE, LOUDI_8_1_3_DOWN_PAYMENT, LOUDI_8_1_4_TRADE,
+};
 use crate::money::Fen;
 
 /// What the company records when a family signs.
@@ -37,17 +39,30 @@ pub enum ContractError {
 
 /// Checks a contract against the home's price and the plan's minimum
 /// down payment (rounded up to the fen).
-pub fn check_contract(terms: &ContractTerms, home_price: Fen, min_percent: u8) -> Result<(), ContractError> {
+pub fn check_contract(
+    terms: &ContractTerms,
+    home_price: Fen,
+    min_percent: u8,
+) -> Result<(), ContractError> {
     let n = terms.contract_no.trim().chars().count();
     if n == 0 || n > 40 {
-        return Err(ContractError::Number { field: "contract_no" });
+        return Err(ContractError::Number {
+            field: "contract_no",
+        });
     }
     if terms.price != home_price {
-        return Err(ContractError::Price { given: terms.price, price: home_price });
+        return Err(ContractError::Price {
+            given: terms.price,
+            price: home_price,
+        });
     }
     let min = home_price.mul_ratio_ceil(u64::from(min_percent), 100);
     if terms.down_payment < min {
-        return Err(ContractError::DownPayment { given: terms.down_payment, min, percent: min_percent });
+        return Err(ContractError::DownPayment {
+            given: terms.down_payment,
+            min,
+            percent: min_percent,
+        });
     }
     let sum = terms
         .down_payment
@@ -55,7 +70,10 @@ pub fn check_contract(terms: &ContractTerms, home_price: Fen, min_percent: u8) -
         .saturating_add(terms.provident_fund_loan.fen())
         .saturating_add(terms.commercial_loan.fen());
     if sum != home_price.fen() {
-        return Err(ContractError::Sum { sum: Fen::new(sum), price: home_price });
+        return Err(ContractError::Sum {
+            sum: Fen::new(sum),
+            price: home_price,
+        });
     }
     Ok(())
 }
@@ -77,7 +95,9 @@ impl Title {
     pub fn new(certificate_no: &str, registered_on: NaiveDate) -> Result<Title, ContractError> {
         let n = certificate_no.trim().chars().count();
         if n == 0 || n > 60 {
-            return Err(ContractError::Number { field: "certificate_no" });
+            return Err(ContractError::Number {
+                field: "certificate_no",
+            });
         }
         Ok(Title {
             certificate_no: certificate_no.trim().to_string(),
@@ -96,7 +116,9 @@ pub enum Dealing {
     Gift,
     /// A mortgage; `purchase_loan` when it secures the loan that bought the
     /// home (the one mortgage art. 18 allows).
-    Mortgage { purchase_loan: bool },
+    Mortgage {
+        purchase_loan: bool,
+    },
 }
 
 impl Dealing {
@@ -105,8 +127,12 @@ impl Dealing {
             Dealing::Sale => "出售（上市交易）",
             Dealing::Lease => "出租",
             Dealing::Gift => "赠与",
-            Dealing::Mortgage { purchase_loan: true } => "购房按揭贷款抵押",
-            Dealing::Mortgage { purchase_loan: false } => "其他抵押",
+            Dealing::Mortgage {
+                purchase_loan: true,
+            } => "购房按揭贷款抵押",
+            Dealing::Mortgage {
+                purchase_loan: false,
+            } => "其他抵押",
         }
     }
 
@@ -115,8 +141,12 @@ impl Dealing {
             Dealing::Sale => "sale",
             Dealing::Lease => "lease",
             Dealing::Gift => "gift",
-            Dealing::Mortgage { purchase_loan: true } => "purchase_loan_mortgage",
-            Dealing::Mortgage { purchase_loan: false } => "other_mortgage",
+            Dealing::Mortgage {
+                purchase_loan: true,
+            } => "purchase_loan_mortgage",
+            Dealing::Mortgage {
+                purchase_loan: false,
+            } => "other_mortgage",
         }
     }
 
@@ -125,8 +155,12 @@ impl Dealing {
             "sale" => Dealing::Sale,
             "lease" => Dealing::Lease,
             "gift" => Dealing::Gift,
-            "purchase_loan_mortgage" => Dealing::Mortgage { purchase_loan: true },
-            "other_mortgage" => Dealing::Mortgage { purchase_loan: false },
+            "purchase_loan_mortgage" => Dealing::Mortgage {
+                purchase_loan: true,
+            },
+            "other_mortgage" => Dealing::Mortgage {
+                purchase_loan: false,
+            },
             _ => return None,
         })
     }
@@ -188,17 +222,37 @@ mod tests {
             check_contract(&terms("53699.99", "304300.01", "0"), price, 15),
             Err(ContractError::DownPayment { .. })
         ));
-        assert!(matches!(check_contract(&terms("53700", "300000", "0"), price, 15), Err(ContractError::Sum { .. })));
+        assert!(matches!(
+            check_contract(&terms("53700", "300000", "0"), price, 15),
+            Err(ContractError::Sum { .. })
+        ));
         let other = Fen::parse_yuan("1").unwrap();
-        assert!(matches!(check_contract(&terms("53700", "304300", "0"), other, 15), Err(ContractError::Price { .. })));
+        assert!(matches!(
+            check_contract(&terms("53700", "304300", "0"), other, 15),
+            Err(ContractError::Price { .. })
+        ));
     }
 
     #[test]
     fn titles_carry_article_18_and_lock_the_home() {
-        let t = Title::new("晋(2026)阳泉市不动产权第0001234号", "2026-12-20".parse().unwrap()).unwrap();
+        let t = Title::new(
+            "晋(2026)阳泉市不动产权第0001234号",
+            "2026-12-20".parse().unwrap(),
+        )
+        .unwrap();
         assert_eq!(t.annotation, ART18_ANNOTATION);
-        assert!(check_dealing(Dealing::Mortgage { purchase_loan: true }).is_ok());
-        for d in [Dealing::Sale, Dealing::Lease, Dealing::Gift, Dealing::Mortgage { purchase_loan: false }] {
+        assert!(check_dealing(Dealing::Mortgage {
+            purchase_loan: true
+        })
+        .is_ok());
+        for d in [
+            Dealing::Sale,
+            Dealing::Lease,
+            Dealing::Gift,
+            Dealing::Mortgage {
+                purchase_loan: false,
+            },
+        ] {
             let r = check_dealing(d).unwrap_err();
             assert!(r.citations.iter().any(|c| c.ref_ == "18"), "{d:?}");
             assert_eq!(Dealing::parse(d.code()), Some(d));

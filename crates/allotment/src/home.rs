@@ -42,7 +42,9 @@ impl HomeSource {
         match s.trim() {
             "新建" | "new_build" | "new build" => Some(HomeSource::NewBuild),
             "收购" | "收购存量房" | "acquired" => Some(HomeSource::Acquired),
-            "政府持有" | "government_held" | "government-held" => Some(HomeSource::GovernmentHeld),
+            "政府持有" | "government_held" | "government-held" => {
+                Some(HomeSource::GovernmentHeld)
+            }
             _ => None,
         }
     }
@@ -60,7 +62,8 @@ pub struct HomeIdError(String);
 fn part_ok(p: &str) -> bool {
     !p.is_empty()
         && p.chars().count() <= 16
-        && p.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"-/,\"'<>&".contains(c))
+        && p.chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"-/,\"'<>&".contains(c))
 }
 
 impl HomeId {
@@ -136,7 +139,11 @@ pub const HOME_COLUMNS: [(&str, &str, &str); 10] = [
     ("layout", "户型", "layout"),
     ("orientation", "朝向", "orientation"),
     ("source", "房源类型（新建/收购/政府持有）", "source"),
-    ("acquisition_cost", "收购成本（元）", "acquisition_cost_yuan"),
+    (
+        "acquisition_cost",
+        "收购成本（元）",
+        "acquisition_cost_yuan",
+    ),
     ("price", "配售价格（元）", "price_yuan"),
 ];
 
@@ -217,7 +224,13 @@ pub fn parse_homes(rows: &[Vec<String>]) -> Result<HomesFile, HomesFileError> {
         let floor = match cell(2).parse::<i32>() {
             Ok(f) if (-5..=200).contains(&f) && f != 0 => Some(f),
             _ => {
-                err(2, format!("楼层“{}”应为-5至200之间的非零整数 (floor must be a non-zero integer)", cell(2)));
+                err(
+                    2,
+                    format!(
+                        "楼层“{}”应为-5至200之间的非零整数 (floor must be a non-zero integer)",
+                        cell(2)
+                    ),
+                );
                 None
             }
         };
@@ -230,12 +243,21 @@ pub fn parse_homes(rows: &[Vec<String>]) -> Result<HomesFile, HomesFileError> {
         };
         for k in [5, 6] {
             if cell(k).is_empty() || cell(k).chars().count() > 32 {
-                err(k, "不能为空，且不超过32个字 (required, at most 32 characters)".into());
+                err(
+                    k,
+                    "不能为空，且不超过32个字 (required, at most 32 characters)".into(),
+                );
             }
         }
         let source = HomeSource::parse(cell(7));
         if source.is_none() {
-            err(7, format!("“{}”应为 新建、收购 或 政府持有 (must be 新建, 收购 or 政府持有)", cell(7)));
+            err(
+                7,
+                format!(
+                    "“{}”应为 新建、收购 或 政府持有 (must be 新建, 收购 or 政府持有)",
+                    cell(7)
+                ),
+            );
         }
         let cost = if cell(8).is_empty() {
             None
@@ -264,7 +286,10 @@ pub fn parse_homes(rows: &[Vec<String>]) -> Result<HomesFile, HomesFileError> {
         };
         if let Some(id) = &id {
             if !seen.insert(id.clone()) {
-                err(0, format!("房源{id}在文件中重复 (home {id} appears more than once)"));
+                err(
+                    0,
+                    format!("房源{id}在文件中重复 (home {id} appears more than once)"),
+                );
             }
         }
         if !errs.is_empty() {
@@ -309,19 +334,61 @@ mod tests {
     fn good_and_bad_rows_are_both_accounted_for() {
         let rows = vec![
             header(),
-            row(&["3", "2", "12", "1201", "89.56", "三室两厅", "南北", "新建", "", "358000"]),
+            row(&[
+                "3",
+                "2",
+                "12",
+                "1201",
+                "89.56",
+                "三室两厅",
+                "南北",
+                "新建",
+                "",
+                "358000",
+            ]),
             row(&["", "", "", "", "", "", "", "", "", ""]),
-            row(&["3", "2", "12", "1202", "89.5.6", "三室两厅", "南北", "收购", "", "0"]),
-            row(&["3", "2", "12", "1201", "89", "两室", "南", "政府持有", "", "300000"]),
+            row(&[
+                "3",
+                "2",
+                "12",
+                "1202",
+                "89.5.6",
+                "三室两厅",
+                "南北",
+                "收购",
+                "",
+                "0",
+            ]),
+            row(&[
+                "3",
+                "2",
+                "12",
+                "1201",
+                "89",
+                "两室",
+                "南",
+                "政府持有",
+                "",
+                "300000",
+            ]),
         ];
         let f = parse_homes(&rows).unwrap();
         assert_eq!(f.rows, 3);
         assert_eq!(f.homes.len(), 1);
         assert_eq!(f.homes[0].id.as_str(), "3-2-1201");
-        let cols: Vec<(usize, &str)> = f.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        let cols: Vec<(usize, &str)> = f
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str()))
+            .collect();
         assert_eq!(
             cols,
-            vec![(4, "建筑面积（㎡）"), (4, "收购成本（元）"), (4, "配售价格（元）"), (5, "楼栋")]
+            vec![
+                (4, "建筑面积（㎡）"),
+                (4, "收购成本（元）"),
+                (4, "配售价格（元）"),
+                (5, "楼栋")
+            ]
         );
     }
 
@@ -331,6 +398,9 @@ mod tests {
         assert!(parse_homes(&[en]).is_ok());
         let mut short = header();
         short.pop();
-        assert_eq!(parse_homes(&[short]), Err(HomesFileError::MissingColumn("配售价格（元）")));
+        assert_eq!(
+            parse_homes(&[short]),
+            Err(HomesFileError::MissingColumn("配售价格（元）"))
+        );
     }
 }

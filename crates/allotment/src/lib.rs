@@ -21,9 +21,21 @@ pub mod round;
 pub mod selection;
 
 pub use cite::{Cite, ART18_ANNOTATION};
-pub use contract::{check_contract, check_dealing, ContractError, ContractTerms, Dealing, Refusal, Title};
-pub use home::{parse_homes, Home, HomeId, HomeSource, HomesFile, HomesFileError, RowError, HOME_COLUMNS};
+pub use contract::{
+    check_contract, check_dealing, ContractError, ContractTerms, Dealing, Refusal, Title,
+};
+pub use home::{
+    parse_homes, Home, HomeId, HomeSource, HomesFile, HomesFileError, RowError, HOME_COLUMNS,
+};
 pub use money::{AmountError, Area, Fen};
-pub use plan::{check_prices, next_status, AbsentRule, PlanStatus, PlanStep, PlanStepError, PlanTerms, PriceCheck, RoundWindow};
-pub use round::{admit, calling_order, has_priority, may_open, Candidate, Drawn, Exclusion, OpenRoundError, ProjectArea, RoundStatus, Scope};
-pub use selection::{next_state, sign_by, AbandonmentKind, CallError, CallNow, CallState, CallStep};
+pub use plan::{
+    check_prices, next_status, AbsentRule, PlanStatus, PlanStep, PlanStepError, PlanTerms,
+    PriceCheck, RoundWindow,
+};
+pub use round::{
+    admit, calling_order, has_priority, may_open, Candidate, Drawn, Exclusion, OpenRoundError,
+    ProjectArea, RoundStatus, Scope,
+};
+pub use selection::{
+    next_state, sign_by, AbandonmentKind, CallError, CallNow, CallState, CallStep,
+};

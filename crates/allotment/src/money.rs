@@ -31,7 +31,9 @@ fn parse_hundredths(s: &str) -> Result<u64, AmountError> {
         Some((i, f)) => (i, f),
         None => (t.as_str(), ""),
     };
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
         || !frac.bytes().all(|b| b.is_ascii_digit())
     {
         return Err(bad());
@@ -163,6 +165,10 @@ mod tests {
         assert_eq!(p.mul_ratio_ceil(15, 100).fen(), 5_000_000); // 4_999_999.95 up
         assert_eq!(p.mul_ratio_floor(105, 100).fen(), 34_999_999); // .65 down
         let a = Area::parse_m2("89.56").unwrap();
-        assert_eq!(a.times_price_floor(Fen::parse_yuan("4000").unwrap()).to_string(), "358240");
+        assert_eq!(
+            a.times_price_floor(Fen::parse_yuan("4000").unwrap())
+                .to_string(),
+            "358240"
+        );
     }
 }

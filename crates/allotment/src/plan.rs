@@ -24,7 +24,9 @@ pub enum AbsentRule {
 impl AbsentRule {
     pub fn zh(self) -> &'static str {
         match self {
-            AbsentRule::CallAgainAtEnd => "未到场的家庭顺延至本轮最后再叫号一次，仍未到场视为本轮放弃选房",
+            AbsentRule::CallAgainAtEnd => {
+                "未到场的家庭顺延至本轮最后再叫号一次，仍未到场视为本轮放弃选房"
+            }
             AbsentRule::PassRound => "未到场的家庭视为本轮放弃选房",
         }
     }
@@ -79,7 +81,10 @@ impl PlanTerms {
             if n == 0 || n > 2000 {
                 Err(TermsError {
                     field,
-                    message: format!("配售方案须写明{zh}（{}），不超过2000字 ({field} is required)", ART15_ONE_PLAN.short()),
+                    message: format!(
+                        "配售方案须写明{zh}（{}），不超过2000字 ({field} is required)",
+                        ART15_ONE_PLAN.short()
+                    ),
                 })
             } else {
                 Ok(())
@@ -107,7 +112,11 @@ impl PlanTerms {
             if usize::from(w.round) != i + 1 {
                 return Err(TermsError {
                     field: "schedule",
-                    message: format!("第{}项应为第{}轮 (rounds must be numbered 1, 2, 3 in order)", i + 1, i + 1),
+                    message: format!(
+                        "第{}项应为第{}轮 (rounds must be numbered 1, 2, 3 in order)",
+                        i + 1,
+                        i + 1
+                    ),
                 });
             }
             if w.closes < w.opens || prev_close.is_some_and(|p| w.opens <= p) {
@@ -121,7 +130,9 @@ impl PlanTerms {
         if self.signing_days == 0 || self.signing_days > 15 {
             return Err(TermsError {
                 field: "signing_days",
-                message: "签约期限应为1至15日（娄底方案八、(一)2：选定房源后15日内签约） (1 to 15 days)".into(),
+                message:
+                    "签约期限应为1至15日（娄底方案八、(一)2：选定房源后15日内签约） (1 to 15 days)"
+                        .into(),
             });
         }
         if self.min_down_payment_percent < 15 || self.min_down_payment_percent > 100 {
@@ -201,7 +212,10 @@ pub fn check_prices(guided_per_m2: Fen, homes: &[Home]) -> PriceCheck {
                     home: h.id.clone(),
                     price: h.price,
                     cap: Fen::ZERO,
-                    message: format!("收购房源{}缺少收购成本，无法核定价格 (acquired home without its cost)", h.id),
+                    message: format!(
+                        "收购房源{}缺少收购成本，无法核定价格 (acquired home without its cost)",
+                        h.id
+                    ),
                     citation: LOUDI_7_1_2_PRICE,
                 }),
             }
@@ -268,7 +282,10 @@ pub enum PlanStep {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanStepError {
     #[error("配售方案当前状态为“{}”，不能{} (the plan is {}: this step is not allowed)", .status.zh(), .step, .status.code())]
-    NotNow { status: PlanStatus, step: &'static str },
+    NotNow {
+        status: PlanStatus,
+        step: &'static str,
+    },
     #[error("退回须写明原因 (a return needs a reason)")]
     ReasonRequired,
     #[error("价格核定未通过，不能报批或批准：{0} (the price check failed)")]
@@ -280,7 +297,11 @@ pub enum PlanStepError {
 /// The status after `step`, or why not. Submitting and approving both need
 /// a passing price check: the bureau cannot approve prices the articles
 /// forbid, even by mistake.
-pub fn next_status(status: PlanStatus, step: &PlanStep, prices: &PriceCheck) -> Result<PlanStatus, PlanStepError> {
+pub fn next_status(
+    status: PlanStatus,
+    step: &PlanStep,
+    prices: &PriceCheck,
+) -> Result<PlanStatus, PlanStepError> {
     let needs_prices = || {
         if prices.homes_checked == 0 {
             return Err(PlanStepError::NoHomes);
@@ -352,11 +373,27 @@ mod tests {
         let homes = vec![
             home("1-1-101", "100", HomeSource::NewBuild, None, "400000"), // exactly the cap
             home("1-1-102", "100", HomeSource::NewBuild, None, "400000.01"),
-            home("1-1-103", "100", HomeSource::Acquired, Some("300000"), "315000"), // cost + 5%
-            home("1-1-104", "100", HomeSource::Acquired, Some("300000"), "315000.01"),
+            home(
+                "1-1-103",
+                "100",
+                HomeSource::Acquired,
+                Some("300000"),
+                "315000",
+            ), // cost + 5%
+            home(
+                "1-1-104",
+                "100",
+                HomeSource::Acquired,
+                Some("300000"),
+                "315000.01",
+            ),
         ];
         let c = check_prices(guided, &homes);
-        let v: Vec<(&str, &str)> = c.violations.iter().map(|v| (v.home.as_str(), v.citation.ref_)).collect();
+        let v: Vec<(&str, &str)> = c
+            .violations
+            .iter()
+            .map(|v| (v.home.as_str(), v.citation.ref_))
+            .collect();
         assert_eq!(v, vec![("1-1-102", "17"), ("1-1-104", "7.1.2")]);
         assert!(!c.passed());
         assert!(matches!(
@@ -367,19 +404,32 @@ mod tests {
 
     #[test]
     fn approval_path() {
-        let ok = PriceCheck { homes_checked: 1, violations: vec![] };
+        let ok = PriceCheck {
+            homes_checked: 1,
+            violations: vec![],
+        };
         let s = next_status(PlanStatus::Draft, &PlanStep::Submit, &ok).unwrap();
         assert_eq!(s, PlanStatus::Submitted);
         assert_eq!(
             next_status(s, &PlanStep::Return { reason: " ".into() }, &ok),
             Err(PlanStepError::ReasonRequired)
         );
-        let r = next_status(s, &PlanStep::Return { reason: "价格表缺页".into() }, &ok).unwrap();
+        let r = next_status(
+            s,
+            &PlanStep::Return {
+                reason: "价格表缺页".into(),
+            },
+            &ok,
+        )
+        .unwrap();
         assert!(r.editable());
         let s = next_status(r, &PlanStep::Submit, &ok).unwrap();
         let a = next_status(s, &PlanStep::Approve, &ok).unwrap();
         assert!(next_status(a, &PlanStep::Approve, &ok).is_err());
-        assert_eq!(next_status(a, &PlanStep::Publish, &ok).unwrap(), PlanStatus::Published);
+        assert_eq!(
+            next_status(a, &PlanStep::Publish, &ok).unwrap(),
+            PlanStatus::Published
+        );
         assert!(next_status(PlanStatus::Draft, &PlanStep::Publish, &ok).is_err());
     }
 }

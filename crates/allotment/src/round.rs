@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cite::{Cite, ART11_COUNTY_SEAT, ART14_ABANDONMENT, ART15_ONE_PLAN, ART16_TIERS, LOUDI_8_1_1_PRIORITY};
+use crate::cite::{
+    Cite, ART11_COUNTY_SEAT, ART14_ABANDONMENT, ART15_ONE_PLAN, ART16_TIERS, LOUDI_8_1_1_PRIORITY,
+};
 
 /// The rounds article 16 describes: round 1 for tier 1, then widened.
 pub const MAX_ROUNDS: u8 = 3;
@@ -60,7 +62,9 @@ pub fn tier_admitted(round: u8, tier: u8) -> bool {
 
 /// Whether the family has a priority-group fact (004 §8(1)1).
 pub fn has_priority(special: &[String]) -> bool {
-    special.iter().any(|s| PRIORITY_SPECIAL.contains(&s.as_str()))
+    special
+        .iter()
+        .any(|s| PRIORITY_SPECIAL.contains(&s.as_str()))
 }
 
 /// Whether `c` may enter `round` of a project in `area`, or why not.
@@ -74,10 +78,16 @@ pub fn admit(round: u8, area: &ProjectArea, c: &Candidate) -> Result<(), Exclusi
         return no("未取得配售资格 (not qualified)".into(), ART15_ONE_PLAN);
     }
     if c.abandoned {
-        return no("已弃购，配售资格终止 (abandoned a chosen home)".into(), ART14_ABANDONMENT);
+        return no(
+            "已弃购，配售资格终止 (abandoned a chosen home)".into(),
+            ART14_ABANDONMENT,
+        );
     }
     if c.holds_home {
-        return no("已选定或已购买房源 (already holds a home)".into(), ART15_ONE_PLAN);
+        return no(
+            "已选定或已购买房源 (already holds a home)".into(),
+            ART15_ONE_PLAN,
+        );
     }
     match c.scope {
         Some(Scope::CountySeat) => {
@@ -90,7 +100,10 @@ pub fn admit(round: u8, area: &ProjectArea, c: &Candidate) -> Result<(), Exclusi
         }
         _ => {
             if !area.districts.iter().any(|d| d == &c.district) {
-                return no("不属于本项目配售的县（区） (not a district this project serves)".into(), ART15_ONE_PLAN);
+                return no(
+                    "不属于本项目配售的县（区） (not a district this project serves)".into(),
+                    ART15_ONE_PLAN,
+                );
             }
         }
     }
@@ -183,7 +196,12 @@ pub enum OpenRoundError {
 /// Whether round `next` may open: the plan is published, rounds go in
 /// order, the previous one is closed and homes are left (art. 16: the
 /// range widens only for homes "在规定期限内未销售完毕").
-pub fn may_open(plan_published: bool, existing: &[(u8, RoundStatus)], next: u8, homes_left: usize) -> Result<(), OpenRoundError> {
+pub fn may_open(
+    plan_published: bool,
+    existing: &[(u8, RoundStatus)],
+    next: u8,
+    homes_left: usize,
+) -> Result<(), OpenRoundError> {
     if !plan_published {
         return Err(OpenRoundError::PlanNotPublished);
     }
@@ -227,18 +245,33 @@ mod tests {
 
     #[test]
     fn tiers_widen_by_round() {
-        let area = ProjectArea { districts: vec!["140302".into()], county_seat_of: None };
+        let area = ProjectArea {
+            districts: vec!["140302".into()],
+            county_seat_of: None,
+        };
         let t2 = fam("140302", 2, Scope::City);
         assert_eq!(admit(1, &area, &t2).unwrap_err().citation.ref_, "16");
         assert!(admit(2, &area, &t2).is_ok());
         assert!(admit(3, &area, &t2).is_ok());
-        assert_eq!(admit(1, &area, &fam("140303", 1, Scope::City)).unwrap_err().citation.ref_, "15");
+        assert_eq!(
+            admit(1, &area, &fam("140303", 1, Scope::City))
+                .unwrap_err()
+                .citation
+                .ref_,
+            "15"
+        );
     }
 
     #[test]
     fn county_seat_families_only_in_their_county_seat() {
-        let seat = ProjectArea { districts: vec!["140321".into()], county_seat_of: Some("140321".into()) };
-        let city = ProjectArea { districts: vec!["140321".into()], county_seat_of: None };
+        let seat = ProjectArea {
+            districts: vec!["140321".into()],
+            county_seat_of: Some("140321".into()),
+        };
+        let city = ProjectArea {
+            districts: vec!["140321".into()],
+            county_seat_of: None,
+        };
         let f = fam("140321", 3, Scope::CountySeat);
         assert!(admit(3, &seat, &f).is_ok());
         assert_eq!(admit(3, &city, &f).unwrap_err().citation.ref_, "11");
@@ -249,10 +282,22 @@ mod tests {
     #[test]
     fn priority_groups_first_in_draw_order() {
         let d = [
-            Drawn { entrant_id: "a", priority: false },
-            Drawn { entrant_id: "b", priority: true },
-            Drawn { entrant_id: "c", priority: false },
-            Drawn { entrant_id: "d", priority: true },
+            Drawn {
+                entrant_id: "a",
+                priority: false,
+            },
+            Drawn {
+                entrant_id: "b",
+                priority: true,
+            },
+            Drawn {
+                entrant_id: "c",
+                priority: false,
+            },
+            Drawn {
+                entrant_id: "d",
+                priority: true,
+            },
         ];
         assert_eq!(calling_order(&d), vec![1, 3, 0, 2]);
         assert!(has_priority(&["disabled".to_string()]));
@@ -262,12 +307,27 @@ mod tests {
     #[test]
     fn rounds_open_in_order() {
         use RoundStatus::*;
-        assert_eq!(may_open(false, &[], 1, 5), Err(OpenRoundError::PlanNotPublished));
+        assert_eq!(
+            may_open(false, &[], 1, 5),
+            Err(OpenRoundError::PlanNotPublished)
+        );
         assert!(may_open(true, &[], 1, 5).is_ok());
-        assert_eq!(may_open(true, &[], 2, 5), Err(OpenRoundError::NoSuchRound(2)));
-        assert_eq!(may_open(true, &[(1, Selecting)], 2, 5), Err(OpenRoundError::PreviousOpen(1)));
-        assert_eq!(may_open(true, &[(1, Closed)], 2, 0), Err(OpenRoundError::NoHomesLeft));
+        assert_eq!(
+            may_open(true, &[], 2, 5),
+            Err(OpenRoundError::NoSuchRound(2))
+        );
+        assert_eq!(
+            may_open(true, &[(1, Selecting)], 2, 5),
+            Err(OpenRoundError::PreviousOpen(1))
+        );
+        assert_eq!(
+            may_open(true, &[(1, Closed)], 2, 0),
+            Err(OpenRoundError::NoHomesLeft)
+        );
         assert!(may_open(true, &[(1, Closed)], 2, 1).is_ok());
-        assert_eq!(may_open(true, &[(1, Closed), (2, Closed), (3, Closed)], 4, 1), Err(OpenRoundError::NoSuchRound(4)));
+        assert_eq!(
+            may_open(true, &[(1, Closed), (2, Closed), (3, Closed)], 4, 1),
+            Err(OpenRoundError::NoSuchRound(4))
+        );
     }
 }

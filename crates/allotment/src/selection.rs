@@ -99,7 +99,10 @@ pub enum CallStep {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
     #[error("当前状态为“{}”，不能{} (not allowed in state {})", .state.zh(), .step, .state.code())]
-    NotNow { state: CallState, step: &'static str },
+    NotNow {
+        state: CallState,
+        step: &'static str,
+    },
     #[error("签约期限已过（{deadline}），逾期未签约视为自动放弃（娄底方案八、(一)2） (the signing deadline {deadline} has passed)")]
     DeadlinePassed { deadline: NaiveDate },
     #[error("签约期限（{deadline}）未到，不能按逾期处理 (the signing deadline {deadline} has not passed)")]
@@ -130,9 +133,17 @@ pub struct CallNow {
 }
 
 /// The state after `step` on `today`, or why not.
-pub fn next_state(now: CallNow, step: &CallStep, rule: AbsentRule, today: NaiveDate) -> Result<CallState, CallError> {
+pub fn next_state(
+    now: CallNow,
+    step: &CallStep,
+    rule: AbsentRule,
+    today: NaiveDate,
+) -> Result<CallState, CallError> {
     use CallState as S;
-    let not_now = || CallError::NotNow { state: now.state, step: step_zh(step) };
+    let not_now = || CallError::NotNow {
+        state: now.state,
+        step: step_zh(step),
+    };
     match (now.state, step) {
         (S::Waiting | S::Absent, CallStep::Call) => Ok(S::Called),
         (S::Called, CallStep::MarkAbsent) => Ok(match (rule, now.recalled) {
@@ -208,17 +219,39 @@ mod tests {
     }
 
     fn now(state: CallState) -> CallNow {
-        CallNow { state, recalled: false, sign_by: None }
+        CallNow {
+            state,
+            recalled: false,
+            sign_by: None,
+        }
     }
 
     #[test]
     fn absent_families_get_one_more_call() {
         let t = d("2026-12-01");
         let r = AbsentRule::CallAgainAtEnd;
-        assert_eq!(next_state(now(CallState::Called), &CallStep::MarkAbsent, r, t), Ok(CallState::Absent));
-        let again = CallNow { state: CallState::Called, recalled: true, sign_by: None };
-        assert_eq!(next_state(again, &CallStep::MarkAbsent, r, t), Ok(CallState::Passed));
-        assert_eq!(next_state(now(CallState::Called), &CallStep::MarkAbsent, AbsentRule::PassRound, t), Ok(CallState::Passed));
+        assert_eq!(
+            next_state(now(CallState::Called), &CallStep::MarkAbsent, r, t),
+            Ok(CallState::Absent)
+        );
+        let again = CallNow {
+            state: CallState::Called,
+            recalled: true,
+            sign_by: None,
+        };
+        assert_eq!(
+            next_state(again, &CallStep::MarkAbsent, r, t),
+            Ok(CallState::Passed)
+        );
+        assert_eq!(
+            next_state(
+                now(CallState::Called),
+                &CallStep::MarkAbsent,
+                AbsentRule::PassRound,
+                t
+            ),
+            Ok(CallState::Passed)
+        );
     }
 
     #[test]
@@ -226,22 +259,48 @@ mod tests {
         let chosen = d("2026-09-28");
         let by = sign_by(chosen, 15);
         assert_eq!(by, d("2026-10-13")); // through the National Day holiday
-        let c = CallNow { state: CallState::Chosen, recalled: false, sign_by: Some(by) };
+        let c = CallNow {
+            state: CallState::Chosen,
+            recalled: false,
+            sign_by: Some(by),
+        };
         let r = AbsentRule::PassRound;
         assert_eq!(next_state(c, &CallStep::Sign, r, by), Ok(CallState::Signed));
-        assert!(matches!(next_state(c, &CallStep::Sign, r, d("2026-10-14")), Err(CallError::DeadlinePassed { .. })));
-        assert!(matches!(next_state(c, &CallStep::Expire, r, by), Err(CallError::DeadlineNotPassed { .. })));
-        assert_eq!(next_state(c, &CallStep::Expire, r, d("2026-10-14")), Ok(CallState::Abandoned));
+        assert!(matches!(
+            next_state(c, &CallStep::Sign, r, d("2026-10-14")),
+            Err(CallError::DeadlinePassed { .. })
+        ));
+        assert!(matches!(
+            next_state(c, &CallStep::Expire, r, by),
+            Err(CallError::DeadlineNotPassed { .. })
+        ));
+        assert_eq!(
+            next_state(c, &CallStep::Expire, r, d("2026-10-14")),
+            Ok(CallState::Abandoned)
+        );
     }
 
     #[test]
     fn only_called_families_choose() {
         let t = d("2026-12-01");
         let r = AbsentRule::PassRound;
-        for s in [CallState::Waiting, CallState::Absent, CallState::Chosen, CallState::Signed, CallState::Passed, CallState::Abandoned] {
-            assert!(next_state(now(s), &CallStep::Choose, r, t).is_err(), "{s:?}");
+        for s in [
+            CallState::Waiting,
+            CallState::Absent,
+            CallState::Chosen,
+            CallState::Signed,
+            CallState::Passed,
+            CallState::Abandoned,
+        ] {
+            assert!(
+                next_state(now(s), &CallStep::Choose, r, t).is_err(),
+                "{s:?}"
+            );
         }
-        assert_eq!(next_state(now(CallState::Called), &CallStep::Choose, r, t), Ok(CallState::Chosen));
+        assert_eq!(
+            next_state(now(CallState::Called), &CallStep::Choose, r, t),
+            Ok(CallState::Chosen)
+        );
         assert!(next_state(now(CallState::Signed), &CallStep::GiveUp, r, t).is_err());
     }
 }

@@ -203,7 +203,8 @@ async fn start_local(
 ) -> Result<(String, anju_store::AnyStore), Fail> {
     let tmp = std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
-    let db = database_url.unwrap_or_else(|| format!("sqlite:{}", tmp.join("bench.sqlite").display()));
+    let db =
+        database_url.unwrap_or_else(|| format!("sqlite:{}", tmp.join("bench.sqlite").display()));
     let store = anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
         .await
         .map_err(|e| Fail(e.to_string()))?;
@@ -214,7 +215,9 @@ async fn start_local(
         vec![("urban_disposable_income_per_capita".into(), "40000".into())],
         anju_server::Clock::system(),
     );
-    anju_server::demo::seed(&state, 0).await.map_err(|e| Fail(e.message))?;
+    anju_server::demo::seed(&state, 0)
+        .await
+        .map_err(|e| Fail(e.message))?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?.to_string();
     tokio::spawn(anju_server::serve(state, listener));

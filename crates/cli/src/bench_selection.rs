@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anju_allotment::{
-    AbsentRule, Area, CallState, Fen, Home, HomeId, HomeSource, PlanStatus, PlanTerms,
-    ProjectArea, RoundStatus, RoundWindow,
+    AbsentRule, Area, CallState, Fen, Home, HomeId, HomeSource, PlanStatus, PlanTerms, ProjectArea,
+    RoundStatus, RoundWindow,
 };
 use anju_domain::{Role, UserId};
 use anju_store::{AnyStore, AuditDraft, DrawRecord, EntrantRecord, ProjectRecord, RoundRecord};
@@ -49,7 +49,11 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         guided_price_per_m2: Fen::new(1_000_000),
         sale_method: "摇号选房".into(),
         lottery_rules: "docs/lottery.md".into(),
-        schedule: vec![RoundWindow { round: 1, opens: today, closes: today + chrono::Duration::days(30) }],
+        schedule: vec![RoundWindow {
+            round: 1,
+            opens: today,
+            closes: today + chrono::Duration::days(30),
+        }],
         buyback_terms: "第十九条".into(),
         absent_rule: AbsentRule::CallAgainAtEnd,
         signing_days: 15,
@@ -59,7 +63,10 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         id: PROJECT.into(),
         name: plan.name.clone(),
         district: "140302".into(),
-        area: ProjectArea { districts: vec!["140302".into()], county_seat_of: None },
+        area: ProjectArea {
+            districts: vec!["140302".into()],
+            county_seat_of: None,
+        },
         plan_status: PlanStatus::Published,
         plan: Some(plan),
         returned_reason: None,
@@ -70,11 +77,19 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         created_at: now.to_rfc3339(),
         updated_at: now.to_rfc3339(),
     };
-    store.allot_create_project(&p, audit(now, "bench.project")?).await.map_err(fail)?;
+    store
+        .allot_create_project(&p, audit(now, "bench.project")?)
+        .await
+        .map_err(fail)?;
     let hs: Vec<Home> = (0..homes)
         .map(|i| {
             Ok(Home {
-                id: HomeId::from_parts(&(1 + i / 100).to_string(), "1", &(1000 + i % 100).to_string()).map_err(fail)?,
+                id: HomeId::from_parts(
+                    &(1 + i / 100).to_string(),
+                    "1",
+                    &(1000 + i % 100).to_string(),
+                )
+                .map_err(fail)?,
                 building: (1 + i / 100).to_string(),
                 unit: "1".into(),
                 floor: 1 + (i % 100 / 4) as i32,
@@ -88,7 +103,10 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
             })
         })
         .collect::<Result<_, Fail>>()?;
-    store.allot_upsert_homes(PROJECT, 1, &hs, now, audit(now, "bench.homes")?).await.map_err(fail)?;
+    store
+        .allot_upsert_homes(PROJECT, 1, &hs, now, audit(now, "bench.homes")?)
+        .await
+        .map_err(fail)?;
     let ids: Vec<String> = (0..families).map(|i| format!("BENCH-{i:07}")).collect();
     let list = anju_lottery::EntrantList::from_ids(&ids).map_err(fail)?;
     let entrants: Vec<EntrantRecord> = list
@@ -126,11 +144,17 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         redraw_approved_by: None,
         closed_at: None,
     };
-    store.allot_create_round(&round, &entrants, audit(now, "bench.round")?).await.map_err(fail)?;
+    store
+        .allot_create_round(&round, &entrants, audit(now, "bench.round")?)
+        .await
+        .map_err(fail)?;
     let reveal = anju_lottery::Reveal::new("bench").map_err(fail)?;
     let result = anju_lottery::draw(&list, &reveal);
-    let positions: Vec<(String, u32, u32)> =
-        result.order().enumerate().map(|(i, id)| (id.to_string(), i as u32 + 1, i as u32 + 1)).collect();
+    let positions: Vec<(String, u32, u32)> = result
+        .order()
+        .enumerate()
+        .map(|(i, id)| (id.to_string(), i as u32 + 1, i as u32 + 1))
+        .collect();
     let draw = DrawRecord {
         draw_no: 0,
         reveal: "bench".into(),
@@ -144,9 +168,19 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         redraw_approved_by: None,
         superseded: false,
     };
-    store.allot_record_draw(PROJECT, 1, &draw, &positions, audit(now, "bench.draw")?).await.map_err(fail)?;
     store
-        .allot_set_round_status(PROJECT, 1, RoundStatus::Drawn, RoundStatus::Selecting, now, audit(now, "bench.select")?)
+        .allot_record_draw(PROJECT, 1, &draw, &positions, audit(now, "bench.draw")?)
+        .await
+        .map_err(fail)?;
+    store
+        .allot_set_round_status(
+            PROJECT,
+            1,
+            RoundStatus::Drawn,
+            RoundStatus::Selecting,
+            now,
+            audit(now, "bench.select")?,
+        )
         .await
         .map_err(fail)?;
     let mut called = 0;
@@ -172,13 +206,19 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
 }
 
 /// Drives the choices; returns the report.
-pub async fn run(addr: &str, homes: usize, families: usize, concurrency: usize) -> Result<String, Fail> {
+pub async fn run(
+    addr: &str,
+    homes: usize,
+    families: usize,
+    concurrency: usize,
+) -> Result<String, Fail> {
     let (cookie, csrf) = login(addr, "company", anju_server::demo::DEMO_PASSWORD).await?;
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (addr, cookie, csrf, next) = (addr.to_string(), cookie.clone(), csrf.clone(), next.clone());
+        let (addr, cookie, csrf, next) =
+            (addr.to_string(), cookie.clone(), csrf.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             let mut conn = Conn::open(&addr).await?;
             let (mut lat, mut won, mut taken) = (Vec::new(), 0usize, 0usize);
@@ -192,13 +232,19 @@ pub async fn run(addr: &str, homes: usize, families: usize, concurrency: usize) 
                 for k in 0..homes {
                     let h = (f / 4 * 4 + k) % homes;
                     let home = format!("{}-1-{}", 1 + h / 100, 1000 + h % 100);
-                    let body = format!(r#"{{"type":"choose","application_id":"BENCH-{f:07}","home_id":"{home}"}}"#);
+                    let body = format!(
+                        r#"{{"type":"choose","application_id":"BENCH-{f:07}","home_id":"{home}"}}"#
+                    );
                     let t = Instant::now();
                     let (status, resp, _) = conn
                         .request(
                             "POST",
                             &format!("/api/v1/projects/{PROJECT}/rounds/1/selection"),
-                            &[("Content-Type", "application/json"), ("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+                            &[
+                                ("Content-Type", "application/json"),
+                                ("Cookie", &cookie),
+                                ("X-CSRF-Token", &csrf),
+                            ],
                             body.as_bytes(),
                         )
                         .await?;
@@ -209,7 +255,12 @@ pub async fn run(addr: &str, homes: usize, families: usize, concurrency: usize) 
                             break;
                         }
                         409 => taken += 1,
-                        _ => return Err(Fail(format!("choose {f}: {status} {}", String::from_utf8_lossy(&resp)))),
+                        _ => {
+                            return Err(Fail(format!(
+                                "choose {f}: {status} {}",
+                                String::from_utf8_lossy(&resp)
+                            )))
+                        }
                     }
                 }
             }

@@ -141,7 +141,9 @@ fn sigkill_loses_no_acknowledged_submission_sqlite() {
 
 #[test]
 fn sigkill_loses_no_acknowledged_submission_postgres() {
-    let Some(pg) = fresh_pg_database("crash") else { return };
+    let Some(pg) = fresh_pg_database("crash") else {
+        return;
+    };
     let dir = tempdir("crash-pg");
     kill_during_submissions(&dir, &pg.url);
     std::fs::remove_dir_all(&dir).ok();

@@ -21,7 +21,11 @@ fn post(addr: &str, session: &(String, String), path: &str, body: &str) -> (u16,
         addr,
         "POST",
         path,
-        &[("Content-Type", "application/json"), ("Cookie", &session.0), ("X-CSRF-Token", &session.1)],
+        &[
+            ("Content-Type", "application/json"),
+            ("Cookie", &session.0),
+            ("X-CSRF-Token", &session.1),
+        ],
         body,
     )
     .expect("request");
@@ -29,7 +33,8 @@ fn post(addr: &str, session: &(String, String), path: &str, body: &str) -> (u16,
 }
 
 fn get_json(addr: &str, session: &(String, String), path: &str) -> Value {
-    let (status, _, body) = http(addr, "GET", path, &[("Cookie", &session.0)], "").expect("request");
+    let (status, _, body) =
+        http(addr, "GET", path, &[("Cookie", &session.0)], "").expect("request");
     assert_eq!(status, 200, "{path}: {body}");
     serde_json::from_str(&body).expect("json")
 }
@@ -40,13 +45,33 @@ fn race(dir: &Path, db: &str) -> BTreeMap<String, String> {
     let servers: Vec<_> = (0..3).map(|_| start(dir, db, 150)).collect();
     let addrs: Vec<String> = servers.iter().map(|s| s.addr.clone()).collect();
     let company = login(&addrs[0], "company");
-    let (s, b) = post(&addrs[0], &company, &format!("{PROJECT}/rounds"), r#"{"round":1}"#);
+    let (s, b) = post(
+        &addrs[0],
+        &company,
+        &format!("{PROJECT}/rounds"),
+        r#"{"round":1}"#,
+    );
     assert_eq!(s, 200, "open round: {b}");
-    let (s, b) = post(&addrs[1], &company, &format!("{PROJECT}/rounds/1/draws"), r#"{"reveal":"race-7781","notary":"公证处"}"#);
+    let (s, b) = post(
+        &addrs[1],
+        &company,
+        &format!("{PROJECT}/rounds/1/draws"),
+        r#"{"reveal":"race-7781","notary":"公证处"}"#,
+    );
     assert_eq!(s, 200, "draw: {b}");
-    let (s, b) = post(&addrs[2], &company, &format!("{PROJECT}/rounds/1/status"), r#"{"to":"selecting"}"#);
+    let (s, b) = post(
+        &addrs[2],
+        &company,
+        &format!("{PROJECT}/rounds/1/status"),
+        r#"{"to":"selecting"}"#,
+    );
     assert_eq!(s, 200, "selecting: {b}");
-    let (s, b) = post(&addrs[0], &company, &format!("{PROJECT}/rounds/1/calls"), r#"{"count":200}"#);
+    let (s, b) = post(
+        &addrs[0],
+        &company,
+        &format!("{PROJECT}/rounds/1/calls"),
+        r#"{"count":200}"#,
+    );
     assert_eq!(s, 200, "calls: {b}");
     let project = get_json(&addrs[0], &company, PROJECT);
     let families: Vec<String> = project["rounds"][0]["entrants"]
@@ -61,13 +86,18 @@ fn race(dir: &Path, db: &str) -> BTreeMap<String, String> {
         .iter()
         .map(|h| h["id"].as_str().expect("id").to_string())
         .collect();
-    assert!(families.len() >= 4, "too few entrants for a race: {}", families.len());
+    assert!(
+        families.len() >= 4,
+        "too few entrants for a race: {}",
+        families.len()
+    );
     let barrier = Arc::new(Barrier::new(families.len()));
     let handles: Vec<_> = families
         .iter()
         .enumerate()
         .map(|(i, fam)| {
-            let (fam, homes, barrier, company) = (fam.clone(), homes.clone(), barrier.clone(), company.clone());
+            let (fam, homes, barrier, company) =
+                (fam.clone(), homes.clone(), barrier.clone(), company.clone());
             let addrs = addrs.clone();
             std::thread::spawn(move || {
                 barrier.wait();
@@ -75,8 +105,15 @@ fn race(dir: &Path, db: &str) -> BTreeMap<String, String> {
                     // Every family asks for the same homes in the same order,
                     // each request to a different process.
                     let addr = &addrs[(i + k) % addrs.len()];
-                    let body = format!(r#"{{"type":"choose","application_id":"{fam}","home_id":"{home}"}}"#);
-                    let (s, b) = post(addr, &company, &format!("{PROJECT}/rounds/1/selection"), &body);
+                    let body = format!(
+                        r#"{{"type":"choose","application_id":"{fam}","home_id":"{home}"}}"#
+                    );
+                    let (s, b) = post(
+                        addr,
+                        &company,
+                        &format!("{PROJECT}/rounds/1/selection"),
+                        &body,
+                    );
                     match s {
                         200 => return Some((home.clone(), fam)),
                         409 => continue,
@@ -90,10 +127,17 @@ fn race(dir: &Path, db: &str) -> BTreeMap<String, String> {
     let mut winners = BTreeMap::new();
     for h in handles {
         if let Some((home, fam)) = h.join().expect("thread") {
-            assert!(winners.insert(home.clone(), fam).is_none(), "home {home} acknowledged to two families");
+            assert!(
+                winners.insert(home.clone(), fam).is_none(),
+                "home {home} acknowledged to two families"
+            );
         }
     }
-    assert_eq!(winners.len(), families.len().min(homes.len()), "every family got a home while homes lasted");
+    assert_eq!(
+        winners.len(),
+        families.len().min(homes.len()),
+        "every family got a home while homes lasted"
+    );
     // What every process now reads agrees with the acknowledgements.
     for addr in &addrs {
         let p = get_json(addr, &company, PROJECT);
@@ -104,13 +148,22 @@ fn race(dir: &Path, db: &str) -> BTreeMap<String, String> {
             .filter(|h| h["state"] == "held")
             .map(|h| h["id"].as_str().unwrap_or("").to_string())
             .collect();
-        assert_eq!(held, winners.keys().cloned().collect::<BTreeSet<_>>(), "{addr}: held homes");
+        assert_eq!(
+            held,
+            winners.keys().cloned().collect::<BTreeSet<_>>(),
+            "{addr}: held homes"
+        );
         let chosen: BTreeMap<String, String> = p["rounds"][0]["entrants"]
             .as_array()
             .expect("entrants")
             .iter()
             .filter(|e| e["state"] == "chosen")
-            .map(|e| (e["home_id"].as_str().unwrap_or("").to_string(), e["application_id"].as_str().unwrap_or("").to_string()))
+            .map(|e| {
+                (
+                    e["home_id"].as_str().unwrap_or("").to_string(),
+                    e["application_id"].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect();
         assert_eq!(chosen, winners, "{addr}: chosen homes and families");
     }
@@ -118,7 +171,11 @@ fn race(dir: &Path, db: &str) -> BTreeMap<String, String> {
         s.child.kill().ok();
         s.child.wait().ok();
     }
-    println!("{db}: {} families raced for {} homes over 3 processes; each home went to one family", families.len(), homes.len());
+    println!(
+        "{db}: {} families raced for {} homes over 3 processes; each home went to one family",
+        families.len(),
+        homes.len()
+    );
     winners
 }
 
@@ -132,7 +189,9 @@ fn three_processes_never_sell_a_home_twice_sqlite() {
 
 #[test]
 fn three_processes_never_sell_a_home_twice_postgres() {
-    let Some(pg) = fresh_pg_database("race") else { return };
+    let Some(pg) = fresh_pg_database("race") else {
+        return;
+    };
     let dir = tempdir("race-pg");
     let winners = race(&dir, &pg.url);
     // The database's own view: one hold per home, one per family.

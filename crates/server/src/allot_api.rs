@@ -12,7 +12,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::allot_service::{self as svc, CallRequest, DrawRequest, NewProject, PlanRequest, TitleRequest};
+use crate::allot_service::{
+    self as svc, CallRequest, DrawRequest, NewProject, PlanRequest, TitleRequest,
+};
 use crate::api::parse_json;
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiResult};
@@ -28,15 +30,39 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/homes-template.csv", get(template_csv))
         .route("/api/v1/projects/homes-template.xlsx", get(template_xlsx))
         .route("/api/v1/projects/{id}/rounds", post(open_round))
-        .route("/api/v1/projects/{id}/rounds/{round}/entrants.csv", get(entrants_file))
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/entrants.csv",
+            get(entrants_file),
+        )
         .route("/api/v1/projects/{id}/rounds/{round}/draws", post(draw))
-        .route("/api/v1/projects/{id}/rounds/{round}/draws/{draw}/result.csv", get(result_file))
-        .route("/api/v1/projects/{id}/rounds/{round}/draws/{draw}/verify", get(verify))
-        .route("/api/v1/projects/{id}/rounds/{round}/redraw-request", post(redraw_request))
-        .route("/api/v1/projects/{id}/rounds/{round}/redraw-approval", post(redraw_approval))
-        .route("/api/v1/projects/{id}/rounds/{round}/status", post(round_status))
-        .route("/api/v1/projects/{id}/rounds/{round}/calls", post(call_next))
-        .route("/api/v1/projects/{id}/rounds/{round}/selection", post(selection))
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/result.csv",
+            get(result_file),
+        )
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/verify",
+            get(verify),
+        )
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/redraw-request",
+            post(redraw_request),
+        )
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/redraw-approval",
+            post(redraw_approval),
+        )
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/status",
+            post(round_status),
+        )
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/calls",
+            post(call_next),
+        )
+        .route(
+            "/api/v1/projects/{id}/rounds/{round}/selection",
+            post(selection),
+        )
         .route("/api/v1/projects/{id}/expire-overdue", post(expire_overdue))
         .route("/api/v1/projects/{id}/homes/{home}/title", post(title))
         .route("/api/v1/projects/{id}/homes/{home}/dealings", post(dealing))
@@ -64,13 +90,22 @@ async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> A
     Ok((axum::http::StatusCode::CREATED, Json(v)).into_response())
 }
 
-async fn detail(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn detail(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let user = viewer(&st, &headers).await;
     let p = svc::load_project(&st, user.as_ref(), &id).await?;
     Ok(Json(svc::project_json(&st, &p, true).await?))
 }
 
-async fn save_plan(State(st): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn save_plan(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let req: PlanRequest = parse_json(&body)?;
     let p = svc::save_plan(&st, &user, &id, req).await?;
     Ok(Json(svc::project_json(&st, &p, false).await?))
@@ -89,15 +124,28 @@ pub fn plan_step_of(step: &str, reason: &str) -> ApiResult<PlanStep> {
     Ok(match step {
         "submit" => PlanStep::Submit,
         "approve" => PlanStep::Approve,
-        "return" => PlanStep::Return { reason: reason.to_string() },
+        "return" => PlanStep::Return {
+            reason: reason.to_string(),
+        },
         "publish" => PlanStep::Publish,
         other => {
-            return Err(ApiError::bad_request("invalid_step", format!("未知的方案操作 {other}：应为 submit、approve、return 或 publish (unknown step)")).field("step"))
+            return Err(ApiError::bad_request(
+                "invalid_step",
+                format!(
+                "未知的方案操作 {other}：应为 submit、approve、return 或 publish (unknown step)"
+            ),
+            )
+            .field("step"))
         }
     })
 }
 
-async fn plan_step(State(st): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn plan_step(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let b: StepBody = parse_json(&body)?;
     let step = plan_step_of(&b.step, &b.reason)?;
     let p = svc::plan_step(&st, &user, &id, step, b.version).await?;
@@ -115,26 +163,70 @@ pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
         ApiError::bad_request("invalid_encoding", "CSV 文件须为 UTF-8 编码（Excel 可另存为“CSV UTF-8”），或直接上传 XLSX (CSV must be UTF-8, or upload XLSX)").field("file")
     })?;
     let text = text.trim_start_matches('\u{feff}');
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| ApiError::bad_request("invalid_csv", format!("第{}行无法读取 (row {} unreadable): {e}", i + 1, i + 1)).field("file"))?;
+        let rec = rec.map_err(|e| {
+            ApiError::bad_request(
+                "invalid_csv",
+                format!("第{}行无法读取 (row {} unreadable): {e}", i + 1, i + 1),
+            )
+            .field("file")
+        })?;
         rows.push(rec.iter().map(str::to_string).collect());
     }
     Ok(rows)
 }
 
-async fn import_homes(State(st): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn import_homes(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let rows = upload_rows(&body)?;
     let f = svc::import_homes(&st, &user, &id, &rows).await?;
-    Ok(Json(json!({"rows": f.rows, "homes_saved": f.homes.len(), "errors": f.errors})))
+    Ok(Json(
+        json!({"rows": f.rows, "homes_saved": f.homes.len(), "errors": f.errors}),
+    ))
 }
 
 pub fn template_rows() -> Vec<Vec<String>> {
     vec![
         HOME_COLUMNS.iter().map(|c| c.1.to_string()).collect(),
-        ["1", "1", "3", "301", "89.56", "三室两厅一卫", "南北", "新建", "", "358000"].iter().map(|s| s.to_string()).collect(),
-        ["1", "1", "3", "302", "76.20", "两室两厅一卫", "南", "收购", "290000", "304500"].iter().map(|s| s.to_string()).collect(),
+        [
+            "1",
+            "1",
+            "3",
+            "301",
+            "89.56",
+            "三室两厅一卫",
+            "南北",
+            "新建",
+            "",
+            "358000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        [
+            "1",
+            "1",
+            "3",
+            "302",
+            "76.20",
+            "两室两厅一卫",
+            "南",
+            "收购",
+            "290000",
+            "304500",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
     ]
 }
 
@@ -145,7 +237,13 @@ async fn template_csv() -> Response {
     }
     let bytes = w.into_inner().unwrap_or_default();
     (
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"homes-template.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"homes-template.csv\"",
+            ),
+        ],
         bytes,
     )
         .into_response()
@@ -154,8 +252,14 @@ async fn template_csv() -> Response {
 pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -171,7 +275,8 @@ pub fn sheet(rows: &[Vec<String>]) -> ApiResult<Vec<u8>> {
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if r == 0 {
-                ws.write_string_with_format(0, c as u16, v, &bold).map_err(xl)?;
+                ws.write_string_with_format(0, c as u16, v, &bold)
+                    .map_err(xl)?;
             } else {
                 ws.write_string(r as u32, c as u16, v).map_err(xl)?;
             }
@@ -186,7 +291,10 @@ pub fn sheet(rows: &[Vec<String>]) -> ApiResult<Vec<u8>> {
 }
 
 async fn template_xlsx() -> ApiResult<Response> {
-    Ok(xlsx_response(sheet(&template_rows())?, "homes-template.xlsx"))
+    Ok(xlsx_response(
+        sheet(&template_rows())?,
+        "homes-template.xlsx",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -195,13 +303,25 @@ struct RoundBody {
     round: u8,
 }
 
-async fn open_round(State(st): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn open_round(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let b: RoundBody = parse_json(&body)?;
     let f = svc::open_round(&st, &user, &id, b.round).await?;
-    Ok(Json(serde_json::to_value(f).map_err(|e| ApiError::internal(e.to_string()))?))
+    Ok(Json(
+        serde_json::to_value(f).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
 }
 
-async fn round_of(st: &AppState, headers: &HeaderMap, id: &str, round: u8) -> ApiResult<anju_store::RoundRecord> {
+async fn round_of(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    round: u8,
+) -> ApiResult<anju_store::RoundRecord> {
     let user = viewer(st, headers).await;
     let _ = svc::load_project(st, user.as_ref(), id).await?;
     st.store
@@ -212,25 +332,43 @@ async fn round_of(st: &AppState, headers: &HeaderMap, id: &str, round: u8) -> Ap
         .ok_or_else(|| ApiError::not_found("轮次 (round)"))
 }
 
-async fn entrants_file(State(st): State<AppState>, headers: HeaderMap, Path((id, round)): Path<(String, u8)>) -> ApiResult<Response> {
+async fn entrants_file(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, round)): Path<(String, u8)>,
+) -> ApiResult<Response> {
     let r = round_of(&st, &headers, &id, round).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{id}-round{round}-entrants.csv\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{id}-round{round}-entrants.csv\""),
+            ),
         ],
         r.entrant_file,
     )
         .into_response())
 }
 
-async fn draw(State(st): State<AppState>, user: CurrentUser, Path((id, round)): Path<(String, u8)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn draw(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, round)): Path<(String, u8)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let req: DrawRequest = parse_json(&body)?;
     let n = svc::draw(&st, &user, &id, round, req).await?;
     Ok(Json(json!({"draw_no": n})))
 }
 
-async fn draw_of(st: &AppState, headers: &HeaderMap, id: &str, round: u8, n: u32) -> ApiResult<(anju_store::RoundRecord, anju_store::DrawRecord)> {
+async fn draw_of(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    round: u8,
+    n: u32,
+) -> ApiResult<(anju_store::RoundRecord, anju_store::DrawRecord)> {
     let r = round_of(st, headers, id, round).await?;
     let d = st
         .store
@@ -242,12 +380,19 @@ async fn draw_of(st: &AppState, headers: &HeaderMap, id: &str, round: u8, n: u32
     Ok((r, d))
 }
 
-async fn result_file(State(st): State<AppState>, headers: HeaderMap, Path((id, round, n)): Path<(String, u8, u32)>) -> ApiResult<Response> {
+async fn result_file(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, round, n)): Path<(String, u8, u32)>,
+) -> ApiResult<Response> {
     let (_, d) = draw_of(&st, &headers, &id, round, n).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{id}-round{round}-draw{n}-result.csv\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{id}-round{round}-draw{n}-result.csv\""),
+            ),
         ],
         d.result_file,
     )
@@ -255,18 +400,32 @@ async fn result_file(State(st): State<AppState>, headers: HeaderMap, Path((id, r
 }
 
 /// Re-runs the published draw from the published files, as anyone can.
-pub async fn verify_draw(st: &AppState, headers: &HeaderMap, id: &str, round: u8, n: u32) -> ApiResult<Value> {
+pub async fn verify_draw(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    round: u8,
+    n: u32,
+) -> ApiResult<Value> {
     let (r, d) = draw_of(st, headers, id, round, n).await?;
-    let reveal = anju_lottery::Reveal::new(&d.reveal).map_err(|e| ApiError::internal(e.to_string()))?;
-    let outcome = anju_lottery::verify(r.entrant_file.as_bytes(), &reveal, d.result_file.as_bytes());
+    let reveal =
+        anju_lottery::Reveal::new(&d.reveal).map_err(|e| ApiError::internal(e.to_string()))?;
+    let outcome =
+        anju_lottery::verify(r.entrant_file.as_bytes(), &reveal, d.result_file.as_bytes());
     Ok(match outcome {
-        Ok(_) => json!({"verified": true, "commitment": r.commitment, "reveal": d.reveal, "seed": d.seed,
-            "message": "已按公布的名单、公证随机值和算法重新计算，结果一致 (re-computed from the published files: identical)"}),
+        Ok(_) => {
+            json!({"verified": true, "commitment": r.commitment, "reveal": d.reveal, "seed": d.seed,
+            "message": "已按公布的名单、公证随机值和算法重新计算，结果一致 (re-computed from the published files: identical)"})
+        }
         Err(e) => json!({"verified": false, "message": format!("不一致 (mismatch): {e}")}),
     })
 }
 
-async fn verify(State(st): State<AppState>, headers: HeaderMap, Path((id, round, n)): Path<(String, u8, u32)>) -> ApiResult<Json<Value>> {
+async fn verify(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, round, n)): Path<(String, u8, u32)>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(verify_draw(&st, &headers, &id, round, n).await?))
 }
 
@@ -276,13 +435,22 @@ struct ReasonBody {
     reason: String,
 }
 
-async fn redraw_request(State(st): State<AppState>, user: CurrentUser, Path((id, round)): Path<(String, u8)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn redraw_request(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, round)): Path<(String, u8)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let b: ReasonBody = parse_json(&body)?;
     svc::request_redraw(&st, &user, &id, round, &b.reason).await?;
     Ok(Json(json!({"ok": true})))
 }
 
-async fn redraw_approval(State(st): State<AppState>, user: CurrentUser, Path((id, round)): Path<(String, u8)>) -> ApiResult<Json<Value>> {
+async fn redraw_approval(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, round)): Path<(String, u8)>,
+) -> ApiResult<Json<Value>> {
     svc::approve_redraw(&st, &user, &id, round).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -297,11 +465,20 @@ pub fn round_target(to: &str) -> ApiResult<RoundStatus> {
     match to {
         "selecting" => Ok(RoundStatus::Selecting),
         "closed" => Ok(RoundStatus::Closed),
-        _ => Err(ApiError::bad_request("invalid_status", "应为 selecting 或 closed (must be selecting or closed)").field("to")),
+        _ => Err(ApiError::bad_request(
+            "invalid_status",
+            "应为 selecting 或 closed (must be selecting or closed)",
+        )
+        .field("to")),
     }
 }
 
-async fn round_status(State(st): State<AppState>, user: CurrentUser, Path((id, round)): Path<(String, u8)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn round_status(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, round)): Path<(String, u8)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let b: StatusBody = parse_json(&body)?;
     svc::set_round(&st, &user, &id, round, round_target(&b.to)?).await?;
     Ok(Json(json!({"ok": true})))
@@ -313,27 +490,50 @@ struct CallBody {
     count: u32,
 }
 
-async fn call_next(State(st): State<AppState>, user: CurrentUser, Path((id, round)): Path<(String, u8)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn call_next(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, round)): Path<(String, u8)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let b: CallBody = parse_json(&body)?;
     let called = svc::call_next(&st, &user, &id, round, b.count).await?;
     Ok(Json(json!({"called": called})))
 }
 
-async fn selection(State(st): State<AppState>, user: CurrentUser, Path((id, round)): Path<(String, u8)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn selection(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, round)): Path<(String, u8)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let req: CallRequest = parse_json(&body)?;
     let state = svc::call_step(&st, &user, &id, round, req).await?;
-    Ok(Json(json!({"state": state.code(), "state_label": state.zh()})))
+    Ok(Json(
+        json!({"state": state.code(), "state_label": state.zh()}),
+    ))
 }
 
-async fn expire_overdue(State(st): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn expire_overdue(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let n = svc::expire_overdue(&st, &user, &id).await?;
     Ok(Json(json!({"abandonments": n})))
 }
 
-async fn title(State(st): State<AppState>, user: CurrentUser, Path((id, home)): Path<(String, String)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn title(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, home)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let req: TitleRequest = parse_json(&body)?;
     let t = svc::register_title(&st, &user, &id, &home, req).await?;
-    Ok(Json(json!({"certificate_no": t.certificate_no, "registered_on": t.registered_on, "annotation": t.annotation})))
+    Ok(Json(
+        json!({"certificate_no": t.certificate_no, "registered_on": t.registered_on, "annotation": t.annotation}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -342,7 +542,12 @@ struct DealingBody {
     dealing: String,
 }
 
-async fn dealing(State(st): State<AppState>, user: CurrentUser, Path((id, home)): Path<(String, String)>, body: Bytes) -> ApiResult<Json<Value>> {
+async fn dealing(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path((id, home)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let b: DealingBody = parse_json(&body)?;
     svc::dealing(&st, &user, &id, &home, &b.dealing).await?;
     Ok(Json(json!({"recorded": true})))
@@ -352,17 +557,32 @@ async fn dealing(State(st): State<AppState>, user: CurrentUser, Path((id, home))
 pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> ApiResult<Vec<u8>> {
     let user = viewer(st, headers).await;
     let p = svc::load_project(st, user.as_ref(), id).await?;
-    let mut rows = vec![["轮次", "摇号顺序号", "选房顺序号", "优先选房", "申请编号", "姓名", "身份证号", "县（区）", "选房状态", "所选房源"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>()];
+    let mut rows = vec![[
+        "轮次",
+        "摇号顺序号",
+        "选房顺序号",
+        "优先选房",
+        "申请编号",
+        "姓名",
+        "身份证号",
+        "县（区）",
+        "选房状态",
+        "所选房源",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect::<Vec<_>>()];
     for r in st.store.allot_rounds(&p.id).await? {
         for e in st.store.allot_entrants(&p.id, r.round_no).await? {
             rows.push(vec![
                 r.round_no.to_string(),
                 e.draw_position.map(|v| v.to_string()).unwrap_or_default(),
                 e.call_position.map(|v| v.to_string()).unwrap_or_default(),
-                if e.priority { "是".into() } else { String::new() },
+                if e.priority {
+                    "是".into()
+                } else {
+                    String::new()
+                },
                 e.application_id.clone(),
                 e.masked_name.clone(),
                 e.masked_id.clone(),
@@ -375,14 +595,25 @@ pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> A
     sheet(&rows)
 }
 
-async fn results_xlsx(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+async fn results_xlsx(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let bytes = results_workbook(&st, &headers, &id).await?;
     Ok(xlsx_response(bytes, &format!("{id}-results.xlsx")))
 }
 
-async fn family_allotment(State(st): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn family_allotment(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let stored = crate::service::load_visible(&st, &user, &id).await?;
-    let entries = st.store.allot_family_entries(stored.app.id().as_str()).await?;
+    let entries = st
+        .store
+        .allot_family_entries(stored.app.id().as_str())
+        .await?;
     Ok(Json(json!({"entries": entries.iter().map(|f| {
         let mut v = svc::entrant_json(&f.entrant);
         v["project_id"] = json!(f.project_id);

@@ -1182,7 +1182,10 @@ fn excluded_html(l: Lang, excluded_json: &str) -> String {
         .collect();
     format!(
         r#"<details class="excluded"><summary>{} {}</summary><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></details>"#,
-        l.t("未进入本轮的已取得资格家庭", "Qualified families not in this round"),
+        l.t(
+            "未进入本轮的已取得资格家庭",
+            "Qualified families not in this round"
+        ),
         items.len(),
         l.t("申请编号", "Application"),
         l.t("原因", "Reason"),

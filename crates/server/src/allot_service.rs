@@ -44,16 +44,29 @@ fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
 
 /// Staff who see every project, published or not.
 pub fn sees_drafts(user: Option<&CurrentUser>) -> bool {
-    user.is_some_and(|u| matches!(u.user.role, Role::Company | Role::CityBureau | Role::Auditor))
+    user.is_some_and(|u| {
+        matches!(
+            u.user.role,
+            Role::Company | Role::CityBureau | Role::Auditor
+        )
+    })
 }
 
 fn project_id_ok(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A project the caller may see (drafts only for the company, the city
 /// bureau and auditors: the public sees published plans).
-pub async fn load_project(st: &AppState, user: Option<&CurrentUser>, id: &str) -> ApiResult<ProjectRecord> {
+pub async fn load_project(
+    st: &AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> ApiResult<ProjectRecord> {
     let p = st
         .store
         .allot_project(id)
@@ -65,10 +78,16 @@ pub async fn load_project(st: &AppState, user: Option<&CurrentUser>, id: &str) -
     Ok(p)
 }
 
-pub async fn list_projects(st: &AppState, user: Option<&CurrentUser>) -> ApiResult<Vec<ProjectRecord>> {
+pub async fn list_projects(
+    st: &AppState,
+    user: Option<&CurrentUser>,
+) -> ApiResult<Vec<ProjectRecord>> {
     let all = st.store.allot_projects().await?;
     let drafts = sees_drafts(user);
-    Ok(all.into_iter().filter(|p| drafts || p.plan_status == PlanStatus::Published).collect())
+    Ok(all
+        .into_iter()
+        .filter(|p| drafts || p.plan_status == PlanStatus::Published)
+        .collect())
 }
 
 // ------------------------------------------------------------------ projects and plans
@@ -90,11 +109,16 @@ pub struct NewProject {
 }
 
 fn district(code: &str, field: &str) -> ApiResult<DistrictCode> {
-    DistrictCode::parse(code.trim())
-        .map_err(|e| ApiError::bad_request("invalid_district", e.to_string()).field(field.to_string()))
+    DistrictCode::parse(code.trim()).map_err(|e| {
+        ApiError::bad_request("invalid_district", e.to_string()).field(field.to_string())
+    })
 }
 
-pub async fn create_project(st: &AppState, user: &CurrentUser, req: NewProject) -> ApiResult<ProjectRecord> {
+pub async fn create_project(
+    st: &AppState,
+    user: &CurrentUser,
+    req: NewProject,
+) -> ApiResult<ProjectRecord> {
     forbidden_unless(user, &[Role::Company], "新建项目（实施主体的职责）")?;
     let id = req.id.trim().to_string();
     if !project_id_ok(&id) {
@@ -106,7 +130,11 @@ pub async fn create_project(st: &AppState, user: &CurrentUser, req: NewProject) 
     }
     let name = req.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::bad_request("invalid_name", "项目名称须为1–100个字 (name: 1-100 characters)").field("name"));
+        return Err(ApiError::bad_request(
+            "invalid_name",
+            "项目名称须为1–100个字 (name: 1-100 characters)",
+        )
+        .field("name"));
     }
     let home = district(&req.district, "district")?;
     let mut districts = vec![home.as_str().to_string()];
@@ -116,7 +144,12 @@ pub async fn create_project(st: &AppState, user: &CurrentUser, req: NewProject) 
             districts.push(d.as_str().to_string());
         }
     }
-    let county_seat_of = match req.county_seat_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let county_seat_of = match req
+        .county_seat_of
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(c) => Some(district(c, "county_seat_of")?.as_str().to_string()),
         None => None,
     };
@@ -125,7 +158,10 @@ pub async fn create_project(st: &AppState, user: &CurrentUser, req: NewProject) 
         id: id.clone(),
         name,
         district: home.as_str().to_string(),
-        area: ProjectArea { districts, county_seat_of },
+        area: ProjectArea {
+            districts,
+            county_seat_of,
+        },
         plan_status: PlanStatus::Draft,
         plan: None,
         returned_reason: None,
@@ -139,7 +175,13 @@ pub async fn create_project(st: &AppState, user: &CurrentUser, req: NewProject) 
     st.store
         .allot_create_project(
             &rec,
-            audit(user, st.clock.now(), "allotment.project_create".into(), format!("project:{id}"), json!({"district": rec.district})),
+            audit(
+                user,
+                st.clock.now(),
+                "allotment.project_create".into(),
+                format!("project:{id}"),
+                json!({"district": rec.district}),
+            ),
         )
         .await?;
     Ok(rec)
@@ -154,7 +196,12 @@ pub struct PlanRequest {
     pub version: i64,
 }
 
-pub async fn save_plan(st: &AppState, user: &CurrentUser, id: &str, req: PlanRequest) -> ApiResult<ProjectRecord> {
+pub async fn save_plan(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    req: PlanRequest,
+) -> ApiResult<ProjectRecord> {
     forbidden_unless(user, &[Role::Company], "编制配售方案（实施主体的职责）")?;
     let mut p = load_project(st, Some(user), id).await?;
     if !p.plan_status.editable() {
@@ -164,16 +211,22 @@ pub async fn save_plan(st: &AppState, user: &CurrentUser, id: &str, req: PlanReq
             p.plan_status.code()
         )));
     }
-    req.terms
-        .validate()
-        .map_err(|e| ApiError::bad_request("invalid_plan", e.message.clone()).field(format!("terms.{}", e.field)))?;
+    req.terms.validate().map_err(|e| {
+        ApiError::bad_request("invalid_plan", e.message.clone()).field(format!("terms.{}", e.field))
+    })?;
     p.version = req.version;
     p.plan = Some(req.terms);
     p.updated_at = st.clock.now().to_rfc3339();
     st.store
         .allot_update_project(
             &p,
-            audit(user, st.clock.now(), "allotment.plan_save".into(), format!("project:{id}"), json!({"plan_status": p.plan_status.code()})),
+            audit(
+                user,
+                st.clock.now(),
+                "allotment.plan_save".into(),
+                format!("project:{id}"),
+                json!({"plan_status": p.plan_status.code()}),
+            ),
         )
         .await?;
     p.version += 1;
@@ -182,7 +235,12 @@ pub async fn save_plan(st: &AppState, user: &CurrentUser, id: &str, req: PlanReq
 
 /// Homes file rows (CSV or the first XLSX sheet as text) into the project.
 /// Good rows are saved; every bad row comes back with its reason.
-pub async fn import_homes(st: &AppState, user: &CurrentUser, id: &str, rows: &[Vec<String>]) -> ApiResult<HomesFile> {
+pub async fn import_homes(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    rows: &[Vec<String>],
+) -> ApiResult<HomesFile> {
     forbidden_unless(user, &[Role::Company], "导入房源（实施主体的职责）")?;
     let p = load_project(st, Some(user), id).await?;
     if !p.plan_status.editable() {
@@ -192,7 +250,8 @@ pub async fn import_homes(st: &AppState, user: &CurrentUser, id: &str, rows: &[V
             p.plan_status.code()
         )));
     }
-    let file = parse_homes(rows).map_err(|e| ApiError::bad_request("invalid_homes_file", e.to_string()).field("file"))?;
+    let file = parse_homes(rows)
+        .map_err(|e| ApiError::bad_request("invalid_homes_file", e.to_string()).field("file"))?;
     if !file.homes.is_empty() {
         st.store
             .allot_upsert_homes(
@@ -213,7 +272,10 @@ pub async fn import_homes(st: &AppState, user: &CurrentUser, id: &str, rows: &[V
     Ok(file)
 }
 
-pub async fn price_check(st: &AppState, p: &ProjectRecord) -> ApiResult<(Vec<HomeRecord>, Option<PriceCheck>)> {
+pub async fn price_check(
+    st: &AppState,
+    p: &ProjectRecord,
+) -> ApiResult<(Vec<HomeRecord>, Option<PriceCheck>)> {
     let homes = st.store.allot_homes(&p.id).await?;
     let check = p.plan.as_ref().map(|plan| {
         let hs: Vec<_> = homes.iter().map(|h| h.home.clone()).collect();
@@ -224,9 +286,19 @@ pub async fn price_check(st: &AppState, p: &ProjectRecord) -> ApiResult<(Vec<Hom
 
 /// Submit (company), approve or return (city housing bureau), publish
 /// (company). Submitting and approving re-run the price check.
-pub async fn plan_step(st: &AppState, user: &CurrentUser, id: &str, step: PlanStep, version: i64) -> ApiResult<ProjectRecord> {
+pub async fn plan_step(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    step: PlanStep,
+    version: i64,
+) -> ApiResult<ProjectRecord> {
     match step {
-        PlanStep::Submit | PlanStep::Publish => forbidden_unless(user, &[Role::Company], "报批或公布配售方案（实施主体的职责）")?,
+        PlanStep::Submit | PlanStep::Publish => forbidden_unless(
+            user,
+            &[Role::Company],
+            "报批或公布配售方案（实施主体的职责）",
+        )?,
         PlanStep::Approve | PlanStep::Return { .. } => forbidden_unless(
             user,
             &[Role::CityBureau],
@@ -238,8 +310,12 @@ pub async fn plan_step(st: &AppState, user: &CurrentUser, id: &str, step: PlanSt
         return Err(unprocessable("no_plan", "尚未编制配售方案 (no plan yet)").field("terms"));
     }
     let (_, check) = price_check(st, &p).await?;
-    let check = check.unwrap_or(PriceCheck { homes_checked: 0, violations: vec![] });
-    let next = next_status(p.plan_status, &step, &check).map_err(|e| unprocessable("plan_step_refused", e.to_string()))?;
+    let check = check.unwrap_or(PriceCheck {
+        homes_checked: 0,
+        violations: vec![],
+    });
+    let next = next_status(p.plan_status, &step, &check)
+        .map_err(|e| unprocessable("plan_step_refused", e.to_string()))?;
     let now = st.clock.now();
     match &step {
         PlanStep::Return { reason } => p.returned_reason = Some(reason.trim().to_string()),
@@ -291,17 +367,34 @@ pub struct Frozen {
 /// the project's districts whose tier the round has reached; county-seat
 /// families only in their own county seat; 001 art. 11, 15, 16), freezes
 /// the entrant file and publishes its SHA-256 commitment.
-pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u8) -> ApiResult<Frozen> {
+pub async fn open_round(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+) -> ApiResult<Frozen> {
     forbidden_unless(user, &[Role::Company], "开启配售轮次（实施主体的职责）")?;
     let p = load_project(st, Some(user), id).await?;
     let rounds = st.store.allot_rounds(id).await?;
     let homes = st.store.allot_homes(id).await?;
-    let left = homes.iter().filter(|h| h.state == HomeState::Available).count();
+    let left = homes
+        .iter()
+        .filter(|h| h.state == HomeState::Available)
+        .count();
     let existing: Vec<(u8, RoundStatus)> = rounds.iter().map(|r| (r.round_no, r.status)).collect();
-    may_open(p.plan_status == PlanStatus::Published, &existing, round_no, left)
-        .map_err(|e| unprocessable("round_refused", e.to_string()).field("round"))?;
+    may_open(
+        p.plan_status == PlanStatus::Published,
+        &existing,
+        round_no,
+        left,
+    )
+    .map_err(|e| unprocessable("round_refused", e.to_string()).field("round"))?;
     // The plan's schedule (配售活动安排, art. 15) says which rounds there are.
-    if p.plan.as_ref().and_then(|plan| plan.window(round_no)).is_none() {
+    if p.plan
+        .as_ref()
+        .and_then(|plan| plan.window(round_no))
+        .is_none()
+    {
         return Err(unprocessable(
             "round_refused",
             format!("配售方案未安排第{round_no}轮（第十五条：配售活动安排） (the plan schedules no round {round_no})"),
@@ -341,7 +434,9 @@ pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u
     let mut entrants: Vec<EntrantRecord> = Vec::new();
     let mut excluded = Vec::new();
     for s in candidates {
-        let Some(stored) = st.store.load_application(&s.id).await? else { continue };
+        let Some(stored) = st.store.load_application(&s.id).await? else {
+            continue;
+        };
         let (tier, scope) = match stored.app.status() {
             Status::Qualified { tier, scope, .. } => (
                 Some(tier.get()),
@@ -356,7 +451,11 @@ pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u
             .household
             .get("special")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         let c = Candidate {
             application_id: s.id.as_str().to_string(),
@@ -392,11 +491,19 @@ pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u
         }
     }
     if entrants.is_empty() {
-        return Err(unprocessable("round_refused", allot::OpenRoundError::NoEntrants(round_no).to_string()).field("round"));
+        return Err(unprocessable(
+            "round_refused",
+            allot::OpenRoundError::NoEntrants(round_no).to_string(),
+        )
+        .field("round"));
     }
     let list = EntrantList::from_ids(entrants.iter().map(|e| e.application_id.as_str()))
         .map_err(|e| ApiError::internal(format!("名单无法生成 (entrant list): {e}")))?;
-    let seq: HashMap<&str, u32> = list.ids().enumerate().map(|(i, id)| (id, i as u32 + 1)).collect();
+    let seq: HashMap<&str, u32> = list
+        .ids()
+        .enumerate()
+        .map(|(i, id)| (id, i as u32 + 1))
+        .collect();
     for e in &mut entrants {
         e.entrant_seq = seq.get(e.application_id.as_str()).copied().unwrap_or(0);
     }
@@ -431,7 +538,12 @@ pub async fn open_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u
             ),
         )
         .await?;
-    Ok(Frozen { round: round_no, commitment: round.commitment, entrants: entrants.len(), excluded })
+    Ok(Frozen {
+        round: round_no,
+        commitment: round.commitment,
+        entrants: entrants.len(),
+        excluded,
+    })
 }
 
 async fn round(st: &AppState, id: &str, round_no: u8) -> ApiResult<RoundRecord> {
@@ -454,13 +566,23 @@ pub struct DrawRequest {
 
 /// Runs the draw from the frozen entrant file and the notary's reveal;
 /// the calling order puts the 004 §8(1)1 priority groups first.
-pub async fn draw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, req: DrawRequest) -> ApiResult<u32> {
+pub async fn draw(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+    req: DrawRequest,
+) -> ApiResult<u32> {
     forbidden_unless(user, &[Role::Company], "组织摇号（实施主体的职责）")?;
     let _ = load_project(st, Some(user), id).await?;
     let r = round(st, id, round_no).await?;
     let notary = req.notary.trim();
     if notary.is_empty() || notary.chars().count() > 100 {
-        return Err(ApiError::bad_request("notary_required", "须填写公证员姓名及公证机构 (the notary's name is required)").field("notary"));
+        return Err(ApiError::bad_request(
+            "notary_required",
+            "须填写公证员姓名及公证机构 (the notary's name is required)",
+        )
+        .field("notary"));
     }
     // Never trimmed or corrected (docs/lottery.md §4): what is hashed is
     // exactly what the notary typed and the minutes print.
@@ -468,28 +590,45 @@ pub async fn draw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, req
         let zh = match &e {
             anju_lottery::RevealError::Empty => "请输入公证员现场录入的随机值",
             anju_lottery::RevealError::TooLong { .. } => "随机值不超过256个字符",
-            anju_lottery::RevealError::ForbiddenChar { .. } => "随机值只能使用半角字母、数字、空格和符号（全角的“１２３”与“123”不同）",
+            anju_lottery::RevealError::ForbiddenChar { .. } => {
+                "随机值只能使用半角字母、数字、空格和符号（全角的“１２３”与“123”不同）"
+            }
             anju_lottery::RevealError::OuterSpace => "随机值首尾不能有空格（不会自动去除）",
         };
         ApiError::bad_request("invalid_reveal", format!("{zh} ({e})")).field("reveal")
     })?;
-    let list = EntrantList::parse(r.entrant_file.as_bytes())
-        .map_err(|e| ApiError::internal(format!("已冻结的名单无法读取 (frozen entrant file unreadable): {e}")))?;
+    let list = EntrantList::parse(r.entrant_file.as_bytes()).map_err(|e| {
+        ApiError::internal(format!(
+            "已冻结的名单无法读取 (frozen entrant file unreadable): {e}"
+        ))
+    })?;
     if list.commitment_hex() != r.commitment {
-        return Err(ApiError::internal("已冻结名单与公布的承诺值不符 (the frozen list does not match its commitment)"));
+        return Err(ApiError::internal(
+            "已冻结名单与公布的承诺值不符 (the frozen list does not match its commitment)",
+        ));
     }
     let result = anju_lottery::draw(&list, &reveal);
     let entrants = st.store.allot_entrants(id, round_no).await?;
-    let by_id: HashMap<&str, &EntrantRecord> = entrants.iter().map(|e| (e.application_id.as_str(), e)).collect();
+    let by_id: HashMap<&str, &EntrantRecord> = entrants
+        .iter()
+        .map(|e| (e.application_id.as_str(), e))
+        .collect();
     let order: Vec<&str> = result.order().collect();
     let drawn: Vec<Drawn<'_>> = order
         .iter()
-        .map(|id| Drawn { entrant_id: id, priority: by_id.get(id).is_some_and(|e| e.priority) })
+        .map(|id| Drawn {
+            entrant_id: id,
+            priority: by_id.get(id).is_some_and(|e| e.priority),
+        })
         .collect();
     let calls = calling_order(&drawn);
     let mut positions: Vec<(String, u32, u32)> = Vec::with_capacity(order.len());
     for (call_idx, draw_idx) in calls.iter().enumerate() {
-        positions.push((order[*draw_idx].to_string(), *draw_idx as u32 + 1, call_idx as u32 + 1));
+        positions.push((
+            order[*draw_idx].to_string(),
+            *draw_idx as u32 + 1,
+            call_idx as u32 + 1,
+        ));
     }
     let now = st.clock.now();
     let rec = DrawRecord {
@@ -497,7 +636,8 @@ pub async fn draw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, req
         reveal: reveal.as_str().to_string(),
         notary: notary.to_string(),
         seed: anju_lottery::to_hex(result.seed()),
-        result_file: String::from_utf8(result.to_file()).map_err(|e| ApiError::internal(e.to_string()))?,
+        result_file: String::from_utf8(result.to_file())
+            .map_err(|e| ApiError::internal(e.to_string()))?,
         drawn_at: now.to_rfc3339(),
         drawn_by: user.user.id.as_str().to_string(),
         redraw_reason: None,
@@ -524,7 +664,13 @@ pub async fn draw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, req
     Ok(n)
 }
 
-pub async fn request_redraw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, reason: &str) -> ApiResult<()> {
+pub async fn request_redraw(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+    reason: &str,
+) -> ApiResult<()> {
     forbidden_unless(user, &[Role::Company], "申请重新摇号")?;
     let reason = reason.trim();
     if reason.chars().count() < 4 || reason.chars().count() > 1000 {
@@ -537,7 +683,13 @@ pub async fn request_redraw(st: &AppState, user: &CurrentUser, id: &str, round_n
             round_no,
             reason,
             user.user.id.as_str(),
-            audit(user, st.clock.now(), "allotment.redraw_request".into(), format!("project:{id}/round:{round_no}"), json!({"reason": reason})),
+            audit(
+                user,
+                st.clock.now(),
+                "allotment.redraw_request".into(),
+                format!("project:{id}/round:{round_no}"),
+                json!({"reason": reason}),
+            ),
         )
         .await?;
     Ok(())
@@ -545,7 +697,12 @@ pub async fn request_redraw(st: &AppState, user: &CurrentUser, id: &str, round_n
 
 /// The second approver: a city-bureau officer or another company officer,
 /// never the one who asked (the store refuses that too).
-pub async fn approve_redraw(st: &AppState, user: &CurrentUser, id: &str, round_no: u8) -> ApiResult<()> {
+pub async fn approve_redraw(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+) -> ApiResult<()> {
     forbidden_unless(user, &[Role::CityBureau, Role::Company], "批准重新摇号")?;
     let _ = load_project(st, Some(user), id).await?;
     st.store
@@ -553,21 +710,43 @@ pub async fn approve_redraw(st: &AppState, user: &CurrentUser, id: &str, round_n
             id,
             round_no,
             user.user.id.as_str(),
-            audit(user, st.clock.now(), "allotment.redraw_approve".into(), format!("project:{id}/round:{round_no}"), json!({})),
+            audit(
+                user,
+                st.clock.now(),
+                "allotment.redraw_approve".into(),
+                format!("project:{id}/round:{round_no}"),
+                json!({}),
+            ),
         )
         .await?;
     Ok(())
 }
 
-pub async fn set_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, to: RoundStatus) -> ApiResult<()> {
+pub async fn set_round(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+    to: RoundStatus,
+) -> ApiResult<()> {
     forbidden_unless(user, &[Role::Company], "管理配售轮次（实施主体的职责）")?;
     let _ = load_project(st, Some(user), id).await?;
     let from = match to {
         RoundStatus::Selecting => RoundStatus::Drawn,
         RoundStatus::Closed => RoundStatus::Selecting,
-        _ => return Err(ApiError::bad_request("invalid_step", "无效的轮次操作 (invalid round step)").field("type")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_step",
+                "无效的轮次操作 (invalid round step)",
+            )
+            .field("type"))
+        }
     };
-    let action = if to == RoundStatus::Closed { "allotment.round_close" } else { "allotment.selection_start" };
+    let action = if to == RoundStatus::Closed {
+        "allotment.round_close"
+    } else {
+        "allotment.selection_start"
+    };
     st.store
         .allot_set_round_status(
             id,
@@ -575,16 +754,32 @@ pub async fn set_round(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
             from,
             to,
             st.clock.now(),
-            audit(user, st.clock.now(), action.into(), format!("project:{id}/round:{round_no}"), json!({"citation": "阳政办发〔2026〕2号 第十六条"})),
+            audit(
+                user,
+                st.clock.now(),
+                action.into(),
+                format!("project:{id}/round:{round_no}"),
+                json!({"citation": "阳政办发〔2026〕2号 第十六条"}),
+            ),
         )
         .await?;
     Ok(())
 }
 
-pub async fn call_next(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, count: u32) -> ApiResult<Vec<String>> {
+pub async fn call_next(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+    count: u32,
+) -> ApiResult<Vec<String>> {
     forbidden_unless(user, &[Role::Company], "叫号（实施主体的职责）")?;
     if count == 0 || count > 200 {
-        return Err(ApiError::bad_request("invalid_count", "每次叫号1–200户 (call 1-200 families at a time)").field("count"));
+        return Err(ApiError::bad_request(
+            "invalid_count",
+            "每次叫号1–200户 (call 1-200 families at a time)",
+        )
+        .field("count"));
     }
     let _ = load_project(st, Some(user), id).await?;
     let now = st.clock.now();
@@ -592,7 +787,13 @@ pub async fn call_next(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
     let called = st
         .store
         .allot_call_next(id, round_no, count, now, |apps| {
-            audit(user, now, "allotment.call".into(), subject.clone(), json!({"called": apps}))
+            audit(
+                user,
+                now,
+                "allotment.call".into(),
+                subject.clone(),
+                json!({"called": apps}),
+            )
         })
         .await?;
     Ok(called)
@@ -606,11 +807,20 @@ async fn entrant(st: &AppState, id: &str, round_no: u8, app: &str) -> ApiResult<
 }
 
 /// Families act on their own application only; the company on any.
-async fn may_act_for(st: &AppState, user: &CurrentUser, app: &str, family_may: bool) -> ApiResult<()> {
+async fn may_act_for(
+    st: &AppState,
+    user: &CurrentUser,
+    app: &str,
+    family_may: bool,
+) -> ApiResult<()> {
     match user.user.role {
         Role::Company => Ok(()),
-        Role::Applicant if family_may => crate::service::load_visible(st, user, app).await.map(|_| ()),
-        _ => Err(ApiError::forbidden("当前角色不能进行此选房操作 (your role may not do this)")),
+        Role::Applicant if family_may => crate::service::load_visible(st, user, app)
+            .await
+            .map(|_| ()),
+        _ => Err(ApiError::forbidden(
+            "当前角色不能进行此选房操作 (your role may not do this)",
+        )),
     }
 }
 
@@ -623,11 +833,17 @@ pub enum CallRequest {
     /// Passes this round (family or company).
     Decline { application_id: String },
     /// Chooses a home (family or company at the venue).
-    Choose { application_id: String, home_id: String },
+    Choose {
+        application_id: String,
+        home_id: String,
+    },
     /// Gives up the chosen home: an abandonment (001 art. 14).
     GiveUp { application_id: String },
     /// Purchase contract (company).
-    Sign { application_id: String, contract: ContractForm },
+    Sign {
+        application_id: String,
+        contract: ContractForm,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -646,12 +862,23 @@ fn yuan(s: &str, field: &str) -> ApiResult<allot::Fen> {
     if s.trim().is_empty() {
         return Ok(allot::Fen::ZERO);
     }
-    allot::Fen::parse_yuan(s).map_err(|e| ApiError::bad_request("invalid_amount", e.to_string()).field(field.to_string()))
+    allot::Fen::parse_yuan(s).map_err(|e| {
+        ApiError::bad_request("invalid_amount", e.to_string()).field(field.to_string())
+    })
 }
 
-pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, req: CallRequest) -> ApiResult<CallState> {
+pub async fn call_step(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+    req: CallRequest,
+) -> ApiResult<CallState> {
     let p = load_project(st, Some(user), id).await?;
-    let plan = p.plan.clone().ok_or_else(|| ApiError::conflict("尚无配售方案 (no plan)"))?;
+    let plan = p
+        .plan
+        .clone()
+        .ok_or_else(|| ApiError::conflict("尚无配售方案 (no plan)"))?;
     let app = match &req {
         CallRequest::Absent { application_id }
         | CallRequest::Decline { application_id }
@@ -659,13 +886,20 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
         | CallRequest::GiveUp { application_id }
         | CallRequest::Sign { application_id, .. } => application_id.clone(),
     };
-    let family_may = matches!(req, CallRequest::Decline { .. } | CallRequest::Choose { .. } | CallRequest::GiveUp { .. });
+    let family_may = matches!(
+        req,
+        CallRequest::Decline { .. } | CallRequest::Choose { .. } | CallRequest::GiveUp { .. }
+    );
     may_act_for(st, user, &app, family_may).await?;
     let r = round(st, id, round_no).await?;
     let e = entrant(st, id, round_no, &app).await?;
     let today = st.clock.today();
     let now = st.clock.now();
-    let call_now = CallNow { state: e.state, recalled: e.recalled, sign_by: e.sign_by };
+    let call_now = CallNow {
+        state: e.state,
+        recalled: e.recalled,
+        sign_by: e.sign_by,
+    };
     let step = match &req {
         CallRequest::Absent { .. } => CallStep::MarkAbsent,
         CallRequest::Decline { .. } => CallStep::Decline,
@@ -674,13 +908,21 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
         CallRequest::Sign { .. } => CallStep::Sign,
     };
     if r.status != RoundStatus::Selecting && !matches!(step, CallStep::Sign | CallStep::GiveUp) {
-        return Err(ApiError::conflict(format!("本轮状态为“{}”，不在选房阶段 (the round is not selecting)", r.status.zh())));
+        return Err(ApiError::conflict(format!(
+            "本轮状态为“{}”，不在选房阶段 (the round is not selecting)",
+            r.status.zh()
+        )));
     }
-    let to = next_state(call_now, &step, plan.absent_rule, today).map_err(|e| unprocessable("call_refused", e.to_string()))?;
+    let to = next_state(call_now, &step, plan.absent_rule, today)
+        .map_err(|e| unprocessable("call_refused", e.to_string()))?;
     let subject = format!("project:{id}/round:{round_no}");
     match req {
         CallRequest::Absent { .. } | CallRequest::Decline { .. } => {
-            let action = if step == CallStep::MarkAbsent { "allotment.absent" } else { "allotment.decline" };
+            let action = if step == CallStep::MarkAbsent {
+                "allotment.absent"
+            } else {
+                "allotment.decline"
+            };
             st.store
                 .allot_entrant_step(id, round_no, &app, e.state, to, now, audit(user, now, action.into(), subject, json!({"application_id": app, "state": to.code(), "rule": plan.absent_rule})))
                 .await?;
@@ -696,7 +938,11 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
             }
             let home_id = home_id.trim().to_string();
             if st.store.allot_home(id, &home_id).await?.is_none() {
-                return Err(ApiError::bad_request("unknown_home", format!("本项目没有房源 {home_id} (no such home)")).field("home_id"));
+                return Err(ApiError::bad_request(
+                    "unknown_home",
+                    format!("本项目没有房源 {home_id} (no such home)"),
+                )
+                .field("home_id"));
             }
             let deadline = sign_by(today, plan.signing_days);
             st.store
@@ -717,7 +963,10 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
         }
         CallRequest::Sign { contract, .. } => {
             forbidden_unless(user, &[Role::Company], "登记购房合同（实施主体的职责）")?;
-            let home_id = e.home_id.clone().ok_or_else(|| ApiError::conflict("尚未选房 (no home chosen)"))?;
+            let home_id = e
+                .home_id
+                .clone()
+                .ok_or_else(|| ApiError::conflict("尚未选房 (no home chosen)"))?;
             let home = st
                 .store
                 .allot_home(id, &home_id)
@@ -728,18 +977,23 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
                 signed_on: today,
                 price: home.home.price,
                 down_payment: yuan(&contract.down_payment, "contract.down_payment")?,
-                provident_fund_loan: yuan(&contract.provident_fund_loan, "contract.provident_fund_loan")?,
+                provident_fund_loan: yuan(
+                    &contract.provident_fund_loan,
+                    "contract.provident_fund_loan",
+                )?,
                 commercial_loan: yuan(&contract.commercial_loan, "contract.commercial_loan")?,
             };
-            check_contract(&terms, home.home.price, plan.min_down_payment_percent).map_err(|e| {
-                let field = match &e {
-                    allot::ContractError::Number { field } => format!("contract.{field}"),
-                    allot::ContractError::DownPayment { .. } => "contract.down_payment".into(),
-                    allot::ContractError::Sum { .. } => "contract.commercial_loan".into(),
-                    allot::ContractError::Price { .. } => "contract".into(),
-                };
-                unprocessable("contract_refused", e.to_string()).field(field)
-            })?;
+            check_contract(&terms, home.home.price, plan.min_down_payment_percent).map_err(
+                |e| {
+                    let field = match &e {
+                        allot::ContractError::Number { field } => format!("contract.{field}"),
+                        allot::ContractError::DownPayment { .. } => "contract.down_payment".into(),
+                        allot::ContractError::Sum { .. } => "contract.commercial_loan".into(),
+                        allot::ContractError::Price { .. } => "contract".into(),
+                    };
+                    unprocessable("contract_refused", e.to_string()).field(field)
+                },
+            )?;
             st.store
                 .allot_sign(
                     id,
@@ -756,7 +1010,15 @@ pub async fn call_step(st: &AppState, user: &CurrentUser, id: &str, round_no: u8
     Ok(to)
 }
 
-async fn abandon(st: &AppState, user: &CurrentUser, id: &str, round_no: u8, app: &str, kind: AbandonmentKind, on: NaiveDate) -> ApiResult<()> {
+async fn abandon(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    round_no: u8,
+    app: &str,
+    kind: AbandonmentKind,
+    on: NaiveDate,
+) -> ApiResult<()> {
     let now = st.clock.now();
     let cites: Vec<String> = kind.citations().iter().map(|c| c.short()).collect();
     st.store
@@ -781,7 +1043,16 @@ pub async fn expire_overdue(st: &AppState, user: &CurrentUser, id: &str) -> ApiR
     let today = st.clock.today();
     let mut n = 0;
     for (round_no, app) in st.store.allot_overdue(id, today).await? {
-        abandon(st, user, id, round_no, &app, AbandonmentKind::NotSigned, today).await?;
+        abandon(
+            st,
+            user,
+            id,
+            round_no,
+            &app,
+            AbandonmentKind::NotSigned,
+            today,
+        )
+        .await?;
         n += 1;
     }
     Ok(n)
@@ -796,15 +1067,37 @@ pub struct TitleRequest {
 }
 
 /// Title registration: the annotation is always article 18's text.
-pub async fn register_title(st: &AppState, user: &CurrentUser, id: &str, home_id: &str, req: TitleRequest) -> ApiResult<Title> {
-    forbidden_unless(user, &[Role::Company], "登记不动产权证书（实施主体协助办理）")?;
+pub async fn register_title(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    home_id: &str,
+    req: TitleRequest,
+) -> ApiResult<Title> {
+    forbidden_unless(
+        user,
+        &[Role::Company],
+        "登记不动产权证书（实施主体协助办理）",
+    )?;
     let _ = load_project(st, Some(user), id).await?;
-    let on = match req.registered_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => anju_policy::household::parse_iso_date(s)
-            .ok_or_else(|| ApiError::bad_request("invalid_date", "登记日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)").field("registered_on"))?,
+    let on = match req
+        .registered_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => anju_policy::household::parse_iso_date(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_date",
+                "登记日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
+            )
+            .field("registered_on")
+        })?,
         None => st.clock.today(),
     };
-    let title = Title::new(&req.certificate_no, on).map_err(|e| ApiError::bad_request("invalid_certificate", e.to_string()).field("certificate_no"))?;
+    let title = Title::new(&req.certificate_no, on).map_err(|e| {
+        ApiError::bad_request("invalid_certificate", e.to_string()).field("certificate_no")
+    })?;
     let now = st.clock.now();
     st.store
         .allot_register_title(
@@ -819,30 +1112,69 @@ pub async fn register_title(st: &AppState, user: &CurrentUser, id: &str, home_id
 
 /// A dealing on a titled home: the purchase-loan mortgage is recorded,
 /// anything else refused with its articles (and the refusal audited).
-pub async fn dealing(st: &AppState, user: &CurrentUser, id: &str, home_id: &str, code: &str) -> ApiResult<()> {
-    forbidden_unless(user, &[Role::Company, Role::CityBureau], "登记房屋交易、出租、赠与或抵押")?;
+pub async fn dealing(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    home_id: &str,
+    code: &str,
+) -> ApiResult<()> {
+    forbidden_unless(
+        user,
+        &[Role::Company, Role::CityBureau],
+        "登记房屋交易、出租、赠与或抵押",
+    )?;
     let _ = load_project(st, Some(user), id).await?;
     let d = Dealing::parse(code.trim()).ok_or_else(|| {
-        ApiError::bad_request("invalid_dealing", "应为 sale、lease、gift、purchase_loan_mortgage 或 other_mortgage").field("dealing")
+        ApiError::bad_request(
+            "invalid_dealing",
+            "应为 sale、lease、gift、purchase_loan_mortgage 或 other_mortgage",
+        )
+        .field("dealing")
     })?;
     if st.store.allot_title(id, home_id).await?.is_none() {
-        return Err(ApiError::conflict("该房源尚未登记不动产权证书 (the home has no registered title)"));
+        return Err(ApiError::conflict(
+            "该房源尚未登记不动产权证书 (the home has no registered title)",
+        ));
     }
     let now = st.clock.now();
     let subject = format!("project:{id}/home:{home_id}");
     match check_dealing(d) {
         Ok(()) => {
             st.store
-                .allot_record_dealing(id, home_id, d.code(), st.clock.today(), now, audit(user, now, "allotment.dealing_recorded".into(), subject, json!({"dealing": d.code()})))
+                .allot_record_dealing(
+                    id,
+                    home_id,
+                    d.code(),
+                    st.clock.today(),
+                    now,
+                    audit(
+                        user,
+                        now,
+                        "allotment.dealing_recorded".into(),
+                        subject,
+                        json!({"dealing": d.code()}),
+                    ),
+                )
                 .await?;
             Ok(())
         }
         Err(refusal) => {
             let cites: Vec<String> = refusal.citations.iter().map(|c| c.short()).collect();
             st.store
-                .append_audit(audit(user, now, "allotment.dealing_refused".into(), subject, json!({"dealing": d.code(), "citations": cites})))
+                .append_audit(audit(
+                    user,
+                    now,
+                    "allotment.dealing_refused".into(),
+                    subject,
+                    json!({"dealing": d.code(), "citations": cites}),
+                ))
                 .await?;
-            Err(unprocessable("dealing_refused", format!("{}（{}）", refusal.message, cites.join("；"))).field("dealing"))
+            Err(unprocessable(
+                "dealing_refused",
+                format!("{}（{}）", refusal.message, cites.join("；")),
+            )
+            .field("dealing"))
         }
     }
 }
@@ -851,7 +1183,11 @@ pub async fn dealing(st: &AppState, user: &CurrentUser, id: &str, home_id: &str,
 
 /// Public JSON of a project: plan, price check, homes, rounds with their
 /// commitments and draws; entrants masked.
-pub async fn project_json(st: &AppState, p: &ProjectRecord, with_entrants: bool) -> ApiResult<Value> {
+pub async fn project_json(
+    st: &AppState,
+    p: &ProjectRecord,
+    with_entrants: bool,
+) -> ApiResult<Value> {
     let (homes, check) = price_check(st, p).await?;
     let rounds = st.store.allot_rounds(&p.id).await?;
     let mut rounds_json = Vec::new();
@@ -907,11 +1243,15 @@ pub fn entrant_json(e: &EntrantRecord) -> Value {
 /// Abandonment dates on record for these people, to be merged into the
 /// household's `history.abandonments` before the engine decides (so the
 /// article-14 ban is enforced by the eligibility rules themselves).
-pub async fn recorded_abandonments(st: &AppState, member_ids: &[String]) -> ApiResult<Vec<NaiveDate>> {
+pub async fn recorded_abandonments(
+    st: &AppState,
+    member_ids: &[String],
+) -> ApiResult<Vec<NaiveDate>> {
     Ok(st.store.abandonment_dates(member_ids).await?)
 }
 
 /// Parses a project id path segment and application id for pages.
 pub fn application_id(s: &str) -> ApiResult<ApplicationId> {
-    ApplicationId::new(s).map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).field("application_id"))
+    ApplicationId::new(s)
+        .map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).field("application_id"))
 }

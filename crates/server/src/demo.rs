@@ -290,7 +290,15 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
         clock: Clock::pinned(today - Duration::days(30)),
         ..st.clone()
     };
-    walk(&past, st, &h, &district, StatusKind::Qualified, Some("family-qualified")).await?;
+    walk(
+        &past,
+        st,
+        &h,
+        &district,
+        StatusKind::Qualified,
+        Some("family-qualified"),
+    )
+    .await?;
     crate::demo_allotment::seed(st).await
 }
 

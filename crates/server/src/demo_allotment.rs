@@ -47,7 +47,10 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     let company = staff(st, "company").await?;
     let city = staff(st, "city").await?;
     let today = st.clock.today();
-    let header: Vec<String> = anju_allotment::HOME_COLUMNS.iter().map(|c| c.1.to_string()).collect();
+    let header: Vec<String> = anju_allotment::HOME_COLUMNS
+        .iter()
+        .map(|c| c.1.to_string())
+        .collect();
 
     // Project 1: new-build homes in 城区, published.
     let p = svc::create_project(
@@ -65,8 +68,22 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     let mut rows = vec![header.clone()];
     for building in 1..=2 {
         for floor in 2..=7 {
-            for (n, area, layout, price) in [(1, "89.56", "三室两厅一卫", "376000"), (2, "76.20", "两室两厅一卫", "320000")] {
-                rows.push(row(&[s(building), s(1), s(floor), format!("{floor}0{n}"), s(area), s(layout), s("南北"), s("新建"), String::new(), s(price)]));
+            for (n, area, layout, price) in [
+                (1, "89.56", "三室两厅一卫", "376000"),
+                (2, "76.20", "两室两厅一卫", "320000"),
+            ] {
+                rows.push(row(&[
+                    s(building),
+                    s(1),
+                    s(floor),
+                    format!("{floor}0{n}"),
+                    s(area),
+                    s(layout),
+                    s("南北"),
+                    s("新建"),
+                    String::new(),
+                    s(price),
+                ]));
             }
         }
     }
@@ -79,7 +96,15 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         st,
         &company,
         &p.id,
-        PlanRequest { terms: terms("阳泉市城区保障性住房一期", "阳泉市城区义井街道南庄路18号", 4200, today), version: p.version },
+        PlanRequest {
+            terms: terms(
+                "阳泉市城区保障性住房一期",
+                "阳泉市城区义井街道南庄路18号",
+                4200,
+                today,
+            ),
+            version: p.version,
+        },
     )
     .await?;
     let p = svc::plan_step(st, &company, &p.id, PlanStep::Submit, p.version).await?;
@@ -102,8 +127,22 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     .await?;
     let mut rows = vec![header];
     for floor in 3..=6 {
-        for (n, area, cost, price) in [(1, "88.00", "300000", "315000"), (2, "72.50", "246000", "258300")] {
-            rows.push(row(&[s(3), s(2), s(floor), format!("{floor}0{n}"), s(area), s("两室两厅一卫"), s("南"), s("收购"), s(cost), s(price)]));
+        for (n, area, cost, price) in [
+            (1, "88.00", "300000", "315000"),
+            (2, "72.50", "246000", "258300"),
+        ] {
+            rows.push(row(&[
+                s(3),
+                s(2),
+                s(floor),
+                format!("{floor}0{n}"),
+                s(area),
+                s("两室两厅一卫"),
+                s("南"),
+                s("收购"),
+                s(cost),
+                s(price),
+            ]));
         }
     }
     svc::import_homes(st, &company, &p.id, &rows).await?;
@@ -112,7 +151,15 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         st,
         &company,
         &p.id,
-        PlanRequest { terms: terms("平定县县城收购房源项目", "平定县冠山镇新城街6号", 3800, today), version: p.version },
+        PlanRequest {
+            terms: terms(
+                "平定县县城收购房源项目",
+                "平定县冠山镇新城街6号",
+                3800,
+                today,
+            ),
+            version: p.version,
+        },
     )
     .await?;
     svc::plan_step(st, &company, &p.id, PlanStep::Submit, p.version).await?;

@@ -92,8 +92,12 @@ pub fn page(lang: Lang, title: &str, user: Option<(&str, &str)>, body: &str) -> 
         // With script, the switch keeps the page's other query parameters
         // (e.g. the round and application on the choose page); without, it
         // still switches.
-        Lang::Zh => r#"<a href="?lang=en" lang="en" onclick="var u=new URL(location.href);u.searchParams.set('lang','en');location.href=u.href;return false">English</a>"#,
-        Lang::En => r#"<a href="?lang=zh" lang="zh" onclick="var u=new URL(location.href);u.searchParams.set('lang','zh');location.href=u.href;return false">中文</a>"#,
+        Lang::Zh => {
+            r#"<a href="?lang=en" lang="en" onclick="var u=new URL(location.href);u.searchParams.set('lang','en');location.href=u.href;return false">English</a>"#
+        }
+        Lang::En => {
+            r#"<a href="?lang=zh" lang="zh" onclick="var u=new URL(location.href);u.searchParams.set('lang','zh');location.href=u.href;return false">中文</a>"#
+        }
     };
     format!(
         r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{title} — {brand}</title><style>{STYLE}</style></head>

@@ -75,7 +75,6 @@ pub fn document() -> Value {
     doc
 }
 
-
 /// The allotment operations (issue #4), kept apart from the rest of the
 /// document so the `json!` macro stays within its recursion limit.
 fn allotment_paths() -> Value {
@@ -87,8 +86,10 @@ fn allotment_paths() -> Value {
     let home = json!({"name": "home", "in": "path", "required": true, "schema": {"type": "string"}, "description": "building-unit-number, e.g. 1-1-301"});
     let body = |desc: &str| json!({"content": {"application/json": {"schema": {"type": "object", "description": desc}}}});
     // A state-changing allotment operation (company / city bureau / family as the description says).
-    let change = |summary: &str, params: Value, req: Value| json!({"summary": summary, "security": [{"session": []}], "parameters": params, "requestBody": req,
-        "responses": {"200": ok("result"), "400": err(), "401": err(), "403": err(), "404": err(), "409": err(), "422": err()}});
+    let change = |summary: &str, params: Value, req: Value| {
+        json!({"summary": summary, "security": [{"session": []}], "parameters": params, "requestBody": req,
+        "responses": {"200": ok("result"), "400": err(), "401": err(), "403": err(), "404": err(), "409": err(), "422": err()}})
+    };
     let public = |summary: &str, params: Value, what: Value| json!({"summary": summary, "parameters": params, "responses": {"200": what, "404": err()}});
     let csv = json!({"description": "CSV", "content": {"text/csv": {}}});
     let xlsx = json!({"description": "XLSX", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}});

@@ -119,9 +119,9 @@ impl Ctx {
     }
 
     pub(crate) fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
-        self.user
-            .as_ref()
-            .ok_or_else(|| Redirect::to(&format!("/login?next={}", crate::html::url_encode(next))).into_response())
+        self.user.as_ref().ok_or_else(|| {
+            Redirect::to(&format!("/login?next={}", crate::html::url_encode(next))).into_response()
+        })
     }
 }
 
@@ -1011,7 +1011,11 @@ async fn detail(
         .application_events(stored.app.id())
         .await
         .unwrap_or_default();
-    let entries = match st.store.allot_family_entries(stored.app.id().as_str()).await {
+    let entries = match st
+        .store
+        .allot_family_entries(stored.app.id().as_str())
+        .await
+    {
         Ok(e) => e,
         Err(e) => return c.error(e.into()),
     };
@@ -1020,7 +1024,14 @@ async fn detail(
     let allotment = crate::allot_pages::family_section(c.lang, &entries, own);
     c.render(
         &id,
-        &detail_body(c.lang, &user, &stored, &events, q.msg.as_deref(), &allotment),
+        &detail_body(
+            c.lang,
+            &user,
+            &stored,
+            &events,
+            q.msg.as_deref(),
+            &allotment,
+        ),
     )
 }
 

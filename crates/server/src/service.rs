@@ -177,11 +177,17 @@ fn merge_abandonments(household: &mut Value, recorded: &[NaiveDate]) -> bool {
     if recorded.is_empty() {
         return false;
     }
-    let Some(obj) = household.as_object_mut() else { return false };
+    let Some(obj) = household.as_object_mut() else {
+        return false;
+    };
     let history = obj.entry("history").or_insert_with(|| json!({}));
-    let Some(history) = history.as_object_mut() else { return false };
+    let Some(history) = history.as_object_mut() else {
+        return false;
+    };
     let list = history.entry("abandonments").or_insert_with(|| json!([]));
-    let Some(list) = list.as_array_mut() else { return false };
+    let Some(list) = list.as_array_mut() else {
+        return false;
+    };
     let mut added = false;
     for d in recorded {
         let text = d.format("%Y-%m-%d").to_string();

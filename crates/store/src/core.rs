@@ -483,14 +483,24 @@ impl Core {
         // several VALUES rows): each statement is a round trip to the
         // writer, and this is the hot path of a submission.
         if !hashes.is_empty() {
-            members_insert("INSERT INTO application_members (application_id, id_hash) VALUES ", id, &hashes, false)
-                .execute(&mut c)
-                .await?;
+            members_insert(
+                "INSERT INTO application_members (application_id, id_hash) VALUES ",
+                id,
+                &hashes,
+                false,
+            )
+            .execute(&mut c)
+            .await?;
             if app.status().kind().is_active() {
-                members_insert("INSERT INTO active_members (id_hash, application_id) VALUES ", id, &hashes, true)
-                    .execute(&mut c)
-                    .await
-                    .map_err(duplicate_member)?;
+                members_insert(
+                    "INSERT INTO active_members (id_hash, application_id) VALUES ",
+                    id,
+                    &hashes,
+                    true,
+                )
+                .execute(&mut c)
+                .await
+                .map_err(duplicate_member)?;
             }
         }
         append_audit_in(&mut c, audit).await?;
@@ -1084,7 +1094,11 @@ fn members_insert(prefix: &str, id: &str, hashes: &BTreeSet<String>, hash_first:
         .collect();
     let mut q = Q::new(format!("{prefix}{}", rows.join(", ")));
     for h in hashes {
-        q = if hash_first { q.text(h).text(id) } else { q.text(id).text(h) };
+        q = if hash_first {
+            q.text(h).text(id)
+        } else {
+            q.text(id).text(h)
+        };
     }
     q
 }

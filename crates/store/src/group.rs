@@ -209,9 +209,7 @@ impl Inner {
         let waiting = self.waiting.load(Ordering::SeqCst);
         let end = g.unsure
             || (g.open
-                && (waiting == 0
-                    || g.members.len() >= MAX_OPS
-                    || g.started.elapsed() >= MAX_SPAN));
+                && (waiting == 0 || g.members.len() >= MAX_OPS || g.started.elapsed() >= MAX_SPAN));
         if end {
             let keep = self.keep_conn;
             let ok = spawn(async move {

@@ -43,15 +43,15 @@ mod sql;
 mod sqlite;
 
 use anju_allotment::{AbandonmentKind, CallState, ContractTerms, Home, RoundStatus, Title};
-use chrono::NaiveDate;
 use anju_domain::{
     Application, ApplicationId, AuditEntry, ChainHead, Department, DistrictCode, Event, Role,
     StatusKind, Timestamp, UserId,
 };
+use chrono::NaiveDate;
 
 pub use crate::core::allot::{
-    AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState, ProjectRecord,
-    RoundRecord,
+    AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState,
+    ProjectRecord, RoundRecord,
 };
 pub use crate::crypto::{normalise_resident_id, Crypto, NONCE_LEN};
 pub use crate::postgres::PgStore;
@@ -457,7 +457,6 @@ impl AnyStore {
     }
 }
 
-
 /// Allotment (issue #4): projects, plans, rounds, draws, calls, contracts,
 /// titles and abandonments. The concurrency notes are in `core/allot.rs`.
 #[allow(clippy::too_many_arguments)]
@@ -486,8 +485,17 @@ impl AnyStore {
     /// Adds or replaces homes by id in a project whose version is still
     /// `version` (the caller checked that the plan is editable); refused
     /// for a home already held or sold.
-    pub async fn allot_upsert_homes(&self, project_id: &str, version: i64, homes: &[Home], now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_upsert_homes(project_id, version, homes, now, audit).await
+    pub async fn allot_upsert_homes(
+        &self,
+        project_id: &str,
+        version: i64,
+        homes: &[Home],
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_upsert_homes(project_id, version, homes, now, audit)
+            .await
     }
 
     /// A project's homes by building, unit, floor and number.
@@ -496,7 +504,12 @@ impl AnyStore {
     }
 
     /// Freezes a round: its entrant file, commitment and entrants, at once.
-    pub async fn allot_create_round(&self, round: &RoundRecord, entrants: &[EntrantRecord], audit: AuditDraft) -> Result<()> {
+    pub async fn allot_create_round(
+        &self,
+        round: &RoundRecord,
+        entrants: &[EntrantRecord],
+        audit: AuditDraft,
+    ) -> Result<()> {
         self.core().allot_create_round(round, entrants, audit).await
     }
 
@@ -506,13 +519,24 @@ impl AnyStore {
     }
 
     /// A round's entrants in calling order (entrant order before the draw).
-    pub async fn allot_entrants(&self, project_id: &str, round_no: u8) -> Result<Vec<EntrantRecord>> {
+    pub async fn allot_entrants(
+        &self,
+        project_id: &str,
+        round_no: u8,
+    ) -> Result<Vec<EntrantRecord>> {
         self.core().allot_entrants(project_id, round_no).await
     }
 
     /// One entrant of a round.
-    pub async fn allot_entrant(&self, project_id: &str, round_no: u8, application_id: &str) -> Result<Option<EntrantRecord>> {
-        self.core().allot_entrant(project_id, round_no, application_id).await
+    pub async fn allot_entrant(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        application_id: &str,
+    ) -> Result<Option<EntrantRecord>> {
+        self.core()
+            .allot_entrant(project_id, round_no, application_id)
+            .await
     }
 
     /// One home of a project.
@@ -534,66 +558,193 @@ impl AnyStore {
     /// round frozen; a re-draw needs it drawn with a reason and an approval
     /// on record, which the draw then carries and clears.
     /// `positions`: (application id, draw position, call position).
-    pub async fn allot_record_draw(&self, project_id: &str, round_no: u8, draw: &DrawRecord, positions: &[(String, u32, u32)], audit: AuditDraft) -> Result<u32> {
-        self.core().allot_record_draw(project_id, round_no, draw, positions, audit).await
+    pub async fn allot_record_draw(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        draw: &DrawRecord,
+        positions: &[(String, u32, u32)],
+        audit: AuditDraft,
+    ) -> Result<u32> {
+        self.core()
+            .allot_record_draw(project_id, round_no, draw, positions, audit)
+            .await
     }
 
     /// See the store's allotment module.
-    pub async fn allot_request_redraw(&self, project_id: &str, round_no: u8, reason: &str, requested_by: &str, audit: AuditDraft) -> Result<()> {
-        self.core().allot_request_redraw(project_id, round_no, reason, requested_by, audit).await
+    pub async fn allot_request_redraw(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        reason: &str,
+        requested_by: &str,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_request_redraw(project_id, round_no, reason, requested_by, audit)
+            .await
     }
 
     /// The second approver: anyone but the person who asked.
-    pub async fn allot_approve_redraw(&self, project_id: &str, round_no: u8, approver: &str, audit: AuditDraft) -> Result<()> {
-        self.core().allot_approve_redraw(project_id, round_no, approver, audit).await
+    pub async fn allot_approve_redraw(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        approver: &str,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_approve_redraw(project_id, round_no, approver, audit)
+            .await
     }
 
     /// Moves a round from `from` to `to`. Closing passes every family not
     /// yet resolved (not an abandonment: no home was chosen) — chosen homes
     /// keep their signing deadline.
-    pub async fn allot_set_round_status(&self, project_id: &str, round_no: u8, from: RoundStatus, to: RoundStatus, now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_set_round_status(project_id, round_no, from, to, now, audit).await
+    pub async fn allot_set_round_status(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        from: RoundStatus,
+        to: RoundStatus,
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_set_round_status(project_id, round_no, from, to, now, audit)
+            .await
     }
 
     /// Calls the next `count` families in calling order; when no family
     /// is waiting, those absent once are called again (the plan's
     /// `call_again_at_end`). Returns the application ids called.
-    pub async fn allot_call_next(&self, project_id: &str, round_no: u8, count: u32, now: Timestamp, audit: impl FnOnce(&[String]) -> AuditDraft) -> Result<Vec<String>> {
-        self.core().allot_call_next(project_id, round_no, count, now, audit).await
+    pub async fn allot_call_next(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        count: u32,
+        now: Timestamp,
+        audit: impl FnOnce(&[String]) -> AuditDraft,
+    ) -> Result<Vec<String>> {
+        self.core()
+            .allot_call_next(project_id, round_no, count, now, audit)
+            .await
     }
 
     /// A call step that touches only the entrant row (absent, decline).
-    pub async fn allot_entrant_step(&self, project_id: &str, round_no: u8, application_id: &str, from: CallState, to: CallState, now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_entrant_step(project_id, round_no, application_id, from, to, now, audit).await
+    pub async fn allot_entrant_step(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        application_id: &str,
+        from: CallState,
+        to: CallState,
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_entrant_step(project_id, round_no, application_id, from, to, now, audit)
+            .await
     }
 
     /// A called family chooses a home. See the module notes: the home is
     /// sold once even when several processes race for it.
-    pub async fn allot_choose(&self, project_id: &str, round_no: u8, application_id: &str, home_id: &str, chosen_on: NaiveDate, sign_by: NaiveDate, now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_choose(project_id, round_no, application_id, home_id, chosen_on, sign_by, now, audit).await
+    pub async fn allot_choose(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        application_id: &str,
+        home_id: &str,
+        chosen_on: NaiveDate,
+        sign_by: NaiveDate,
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_choose(
+                project_id,
+                round_no,
+                application_id,
+                home_id,
+                chosen_on,
+                sign_by,
+                now,
+                audit,
+            )
+            .await
     }
 
     /// Gives up a chosen home, or records the missed signing deadline:
     /// the home is free again, the abandonment is kept per member, and the
     /// application stops counting as active (its members may apply again
     /// once the ban the eligibility rules work out is over).
-    pub async fn allot_abandon(&self, project_id: &str, round_no: u8, application_id: &str, kind: AbandonmentKind, on_date: NaiveDate, now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_abandon(project_id, round_no, application_id, kind, on_date, now, audit).await
+    pub async fn allot_abandon(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        application_id: &str,
+        kind: AbandonmentKind,
+        on_date: NaiveDate,
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_abandon(
+                project_id,
+                round_no,
+                application_id,
+                kind,
+                on_date,
+                now,
+                audit,
+            )
+            .await
     }
 
     /// Records the purchase contract: the call becomes signed, the home sold.
-    pub async fn allot_sign(&self, project_id: &str, round_no: u8, application_id: &str, home_id: &str, terms: &ContractTerms, now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_sign(project_id, round_no, application_id, home_id, terms, now, audit).await
+    pub async fn allot_sign(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        application_id: &str,
+        home_id: &str,
+        terms: &ContractTerms,
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_sign(
+                project_id,
+                round_no,
+                application_id,
+                home_id,
+                terms,
+                now,
+                audit,
+            )
+            .await
     }
 
     /// The purchase contract of a home.
-    pub async fn allot_contract(&self, project_id: &str, home_id: &str) -> Result<Option<ContractRecord>> {
+    pub async fn allot_contract(
+        &self,
+        project_id: &str,
+        home_id: &str,
+    ) -> Result<Option<ContractRecord>> {
         self.core().allot_contract(project_id, home_id).await
     }
 
     /// See the store's allotment module.
-    pub async fn allot_register_title(&self, project_id: &str, home_id: &str, title: &Title, audit: AuditDraft) -> Result<()> {
-        self.core().allot_register_title(project_id, home_id, title, audit).await
+    pub async fn allot_register_title(
+        &self,
+        project_id: &str,
+        home_id: &str,
+        title: &Title,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_register_title(project_id, home_id, title, audit)
+            .await
     }
 
     /// The registered title of a home.
@@ -602,12 +753,26 @@ impl AnyStore {
     }
 
     /// Records an allowed dealing (the purchase-loan mortgage).
-    pub async fn allot_record_dealing(&self, project_id: &str, home_id: &str, dealing: &str, on: NaiveDate, now: Timestamp, audit: AuditDraft) -> Result<()> {
-        self.core().allot_record_dealing(project_id, home_id, dealing, on, now, audit).await
+    pub async fn allot_record_dealing(
+        &self,
+        project_id: &str,
+        home_id: &str,
+        dealing: &str,
+        on: NaiveDate,
+        now: Timestamp,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        self.core()
+            .allot_record_dealing(project_id, home_id, dealing, on, now, audit)
+            .await
     }
 
     /// Dealings recorded on a titled home.
-    pub async fn allot_dealings(&self, project_id: &str, home_id: &str) -> Result<Vec<(String, NaiveDate)>> {
+    pub async fn allot_dealings(
+        &self,
+        project_id: &str,
+        home_id: &str,
+    ) -> Result<Vec<(String, NaiveDate)>> {
         self.core().allot_dealings(project_id, home_id).await
     }
 
@@ -623,7 +788,11 @@ impl AnyStore {
     }
 
     /// Chosen homes whose signing deadline is before `today`.
-    pub async fn allot_overdue(&self, project_id: &str, today: NaiveDate) -> Result<Vec<(u8, String)>> {
+    pub async fn allot_overdue(
+        &self,
+        project_id: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<(u8, String)>> {
         self.core().allot_overdue(project_id, today).await
     }
 }

@@ -1306,10 +1306,14 @@ async fn concurrent_submissions_fail_alone() {
             tasks.push(tokio::spawn(async move {
                 let app = format!("A-{i}");
                 // Every fifth repeats x.
-                let first = if i % 5 == 0 { x.to_owned() } else { rid(1000 + i) };
+                let first = if i % 5 == 0 {
+                    x.to_owned()
+                } else {
+                    rid(1000 + i)
+                };
                 let second = rid(2000 + i);
-                let r = Flow::submit(&store, &app, D, i + 1, ["王五", "赵六"], [&first, &second])
-                    .await;
+                let r =
+                    Flow::submit(&store, &app, D, i + 1, ["王五", "赵六"], [&first, &second]).await;
                 (i, r.map(|_| ()))
             }));
         }
@@ -1332,7 +1336,12 @@ async fn concurrent_submissions_fail_alone() {
                 );
             } else {
                 r.unwrap_or_else(|e| panic!("{name}: A-{i}: {e}"));
-                assert!(db.store.load_application(&id).await.expect("load").is_some());
+                assert!(db
+                    .store
+                    .load_application(&id)
+                    .await
+                    .expect("load")
+                    .is_some());
                 assert!(db
                     .store
                     .member_in_active_application(&rid(2000 + i))

@@ -144,7 +144,11 @@ pub fn fresh_pg_database(tag: &str) -> Option<PgDatabase> {
         .rsplit_once('/')
         .map(|(b, _)| b.to_string())
         .unwrap_or(url.clone());
-    Some(PgDatabase { admin_url: url, name: name.clone(), url: format!("{base}/{name}") })
+    Some(PgDatabase {
+        admin_url: url,
+        name: name.clone(),
+        url: format!("{base}/{name}"),
+    })
 }
 
 fn psql(url: &str, sql: &str) -> std::io::Result<std::process::ExitStatus> {
@@ -159,7 +163,11 @@ pub fn psql_query(url: &str, sql: &str) -> String {
         .args([url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql])
         .output()
         .expect("psql runs");
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
@@ -171,6 +179,9 @@ pub struct PgDatabase {
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        let _ = psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        let _ = psql(
+            &self.admin_url,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
     }
 }

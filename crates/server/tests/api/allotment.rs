@@ -39,7 +39,8 @@ async fn qualified(app: &TestApp, mut f: Family, tier2: bool, disabled: bool) ->
     // A fresh session: walking to qualified moves the clock past the last one.
     let family = app.login("family").await;
     if tier2 {
-        f.household["housing"] = json!({"owned_homes": 1, "owned_floor_area_m2": 30, "affordable_homes_owned": 0});
+        f.household["housing"] =
+            json!({"owned_homes": 1, "owned_floor_area_m2": 30, "affordable_homes_owned": 0});
     }
     if disabled {
         f.household["special"] = json!(["disabled"]);
@@ -54,7 +55,9 @@ fn project_url(rest: &str) -> String {
 }
 
 async fn version(s: &Session) -> i64 {
-    s.get(&project_url("")).await.json()["version"].as_i64().expect("version")
+    s.get(&project_url("")).await.json()["version"]
+        .as_i64()
+        .expect("version")
 }
 
 async fn allotment(app: &TestApp) {
@@ -70,20 +73,41 @@ async fn allotment(app: &TestApp) {
     let family = app.login("family").await;
 
     // Only the company creates projects; ids are checked by field.
-    let res = family.post_json("/api/v1/projects", &json!({"id": P, "name": "x", "district": D})).await;
+    let res = family
+        .post_json(
+            "/api/v1/projects",
+            &json!({"id": P, "name": "x", "district": D}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
-    let res = company.post_json("/api/v1/projects", &json!({"id": "bad id!", "name": "x", "district": D})).await;
+    let res = company
+        .post_json(
+            "/api/v1/projects",
+            &json!({"id": "bad id!", "name": "x", "district": D}),
+        )
+        .await;
     assert_eq!(res.error()["field"], "id", "{b}");
-    let res = company.post_json("/api/v1/projects", &json!({"id": P, "name": "测试项目", "district": D})).await;
+    let res = company
+        .post_json(
+            "/api/v1/projects",
+            &json!({"id": P, "name": "测试项目", "district": D}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{b}: {}", res.text());
     // Not published: invisible to the public.
-    assert_eq!(app.anon_get(&project_url("")).await.status, StatusCode::NOT_FOUND, "{b}");
+    assert_eq!(
+        app.anon_get(&project_url("")).await.status,
+        StatusCode::NOT_FOUND,
+        "{b}"
+    );
 
     // Homes: a bad row is reported with its row and column; good rows are kept.
     let csv = format!(
         "{HEADER}1,1,3,301,89.56,三室两厅,南北,新建,,376000\n1,1,3,302,89.5.6,两室,南,新建,,300000\n1,1,4,401,100,三室,南北,收购,300000,316000\n1,1,4,402,76.2,两室,南,新建,,320000\n1,1,5,501,76.2,两室,南,新建,,320000\n"
     );
-    let res = company.upload(&project_url("/homes"), csv.as_bytes(), "application/json").await;
+    let res = company
+        .upload(&project_url("/homes"), csv.as_bytes(), "application/json")
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
     let r = res.json();
     assert_eq!(r["homes_saved"], 4, "{b}: {r}");
@@ -93,48 +117,140 @@ async fn allotment(app: &TestApp) {
     // The plan: required fields by name, then the price check.
     let mut terms = plan_terms(today);
     terms["lottery_rules"] = json!("");
-    let res = company.put_json(&project_url("/plan"), &json!({"terms": terms, "version": version(&company).await})).await;
-    assert_eq!(res.error()["field"], "terms.lottery_rules", "{b}: {}", res.text());
-    let res = company.put_json(&project_url("/plan"), &json!({"terms": plan_terms(today), "version": version(&company).await})).await;
+    let res = company
+        .put_json(
+            &project_url("/plan"),
+            &json!({"terms": terms, "version": version(&company).await}),
+        )
+        .await;
+    assert_eq!(
+        res.error()["field"],
+        "terms.lottery_rules",
+        "{b}: {}",
+        res.text()
+    );
+    let res = company
+        .put_json(
+            &project_url("/plan"),
+            &json!({"terms": plan_terms(today), "version": version(&company).await}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
     let p = res.json();
-    assert_eq!(p["price_check"]["passed"], false, "{b}: cost 300000 + 5% < 316000");
-    assert_eq!(p["price_check"]["violations"][0]["citation"]["ref"], "7.1.2", "{b}: {p}");
-    let res = company.post_json(&project_url("/plan/steps"), &json!({"step": "submit", "version": version(&company).await})).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", res.text());
-    assert!(res.text().contains("七、(一)2"), "{b}: cites Loudi 7(1)2: {}", res.text());
+    assert_eq!(
+        p["price_check"]["passed"], false,
+        "{b}: cost 300000 + 5% < 316000"
+    );
+    assert_eq!(
+        p["price_check"]["violations"][0]["citation"]["ref"], "7.1.2",
+        "{b}: {p}"
+    );
+    let res = company
+        .post_json(
+            &project_url("/plan/steps"),
+            &json!({"step": "submit", "version": version(&company).await}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: {}",
+        res.text()
+    );
+    assert!(
+        res.text().contains("七、(一)2"),
+        "{b}: cites Loudi 7(1)2: {}",
+        res.text()
+    );
     // A corrected row alone fixes it.
     let fix = format!("{HEADER}1,1,4,401,100,三室,南北,收购,300000,315000\n");
-    let res = company.upload(&project_url("/homes"), fix.as_bytes(), "application/json").await;
+    let res = company
+        .upload(&project_url("/homes"), fix.as_bytes(), "application/json")
+        .await;
     assert_eq!(res.json()["homes_saved"], 1, "{b}");
     let step = |s: &'static str| json!({"step": s});
     let with_version = |mut v: Value, n: i64| {
         v["version"] = json!(n);
         v
     };
-    let res = company.post_json(&project_url("/plan/steps"), &with_version(step("submit"), version(&company).await)).await;
-    assert_eq!(res.json()["plan_status"], "submitted", "{b}: {}", res.text());
+    let res = company
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(step("submit"), version(&company).await),
+        )
+        .await;
+    assert_eq!(
+        res.json()["plan_status"],
+        "submitted",
+        "{b}: {}",
+        res.text()
+    );
     // Approval is the city bureau's (第十五条), and a return needs a reason.
-    let res = company.post_json(&project_url("/plan/steps"), &with_version(step("approve"), version(&company).await)).await;
+    let res = company
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(step("approve"), version(&company).await),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
-    let res = city.post_json(&project_url("/plan/steps"), &with_version(json!({"step": "return", "reason": " "}), version(&city).await)).await;
+    let res = city
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(
+                json!({"step": "return", "reason": " "}),
+                version(&city).await,
+            ),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    let res = city.post_json(&project_url("/plan/steps"), &with_version(json!({"step": "return", "reason": "请补充回购条款"}), version(&city).await)).await;
+    let res = city
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(
+                json!({"step": "return", "reason": "请补充回购条款"}),
+                version(&city).await,
+            ),
+        )
+        .await;
     assert_eq!(res.json()["plan_status"], "returned", "{b}");
-    company.post_json(&project_url("/plan/steps"), &with_version(step("submit"), version(&company).await)).await;
+    company
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(step("submit"), version(&company).await),
+        )
+        .await;
     // A stale version is a conflict, not a silent overwrite.
-    let res = city.post_json(&project_url("/plan/steps"), &with_version(step("approve"), 1)).await;
+    let res = city
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(step("approve"), 1),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{b}: {}", res.text());
-    let res = city.post_json(&project_url("/plan/steps"), &with_version(step("approve"), version(&city).await)).await;
+    let res = city
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(step("approve"), version(&city).await),
+        )
+        .await;
     assert_eq!(res.json()["plan_status"], "approved", "{b}: {}", res.text());
     // Rounds wait for publication.
-    let res = company.post_json(&project_url("/rounds"), &json!({"round": 1})).await;
+    let res = company
+        .post_json(&project_url("/rounds"), &json!({"round": 1}))
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    let res = company.post_json(&project_url("/plan/steps"), &with_version(step("publish"), version(&company).await)).await;
+    let res = company
+        .post_json(
+            &project_url("/plan/steps"),
+            &with_version(step("publish"), version(&company).await),
+        )
+        .await;
     assert_eq!(res.json()["plan_status"], "published", "{b}");
 
     // Round 1: tier 1 only (第十六条); the commitment is the entrant file's SHA-256.
-    let res = company.post_json(&project_url("/rounds"), &json!({"round": 1})).await;
+    let res = company
+        .post_json(&project_url("/rounds"), &json!({"round": 1}))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
     let frozen = res.json();
     assert_eq!(frozen["entrants"], 3, "{b}: {frozen}");
@@ -144,47 +260,112 @@ async fn allotment(app: &TestApp) {
     assert_eq!(ex[0]["citation"]["ref"], "16", "{b}");
     // The exclusions are kept and published with the round (no personal data).
     let public = app.anon_get(&project_url("")).await.json();
-    assert_eq!(public["rounds"][0]["excluded"][0]["application_id"], t2.as_str(), "{b}: {public}");
+    assert_eq!(
+        public["rounds"][0]["excluded"][0]["application_id"],
+        t2.as_str(),
+        "{b}: {public}"
+    );
     let file = app.anon_get(&project_url("/rounds/1/entrants.csv")).await;
     let list = anju_lottery::EntrantList::parse(&file.body).expect("published entrant file parses");
     assert_eq!(list.commitment_hex(), frozen["commitment"], "{b}");
     // Round 2 cannot open while round 1 is not closed.
-    let res = company.post_json(&project_url("/rounds"), &json!({"round": 2})).await;
+    let res = company
+        .post_json(&project_url("/rounds"), &json!({"round": 2}))
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
 
     // The draw: the notary is named; a second draw needs reason + second approver.
-    let res = company.post_json(&project_url("/rounds/1/draws"), &json!({"reveal": "2026 公证 8731", "notary": " "})).await;
+    let res = company
+        .post_json(
+            &project_url("/rounds/1/draws"),
+            &json!({"reveal": "2026 公证 8731", "notary": " "}),
+        )
+        .await;
     assert_eq!(res.error()["field"], "notary", "{b}");
-    let res = company.post_json(&project_url("/rounds/1/draws"), &json!({"reveal": "8731-4410-2209", "notary": "阳泉市公证处 张公证"})).await;
+    let res = company
+        .post_json(
+            &project_url("/rounds/1/draws"),
+            &json!({"reveal": "8731-4410-2209", "notary": "阳泉市公证处 张公证"}),
+        )
+        .await;
     assert_eq!(res.json()["draw_no"], 1, "{b}: {}", res.text());
-    let res = company.post_json(&project_url("/rounds/1/draws"), &json!({"reveal": "again", "notary": "x"})).await;
+    let res = company
+        .post_json(
+            &project_url("/rounds/1/draws"),
+            &json!({"reveal": "again", "notary": "x"}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{b}: {}", res.text());
-    let res = company.post_json(&project_url("/rounds/1/redraw-request"), &json!({"reason": ""})).await;
+    let res = company
+        .post_json(
+            &project_url("/rounds/1/redraw-request"),
+            &json!({"reason": ""}),
+        )
+        .await;
     assert_eq!(res.error()["field"], "reason", "{b}");
-    company.post_json(&project_url("/rounds/1/redraw-request"), &json!({"reason": "公证员录入随机值时现场断电，经公证处确认重新录入"})).await;
-    let res = company.post_json(&project_url("/rounds/1/redraw-approval"), &json!({})).await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{b}: the requester cannot approve: {}", res.text());
-    let res = company2.post_json(&project_url("/rounds/1/redraw-approval"), &json!({})).await;
+    company
+        .post_json(
+            &project_url("/rounds/1/redraw-request"),
+            &json!({"reason": "公证员录入随机值时现场断电，经公证处确认重新录入"}),
+        )
+        .await;
+    let res = company
+        .post_json(&project_url("/rounds/1/redraw-approval"), &json!({}))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "{b}: the requester cannot approve: {}",
+        res.text()
+    );
+    let res = company2
+        .post_json(&project_url("/rounds/1/redraw-approval"), &json!({}))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
-    let res = company.post_json(&project_url("/rounds/1/draws"), &json!({"reveal": "5520-1934-7781", "notary": "阳泉市公证处 张公证"})).await;
+    let res = company
+        .post_json(
+            &project_url("/rounds/1/draws"),
+            &json!({"reveal": "5520-1934-7781", "notary": "阳泉市公证处 张公证"}),
+        )
+        .await;
     assert_eq!(res.json()["draw_no"], 2, "{b}: {}", res.text());
     let public = app.anon_get(&project_url("")).await.json();
-    let draws = public["rounds"][0]["draws"].as_array().expect("draws").clone();
+    let draws = public["rounds"][0]["draws"]
+        .as_array()
+        .expect("draws")
+        .clone();
     assert_eq!(draws.len(), 2, "{b}: every draw is kept");
     assert_eq!(draws[0]["superseded"], true, "{b}");
-    assert!(draws[1]["redraw_reason"].as_str().unwrap_or("").contains("断电"), "{b}");
+    assert!(
+        draws[1]["redraw_reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("断电"),
+        "{b}"
+    );
     for n in [1, 2] {
-        let v = app.anon_get(&project_url(&format!("/rounds/1/draws/{n}/verify"))).await.json();
+        let v = app
+            .anon_get(&project_url(&format!("/rounds/1/draws/{n}/verify")))
+            .await
+            .json();
         assert_eq!(v["verified"], true, "{b}: draw {n}: {v}");
     }
     // Independently: the published result file re-checks with the lottery crate.
-    let result = app.anon_get(&project_url("/rounds/1/draws/2/result.csv")).await;
+    let result = app
+        .anon_get(&project_url("/rounds/1/draws/2/result.csv"))
+        .await;
     let reveal = anju_lottery::Reveal::new("5520-1934-7781").expect("reveal");
     anju_lottery::verify(&file.body, &reveal, &result.body).expect("published draw verifies");
 
     // The priority group (disabled family, 004 §8(1)1) is called first.
-    let entrants = public["rounds"][0]["entrants"].as_array().expect("entrants").clone();
-    let first = entrants.iter().find(|e| e["call_position"] == 1).expect("first call");
+    let entrants = public["rounds"][0]["entrants"]
+        .as_array()
+        .expect("entrants")
+        .clone();
+    let first = entrants
+        .iter()
+        .find(|e| e["call_position"] == 1)
+        .expect("first call");
     assert_eq!(first["application_id"], pri.as_str(), "{b}: {entrants:?}");
     // Masked identities only.
     let text = app.anon_get(&project_url("")).await.text();
@@ -192,12 +373,40 @@ async fn allotment(app: &TestApp) {
 
     // Selection.
     let sel = project_url("/rounds/1/selection");
-    let res = family.post_json(&sel, &json!({"type": "choose", "application_id": a, "home_id": "1-1-301"})).await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{b}: not selecting yet: {}", res.text());
-    company.post_json(&project_url("/rounds/1/status"), &json!({"to": "selecting"})).await;
-    let res = family.post_json(&sel, &json!({"type": "choose", "application_id": a, "home_id": "1-1-301"})).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: not called yet: {}", res.text());
-    let called = company.post_json(&project_url("/rounds/1/calls"), &json!({"count": 3})).await.json();
+    let res = family
+        .post_json(
+            &sel,
+            &json!({"type": "choose", "application_id": a, "home_id": "1-1-301"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "{b}: not selecting yet: {}",
+        res.text()
+    );
+    company
+        .post_json(
+            &project_url("/rounds/1/status"),
+            &json!({"to": "selecting"}),
+        )
+        .await;
+    let res = family
+        .post_json(
+            &sel,
+            &json!({"type": "choose", "application_id": a, "home_id": "1-1-301"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: not called yet: {}",
+        res.text()
+    );
+    let called = company
+        .post_json(&project_url("/rounds/1/calls"), &json!({"count": 3}))
+        .await
+        .json();
     assert_eq!(called["called"][0], pri.as_str(), "{b}: {called}");
     // Two called families race for one home: it is sold once.
     let (ba, bc) = (
@@ -205,68 +414,154 @@ async fn allotment(app: &TestApp) {
         json!({"type": "choose", "application_id": c, "home_id": "1-1-301"}),
     );
     let (r1, r2) = tokio::join!(family.post_json(&sel, &ba), family.post_json(&sel, &bc));
-    let ok = [&r1, &r2].iter().filter(|r| r.status == StatusCode::OK).count();
+    let ok = [&r1, &r2]
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
     assert_eq!(ok, 1, "{b}: {} / {}", r1.text(), r2.text());
-    let (winner, loser) = if r1.status == StatusCode::OK { (&a, &c) } else { (&c, &a) };
-    let lost = if r1.status == StatusCode::OK { &r2 } else { &r1 };
+    let (winner, loser) = if r1.status == StatusCode::OK {
+        (&a, &c)
+    } else {
+        (&c, &a)
+    };
+    let lost = if r1.status == StatusCode::OK {
+        &r2
+    } else {
+        &r1
+    };
     assert!(lost.text().contains("已被选定"), "{b}: {}", lost.text());
-    let res = family.post_json(&sel, &json!({"type": "choose", "application_id": loser, "home_id": "1-1-402"})).await;
+    let res = family
+        .post_json(
+            &sel,
+            &json!({"type": "choose", "application_id": loser, "home_id": "1-1-402"}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
-    let res = family.post_json(&sel, &json!({"type": "choose", "application_id": pri, "home_id": "1-1-401"})).await;
+    let res = family
+        .post_json(
+            &sel,
+            &json!({"type": "choose", "application_id": pri, "home_id": "1-1-401"}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
 
     // Contract: at least 15% down (娄底方案八、(一)3), amounts adding up.
     let res = company
         .post_json(&sel, &json!({"type": "sign", "application_id": winner, "contract": {"contract_no": "HT-001", "down_payment": "56399.99", "commercial_loan": "319600.01"}}))
         .await;
-    assert_eq!(res.error()["field"], "contract.down_payment", "{b}: {}", res.text());
+    assert_eq!(
+        res.error()["field"],
+        "contract.down_payment",
+        "{b}: {}",
+        res.text()
+    );
     assert!(res.text().contains("八、(一)3"), "{b}: {}", res.text());
     let res = company
         .post_json(&sel, &json!({"type": "sign", "application_id": winner, "contract": {"contract_no": "HT-001", "down_payment": "56400", "provident_fund_loan": "319600"}}))
         .await;
     assert_eq!(res.json()["state"], "signed", "{b}: {}", res.text());
     // Title with article 18's annotation; then the home is locked.
-    let res = company.post_json(&project_url("/homes/1-1-302/title"), &json!({"certificate_no": "晋(2026)阳泉市不动产权第0000001号"})).await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{b}: no contract for that home");
-    let res = company.post_json(&project_url("/homes/1-1-301/title"), &json!({"certificate_no": "晋(2026)阳泉市不动产权第0000001号"})).await;
-    assert_eq!(res.json()["annotation"], anju_allotment::ART18_ANNOTATION, "{b}: {}", res.text());
+    let res = company
+        .post_json(
+            &project_url("/homes/1-1-302/title"),
+            &json!({"certificate_no": "晋(2026)阳泉市不动产权第0000001号"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "{b}: no contract for that home"
+    );
+    let res = company
+        .post_json(
+            &project_url("/homes/1-1-301/title"),
+            &json!({"certificate_no": "晋(2026)阳泉市不动产权第0000001号"}),
+        )
+        .await;
+    assert_eq!(
+        res.json()["annotation"],
+        anju_allotment::ART18_ANNOTATION,
+        "{b}: {}",
+        res.text()
+    );
     for d in ["sale", "lease", "gift", "other_mortgage"] {
-        let res = company.post_json(&project_url("/homes/1-1-301/dealings"), &json!({"dealing": d})).await;
+        let res = company
+            .post_json(
+                &project_url("/homes/1-1-301/dealings"),
+                &json!({"dealing": d}),
+            )
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b} {d}");
-        assert!(res.text().contains("第十八条") || res.text().contains("八、(一)4"), "{b} {d}: {}", res.text());
+        assert!(
+            res.text().contains("第十八条") || res.text().contains("八、(一)4"),
+            "{b} {d}: {}",
+            res.text()
+        );
     }
-    let res = company.post_json(&project_url("/homes/1-1-301/dealings"), &json!({"dealing": "purchase_loan_mortgage"})).await;
+    let res = company
+        .post_json(
+            &project_url("/homes/1-1-301/dealings"),
+            &json!({"dealing": "purchase_loan_mortgage"}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
 
     // The priority family gives up its home: an abandonment under 第十四条,
     // which the eligibility rules then enforce on a new application.
-    let res = family.post_json(&sel, &json!({"type": "give_up", "application_id": pri})).await;
+    let res = family
+        .post_json(&sel, &json!({"type": "give_up", "application_id": pri}))
+        .await;
     assert_eq!(res.json()["state"], "abandoned", "{b}: {}", res.text());
     let homes = company.get(&project_url("")).await.json()["homes"].clone();
-    let h401 = homes.as_array().expect("homes").iter().find(|h| h["id"] == "1-1-401").expect("401").clone();
+    let h401 = homes
+        .as_array()
+        .expect("homes")
+        .iter()
+        .find(|h| h["id"] == "1-1-401")
+        .expect("401")
+        .clone();
     assert_eq!(h401["state"], "available", "{b}: the home is free again");
     // One of the same people as the abandoned application applies again.
     let mut again = Family::new(D, ["孙二", "李二"]);
     again.household["members"][0]["id_number"] = json!(pri_ids(app, &pri).await.0);
-    let res = family.post_json("/api/v1/applications", &again.submission()).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", res.text());
+    let res = family
+        .post_json("/api/v1/applications", &again.submission())
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: {}",
+        res.text()
+    );
     let msg = res.error()["message"].as_str().unwrap_or("").to_owned();
     assert!(msg.contains("第十四条"), "{b}: {msg}");
-    let until = (today + chrono::Duration::days(365 * 2)).format("%Y").to_string();
+    let until = (today + chrono::Duration::days(365 * 2))
+        .format("%Y")
+        .to_string();
     assert!(msg.contains(&until), "{b}: a 2-year ban: {msg}");
 
     // Not signing within 15 days is an abandonment too (娄底方案八、(一)2).
     app.set_today(today + chrono::Duration::days(16));
     let company = app.login("company").await;
-    let res = company.post_json(&project_url("/expire-overdue"), &json!({})).await;
+    let res = company
+        .post_json(&project_url("/expire-overdue"), &json!({}))
+        .await;
     assert_eq!(res.json()["abandonments"], 1, "{b}: {}", res.text());
 
     // Round 2 after round 1 closes: tier 2 enters; abandoned families do not.
-    company.post_json(&project_url("/rounds/1/status"), &json!({"to": "closed"})).await;
-    let res = company.post_json(&project_url("/rounds"), &json!({"round": 2})).await;
+    company
+        .post_json(&project_url("/rounds/1/status"), &json!({"to": "closed"}))
+        .await;
+    let res = company
+        .post_json(&project_url("/rounds"), &json!({"round": 2}))
+        .await;
     let r2 = res.json();
     assert_eq!(r2["entrants"], 1, "{b}: {r2}");
-    let ex: Vec<&Value> = r2["excluded"].as_array().expect("excluded").iter().collect();
+    let ex: Vec<&Value> = r2["excluded"]
+        .as_array()
+        .expect("excluded")
+        .iter()
+        .collect();
     assert!(ex.iter().any(|e| e["citation"]["ref"] == "14"), "{b}: {r2}");
     let entrants = company.get(&project_url("")).await.json()["rounds"][1]["entrants"].clone();
     assert_eq!(entrants[0]["application_id"], t2.as_str(), "{b}");
@@ -274,16 +569,43 @@ async fn allotment(app: &TestApp) {
     // Absent when called: called once more at the end of the round, then
     // passes (the plan's call_again_at_end) — not an abandonment.
     let sel2 = project_url("/rounds/2/selection");
-    company.post_json(&project_url("/rounds/2/draws"), &json!({"reveal": "2-2026", "notary": "阳泉市公证处 张公证"})).await;
-    company.post_json(&project_url("/rounds/2/status"), &json!({"to": "selecting"})).await;
+    company
+        .post_json(
+            &project_url("/rounds/2/draws"),
+            &json!({"reveal": "2-2026", "notary": "阳泉市公证处 张公证"}),
+        )
+        .await;
+    company
+        .post_json(
+            &project_url("/rounds/2/status"),
+            &json!({"to": "selecting"}),
+        )
+        .await;
     let absent = json!({"type": "absent", "application_id": t2});
-    let called = company.post_json(&project_url("/rounds/2/calls"), &json!({"count": 5})).await.json();
+    let called = company
+        .post_json(&project_url("/rounds/2/calls"), &json!({"count": 5}))
+        .await
+        .json();
     assert_eq!(called["called"], json!([t2]), "{b}");
-    assert_eq!(company.post_json(&sel2, &absent).await.json()["state"], "absent", "{b}");
-    let again = company.post_json(&project_url("/rounds/2/calls"), &json!({"count": 5})).await.json();
+    assert_eq!(
+        company.post_json(&sel2, &absent).await.json()["state"],
+        "absent",
+        "{b}"
+    );
+    let again = company
+        .post_json(&project_url("/rounds/2/calls"), &json!({"count": 5}))
+        .await
+        .json();
     assert_eq!(again["called"], json!([t2]), "{b}: called again at the end");
-    assert_eq!(company.post_json(&sel2, &absent).await.json()["state"], "passed", "{b}");
-    let none = company.post_json(&project_url("/rounds/2/calls"), &json!({"count": 5})).await.json();
+    assert_eq!(
+        company.post_json(&sel2, &absent).await.json()["state"],
+        "passed",
+        "{b}"
+    );
+    let none = company
+        .post_json(&project_url("/rounds/2/calls"), &json!({"count": 5}))
+        .await
+        .json();
     assert_eq!(none["called"], json!([]), "{b}: nobody left to call");
 
     // Results as XLSX for the public.
@@ -293,7 +615,16 @@ async fn allotment(app: &TestApp) {
     // The audit log holds the allotment steps.
     let auditor = app.login("auditor").await;
     let log = auditor.get("/api/v1/audit?limit=1000").await.text();
-    for action in ["allotment.plan_approve", "allotment.draw", "allotment.redraw_approve", "allotment.choose", "allotment.sign", "allotment.title", "allotment.dealing_refused", "allotment.abandon"] {
+    for action in [
+        "allotment.plan_approve",
+        "allotment.draw",
+        "allotment.redraw_approve",
+        "allotment.choose",
+        "allotment.sign",
+        "allotment.title",
+        "allotment.dealing_refused",
+        "allotment.abandon",
+    ] {
         assert!(log.contains(action), "{b}: audit has {action}");
     }
 }
@@ -302,6 +633,9 @@ async fn allotment(app: &TestApp) {
 async fn pri_ids(app: &TestApp, id: &str) -> (String,) {
     let family = app.login("family").await;
     let d = family.detail(id).await;
-    let hid = d["household"]["members"][0]["id_number"].as_str().unwrap_or("").to_owned();
+    let hid = d["household"]["members"][0]["id_number"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
     (hid,)
 }

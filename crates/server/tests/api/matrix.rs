@@ -155,26 +155,78 @@ const PROBES: [Probe; 44] = [
     Probe::Public("/api/v1/districts"),
     Probe::Public("/api/v1/openapi.json"),
     Probe::Public("/api/v1/projects"),
-    Probe::Api("POST", "/api/v1/projects", r#"{"id": "MATRIX-NEW", "name": "矩阵测试", "district": "140302"}"#),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects",
+        r#"{"id": "MATRIX-NEW", "name": "矩阵测试", "district": "140302"}"#,
+    ),
     Probe::Api("GET", "/api/v1/projects/{M}", ""),
     Probe::Plan,
-    Probe::Api("POST", "/api/v1/projects/{M}/plan/steps", r#"{"step": "approve", "version": 0}"#),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/plan/steps",
+        r#"{"step": "approve", "version": 0}"#,
+    ),
     Probe::Homes,
     Probe::Public("/api/v1/projects/homes-template.csv"),
     Probe::Public("/api/v1/projects/homes-template.xlsx"),
     Probe::Api("POST", "/api/v1/projects/{M}/rounds", r#"{"round": 1}"#),
-    Probe::Api("GET", "/api/v1/projects/{M}/rounds/{round}/entrants.csv", ""),
-    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/draws", r#"{"reveal": "x", "notary": "公证处"}"#),
-    Probe::Api("GET", "/api/v1/projects/{M}/rounds/{round}/draws/{draw}/result.csv", ""),
-    Probe::Api("GET", "/api/v1/projects/{M}/rounds/{round}/draws/{draw}/verify", ""),
-    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/redraw-request", r#"{"reason": "公证员录入有误需重新摇号"}"#),
-    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/redraw-approval", "{}"),
-    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/status", r#"{"to": "selecting"}"#),
-    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/calls", r#"{"count": 1}"#),
-    Probe::Api("POST", "/api/v1/projects/{M}/rounds/{round}/selection", r#"{"type": "decline", "application_id": "{A}"}"#),
+    Probe::Api(
+        "GET",
+        "/api/v1/projects/{M}/rounds/{round}/entrants.csv",
+        "",
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/rounds/{round}/draws",
+        r#"{"reveal": "x", "notary": "公证处"}"#,
+    ),
+    Probe::Api(
+        "GET",
+        "/api/v1/projects/{M}/rounds/{round}/draws/{draw}/result.csv",
+        "",
+    ),
+    Probe::Api(
+        "GET",
+        "/api/v1/projects/{M}/rounds/{round}/draws/{draw}/verify",
+        "",
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/rounds/{round}/redraw-request",
+        r#"{"reason": "公证员录入有误需重新摇号"}"#,
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/rounds/{round}/redraw-approval",
+        "{}",
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/rounds/{round}/status",
+        r#"{"to": "selecting"}"#,
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/rounds/{round}/calls",
+        r#"{"count": 1}"#,
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/rounds/{round}/selection",
+        r#"{"type": "decline", "application_id": "{A}"}"#,
+    ),
     Probe::Api("POST", "/api/v1/projects/{M}/expire-overdue", "{}"),
-    Probe::Api("POST", "/api/v1/projects/{M}/homes/{home}/title", r#"{"certificate_no": "晋(2026)测试第1号"}"#),
-    Probe::Api("POST", "/api/v1/projects/{M}/homes/{home}/dealings", r#"{"dealing": "sale"}"#),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/homes/{home}/title",
+        r#"{"certificate_no": "晋(2026)测试第1号"}"#,
+    ),
+    Probe::Api(
+        "POST",
+        "/api/v1/projects/{M}/homes/{home}/dealings",
+        r#"{"dealing": "sale"}"#,
+    ),
     Probe::Api("GET", "/api/v1/projects/{M}/results.xlsx", ""),
     Probe::Api("GET", "/api/v1/applications/{A}/allotment", ""),
     Probe::Logout,
@@ -361,14 +413,24 @@ async fn call(
             let body = body.replace("{A}", &fx.a);
             match (method, who) {
                 ("GET", _) => get(path).await,
-                (_, Some(s)) => s.post_json(&path, &serde_json::from_str(&body).expect("body")).await,
-                (_, None) => app.anon_post_json(&path, &serde_json::from_str(&body).expect("body")).await,
+                (_, Some(s)) => {
+                    s.post_json(&path, &serde_json::from_str(&body).expect("body"))
+                        .await
+                }
+                (_, None) => {
+                    app.anon_post_json(&path, &serde_json::from_str(&body).expect("body"))
+                        .await
+                }
             }
         }
         Probe::Plan => {
             let path = format!("/api/v1/projects/{}/plan", fx.m);
             let company = app.login("company").await;
-            let version = company.get(&format!("/api/v1/projects/{}", fx.m)).await.json()["version"].clone();
+            let version = company
+                .get(&format!("/api/v1/projects/{}", fx.m))
+                .await
+                .json()["version"]
+                .clone();
             let body = json!({"terms": crate::allotment::plan_terms(day0()), "version": version});
             match who {
                 Some(s) => s.put_json(&path, &body).await,
@@ -388,7 +450,10 @@ async fn call(
         Probe::Homes => {
             let path = format!("/api/v1/projects/{}/homes", fx.m);
             match who {
-                Some(s) => s.upload(&path, MATRIX_HOMES.as_bytes(), "application/json").await,
+                Some(s) => {
+                    s.upload(&path, MATRIX_HOMES.as_bytes(), "application/json")
+                        .await
+                }
                 None => app.anon_post_json(&path, &json!(MATRIX_HOMES)).await,
             }
         }
@@ -435,9 +500,20 @@ async fn matrix(app: &TestApp) {
     street.act_ok(&u, json!({"type": "street_pass"})).await;
     let m = "MATRIX-1".to_string();
     let company = app.login("company").await;
-    let res = company.post_json("/api/v1/projects", &json!({"id": m, "name": "矩阵测试项目", "district": D})).await;
+    let res = company
+        .post_json(
+            "/api/v1/projects",
+            &json!({"id": m, "name": "矩阵测试项目", "district": D}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{b}: {}", res.text());
-    company.upload(&format!("/api/v1/projects/{m}/homes"), MATRIX_HOMES.as_bytes(), "application/json").await;
+    company
+        .upload(
+            &format!("/api/v1/projects/{m}/homes"),
+            MATRIX_HOMES.as_bytes(),
+            "application/json",
+        )
+        .await;
     let fx = Fixtures {
         family,
         street,

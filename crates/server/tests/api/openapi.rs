@@ -166,7 +166,9 @@ async fn openapi(app: &TestApp) {
                     .to_string()
                     .into(),
             )),
-            (_, p) if p.starts_with("/api/v1/projects/{id}") => Some(("application/json", b"{}".to_vec())),
+            (_, p) if p.starts_with("/api/v1/projects/{id}") => {
+                Some(("application/json", b"{}".to_vec()))
+            }
             (&Method::POST, p) if p.ends_with("/upload") => {
                 Some(("text/csv", b"application_id,resident_id\n".to_vec()))
             }
@@ -217,7 +219,12 @@ async fn openapi(app: &TestApp) {
                 "{b}: {label} does not document 401"
             );
         } else if project_op {
-            assert_eq!(anon.status, StatusCode::NOT_FOUND, "{b}: {label} is public: {}", anon.text());
+            assert_eq!(
+                anon.status,
+                StatusCode::NOT_FOUND,
+                "{b}: {label} is public: {}",
+                anon.text()
+            );
             assert_eq!(anon.error()["code"], "not_found", "{b}: {label} is routed");
         } else {
             assert!(
@@ -262,15 +269,19 @@ async fn openapi(app: &TestApp) {
                 res.text()
             );
         } else {
-        assert!(
-            documented.contains(&res.status.as_u16()) && res.status.is_success(),
-            "{b}: {label} answered {} (documented {documented:?}): {}",
-            res.status,
-            res.text()
-        );
+            assert!(
+                documented.contains(&res.status.as_u16()) && res.status.is_success(),
+                "{b}: {label} answered {} (documented {documented:?}): {}",
+                res.status,
+                res.text()
+            );
         }
         // A method the path does not have: 405 from the router, not 404.
-        let absent = if op.path.ends_with("/plan") { Method::DELETE } else { Method::PUT };
+        let absent = if op.path.ends_with("/plan") {
+            Method::DELETE
+        } else {
+            Method::PUT
+        };
         let res = app
             .send(
                 Request::builder()

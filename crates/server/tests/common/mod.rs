@@ -528,7 +528,12 @@ impl Session {
             ("x-csrf-token", self.csrf.as_str()),
         ];
         self.app
-            .send(request(Method::PUT, path, &h, Body::from(value.to_string())))
+            .send(request(
+                Method::PUT,
+                path,
+                &h,
+                Body::from(value.to_string()),
+            ))
             .await
     }
 

@@ -205,7 +205,10 @@ fn project_from_row(r: &Row) -> Result<ProjectRecord> {
         district: r.text("district")?,
         area: from_json(&r.text("area_json")?, "area_json")?,
         plan_status: parse_code(&r.text("plan_status")?)?,
-        plan: r.opt_text("plan_json")?.map(|s| from_json(&s, "plan_json")).transpose()?,
+        plan: r
+            .opt_text("plan_json")?
+            .map(|s| from_json(&s, "plan_json"))
+            .transpose()?,
         returned_reason: r.opt_text("returned_reason")?,
         approved_by: r.opt_text("approved_by")?,
         approved_at: r.opt_text("approved_at")?,
@@ -253,10 +256,14 @@ fn entrant_from_row(r: &Row) -> Result<EntrantRecord> {
         masked_id: r.text_or_empty("masked_id")?,
         draw_position: opt_u32(r.opt_int("draw_position")?)?,
         call_position: opt_u32(r.opt_int("call_position")?)?,
-        state: CallState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("call state {state:?}")))?,
+        state: CallState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("call state {state:?}")))?,
         recalled: r.int("recalled")? != 0,
         home_id: r.opt_text("home_id")?,
-        chosen_on: r.opt_text("chosen_on")?.map(|s| parse_date(&s)).transpose()?,
+        chosen_on: r
+            .opt_text("chosen_on")?
+            .map(|s| parse_date(&s))
+            .transpose()?,
         sign_by: r.opt_text("sign_by")?.map(|s| parse_date(&s)).transpose()?,
     })
 }
@@ -277,16 +284,22 @@ fn draw_from_row(r: &Row) -> Result<DrawRecord> {
     })
 }
 
-const PROJECT_COLS: &str = "id, name, district, area_json, plan_status, plan_json, returned_reason, approved_by, \
+const PROJECT_COLS: &str =
+    "id, name, district, area_json, plan_status, plan_json, returned_reason, approved_by, \
     approved_at, published_at, version, created_at, updated_at";
 
-const ROUND_COLS: &str = "project_id, round_no, status, entrant_file, commitment, entrant_count, excluded_json, \
+const ROUND_COLS: &str =
+    "project_id, round_no, status, entrant_file, commitment, entrant_count, excluded_json, \
     frozen_at, frozen_by, redraw_reason, redraw_requested_by, redraw_approved_by, closed_at";
 
 impl Core {
     // ------------------------------------------------------------ projects
 
-    pub(crate) async fn allot_create_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
+    pub(crate) async fn allot_create_project(
+        &self,
+        p: &ProjectRecord,
+        audit: AuditDraft,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let r = Q::new(format!(
             "INSERT INTO allot_projects ({PROJECT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -321,27 +334,35 @@ impl Core {
 
     pub(crate) async fn allot_project(&self, id: &str) -> Result<Option<ProjectRecord>> {
         let mut pc = self.read_conn().await?;
-        Q::new(format!("SELECT {PROJECT_COLS} FROM allot_projects WHERE id = $1"))
-            .text(id)
-            .fetch_optional(&mut pc.conn())
-            .await?
-            .map(|r| project_from_row(&r))
-            .transpose()
+        Q::new(format!(
+            "SELECT {PROJECT_COLS} FROM allot_projects WHERE id = $1"
+        ))
+        .text(id)
+        .fetch_optional(&mut pc.conn())
+        .await?
+        .map(|r| project_from_row(&r))
+        .transpose()
     }
 
     pub(crate) async fn allot_projects(&self) -> Result<Vec<ProjectRecord>> {
         let mut pc = self.read_conn().await?;
-        Q::new(format!("SELECT {PROJECT_COLS} FROM allot_projects ORDER BY created_at, id"))
-            .fetch_all(&mut pc.conn())
-            .await?
-            .iter()
-            .map(project_from_row)
-            .collect()
+        Q::new(format!(
+            "SELECT {PROJECT_COLS} FROM allot_projects ORDER BY created_at, id"
+        ))
+        .fetch_all(&mut pc.conn())
+        .await?
+        .iter()
+        .map(project_from_row)
+        .collect()
     }
 
     /// Writes the project's mutable columns if its version is still
     /// `p.version`; the stored version becomes `p.version + 1`.
-    pub(crate) async fn allot_update_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
+    pub(crate) async fn allot_update_project(
+        &self,
+        p: &ProjectRecord,
+        audit: AuditDraft,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let n = Q::new(
             "UPDATE allot_projects SET name = $1, area_json = $2, plan_status = $3, plan_json = $4, \
@@ -396,13 +417,14 @@ impl Core {
             )));
         }
         for h in homes {
-            let state = Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
-                .text(project_id)
-                .text(h.id.as_str())
-                .fetch_optional(&mut tx.conn())
-                .await?
-                .map(|r| r.text("state"))
-                .transpose()?;
+            let state =
+                Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+                    .text(project_id)
+                    .text(h.id.as_str())
+                    .fetch_optional(&mut tx.conn())
+                    .await?
+                    .map(|r| r.text("state"))
+                    .transpose()?;
             match state.as_deref() {
                 None => {}
                 Some("available") => {
@@ -451,8 +473,12 @@ impl Core {
             })
             .collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| {
-            (&a.home.building, &a.home.unit, a.home.floor, &a.home.number)
-                .cmp(&(&b.home.building, &b.home.unit, b.home.floor, &b.home.number))
+            (&a.home.building, &a.home.unit, a.home.floor, &a.home.number).cmp(&(
+                &b.home.building,
+                &b.home.unit,
+                b.home.floor,
+                &b.home.number,
+            ))
         });
         Ok(out)
     }
@@ -516,16 +542,22 @@ impl Core {
 
     pub(crate) async fn allot_rounds(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
         let mut pc = self.read_conn().await?;
-        Q::new(format!("SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no"))
-            .text(project_id)
-            .fetch_all(&mut pc.conn())
-            .await?
-            .iter()
-            .map(round_from_row)
-            .collect()
+        Q::new(format!(
+            "SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no"
+        ))
+        .text(project_id)
+        .fetch_all(&mut pc.conn())
+        .await?
+        .iter()
+        .map(round_from_row)
+        .collect()
     }
 
-    pub(crate) async fn allot_entrants(&self, project_id: &str, round_no: u8) -> Result<Vec<EntrantRecord>> {
+    pub(crate) async fn allot_entrants(
+        &self,
+        project_id: &str,
+        round_no: u8,
+    ) -> Result<Vec<EntrantRecord>> {
         let mut pc = self.read_conn().await?;
         let mut v = Q::new(format!(
             "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2"
@@ -542,7 +574,12 @@ impl Core {
     }
 
     /// One entrant of a round.
-    pub(crate) async fn allot_entrant(&self, project_id: &str, round_no: u8, application_id: &str) -> Result<Option<EntrantRecord>> {
+    pub(crate) async fn allot_entrant(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        application_id: &str,
+    ) -> Result<Option<EntrantRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
             "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 AND e.application_id = $3"
@@ -557,7 +594,11 @@ impl Core {
     }
 
     /// One home of a project.
-    pub(crate) async fn allot_home(&self, project_id: &str, home_id: &str) -> Result<Option<HomeRecord>> {
+    pub(crate) async fn allot_home(
+        &self,
+        project_id: &str,
+        home_id: &str,
+    ) -> Result<Option<HomeRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new("SELECT home_json, state, holder FROM allot_homes WHERE project_id = $1 AND home_id = $2")
             .text(project_id)
@@ -574,7 +615,10 @@ impl Core {
             .transpose()
     }
 
-    pub(crate) async fn allot_family_entries(&self, application_id: &str) -> Result<Vec<FamilyEntry>> {
+    pub(crate) async fn allot_family_entries(
+        &self,
+        application_id: &str,
+    ) -> Result<Vec<FamilyEntry>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(format!(
             "SELECT e.project_id, p.name AS project_name, e.round_no, {ENTRANT_COLS} FROM allot_entrants e \
@@ -595,7 +639,11 @@ impl Core {
             .collect()
     }
 
-    pub(crate) async fn allot_draws(&self, project_id: &str, round_no: u8) -> Result<Vec<DrawRecord>> {
+    pub(crate) async fn allot_draws(
+        &self,
+        project_id: &str,
+        round_no: u8,
+    ) -> Result<Vec<DrawRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(
             "SELECT draw_no, reveal, notary, seed, result_file, drawn_at, drawn_by, redraw_reason, redraw_requested_by, \
@@ -632,7 +680,9 @@ impl Core {
         .await?
         .map(|r| round_from_row(&r))
         .transpose()?
-        .ok_or_else(|| StoreError::NotFound { what: format!("第{round_no}轮不存在 (round {round_no} not found)") })?;
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("第{round_no}轮不存在 (round {round_no} not found)"),
+        })?;
         let (n, reason, requested, approved) = match (round.status, &round.redraw_approved_by) {
             (RoundStatus::Frozen, _) => (
                 Q::new("UPDATE allot_rounds SET status = 'drawn' WHERE project_id = $1 AND round_no = $2 AND status = 'frozen'")
@@ -672,15 +722,18 @@ impl Core {
             }
         };
         if n != 1 {
-            return Err(conflict("本轮已被他人修改，请刷新后重试 (the round changed; reload and try again)"));
+            return Err(conflict(
+                "本轮已被他人修改，请刷新后重试 (the round changed; reload and try again)",
+            ));
         }
-        let draw_no = Q::new("SELECT COUNT(*) AS n FROM allot_draws WHERE project_id = $1 AND round_no = $2")
-            .text(project_id)
-            .int(i64::from(round_no))
-            .fetch_one(&mut tx.conn())
-            .await?
-            .int("n")?
-            + 1;
+        let draw_no =
+            Q::new("SELECT COUNT(*) AS n FROM allot_draws WHERE project_id = $1 AND round_no = $2")
+                .text(project_id)
+                .int(i64::from(round_no))
+                .fetch_one(&mut tx.conn())
+                .await?
+                .int("n")?
+                + 1;
         Q::new("UPDATE allot_draws SET superseded = 1 WHERE project_id = $1 AND round_no = $2")
             .text(project_id)
             .int(i64::from(round_no))
@@ -838,15 +891,18 @@ impl Core {
         audit: impl FnOnce(&[String]) -> AuditDraft,
     ) -> Result<Vec<String>> {
         let mut tx = self.begin_write().await?;
-        let status = Q::new("SELECT status FROM allot_rounds WHERE project_id = $1 AND round_no = $2")
-            .text(project_id)
-            .int(i64::from(round_no))
-            .fetch_optional(&mut tx.conn())
-            .await?
-            .map(|r| r.text("status"))
-            .transpose()?;
+        let status =
+            Q::new("SELECT status FROM allot_rounds WHERE project_id = $1 AND round_no = $2")
+                .text(project_id)
+                .int(i64::from(round_no))
+                .fetch_optional(&mut tx.conn())
+                .await?
+                .map(|r| r.text("status"))
+                .transpose()?;
         if status.as_deref() != Some("selecting") {
-            return Err(conflict("本轮不在选房阶段，不能叫号 (the round is not selecting)"));
+            return Err(conflict(
+                "本轮不在选房阶段，不能叫号 (the round is not selecting)",
+            ));
         }
         let mut called = Vec::new();
         for (from, recall) in [("waiting", false), ("absent", true)] {
@@ -983,7 +1039,9 @@ impl Core {
         match fam {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
-                return Err(conflict("该家庭已选定其他房源，一户只能选购一套 (the family already holds a home)"))
+                return Err(conflict(
+                    "该家庭已选定其他房源，一户只能选购一套 (the family already holds a home)",
+                ))
             }
             Err(e) => return Err(e.into()),
         }
@@ -1016,7 +1074,9 @@ impl Core {
         .fetch_optional(&mut tx.conn())
         .await?
         .ok_or_else(|| stale_call(application_id))?;
-        let home_id = row.opt_text("home_id")?.ok_or_else(|| StoreError::Corrupt("chosen without a home".into()))?;
+        let home_id = row
+            .opt_text("home_id")?
+            .ok_or_else(|| StoreError::Corrupt("chosen without a home".into()))?;
         let n = Q::new(
             "UPDATE allot_entrants SET state = 'abandoned', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
              AND application_id = $4 AND state = 'chosen'",
@@ -1098,7 +1158,9 @@ impl Core {
         .execute(&mut tx.conn())
         .await?;
         if n != 1 {
-            return Err(StoreError::Corrupt(format!("home {home_id} is not held by {application_id}")));
+            return Err(StoreError::Corrupt(format!(
+                "home {home_id} is not held by {application_id}"
+            )));
         }
         let r = Q::new(
             "INSERT INTO allot_contracts (project_id, home_id, application_id, contract_no, contract_json, signed_on) \
@@ -1116,7 +1178,10 @@ impl Core {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
                 return Err(StoreError::Duplicate {
-                    what: format!("合同编号 {} 已使用 (contract number already used)", terms.contract_no.trim()),
+                    what: format!(
+                        "合同编号 {} 已使用 (contract number already used)",
+                        terms.contract_no.trim()
+                    ),
                 })
             }
             Err(e) => return Err(e.into()),
@@ -1125,7 +1190,11 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_contract(&self, project_id: &str, home_id: &str) -> Result<Option<ContractRecord>> {
+    pub(crate) async fn allot_contract(
+        &self,
+        project_id: &str,
+        home_id: &str,
+    ) -> Result<Option<ContractRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new("SELECT home_id, application_id, contract_json FROM allot_contracts WHERE project_id = $1 AND home_id = $2")
             .text(project_id)
@@ -1158,7 +1227,9 @@ impl Core {
             .map(|r| r.text("state"))
             .transpose()?;
         if sold.as_deref() != Some("sold") {
-            return Err(conflict("房源尚未签订购房合同，不能办理不动产登记 (no purchase contract for this home)"));
+            return Err(conflict(
+                "房源尚未签订购房合同，不能办理不动产登记 (no purchase contract for this home)",
+            ));
         }
         let r = Q::new(
             "INSERT INTO allot_titles (project_id, home_id, certificate_no, annotation, registered_on) VALUES ($1, $2, $3, $4, $5)",
@@ -1172,18 +1243,22 @@ impl Core {
         .await;
         match r {
             Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Duplicate {
-                    what: "该房源已登记，或证书号已使用 (already registered, or certificate number used)".into(),
-                })
-            }
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate {
+                what:
+                    "该房源已登记，或证书号已使用 (already registered, or certificate number used)"
+                        .into(),
+            }),
             Err(e) => return Err(e.into()),
         }
         append_audit_in(&mut tx.conn(), audit).await?;
         tx.commit().await
     }
 
-    pub(crate) async fn allot_title(&self, project_id: &str, home_id: &str) -> Result<Option<Title>> {
+    pub(crate) async fn allot_title(
+        &self,
+        project_id: &str,
+        home_id: &str,
+    ) -> Result<Option<Title>> {
         let mut pc = self.read_conn().await?;
         Q::new("SELECT certificate_no, annotation, registered_on FROM allot_titles WHERE project_id = $1 AND home_id = $2")
             .text(project_id)
@@ -1223,7 +1298,11 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_dealings(&self, project_id: &str, home_id: &str) -> Result<Vec<(String, NaiveDate)>> {
+    pub(crate) async fn allot_dealings(
+        &self,
+        project_id: &str,
+        home_id: &str,
+    ) -> Result<Vec<(String, NaiveDate)>> {
         let mut pc = self.read_conn().await?;
         Q::new("SELECT dealing, recorded_on FROM allot_dealings WHERE project_id = $1 AND home_id = $2 ORDER BY recorded_at")
             .text(project_id)
@@ -1237,7 +1316,10 @@ impl Core {
 
     /// Dates of abandonments on record for any of these people, one per
     /// abandonment (not per member).
-    pub(crate) async fn abandonment_dates(&self, resident_ids: &[String]) -> Result<Vec<NaiveDate>> {
+    pub(crate) async fn abandonment_dates(
+        &self,
+        resident_ids: &[String],
+    ) -> Result<Vec<NaiveDate>> {
         let hashes: Vec<String> = resident_ids
             .iter()
             .filter(|r| !r.trim().is_empty())
@@ -1270,17 +1352,27 @@ impl Core {
         let mut pc = self.read_conn().await?;
         let mut c = pc.conn();
         let mut f = AllotmentFlags::default();
-        for r in Q::new("SELECT application_id FROM allot_family_holds").fetch_all(&mut c).await? {
+        for r in Q::new("SELECT application_id FROM allot_family_holds")
+            .fetch_all(&mut c)
+            .await?
+        {
             f.holding.insert(r.text("application_id")?);
         }
-        for r in Q::new("SELECT DISTINCT application_id FROM abandonments").fetch_all(&mut c).await? {
+        for r in Q::new("SELECT DISTINCT application_id FROM abandonments")
+            .fetch_all(&mut c)
+            .await?
+        {
             f.abandoned.insert(r.text("application_id")?);
         }
         Ok(f)
     }
 
     /// Chosen homes whose signing deadline is before `today`.
-    pub(crate) async fn allot_overdue(&self, project_id: &str, today: NaiveDate) -> Result<Vec<(u8, String)>> {
+    pub(crate) async fn allot_overdue(
+        &self,
+        project_id: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<(u8, String)>> {
         let mut pc = self.read_conn().await?;
         Q::new(
             "SELECT round_no, application_id FROM allot_entrants WHERE project_id = $1 AND state = 'chosen' AND sign_by < $2 \
@@ -1303,5 +1395,7 @@ fn stale_call(application_id: &str) -> StoreError {
 }
 
 fn home_taken(home_id: &str) -> StoreError {
-    conflict(format!("房源 {home_id} 已被选定或已售出，请选择其他房源 (home {home_id} is already taken)"))
+    conflict(format!(
+        "房源 {home_id} 已被选定或已售出，请选择其他房源 (home {home_id} is already taken)"
+    ))
 }
