@@ -9,85 +9,17 @@
 // commitment and the masked results, and the online check says 一致.
 // Screenshots go to e2e/artifacts/allot-*.png.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { anjuWithBrowser } from '../support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const bin = process.env.ANJU_BIN || join(repo, 'target', 'debug', 'anju');
-const artifacts = join(here, '..', 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-const dataDir = mkdtempSync(join(tmpdir(), 'anju-e2e-allot-'));
-const PASSWORD = 'anju-demo-2026';
 const PROJECT = 'YQ-2026-01';
 const NOTARY = '阳泉市公证处 张明';
 const REVEAL = '07 12 23 31 35';
 const REVEAL2 = '07 12 23 31 35+09';
 
-let server;
-let base;
-let browser;
-
-function startServer(today) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(bin, ['serve', '--demo', '--demo-households', '12', '--listen', '127.0.0.1:0', '--today', today,
-      '--database-url', `sqlite:${join(dataDir, 'anju.sqlite')}`, '--key-file', join(dataDir, 'anju.key')],
-      { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120000);
-    p.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(timer); resolve({ p, url: `http://${m[1]}` }); }
-    });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
-  });
-}
-
-async function stopServer() {
-  if (!server) return;
-  const p = server.p;
-  p.removeAllListeners('exit');
-  await new Promise((r) => { p.on('exit', r); p.kill('SIGTERM'); });
-  server = undefined;
-}
-
-before(async () => {
-  server = await startServer('2026-03-02');
-  base = server.url;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  await stopServer();
-});
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(artifacts, `allot-${name}.png`), fullPage: true });
-}
-
-async function login(page, username) {
-  await page.goto(`${base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
-}
-
-async function logout(page) {
-  await Promise.all([page.waitForNavigation(), page.click('#logout')]);
-}
+const anju = anjuWithBrowser({ tag: 'allot', shotPrefix: 'allot-' });
+const { shot, login, logout } = anju;
 
 // An element by its exact id (ids here carry application and home ids).
 const byId = (id) => `[id="${id}"]`;
@@ -118,16 +50,16 @@ function toYuan(fen) {
 }
 
 test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse a sale, verify', async () => {
-  let page = await browser.newPage();
+  let page = await anju.browser.newPage();
 
   // --- The city housing bureau approves the county-seat project's plan (art. 15).
   await login(page, 'city');
-  await page.goto(`${base}/projects`);
+  await page.goto(`${anju.base}/projects`);
   const list = await page.locator('#projects').innerText();
   assert.match(list, /PD-2026-01/);
   assert.match(list, /已报市住建局审批/);
   await shot(page, '01-projects-city');
-  await page.goto(`${base}/projects/PD-2026-01`);
+  await page.goto(`${anju.base}/projects/PD-2026-01`);
   assert.equal(await page.locator('#plan-status').innerText(), '已报市住建局审批');
   assert.match(await page.locator('#price-check').innerText(), /通过/);
   await shot(page, '02-plan-submitted');
@@ -139,7 +71,7 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
 
   // --- The company opens round 1: the entrant list is frozen, its commitment published.
   await login(page, 'company');
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   assert.equal(await page.locator('#plan-status').innerText(), '已公布实施');
   assert.match(await page.locator(byId('act-open_round')).innerText(), /开启第1轮（冻结名单）/);
   await shot(page, '04-project-company');
@@ -169,11 +101,11 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   assert.equal(await page.locator(byId('act-approve_redraw-1')).count(), 0, 'the requester cannot approve');
   await logout(page);
   await login(page, 'company2');
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   await submit(page, 'act-approve_redraw-1');
   await logout(page);
   await login(page, 'company');
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   await page.fill(byId('draw-notary-1'), NOTARY);
   await page.fill(byId('draw-reveal-1'), REVEAL2);
   await submit(page, 'act-draw-1');
@@ -194,9 +126,9 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
 
   // --- The qualified family, on a phone, sees it was called and chooses the first available home.
   const desk = page;
-  page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  page = await anju.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await login(page, 'family-qualified');
-  await page.goto(`${base}/work`);
+  await page.goto(`${anju.base}/work`);
   await Promise.all([page.waitForNavigation(), page.locator('#applications a').first().click()]);
   const app = decodeURIComponent(page.url().match(/applications\/([^?#]+)/)[1]);
   const progress = await page.locator('#allotment').innerText();
@@ -217,14 +149,14 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   // The language switch drops the query; the page still finds the family's entry.
   await page.click('a[lang="en"]');
   assert.match(await page.locator('#entrant-state').innerText(), /home chosen, contract pending/);
-  await page.goto(`${base}/projects/${PROJECT}/choose?lang=zh`);
+  await page.goto(`${anju.base}/projects/${PROJECT}/choose?lang=zh`);
   await logout(page);
   await page.close();
   page = desk;
 
   // --- The company signs the contract at the minimum down payment (Loudi 8(1)3).
   await login(page, 'company');
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   assert.equal(await page.locator('#overdue-count').innerText(), '0');
   const priceFen = toFen(await page.locator(byId(`price-${app}`)).innerText());
   const minFen = (priceFen * 15n + 99n) / 100n; // 15%, rounded up to the fen
@@ -234,7 +166,7 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   await page.fill(byId(`down-payment-${app}`), toYuan(minFen - 1n));
   await page.fill(byId(`commercial-loan-${app}`), toYuan(priceFen - minFen + 1n));
   assert.match(await refused(page, `act-sign-${app}`), /娄底方案八、\(一\)3/);
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   await page.fill(byId(`contract-no-${app}`), 'YQ-2026-01-HT-001');
   await page.fill(byId(`down-payment-${app}`), toYuan(minFen));
   await page.fill(byId(`pf-loan-${app}`), '0');
@@ -256,14 +188,14 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   assert.match(refusal, /阳政办发〔2026〕2号 第十八条/);
   await shot(page, '12-sale-refused');
   // The purchase-loan mortgage is the one dealing allowed.
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   await page.selectOption(byId(`dealing-${firstHome}`), 'purchase_loan_mortgage');
   await submit(page, `act-dealing-${firstHome}`);
   assert.match(await page.locator(byId(`title-${firstHome}`)).innerText(), /已登记：购房按揭贷款抵押/);
   await logout(page);
 
   // --- Anyone: the commitment, the masked results and the online check.
-  await page.goto(`${base}/projects/${PROJECT}`);
+  await page.goto(`${anju.base}/projects/${PROJECT}`);
   assert.equal(await page.locator('#login-link').count(), 1);
   assert.equal((await page.locator('#commitment-1').innerText()).trim(), commitment);
   const results = await page.locator('#results-1').innerText();
@@ -283,22 +215,22 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   assert.ok((await page.locator('main').innerText()).includes(REVEAL2));
   await shot(page, '14-verify');
   // The superseded draw stays published and checkable too.
-  await page.goto(`${base}/projects/${PROJECT}/rounds/1/draws/1/verify`);
+  await page.goto(`${anju.base}/projects/${PROJECT}/rounds/1/draws/1/verify`);
   assert.match(await page.locator('#verify-result').innerText(), /^一致/);
 
   // English switch.
-  await page.goto(`${base}/projects/${PROJECT}?lang=en`);
+  await page.goto(`${anju.base}/projects/${PROJECT}?lang=en`);
   assert.match(await page.locator('#round-1 h2').innerText(), /Round 1/);
   assert.match(await page.locator(`${byId(`entrant-1-${app}`)} .state`).innerText(), /contract signed/);
   await shot(page, '15-public-project-en');
-  await page.goto(`${base}/projects/${PROJECT}?lang=zh`);
+  await page.goto(`${anju.base}/projects/${PROJECT}?lang=zh`);
   await page.close();
 });
 
 test('allotment: the company writes a plan and imports homes; the bureau returns it with a reason', async () => {
-  const page = await browser.newPage();
+  const page = await anju.browser.newPage();
   await login(page, 'company');
-  await page.goto(`${base}/projects`);
+  await page.goto(`${anju.base}/projects`);
   await page.fill('#new-id', 'E2E-2026-09');
   await page.fill('#new-name', '郊区测试项目');
   await page.selectOption('#district', '140311');
@@ -348,7 +280,7 @@ test('allotment: the company writes a plan and imports homes; the bureau returns
   assert.match(await refused(page, 'act-plan_submit'), /价格核定未通过/);
 
   // Corrected row: the check passes and the plan goes to the bureau.
-  await page.goto(`${base}/projects/E2E-2026-09`);
+  await page.goto(`${anju.base}/projects/E2E-2026-09`);
   await page.setInputFiles('#homes-file', { name: 'fix.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.split('\n').slice(0, 1).concat('1,1,3,302,80.00,两室两厅一卫,南,新建,,318000', '').join('\n')) });
   await submit(page, 'act-import_homes');
   await Promise.all([page.waitForNavigation(), page.click('#back-to-project')]);
@@ -359,21 +291,21 @@ test('allotment: the company writes a plan and imports homes; the bureau returns
 
   // The bureau returns it; the company sees why and can edit again.
   await login(page, 'city');
-  await page.goto(`${base}/projects/E2E-2026-09`);
+  await page.goto(`${anju.base}/projects/E2E-2026-09`);
   assert.match(await refused(page, 'act-plan_return'), /退回须写明原因/);
-  await page.goto(`${base}/projects/E2E-2026-09`);
+  await page.goto(`${anju.base}/projects/E2E-2026-09`);
   await page.fill('#return-reason', '回购事宜须写明评估机构的确定方式');
   await submit(page, 'act-plan_return');
   assert.equal(await page.locator('#plan-status').innerText(), '已退回修改');
   await logout(page);
   await login(page, 'company');
-  await page.goto(`${base}/projects/E2E-2026-09`);
+  await page.goto(`${anju.base}/projects/E2E-2026-09`);
   assert.match(await page.locator('main').innerText(), /退回原因：回购事宜须写明评估机构的确定方式/);
   assert.equal(await page.locator('#act-save_plan').count(), 1);
   await shot(page, '18-plan-returned');
   // The public does not see a plan that is not published.
   await logout(page);
-  const resp = await page.goto(`${base}/projects/E2E-2026-09`);
+  const resp = await page.goto(`${anju.base}/projects/E2E-2026-09`);
   assert.equal(resp.status(), 404);
   await page.close();
 });

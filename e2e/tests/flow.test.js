@@ -4,81 +4,12 @@
 // driven by playwright-core), against a real `anju serve` on SQLite.
 // Screenshots of every main page are kept in e2e/artifacts/.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { anjuWithBrowser } from '../support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const bin = process.env.ANJU_BIN || join(repo, 'target', 'debug', 'anju');
-const artifacts = join(here, '..', 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-const dataDir = mkdtempSync(join(tmpdir(), 'anju-e2e-'));
-const PASSWORD = 'anju-demo-2026';
-
-let server;
-let base;
-let browser;
-
-function startServer(today) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(bin, ['serve', '--demo', '--demo-households', '12', '--listen', '127.0.0.1:0', '--today', today,
-      '--database-url', `sqlite:${join(dataDir, 'anju.sqlite')}`, '--key-file', join(dataDir, 'anju.key')],
-      { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120000);
-    p.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(timer); resolve({ p, url: `http://${m[1]}` }); }
-    });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
-  });
-}
-
-async function stopServer() {
-  if (!server) return;
-  const p = server.p;
-  p.removeAllListeners('exit');
-  await new Promise((r) => { p.on('exit', r); p.kill('SIGTERM'); });
-  server = undefined;
-}
-
-before(async () => {
-  server = await startServer('2026-03-02');
-  base = server.url;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  await stopServer();
-});
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
-
-async function login(page, username) {
-  await page.goto(`${base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
-}
-
-async function logout(page) {
-  await Promise.all([page.waitForNavigation(), page.click('#logout')]);
-}
+const anju = anjuWithBrowser({ tag: 'flow', shotPrefix: '' });
+const { shot, login, logout } = anju;
 
 // GB 11643 check character.
 function residentId(first17) {
@@ -94,8 +25,8 @@ async function act(page, action) {
 }
 
 test('public pages: home, self-check with every reason, notices', async () => {
-  const page = await browser.newPage();
-  await page.goto(base);
+  const page = await anju.browser.newPage();
+  await page.goto(anju.base);
   assert.match(await page.title(), /安居/);
   await shot(page, '01-home');
   await page.click('#go-self-check');
@@ -109,16 +40,16 @@ test('public pages: home, self-check with every reason, notices', async () => {
   assert.match(text, /人均住房建筑面积 61(\.00)?㎡，超过 20㎡/);
   assert.match(text, /第十条（一）2/);
   await shot(page, '02-self-check-result');
-  await page.goto(`${base}/self-check?lang=en`);
+  await page.goto(`${anju.base}/self-check?lang=en`);
   assert.match(await page.locator('h1').innerText(), /Eligibility self-check/);
-  await page.goto(`${base}/self-check?lang=zh`);
+  await page.goto(`${anju.base}/self-check?lang=zh`);
   await page.close();
 });
 
 test('a family applies online and staff take it to the waitlist', async () => {
-  const page = await browser.newPage();
+  const page = await anju.browser.newPage();
   await login(page, 'family');
-  await page.goto(`${base}/apply`);
+  await page.goto(`${anju.base}/apply`);
   await page.selectOption('#region', '140302');
   await page.fill('#a_name', '赵志强');
   await page.fill('#a_id', residentId('14030219880510123'));
@@ -147,27 +78,27 @@ test('a family applies online and staff take it to the waitlist', async () => {
   await logout(page);
 
   await login(page, 'street-140302');
-  await page.goto(`${base}/work`);
+  await page.goto(`${anju.base}/work`);
   assert.match(await page.locator('#applications').innerText(), new RegExp(id));
   await shot(page, '05-street-workspace');
-  await page.goto(`${base}/applications/${id}`);
+  await page.goto(`${anju.base}/applications/${id}`);
   await act(page, 'street_pass');
   await logout(page);
 
   for (const d of ['public_security', 'civil_affairs', 'natural_resources', 'human_resources', 'provident_fund']) {
     await login(page, `verifier-${d}`);
-    await page.goto(`${base}/applications/${id}`);
+    await page.goto(`${anju.base}/applications/${id}`);
     if (d === 'public_security') await shot(page, '06-verifier-detail');
     await act(page, 'department_confirm');
     if (d === 'natural_resources') {
-      await page.goto(`${base}/verify/${d}`);
+      await page.goto(`${anju.base}/verify/${d}`);
       await shot(page, '07-verify-by-file');
     }
     await logout(page);
   }
 
   await login(page, 'bureau-140302');
-  await page.goto(`${base}/applications/${id}`);
+  await page.goto(`${anju.base}/applications/${id}`);
   await act(page, 'record_decision');
   assert.match(await page.locator('#reasons').innerText(), /第十条（一）3/);
   await shot(page, '08-decision');
@@ -175,7 +106,7 @@ test('a family applies online and staff take it to the waitlist', async () => {
   assert.match(await page.locator('#status').innerText(), /公示/);
   await logout(page);
 
-  await page.goto(`${base}/notices`);
+  await page.goto(`${anju.base}/notices`);
   const notices = await page.locator('#notice-table').innerText();
   assert.match(notices, /赵\*强/);
   assert.match(notices, /140302\*{8}\d{3}[\dX]/);
@@ -185,11 +116,9 @@ test('a family applies online and staff take it to the waitlist', async () => {
   await shot(page, '09-public-notice');
 
   // Walk past the 5-working-day notice: restart the server a week later.
-  await stopServer();
-  server = await startServer('2026-03-09');
-  base = server.url;
+  await anju.restart('2026-03-09');
   await login(page, 'bureau-140302');
-  await page.goto(`${base}/applications/${id}`);
+  await page.goto(`${anju.base}/applications/${id}`);
   await act(page, 'qualify');
   assert.match(await page.locator('#status').innerText(), /取得配售资格|已取得|资格/);
   assert.ok(Number(await page.locator('#waitlist-place').innerText()) >= 1);
@@ -197,7 +126,7 @@ test('a family applies online and staff take it to the waitlist', async () => {
   await logout(page);
 
   await login(page, 'auditor');
-  await page.goto(`${base}/audit-log`);
+  await page.goto(`${anju.base}/audit-log`);
   assert.match(await page.locator('.banner').first().innerText(), /审计链完整/);
   await shot(page, '11-audit-log');
   await page.close();

@@ -219,6 +219,16 @@ fn project_from_row(r: &Row) -> Result<ProjectRecord> {
     })
 }
 
+const HOME_COLS: &str = "home_json, state, holder";
+
+fn home_from_row(r: &Row) -> Result<HomeRecord> {
+    Ok(HomeRecord {
+        home: from_json(&r.text("home_json")?, "home_json")?,
+        state: HomeState::parse(&r.text("state")?)?,
+        holder: r.opt_text("holder")?,
+    })
+}
+
 fn round_from_row(r: &Row) -> Result<RoundRecord> {
     Ok(RoundRecord {
         project_id: r.text("project_id")?,
@@ -458,20 +468,13 @@ impl Core {
 
     pub(crate) async fn allot_homes(&self, project_id: &str) -> Result<Vec<HomeRecord>> {
         let mut pc = self.read_conn().await?;
-        let rows = Q::new("SELECT home_json, state, holder FROM allot_homes WHERE project_id = $1")
-            .text(project_id)
-            .fetch_all(&mut pc.conn())
-            .await?;
-        let mut out = rows
-            .iter()
-            .map(|r| {
-                Ok(HomeRecord {
-                    home: from_json(&r.text("home_json")?, "home_json")?,
-                    state: HomeState::parse(&r.text("state")?)?,
-                    holder: r.opt_text("holder")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rows = Q::new(format!(
+            "SELECT {HOME_COLS} FROM allot_homes WHERE project_id = $1"
+        ))
+        .text(project_id)
+        .fetch_all(&mut pc.conn())
+        .await?;
+        let mut out = rows.iter().map(home_from_row).collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| {
             (&a.home.building, &a.home.unit, a.home.floor, &a.home.number).cmp(&(
                 &b.home.building,
@@ -600,19 +603,15 @@ impl Core {
         home_id: &str,
     ) -> Result<Option<HomeRecord>> {
         let mut pc = self.read_conn().await?;
-        Q::new("SELECT home_json, state, holder FROM allot_homes WHERE project_id = $1 AND home_id = $2")
-            .text(project_id)
-            .text(home_id)
-            .fetch_optional(&mut pc.conn())
-            .await?
-            .map(|r| {
-                Ok(HomeRecord {
-                    home: from_json(&r.text("home_json")?, "home_json")?,
-                    state: HomeState::parse(&r.text("state")?)?,
-                    holder: r.opt_text("holder")?,
-                })
-            })
-            .transpose()
+        Q::new(format!(
+            "SELECT {HOME_COLS} FROM allot_homes WHERE project_id = $1 AND home_id = $2"
+        ))
+        .text(project_id)
+        .text(home_id)
+        .fetch_optional(&mut pc.conn())
+        .await?
+        .map(|r| home_from_row(&r))
+        .transpose()
     }
 
     pub(crate) async fn allot_family_entries(

@@ -1,0 +1,85 @@
+// What every browser test file needs: a fresh `anju serve --demo` on its
+// own SQLite file with a pinned date, Debian's chromium (driven by
+// playwright-core), sign-in and sign-out, and screenshots kept in
+// e2e/artifacts/.
+
+import { before, after } from 'node:test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..');
+const bin = process.env.ANJU_BIN || join(repo, 'target', 'debug', 'anju');
+const artifacts = join(here, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+export const PASSWORD = 'anju-demo-2026';
+
+function startServer(dataDir, today) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, ['serve', '--demo', '--demo-households', '12', '--listen', '127.0.0.1:0', '--today', today,
+      '--database-url', `sqlite:${join(dataDir, 'anju.sqlite')}`, '--key-file', join(dataDir, 'anju.key')],
+      { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120000);
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve({ p, url: `http://${m[1]}` }); }
+    });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
+  });
+}
+
+async function stopServer(server) {
+  if (!server) return;
+  const p = server.p;
+  p.removeAllListeners('exit');
+  await new Promise((r) => { p.on('exit', r); p.kill('SIGTERM'); });
+}
+
+// Registers the file's before/after hooks; `ctx.base` and `ctx.browser`
+// are set once the `before` hook has run (and `ctx.base` again by
+// `ctx.restart`).
+export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) {
+  const ctx = { base: undefined, browser: undefined };
+  const dataDir = mkdtempSync(join(tmpdir(), `anju-e2e-${tag}-`));
+  let server;
+  // Stops the server and starts it again on the same data on another day.
+  ctx.restart = async (day) => {
+    await stopServer(server);
+    server = await startServer(dataDir, day);
+    ctx.base = server.url;
+  };
+  before(async () => {
+    server = await startServer(dataDir, today);
+    ctx.base = server.url;
+    ctx.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    if (ctx.browser) await ctx.browser.close();
+    await stopServer(server);
+  });
+  ctx.shot = async (page, name) => {
+    await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}.png`), fullPage: true });
+  };
+  ctx.login = async (page, username) => {
+    await page.goto(`${ctx.base}/login`);
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
+  };
+  ctx.logout = async (page) => {
+    await Promise.all([page.waitForNavigation(), page.click('#logout')]);
+  };
+  return ctx;
+}
