@@ -122,6 +122,21 @@ pub enum Dealing {
 }
 
 impl Dealing {
+    /// English label (the pages' English switch).
+    pub fn en(self) -> &'static str {
+        match self {
+            Dealing::Sale => "sale",
+            Dealing::Lease => "lease",
+            Dealing::Gift => "gift",
+            Dealing::Mortgage {
+                purchase_loan: true,
+            } => "mortgage for the purchase loan",
+            Dealing::Mortgage {
+                purchase_loan: false,
+            } => "other mortgage",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             Dealing::Sale => "出售（上市交易）",

@@ -22,6 +22,14 @@ pub enum AbsentRule {
 }
 
 impl AbsentRule {
+    /// English label (the pages' English switch).
+    pub fn en(self) -> &'static str {
+        match self {
+            AbsentRule::CallAgainAtEnd => "absent families are called once more at the end of the round; absent again, they pass the round",
+            AbsentRule::PassRound => "absent families pass the round",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             AbsentRule::CallAgainAtEnd => {
@@ -244,6 +252,17 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
+    /// English label (the pages' English switch).
+    pub fn en(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Submitted => "submitted to the city housing bureau",
+            PlanStatus::Returned => "returned for changes",
+            PlanStatus::Approved => "approved, awaiting publication",
+            PlanStatus::Published => "published",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             PlanStatus::Draft => "草拟中",

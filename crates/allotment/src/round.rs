@@ -157,6 +157,16 @@ pub enum RoundStatus {
 }
 
 impl RoundStatus {
+    /// English label (the pages' English switch).
+    pub fn en(self) -> &'static str {
+        match self {
+            RoundStatus::Frozen => "list frozen, awaiting the draw",
+            RoundStatus::Drawn => "drawn, selection not begun",
+            RoundStatus::Selecting => "selecting",
+            RoundStatus::Closed => "closed",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             RoundStatus::Frozen => "名单已冻结，待摇号",

@@ -37,6 +37,19 @@ pub enum CallState {
 }
 
 impl CallState {
+    /// English label (the pages' English switch).
+    pub fn en(self) -> &'static str {
+        match self {
+            CallState::Waiting => "waiting",
+            CallState::Called => "called: choose a home now",
+            CallState::Absent => "absent: called again at the end",
+            CallState::Chosen => "home chosen, contract pending",
+            CallState::Signed => "contract signed",
+            CallState::Passed => "passed this round",
+            CallState::Abandoned => "gave up (abandonment)",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             CallState::Waiting => "waiting",

@@ -73,69 +73,27 @@ async fn page_ctx(st: &AppState, headers: &HeaderMap, q: &AllotQuery) -> Ctx {
 // ------------------------------------------------------------------ labels
 
 fn plan_status(l: Lang, s: PlanStatus) -> &'static str {
-    let en = match s {
-        PlanStatus::Draft => "draft",
-        PlanStatus::Submitted => "submitted to the city housing bureau",
-        PlanStatus::Returned => "returned for changes",
-        PlanStatus::Approved => "approved, awaiting publication",
-        PlanStatus::Published => "published",
-    };
-    l.t(s.zh(), en)
+    l.t(s.zh(), s.en())
 }
 
 fn round_status(l: Lang, s: RoundStatus) -> &'static str {
-    let en = match s {
-        RoundStatus::Frozen => "list frozen, awaiting the draw",
-        RoundStatus::Drawn => "drawn, selection not begun",
-        RoundStatus::Selecting => "selecting",
-        RoundStatus::Closed => "closed",
-    };
-    l.t(s.zh(), en)
+    l.t(s.zh(), s.en())
 }
 
 fn call_state(l: Lang, s: CallState) -> &'static str {
-    let en = match s {
-        CallState::Waiting => "waiting",
-        CallState::Called => "called: choose a home now",
-        CallState::Absent => "absent: called again at the end",
-        CallState::Chosen => "home chosen, contract pending",
-        CallState::Signed => "contract signed",
-        CallState::Passed => "passed this round",
-        CallState::Abandoned => "gave up (abandonment)",
-    };
-    l.t(s.zh(), en)
+    l.t(s.zh(), s.en())
 }
 
 fn home_state(l: Lang, s: HomeState) -> &'static str {
-    let en = match s {
-        HomeState::Available => "available",
-        HomeState::Held => "chosen",
-        HomeState::Sold => "sold",
-    };
-    l.t(s.zh(), en)
+    l.t(s.zh(), s.en())
 }
 
 fn absent_rule(l: Lang, r: AbsentRule) -> &'static str {
-    let en = match r {
-        AbsentRule::CallAgainAtEnd => "absent families are called once more at the end of the round; absent again, they pass the round",
-        AbsentRule::PassRound => "absent families pass the round",
-    };
-    l.t(r.zh(), en)
+    l.t(r.zh(), r.en())
 }
 
 fn dealing_label(l: Lang, d: Dealing) -> &'static str {
-    let en = match d {
-        Dealing::Sale => "sale",
-        Dealing::Lease => "lease",
-        Dealing::Gift => "gift",
-        Dealing::Mortgage {
-            purchase_loan: true,
-        } => "mortgage for the purchase loan",
-        Dealing::Mortgage {
-            purchase_loan: false,
-        } => "other mortgage",
-    };
-    l.t(d.zh(), en)
+    l.t(d.zh(), d.en())
 }
 
 const DEALINGS: [Dealing; 5] = [

@@ -58,6 +58,15 @@ pub enum HomeState {
 }
 
 impl HomeState {
+    /// English label (the pages' English switch).
+    pub fn en(self) -> &'static str {
+        match self {
+            HomeState::Available => "available",
+            HomeState::Held => "chosen",
+            HomeState::Sold => "sold",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             HomeState::Available => "available",
