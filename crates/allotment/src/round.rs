@@ -16,13 +16,9 @@ pub const MAX_ROUNDS: u8 = 3;
 /// (004 §8(1)1: 困难退役军人、残疾人家庭、基层一线紧缺从业人员).
 pub const PRIORITY_SPECIAL: [&str; 3] = ["veteran_in_difficulty", "disabled", "frontline_shortage"];
 
-/// Where a qualified family may buy (the decision's `scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    City,
-    CountySeat,
-}
+/// Where a qualified family may buy: the decision's scope, as the domain
+/// records it (001 art. 11).
+pub use anju_domain::Scope;
 
 /// Where a project is: the districts whose families it serves and, when it
 /// lies in a county seat, that county's code.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anju_allotment::{
-    AbsentRule, Area, CallState, Fen, Home, HomeId, HomeSource, PlanStatus, PlanTerms, ProjectArea,
+    AbsentRule, Area, Fen, Home, HomeId, HomeSource, PlanStatus, PlanTerms, ProjectArea,
     RoundStatus, RoundWindow,
 };
 use anju_domain::{Role, UserId};
@@ -112,21 +112,16 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
     let entrants: Vec<EntrantRecord> = list
         .ids()
         .enumerate()
-        .map(|(i, id)| EntrantRecord {
-            application_id: id.to_string(),
-            entrant_seq: i as u32 + 1,
-            district: "140302".into(),
-            tier: 1,
-            priority: false,
-            masked_name: "测*".into(),
-            masked_id: String::new(),
-            draw_position: None,
-            call_position: None,
-            state: CallState::Waiting,
-            recalled: false,
-            home_id: None,
-            chosen_on: None,
-            sign_by: None,
+        .map(|(i, id)| {
+            EntrantRecord::waiting(
+                id.to_string(),
+                i as u32 + 1,
+                "140302".into(),
+                1,
+                false,
+                "测*".into(),
+                String::new(),
+            )
         })
         .collect();
     let round = RoundRecord {

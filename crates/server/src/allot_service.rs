@@ -10,7 +10,7 @@ use anju_allotment::{
     self as allot, calling_order, check_contract, check_dealing, check_prices, has_priority,
     may_open, next_state, next_status, parse_homes, sign_by, AbandonmentKind, CallNow, CallState,
     CallStep, Candidate, ContractTerms, Dealing, Drawn, HomesFile, PlanStatus, PlanStep, PlanTerms,
-    PriceCheck, ProjectArea, RoundStatus, Scope, Title,
+    PriceCheck, ProjectArea, RoundStatus, Title,
 };
 use anju_domain::{ApplicationId, DistrictCode, Role, Status, StatusKind};
 use anju_lottery::{EntrantList, Reveal};
@@ -438,13 +438,7 @@ pub async fn open_round(
             continue;
         };
         let (tier, scope) = match stored.app.status() {
-            Status::Qualified { tier, scope, .. } => (
-                Some(tier.get()),
-                Some(match scope {
-                    anju_domain::Scope::City => Scope::City,
-                    anju_domain::Scope::CountySeat => Scope::CountySeat,
-                }),
-            ),
+            Status::Qualified { tier, scope, .. } => (Some(tier.get()), Some(*scope)),
             _ => (None, None),
         };
         let special: Vec<String> = stored
@@ -468,22 +462,16 @@ pub async fn open_round(
             abandoned: flags.abandoned.contains(s.id.as_str()),
         };
         match allot::admit(round_no, &p.area, &c) {
-            Ok(()) => entrants.push(EntrantRecord {
-                application_id: c.application_id,
-                entrant_seq: 0,
-                district: c.district,
-                tier: tier.unwrap_or(0),
-                priority: has_priority(&special),
-                masked_name: s.masked_name.clone(),
-                masked_id: s.masked_id.clone(),
-                draw_position: None,
-                call_position: None,
-                state: CallState::Waiting,
-                recalled: false,
-                home_id: None,
-                chosen_on: None,
-                sign_by: None,
-            }),
+            // The entrant file's sequence is known once the list is sorted.
+            Ok(()) => entrants.push(EntrantRecord::waiting(
+                c.application_id,
+                0,
+                c.district,
+                tier.unwrap_or(0),
+                has_priority(&special),
+                s.masked_name.clone(),
+                s.masked_id.clone(),
+            )),
             Err(x) => excluded.push(json!({
                 "application_id": c.application_id, "reason": x.message,
                 "citation": x.citation,

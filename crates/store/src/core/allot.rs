@@ -142,6 +142,36 @@ pub struct EntrantRecord {
     pub sign_by: Option<NaiveDate>,
 }
 
+impl EntrantRecord {
+    /// An entrant as a round is frozen: not yet drawn or called.
+    pub fn waiting(
+        application_id: String,
+        entrant_seq: u32,
+        district: String,
+        tier: u8,
+        priority: bool,
+        masked_name: String,
+        masked_id: String,
+    ) -> EntrantRecord {
+        EntrantRecord {
+            application_id,
+            entrant_seq,
+            district,
+            tier,
+            priority,
+            masked_name,
+            masked_id,
+            draw_position: None,
+            call_position: None,
+            state: CallState::Waiting,
+            recalled: false,
+            home_id: None,
+            chosen_on: None,
+            sign_by: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrawRecord {
     pub draw_no: u32,
