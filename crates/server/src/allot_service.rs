@@ -879,7 +879,11 @@ pub async fn call_step(
         CallRequest::Decline { .. } | CallRequest::Choose { .. } | CallRequest::GiveUp { .. }
     );
     may_act_for(st, user, &app, family_may).await?;
-    let r = round(st, id, round_no).await?;
+    let round_status = st
+        .store
+        .allot_round_status(id, round_no)
+        .await?
+        .ok_or_else(|| ApiError::not_found("轮次 (round)"))?;
     let e = entrant(st, id, round_no, &app).await?;
     let today = st.clock.today();
     let now = st.clock.now();
@@ -895,10 +899,11 @@ pub async fn call_step(
         CallRequest::GiveUp { .. } => CallStep::GiveUp,
         CallRequest::Sign { .. } => CallStep::Sign,
     };
-    if r.status != RoundStatus::Selecting && !matches!(step, CallStep::Sign | CallStep::GiveUp) {
+    if round_status != RoundStatus::Selecting && !matches!(step, CallStep::Sign | CallStep::GiveUp)
+    {
         return Err(ApiError::conflict(format!(
             "本轮状态为“{}”，不在选房阶段 (the round is not selecting)",
-            r.status.zh()
+            round_status.zh()
         )));
     }
     let to = next_state(call_now, &step, plan.absent_rule, today)

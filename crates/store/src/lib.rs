@@ -527,6 +527,15 @@ impl AnyStore {
         self.core().allot_entrants(project_id, round_no).await
     }
 
+    /// A round's status alone (cheap: no entrant file).
+    pub async fn allot_round_status(
+        &self,
+        project_id: &str,
+        round_no: u8,
+    ) -> Result<Option<RoundStatus>> {
+        self.core().allot_round_status(project_id, round_no).await
+    }
+
     /// One entrant of a round.
     pub async fn allot_entrant(
         &self,

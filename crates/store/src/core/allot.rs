@@ -595,6 +595,23 @@ impl Core {
         .collect()
     }
 
+    /// A round's status alone (the choose path reads it on every request;
+    /// the entrant file can be megabytes).
+    pub(crate) async fn allot_round_status(
+        &self,
+        project_id: &str,
+        round_no: u8,
+    ) -> Result<Option<RoundStatus>> {
+        let mut pc = self.read_conn().await?;
+        Q::new("SELECT status FROM allot_rounds WHERE project_id = $1 AND round_no = $2")
+            .text(project_id)
+            .int(i64::from(round_no))
+            .fetch_optional(&mut pc.conn())
+            .await?
+            .map(|r| parse_code(&r.text("status")?))
+            .transpose()
+    }
+
     pub(crate) async fn allot_entrants(
         &self,
         project_id: &str,
