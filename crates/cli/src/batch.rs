@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Condvar, Mutex};
 
@@ -50,6 +51,28 @@ pub fn run(
     let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
     let work_rx = Mutex::new(work_rx);
     let out = raw_stdout()?;
+    // A regular file (not opened for append) is written with O_DIRECT when
+    // the filesystem allows: see direct_out for why.
+    if !opened_for_append(1) {
+        if let Some(mut direct) = crate::direct_out::open(&out)? {
+            let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+            let result = ordered(
+                ev,
+                &renderer,
+                &work_rx,
+                work_tx,
+                &mut input,
+                bar.as_ref(),
+                &spare,
+                |b| direct.write(b),
+            );
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            result?;
+            return direct.finish();
+        }
+    }
     // When stdout is a regular file, workers write their chunks themselves at
     // known offsets, so copying gigabytes into the page cache is shared by
     // every core instead of queuing behind one writer thread.
@@ -76,29 +99,95 @@ pub fn run(
         }
         return positional.finish(&out);
     }
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let mut out = out;
+    let result = ordered(
+        ev,
+        &renderer,
+        &work_rx,
+        work_tx,
+        &mut input,
+        bar.as_ref(),
+        &spare,
+        |b| out.write_all(b),
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    result?;
+    out.flush()
+}
+
+/// Workers decide chunks in any order; the calling thread's `sink` gets
+/// their output in input order. Output buffers go back to the workers
+/// through `spare` (fresh multi-megabyte buffers would cost a page fault
+/// per 4 KiB).
+#[allow(clippy::too_many_arguments)]
+fn ordered(
+    ev: &Evaluator,
+    renderer: &Renderer,
+    work_rx: &Mutex<Receiver<Chunk>>,
+    work_tx: SyncSender<Chunk>,
+    input: &mut (dyn Read + Send),
+    bar: Option<&indicatif::ProgressBar>,
+    spare: &Mutex<Vec<Vec<u8>>>,
+    mut sink: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (done_tx, done_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|s| -> io::Result<()> {
         for _ in 0..workers {
             let done_tx: SyncSender<(u64, Vec<u8>)> = done_tx.clone();
-            let (work_rx, renderer) = (&work_rx, &renderer);
             s.spawn(move || {
                 worker(ev, renderer, work_rx, |seq, bytes: &mut Vec<u8>| {
-                    done_tx.send((seq, std::mem::take(bytes))).is_ok()
+                    let fresh = spare
+                        .lock()
+                        .ok()
+                        .and_then(|mut s| s.pop())
+                        .unwrap_or_default();
+                    done_tx.send((seq, std::mem::replace(bytes, fresh))).is_ok()
                 })
             });
         }
         drop(done_tx);
-        let writer = s.spawn(move || write_in_order(done_rx, out));
-        let read_result = read_chunks(&mut input, |c| work_tx.send(c).is_ok(), bar.as_ref());
-        drop(work_tx);
-        let write_result = writer
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("writer thread panicked")));
-        if let Some(b) = &bar {
-            b.finish_and_clear();
+        let stop = &stop;
+        let reader = s.spawn(move || {
+            let r = read_chunks(
+                input,
+                |c| !stop.load(Ordering::Relaxed) && work_tx.send(c).is_ok(),
+                bar,
+            );
+            drop(work_tx);
+            r
+        });
+        let mut next = 0u64;
+        let mut pending: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+        let mut write_result = Ok(());
+        for (seq, bytes) in done_rx {
+            pending.insert(seq, bytes);
+            while let Some(mut b) = pending.remove(&next) {
+                if write_result.is_ok() {
+                    write_result = sink(&b);
+                }
+                b.clear();
+                if let Ok(mut s) = spare.lock() {
+                    s.push(b);
+                }
+                next += 1;
+            }
+            if write_result.is_err() {
+                // Stop the reader, and the workers: dropping the receiver
+                // fails their sends.
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
         }
-        read_result?;
-        write_result
+        let read_result = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("reader thread panicked")));
+        write_result?;
+        read_result
     })
 }
 
@@ -264,6 +353,9 @@ fn worker(
             n += 1;
         }
         if !emit(chunk.seq, &mut out) {
+            // The output failed: keep taking chunks (and dropping them) so
+            // the reader is never stuck on a full queue; it stops soon.
+            while work_rx.lock().is_ok_and(|rx| rx.recv().is_ok()) {}
             return;
         }
     }
@@ -296,19 +388,6 @@ fn decide_line(
             Ok(()) => renderer.write_json_cached(&h, d, cache, out),
         },
     }
-}
-
-fn write_in_order(done_rx: Receiver<(u64, Vec<u8>)>, mut out: File) -> io::Result<()> {
-    let mut next = 0u64;
-    let mut pending: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
-    for (seq, bytes) in done_rx {
-        pending.insert(seq, bytes);
-        while let Some(b) = pending.remove(&next) {
-            out.write_all(&b)?;
-            next += 1;
-        }
-    }
-    out.flush()
 }
 
 /// Stdout without Rust's line buffering: decisions are written in

@@ -9,6 +9,7 @@ mod bench_selection;
 mod bench_server;
 mod calendar_cmd;
 mod check;
+mod direct_out;
 mod gen;
 mod lottery_cmd;
 mod policies;

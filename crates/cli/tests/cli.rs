@@ -475,7 +475,8 @@ fn lottery_commit_draw_verify_from_published_files() {
 
 #[test]
 fn batch_written_to_a_file_equals_batch_written_to_a_pipe() {
-    // Files take the positional (parallel) writer; pipes and `>>` the ordered one.
+    // Files take the direct (O_DIRECT) writer; a file whose position is not
+    // block-aligned the positional one; pipes and `>>` the ordered one.
     let good = std::fs::read_to_string(example("yangquan-family.json"))
         .unwrap()
         .replace('\n', " ");
@@ -525,5 +526,20 @@ fn batch_written_to_a_file_equals_batch_written_to_a_pipe() {
     let both = std::fs::read(&out_path).unwrap();
     assert_eq!(both.len(), piped.stdout.len() * 2);
     assert_eq!(&both[piped.stdout.len()..], &piped.stdout[..]);
+    // Stdout already three bytes into a file (not a block boundary).
+    let mut shifted = std::fs::File::create(&out_path).unwrap();
+    std::io::Write::write_all(&mut shifted, b"abc").unwrap();
+    assert!(anju()
+        .args(&args)
+        .stdout(shifted)
+        .status()
+        .unwrap()
+        .success());
+    let shifted = std::fs::read(&out_path).unwrap();
+    assert_eq!(&shifted[..3], b"abc");
+    assert!(
+        shifted[3..] == piped.stdout[..],
+        "positional output differs"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
