@@ -3,6 +3,13 @@
 //! Exit codes: 0 success (an ineligible household is still a success),
 //! 2 bad input, bad policy or bad usage — with one clear line on stderr.
 
+/// mimalloc instead of glibc's malloc: the server allocates and frees
+/// small objects from many threads (requests, rows, JSON), and glibc's
+/// arenas spent about a fifth of the CPU of a list-reading benchmark in
+/// malloc, free and consolidation (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod batch;
 mod bench;
 mod bench_selection;

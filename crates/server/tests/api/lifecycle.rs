@@ -3,6 +3,7 @@
 //! decision, a 5-working-day public notice, qualification and the waitlist.
 
 use crate::common::*;
+use anju_domain::StatusKind;
 use axum::http::StatusCode;
 use serde_json::json;
 
@@ -177,6 +178,34 @@ async fn full_lifecycle(app: &TestApp) {
     assert_eq!(mine["waitlist_place"], json!(1));
     assert_eq!(mine["application"]["status"]["qualified_on"], "2026-03-09");
     assert_eq!(mine["available_actions"], json!([]));
+    // The list line carries the same facts, masked.
+    let listed = family.get("/api/v1/applications").await.json();
+    let line = &listed["items"][0];
+    assert_eq!(line["id"], json!(id), "{b}: {listed}");
+    assert_eq!(line["district"], json!(D));
+    assert_eq!(line["status"], "qualified");
+    assert_eq!(
+        line["status_label"],
+        json!(StatusKind::Qualified.label_zh())
+    );
+    assert_eq!(line["masked_id"], json!(masked_id(&f.ids[0])));
+    assert_eq!(line["qualified_on"], "2026-03-09");
+    assert_eq!(line["waitlist_place"], json!(1));
+    assert!(line["tier"].is_u64(), "{line}");
+    assert_eq!(
+        line["tier"], mine["application"]["status"]["tier"],
+        "{line}"
+    );
+    assert!(
+        line["categories"].as_array().is_some_and(|c| !c.is_empty()),
+        "{line}"
+    );
+    assert!(
+        line["submitted_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("+08:00")),
+        "{line}"
+    );
     assert_eq!(
         mine["version"],
         json!(10),
