@@ -58,7 +58,7 @@ use sqlx::sqlite::SqlitePool;
 
 use crate::crypto::{random_hex, Crypto};
 use crate::group::GroupWriter;
-use crate::sql::{is_unique_violation, PoolConn, Row, Tx, Q};
+use crate::sql::{is_unique_violation, PoolConn, Row, Script, Tx, Q};
 use crate::{
     ApplicationSummary, AuditDraft, ListFilter, NewUser, Result, SessionRecord, StoreError,
     StoredApplication, UserRecord,
@@ -434,76 +434,83 @@ impl Core {
             .collect();
         let s = Summary::of(app)?;
 
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        Q::new(
-            "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
-             masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
-             qualified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .text(id)
-        .text(app.district().as_str())
-        .text(&s.status)
-        .opt_text(s.owner.clone())
-        .text(app.household_id().as_str())
-        .text(masked_name)
-        .text(masked_id)
-        .int(1)
-        .text(app.submitted_at().to_rfc3339())
-        .text(&s.updated_at)
-        .text(&s.categories)
-        .opt_int(s.tier)
-        .opt_text(s.notice_start.clone())
-        .opt_text(s.notice_end.clone())
-        .opt_text(s.qualified_on.clone())
-        .execute(&mut c)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate {
-                    what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
-                }
-            } else {
-                e.into()
-            }
-        })?;
-        insert_event(&mut c, first, &body).await?;
-        Q::new(
-            "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .text(id)
-        .int(KEY_VERSION)
-        .bytes(nonce)
-        .bytes(ciphertext)
-        .text(first.at.to_rfc3339())
-        .execute(&mut c)
-        .await?;
+        // One script: the inserts and the audit head's bump travel to the
+        // SQLite writer together (see `Script`); only the audit entry,
+        // whose hash needs the head, follows in a second trip.
+        let mut script = Script::default();
+        let application = script.push(
+            Q::new(
+                "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
+                 masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
+                 qualified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            )
+            .text(id)
+            .text(app.district().as_str())
+            .text(&s.status)
+            .opt_text(s.owner.clone())
+            .text(app.household_id().as_str())
+            .text(masked_name)
+            .text(masked_id)
+            .int(1)
+            .text(app.submitted_at().to_rfc3339())
+            .text(&s.updated_at)
+            .text(&s.categories)
+            .opt_int(s.tier)
+            .opt_text(s.notice_start.clone())
+            .opt_text(s.notice_end.clone())
+            .opt_text(s.qualified_on.clone()),
+        );
+        let event = script.push(event_insert(first, &body)?);
+        script.push(
+            Q::new(
+                "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .text(id)
+            .int(KEY_VERSION)
+            .bytes(nonce)
+            .bytes(ciphertext)
+            .text(first.at.to_rfc3339()),
+        );
         // One multi-row INSERT per table (every engine anju targets takes
-        // several VALUES rows): each statement is a round trip to the
-        // writer, and this is the hot path of a submission.
+        // several VALUES rows).
+        let mut active = None;
         if !hashes.is_empty() {
-            members_insert(
+            script.push(members_insert(
                 "INSERT INTO application_members (application_id, id_hash) VALUES ",
                 id,
                 &hashes,
                 false,
-            )
-            .execute(&mut c)
-            .await?;
+            ));
             if app.status().kind().is_active() {
-                members_insert(
+                active = Some(script.push(members_insert(
                     "INSERT INTO active_members (id_hash, application_id) VALUES ",
                     id,
                     &hashes,
                     true,
-                )
-                .execute(&mut c)
-                .await
-                .map_err(duplicate_member)?;
+                )));
             }
         }
-        append_audit_in(&mut c, audit).await?;
+        script.push(audit_head_bump());
+
+        let mut tx = self.begin_write().await?;
+        let mut c = tx.conn();
+        let rows = script.fetch_all(&mut c).await.map_err(|e| {
+            if !is_unique_violation(&e.error) {
+                e.error.into()
+            } else if e.statement == application {
+                StoreError::Duplicate {
+                    what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
+                }
+            } else if e.statement == event {
+                stale(&first.application_id, 1)
+            } else if Some(e.statement) == active {
+                StoreError::DuplicateMember
+            } else {
+                e.error.into()
+            }
+        })?;
+        append_audit_after_bump(&mut c, audit, rows.last()).await?;
         tx.commit().await
     }
 
@@ -996,15 +1003,28 @@ fn household_aad(id: &str) -> Vec<u8> {
 /// Appends `draft` to the chain inside the caller's transaction. Must be
 /// the caller's last write: it takes the audit head's lock.
 async fn append_audit_in(c: &mut crate::sql::Conn<'_>, d: AuditDraft) -> Result<AuditEntry> {
-    // UPDATE … RETURNING takes the head's row lock and reads it in one
-    // statement (PostgreSQL, SQLite ≥ 3.35, KingbaseES and openGauss all
-    // have it).
-    let head = Q::new(
+    let head = audit_head_bump().fetch_optional(c).await?;
+    append_audit_after_bump(c, d, head.as_ref()).await
+}
+
+/// Takes the next audit sequence number and reads the head's hash.
+/// UPDATE … RETURNING takes the head's row lock and reads it in one
+/// statement (PostgreSQL, SQLite ≥ 3.35, KingbaseES and openGauss all have
+/// it).
+fn audit_head_bump() -> Q {
+    Q::new(
         "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
     )
-    .fetch_optional(c)
-    .await?
-    .ok_or_else(|| {
+}
+
+/// Writes the audit entry for `d` after [`audit_head_bump`] returned `head`
+/// in the same transaction.
+async fn append_audit_after_bump(
+    c: &mut crate::sql::Conn<'_>,
+    d: AuditDraft,
+    head: Option<&crate::sql::Row>,
+) -> Result<AuditEntry> {
+    let head = head.ok_or_else(|| {
         StoreError::Corrupt("审计链头记录缺失 (the audit head row is missing)".to_owned())
     })?;
     let seq = to_u64(head.int("last_seq")?)?;
@@ -1064,7 +1084,18 @@ async fn append_audit_in(c: &mut crate::sql::Conn<'_>, d: AuditDraft) -> Result<
 }
 
 async fn insert_event(c: &mut crate::sql::Conn<'_>, event: &Event, body: &str) -> Result<()> {
-    Q::new(
+    event_insert(event, body)?.execute(c).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            stale(&event.application_id, to_i64(event.seq).unwrap_or(i64::MAX))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+fn event_insert(event: &Event, body: &str) -> Result<Q> {
+    Ok(Q::new(
         "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -1073,17 +1104,7 @@ async fn insert_event(c: &mut crate::sql::Conn<'_>, event: &Event, body: &str) -
     .text(event.at.to_rfc3339())
     .text(event.action.kind().code())
     .text(event.actor.user_id().as_str())
-    .text(body)
-    .execute(c)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            stale(&event.application_id, to_i64(event.seq).unwrap_or(i64::MAX))
-        } else {
-            e.into()
-        }
-    })?;
-    Ok(())
+    .text(body))
 }
 
 /// `INSERT … VALUES ($1, $2), ($3, $4), …` pairing `id` with each hash;

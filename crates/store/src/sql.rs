@@ -187,6 +187,105 @@ impl Q {
     }
 }
 
+/// Statements that run one after another on one connection, sent together.
+///
+/// On SQLite, sqlx runs each connection on its own thread, so every
+/// statement is a round trip between threads (two task switches); the hot
+/// writes (a submission is five inserts and the audit head) therefore
+/// travel as one multi-statement query, with each statement's `$N`
+/// parameters renumbered to follow the ones before it. sqlx 0.8 runs such
+/// queries on SQLite (and marks this use deprecated: revisit when
+/// upgrading sqlx; the store and API tests run every script). PostgreSQL's
+/// extended protocol takes one statement per query, so there the
+/// statements are sent one by one.
+///
+/// Either way a failure names the statement that failed
+/// ([`ScriptError::statement`]), so callers map errors as they would for
+/// single statements.
+#[derive(Default)]
+pub(crate) struct Script {
+    parts: Vec<Q>,
+}
+
+/// A statement of a [`Script`] failed; the ones before it ran.
+pub(crate) struct ScriptError {
+    /// Index of the failed statement, as returned by [`Script::push`].
+    pub(crate) statement: usize,
+    pub(crate) error: sqlx::Error,
+}
+
+impl Script {
+    /// Adds a statement; returns its index.
+    pub(crate) fn push(&mut self, q: Q) -> usize {
+        self.parts.push(q);
+        self.parts.len() - 1
+    }
+
+    /// Runs every statement in order; returns the rows of all of them.
+    pub(crate) async fn fetch_all(self, c: &mut Conn<'_>) -> Result<Vec<Row>, ScriptError> {
+        match c {
+            Conn::Sqlite(conn) => {
+                use futures_util::TryStreamExt as _;
+                let mut sql = String::new();
+                let mut args = Vec::new();
+                for q in self.parts {
+                    if !sql.is_empty() {
+                        sql.push_str(";\n");
+                    }
+                    renumber_into(&mut sql, &q.sql, args.len());
+                    args.extend(q.args);
+                }
+                let mut rows = Vec::new();
+                let mut finished = 0;
+                #[allow(deprecated)] // see the type's documentation
+                let mut results = bound!(&sql, args).fetch_many(&mut **conn);
+                loop {
+                    match results.try_next().await {
+                        Ok(None) => return Ok(rows),
+                        // One summary per statement, after its rows.
+                        Ok(Some(sqlx::Either::Left(_))) => finished += 1,
+                        Ok(Some(sqlx::Either::Right(row))) => rows.push(Row::Sqlite(row)),
+                        Err(error) => {
+                            return Err(ScriptError {
+                                statement: finished,
+                                error,
+                            })
+                        }
+                    }
+                }
+            }
+            Conn::Pg(_) => {
+                let mut rows = Vec::new();
+                for (statement, q) in self.parts.into_iter().enumerate() {
+                    rows.extend(
+                        q.fetch_all(c)
+                            .await
+                            .map_err(|error| ScriptError { statement, error })?,
+                    );
+                }
+                Ok(rows)
+            }
+        }
+    }
+}
+
+/// Appends `sql` to `out` with every `$N` parameter raised by `offset`.
+/// (anju's statements hold no `$` inside literals.)
+fn renumber_into(out: &mut String, sql: &str, offset: usize) {
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+}
+
 /// A result row of either backend. Getters name the column and report a
 /// type mismatch or NULL as [`StoreError::Corrupt`].
 pub(crate) enum Row {
@@ -264,4 +363,25 @@ pub(crate) fn database_error(e: sqlx::Error) -> StoreError {
         }
     }
     StoreError::Database(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumber_into;
+
+    #[test]
+    fn parameters_are_renumbered_after_the_ones_before() {
+        let mut out = String::new();
+        renumber_into(
+            &mut out,
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $10)",
+            0,
+        );
+        out.push(';');
+        renumber_into(&mut out, "UPDATE t SET a = $1 WHERE b = $2", 12);
+        assert_eq!(
+            out,
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $10);UPDATE t SET a = $13 WHERE b = $14"
+        );
+    }
 }
