@@ -48,7 +48,7 @@ fn parse_hundredths(s: &str) -> Result<u64, AmountError> {
     whole
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
-        .filter(|v| *v <= 1_000_000_000_000_00)
+        .filter(|v| *v <= 1_000_000_000_000 * 100) // a trillion, in hundredths
         .ok_or_else(|| AmountError::TooLarge(s.trim().to_string()))
 }
 

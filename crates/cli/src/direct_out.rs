@@ -187,7 +187,7 @@ impl DirectOut<'_> {
         }
         self.plain.write_all_at(&tail, self.offset)?;
         let end = self.offset + tail.len() as u64;
-        (&*self.plain).seek(SeekFrom::Start(end))?;
+        self.plain.seek(SeekFrom::Start(end))?;
         Ok(())
     }
 }

@@ -211,7 +211,7 @@ pub fn user(cmd: UserCommand) -> Result<(), Fail> {
                 anju_domain::Actor::new(
                     UserId::new("check").map_err(|e| Fail(e.to_string()))?,
                     role,
-                    district.clone(),
+                    district,
                 )
                 .map_err(|e| Fail(format!("--district: {e}")))?;
                 let (password, generated) = match password {

@@ -244,7 +244,7 @@ fn batch_keeps_order_reports_bad_lines_and_goes_on() {
     for (i, l) in lines.iter().enumerate() {
         let n = i + 1;
         match i % 500 {
-            7 | 8 | 9 if i < 3000 => {
+            7..=9 if i < 3000 => {
                 assert_eq!(l["line"], n, "{l}");
                 assert!(l["error"].as_str().unwrap().len() > 5);
                 if i % 500 == 9 {

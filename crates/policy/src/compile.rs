@@ -793,9 +793,9 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
     ];
     for (key, sp) in &present {
         if let Some(sp) = sp {
-            if !allowed.contains(key)
-                && !(*key == "min_age_male" && allowed.contains(&"min_age_female"))
-            {
+            // min_age_male and min_age_female are one rule's pair.
+            let paired = *key == "min_age_male" && allowed.contains(&"min_age_female");
+            if !allowed.contains(key) && !paired {
                 return Err(ctx.err(
                     sp.clone(),
                     LoadErrorKind::UnknownKey(format!(

@@ -416,7 +416,7 @@ pub async fn open_round(
             let page = st
                 .store
                 .list_applications(&ListFilter {
-                    district: Some(code.clone()),
+                    district: Some(code),
                     status: Some(StatusKind::Qualified),
                     owner: None,
                     limit: 500,

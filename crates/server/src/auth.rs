@@ -169,7 +169,7 @@ pub async fn current_user(
     let Some((session, user)) = state.store.session(&hash, now).await? else {
         return Ok(None);
     };
-    let actor = Actor::new(user.id.clone(), user.role, user.district.clone())
+    let actor = Actor::new(user.id.clone(), user.role, user.district)
         .map_err(|e| ApiError::internal(format!("账号数据有误 (account data invalid: {e})")))?;
     let current = CurrentUser {
         user,

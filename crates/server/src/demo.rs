@@ -277,7 +277,7 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
         }
     }
     // The family that can try allotment in the browser: tier 1 (no home).
-    let district = YANGQUAN_DISTRICTS[0].code.clone();
+    let district = YANGQUAN_DISTRICTS[0].code;
     let mut h = household(&mut Rng(77), households, &district);
     h["id"] = json!("demo-family-qualified");
     h["members"][0]["name"] = json!("李秀英");
@@ -308,7 +308,7 @@ pub(crate) async fn staff(st: &AppState, username: &str) -> ApiResult<CurrentUse
         .user_by_username(username)
         .await?
         .ok_or_else(|| ApiError::internal(format!("demo account {username} missing")))?;
-    let actor = anju_domain::Actor::new(user.id.clone(), user.role, user.district.clone())
+    let actor = anju_domain::Actor::new(user.id.clone(), user.role, user.district)
         .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(CurrentUser {
         session: anju_store::SessionRecord {

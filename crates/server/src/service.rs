@@ -257,7 +257,7 @@ pub async fn submit_application(
         household_id: HouseholdId::new(h.id.clone()).map_err(|e| {
             ApiError::bad_request("invalid_id", e.to_string()).field("household.id")
         })?,
-        district: district.clone(),
+        district,
         applicant_account: None,
         materials: req.materials,
         signed_commitment: req.signed_commitment,
@@ -547,7 +547,7 @@ pub async fn list(
     offset: u32,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     let mut filter = ListFilter {
-        district: user.user.district.clone(),
+        district: user.user.district,
         status,
         owner: None,
         limit: limit.clamp(1, 500),

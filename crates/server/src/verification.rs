@@ -44,7 +44,7 @@ async fn awaiting(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<StoredAppl
     let list = st
         .store
         .list_applications(&ListFilter {
-            district: user.user.district.clone(),
+            district: user.user.district,
             status: Some(StatusKind::UnderVerification),
             owner: None,
             limit: 100_000,
@@ -476,7 +476,7 @@ pub async fn import(
                 continue;
             }
             let parts = FactCorrectionParts {
-                path: p.clone(),
+                path: p,
                 old: current.unwrap_or(Value::Null),
                 new,
             };
