@@ -388,9 +388,10 @@ pub async fn load_visible(
     if !can_read(&user.actor, &stored.app) {
         return Err(ApiError::not_found("申请 (application)"));
     }
-    // Qualification and the waitlist place are stored in two steps; if the
-    // process died between them, the place is given the next time the
-    // application is read (assigning is idempotent).
+    // Qualifying takes the waitlist place in the same transaction; a
+    // database written by an earlier anju (which stored them in two steps)
+    // may hold a qualified application without one: it gets its place the
+    // next time it is read (assigning is idempotent).
     if stored.app.status().kind() == StatusKind::Qualified && stored.waitlist_place.is_none() {
         stored.waitlist_place = Some(st.store.assign_waitlist_place(&id).await?);
     }
@@ -531,9 +532,7 @@ pub async fn act(
             ),
         )
         .await?;
-    if event.status_after == StatusKind::Qualified {
-        st.store.assign_waitlist_place(new_state.id()).await?;
-    }
+    // A qualifying event took its waitlist place in the same transaction.
     load_visible(st, user, id).await
 }
 

@@ -536,6 +536,14 @@ impl Core {
             .transpose()?;
         let s = Summary::of(new_state)?;
         let expected = to_i64(event.seq - 1)?;
+        // Entering the waitlist takes a place in the same transaction, so
+        // no qualified family is ever without one (001 art. 14: qualified
+        // families enter the district waitlist).
+        let waitlist = (new_state.status().kind() == StatusKind::Qualified)
+            .then(|| format!("waitlist:{}", new_state.district().as_str()));
+        if let Some(counter) = &waitlist {
+            self.ensure_counter(counter).await?;
+        }
 
         let mut tx = self.begin_write().await?;
         let mut c = tx.conn();
@@ -609,6 +617,12 @@ impl Core {
                 .map_err(duplicate_member)?;
             }
             _ => {}
+        }
+        // Qualified is final, so this runs once per application, and no
+        // other writer can have placed it: its committed state is not
+        // yet Qualified.
+        if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
+            place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
         }
         append_audit_in(&mut c, audit).await?;
         tx.commit().await
@@ -807,38 +821,13 @@ impl Core {
         self.ensure_counter(&counter).await?;
 
         let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        // Lock the district's counter first: whoever holds it is the only
-        // one giving out places in this district.
-        let place = bump_counter(&mut c, &counter).await?;
-        // Under the lock, look again: another process may have placed this
-        // application while we waited. Then the bump is rolled back.
-        if let Some(r) = Q::new("SELECT place FROM waitlist_places WHERE application_id = $1")
-            .text(id.as_str())
-            .fetch_optional(&mut c)
-            .await?
-        {
-            return to_u32(r.int("place")?);
+        let (place, new) = place_in_waitlist(&mut tx.conn(), id, &district, &counter).await?;
+        if new {
+            tx.commit().await?;
         }
-        Q::new("INSERT INTO waitlist_places (application_id, district, place) VALUES ($1, $2, $3)")
-            .text(id.as_str())
-            .text(&district)
-            .int(place)
-            .execute(&mut c)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict {
-                        what: format!(
-                            "轮候序号 {district}/{place} 已被占用，请重试 (waitlist place {district}/{place} is taken; retry)"
-                        ),
-                    }
-                } else {
-                    e.into()
-                }
-            })?;
-        tx.commit().await?;
-        to_u32(place)
+        // Otherwise another process placed it first: dropping `tx` rolls
+        // back our bump of the counter, so the numbering has no gap.
+        Ok(place)
     }
 
     pub(crate) async fn next_application_id(&self, year: i32) -> Result<ApplicationId> {
@@ -1122,6 +1111,48 @@ fn members_insert(prefix: &str, id: &str, hashes: &BTreeSet<String>, hash_first:
         };
     }
     q
+}
+
+/// Gives `id` the next place of its district's waitlist inside the
+/// caller's transaction, unless it has one; returns the place and whether
+/// it is new (when it is not, the counter was bumped for nothing: roll
+/// back, or accept a gap).
+async fn place_in_waitlist(
+    c: &mut crate::sql::Conn<'_>,
+    id: &ApplicationId,
+    district: &str,
+    counter: &str,
+) -> Result<(u32, bool)> {
+    // Lock the district's counter first: whoever holds it is the only one
+    // giving out places in this district.
+    let place = bump_counter(c, counter).await?;
+    // Under the lock, look again: another process may have placed this
+    // application while we waited.
+    if let Some(r) = Q::new("SELECT place FROM waitlist_places WHERE application_id = $1")
+        .text(id.as_str())
+        .fetch_optional(c)
+        .await?
+    {
+        return Ok((to_u32(r.int("place")?)?, false));
+    }
+    Q::new("INSERT INTO waitlist_places (application_id, district, place) VALUES ($1, $2, $3)")
+        .text(id.as_str())
+        .text(district)
+        .int(place)
+        .execute(c)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict {
+                    what: format!(
+                        "轮候序号 {district}/{place} 已被占用，请重试 (waitlist place {district}/{place} is taken; retry)"
+                    ),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+    Ok((to_u32(place)?, true))
 }
 
 /// Increments a counter and returns its new value; holds the counter's
