@@ -1345,8 +1345,8 @@ async fn verify_upload(
                 body.push_str(&banner(
                     "info",
                     l.t(
-                        "此文件已经导入过，本次未作任何更改。",
-                        "This file was already imported; nothing changed.",
+                        "此文件已经导入过，本次未作任何更改；下列错误是首次导入时的结果。",
+                        "This file was already imported; nothing changed. The errors below are those of the first import.",
                     ),
                 ));
             }

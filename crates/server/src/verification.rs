@@ -249,7 +249,7 @@ async fn template_rows(
     Ok(out)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct RowError {
     pub line: usize,
     pub resident_id: String,
@@ -541,9 +541,20 @@ pub async fn import(
         )
         .await?;
     if !new {
+        // Nothing changes; the first import's error rows come back, so an
+        // official who lost the report gets it again by uploading the file.
+        let errors = match st.store.import_errors(d, &sha).await? {
+            Some(kept) => serde_json::from_value(kept).map_err(|e| {
+                ApiError::internal(format!(
+                    "保存的错误报告无法读取 (the kept error report does not read back: {e})"
+                ))
+            })?,
+            None => Vec::new(),
+        };
         return Ok(ImportReport {
             already_imported: true,
             rows: report.rows,
+            errors,
             ..Default::default()
         });
     }
@@ -571,5 +582,8 @@ pub async fn import(
             }),
         }
     }
+    let kept = serde_json::to_value(&report.errors)
+        .map_err(|e| ApiError::internal(format!("错误报告无法保存 (error report: {e})")))?;
+    st.store.save_import_errors(d, &sha, &kept).await?;
     Ok(report)
 }

@@ -947,6 +947,51 @@ impl Core {
         Ok(true)
     }
 
+    pub(crate) async fn save_import_errors(
+        &self,
+        department: Department,
+        file_sha256: &str,
+        errors: &Value,
+    ) -> Result<()> {
+        let text = serde_json::to_string(errors)
+            .map_err(|e| StoreError::Corrupt(format!("import errors do not serialise: {e}")))?;
+        let mut tx = self.begin_write().await?;
+        Q::new(
+            "UPDATE department_imports SET errors_json = $3 WHERE department = $1 AND file_sha256 = $2",
+        )
+        .text(department.code())
+        .text(file_sha256.trim().to_ascii_lowercase())
+        .text(text)
+        .execute(&mut tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    pub(crate) async fn import_errors(
+        &self,
+        department: Department,
+        file_sha256: &str,
+    ) -> Result<Option<Value>> {
+        let mut pc = self.read_conn().await?;
+        let row = Q::new(
+            "SELECT errors_json FROM department_imports WHERE department = $1 AND file_sha256 = $2",
+        )
+        .text(department.code())
+        .text(file_sha256.trim().to_ascii_lowercase())
+        .fetch_optional(&mut pc.conn())
+        .await?;
+        match row
+            .map(|r| r.opt_text("errors_json"))
+            .transpose()?
+            .flatten()
+        {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+                StoreError::Corrupt(format!("errors_json of an import is not JSON: {e}"))
+            }),
+        }
+    }
+
     // --------------------------------------------------------------- crypto
 
     fn encrypt_household(

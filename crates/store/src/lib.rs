@@ -376,6 +376,25 @@ pub trait Store: Clone + Send + Sync + 'static {
         }
         Ok(hits)
     }
+    /// Keeps the row-level error report of an import recorded by
+    /// [`Store::record_import`] (a JSON array), replacing any kept before.
+    async fn save_import_errors(
+        &self,
+        _department: Department,
+        _file_sha256: &str,
+        _errors: &serde_json::Value,
+    ) -> Result<()> {
+        Ok(())
+    }
+    /// The error report kept for this department's import of this file;
+    /// `None` when the file was never imported or no report was kept.
+    async fn import_errors(
+        &self,
+        _department: Department,
+        _file_sha256: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        Ok(None)
+    }
     /// The application's events, first first (its history, for display).
     async fn application_events(&self, id: &ApplicationId) -> Result<Vec<Event>> {
         let _ = id;
@@ -929,6 +948,23 @@ macro_rules! impl_store {
             }
             async fn count_applications(&self) -> Result<u64> {
                 self.core().count_applications().await
+            }
+            async fn save_import_errors(
+                &self,
+                department: Department,
+                file_sha256: &str,
+                errors: &serde_json::Value,
+            ) -> Result<()> {
+                self.core()
+                    .save_import_errors(department, file_sha256, errors)
+                    .await
+            }
+            async fn import_errors(
+                &self,
+                department: Department,
+                file_sha256: &str,
+            ) -> Result<Option<serde_json::Value>> {
+                self.core().import_errors(department, file_sha256).await
             }
             async fn members_in_active_applications(
                 &self,

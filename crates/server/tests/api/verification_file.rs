@@ -247,6 +247,9 @@ async fn by_file(app: &TestApp) {
     let again = res.json();
     assert_eq!(again["already_imported"], json!(true), "{b}: {again}");
     assert_eq!(again["confirmed"], json!([]), "{b}: {again}");
+    // The first import's error rows come back with it.
+    assert!(!report["errors"].as_array().expect("errors").is_empty());
+    assert_eq!(again["errors"], report["errors"], "{b}: {again}");
     let res = police
         .upload(
             "/api/v1/verification/public_security/upload",
@@ -256,6 +259,7 @@ async fn by_file(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.text().contains("已导入过"), "{b}: {}", res.text());
+    assert!(res.text().contains("身份证号码无效"), "{b}: {}", res.text());
     assert_eq!(
         audit_entries(&auditor).await,
         entries,
