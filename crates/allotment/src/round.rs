@@ -106,7 +106,11 @@ pub fn admit(round: u8, area: &ProjectArea, c: &Candidate) -> Result<(), Exclusi
     match c.tier {
         Some(t) if tier_admitted(round, t) => Ok(()),
         Some(t) => no(format!("资格层级为第{t}层，第{round}轮尚未面向该层级 (tier {t} is not yet admitted in round {round})"), ART16_TIERS),
-        None => no("资格判定未记录层级 (no tier recorded)".into(), ART16_TIERS),
+        // A qualification without a tier comes from a policy that has none
+        // (Loudi: `tier` is null by the eligibility contract, and its plan
+        // orders selection by priority group and draw, 8(1)1): article
+        // 16's rounds by tier do not apply to it, so every round admits it.
+        None => Ok(()),
     }
 }
 
@@ -266,6 +270,32 @@ mod tests {
                 .ref_,
             "15"
         );
+    }
+
+    #[test]
+    fn a_family_without_a_tier_enters_every_round_of_its_districts() {
+        // Loudi qualifications have no tier (contract: tier null).
+        let area = ProjectArea {
+            districts: vec!["140302".into()],
+            county_seat_of: None,
+        };
+        let loudi = Candidate {
+            tier: None,
+            ..fam("140302", 1, Scope::City)
+        };
+        for round in 1..=3 {
+            assert!(admit(round, &area, &loudi).is_ok(), "round {round}");
+        }
+        let elsewhere = Candidate {
+            district: "140303".into(),
+            ..loudi.clone()
+        };
+        assert_eq!(admit(1, &area, &elsewhere).unwrap_err().citation.ref_, "15");
+        let not_qualified = Candidate {
+            qualified: false,
+            ..loudi
+        };
+        assert!(admit(1, &area, &not_qualified).is_err());
     }
 
     #[test]

@@ -220,8 +220,9 @@ pub enum Status {
     Qualified {
         /// Categories from the decision.
         categories: Vec<NonEmptyText>,
-        /// Allotment tier (001 art. 16).
-        tier: NonZeroU8,
+        /// Allotment tier (001 art. 16); None under a policy without
+        /// tiers (Loudi).
+        tier: Option<NonZeroU8>,
         /// Where the family may buy.
         scope: Scope,
         /// Qualification date.

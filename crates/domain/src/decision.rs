@@ -276,7 +276,9 @@ pub struct DecisionParts {
     /// Categories whose conditions all hold (empty when ineligible).
     #[serde(default)]
     pub categories: Vec<NonEmptyText>,
-    /// Allotment tier (001 art. 16), 1 first.
+    /// Allotment tier (001 art. 16), 1 first. None also for an eligible
+    /// family under a policy without tiers (Loudi: `tier` is null by the
+    /// eligibility contract).
     #[serde(default)]
     pub tier: Option<NonZeroU8>,
     /// Where the family may buy.
@@ -298,8 +300,8 @@ pub struct DecisionParts {
     pub as_of: NaiveDate,
 }
 
-/// A consistent engine decision: an eligible one has categories, a tier and
-/// a scope; an ineligible one has no categories and at least one failed,
+/// A consistent engine decision: an eligible one has categories and a
+/// scope (and a tier when its policy has tiers); an ineligible one has no categories and at least one failed,
 /// cited condition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "DecisionParts", into = "DecisionParts")]
@@ -314,9 +316,6 @@ pub enum DecisionError {
     /// Eligible without a category.
     #[error("判定为符合条件，但未列出符合的类别 (eligible decision lists no category)")]
     EligibleWithoutCategory,
-    /// Eligible without a tier.
-    #[error("判定为符合条件，但未给出配售梯次 (eligible decision has no tier)")]
-    EligibleWithoutTier,
     /// Eligible without a scope.
     #[error("判定为符合条件，但未给出可购买范围 (eligible decision has no scope)")]
     EligibleWithoutScope,
@@ -354,9 +353,6 @@ impl DecisionRecord {
             if parts.categories.is_empty() {
                 return Err(DecisionError::EligibleWithoutCategory);
             }
-            if parts.tier.is_none() {
-                return Err(DecisionError::EligibleWithoutTier);
-            }
             if parts.scope.is_none() {
                 return Err(DecisionError::EligibleWithoutScope);
             }
@@ -381,10 +377,11 @@ impl DecisionRecord {
         &self.0
     }
 
-    /// For an eligible decision: categories, tier and scope.
-    pub fn qualification(&self) -> Option<(&[NonEmptyText], NonZeroU8, Scope)> {
+    /// For an eligible decision: categories, tier (if its policy has tiers)
+    /// and scope.
+    pub fn qualification(&self) -> Option<(&[NonEmptyText], Option<NonZeroU8>, Scope)> {
         match (self.0.eligible, self.0.tier, self.0.scope) {
-            (true, Some(tier), Some(scope)) => Some((&self.0.categories, tier, scope)),
+            (true, tier, Some(scope)) => Some((&self.0.categories, tier, scope)),
             _ => None,
         }
     }
@@ -462,7 +459,7 @@ mod tests {
         assert!(d.failed_reasons().is_none());
         let (cats, tier, scope) = d.qualification().expect("eligible");
         assert_eq!(cats.len(), 2);
-        assert_eq!(tier.get(), 1);
+        assert_eq!(tier.map(NonZeroU8::get), Some(1));
         assert_eq!(scope, Scope::City);
     }
 
@@ -489,9 +486,25 @@ mod tests {
             ..base.clone()
         };
         assert_eq!(
-            DecisionRecord::new(eligible),
+            DecisionRecord::new(eligible.clone()),
             Err(DecisionError::EligibleWithoutCategory)
         );
+        let with_category = DecisionParts {
+            categories: vec![NonEmptyText::new("wage_earner").expect("text")],
+            ..eligible
+        };
+        assert_eq!(
+            DecisionRecord::new(with_category.clone()),
+            Err(DecisionError::EligibleWithoutScope)
+        );
+        // A policy without tiers (Loudi) gives eligible decisions without one.
+        let loudi = DecisionRecord::new(DecisionParts {
+            scope: Some(Scope::City),
+            ..with_category
+        })
+        .expect("eligible without a tier");
+        let (_, tier, scope) = loudi.qualification().expect("eligible");
+        assert_eq!((tier, scope), (None, Scope::City));
         assert_eq!(Reasons::new(vec![]), Err(DecisionError::NoReasons));
         assert!(serde_json::from_str::<Reasons>("[]").is_err());
     }

@@ -669,7 +669,7 @@ fn qualify_only_after_the_notice_with_objections_resolved() {
             place,
         } => {
             assert_eq!(categories.len(), 2);
-            assert_eq!(tier.get(), 1);
+            assert_eq!(tier.map(|t| t.get()), Some(1));
             assert_eq!(*scope, Scope::City);
             assert_eq!(*qualified_on, end + Duration::days(1));
             assert_eq!(*place, None);

@@ -286,11 +286,9 @@ fn check_state(app: &Application) -> Result<(), TestCaseError> {
             prop_assert!(all_confirmed && eligible(decision_ref));
             prop_assert!(*notice_end >= *notice_start + Duration::days(4));
         }
-        Status::Qualified {
-            categories, tier, ..
-        } => {
+        Status::Qualified { categories, .. } => {
             prop_assert!(all_confirmed);
-            prop_assert!(!categories.is_empty() && tier.get() >= 1);
+            prop_assert!(!categories.is_empty());
         }
         Status::Rejected { reasons, .. } => prop_assert!(!reasons.is_empty()),
         Status::ReviewRequested { rejection, .. } => prop_assert!(!rejection.reasons.is_empty()),

@@ -438,7 +438,7 @@ pub async fn open_round(
             continue;
         };
         let (tier, scope) = match stored.app.status() {
-            Status::Qualified { tier, scope, .. } => (Some(tier.get()), Some(*scope)),
+            Status::Qualified { tier, scope, .. } => (tier.map(|t| t.get()), Some(*scope)),
             _ => (None, None),
         };
         let special: Vec<String> = stored

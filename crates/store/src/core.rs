@@ -1259,7 +1259,7 @@ impl Summary {
                     let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
                     s.categories = serde_json::to_string(&names)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    s.tier = Some(i64::from(tier.get()));
+                    s.tier = tier.map(|t| i64::from(t.get()));
                 }
             }
             Status::Qualified {
@@ -1271,7 +1271,7 @@ impl Summary {
                 let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
                 s.categories = serde_json::to_string(&names)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                s.tier = Some(i64::from(tier.get()));
+                s.tier = tier.map(|t| i64::from(t.get()));
                 s.qualified_on = Some(date_text(*qualified_on));
             }
             _ => {}

@@ -10,6 +10,7 @@ mod allotment;
 mod audit;
 mod errors;
 mod lifecycle;
+mod loudi;
 mod matrix;
 mod openapi;
 mod screening;

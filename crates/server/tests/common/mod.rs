@@ -180,11 +180,27 @@ impl TestApp {
         apps
     }
 
+    /// Like [`TestApp::each_backend`], with the server running another
+    /// built-in policy and one parameter set (the city's statistic).
+    pub async fn each_backend_under(policy: &str, set: (&str, &str)) -> Vec<TestApp> {
+        let mut apps = vec![TestApp::on_policy(Db::sqlite().await, policy, set).await];
+        if let Ok(url) = std::env::var("ANJU_TEST_DATABASE_URL") {
+            if !url.trim().is_empty() {
+                apps.push(TestApp::on_policy(Db::postgres(url.trim()).await, policy, set).await);
+            }
+        }
+        apps
+    }
+
     async fn on(db: Db) -> TestApp {
-        let policy = anju_policy::builtin("yangquan-2026")
+        TestApp::on_policy(db, "yangquan-2026", INCOME_STATISTIC).await
+    }
+
+    async fn on_policy(db: Db, policy: &str, set: (&str, &str)) -> TestApp {
+        let policy = anju_policy::builtin(policy)
             .expect("built-in policy")
             .expect("policy loads");
-        let overrides = vec![(INCOME_STATISTIC.0.to_owned(), INCOME_STATISTIC.1.to_owned())];
+        let overrides = vec![(set.0.to_owned(), set.1.to_owned())];
         let mut state = AppState::new(db.store.clone(), policy, overrides, Clock::pinned(day0()));
         // Every in-process request comes from 127.0.0.1: a test logs in more
         // accounts a minute than the per-address login limit allows.
