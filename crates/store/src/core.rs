@@ -536,9 +536,10 @@ impl Core {
             .transpose()?;
         let s = Summary::of(new_state)?;
         let expected = to_i64(event.seq - 1)?;
-        // Entering the waitlist takes a place in the same transaction, so
-        // no qualified family is ever without one (001 art. 14: qualified
-        // families enter the district waitlist).
+        // Qualifying takes the district waitlist place in the same
+        // transaction, so no qualified family is ever without one (001
+        // art. 14: "公示无异议后，取得配售资格"; the waitlist is the 轮候库 of
+        // arts. 12 and 14).
         let waitlist = (new_state.status().kind() == StatusKind::Qualified)
             .then(|| format!("waitlist:{}", new_state.district().as_str()));
         if let Some(counter) = &waitlist {
