@@ -118,13 +118,43 @@ pub fn open(plain: &File) -> io::Result<Option<DirectOut<'_>>> {
 }
 
 fn write_jobs(direct: File, jobs: Receiver<Job>, free: SyncSender<AlignedBuf>) -> io::Result<()> {
+    let mut target = Target::Direct(direct);
     for mut job in jobs {
-        direct.write_all_at(&job.buf.filled()[..job.len], job.offset)?;
+        target.write_at(&job.buf.filled()[..job.len], job.offset)?;
         job.buf.len = 0;
         // The filler may have finished and gone: nothing left to return to.
         let _ = free.send(job.buf);
     }
     Ok(())
+}
+
+/// Where the I/O thread writes: the `O_DIRECT` descriptor, or, once a
+/// filesystem has accepted `O_DIRECT` at open but refused a direct write
+/// (`EINVAL`: some network and layered filesystems, or a device whose
+/// blocks are larger than [`ALIGN`]), the same file opened the ordinary way.
+enum Target {
+    Direct(File),
+    Plain(File),
+}
+
+impl Target {
+    fn write_at(&mut self, bytes: &[u8], offset: u64) -> io::Result<()> {
+        match self {
+            Target::Plain(f) => f.write_all_at(bytes, offset),
+            Target::Direct(f) => match f.write_all_at(bytes, offset) {
+                Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+                    let path = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(f));
+                    let plain = OpenOptions::new().write(true).open(path)?;
+                    // Write it all again at the same offset: correct whether
+                    // the refusal came first or after part was written.
+                    plain.write_all_at(bytes, offset)?;
+                    *self = Target::Plain(plain);
+                    Ok(())
+                }
+                other => other,
+            },
+        }
+    }
 }
 
 impl DirectOut<'_> {
@@ -244,6 +274,37 @@ mod tests {
         let written = std::fs::read(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
         assert_eq!(written, b"{\"line\":1,\"error\":\"x\"}\n");
+    }
+
+    #[test]
+    fn a_refused_direct_write_is_written_the_ordinary_way() {
+        let path = temp("refused");
+        let file = File::create(&path).unwrap();
+        let Ok(direct) = OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_DIRECT)
+            .open(&path)
+        else {
+            return; // no O_DIRECT here at all
+        };
+        let mut target = Target::Direct(direct);
+        // Three bytes at offset 1: ext4 (this machine's /tmp) refuses that
+        // as a direct write. (tmpfs accepts it: then there is nothing to
+        // fall back from, and only the bytes are checked.)
+        target.write_at(b"abc", 1).unwrap();
+        let ext4 = std::process::Command::new("stat")
+            .args(["-f", "-c", "%T"])
+            .arg(&path)
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"ext2/ext3"));
+        if ext4 {
+            assert!(matches!(target, Target::Plain(_)), "fell back");
+        }
+        target.write_at(b"de", 4).unwrap();
+        drop(file);
+        let written = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(written, b"\0abcde");
     }
 
     #[test]
