@@ -33,7 +33,6 @@ pub fn run(
     size: Option<u64>,
     progress: bool,
 ) -> io::Result<()> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let renderer = Renderer::new(ev);
     let bar = progress.then(|| {
         let bar = match size {
@@ -48,92 +47,82 @@ pub fn run(
         );
         bar
     });
-    let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
-    let work_rx = Mutex::new(work_rx);
+    let bar = bar.as_ref();
     let out = raw_stdout()?;
-    // A regular file (not opened for append) is written with O_DIRECT when
-    // the filesystem allows: see direct_out for why.
-    if !opened_for_append(1) {
-        if let Some(mut direct) = crate::direct_out::open(&out)? {
-            let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-            let result = ordered(
-                ev,
-                &renderer,
-                &work_rx,
-                work_tx,
-                &mut input,
-                bar.as_ref(),
-                &spare,
-                |b| direct.write(b),
-            );
-            if let Some(b) = &bar {
-                b.finish_and_clear();
-            }
-            result?;
-            return direct.finish();
-        }
-    }
-    // When stdout is a regular file, workers write their chunks themselves at
-    // known offsets, so copying gigabytes into the page cache is shared by
-    // every core instead of queuing behind one writer thread.
-    if let Some(positional) = Positional::new(&out)? {
-        std::thread::scope(|s| -> io::Result<()> {
-            for _ in 0..workers {
-                let (work_rx, renderer, positional) = (&work_rx, &renderer, &positional);
-                s.spawn(move || {
-                    worker(ev, renderer, work_rx, |seq, bytes: &mut Vec<u8>| {
-                        let ok = positional.write(seq, bytes);
-                        // Reused for the next chunk: fresh multi-megabyte
-                        // buffers would cost a page fault per 4 KiB.
-                        bytes.clear();
-                        ok
-                    })
-                });
-            }
-            let read_result = read_chunks(&mut input, |c| work_tx.send(c).is_ok(), bar.as_ref());
-            drop(work_tx);
-            read_result
-        })?;
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
-        return positional.finish(&out);
-    }
-    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-    let mut out = out;
-    let result = ordered(
-        ev,
-        &renderer,
-        &work_rx,
-        work_tx,
-        &mut input,
-        bar.as_ref(),
-        &spare,
-        |b| out.write_all(b),
-    );
-    if let Some(b) = &bar {
+    // Three ways out, best first: a regular file (not opened for append)
+    // with O_DIRECT when the filesystem allows (see direct_out for why);
+    // a regular file at claimed offsets; anything else in order.
+    let direct = if opened_for_append(1) {
+        None
+    } else {
+        crate::direct_out::open(&out)?
+    };
+    let result = if let Some(mut direct) = direct {
+        ordered(ev, &renderer, &mut input, bar, |b| direct.write(b)).and_then(|()| direct.finish())
+    } else if let Some(positional) = Positional::new(&out)? {
+        in_place(ev, &renderer, &mut input, bar, &positional).and_then(|()| positional.finish(&out))
+    } else {
+        let mut out = &out;
+        ordered(ev, &renderer, &mut input, bar, |b| out.write_all(b)).and_then(|()| out.flush())
+    };
+    if let Some(b) = bar {
         b.finish_and_clear();
     }
-    result?;
-    out.flush()
+    result
+}
+
+/// One worker per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Workers write their chunks themselves at known offsets, so copying
+/// gigabytes into the page cache is shared by every core instead of
+/// queuing behind one writer thread.
+fn in_place(
+    ev: &Evaluator,
+    renderer: &Renderer,
+    input: &mut (dyn Read + Send),
+    bar: Option<&indicatif::ProgressBar>,
+    positional: &Positional<'_>,
+) -> io::Result<()> {
+    let workers = workers();
+    let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|s| -> io::Result<()> {
+        for _ in 0..workers {
+            let work_rx = &work_rx;
+            s.spawn(move || {
+                worker(ev, renderer, work_rx, |seq, bytes: &mut Vec<u8>| {
+                    let ok = positional.write(seq, bytes);
+                    // Reused for the next chunk: fresh multi-megabyte
+                    // buffers would cost a page fault per 4 KiB.
+                    bytes.clear();
+                    ok
+                })
+            });
+        }
+        let read_result = read_chunks(input, |c| work_tx.send(c).is_ok(), bar);
+        drop(work_tx);
+        read_result
+    })
 }
 
 /// Workers decide chunks in any order; the calling thread's `sink` gets
 /// their output in input order. Output buffers go back to the workers
 /// through `spare` (fresh multi-megabyte buffers would cost a page fault
 /// per 4 KiB).
-#[allow(clippy::too_many_arguments)]
 fn ordered(
     ev: &Evaluator,
     renderer: &Renderer,
-    work_rx: &Mutex<Receiver<Chunk>>,
-    work_tx: SyncSender<Chunk>,
     input: &mut (dyn Read + Send),
     bar: Option<&indicatif::ProgressBar>,
-    spare: &Mutex<Vec<Vec<u8>>>,
     mut sink: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = workers();
+    let (work_tx, work_rx) = sync_channel::<Chunk>(workers * 2);
+    let work_rx = &Mutex::new(work_rx);
+    let spare = &Mutex::new(Vec::<Vec<u8>>::new());
     let (done_tx, done_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| -> io::Result<()> {
