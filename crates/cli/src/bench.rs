@@ -77,47 +77,35 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
             submissions,
             reads,
             concurrency,
-        } => {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Fail(e.to_string()))?;
-            rt.block_on(async {
-                let addr = match url {
-                    Some(u) => u
-                        .trim_start_matches("http://")
-                        .trim_end_matches('/')
-                        .to_string(),
-                    None => start_local(database_url, dir).await?.0,
-                };
-                print!(
-                    "{}",
-                    crate::bench_server::run(&addr, submissions, reads, concurrency).await?
-                );
-                Ok(())
-            })
-        }
+        } => crate::server_cmd::runtime()?.block_on(async {
+            let addr = match url {
+                Some(u) => u
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .to_string(),
+                None => start_local(database_url, dir).await?.0,
+            };
+            print!(
+                "{}",
+                crate::bench_server::run(&addr, submissions, reads, concurrency).await?
+            );
+            Ok(())
+        }),
         BenchCommand::Selection {
             database_url,
             homes,
             families,
             concurrency,
-        } => {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Fail(e.to_string()))?;
-            rt.block_on(async {
-                let (addr, store) = start_local(database_url, dir).await?;
-                eprintln!("writing {homes} homes and {families} called families…");
-                crate::bench_selection::setup(&store, homes, families).await?;
-                print!(
-                    "{}",
-                    crate::bench_selection::run(&addr, homes, families, concurrency).await?
-                );
-                Ok(())
-            })
-        }
+        } => crate::server_cmd::runtime()?.block_on(async {
+            let (addr, store) = start_local(database_url, dir).await?;
+            eprintln!("writing {homes} homes and {families} called families…");
+            crate::bench_selection::setup(&store, homes, families).await?;
+            print!(
+                "{}",
+                crate::bench_selection::run(&addr, homes, families, concurrency).await?
+            );
+            Ok(())
+        }),
         BenchCommand::Households { lines, seed } => {
             let mut rng = Rng::new(seed);
             let stdout = std::io::stdout();

@@ -98,7 +98,7 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Fail> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Fail> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -87,11 +87,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             }
         }
     }
-    let f = svc::import_homes(st, &company, &p.id, &rows).await?;
-    if !f.errors.is_empty() {
-        return Err(ApiError::internal(format!("demo homes: {:?}", f.errors)));
-    }
-    let p = svc::load_project(st, Some(&company), &p.id).await?;
+    let p = import_demo_homes(st, &company, &p.id, &rows).await?;
     let p = svc::save_plan(
         st,
         &company,
@@ -145,8 +141,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             ]));
         }
     }
-    svc::import_homes(st, &company, &p.id, &rows).await?;
-    let p = svc::load_project(st, Some(&company), &p.id).await?;
+    let p = import_demo_homes(st, &company, &p.id, &rows).await?;
     let p = svc::save_plan(
         st,
         &company,
@@ -164,4 +159,23 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     .await?;
     svc::plan_step(st, &company, &p.id, PlanStep::Submit, p.version).await?;
     Ok(())
+}
+
+/// Imports a demo project's homes; a row the importer refuses is an error
+/// here (the demo must never lose a home silently). Returns the project as
+/// it now stands.
+async fn import_demo_homes(
+    st: &AppState,
+    company: &crate::auth::CurrentUser,
+    project_id: &str,
+    rows: &[Vec<String>],
+) -> ApiResult<anju_store::ProjectRecord> {
+    let f = svc::import_homes(st, company, project_id, rows).await?;
+    if !f.errors.is_empty() {
+        return Err(ApiError::internal(format!(
+            "demo homes of {project_id}: {:?}",
+            f.errors
+        )));
+    }
+    svc::load_project(st, Some(company), project_id).await
 }
