@@ -5,8 +5,9 @@ use serde::Serialize;
 
 /// 阳泉市配售型保障性住房实施办法（试行）.
 pub const YANGQUAN: &str = "阳政办发〔2026〕2号";
-/// 娄底市配售型保障性住房实施方案.
-pub const LOUDI: &str = "娄底市配售型保障性住房实施方案";
+/// The Loudi plan, titled exactly as `policies/loudi-2025.toml` and the
+/// source (004, published 2025-12-12 for comment) title it.
+pub const LOUDI: &str = "娄底市收购存量商品房用作保障性住房工作实施方案（试行）（征求意见稿）";
 
 /// A cited article with the words it says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,5 +116,18 @@ mod tests {
     #[test]
     fn annotation_is_in_article_18() {
         assert!(ART18_TITLE.quote.contains(ART18_ANNOTATION));
+    }
+
+    /// Allotment names the documents exactly as the policy files do.
+    #[test]
+    fn documents_are_titled_as_in_the_policy_files() {
+        for (file, document) in [("yangquan-2026.toml", YANGQUAN), ("loudi-2025.toml", LOUDI)] {
+            let path = format!("{}/../../policies/{file}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).expect("policy file");
+            assert!(
+                text.contains(&format!("document = \"{document}\"")),
+                "{file} does not title its document {document}"
+            );
+        }
     }
 }

@@ -344,7 +344,7 @@ pub async fn plan_step(
                 now,
                 action.into(),
                 format!("project:{id}"),
-                json!({"plan_status": next.code(), "homes_checked": check.homes_checked, "reason": p.returned_reason, "citation": "阳政办发〔2026〕2号 第十五条"}),
+                json!({"plan_status": next.code(), "homes_checked": check.homes_checked, "reason": p.returned_reason, "citation": allot::cite::ART15_ONE_PLAN.short()}),
             ),
         )
         .await?;
@@ -522,7 +522,7 @@ pub async fn open_round(
                 now,
                 "allotment.round_open".into(),
                 format!("project:{id}/round:{round_no}"),
-                json!({"entrants": entrants.len(), "excluded": excluded.len(), "commitment": round.commitment, "citation": "阳政办发〔2026〕2号 第十六条"}),
+                json!({"entrants": entrants.len(), "excluded": excluded.len(), "commitment": round.commitment, "citation": allot::cite::ART16_TIERS.short()}),
             ),
         )
         .await?;
@@ -747,7 +747,7 @@ pub async fn set_round(
                 st.clock.now(),
                 action.into(),
                 format!("project:{id}/round:{round_no}"),
-                json!({"citation": "阳政办发〔2026〕2号 第十六条"}),
+                json!({"citation": allot::cite::ART16_TIERS.short()}),
             ),
         )
         .await?;
@@ -947,7 +947,7 @@ pub async fn call_step(
                     today,
                     deadline,
                     now,
-                    audit(user, now, "allotment.choose".into(), subject, json!({"application_id": app, "home_id": home_id, "sign_by": deadline.to_string(), "citation": "娄底市配售型保障性住房实施方案 八、(一)2"})),
+                    audit(user, now, "allotment.choose".into(), subject, json!({"application_id": app, "home_id": home_id, "sign_by": deadline.to_string(), "citation": allot::cite::LOUDI_8_1_2_SIGNING.short()})),
                 )
                 .await?;
         }
@@ -995,7 +995,7 @@ pub async fn call_step(
                     &home_id,
                     &terms,
                     now,
-                    audit(user, now, "allotment.sign".into(), subject, json!({"application_id": app, "home_id": home_id, "contract_no": terms.contract_no, "price_fen": terms.price.fen(), "down_payment_fen": terms.down_payment.fen(), "citation": "阳政办发〔2026〕2号 第十八条; 娄底市配售型保障性住房实施方案 八、(一)3"})),
+                    audit(user, now, "allotment.sign".into(), subject, json!({"application_id": app, "home_id": home_id, "contract_no": terms.contract_no, "price_fen": terms.price.fen(), "down_payment_fen": terms.down_payment.fen(), "citation": format!("{}; {}", allot::cite::ART18_TITLE.short(), allot::cite::LOUDI_8_1_3_DOWN_PAYMENT.short())})),
                 )
                 .await?;
         }
@@ -1097,7 +1097,7 @@ pub async fn register_title(
             id,
             home_id,
             &title,
-            audit(user, now, "allotment.title".into(), format!("project:{id}/home:{home_id}"), json!({"certificate_no": title.certificate_no, "annotation": title.annotation, "citation": "阳政办发〔2026〕2号 第十八条"})),
+            audit(user, now, "allotment.title".into(), format!("project:{id}/home:{home_id}"), json!({"certificate_no": title.certificate_no, "annotation": title.annotation, "citation": allot::cite::ART18_TITLE.short()})),
         )
         .await?;
     Ok(title)
