@@ -78,6 +78,7 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         updated_at: now.to_rfc3339(),
     };
     store
+        .allotment()
         .allot_create_project(&p, audit(now, "bench.project")?)
         .await
         .map_err(fail)?;
@@ -104,6 +105,7 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         })
         .collect::<Result<_, Fail>>()?;
     store
+        .allotment()
         .allot_upsert_homes(PROJECT, 1, &hs, now, audit(now, "bench.homes")?)
         .await
         .map_err(fail)?;
@@ -140,6 +142,7 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         closed_at: None,
     };
     store
+        .allotment()
         .allot_create_round(&round, &entrants, audit(now, "bench.round")?)
         .await
         .map_err(fail)?;
@@ -164,10 +167,12 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         superseded: false,
     };
     store
+        .allotment()
         .allot_record_draw(PROJECT, 1, &draw, &positions, audit(now, "bench.draw")?)
         .await
         .map_err(fail)?;
     store
+        .allotment()
         .allot_set_round_status(
             PROJECT,
             1,
@@ -181,6 +186,7 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
     let mut called = 0;
     while called < families {
         let n = store
+            .allotment()
             .allot_call_next(PROJECT, 1, 200, now, |_| AuditDraft {
                 at: now,
                 actor_user_id: bench_user.clone(),

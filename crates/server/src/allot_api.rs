@@ -325,6 +325,7 @@ async fn round_of(
     let user = viewer(st, headers).await;
     let _ = svc::load_project(st, user.as_ref(), id).await?;
     st.store
+        .allotment()
         .allot_rounds(id)
         .await?
         .into_iter()
@@ -372,6 +373,7 @@ async fn draw_of(
     let r = round_of(st, headers, id, round).await?;
     let d = st
         .store
+        .allotment()
         .allot_draws(id, round)
         .await?
         .into_iter()
@@ -572,8 +574,13 @@ pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> A
     .iter()
     .map(|s| s.to_string())
     .collect::<Vec<_>>()];
-    for r in st.store.allot_rounds(&p.id).await? {
-        for e in st.store.allot_entrants(&p.id, r.round_no).await? {
+    for r in st.store.allotment().allot_rounds(&p.id).await? {
+        for e in st
+            .store
+            .allotment()
+            .allot_entrants(&p.id, r.round_no)
+            .await?
+        {
             rows.push(vec![
                 r.round_no.to_string(),
                 e.draw_position.map(|v| v.to_string()).unwrap_or_default(),
@@ -612,6 +619,7 @@ async fn family_allotment(
     let stored = crate::service::load_visible(&st, &user, &id).await?;
     let entries = st
         .store
+        .allotment()
         .allot_family_entries(stored.app.id().as_str())
         .await?;
     Ok(Json(json!({"entries": entries.iter().map(|f| {

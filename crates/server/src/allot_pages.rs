@@ -469,9 +469,13 @@ struct ProjectView {
 async fn load_view(st: &AppState, p: ProjectRecord, with_titles: bool) -> ApiResult<ProjectView> {
     let (homes, check) = svc::price_check(st, &p).await?;
     let mut rounds = Vec::new();
-    for r in st.store.allot_rounds(&p.id).await? {
-        let draws = st.store.allot_draws(&p.id, r.round_no).await?;
-        let mut entrants = st.store.allot_entrants(&p.id, r.round_no).await?;
+    for r in st.store.allotment().allot_rounds(&p.id).await? {
+        let draws = st.store.allotment().allot_draws(&p.id, r.round_no).await?;
+        let mut entrants = st
+            .store
+            .allotment()
+            .allot_entrants(&p.id, r.round_no)
+            .await?;
         entrants.sort_by_key(|e| (e.call_position.unwrap_or(u32::MAX), e.entrant_seq));
         rounds.push(RoundView {
             round: r,
@@ -485,9 +489,9 @@ async fn load_view(st: &AppState, p: ProjectRecord, with_titles: bool) -> ApiRes
             let hid = h.home.id.as_str();
             sold.push(SoldView {
                 home_id: hid.to_string(),
-                contract: st.store.allot_contract(&p.id, hid).await?,
-                title: st.store.allot_title(&p.id, hid).await?,
-                dealings: st.store.allot_dealings(&p.id, hid).await?,
+                contract: st.store.allotment().allot_contract(&p.id, hid).await?,
+                title: st.store.allotment().allot_title(&p.id, hid).await?,
+                dealings: st.store.allotment().allot_dealings(&p.id, hid).await?,
             });
         }
     }
@@ -2027,7 +2031,12 @@ async fn latest_own_entry(
 ) -> ApiResult<(String, String)> {
     let mut found: Option<(u8, String)> = None;
     for a in crate::service::list(st, user, None, 50, 0).await? {
-        for f in st.store.allot_family_entries(a.id.as_str()).await? {
+        for f in st
+            .store
+            .allotment()
+            .allot_family_entries(a.id.as_str())
+            .await?
+        {
             if f.project_id == pid && found.as_ref().is_none_or(|(r, _)| f.round_no > *r) {
                 found = Some((f.round_no, f.entrant.application_id.clone()));
             }
@@ -2058,6 +2067,7 @@ async fn own_entry(
         }
     }
     st.store
+        .allotment()
         .allot_entrants(id, round)
         .await?
         .into_iter()
@@ -2079,7 +2089,7 @@ async fn choose_body(
     let round = parse_round(round_s)?;
     let p = svc::load_project(st, Some(user), id).await?;
     let e = own_entry(st, user, id, round, app).await?;
-    let homes = st.store.allot_homes(id).await?;
+    let homes = st.store.allotment().allot_homes(id).await?;
     let mut s = done_banner(l, q);
     s.push_str(&format!(
         r#"<p class="muted"><a href="/projects/{href}">{back}</a> · <a href="/applications/{ahref}">{to_app}</a></p><h1>{title}</h1><div class="card"><p>{pn}{k}{name}</p><p>{rl}{k}{round} · {al}{k}{a} · {cl}{k}{cp}</p><p>{sl}{k}<strong id="entrant-state">{state}</strong></p></div>"#,

@@ -69,6 +69,7 @@ pub async fn load_project(
 ) -> ApiResult<ProjectRecord> {
     let p = st
         .store
+        .allotment()
         .allot_project(id)
         .await?
         .ok_or_else(|| ApiError::not_found("项目 (project)"))?;
@@ -82,7 +83,7 @@ pub async fn list_projects(
     st: &AppState,
     user: Option<&CurrentUser>,
 ) -> ApiResult<Vec<ProjectRecord>> {
-    let all = st.store.allot_projects().await?;
+    let all = st.store.allotment().allot_projects().await?;
     let drafts = sees_drafts(user);
     Ok(all
         .into_iter()
@@ -173,6 +174,7 @@ pub async fn create_project(
         updated_at: now,
     };
     st.store
+        .allotment()
         .allot_create_project(
             &rec,
             audit(
@@ -218,6 +220,7 @@ pub async fn save_plan(
     p.plan = Some(req.terms);
     p.updated_at = st.clock.now().to_rfc3339();
     st.store
+        .allotment()
         .allot_update_project(
             &p,
             audit(
@@ -254,6 +257,7 @@ pub async fn import_homes(
         .map_err(|e| ApiError::bad_request("invalid_homes_file", e.to_string()).field("file"))?;
     if !file.homes.is_empty() {
         st.store
+            .allotment()
             .allot_upsert_homes(
                 id,
                 p.version,
@@ -276,7 +280,7 @@ pub async fn price_check(
     st: &AppState,
     p: &ProjectRecord,
 ) -> ApiResult<(Vec<HomeRecord>, Option<PriceCheck>)> {
-    let homes = st.store.allot_homes(&p.id).await?;
+    let homes = st.store.allotment().allot_homes(&p.id).await?;
     let check = p.plan.as_ref().map(|plan| {
         let hs: Vec<_> = homes.iter().map(|h| h.home.clone()).collect();
         check_prices(plan.guided_price_per_m2, &hs)
@@ -337,6 +341,7 @@ pub async fn plan_step(
         PlanStep::Publish => "allotment.plan_publish",
     };
     st.store
+        .allotment()
         .allot_update_project(
             &p,
             audit(
@@ -375,8 +380,8 @@ pub async fn open_round(
 ) -> ApiResult<Frozen> {
     forbidden_unless(user, &[Role::Company], "开启配售轮次（实施主体的职责）")?;
     let p = load_project(st, Some(user), id).await?;
-    let rounds = st.store.allot_rounds(id).await?;
-    let homes = st.store.allot_homes(id).await?;
+    let rounds = st.store.allotment().allot_rounds(id).await?;
+    let homes = st.store.allotment().allot_homes(id).await?;
     let left = homes
         .iter()
         .filter(|h| h.state == HomeState::Available)
@@ -401,7 +406,7 @@ pub async fn open_round(
         )
         .field("round"));
     }
-    let flags = st.store.allot_flags().await?;
+    let flags = st.store.allotment().allot_flags().await?;
     let mut candidates = Vec::new();
     let mut districts = p.area.districts.clone();
     if let Some(c) = &p.area.county_seat_of {
@@ -514,6 +519,7 @@ pub async fn open_round(
         closed_at: None,
     };
     st.store
+        .allotment()
         .allot_create_round(
             &round,
             &entrants,
@@ -536,6 +542,7 @@ pub async fn open_round(
 
 async fn round(st: &AppState, id: &str, round_no: u8) -> ApiResult<RoundRecord> {
     st.store
+        .allotment()
         .allot_rounds(id)
         .await?
         .into_iter()
@@ -596,7 +603,7 @@ pub async fn draw(
         ));
     }
     let result = anju_lottery::draw(&list, &reveal);
-    let entrants = st.store.allot_entrants(id, round_no).await?;
+    let entrants = st.store.allotment().allot_entrants(id, round_no).await?;
     let by_id: HashMap<&str, &EntrantRecord> = entrants
         .iter()
         .map(|e| (e.application_id.as_str(), e))
@@ -635,6 +642,7 @@ pub async fn draw(
     };
     let n = st
         .store
+        .allotment()
         .allot_record_draw(
             id,
             round_no,
@@ -666,6 +674,7 @@ pub async fn request_redraw(
     }
     let _ = load_project(st, Some(user), id).await?;
     st.store
+        .allotment()
         .allot_request_redraw(
             id,
             round_no,
@@ -694,6 +703,7 @@ pub async fn approve_redraw(
     forbidden_unless(user, &[Role::CityBureau, Role::Company], "批准重新摇号")?;
     let _ = load_project(st, Some(user), id).await?;
     st.store
+        .allotment()
         .allot_approve_redraw(
             id,
             round_no,
@@ -736,6 +746,7 @@ pub async fn set_round(
         "allotment.selection_start"
     };
     st.store
+        .allotment()
         .allot_set_round_status(
             id,
             round_no,
@@ -774,6 +785,7 @@ pub async fn call_next(
     let subject = format!("project:{id}/round:{round_no}");
     let called = st
         .store
+        .allotment()
         .allot_call_next(id, round_no, count, now, |apps| {
             audit(
                 user,
@@ -789,6 +801,7 @@ pub async fn call_next(
 
 async fn entrant(st: &AppState, id: &str, round_no: u8, app: &str) -> ApiResult<EntrantRecord> {
     st.store
+        .allotment()
         .allot_entrant(id, round_no, app)
         .await?
         .ok_or_else(|| ApiError::not_found("参加本轮的家庭 (entrant)"))
@@ -881,6 +894,7 @@ pub async fn call_step(
     may_act_for(st, user, &app, family_may).await?;
     let round_status = st
         .store
+        .allotment()
         .allot_round_status(id, round_no)
         .await?
         .ok_or_else(|| ApiError::not_found("轮次 (round)"))?;
@@ -917,6 +931,7 @@ pub async fn call_step(
                 "allotment.decline"
             };
             st.store
+                .allotment()
                 .allot_entrant_step(id, round_no, &app, e.state, to, now, audit(user, now, action.into(), subject, json!({"application_id": app, "state": to.code(), "rule": plan.absent_rule})))
                 .await?;
         }
@@ -930,7 +945,13 @@ pub async fn call_step(
                 }
             }
             let home_id = home_id.trim().to_string();
-            if st.store.allot_home(id, &home_id).await?.is_none() {
+            if st
+                .store
+                .allotment()
+                .allot_home(id, &home_id)
+                .await?
+                .is_none()
+            {
                 return Err(ApiError::bad_request(
                     "unknown_home",
                     format!("本项目没有房源 {home_id} (no such home)"),
@@ -939,6 +960,7 @@ pub async fn call_step(
             }
             let deadline = sign_by(today, plan.signing_days);
             st.store
+                .allotment()
                 .allot_choose(
                     id,
                     round_no,
@@ -962,6 +984,7 @@ pub async fn call_step(
                 .ok_or_else(|| ApiError::conflict("尚未选房 (no home chosen)"))?;
             let home = st
                 .store
+                .allotment()
                 .allot_home(id, &home_id)
                 .await?
                 .ok_or_else(|| ApiError::not_found("房源 (home)"))?;
@@ -988,6 +1011,7 @@ pub async fn call_step(
                 },
             )?;
             st.store
+                .allotment()
                 .allot_sign(
                     id,
                     round_no,
@@ -1015,6 +1039,7 @@ async fn abandon(
     let now = st.clock.now();
     let cites: Vec<String> = kind.citations().iter().map(|c| c.short()).collect();
     st.store
+        .allotment()
         .allot_abandon(
             id,
             round_no,
@@ -1035,7 +1060,7 @@ pub async fn expire_overdue(st: &AppState, user: &CurrentUser, id: &str) -> ApiR
     let _ = load_project(st, Some(user), id).await?;
     let today = st.clock.today();
     let mut n = 0;
-    for (round_no, app) in st.store.allot_overdue(id, today).await? {
+    for (round_no, app) in st.store.allotment().allot_overdue(id, today).await? {
         abandon(
             st,
             user,
@@ -1093,6 +1118,7 @@ pub async fn register_title(
     })?;
     let now = st.clock.now();
     st.store
+        .allotment()
         .allot_register_title(
             id,
             home_id,
@@ -1125,7 +1151,13 @@ pub async fn dealing(
         )
         .field("dealing")
     })?;
-    if st.store.allot_title(id, home_id).await?.is_none() {
+    if st
+        .store
+        .allotment()
+        .allot_title(id, home_id)
+        .await?
+        .is_none()
+    {
         return Err(ApiError::conflict(
             "该房源尚未登记不动产权证书 (the home has no registered title)",
         ));
@@ -1135,6 +1167,7 @@ pub async fn dealing(
     match check_dealing(d) {
         Ok(()) => {
             st.store
+                .allotment()
                 .allot_record_dealing(
                     id,
                     home_id,
@@ -1182,10 +1215,10 @@ pub async fn project_json(
     with_entrants: bool,
 ) -> ApiResult<Value> {
     let (homes, check) = price_check(st, p).await?;
-    let rounds = st.store.allot_rounds(&p.id).await?;
+    let rounds = st.store.allotment().allot_rounds(&p.id).await?;
     let mut rounds_json = Vec::new();
     for r in &rounds {
-        let draws = st.store.allot_draws(&p.id, r.round_no).await?;
+        let draws = st.store.allotment().allot_draws(&p.id, r.round_no).await?;
         let mut v = json!({
             "round": r.round_no, "status": r.status, "status_label": r.status.zh(),
             "commitment": r.commitment, "entrant_count": r.entrant_count, "frozen_at": r.frozen_at,
@@ -1198,7 +1231,11 @@ pub async fn project_json(
             })).collect::<Vec<_>>(),
         });
         if with_entrants {
-            let es = st.store.allot_entrants(&p.id, r.round_no).await?;
+            let es = st
+                .store
+                .allotment()
+                .allot_entrants(&p.id, r.round_no)
+                .await?;
             v["entrants"] = Value::Array(es.iter().map(entrant_json).collect());
         }
         rounds_json.push(v);
@@ -1240,7 +1277,7 @@ pub async fn recorded_abandonments(
     st: &AppState,
     member_ids: &[String],
 ) -> ApiResult<Vec<NaiveDate>> {
-    Ok(st.store.abandonment_dates(member_ids).await?)
+    Ok(st.store.allotment().abandonment_dates(member_ids).await?)
 }
 
 /// Parses a project id path segment and application id for pages.

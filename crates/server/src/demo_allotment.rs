@@ -41,7 +41,7 @@ fn s(v: impl ToString) -> String {
 }
 
 pub async fn seed(st: &AppState) -> ApiResult<()> {
-    if !st.store.allot_projects().await?.is_empty() {
+    if !st.store.allotment().allot_projects().await?.is_empty() {
         return Ok(());
     }
     let company = staff(st, "company").await?;

@@ -1013,6 +1013,7 @@ async fn detail(
         .unwrap_or_default();
     let entries = match st
         .store
+        .allotment()
         .allot_family_entries(stored.app.id().as_str())
         .await
     {

@@ -86,8 +86,11 @@ pub(crate) enum Backend {
     Pg(PgPool),
 }
 
+/// The store's one implementation, shared by both backends. Outside this
+/// crate (as [`crate::StoreCore`], through `AnyStore::allotment()`) only
+/// its `allot_*` operations are visible.
 #[derive(Clone)]
-pub(crate) struct Core {
+pub struct Core {
     backend: Backend,
     crypto: Crypto,
 }

@@ -344,11 +344,8 @@ const ROUND_COLS: &str =
 impl Core {
     // ------------------------------------------------------------ projects
 
-    pub(crate) async fn allot_create_project(
-        &self,
-        p: &ProjectRecord,
-        audit: AuditDraft,
-    ) -> Result<()> {
+    /// Creates a project (its id must be new).
+    pub async fn allot_create_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let r = Q::new(format!(
             "INSERT INTO allot_projects ({PROJECT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -381,7 +378,8 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_project(&self, id: &str) -> Result<Option<ProjectRecord>> {
+    /// One project with its plan.
+    pub async fn allot_project(&self, id: &str) -> Result<Option<ProjectRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
             "SELECT {PROJECT_COLS} FROM allot_projects WHERE id = $1"
@@ -393,7 +391,8 @@ impl Core {
         .transpose()
     }
 
-    pub(crate) async fn allot_projects(&self) -> Result<Vec<ProjectRecord>> {
+    /// Every project, oldest first.
+    pub async fn allot_projects(&self) -> Result<Vec<ProjectRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
             "SELECT {PROJECT_COLS} FROM allot_projects ORDER BY created_at, id"
@@ -407,11 +406,7 @@ impl Core {
 
     /// Writes the project's mutable columns if its version is still
     /// `p.version`; the stored version becomes `p.version + 1`.
-    pub(crate) async fn allot_update_project(
-        &self,
-        p: &ProjectRecord,
-        audit: AuditDraft,
-    ) -> Result<()> {
+    pub async fn allot_update_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let n = Q::new(
             "UPDATE allot_projects SET name = $1, area_json = $2, plan_status = $3, plan_json = $4, \
@@ -445,7 +440,7 @@ impl Core {
     /// `version` (the caller checked that the plan is editable): a
     /// corrected file may carry only the rows that were wrong. Refused for
     /// a home already held or sold.
-    pub(crate) async fn allot_upsert_homes(
+    pub async fn allot_upsert_homes(
         &self,
         project_id: &str,
         version: i64,
@@ -505,7 +500,8 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_homes(&self, project_id: &str) -> Result<Vec<HomeRecord>> {
+    /// A project's homes by building, unit, floor and number.
+    pub async fn allot_homes(&self, project_id: &str) -> Result<Vec<HomeRecord>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(format!(
             "SELECT {HOME_COLS} FROM allot_homes WHERE project_id = $1"
@@ -528,7 +524,7 @@ impl Core {
     // -------------------------------------------------------------- rounds
 
     /// Freezes a round: its entrant file, commitment and entrants, at once.
-    pub(crate) async fn allot_create_round(
+    pub async fn allot_create_round(
         &self,
         round: &RoundRecord,
         entrants: &[EntrantRecord],
@@ -582,7 +578,8 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_rounds(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
+    /// A project's rounds in order.
+    pub async fn allot_rounds(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
             "SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no"
@@ -597,7 +594,7 @@ impl Core {
 
     /// A round's status alone (the choose path reads it on every request;
     /// the entrant file can be megabytes).
-    pub(crate) async fn allot_round_status(
+    pub async fn allot_round_status(
         &self,
         project_id: &str,
         round_no: u8,
@@ -612,7 +609,8 @@ impl Core {
             .transpose()
     }
 
-    pub(crate) async fn allot_entrants(
+    /// A round's entrants in calling order (entrant order before the draw).
+    pub async fn allot_entrants(
         &self,
         project_id: &str,
         round_no: u8,
@@ -633,7 +631,7 @@ impl Core {
     }
 
     /// One entrant of a round.
-    pub(crate) async fn allot_entrant(
+    pub async fn allot_entrant(
         &self,
         project_id: &str,
         round_no: u8,
@@ -653,11 +651,7 @@ impl Core {
     }
 
     /// One home of a project.
-    pub(crate) async fn allot_home(
-        &self,
-        project_id: &str,
-        home_id: &str,
-    ) -> Result<Option<HomeRecord>> {
+    pub async fn allot_home(&self, project_id: &str, home_id: &str) -> Result<Option<HomeRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
             "SELECT {HOME_COLS} FROM allot_homes WHERE project_id = $1 AND home_id = $2"
@@ -670,10 +664,8 @@ impl Core {
         .transpose()
     }
 
-    pub(crate) async fn allot_family_entries(
-        &self,
-        application_id: &str,
-    ) -> Result<Vec<FamilyEntry>> {
+    /// Every round an application entered, for the family's page.
+    pub async fn allot_family_entries(&self, application_id: &str) -> Result<Vec<FamilyEntry>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(format!(
             "SELECT e.project_id, p.name AS project_name, e.round_no, {ENTRANT_COLS} FROM allot_entrants e \
@@ -694,11 +686,8 @@ impl Core {
             .collect()
     }
 
-    pub(crate) async fn allot_draws(
-        &self,
-        project_id: &str,
-        round_no: u8,
-    ) -> Result<Vec<DrawRecord>> {
+    /// Every draw of a round, superseded ones included.
+    pub async fn allot_draws(&self, project_id: &str, round_no: u8) -> Result<Vec<DrawRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(
             "SELECT draw_no, reveal, notary, seed, result_file, drawn_at, drawn_by, redraw_reason, redraw_requested_by, \
@@ -717,7 +706,7 @@ impl Core {
     /// round frozen; a re-draw needs it drawn with a reason and an approval
     /// on record, which the draw then carries and clears.
     /// `positions`: (application id, draw position, call position).
-    pub(crate) async fn allot_record_draw(
+    pub async fn allot_record_draw(
         &self,
         project_id: &str,
         round_no: u8,
@@ -831,7 +820,8 @@ impl Core {
         u32::try_from(draw_no).map_err(corrupt)
     }
 
-    pub(crate) async fn allot_request_redraw(
+    /// See the store's allotment module.
+    pub async fn allot_request_redraw(
         &self,
         project_id: &str,
         round_no: u8,
@@ -860,7 +850,7 @@ impl Core {
     }
 
     /// The second approver: anyone but the person who asked.
-    pub(crate) async fn allot_approve_redraw(
+    pub async fn allot_approve_redraw(
         &self,
         project_id: &str,
         round_no: u8,
@@ -890,7 +880,7 @@ impl Core {
     /// Moves a round from `from` to `to`. Closing passes every family not
     /// yet resolved (not an abandonment: no home was chosen) — chosen homes
     /// keep their signing deadline.
-    pub(crate) async fn allot_set_round_status(
+    pub async fn allot_set_round_status(
         &self,
         project_id: &str,
         round_no: u8,
@@ -937,7 +927,7 @@ impl Core {
     /// Calls the next `count` families in calling order; when no family
     /// is waiting, those absent once are called again (the plan's
     /// `call_again_at_end`). Returns the application ids called.
-    pub(crate) async fn allot_call_next(
+    pub async fn allot_call_next(
         &self,
         project_id: &str,
         round_no: u8,
@@ -1003,7 +993,7 @@ impl Core {
 
     /// A call step that touches only the entrant row (absent, decline).
     #[allow(clippy::too_many_arguments)] // the trait's signature
-    pub(crate) async fn allot_entrant_step(
+    pub async fn allot_entrant_step(
         &self,
         project_id: &str,
         round_no: u8,
@@ -1036,7 +1026,7 @@ impl Core {
     /// A called family chooses a home. See the module notes: the home is
     /// sold once even when several processes race for it.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn allot_choose(
+    pub async fn allot_choose(
         &self,
         project_id: &str,
         round_no: u8,
@@ -1110,7 +1100,7 @@ impl Core {
     /// application stops counting as active (its members may apply again
     /// once the ban the eligibility rules work out is over).
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn allot_abandon(
+    pub async fn allot_abandon(
         &self,
         project_id: &str,
         round_no: u8,
@@ -1181,7 +1171,7 @@ impl Core {
 
     /// Records the purchase contract: the call becomes signed, the home sold.
     #[allow(clippy::too_many_arguments)] // the trait's signature
-    pub(crate) async fn allot_sign(
+    pub async fn allot_sign(
         &self,
         project_id: &str,
         round_no: u8,
@@ -1247,7 +1237,8 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_contract(
+    /// The purchase contract of a home.
+    pub async fn allot_contract(
         &self,
         project_id: &str,
         home_id: &str,
@@ -1268,7 +1259,8 @@ impl Core {
             .transpose()
     }
 
-    pub(crate) async fn allot_register_title(
+    /// See the store's allotment module.
+    pub async fn allot_register_title(
         &self,
         project_id: &str,
         home_id: &str,
@@ -1311,11 +1303,8 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_title(
-        &self,
-        project_id: &str,
-        home_id: &str,
-    ) -> Result<Option<Title>> {
+    /// The registered title of a home.
+    pub async fn allot_title(&self, project_id: &str, home_id: &str) -> Result<Option<Title>> {
         let mut pc = self.read_conn().await?;
         Q::new("SELECT certificate_no, annotation, registered_on FROM allot_titles WHERE project_id = $1 AND home_id = $2")
             .text(project_id)
@@ -1333,7 +1322,7 @@ impl Core {
     }
 
     /// Records an allowed dealing (the purchase-loan mortgage).
-    pub(crate) async fn allot_record_dealing(
+    pub async fn allot_record_dealing(
         &self,
         project_id: &str,
         home_id: &str,
@@ -1355,7 +1344,8 @@ impl Core {
         tx.commit().await
     }
 
-    pub(crate) async fn allot_dealings(
+    /// Dealings recorded on a titled home.
+    pub async fn allot_dealings(
         &self,
         project_id: &str,
         home_id: &str,
@@ -1373,10 +1363,7 @@ impl Core {
 
     /// Dates of abandonments on record for any of these people, one per
     /// abandonment (not per member).
-    pub(crate) async fn abandonment_dates(
-        &self,
-        resident_ids: &[String],
-    ) -> Result<Vec<NaiveDate>> {
+    pub async fn abandonment_dates(&self, resident_ids: &[String]) -> Result<Vec<NaiveDate>> {
         let hashes: Vec<String> = resident_ids
             .iter()
             .filter(|r| !r.trim().is_empty())
@@ -1405,7 +1392,8 @@ impl Core {
         Ok(dates)
     }
 
-    pub(crate) async fn allot_flags(&self) -> Result<AllotmentFlags> {
+    /// Which applications hold a home and which abandoned one.
+    pub async fn allot_flags(&self) -> Result<AllotmentFlags> {
         let mut pc = self.read_conn().await?;
         let mut c = pc.conn();
         let mut f = AllotmentFlags::default();
@@ -1425,7 +1413,7 @@ impl Core {
     }
 
     /// Chosen homes whose signing deadline is before `today`.
-    pub(crate) async fn allot_overdue(
+    pub async fn allot_overdue(
         &self,
         project_id: &str,
         today: NaiveDate,
