@@ -485,13 +485,27 @@ async fn load_view(st: &AppState, p: ProjectRecord, with_titles: bool) -> ApiRes
     }
     let mut sold = Vec::new();
     if with_titles {
+        // Three queries for the project, not three per sold home.
+        let store = st.store.allotment();
+        let mut contracts: HashMap<String, ContractRecord> = store
+            .allot_contracts(&p.id)
+            .await?
+            .into_iter()
+            .map(|c| (c.home_id.clone(), c))
+            .collect();
+        let mut titles: HashMap<String, Title> =
+            store.allot_titles(&p.id).await?.into_iter().collect();
+        let mut dealings: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
+        for (hid, dealing, on) in store.allot_dealings(&p.id).await? {
+            dealings.entry(hid).or_default().push((dealing, on));
+        }
         for h in homes.iter().filter(|h| h.state == HomeState::Sold) {
             let hid = h.home.id.as_str();
             sold.push(SoldView {
                 home_id: hid.to_string(),
-                contract: st.store.allotment().allot_contract(&p.id, hid).await?,
-                title: st.store.allotment().allot_title(&p.id, hid).await?,
-                dealings: st.store.allotment().allot_dealings(&p.id, hid).await?,
+                contract: contracts.remove(hid),
+                title: titles.remove(hid),
+                dealings: dealings.remove(hid).unwrap_or_default(),
             });
         }
     }

@@ -1237,18 +1237,15 @@ impl Core {
         tx.commit().await
     }
 
-    /// The purchase contract of a home.
-    pub async fn allot_contract(
-        &self,
-        project_id: &str,
-        home_id: &str,
-    ) -> Result<Option<ContractRecord>> {
+    /// The purchase contracts of a project's homes (one query for the
+    /// whole project page).
+    pub async fn allot_contracts(&self, project_id: &str) -> Result<Vec<ContractRecord>> {
         let mut pc = self.read_conn().await?;
-        Q::new("SELECT home_id, application_id, contract_json FROM allot_contracts WHERE project_id = $1 AND home_id = $2")
+        Q::new("SELECT home_id, application_id, contract_json FROM allot_contracts WHERE project_id = $1")
             .text(project_id)
-            .text(home_id)
-            .fetch_optional(&mut pc.conn())
+            .fetch_all(&mut pc.conn())
             .await?
+            .iter()
             .map(|r| {
                 Ok(ContractRecord {
                     home_id: r.text("home_id")?,
@@ -1256,7 +1253,7 @@ impl Core {
                     terms: from_json(&r.text("contract_json")?, "contract_json")?,
                 })
             })
-            .transpose()
+            .collect()
     }
 
     /// See the store's allotment module.
@@ -1311,14 +1308,20 @@ impl Core {
             .text(home_id)
             .fetch_optional(&mut pc.conn())
             .await?
-            .map(|r| {
-                Ok(Title {
-                    certificate_no: r.text("certificate_no")?,
-                    annotation: r.text("annotation")?,
-                    registered_on: parse_date(&r.text("registered_on")?)?,
-                })
-            })
+            .map(|r| title_from_row(&r))
             .transpose()
+    }
+
+    /// The registered titles of a project's homes, by home id.
+    pub async fn allot_titles(&self, project_id: &str) -> Result<Vec<(String, Title)>> {
+        let mut pc = self.read_conn().await?;
+        Q::new("SELECT home_id, certificate_no, annotation, registered_on FROM allot_titles WHERE project_id = $1")
+            .text(project_id)
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("home_id")?, title_from_row(r)?)))
+            .collect()
     }
 
     /// Records an allowed dealing (the purchase-loan mortgage).
@@ -1344,20 +1347,24 @@ impl Core {
         tx.commit().await
     }
 
-    /// Dealings recorded on a titled home.
+    /// Dealings recorded on a project's titled homes: (home id, dealing, date), oldest first.
     pub async fn allot_dealings(
         &self,
         project_id: &str,
-        home_id: &str,
-    ) -> Result<Vec<(String, NaiveDate)>> {
+    ) -> Result<Vec<(String, String, NaiveDate)>> {
         let mut pc = self.read_conn().await?;
-        Q::new("SELECT dealing, recorded_on FROM allot_dealings WHERE project_id = $1 AND home_id = $2 ORDER BY recorded_at")
+        Q::new("SELECT home_id, dealing, recorded_on FROM allot_dealings WHERE project_id = $1 ORDER BY recorded_at")
             .text(project_id)
-            .text(home_id)
             .fetch_all(&mut pc.conn())
             .await?
             .iter()
-            .map(|r| Ok((r.text("dealing")?, parse_date(&r.text("recorded_on")?)?)))
+            .map(|r| {
+                Ok((
+                    r.text("home_id")?,
+                    r.text("dealing")?,
+                    parse_date(&r.text("recorded_on")?)?,
+                ))
+            })
             .collect()
     }
 
@@ -1443,4 +1450,12 @@ fn home_taken(home_id: &str) -> StoreError {
     conflict(format!(
         "房源 {home_id} 已被选定或已售出，请选择其他房源 (home {home_id} is already taken)"
     ))
+}
+
+fn title_from_row(r: &Row) -> Result<Title> {
+    Ok(Title {
+        certificate_no: r.text("certificate_no")?,
+        annotation: r.text("annotation")?,
+        registered_on: parse_date(&r.text("registered_on")?)?,
+    })
 }
