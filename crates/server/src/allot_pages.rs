@@ -36,7 +36,7 @@ use crate::allot_service::{
 };
 use crate::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::error::{ApiError, ApiResult};
-use crate::html::{banner, esc, Lang};
+use crate::html::{banner, esc, url_encode, Lang};
 use crate::pages::{checked, ctx, field, Ctx, Fields, PageQuery};
 use crate::AppState;
 
@@ -185,18 +185,6 @@ fn done_banner(l: Lang, q: &AllotQuery) -> String {
 // ------------------------------------------------------------------ small builders
 
 /// Bytes outside `[A-Za-z0-9-_.~]` as %XX, for a path segment or query value.
-fn pct(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn hidden(name: &str, value: &str) -> String {
     format!(
         r#"<input type="hidden" name="{}" value="{}">"#,
@@ -238,7 +226,7 @@ fn act_form(
 ) -> String {
     format!(
         r#"<form method="post" action="/projects/{pid}/act" class="{class}" data-type="{ty}">{csrf}{t}{inner}{open}<button type="submit" id="{bid}"{sec}>{button}</button>{close}</form>"#,
-        pid = pct(pid),
+        pid = url_encode(pid),
         csrf = c.csrf(),
         t = hidden("type", ty),
         bid = esc(button_id),
@@ -311,7 +299,7 @@ async fn list(
             esc(&district_name(l, &p.district)),
             plan_status(l, p.plan_status),
             id = esc(&p.id),
-            href = pct(&p.id),
+            href = url_encode(&p.id),
             name = esc(&p.name),
         ));
     }
@@ -436,7 +424,9 @@ async fn create(
             .map(String::from),
     };
     match svc::create_project(&st, &user, req).await {
-        Ok(p) => Redirect::to(&format!("/projects/{}?msg=create", pct(&p.id))).into_response(),
+        Ok(p) => {
+            Redirect::to(&format!("/projects/{}?msg=create", url_encode(&p.id))).into_response()
+        }
         Err(e) => c.error(e),
     }
 }
@@ -636,7 +626,7 @@ fn project_head(l: Lang, p: &ProjectRecord, has_rounds: bool) -> String {
         xlsx = if has_rounds {
             format!(
                 r#"<p><a class="button secondary" href="/api/v1/projects/{}/results.xlsx" id="results-xlsx">{}</a></p>"#,
-                pct(&p.id),
+                url_encode(&p.id),
                 l.t("下载配售结果（Excel）", "Results (Excel)")
             )
         } else {
@@ -1069,7 +1059,7 @@ fn homes_upload_form(c: &Ctx, pid: &str) -> String {
     let l = c.lang;
     format!(
         r#"<form method="post" action="/projects/{href}/act" enctype="multipart/form-data" class="card" id="homes-upload"><h2>{title}</h2><p>{note}</p><p><a class="button secondary" href="/api/v1/projects/homes-template.xlsx" id="homes-template-xlsx">{xlsx}</a> <a class="button secondary" href="/api/v1/projects/homes-template.csv" id="homes-template-csv">{csv}</a></p>{csrf}{t}<label for="homes-file">{file}</label><input type="file" id="homes-file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required><p><button type="submit" id="act-import_homes">{go}</button></p></form>"#,
-        href = pct(pid),
+        href = url_encode(pid),
         title = l.t("导入房源表", "Import the homes file"),
         note = l.t(
             "每行一套房源；CSV（UTF-8）或 Excel。有错误的行逐行列出原因，其余行照常导入；同一房源再次导入即更正。",
@@ -1109,7 +1099,7 @@ fn round_html(c: &Ctx, v: &ProjectView, rv: &RoundView, today: NaiveDate) -> Str
             "下载参与名单文件（entrants.csv）",
             "Download the entrant file (entrants.csv)"
         ),
-        href = pct(pid),
+        href = url_encode(pid),
     );
     if let Some(reason) = r.redraw_reason.as_deref() {
         let state = if r.redraw_approved_by.is_some() {
@@ -1195,7 +1185,7 @@ fn draws_html(l: Lang, pid: &str, n: u8, draws: &[DrawRecord]) -> String {
             l.t("结果文件", "Result file"),
             l.t("在线复核", "Check online"),
             no = d.draw_no,
-            href = pct(pid),
+            href = url_encode(pid),
         ));
     }
     s.push_str("</table></div>");
@@ -1960,7 +1950,7 @@ async fn verify(
             ),
         )
     };
-    let href = pct(&id);
+    let href = url_encode(&id);
     let facts = if ok {
         format!(
             "<p>{}{k}<code>{}</code></p><p>{}{k}<code>{}</code></p><p>{}{k}<code>{}</code></p>",
@@ -2004,9 +1994,9 @@ async fn choose(
     let round_s = q.round.clone().unwrap_or_default();
     let user = match c.require_user(&format!(
         "/projects/{}/choose?round={}&application={}",
-        pct(&id),
-        pct(&round_s),
-        pct(&app)
+        url_encode(&id),
+        url_encode(&round_s),
+        url_encode(&app)
     )) {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -2107,8 +2097,8 @@ async fn choose_body(
     let mut s = done_banner(l, q);
     s.push_str(&format!(
         r#"<p class="muted"><a href="/projects/{href}">{back}</a> · <a href="/applications/{ahref}">{to_app}</a></p><h1>{title}</h1><div class="card"><p>{pn}{k}{name}</p><p>{rl}{k}{round} · {al}{k}{a} · {cl}{k}{cp}</p><p>{sl}{k}<strong id="entrant-state">{state}</strong></p></div>"#,
-        href = pct(id),
-        ahref = pct(app),
+        href = url_encode(id),
+        ahref = url_encode(app),
         back = l.t("← 项目页", "← Project"),
         to_app = l.t("我的申请", "My application"),
         title = l.t("选房", "Choose a home"),
@@ -2265,14 +2255,14 @@ pub(crate) fn family_section(l: Lang, entries: &[FamilyEntry], own: bool) -> Str
     let num = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     for f in entries {
         let e = &f.entrant;
-        let href = pct(&f.project_id);
+        let href = url_encode(&f.project_id);
         let link = match e.state {
             CallState::Called | CallState::Chosen if own => format!(
                 r#"<a class="button" id="choose-link-{}-{}" href="/projects/{href}/choose?round={}&amp;application={}">{}</a>"#,
                 esc(&f.project_id),
                 f.round_no,
                 f.round_no,
-                pct(&e.application_id),
+                url_encode(&e.application_id),
                 if e.state == CallState::Called {
                     l.t("去选房", "Choose a home")
                 } else {
@@ -2328,11 +2318,11 @@ impl Done {
         match &self.choose {
             Some((r, app)) => format!(
                 "/projects/{}/choose?round={r}&application={}&msg={}{n}",
-                pct(pid),
-                pct(app),
+                url_encode(pid),
+                url_encode(app),
                 self.msg
             ),
-            None => format!("/projects/{}?msg={}{n}{anchor}", pct(pid), self.msg),
+            None => format!("/projects/{}?msg={}{n}{anchor}", url_encode(pid), self.msg),
         }
     }
 }
@@ -2345,7 +2335,7 @@ async fn act(
     req: Request,
 ) -> Response {
     let c = page_ctx(&st, &headers, &q).await;
-    let user = match c.require_user(&format!("/projects/{}", pct(&id))) {
+    let user = match c.require_user(&format!("/projects/{}", url_encode(&id))) {
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
@@ -2718,7 +2708,7 @@ fn frozen_page(c: &Ctx, pid: &str, fr: &Frozen) -> Response {
         esc(&fr.commitment),
         l.t("承诺值已在项目页公布；摇号前名单不能再改动。", "The commitment is published on the project page; the list cannot change before the draw."),
         l.t("返回项目", "Back to the project"),
-        href = pct(pid),
+        href = url_encode(pid),
         r = fr.round,
     ));
     if !fr.excluded.is_empty() {
@@ -2792,7 +2782,7 @@ fn homes_report(c: &Ctx, pid: &str, r: &anju_allotment::HomesFile) -> Response {
         l.t("错误", "Errors"),
         r.errors.len(),
         l.t("返回项目", "Back to the project"),
-        href = pct(pid),
+        href = url_encode(pid),
     );
     if !r.errors.is_empty() {
         s.push_str(&format!(

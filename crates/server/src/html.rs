@@ -113,11 +113,12 @@ pub fn page(lang: Lang, title: &str, user: Option<(&str, &str)>, body: &str) -> 
     )
 }
 
-/// Percent-encodes `s` for a query-string value (a redirect's `next=`).
+/// Percent-encodes `s` (RFC 3986 unreserved characters stay) for a path
+/// segment or a query-string value: the one encoder of every page.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use crate::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::error::{ApiError, ApiResult};
-use crate::html::{banner, esc, page, Lang, LANG_COOKIE};
+use crate::html::{banner, esc, page, url_encode, Lang, LANG_COOKIE};
 use crate::service::{self, ActionRequest, SubmitRequest};
 use crate::{api, verification, AppState};
 
@@ -120,7 +120,7 @@ impl Ctx {
 
     pub(crate) fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
         self.user.as_ref().ok_or_else(|| {
-            Redirect::to(&format!("/login?next={}", crate::html::url_encode(next))).into_response()
+            Redirect::to(&format!("/login?next={}", url_encode(next))).into_response()
         })
     }
 }
@@ -1381,25 +1381,13 @@ async fn verify_upload(
                 let csv = String::from_utf8_lossy(&report.error_csv()).to_string();
                 body.push_str(&format!(
                     r#"<p><a class="button secondary" download="verification-errors.csv" href="data:text/csv;charset=utf-8,{}">{}</a></p>"#,
-                    percent(&csv),
+                    url_encode(&csv),
                     l.t("下载错误报告", "Download error report")
                 ));
             }
             c.render(l.t("核验结果", "Import result"), &body)
         }
     }
-}
-
-fn percent(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 // ------------------------------------------------------------------ audit
