@@ -313,7 +313,7 @@ pub fn audit(cmd: AuditCommand) -> Result<bool, Fail> {
         match cmd {
             AuditCommand::Verify { db } => {
                 let store = db.connect().await?;
-                match anju_server::api::verify_audit(&store)
+                match anju_server::audit::verify_audit(&store)
                     .await
                     .map_err(|e| Fail(e.message))?
                 {

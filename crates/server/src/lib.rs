@@ -3,63 +3,48 @@
 //! sessions with CSRF protection, roles scoped by district, and an audit
 //! entry for every state change and every staff read of personal data.
 //!
-//! Data flows one way: handler -> domain (decides, using the policy engine)
-//! -> store (persists, with the audit entry in the same transaction).
+//! One room per capability (docs/architecture.md):
+//!
+//! * [`web`] — shared pieces (state, sessions, errors, layout, forms,
+//!   spreadsheets, links); uses no capability.
+//! * [`accounts`] — signing in and out.
+//! * [`applications`] — self-check, applications to the district waitlist,
+//!   department verification, public notices.
+//! * [`allotment`] — projects, plans, rounds, the lottery, selection,
+//!   contracts and titles.
+//! * [`audit`] — the audit log and its chain check.
+//! * [`demo`] — the demo city's seed data.
+//!
+//! Data flows one way: handler -> service -> pure rules (policy engine,
+//! `anju-allotment`) -> store (persists, with the audit entry in the same
+//! transaction). This file only composes the rooms: it is the one place
+//! that knows them all.
 
-pub mod allot_api;
-pub mod allot_pages;
-pub mod allot_service;
-pub mod api;
-pub mod auth;
-pub mod clock;
+pub mod accounts;
+pub mod allotment;
+pub mod applications;
+pub mod audit;
 pub mod demo;
-pub mod demo_allotment;
-pub mod error;
-pub mod html;
 pub mod openapi;
-pub mod pages;
-pub mod service;
-pub mod verification;
+pub mod web;
 
 use anju_policy::Policy;
 use axum::Router;
 use std::sync::Arc;
 
-pub use clock::Clock;
+pub use web::auth;
+pub use web::{AppState, Clock, Db, Links};
 
-/// The storage the server runs on: SQLite or PostgreSQL, chosen at start.
-/// The server is written against this concrete type (not generically over
-/// `Store`) so the compiler can see that every storage future is `Send`.
-pub type Db = anju_store::AnyStore;
-
-/// Everything a request handler needs. Cheap to clone.
-pub struct AppState {
-    pub store: Db,
-    pub policy: Arc<Policy>,
-    /// Parameter values given at start (statistics the documents refer to).
-    pub overrides: Arc<Vec<(String, String)>>,
-    pub clock: Clock,
-    /// Mark cookies Secure (behind HTTPS).
-    pub secure_cookies: bool,
-    pub limiter: Arc<auth::RateLimiter>,
-    pub sessions: Arc<auth::SessionCache>,
-}
-
-impl Clone for AppState {
-    fn clone(&self) -> Self {
-        AppState {
-            store: self.store.clone(),
-            policy: self.policy.clone(),
-            overrides: self.overrides.clone(),
-            clock: self.clock.clone(),
-            secure_cookies: self.secure_cookies,
-            limiter: self.limiter.clone(),
-            sessions: self.sessions.clone(),
-        }
+/// Which capability answers each link (see [`web::links`]).
+pub fn links() -> Links {
+    Links {
+        recorded_abandonments: allotment::interface::recorded_abandonments,
+        application_sections: allotment::interface::application_sections,
     }
 }
 
 impl AppState {
+    /// The state with every link answered by its capability.
     pub fn new(store: Db, policy: Policy, overrides: Vec<(String, String)>, clock: Clock) -> Self {
         AppState {
             store,
@@ -72,17 +57,19 @@ impl AppState {
                 std::time::Duration::from_secs(60),
             )),
             sessions: Arc::new(auth::SessionCache::default()),
+            links: links(),
         }
     }
 }
 
-/// The whole application: API and pages.
+/// The whole application: every room's API and pages.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(api::routes())
-        .merge(allot_api::routes())
-        .merge(allot_pages::routes())
-        .merge(pages::routes())
+        .merge(openapi::routes())
+        .merge(accounts::routes())
+        .merge(applications::routes())
+        .merge(allotment::routes())
+        .merge(audit::routes())
         .with_state(state)
 }
 

@@ -2,7 +2,16 @@
 //! exactly what the handlers do (a test checks every documented path is
 //! routed and answers).
 
+use axum::routing::get;
+use axum::{Json, Router};
 use serde_json::{json, Value};
+
+use crate::web::AppState;
+
+/// `GET /api/v1/openapi.json`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(|| async { Json(document()) }))
+}
 
 fn err() -> Value {
     json!({"description": "错误 (error)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})

@@ -1,101 +1,20 @@
-//! `anju serve --demo`: a living Yangquan city. One account per role (and
-//! per district for district staff), printed at start, and a few hundred
-//! households in every state of the lifecycle — each one walked there
-//! through the real domain transitions, so its history, audit trail and
-//! decisions are exactly what real use would produce.
+//! The demo's households: a few hundred in every state of the lifecycle,
+//! each walked there through the real services, so its history, audit
+//! trail and decisions are what real use would produce.
 
-use anju_domain::{
-    Department, DistrictCode, MaterialsChecklist, Role, StatusKind, UserId, YANGQUAN_DISTRICTS,
-};
+use anju_domain::{Department, DistrictCode, MaterialsChecklist, StatusKind, YANGQUAN_DISTRICTS};
 use anju_idcodes::ResidentId;
-use anju_store::{AuditDraft, NewUser, Store};
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::auth::{hash_password, CurrentUser};
-use crate::error::{ApiError, ApiResult};
-use crate::service::{self, ActionRequest, SubmitRequest};
-use crate::{AppState, Clock};
+use crate::applications::service::{self, ActionRequest, SubmitRequest};
+use anju_store::Store;
 
-pub const DEMO_PASSWORD: &str = "anju-demo-2026";
+use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::{AppState, Clock};
 
-/// The accounts a demo creates: (username, display name, role, district).
-pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
-    let mut v = vec![
-        (
-            "family".to_string(),
-            "王建国（申请家庭）".to_string(),
-            Role::Applicant,
-            None,
-        ),
-        (
-            "family-qualified".to_string(),
-            "李秀英（已取得配售资格）".to_string(),
-            Role::Applicant,
-            None,
-        ),
-        (
-            "company2".to_string(),
-            "市保障房公司（第二审批人）".to_string(),
-            Role::Company,
-            None,
-        ),
-        (
-            "city".to_string(),
-            "市住建局".to_string(),
-            Role::CityBureau,
-            None,
-        ),
-        (
-            "company".to_string(),
-            "市保障房公司（实施主体）".to_string(),
-            Role::Company,
-            None,
-        ),
-        (
-            "auditor".to_string(),
-            "审计人员".to_string(),
-            Role::Auditor,
-            None,
-        ),
-    ];
-    for d in [
-        Department::PublicSecurity,
-        Department::CivilAffairs,
-        Department::NaturalResources,
-        Department::HumanResources,
-        Department::ProvidentFund,
-    ] {
-        v.push((
-            format!("verifier-{}", d.code()),
-            format!("{}核验员", d.label_zh()),
-            Role::Verifier(d),
-            None,
-        ));
-    }
-    for d in YANGQUAN_DISTRICTS.iter() {
-        let c = d.code.as_str();
-        v.push((
-            format!("community-{c}"),
-            format!("{}社区受理员", d.name_zh),
-            Role::Community,
-            Some(d.code),
-        ));
-        v.push((
-            format!("street-{c}"),
-            format!("{}街道初审员", d.name_zh),
-            Role::Street,
-            Some(d.code),
-        ));
-        v.push((
-            format!("bureau-{c}"),
-            format!("{}住建局", d.name_zh),
-            Role::DistrictBureau,
-            Some(d.code),
-        ));
-    }
-    v
-}
+use super::accounts::staff;
 
 pub struct Rng(pub u64);
 impl Rng {
@@ -209,118 +128,6 @@ fn checklist(members: usize) -> MaterialsChecklist {
         social_insurance: true,
         property_query: true,
     }
-}
-
-/// Creates the demo accounts (idempotent) and, when the database has no
-/// applications yet, a few hundred households in every state.
-pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
-    let hash = hash_password(DEMO_PASSWORD)?;
-    let system = UserId::new("system").map_err(|e| ApiError::internal(e.to_string()))?;
-    for (username, display, role, district) in demo_accounts() {
-        if st.store.user_by_username(&username).await?.is_some() {
-            continue;
-        }
-        st.store
-            .create_user(
-                NewUser {
-                    username: username.clone(),
-                    display_name: display,
-                    role,
-                    district,
-                    password_hash: hash.clone(),
-                },
-                AuditDraft {
-                    at: st.clock.now(),
-                    actor_user_id: system.clone(),
-                    role: Role::CityBureau,
-                    action: "user.create".into(),
-                    subject: format!("user:{username}"),
-                    detail: json!({"demo": true}),
-                },
-            )
-            .await?;
-    }
-    if st.store.count_applications().await? > 0 {
-        return Ok(());
-    }
-    let today = st.clock.today();
-    let mut rng = Rng(2026);
-    // Targets cycle through the lifecycle so every state is represented.
-    let targets = [
-        StatusKind::Submitted,
-        StatusKind::UnderVerification,
-        StatusKind::Qualified,
-        StatusKind::OnNotice,
-        StatusKind::Verified,
-        StatusKind::Qualified,
-        StatusKind::Decided,
-        StatusKind::ReturnedForCorrection,
-        StatusKind::Rejected,
-        StatusKind::OnNotice,
-        StatusKind::Qualified,
-        StatusKind::UnderVerification,
-        StatusKind::ReviewRequested,
-        StatusKind::Withdrawn,
-        StatusKind::Qualified,
-    ];
-    for i in 0..households {
-        let d = &YANGQUAN_DISTRICTS[i % YANGQUAN_DISTRICTS.len()];
-        let h = household(&mut rng, i, &d.code);
-        let target = targets[i % targets.len()];
-        // Early steps happen a month ago so notices started then have ended.
-        let past = AppState {
-            clock: Clock::pinned(today - Duration::days(30)),
-            ..st.clone()
-        };
-        if let Err(e) = walk(&past, st, &h, &d.code, target, None).await {
-            eprintln!("demo: household {i} stopped early: {}", e.message);
-        }
-    }
-    // The family that can try allotment in the browser: tier 1 (no home).
-    let district = YANGQUAN_DISTRICTS[0].code;
-    let mut h = household(&mut Rng(77), households, &district);
-    h["id"] = json!("demo-family-qualified");
-    h["members"][0]["name"] = json!("李秀英");
-    h["members"][0]["resident"] = json!(true);
-    h["members"][0]["annual_income_yuan"] = json!(24_000);
-    h["housing"] = json!({"owned_homes": 0, "owned_floor_area_m2": 0});
-    h["history"] = json!({});
-    h["current_benefits"] = json!([]);
-    let past = AppState {
-        clock: Clock::pinned(today - Duration::days(30)),
-        ..st.clone()
-    };
-    walk(
-        &past,
-        st,
-        &h,
-        &district,
-        StatusKind::Qualified,
-        Some("family-qualified"),
-    )
-    .await?;
-    crate::demo_allotment::seed(st).await
-}
-
-pub(crate) async fn staff(st: &AppState, username: &str) -> ApiResult<CurrentUser> {
-    let user = st
-        .store
-        .user_by_username(username)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("demo account {username} missing")))?;
-    let actor = anju_domain::Actor::new(user.id.clone(), user.role, user.district)
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(CurrentUser {
-        session: anju_store::SessionRecord {
-            token_hash: String::new(),
-            user_id: user.id.clone(),
-            csrf_token: String::new(),
-            created_at: st.clock.now(),
-            expires_at: st.clock.now(),
-        },
-        user,
-        actor,
-    })
 }
 
 async fn walk(
@@ -438,4 +245,66 @@ async fn walk(
     }
     step(past, &bureau, A::StartNotice { start: None }).await?;
     step(now, &bureau, A::Qualify).await
+}
+
+/// `households` households in every state, and the family that can try
+/// allotment in the browser.
+pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
+    let today = st.clock.today();
+    let mut rng = Rng(2026);
+    // Targets cycle through the lifecycle so every state is represented.
+    let targets = [
+        StatusKind::Submitted,
+        StatusKind::UnderVerification,
+        StatusKind::Qualified,
+        StatusKind::OnNotice,
+        StatusKind::Verified,
+        StatusKind::Qualified,
+        StatusKind::Decided,
+        StatusKind::ReturnedForCorrection,
+        StatusKind::Rejected,
+        StatusKind::OnNotice,
+        StatusKind::Qualified,
+        StatusKind::UnderVerification,
+        StatusKind::ReviewRequested,
+        StatusKind::Withdrawn,
+        StatusKind::Qualified,
+    ];
+    for i in 0..households {
+        let d = &YANGQUAN_DISTRICTS[i % YANGQUAN_DISTRICTS.len()];
+        let h = household(&mut rng, i, &d.code);
+        let target = targets[i % targets.len()];
+        // Early steps happen a month ago so notices started then have ended.
+        let past = AppState {
+            clock: Clock::pinned(today - Duration::days(30)),
+            ..st.clone()
+        };
+        if let Err(e) = walk(&past, st, &h, &d.code, target, None).await {
+            eprintln!("demo: household {i} stopped early: {}", e.message);
+        }
+    }
+    // The family that can try allotment in the browser: tier 1 (no home).
+    let district = YANGQUAN_DISTRICTS[0].code;
+    let mut h = household(&mut Rng(77), households, &district);
+    h["id"] = json!("demo-family-qualified");
+    h["members"][0]["name"] = json!("李秀英");
+    h["members"][0]["resident"] = json!(true);
+    h["members"][0]["annual_income_yuan"] = json!(24_000);
+    h["housing"] = json!({"owned_homes": 0, "owned_floor_area_m2": 0});
+    h["history"] = json!({});
+    h["current_benefits"] = json!([]);
+    let past = AppState {
+        clock: Clock::pinned(today - Duration::days(30)),
+        ..st.clone()
+    };
+    walk(
+        &past,
+        st,
+        &h,
+        &district,
+        StatusKind::Qualified,
+        Some("family-qualified"),
+    )
+    .await?;
+    Ok(())
 }

@@ -12,20 +12,21 @@ use anju_allotment::{
     CallStep, Candidate, ContractTerms, Dealing, Drawn, HomesFile, PlanStatus, PlanStep, PlanTerms,
     PriceCheck, ProjectArea, RoundStatus, Title,
 };
-use anju_domain::{ApplicationId, DistrictCode, Role, Status, StatusKind};
+use anju_domain::{ApplicationId, DistrictCode, Role};
 use anju_lottery::{EntrantList, Reveal};
 use anju_store::{
-    DrawRecord, EntrantRecord, HomeRecord, HomeState, ListFilter, ProjectRecord, RoundRecord, Store,
+    DrawRecord, EntrantRecord, HomeRecord, HomeState, ProjectRecord, RoundRecord, Store,
 };
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
-use crate::service::audit;
-use crate::AppState;
+use crate::applications::interface::qualified_families;
+use crate::web::audit;
+use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::AppState;
 
 fn forbidden_unless(user: &CurrentUser, roles: &[Role], what: &str) -> ApiResult<()> {
     if roles.contains(&user.user.role) {
@@ -407,64 +408,20 @@ pub async fn open_round(
         .field("round"));
     }
     let flags = st.store.allotment().allot_flags().await?;
-    let mut candidates = Vec::new();
-    let mut districts = p.area.districts.clone();
-    if let Some(c) = &p.area.county_seat_of {
-        if !districts.contains(c) {
-            districts.push(c.clone());
-        }
-    }
-    for d in &districts {
-        let code = district(d, "districts")?;
-        let mut offset = 0;
-        loop {
-            let page = st
-                .store
-                .list_applications(&ListFilter {
-                    district: Some(code),
-                    status: Some(StatusKind::Qualified),
-                    owner: None,
-                    limit: 500,
-                    offset,
-                })
-                .await?;
-            let n = page.len() as u32;
-            candidates.extend(page);
-            if n < 500 {
-                break;
-            }
-            offset += n;
-        }
-    }
+    let families =
+        qualified_families(st, &p.area.districts, p.area.county_seat_of.as_deref()).await?;
     let mut entrants: Vec<EntrantRecord> = Vec::new();
     let mut excluded = Vec::new();
-    for s in candidates {
-        let Some(stored) = st.store.load_application(&s.id).await? else {
-            continue;
-        };
-        let (tier, scope) = match stored.app.status() {
-            Status::Qualified { tier, scope, .. } => (tier.map(|t| t.get()), Some(*scope)),
-            _ => (None, None),
-        };
-        let special: Vec<String> = stored
-            .household
-            .get("special")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+    for f in families {
         let c = Candidate {
-            application_id: s.id.as_str().to_string(),
-            district: s.district.as_str().to_string(),
+            holds_home: flags.holding.contains(f.application_id.as_str()),
+            abandoned: flags.abandoned.contains(f.application_id.as_str()),
+            application_id: f.application_id,
+            district: f.district,
             qualified: true,
-            tier,
-            scope,
-            special: special.clone(),
-            holds_home: flags.holding.contains(s.id.as_str()),
-            abandoned: flags.abandoned.contains(s.id.as_str()),
+            tier: f.tier,
+            scope: f.scope,
+            special: f.special,
         };
         match allot::admit(round_no, &p.area, &c) {
             // The entrant file's sequence is known once the list is sorted.
@@ -472,10 +429,10 @@ pub async fn open_round(
                 c.application_id,
                 0,
                 c.district,
-                tier.unwrap_or(0),
-                has_priority(&special),
-                s.masked_name.clone(),
-                s.masked_id.clone(),
+                c.tier.unwrap_or(0),
+                has_priority(&c.special),
+                f.masked_name,
+                f.masked_id,
             )),
             Err(x) => excluded.push(json!({
                 "application_id": c.application_id, "reason": x.message,
@@ -816,9 +773,11 @@ async fn may_act_for(
 ) -> ApiResult<()> {
     match user.user.role {
         Role::Company => Ok(()),
-        Role::Applicant if family_may => crate::service::load_visible(st, user, app)
-            .await
-            .map(|_| ()),
+        Role::Applicant if family_may => {
+            crate::applications::interface::visible_application(st, user, app)
+                .await
+                .map(|_| ())
+        }
         _ => Err(ApiError::forbidden(
             "当前角色不能进行此选房操作 (your role may not do this)",
         )),
@@ -1284,4 +1243,95 @@ pub async fn recorded_abandonments(
 pub fn application_id(s: &str) -> ApiResult<ApplicationId> {
     ApplicationId::new(s)
         .map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).field("application_id"))
+}
+
+pub fn plan_step_of(step: &str, reason: &str) -> ApiResult<PlanStep> {
+    Ok(match step {
+        "submit" => PlanStep::Submit,
+        "approve" => PlanStep::Approve,
+        "return" => PlanStep::Return {
+            reason: reason.to_string(),
+        },
+        "publish" => PlanStep::Publish,
+        other => {
+            return Err(ApiError::bad_request(
+                "invalid_step",
+                format!(
+                "未知的方案操作 {other}：应为 submit、approve、return 或 publish (unknown step)"
+            ),
+            )
+            .field("step"))
+        }
+    })
+}
+
+pub fn round_target(to: &str) -> ApiResult<RoundStatus> {
+    match to {
+        "selecting" => Ok(RoundStatus::Selecting),
+        "closed" => Ok(RoundStatus::Closed),
+        _ => Err(ApiError::bad_request(
+            "invalid_status",
+            "应为 selecting 或 closed (must be selecting or closed)",
+        )
+        .field("to")),
+    }
+}
+
+/// Round `round` of a project `user` may see.
+pub async fn round_seen_by(
+    st: &AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+    round: u8,
+) -> ApiResult<anju_store::RoundRecord> {
+    let _ = load_project(st, user, id).await?;
+    st.store
+        .allotment()
+        .allot_rounds(id)
+        .await?
+        .into_iter()
+        .find(|r| r.round_no == round)
+        .ok_or_else(|| ApiError::not_found("轮次 (round)"))
+}
+
+/// Draw `n` of a round of a project `user` may see.
+pub async fn draw_seen_by(
+    st: &AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+    round: u8,
+    n: u32,
+) -> ApiResult<(anju_store::RoundRecord, anju_store::DrawRecord)> {
+    let r = round_seen_by(st, user, id, round).await?;
+    let d = st
+        .store
+        .allotment()
+        .allot_draws(id, round)
+        .await?
+        .into_iter()
+        .find(|d| d.draw_no == n)
+        .ok_or_else(|| ApiError::not_found("摇号记录 (draw)"))?;
+    Ok((r, d))
+}
+
+/// Re-runs a draw from its published files (anyone may).
+pub async fn verify_draw(
+    st: &AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+    round: u8,
+    n: u32,
+) -> ApiResult<Value> {
+    let (r, d) = draw_seen_by(st, user, id, round, n).await?;
+    let reveal =
+        anju_lottery::Reveal::new(&d.reveal).map_err(|e| ApiError::internal(e.to_string()))?;
+    let outcome =
+        anju_lottery::verify(r.entrant_file.as_bytes(), &reveal, d.result_file.as_bytes());
+    Ok(match outcome {
+        Ok(_) => {
+            json!({"verified": true, "commitment": r.commitment, "reveal": d.reveal, "seed": d.seed,
+            "message": "已按公布的名单、公证随机值和算法重新计算，结果一致 (re-computed from the published files: identical)"})
+        }
+        Err(e) => json!({"verified": false, "message": format!("不一致 (mismatch): {e}")}),
+    })
 }

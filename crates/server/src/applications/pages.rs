@@ -5,124 +5,33 @@
 //! like the JSON API.
 
 use anju_domain::{ActionKind, Department, Role, StatusKind, YANGQUAN_DISTRICTS};
-use anju_store::{ApplicationSummary, Store, StoredApplication};
+use anju_store::{Store, StoredApplication};
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::auth::{self, CurrentUser, CSRF_FIELD};
-use crate::error::{ApiError, ApiResult};
-use crate::html::{banner, esc, page, url_encode, Lang, LANG_COOKIE};
-use crate::service::{self, ActionRequest, SubmitRequest};
-use crate::{api, verification, AppState};
+use crate::applications::service::{self, ActionRequest, SubmitRequest};
+use crate::applications::verification;
+use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::forms::{checked, ctx, field, Fields, PageQuery};
+use crate::web::html::Markup;
+use crate::web::html::{banner, esc, url_encode, Lang};
+use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/self-check", get(self_check_form).post(self_check))
         .route("/notices", get(notices))
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
         .route("/apply", get(apply_form).post(apply))
         .route("/work", get(work))
         .route("/applications/{id}", get(detail))
         .route("/applications/{id}/act", post(act))
         .route("/verify/{department}", get(verify_page).post(verify_upload))
-        .route("/audit-log", get(audit_page))
-}
-
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    pub(crate) lang: Option<String>,
-    pub(crate) msg: Option<String>,
-    pub(crate) print: Option<String>,
-    pub(crate) next: Option<String>,
-    pub(crate) status: Option<String>,
-}
-
-pub(crate) type Fields = Vec<(String, String)>;
-
-pub(crate) fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-pub(crate) fn checked(f: &Fields, name: &str) -> bool {
-    field(f, name).is_some_and(|v| v == "on" || v == "true" || v == "1")
-}
-
-/// The page context: language, signed-in user, and the Set-Cookie for a language switch.
-pub(crate) struct Ctx {
-    pub(crate) lang: Lang,
-    pub(crate) user: Option<CurrentUser>,
-    set_lang: Option<String>,
-}
-
-pub(crate) async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
-    let lang = Lang::from_request(headers, q.lang.as_deref());
-    let user = auth::current_user(st, headers).await.ok().flatten();
-    Ctx {
-        lang,
-        user,
-        set_lang: q.lang.as_ref().map(|l| {
-            format!(
-                "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-                if l == "en" { "en" } else { "zh" }
-            )
-        }),
-    }
-}
-
-impl Ctx {
-    pub(crate) fn render(&self, title: &str, body: &str) -> Response {
-        let user = self
-            .user
-            .as_ref()
-            .map(|u| (u.user.display_name.as_str(), u.user.role.label_zh()));
-        let html = Html(page(self.lang, title, user, body));
-        match &self.set_lang {
-            Some(c) => ([(header::SET_COOKIE, c.clone())], html).into_response(),
-            None => html.into_response(),
-        }
-    }
-
-    pub(crate) fn error(&self, e: ApiError) -> Response {
-        let status = e.status;
-        let body = format!(
-            r#"{}<p><a href="javascript:history.back()">{}</a></p>"#,
-            banner(
-                "bad",
-                &format!(
-                    "{}{}",
-                    e.message,
-                    e.field.map(|f| format!("（{f}）")).unwrap_or_default()
-                )
-            ),
-            self.lang.t("返回上一页", "Go back")
-        );
-        (status, self.render(self.lang.t("出错了", "Error"), &body)).into_response()
-    }
-
-    pub(crate) fn csrf(&self) -> String {
-        self.user
-            .as_ref()
-            .map(|u| {
-                format!(
-                    r#"<input type="hidden" name="{CSRF_FIELD}" value="{}">"#,
-                    esc(&u.session.csrf_token)
-                )
-            })
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
-        self.user.as_ref().ok_or_else(|| {
-            Redirect::to(&format!("/login?next={}", url_encode(next))).into_response()
-        })
-    }
 }
 
 async fn home(
@@ -533,54 +442,6 @@ async fn self_check(
 
 // ------------------------------------------------------------------ notices
 
-pub fn notices_workbook(rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let bold = Format::new().set_bold();
-    let heads = [
-        "申请编号",
-        "县（区）",
-        "姓名",
-        "身份证号",
-        "类别",
-        "轮次",
-        "公示开始",
-        "公示结束",
-    ];
-    let xl = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e.to_string());
-    for (i, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(xl)?;
-    }
-    for (r, n) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        ws.write_string(r, 0, n.id.as_str()).map_err(xl)?;
-        ws.write_string(r, 1, n.district.describe_zh())
-            .map_err(xl)?;
-        ws.write_string(r, 2, &n.masked_name).map_err(xl)?;
-        ws.write_string(r, 3, &n.masked_id).map_err(xl)?;
-        ws.write_string(r, 4, n.categories.join("、")).map_err(xl)?;
-        ws.write_string(r, 5, n.tier.map(|t| t.to_string()).unwrap_or_default())
-            .map_err(xl)?;
-        ws.write_string(
-            r,
-            6,
-            n.notice_start.map(|d| d.to_string()).unwrap_or_default(),
-        )
-        .map_err(xl)?;
-        ws.write_string(
-            r,
-            7,
-            n.notice_end.map(|d| d.to_string()).unwrap_or_default(),
-        )
-        .map_err(xl)?;
-    }
-    ws.set_column_width(0, 28).map_err(xl)?;
-    ws.set_column_width(3, 22).map_err(xl)?;
-    wb.save_to_buffer().map_err(xl)
-}
-
 async fn notices(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -645,70 +506,6 @@ fn category_label(st: &AppState, id: &str) -> String {
 }
 
 // ------------------------------------------------------------------ sign in
-
-async fn login_form(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    let c = ctx(&st, &headers, &q).await;
-    let l = c.lang;
-    let body = format!(
-        r#"<h1>{}</h1><form method="post" action="/login" class="card"><input type="hidden" name="next" value="{}"><label for="username">{}</label><input id="username" name="username" autocomplete="username"><label for="password">{}</label><input id="password" name="password" type="password" autocomplete="current-password"><p><button type="submit" id="login-submit">{}</button></p></form>"#,
-        l.t("登录", "Sign in"),
-        esc(q.next.as_deref().unwrap_or("/work")),
-        l.t("用户名", "Username"),
-        l.t("密码", "Password"),
-        l.t("登录", "Sign in")
-    );
-    c.render(l.t("登录", "Sign in"), &body)
-}
-
-async fn login(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    auth::ClientIp(ip): auth::ClientIp,
-    Query(q): Query<PageQuery>,
-    Form(f): Form<Fields>,
-) -> Response {
-    let c = ctx(&st, &headers, &q).await;
-    match api::do_login(
-        &st,
-        ip,
-        field(&f, "username").unwrap_or(""),
-        field(&f, "password").unwrap_or(""),
-    )
-    .await
-    {
-        Err(e) => c.error(e),
-        Ok((token, _, _)) => {
-            // Only local paths: never redirect off-site.
-            let next = field(&f, "next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-                .unwrap_or("/work");
-            (
-                [(
-                    header::SET_COOKIE,
-                    auth::session_cookie(&token, st.secure_cookies),
-                )],
-                Redirect::to(next),
-            )
-                .into_response()
-        }
-    }
-}
-
-async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    if let Ok(Some(u)) = auth::current_user(&st, &headers).await {
-        let _ = st.store.delete_session(&u.session.token_hash).await;
-        st.sessions.forget(&u.session.token_hash);
-    }
-    (
-        [(header::SET_COOKIE, auth::clear_cookie())],
-        Redirect::to("/"),
-    )
-        .into_response()
-}
 
 // ------------------------------------------------------------------ apply
 
@@ -1011,18 +808,13 @@ async fn detail(
         .application_events(stored.app.id())
         .await
         .unwrap_or_default();
-    let entries = match st
-        .store
-        .allotment()
-        .allot_family_entries(stored.app.id().as_str())
-        .await
-    {
-        Ok(e) => e,
-        Err(e) => return c.error(e.into()),
-    };
-    // 配售进展: the family's rounds; the family itself gets the link to choose.
-    let own = user.user.role == Role::Applicant;
-    let allotment = crate::allot_pages::family_section(c.lang, &entries, own);
+    // Sections other capabilities add (配售进展: the family's rounds).
+    let sections =
+        match (st.links.application_sections)(&st, &user, stored.app.id().as_str(), c.lang).await {
+            Ok(s) => s,
+            Err(e) => return c.error(e),
+        };
+    let allotment: String = sections.iter().map(Markup::as_str).collect();
     c.render(
         &id,
         &detail_body(
@@ -1378,7 +1170,8 @@ async fn verify_upload(
                     ));
                 }
                 body.push_str("</table>");
-                let csv = String::from_utf8_lossy(&report.error_csv()).to_string();
+                let csv =
+                    String::from_utf8_lossy(&report.error_csv().unwrap_or_default()).to_string();
                 body.push_str(&format!(
                     r#"<p><a class="button secondary" download="verification-errors.csv" href="data:text/csv;charset=utf-8,{}">{}</a></p>"#,
                     url_encode(&csv),
@@ -1391,55 +1184,3 @@ async fn verify_upload(
 }
 
 // ------------------------------------------------------------------ audit
-
-async fn audit_page(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    let c = ctx(&st, &headers, &q).await;
-    let user = match c.require_user("/audit-log") {
-        Ok(u) => u.clone(),
-        Err(r) => return r,
-    };
-    let l = c.lang;
-    if let Err(e) = api::audit_reader(&user) {
-        return c.error(e);
-    }
-    let verdict = match api::verify_audit(&st.store).await {
-        Ok(Ok(n)) => banner(
-            "good",
-            &format!(
-                "{} {n} {}",
-                l.t("审计链完整：共", "Chain intact:"),
-                l.t("条记录，逐条核对哈希无误。", "entries, every hash checks.")
-            ),
-        ),
-        Ok(Err(e)) => banner("bad", &e.to_string()),
-        Err(e) => banner("bad", &e.message),
-    };
-    let entries = st.store.audit_log(0, 200).await.unwrap_or_default();
-    let mut t = format!(
-        "<table id=\"audit\"><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        l.t("时间", "Time"),
-        l.t("账号", "Account"),
-        l.t("操作", "Action"),
-        l.t("对象", "Subject")
-    );
-    for e in entries.iter().rev().take(100) {
-        t.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}（{}）</td><td>{}</td><td>{}</td></tr>",
-            e.seq,
-            e.at.to_shanghai().format("%Y-%m-%d %H:%M:%S"),
-            esc(e.actor_user_id.as_str()),
-            e.role.label_zh(),
-            esc(&e.action),
-            esc(&e.subject)
-        ));
-    }
-    t.push_str("</table>");
-    c.render(
-        l.t("审计日志", "Audit log"),
-        &format!("<h1>{}</h1>{verdict}{t}", l.t("审计日志", "Audit log")),
-    )
-}

@@ -2,7 +2,7 @@
 //! commitments, draws and results are public; everything that changes
 //! something needs a session (and its `X-CSRF-Token`).
 
-use anju_allotment::{PlanStep, RoundStatus, HOME_COLUMNS};
+use anju_allotment::HOME_COLUMNS;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
@@ -12,13 +12,14 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::allot_service::{
+use crate::allotment::service::{
     self as svc, CallRequest, DrawRequest, NewProject, PlanRequest, TitleRequest,
 };
-use crate::api::parse_json;
-use crate::auth::{self, CurrentUser};
-use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::web::auth::{self, CurrentUser};
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::json::parse_json;
+use crate::web::sheets::{csv_bytes, csv_response, sheet, xlsx_response, SheetStyle};
+use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -120,26 +121,6 @@ struct StepBody {
     version: i64,
 }
 
-pub fn plan_step_of(step: &str, reason: &str) -> ApiResult<PlanStep> {
-    Ok(match step {
-        "submit" => PlanStep::Submit,
-        "approve" => PlanStep::Approve,
-        "return" => PlanStep::Return {
-            reason: reason.to_string(),
-        },
-        "publish" => PlanStep::Publish,
-        other => {
-            return Err(ApiError::bad_request(
-                "invalid_step",
-                format!(
-                "未知的方案操作 {other}：应为 submit、approve、return 或 publish (unknown step)"
-            ),
-            )
-            .field("step"))
-        }
-    })
-}
-
 async fn plan_step(
     State(st): State<AppState>,
     user: CurrentUser,
@@ -147,38 +128,9 @@ async fn plan_step(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let b: StepBody = parse_json(&body)?;
-    let step = plan_step_of(&b.step, &b.reason)?;
+    let step = svc::plan_step_of(&b.step, &b.reason)?;
     let p = svc::plan_step(&st, &user, &id, step, b.version).await?;
     Ok(Json(svc::project_json(&st, &p, false).await?))
-}
-
-/// An uploaded homes file (XLSX by its signature, otherwise UTF-8 CSV) as rows.
-pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
-    let csv_bytes = if body.starts_with(b"PK\x03\x04") {
-        crate::verification::xlsx_to_csv(body)?
-    } else {
-        body.to_vec()
-    };
-    let text = std::str::from_utf8(&csv_bytes).map_err(|_| {
-        ApiError::bad_request("invalid_encoding", "CSV 文件须为 UTF-8 编码（Excel 可另存为“CSV UTF-8”），或直接上传 XLSX (CSV must be UTF-8, or upload XLSX)").field("file")
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            ApiError::bad_request(
-                "invalid_csv",
-                format!("第{}行无法读取 (row {} unreadable): {e}", i + 1, i + 1),
-            )
-            .field("file")
-        })?;
-        rows.push(rec.iter().map(str::to_string).collect());
-    }
-    Ok(rows)
 }
 
 async fn import_homes(
@@ -187,7 +139,7 @@ async fn import_homes(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    let rows = upload_rows(&body)?;
+    let rows = crate::web::sheets::upload_rows(&body)?;
     let f = svc::import_homes(&st, &user, &id, &rows).await?;
     Ok(Json(
         json!({"rows": f.rows, "homes_saved": f.homes.len(), "errors": f.errors}),
@@ -230,69 +182,16 @@ pub fn template_rows() -> Vec<Vec<String>> {
     ]
 }
 
-async fn template_csv() -> Response {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    for r in template_rows() {
-        let _ = w.write_record(&r);
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"homes-template.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-pub fn sheet(rows: &[Vec<String>]) -> ApiResult<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let bold = Format::new().set_bold();
-    let xl = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e.to_string());
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if r == 0 {
-                ws.write_string_with_format(0, c as u16, v, &bold)
-                    .map_err(xl)?;
-            } else {
-                ws.write_string(r as u32, c as u16, v).map_err(xl)?;
-            }
-        }
-    }
-    if let Some(h) = rows.first() {
-        for c in 0..h.len() {
-            ws.set_column_width(c as u16, 18).map_err(xl)?;
-        }
-    }
-    wb.save_to_buffer().map_err(xl)
+async fn template_csv() -> ApiResult<Response> {
+    Ok(csv_response(
+        csv_bytes(template_rows())?,
+        "homes-template.csv",
+    ))
 }
 
 async fn template_xlsx() -> ApiResult<Response> {
     Ok(xlsx_response(
-        sheet(&template_rows())?,
+        sheet(&template_rows(), SheetStyle::Header, &[])?,
         "homes-template.xlsx",
     ))
 }
@@ -316,29 +215,12 @@ async fn open_round(
     ))
 }
 
-async fn round_of(
-    st: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-    round: u8,
-) -> ApiResult<anju_store::RoundRecord> {
-    let user = viewer(st, headers).await;
-    let _ = svc::load_project(st, user.as_ref(), id).await?;
-    st.store
-        .allotment()
-        .allot_rounds(id)
-        .await?
-        .into_iter()
-        .find(|r| r.round_no == round)
-        .ok_or_else(|| ApiError::not_found("轮次 (round)"))
-}
-
 async fn entrants_file(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path((id, round)): Path<(String, u8)>,
 ) -> ApiResult<Response> {
-    let r = round_of(&st, &headers, &id, round).await?;
+    let r = svc::round_seen_by(&st, viewer(&st, &headers).await.as_ref(), &id, round).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -363,31 +245,13 @@ async fn draw(
     Ok(Json(json!({"draw_no": n})))
 }
 
-async fn draw_of(
-    st: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-    round: u8,
-    n: u32,
-) -> ApiResult<(anju_store::RoundRecord, anju_store::DrawRecord)> {
-    let r = round_of(st, headers, id, round).await?;
-    let d = st
-        .store
-        .allotment()
-        .allot_draws(id, round)
-        .await?
-        .into_iter()
-        .find(|d| d.draw_no == n)
-        .ok_or_else(|| ApiError::not_found("摇号记录 (draw)"))?;
-    Ok((r, d))
-}
-
 async fn result_file(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path((id, round, n)): Path<(String, u8, u32)>,
 ) -> ApiResult<Response> {
-    let (_, d) = draw_of(&st, &headers, &id, round, n).await?;
+    let (_, d) =
+        svc::draw_seen_by(&st, viewer(&st, &headers).await.as_ref(), &id, round, n).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -402,33 +266,15 @@ async fn result_file(
 }
 
 /// Re-runs the published draw from the published files, as anyone can.
-pub async fn verify_draw(
-    st: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-    round: u8,
-    n: u32,
-) -> ApiResult<Value> {
-    let (r, d) = draw_of(st, headers, id, round, n).await?;
-    let reveal =
-        anju_lottery::Reveal::new(&d.reveal).map_err(|e| ApiError::internal(e.to_string()))?;
-    let outcome =
-        anju_lottery::verify(r.entrant_file.as_bytes(), &reveal, d.result_file.as_bytes());
-    Ok(match outcome {
-        Ok(_) => {
-            json!({"verified": true, "commitment": r.commitment, "reveal": d.reveal, "seed": d.seed,
-            "message": "已按公布的名单、公证随机值和算法重新计算，结果一致 (re-computed from the published files: identical)"})
-        }
-        Err(e) => json!({"verified": false, "message": format!("不一致 (mismatch): {e}")}),
-    })
-}
 
 async fn verify(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path((id, round, n)): Path<(String, u8, u32)>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(verify_draw(&st, &headers, &id, round, n).await?))
+    Ok(Json(
+        svc::verify_draw(&st, viewer(&st, &headers).await.as_ref(), &id, round, n).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -463,18 +309,6 @@ struct StatusBody {
     to: String,
 }
 
-pub fn round_target(to: &str) -> ApiResult<RoundStatus> {
-    match to {
-        "selecting" => Ok(RoundStatus::Selecting),
-        "closed" => Ok(RoundStatus::Closed),
-        _ => Err(ApiError::bad_request(
-            "invalid_status",
-            "应为 selecting 或 closed (must be selecting or closed)",
-        )
-        .field("to")),
-    }
-}
-
 async fn round_status(
     State(st): State<AppState>,
     user: CurrentUser,
@@ -482,7 +316,7 @@ async fn round_status(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let b: StatusBody = parse_json(&body)?;
-    svc::set_round(&st, &user, &id, round, round_target(&b.to)?).await?;
+    svc::set_round(&st, &user, &id, round, svc::round_target(&b.to)?).await?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -599,7 +433,7 @@ pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> A
             ]);
         }
     }
-    sheet(&rows)
+    sheet(&rows, SheetStyle::Header, &[])
 }
 
 async fn results_xlsx(
@@ -616,7 +450,7 @@ async fn family_allotment(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let stored = crate::service::load_visible(&st, &user, &id).await?;
+    let stored = crate::applications::interface::visible_application(&st, &user, &id).await?;
     let entries = st
         .store
         .allotment()

@@ -7,10 +7,10 @@
 use anju_allotment::{AbsentRule, Fen, PlanStep, PlanTerms, RoundWindow};
 use chrono::Duration;
 
-use crate::allot_service::{self as svc, NewProject, PlanRequest};
-use crate::demo::staff;
-use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use super::accounts::staff;
+use crate::allotment::service::{self as svc, NewProject, PlanRequest};
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::AppState;
 
 fn terms(name: &str, location: &str, guided: u64, today: chrono::NaiveDate) -> PlanTerms {
     PlanTerms {
@@ -166,7 +166,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
 /// it now stands.
 async fn import_demo_homes(
     st: &AppState,
-    company: &crate::auth::CurrentUser,
+    company: &crate::web::auth::CurrentUser,
     project_id: &str,
     rows: &[Vec<String>],
 ) -> ApiResult<anju_store::ProjectRecord> {

@@ -11,14 +11,15 @@ use anju_domain::{
 use anju_policy::engine::from_day_number;
 use anju_policy::model::RuleKind;
 use anju_policy::{Household, Renderer};
-use anju_store::{ApplicationSummary, AuditDraft, ListFilter, Store, StoredApplication};
+use anju_store::{ApplicationSummary, ListFilter, Store, StoredApplication};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::web::audit;
+use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::AppState;
 
 /// 第十四条: "公示期不少于5个工作日".
 pub const NOTICE_WORKDAYS: u32 = 5;
@@ -144,7 +145,7 @@ pub struct SubmitRequest {
 }
 
 fn new_application_id(district: &DistrictCode, today: NaiveDate) -> ApiResult<ApplicationId> {
-    let suffix = &crate::auth::random_token()[..8];
+    let suffix = &crate::web::auth::random_token()[..8];
     ApplicationId::new(format!(
         "{}-{}-{}",
         district.as_str(),
@@ -152,23 +153,6 @@ fn new_application_id(district: &DistrictCode, today: NaiveDate) -> ApiResult<Ap
         suffix
     ))
     .map_err(|e| ApiError::internal(e.to_string()))
-}
-
-pub(crate) fn audit(
-    user: &CurrentUser,
-    at: anju_domain::Timestamp,
-    action: String,
-    subject: String,
-    detail: Value,
-) -> AuditDraft {
-    AuditDraft {
-        at,
-        actor_user_id: user.user.id.clone(),
-        role: user.user.role,
-        action,
-        subject,
-        detail,
-    }
 }
 
 /// Adds recorded abandonment dates missing from `household.history.abandonments`;
@@ -220,7 +204,7 @@ pub async fn submit_application(
         .iter()
         .filter_map(|m| m.id_number.as_ref().map(|i| i.as_str().to_string()))
         .collect();
-    let recorded = crate::allot_service::recorded_abandonments(st, &ids).await?;
+    let recorded = (st.links.recorded_abandonments)(st, &ids).await?;
     if merge_abandonments(&mut req.household, &recorded) {
         evaluated = evaluate(st, &req.household, today)?;
     }

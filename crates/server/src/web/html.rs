@@ -1,10 +1,11 @@
-//! HTML building blocks: escaping, the page layout, and the Chinese/English
-//! switch. Pages are plain server-rendered HTML with forms: they work on an
-//! old phone with JavaScript off, and large type suits older applicants.
+//! HTML building blocks: the Chinese/English switch, rendered fragments
+//! ([`Markup`]), and (until every page is a template) the old string layout.
+//! Pages are plain server-rendered HTML with forms: they work on an old
+//! phone with JavaScript off, and large type suits older applicants.
 
 use axum::http::HeaderMap;
 
-use crate::auth::cookie_value;
+use crate::web::auth::cookie_value;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Lang {
@@ -37,6 +38,41 @@ impl Lang {
         }
     }
 }
+
+/// HTML that anju rendered itself from a template, and so may be placed in
+/// another template as it is (askama does not escape it again). The only
+/// ways to make one are rendering a template and [`Markup::legacy`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Markup(String);
+
+impl Markup {
+    /// Renders a template (a page section or component).
+    pub fn of<T: askama::Template>(t: &T) -> Result<Markup, askama::Error> {
+        t.render().map(Markup)
+    }
+
+    /// HTML built by hand and escaped with [`esc`] by the caller (pages
+    /// not yet moved to templates).
+    pub fn legacy(html: String) -> Markup {
+        Markup(html)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for Markup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for Markup {}
 
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);

@@ -18,10 +18,11 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
-use crate::service::{self, ActionRequest};
-use crate::AppState;
+use crate::applications::service::{self, ActionRequest};
+use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::sheets::{csv_bytes, sheet, SheetStyle};
+use crate::web::AppState;
 
 const ID_COL: &str = "resident_id";
 const NAME_COL: &str = "name";
@@ -121,68 +122,9 @@ pub async fn template(
 ) -> ApiResult<Vec<u8>> {
     let rows = template_rows(st, user, d).await?;
     match format {
-        TemplateFormat::Csv => {
-            let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]); // BOM: Excel opens UTF-8 CSV correctly with it
-            for r in &rows {
-                w.write_record(r)
-                    .map_err(|e| ApiError::internal(e.to_string()))?;
-            }
-            w.into_inner()
-                .map_err(|e| ApiError::internal(e.to_string()))
-        }
-        TemplateFormat::Xlsx => {
-            let mut wb = rust_xlsxwriter::Workbook::new();
-            let ws = wb.add_worksheet();
-            let xl = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e.to_string());
-            let text = rust_xlsxwriter::Format::new().set_num_format("@");
-            for (r, row) in rows.iter().enumerate() {
-                for (c, v) in row.iter().enumerate() {
-                    // Text cells: resident IDs must not become numbers in Excel.
-                    ws.write_string_with_format(r as u32, c as u16, v, &text)
-                        .map_err(xl)?;
-                }
-            }
-            ws.set_column_width(0, 30).map_err(xl)?;
-            ws.set_column_width(1, 22).map_err(xl)?;
-            wb.save_to_buffer().map_err(xl)
-        }
+        TemplateFormat::Csv => csv_bytes(&rows),
+        TemplateFormat::Xlsx => sheet(&rows, SheetStyle::AllText, &[(0, 30.0), (1, 22.0)]),
     }
-}
-
-/// Reads an uploaded XLSX (first sheet) as CSV text, so both formats go
-/// through the same row validation.
-pub(crate) fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
-    use calamine::{Data, Reader, Xlsx};
-    let bad = |e: String| {
-        ApiError::bad_request(
-            "invalid_file",
-            format!("无法读取 Excel 文件 (cannot read the XLSX file: {e})"),
-        )
-        .field("file")
-    };
-    let mut wb: Xlsx<_> =
-        Xlsx::new(std::io::Cursor::new(body.to_vec())).map_err(|e| bad(e.to_string()))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| bad("没有工作表 (no worksheet)".into()))?
-        .map_err(|e| bad(e.to_string()))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in range.rows() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-                other => other.to_string(),
-            })
-            .collect();
-        w.write_record(&cells).map_err(|e| bad(e.to_string()))?;
-    }
-    w.into_inner().map_err(|e| bad(e.to_string()))
 }
 
 async fn template_rows(
@@ -268,21 +210,28 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// The row-level error report, as CSV an official opens in Excel.
-    pub fn error_csv(&self) -> Vec<u8> {
-        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        let _ = w.write_record(["行号 line", "身份证号 resident_id", "原因 reason"]);
+    pub fn error_csv(&self) -> ApiResult<Vec<u8>> {
+        let mut rows = vec![vec![
+            "行号 line".to_string(),
+            "身份证号 resident_id".to_string(),
+            "原因 reason".to_string(),
+        ]];
         if self.already_imported {
             // Otherwise an empty report would read as "no errors".
-            let _ = w.write_record([
-                "0",
-                "",
-                "此文件已导入过，本次未做任何更改 (this file was already imported; nothing changed)",
+            rows.push(vec![
+                "0".into(),
+                String::new(),
+                "此文件已导入过，本次未做任何更改 (this file was already imported; nothing changed)".into(),
             ]);
         }
         for e in &self.errors {
-            let _ = w.write_record([e.line.to_string(), e.resident_id.clone(), e.reason.clone()]);
+            rows.push(vec![
+                e.line.to_string(),
+                e.resident_id.clone(),
+                e.reason.clone(),
+            ]);
         }
-        w.into_inner().unwrap_or_default()
+        csv_bytes(rows)
     }
 }
 
@@ -329,7 +278,7 @@ pub async fn import(
     let sha = hex::encode(Sha256::digest(body));
     let converted;
     let body: &[u8] = if body.starts_with(b"PK\x03\x04") {
-        converted = xlsx_to_csv(body)?;
+        converted = crate::web::sheets::xlsx_to_csv(body)?;
         &converted
     } else {
         body

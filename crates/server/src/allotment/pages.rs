@@ -29,16 +29,15 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::allot_api;
-use crate::allot_service::{
+use crate::allotment::service::{
     self as svc, CallRequest, ContractForm, DrawRequest, Frozen, NewProject, PlanRequest,
     TitleRequest,
 };
-use crate::auth::{self, CurrentUser, CSRF_FIELD};
-use crate::error::{ApiError, ApiResult};
-use crate::html::{banner, esc, url_encode, Lang};
-use crate::pages::{checked, ctx, field, Ctx, Fields, PageQuery};
-use crate::AppState;
+use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::forms::{checked, ctx, field, Ctx, Fields, PageQuery};
+use crate::web::html::{banner, esc, url_encode, Lang, Markup};
+use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -1924,7 +1923,7 @@ async fn verify(
         Ok(x) => x,
         Err(e) => return c.error(e),
     };
-    let v = match allot_api::verify_draw(&st, &headers, &id, r, n).await {
+    let v = match svc::verify_draw(&st, c.user.as_ref(), &id, r, n).await {
         Ok(v) => v,
         Err(e) => return c.error(e),
     };
@@ -2034,7 +2033,7 @@ async fn latest_own_entry(
     pid: &str,
 ) -> ApiResult<(String, String)> {
     let mut found: Option<(u8, String)> = None;
-    for a in crate::service::list(st, user, None, 50, 0).await? {
+    for a in crate::applications::interface::visible_applications(st, user, 50).await? {
         for f in st
             .store
             .allotment()
@@ -2062,7 +2061,7 @@ async fn own_entry(
     match user.user.role {
         Role::Company => {}
         Role::Applicant => {
-            crate::service::load_visible(st, user, app).await?;
+            crate::applications::interface::visible_application(st, user, app).await?;
         }
         _ => {
             return Err(ApiError::forbidden(
@@ -2226,9 +2225,9 @@ fn chosen_notice(c: &Ctx, pid: &str, round: u8, e: &EntrantRecord, homes: &[Home
 }
 
 /// The application page's section: this family's rounds (pages.rs).
-pub(crate) fn family_section(l: Lang, entries: &[FamilyEntry], own: bool) -> String {
+pub(crate) fn family_section(l: Lang, entries: &[FamilyEntry], own: bool) -> Markup {
     if entries.is_empty() {
-        return String::new();
+        return Markup::default();
     }
     let called = if own && entries.iter().any(|f| f.entrant.state == CallState::Called) {
         banner(
@@ -2284,7 +2283,7 @@ pub(crate) fn family_section(l: Lang, entries: &[FamilyEntry], own: bool) -> Str
         ));
     }
     s.push_str("</table></div>");
-    s
+    Markup::legacy(s)
 }
 
 // ------------------------------------------------------------------ actions
@@ -2438,7 +2437,7 @@ async fn plan_action(
         "plan_return" => ("return", "plan_return"),
         _ => ("publish", "plan_publish"),
     };
-    let step = allot_api::plan_step_of(step, &text(f, "reason"))?;
+    let step = svc::plan_step_of(step, &text(f, "reason"))?;
     svc::plan_step(st, user, id, step, version_of(f)?).await?;
     Ok(Done::new(msg))
 }
@@ -2476,7 +2475,7 @@ async fn round_action(
             "approve_redraw"
         }
         "start_selection" => {
-            svc::set_round(st, user, id, r, allot_api::round_target("selecting")?).await?;
+            svc::set_round(st, user, id, r, svc::round_target("selecting")?).await?;
             "start_selection"
         }
         "call_next" => {
@@ -2493,7 +2492,7 @@ async fn round_action(
             "call_next"
         }
         _ => {
-            svc::set_round(st, user, id, r, allot_api::round_target("closed")?).await?;
+            svc::set_round(st, user, id, r, svc::round_target("closed")?).await?;
             "close_round"
         }
     };
@@ -2759,7 +2758,7 @@ async fn upload_homes(
             ApiError::bad_request("required", "请选择要上传的房源表 (choose a file)").field("file"),
         );
     };
-    let result = match allot_api::upload_rows(&file) {
+    let result = match crate::web::sheets::upload_rows(&file) {
         Ok(rows) => svc::import_homes(st, user, id, &rows).await,
         Err(e) => Err(e),
     };

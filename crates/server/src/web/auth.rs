@@ -20,8 +20,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::error::ApiError;
-use crate::AppState;
+use crate::web::error::ApiError;
+use crate::web::AppState;
 
 pub const SESSION_COOKIE: &str = "anju_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";

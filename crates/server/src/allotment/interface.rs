@@ -1,0 +1,44 @@
+//! What allotment answers for other capabilities (wired in by
+//! `crate::links`): the abandonments it has on record, and the family's
+//! allotment section on an application's page.
+
+use crate::web::auth::CurrentUser;
+use crate::web::error::ApiResult;
+use crate::web::html::{Lang, Markup};
+use crate::web::links::Fut;
+use crate::web::AppState;
+
+/// Abandonment dates on record for these people (001 article 14), to be
+/// merged into the household's `history.abandonments` before the engine
+/// decides, so the ban is enforced by the eligibility rules themselves.
+pub fn recorded_abandonments<'a>(
+    st: &'a AppState,
+    member_ids: &'a [String],
+) -> Fut<'a, ApiResult<Vec<chrono::NaiveDate>>> {
+    Box::pin(async move { Ok(st.store.allotment().abandonment_dates(member_ids).await?) })
+}
+
+/// 配售进展: the family's rounds on its application's page; the family
+/// itself also gets the link to choose. `viewer` may already see the
+/// application (the caller checked).
+pub fn application_sections<'a>(
+    st: &'a AppState,
+    viewer: &'a CurrentUser,
+    application_id: &'a str,
+    lang: Lang,
+) -> Fut<'a, ApiResult<Vec<Markup>>> {
+    Box::pin(async move {
+        let entries = st
+            .store
+            .allotment()
+            .allot_family_entries(application_id)
+            .await?;
+        let own = viewer.user.role == anju_domain::Role::Applicant;
+        let section = super::pages::family_section(lang, &entries, own);
+        Ok(if section.is_empty() {
+            Vec::new()
+        } else {
+            vec![section]
+        })
+    })
+}

@@ -1,0 +1,123 @@
+//! What other capabilities may ask of applications — and nothing else.
+//! Allotment asks for the qualified families of some districts and for the
+//! applications a signed-in person may see; it never reaches into this
+//! capability's handlers or service.
+
+use anju_domain::{Scope, Status, StatusKind};
+use anju_store::{ApplicationSummary, ListFilter, Store, StoredApplication};
+use serde_json::Value;
+
+use crate::web::auth::CurrentUser;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::AppState;
+
+use super::service;
+
+/// A family on a district waitlist, as another capability needs it: no
+/// personal data beyond the masked name and ID of the public lists.
+#[derive(Debug, Clone)]
+pub struct QualifiedFamily {
+    pub application_id: String,
+    pub district: String,
+    /// 001 article 16's tier (none under a plan without tiers).
+    pub tier: Option<u8>,
+    pub scope: Option<Scope>,
+    /// `household.special` facts (priority groups).
+    pub special: Vec<String>,
+    pub masked_name: String,
+    pub masked_id: String,
+}
+
+/// Every qualified family of these districts (and of `county_seat_of`,
+/// whose county-seat families a county-seat project admits), district by
+/// district, in waitlist-list order.
+pub async fn qualified_families(
+    st: &AppState,
+    districts: &[String],
+    county_seat_of: Option<&str>,
+) -> ApiResult<Vec<QualifiedFamily>> {
+    let mut all: Vec<&str> = districts.iter().map(String::as_str).collect();
+    if let Some(c) = county_seat_of {
+        if !all.contains(&c) {
+            all.push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for d in all {
+        let code = anju_domain::DistrictCode::parse(d).map_err(|e| {
+            ApiError::bad_request("invalid_district", e.to_string()).field("districts")
+        })?;
+        let mut offset = 0;
+        loop {
+            let page = st
+                .store
+                .list_applications(&ListFilter {
+                    district: Some(code),
+                    status: Some(StatusKind::Qualified),
+                    owner: None,
+                    limit: 500,
+                    offset,
+                })
+                .await?;
+            let n = page.len() as u32;
+            for s in page {
+                if let Some(f) = family(st, s).await? {
+                    out.push(f);
+                }
+            }
+            if n < 500 {
+                break;
+            }
+            offset += n;
+        }
+    }
+    Ok(out)
+}
+
+async fn family(st: &AppState, s: ApplicationSummary) -> ApiResult<Option<QualifiedFamily>> {
+    let Some(stored) = st.store.load_application(&s.id).await? else {
+        return Ok(None);
+    };
+    let (tier, scope) = match stored.app.status() {
+        Status::Qualified { tier, scope, .. } => (tier.map(|t| t.get()), Some(*scope)),
+        _ => (None, None),
+    };
+    let special = stored
+        .household
+        .get("special")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Some(QualifiedFamily {
+        application_id: s.id.as_str().to_string(),
+        district: s.district.as_str().to_string(),
+        tier,
+        scope,
+        special,
+        masked_name: s.masked_name,
+        masked_id: s.masked_id,
+    }))
+}
+
+/// The application `id` if `user` may see it (otherwise "not found", as
+/// for a missing one).
+pub async fn visible_application(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> ApiResult<StoredApplication> {
+    service::load_visible(st, user, id).await
+}
+
+/// The applications `user` may see, newest first (a family: its own).
+pub async fn visible_applications(
+    st: &AppState,
+    user: &CurrentUser,
+    limit: u32,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    service::list(st, user, None, limit, 0).await
+}

@@ -1,0 +1,22 @@
+//! Applications: the public self-check, applications from submission to
+//! the district waitlist (community, street, five departments, the
+//! engine's decision, public notice, objections, review), department
+//! verification by file, and the public notices.
+//!
+//! Other capabilities ask this one for what they need through
+//! [`interface`], never through its handlers.
+
+pub mod api;
+pub mod interface;
+pub mod notices;
+pub mod pages;
+pub mod service;
+pub mod verification;
+
+use axum::Router;
+
+use crate::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(api::routes()).merge(pages::routes())
+}

@@ -1,0 +1,28 @@
+//! `anju serve --demo`: a living Yangquan city. One account per role (and
+//! per district for district staff), printed at start, and a few hundred
+//! households in every state of the lifecycle — each one walked there
+//! through the real domain transitions, so its history, audit trail and
+//! decisions are exactly what real use would produce.
+
+pub mod accounts;
+pub mod allotment;
+pub mod applications;
+
+use anju_store::Store;
+
+use crate::web::error::ApiResult;
+use crate::web::AppState;
+
+pub use accounts::{demo_accounts, DEMO_PASSWORD};
+
+/// Creates the demo accounts (idempotent) and, when the database has no
+/// applications yet, a few hundred households in every state and the two
+/// allotment projects.
+pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
+    accounts::create(st).await?;
+    if st.store.count_applications().await? > 0 {
+        return Ok(());
+    }
+    applications::seed(st, households).await?;
+    allotment::seed(st).await
+}

@@ -1,0 +1,209 @@
+//! Spreadsheets in and out, the way officials use them: every table anju
+//! hands out is XLSX (and CSV where a department's system wants it), and
+//! every import takes either. One writer and one response helper per
+//! format, so headers, the BOM and cell neutralisation live in one place.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use super::error::{ApiError, ApiResult};
+
+/// The XLSX media type.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The CSV media type anju answers with (always UTF-8).
+pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
+
+/// A download: the bytes with their media type and a file name.
+pub fn download(bytes: Vec<u8>, media_type: &str, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// An XLSX download.
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    download(bytes, XLSX_TYPE, file_name)
+}
+
+/// A CSV download.
+pub fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    download(bytes, CSV_TYPE, file_name)
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return first) gets a leading apostrophe, so it shows as
+/// text (OWASP "CSV injection"). Every CSV anju writes goes through here.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// The inverse of [`neutralise`] for a file coming back: an apostrophe
+/// before a formula character is dropped again.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// UTF-8 CSV with a BOM (Excel then opens Chinese text correctly), every
+/// cell neutralised.
+pub fn csv_bytes<R, C>(rows: R) -> ApiResult<Vec<u8>>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator,
+    C::Item: AsRef<str>,
+{
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| neutralise(c.as_ref()).into_owned())
+            .collect();
+        w.write_record(&cells)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+    }
+    w.into_inner()
+        .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// How the cells of a sheet are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SheetStyle {
+    /// First row bold (a table with a header).
+    Header,
+    /// Every cell a text cell: IDs must not become numbers in Excel.
+    AllText,
+}
+
+/// One worksheet of strings, as XLSX bytes.
+pub fn sheet(rows: &[Vec<String>], style: SheetStyle, widths: &[(u16, f64)]) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let xl = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e.to_string());
+    for (r, row) in rows.iter().enumerate() {
+        let r32 = u32::try_from(r).map_err(|e| ApiError::internal(e.to_string()))?;
+        for (c, v) in row.iter().enumerate() {
+            let c16 = u16::try_from(c).map_err(|e| ApiError::internal(e.to_string()))?;
+            match style {
+                SheetStyle::Header if r == 0 => ws.write_string_with_format(0, c16, v, &bold),
+                SheetStyle::Header => ws.write_string(r32, c16, v),
+                SheetStyle::AllText => ws.write_string_with_format(r32, c16, v, &text),
+            }
+            .map_err(xl)?;
+        }
+    }
+    for &(col, width) in widths {
+        ws.set_column_width(col, width).map_err(xl)?;
+    }
+    wb.save_to_buffer().map_err(xl)
+}
+
+/// Reads an uploaded XLSX (first sheet) as CSV text, so both formats go
+/// through the same row validation.
+pub fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad = |e: String| {
+        ApiError::bad_request(
+            "invalid_file",
+            format!("无法读取 Excel 文件 (cannot read the XLSX file: {e})"),
+        )
+        .field("file")
+    };
+    let mut wb: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(body.to_vec())).map_err(|e| bad(e.to_string()))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad("没有工作表 (no worksheet)".into()))?
+        .map_err(|e| bad(e.to_string()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(|e| bad(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| bad(e.to_string()))
+}
+
+/// An uploaded table (XLSX by its signature, otherwise UTF-8 CSV) as rows
+/// of cells.
+pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
+    let csv_bytes = if body.starts_with(b"PK\x03\x04") {
+        xlsx_to_csv(body)?
+    } else {
+        body.to_vec()
+    };
+    let text = std::str::from_utf8(&csv_bytes).map_err(|_| {
+        ApiError::bad_request("invalid_encoding", "CSV 文件须为 UTF-8 编码（Excel 可另存为“CSV UTF-8”），或直接上传 XLSX (CSV must be UTF-8, or upload XLSX)").field("file")
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            ApiError::bad_request(
+                "invalid_csv",
+                format!("第{}行无法读取 (row {} unreadable): {e}", i + 1, i + 1),
+            )
+            .field("file")
+        })?;
+        rows.push(rec.iter().map(|c| unneutralise(c).to_string()).collect());
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_read_back() {
+        for cell in [
+            "=HYPERLINK(\"x\")",
+            "+cmd|' /C calc'!A0",
+            "@SUM(1)",
+            "-2+3+cmd",
+            "\tx",
+            "\rx",
+        ] {
+            let out = neutralise(cell);
+            assert!(out.starts_with('\''), "{cell:?} not neutralised");
+            assert_eq!(unneutralise(&out), cell);
+        }
+        assert_eq!(neutralise("王小明"), "王小明");
+        assert_eq!(neutralise("'quoted"), "'quoted");
+        assert_eq!(unneutralise("'quoted"), "'quoted");
+        let bytes = csv_bytes([["=1+1", "ok"]]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, "\u{feff}'=1+1,ok\n");
+        let back = upload_rows(text.as_bytes()).unwrap();
+        assert_eq!(back, vec![vec!["=1+1".to_string(), "ok".to_string()]]);
+    }
+}
