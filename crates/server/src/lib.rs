@@ -65,6 +65,7 @@ impl AppState {
 /// The whole application: every room's API and pages.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .merge(web::r#static::routes())
         .merge(openapi::routes())
         .merge(accounts::routes())
         .merge(applications::routes())

@@ -14,8 +14,7 @@ use serde_json::{json, Value};
 
 use crate::web::auth::{self, CurrentUser};
 use crate::web::error::{ApiError, ApiResult};
-use crate::web::forms::{ctx, field, Fields, PageQuery};
-use crate::web::html::esc;
+use crate::web::forms::{ctx, field, Ctx, Fields, PageQuery};
 use crate::web::json::parse_json;
 use crate::web::AppState;
 
@@ -138,16 +137,17 @@ async fn login_form(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
-    let l = c.lang;
-    let body = format!(
-        r#"<h1>{}</h1><form method="post" action="/login" class="card"><input type="hidden" name="next" value="{}"><label for="username">{}</label><input id="username" name="username" autocomplete="username"><label for="password">{}</label><input id="password" name="password" type="password" autocomplete="current-password"><p><button type="submit" id="login-submit">{}</button></p></form>"#,
-        l.t("登录", "Sign in"),
-        esc(q.next.as_deref().unwrap_or("/work")),
-        l.t("用户名", "Username"),
-        l.t("密码", "Password"),
-        l.t("登录", "Sign in")
-    );
-    c.render(l.t("登录", "Sign in"), &body)
+    c.page(&LoginPage {
+        c: &c,
+        next: q.next.as_deref().unwrap_or("/work"),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "accounts/templates/login.html")]
+struct LoginPage<'a> {
+    c: &'a Ctx,
+    next: &'a str,
 }
 
 async fn login_page(

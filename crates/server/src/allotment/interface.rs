@@ -34,7 +34,7 @@ pub fn application_sections<'a>(
             .allot_family_entries(application_id)
             .await?;
         let own = viewer.user.role == anju_domain::Role::Applicant;
-        let section = super::pages::family_section(lang, &entries, own);
+        let section = super::pages::choose::family_section(lang, &entries, own);
         Ok(if section.is_empty() {
             Vec::new()
         } else {

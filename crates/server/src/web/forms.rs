@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::auth::{self, CurrentUser, CSRF_FIELD};
 use super::error::ApiError;
-use super::html::{banner, esc, page, url_encode, Lang, LANG_COOKIE};
+use super::html::{esc, url_encode, Lang, Markup, LANG_COOKIE};
 use super::AppState;
 
 #[derive(Deserialize, Default)]
@@ -52,34 +52,94 @@ pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
     }
 }
 
+/// The layout around a page body still built in Rust.
+#[derive(askama::Template)]
+#[template(path = "web/templates/legacy.html")]
+struct LegacyPage<'a> {
+    c: &'a Ctx,
+    title: &'a str,
+    body: Markup,
+}
+
+/// The error page: the message (Chinese first, English in parentheses) and
+/// the field at fault.
+#[derive(askama::Template)]
+#[template(path = "web/templates/error.html")]
+struct ErrorPage<'a> {
+    c: &'a Ctx,
+    message: &'a str,
+    field: Option<&'a str>,
+}
+
 impl Ctx {
-    pub fn render(&self, title: &str, body: &str) -> Response {
-        let user = self
-            .user
+    /// Text in the page's language: Chinese and English side by side where
+    /// the page is written.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(zh, en)
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn html_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// A role's name in the page's language.
+    pub fn role_label(&self, role: &anju_domain::Role) -> &'static str {
+        match self.lang {
+            Lang::Zh => role.label_zh(),
+            Lang::En => role.label_en(),
+        }
+    }
+
+    /// The signed-in session's CSRF token (empty when signed out), for a
+    /// form's hidden `_csrf` field.
+    pub fn csrf_token(&self) -> &str {
+        self.user
             .as_ref()
-            .map(|u| (u.user.display_name.as_str(), u.user.role.label_zh()));
-        let html = Html(page(self.lang, title, user, body));
+            .map(|u| u.session.csrf_token.as_str())
+            .unwrap_or("")
+    }
+
+    /// A rendered page, with the language cookie when `?lang=` chose one.
+    pub fn page<T: askama::Template>(&self, t: &T) -> Response {
+        match t.render() {
+            Ok(html) => self.respond(Html(html)),
+            Err(e) => ApiError::internal(format!("页面生成失败 (page rendering failed): {e}"))
+                .into_response(),
+        }
+    }
+
+    fn respond(&self, html: Html<String>) -> Response {
         match &self.set_lang {
             Some(c) => ([(header::SET_COOKIE, c.clone())], html).into_response(),
             None => html.into_response(),
         }
     }
 
+    /// A page whose body is still built in Rust (see `legacy.html`).
+    pub fn render(&self, title: &str, body: &str) -> Response {
+        self.page(&LegacyPage {
+            c: self,
+            title,
+            body: Markup::legacy(body.to_string()),
+        })
+    }
+
+    /// The error page, with the error's status.
     pub fn error(&self, e: ApiError) -> Response {
-        let status = e.status;
-        let body = format!(
-            r#"{}<p><a href="javascript:history.back()">{}</a></p>"#,
-            banner(
-                "bad",
-                &format!(
-                    "{}{}",
-                    e.message,
-                    e.field.map(|f| format!("（{f}）")).unwrap_or_default()
-                )
-            ),
-            self.lang.t("返回上一页", "Go back")
-        );
-        (status, self.render(self.lang.t("出错了", "Error"), &body)).into_response()
+        let page = self.page(&ErrorPage {
+            c: self,
+            message: &e.message,
+            field: e.field.as_deref(),
+        });
+        (e.status, page).into_response()
     }
 
     pub fn csrf(&self) -> String {

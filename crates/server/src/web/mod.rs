@@ -13,6 +13,7 @@ pub mod html;
 pub mod json;
 pub mod links;
 pub mod sheets;
+pub mod r#static;
 
 use anju_policy::Policy;
 use std::sync::Arc;

@@ -1,0 +1,256 @@
+//! Shared pieces of the allotment pages: the page query, labels in both languages, small form builders.
+
+use anju_allotment::{
+    AbsentRule, CallState, Cite, Dealing, Fen, PlanStatus, RoundStatus, RoundWindow,
+};
+use anju_domain::{DistrictCode, Role};
+use anju_store::HomeState;
+use axum::http::HeaderMap;
+use serde::Deserialize;
+
+use crate::web::forms::{ctx, Ctx, PageQuery};
+use crate::web::html::{banner, esc, url_encode, Lang};
+use crate::web::AppState;
+
+#[derive(Deserialize, Default)]
+pub(super) struct AllotQuery {
+    pub(super) lang: Option<String>,
+    pub(super) msg: Option<String>,
+    /// How many families a call or an expiry touched.
+    pub(super) n: Option<String>,
+    pub(super) round: Option<String>,
+    pub(super) application: Option<String>,
+}
+
+pub(super) async fn page_ctx(st: &AppState, headers: &HeaderMap, q: &AllotQuery) -> Ctx {
+    let pq = PageQuery {
+        lang: q.lang.clone(),
+        ..Default::default()
+    };
+    ctx(st, headers, &pq).await
+}
+
+// ------------------------------------------------------------------ labels
+
+pub(super) fn plan_status(l: Lang, s: PlanStatus) -> &'static str {
+    l.t(s.zh(), s.en())
+}
+
+pub(super) fn round_status(l: Lang, s: RoundStatus) -> &'static str {
+    l.t(s.zh(), s.en())
+}
+
+pub(super) fn call_state(l: Lang, s: CallState) -> &'static str {
+    l.t(s.zh(), s.en())
+}
+
+pub(super) fn home_state(l: Lang, s: HomeState) -> &'static str {
+    l.t(s.zh(), s.en())
+}
+
+pub(super) fn absent_rule(l: Lang, r: AbsentRule) -> &'static str {
+    l.t(r.zh(), r.en())
+}
+
+pub(super) fn dealing_label(l: Lang, d: Dealing) -> &'static str {
+    l.t(d.zh(), d.en())
+}
+
+pub(super) const DEALINGS: [Dealing; 5] = [
+    Dealing::Sale,
+    Dealing::Lease,
+    Dealing::Gift,
+    Dealing::Mortgage {
+        purchase_loan: true,
+    },
+    Dealing::Mortgage {
+        purchase_loan: false,
+    },
+];
+
+pub(super) fn district_name(l: Lang, code: &str) -> String {
+    match DistrictCode::parse(code) {
+        Ok(d) => match l {
+            Lang::Zh => d.describe_zh(),
+            Lang::En => d.describe_en(),
+        },
+        Err(_) => code.to_string(),
+    }
+}
+
+/// A cited article: `阳政办发〔2026〕2号 第十八条` with its words on hover.
+pub(super) fn cite_html(c: &Cite) -> String {
+    format!(
+        r#"<span class="cite" title="{}">{}</span>"#,
+        esc(c.quote),
+        esc(&c.short())
+    )
+}
+
+/// What a finished action is called in the banner after the redirect.
+pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
+    match code {
+        "create" => l.t("项目已新建", "Project created"),
+        "save_plan" => l.t("配售方案已保存", "Plan saved"),
+        "plan_submit" => l.t(
+            "配售方案已报市住建局审批",
+            "Plan submitted to the city housing bureau",
+        ),
+        "plan_approve" => l.t("配售方案已批准", "Plan approved"),
+        "plan_return" => l.t("配售方案已退回修改", "Plan returned"),
+        "plan_publish" => l.t("配售方案已公布实施", "Plan published"),
+        "draw" => l.t("摇号完成，结果已公布", "Drawn; the result is published"),
+        "request_redraw" => l.t(
+            "重新摇号申请已提交，待第二人批准",
+            "Re-draw requested; a second person must approve",
+        ),
+        "approve_redraw" => l.t("已批准重新摇号", "Re-draw approved"),
+        "start_selection" => l.t("已开始选房", "Selection started"),
+        "call_next" => l.t("已叫号", "Families called"),
+        "close_round" => l.t("本轮已结束", "Round closed"),
+        "absent" => l.t("已登记未到场", "Marked absent"),
+        "decline" => l.t("已登记放弃本轮选房", "Passed this round"),
+        "choose" => l.t(
+            "已选定房源，请在签约期限内签订购房合同",
+            "Home chosen; sign the contract by the deadline",
+        ),
+        "give_up" => l.t("已登记弃购", "Abandonment recorded"),
+        "sign" => l.t("购房合同已登记", "Contract recorded"),
+        "expire_overdue" => l.t("已处理逾期未签约", "Overdue contracts processed"),
+        "register_title" => l.t("不动产权证书已登记", "Title registered"),
+        "dealing" => l.t(
+            "已登记（购房按揭贷款抵押）",
+            "Recorded (purchase-loan mortgage)",
+        ),
+        _ => l.t("已完成", "Done"),
+    }
+}
+
+pub(super) fn done_banner(l: Lang, q: &AllotQuery) -> String {
+    match q.msg.as_deref() {
+        None => String::new(),
+        Some(m) => {
+            let n = q.n.as_deref().and_then(|n| n.parse::<u64>().ok());
+            let count = n
+                .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
+                .unwrap_or_default();
+            format!(
+                r#"<div id="done">{}</div>"#,
+                banner("good", &format!("{}{count}", done_label(l, m)))
+            )
+        }
+    }
+}
+
+// ------------------------------------------------------------------ small builders
+
+/// Bytes outside `[A-Za-z0-9-_.~]` as %XX, for a path segment or query value.
+pub(super) fn hidden(name: &str, value: &str) -> String {
+    format!(
+        r#"<input type="hidden" name="{}" value="{}">"#,
+        esc(name),
+        esc(value)
+    )
+}
+
+/// A labelled input. `attrs` is trusted markup (type, required …).
+pub(super) fn input(id: &str, name: &str, label: &str, value: &str, attrs: &str) -> String {
+    format!(
+        r#"<label for="{id}">{label}</label><input id="{id}" name="{name}" value="{value}" {attrs}>"#,
+        id = esc(id),
+        name = esc(name),
+        label = esc(label),
+        value = esc(value),
+    )
+}
+
+pub(super) fn textarea(id: &str, name: &str, label: &str, value: &str) -> String {
+    format!(
+        r#"<label for="{id}">{label}</label><textarea id="{id}" name="{name}" rows="3">{value}</textarea>"#,
+        id = esc(id),
+        name = esc(name),
+        label = esc(label),
+        value = esc(value),
+    )
+}
+
+/// A form posting `ty` to the project's act endpoint; `inner` is trusted markup.
+pub(super) fn act_form(
+    c: &Ctx,
+    pid: &str,
+    ty: &str,
+    button_id: &str,
+    inner: &str,
+    button: &str,
+    class: &str,
+) -> String {
+    format!(
+        r#"<form method="post" action="/projects/{pid}/act" class="{class}" data-type="{ty}">{csrf}{t}{inner}{open}<button type="submit" id="{bid}"{sec}>{button}</button>{close}</form>"#,
+        pid = url_encode(pid),
+        csrf = c.csrf(),
+        t = hidden("type", ty),
+        bid = esc(button_id),
+        sec = if class.contains("secondary") {
+            r#" class="secondary""#
+        } else {
+            ""
+        },
+        open = if class.contains("inline") || inner.is_empty() {
+            ""
+        } else {
+            "<p>"
+        },
+        close = if class.contains("inline") || inner.is_empty() {
+            ""
+        } else {
+            "</p>"
+        },
+        button = esc(button),
+    )
+}
+
+pub(super) fn role_of(c: &Ctx) -> Option<Role> {
+    c.user.as_ref().map(|u| u.user.role)
+}
+
+pub(super) fn is_company(c: &Ctx) -> bool {
+    role_of(c) == Some(Role::Company)
+}
+
+pub(super) fn is_staff(c: &Ctx) -> bool {
+    matches!(
+        role_of(c),
+        Some(Role::Company | Role::CityBureau | Role::Auditor)
+    )
+}
+
+pub(super) fn min_down_payment(price: Fen, percent: u8) -> Fen {
+    price.mul_ratio_ceil(u64::from(percent), 100)
+}
+
+/// A value quoted for a POSIX shell.
+pub(super) fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+pub(super) fn colon(l: Lang) -> &'static str {
+    l.t("：", ": ")
+}
+
+pub(super) fn round_name(l: Lang, n: u8) -> String {
+    match l {
+        Lang::Zh => format!("第{n}轮"),
+        Lang::En => format!("Round {n}"),
+    }
+}
+
+pub(super) fn schedule_text(l: Lang, w: &RoundWindow) -> String {
+    format!(
+        "{}{}{} {} {}",
+        round_name(l, w.round),
+        l.t("选房期：", ": "),
+        w.opens,
+        l.t("至", "to"),
+        w.closes
+    )
+}

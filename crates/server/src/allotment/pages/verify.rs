@@ -1,0 +1,147 @@
+//! Anyone re-checks a draw from the published files.
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use crate::allotment::service::{self as svc};
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::html::{banner, esc, url_encode, Lang};
+use crate::web::AppState;
+
+use super::common::*;
+use super::view::*;
+
+// ------------------------------------------------------------------ verification
+
+pub(super) fn verify_box(l: Lang, pid: &str, rounds: &[RoundView]) -> String {
+    let k = colon(l);
+    let mut cmds = String::new();
+    for rv in rounds {
+        let n = rv.round.round_no;
+        for d in rv.draws.iter().filter(|d| !d.superseded) {
+            let entrants = format!("{pid}-round{n}-entrants.csv");
+            let result = format!("{pid}-round{n}-draw{}-result.csv", d.draw_no);
+            cmds.push_str(&format!(
+                "<p>{} · {} {}{k}</p><pre>anju lottery verify --entrants {e} --reveal {r} --result {res}\npython3 tools/lottery_reference.py {e} {r} {res}</pre>",
+                round_name(l, n),
+                l.t("现行摇号结果，第", "current draw no."),
+                d.draw_no,
+                e = esc(&entrants),
+                r = esc(&sh_quote(&d.reveal)),
+                res = esc(&result),
+            ));
+        }
+    }
+    format!(
+        r#"<div class="card" id="how-to-verify"><h2>{}</h2><ol><li>{}</li><li>{}</li><li>{}</li><li>{}</li></ol>{cmds}<p class="muted">{}</p></div>"#,
+        l.t("如何自行验证摇号结果", "How to verify the draw yourself"),
+        l.t(
+            "下载该轮的参与名单文件和结果文件（见上方各轮的链接）。用 sha256sum（Windows：certutil -hashfile 文件名 SHA256）计算名单文件的摘要，应与摇号前公布的承诺值相同。",
+            "Download the round's entrant file and result file (links above). Its SHA-256 (sha256sum, or certutil -hashfile FILE SHA256 on Windows) must equal the commitment published before the draw."
+        ),
+        l.t(
+            "用安居程序复核：anju lottery verify --entrants 名单文件 --reveal 公证随机值 --result 结果文件，输出“复核一致”即结果无误。",
+            "With anju: anju lottery verify --entrants FILE --reveal VALUE --result FILE; it prints “verified” when the result is right."
+        ),
+        l.t(
+            "或只用 Python 3（无需安装其他软件）：python3 tools/lottery_reference.py 名单文件 公证随机值 结果文件，输出 MATCH 即一致。",
+            "Or with Python 3 only: python3 tools/lottery_reference.py FILE VALUE RESULT; it prints MATCH when identical."
+        ),
+        l.t(
+            "也可以点击各次摇号的“在线复核”，由本站用公布的文件重新计算。",
+            "Or use “Check online” beside each draw: this site re-computes it from the published files."
+        ),
+        l.t(
+            "算法（anju-lottery-v1）的完整说明和算例见 docs/lottery.md；公证随机值须原样输入（含空格）。",
+            "The algorithm (anju-lottery-v1) and a worked example are in docs/lottery.md; enter the reveal exactly, spaces included."
+        ),
+    )
+}
+
+pub(super) fn parse_round(s: &str) -> ApiResult<u8> {
+    s.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|r| (1..=3).contains(r))
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_round", "轮次应为1至3 (round must be 1 to 3)")
+                .field("round")
+        })
+}
+
+pub(super) async fn verify(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, round, draw)): Path<(String, String, String)>,
+    Query(q): Query<AllotQuery>,
+) -> Response {
+    let c = page_ctx(&st, &headers, &q).await;
+    let l = c.lang;
+    let k = colon(l);
+    let parsed = parse_round(&round).and_then(|r| {
+        draw.trim()
+            .parse::<u32>()
+            .map(|n| (r, n))
+            .map_err(|_| ApiError::not_found("摇号记录 (draw)"))
+    });
+    let (r, n) = match parsed {
+        Ok(x) => x,
+        Err(e) => return c.error(e),
+    };
+    let v = match svc::verify_draw(&st, c.user.as_ref(), &id, r, n).await {
+        Ok(v) => v,
+        Err(e) => return c.error(e),
+    };
+    let ok = v["verified"] == true;
+    let verdict = if ok {
+        banner(
+            "good",
+            l.t(
+                "一致：本站用摇号前公布的参与名单、公证随机值和公开的算法重新计算，得到的顺序与公布的结果文件逐位相同。",
+                "Identical: re-computed from the entrant list published before the draw, the notary's reveal and the published algorithm, the order matches the published result file position by position.",
+            ),
+        )
+    } else {
+        banner(
+            "bad",
+            &format!(
+                "{}{}",
+                l.t(
+                    "不一致：重新计算的结果与公布的结果文件不同。",
+                    "Mismatch: the re-computed order differs from the published result file. "
+                ),
+                v["message"].as_str().unwrap_or("")
+            ),
+        )
+    };
+    let href = url_encode(&id);
+    let facts = if ok {
+        format!(
+            "<p>{}{k}<code>{}</code></p><p>{}{k}<code>{}</code></p><p>{}{k}<code>{}</code></p>",
+            l.t("承诺值", "Commitment"),
+            esc(v["commitment"].as_str().unwrap_or("")),
+            l.t("公证随机值", "Reveal"),
+            esc(v["reveal"].as_str().unwrap_or("")),
+            l.t("种子", "Seed"),
+            esc(v["seed"].as_str().unwrap_or("")),
+        )
+    } else {
+        String::new()
+    };
+    let body = format!(
+        r#"<p class="muted"><a href="/projects/{href}#round-{r}">{back}</a></p><h1>{title}</h1><div id="verify-result">{verdict}</div><div class="card">{facts}<p><a href="/api/v1/projects/{href}/rounds/{r}/entrants.csv" download>{ef}</a> · <a href="/api/v1/projects/{href}/rounds/{r}/draws/{n}/result.csv" download>{rf}</a></p><p class="muted">{how}</p></div>"#,
+        back = l.t("← 返回项目", "← Back to the project"),
+        title = match l {
+            Lang::Zh => format!("复核第{r}轮第{n}次摇号"),
+            Lang::En => format!("Check of round {r}, draw {n}"),
+        },
+        ef = l.t("参与名单文件", "Entrant file"),
+        rf = l.t("结果文件", "Result file"),
+        how = l.t(
+            "不必相信本站：下载这两个文件，用 anju lottery verify 或 python3 tools/lottery_reference.py 自行复核（docs/lottery.md）。",
+            "You need not trust this site: download both files and run anju lottery verify or python3 tools/lottery_reference.py yourself (docs/lottery.md)."
+        ),
+    );
+    c.render(l.t("摇号复核", "Draw check"), &body)
+}

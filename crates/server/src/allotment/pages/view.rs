@@ -1,0 +1,92 @@
+//! What the project page shows, loaded once: the project, its homes, rounds
+//! (with entrants and draws) and sold homes (with contracts, titles, dealings).
+
+use std::collections::HashMap;
+
+use anju_allotment::{PriceCheck, Title};
+use anju_store::{
+    ContractRecord, DrawRecord, EntrantRecord, HomeRecord, HomeState, ProjectRecord, RoundRecord,
+};
+use chrono::NaiveDate;
+
+use crate::allotment::service::{self as svc};
+use crate::web::error::ApiResult;
+use crate::web::AppState;
+
+pub(super) struct RoundView {
+    pub(super) round: RoundRecord,
+    pub(super) draws: Vec<DrawRecord>,
+    pub(super) entrants: Vec<EntrantRecord>,
+}
+
+/// A sold home with its contract, title and recorded dealings.
+pub(super) struct SoldView {
+    pub(super) home_id: String,
+    pub(super) contract: Option<ContractRecord>,
+    pub(super) title: Option<Title>,
+    pub(super) dealings: Vec<(String, NaiveDate)>,
+}
+
+pub(super) struct ProjectView {
+    pub(super) p: ProjectRecord,
+    pub(super) homes: Vec<HomeRecord>,
+    pub(super) check: Option<PriceCheck>,
+    pub(super) rounds: Vec<RoundView>,
+    pub(super) sold: Vec<SoldView>,
+}
+
+pub(super) async fn load_view(
+    st: &AppState,
+    p: ProjectRecord,
+    with_titles: bool,
+) -> ApiResult<ProjectView> {
+    let (homes, check) = svc::price_check(st, &p).await?;
+    let mut rounds = Vec::new();
+    for r in st.store.allotment().allot_rounds(&p.id).await? {
+        let draws = st.store.allotment().allot_draws(&p.id, r.round_no).await?;
+        let mut entrants = st
+            .store
+            .allotment()
+            .allot_entrants(&p.id, r.round_no)
+            .await?;
+        entrants.sort_by_key(|e| (e.call_position.unwrap_or(u32::MAX), e.entrant_seq));
+        rounds.push(RoundView {
+            round: r,
+            draws,
+            entrants,
+        });
+    }
+    let mut sold = Vec::new();
+    if with_titles {
+        // Three queries for the project, not three per sold home.
+        let store = st.store.allotment();
+        let mut contracts: HashMap<String, ContractRecord> = store
+            .allot_contracts(&p.id)
+            .await?
+            .into_iter()
+            .map(|c| (c.home_id.clone(), c))
+            .collect();
+        let mut titles: HashMap<String, Title> =
+            store.allot_titles(&p.id).await?.into_iter().collect();
+        let mut dealings: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
+        for (hid, dealing, on) in store.allot_dealings(&p.id).await? {
+            dealings.entry(hid).or_default().push((dealing, on));
+        }
+        for h in homes.iter().filter(|h| h.state == HomeState::Sold) {
+            let hid = h.home.id.as_str();
+            sold.push(SoldView {
+                home_id: hid.to_string(),
+                contract: contracts.remove(hid),
+                title: titles.remove(hid),
+                dealings: dealings.remove(hid).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(ProjectView {
+        p,
+        homes,
+        check,
+        rounds,
+        sold,
+    })
+}

@@ -1,0 +1,36 @@
+//! anju's own static files (one stylesheet, one optional script), built into
+//! the binary: nothing is fetched from elsewhere, and the pages need no
+//! inline style or script (so the Content-Security-Policy can forbid both).
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::AppState;
+
+const CSS: &str = include_str!("static/anju.css");
+const JS: &str = include_str!("static/anju.js");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/static/anju.css",
+            get(|| async { asset(CSS, "text/css; charset=utf-8") }),
+        )
+        .route(
+            "/static/anju.js",
+            get(|| async { asset(JS, "text/javascript; charset=utf-8") }),
+        )
+}
+
+fn asset(body: &'static str, media_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
