@@ -6,7 +6,6 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde::Deserialize;
 
 use crate::web::auth::{self};
 use crate::web::forms::{ctx, field, Ctx, Fields, PageQuery};
