@@ -2,7 +2,7 @@
 
 use anju_domain::{DistrictCode, Role, UserId};
 use anju_server::{auth, demo, AppState, Clock};
-use anju_store::{AnyStore, AuditDraft, Crypto, NewUser, Store};
+use anju_store::{AnyStore, AuditDraft, Crypto, NewUser};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -221,6 +221,7 @@ pub fn user(cmd: UserCommand) -> Result<(), Fail> {
                 let hash = auth::hash_password(&password).map_err(|e| Fail(e.message))?;
                 let store = db.connect().await?;
                 store
+                    .accounts()
                     .create_user(
                         NewUser {
                             username: username.clone(),
@@ -246,6 +247,7 @@ pub fn user(cmd: UserCommand) -> Result<(), Fail> {
             } => {
                 let store = db.connect().await?;
                 let user = store
+                    .accounts()
                     .user_by_username(&username)
                     .await
                     .map_err(|e| Fail(e.to_string()))?
@@ -260,6 +262,7 @@ pub fn user(cmd: UserCommand) -> Result<(), Fail> {
                 };
                 let hash = auth::hash_password(&password).map_err(|e| Fail(e.message))?;
                 store
+                    .accounts()
                     .set_password(
                         &user.id,
                         &hash,
@@ -275,7 +278,12 @@ pub fn user(cmd: UserCommand) -> Result<(), Fail> {
             }
             UserCommand::List { db } => {
                 let store = db.connect().await?;
-                for u in store.list_users().await.map_err(|e| Fail(e.to_string()))? {
+                for u in store
+                    .accounts()
+                    .list_users()
+                    .await
+                    .map_err(|e| Fail(e.to_string()))?
+                {
                     println!(
                         "{}\t{}\t{}\t{}{}",
                         u.username,

@@ -25,10 +25,10 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anju_store::Result<()> {
-//! use anju_store::{AnyStore, Crypto, Store};
+//! use anju_store::{AnyStore, Crypto};
 //! let crypto = Crypto::from_hex(&std::env::var("ANJU_MASTER_KEY").unwrap_or_default())?;
 //! let store = AnyStore::connect("sqlite:anju.sqlite", crypto).await?;
-//! assert_eq!(store.count_applications().await?, 0);
+//! assert_eq!(store.applications().count_applications().await?, 0);
 //! # Ok(()) }
 //! ```
 
@@ -38,20 +38,18 @@
 mod core;
 mod crypto;
 mod group;
+mod migrations;
 mod postgres;
 mod sql;
 mod sqlite;
 
-use anju_domain::{
-    Application, ApplicationId, AuditEntry, ChainHead, Department, DistrictCode, Event, Role,
-    StatusKind, Timestamp, UserId,
-};
+use anju_domain::{Application, ApplicationId, DistrictCode, Role, StatusKind, Timestamp, UserId};
 
-pub use crate::core::allot::{
+pub use crate::core::allotment::{
     AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState,
     ProjectRecord, RoundRecord,
 };
-pub use crate::core::Core as StoreCore;
+pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore};
 pub use crate::crypto::{normalise_resident_id, Crypto, NONCE_LEN};
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
@@ -266,169 +264,6 @@ impl Default for ListFilter {
     }
 }
 
-/// anju's storage. Every method that writes does so in one transaction
-/// (its audit entry included), and is safe with several anju processes on
-/// one database.
-#[allow(async_fn_in_trait)]
-pub trait Store: Clone + Send + Sync + 'static {
-    // users & sessions
-    /// Creates an account and audits it. `Duplicate` when the user name is
-    /// taken.
-    async fn create_user(&self, user: NewUser, audit: AuditDraft) -> Result<UserRecord>;
-    /// The account with this user name.
-    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
-    /// The account with this id.
-    async fn user(&self, id: &UserId) -> Result<Option<UserRecord>>;
-    /// Every account, by user name.
-    async fn list_users(&self) -> Result<Vec<UserRecord>>;
-    /// Sets the password hash and clears failures and lock; audited.
-    async fn set_password(&self, id: &UserId, password_hash: &str, audit: AuditDraft)
-        -> Result<()>; // also clears failures/lock
-    /// Counts a failed login; after `lock_after` consecutive failures locks until `at + lock_for`. Works across processes (state in the DB).
-    async fn record_login_failure(
-        &self,
-        id: &UserId,
-        at: Timestamp,
-        lock_after: u32,
-        lock_for: chrono::Duration,
-    ) -> Result<UserRecord>;
-    /// Clears the failure count and any lock.
-    async fn record_login_success(&self, id: &UserId) -> Result<()>;
-    /// Stores a session. `Duplicate` if the token hash exists.
-    async fn create_session(&self, s: SessionRecord) -> Result<()>;
-    /// The session and its user; `None` when unknown or expired at `now`.
-    async fn session(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<(SessionRecord, UserRecord)>>; // None when expired
-    /// Ends a session (no error if it does not exist).
-    async fn delete_session(&self, token_hash: &str) -> Result<()>;
-    // applications (event-sourced: the events ARE the record; summary columns are derived for lists)
-    /// Stores a new application: its first event, the household facts (encrypted at rest), an index of members'
-    /// resident IDs (keyed hash, for duplicate checks), the summary, and the audit entry — in ONE transaction.
-    /// Fails with DuplicateMember if any of `member_ids` is in another active application.
-    #[allow(clippy::too_many_arguments)]
-    async fn create_application(
-        &self,
-        app: &Application,
-        first: &Event,
-        household: &serde_json::Value,
-        member_ids: &[String],
-        masked_name: &str,
-        masked_id: &str,
-        audit: AuditDraft,
-    ) -> Result<()>;
-    /// Appends `event` (its seq must be the stored version + 1, else Conflict), updates the summary from `new_state`,
-    /// replaces the household facts when `household` is Some, deactivates the member index when the new state is
-    /// not active (StatusKind::is_active), and appends the audit entry — in ONE transaction.
-    ///
-    /// When the new state is active again after an inactive one (a review
-    /// requested after a rejection), the member index is reactivated, and
-    /// the append fails with `DuplicateMember` if a member is meanwhile in
-    /// another active application.
-    async fn append_event(
-        &self,
-        event: &Event,
-        new_state: &Application,
-        household: Option<&serde_json::Value>,
-        audit: AuditDraft,
-    ) -> Result<()>;
-    /// Loads an application: replays the events with `Application::replay`.
-    async fn load_application(&self, id: &ApplicationId) -> Result<Option<StoredApplication>>; // replays the events with Application::replay
-    /// Lists applications, newest submission first.
-    async fn list_applications(&self, filter: &ListFilter) -> Result<Vec<ApplicationSummary>>; // newest first
-    /// Whether this resident ID is in an active application.
-    async fn member_in_active_application(&self, resident_id: &str) -> Result<bool>;
-    /// Gives a qualified application the next place in its district's waitlist; unique and gap-free per district
-    /// even with several anju processes on one PostgreSQL. Idempotent: returns the existing place if it has one.
-    async fn assign_waitlist_place(&self, id: &ApplicationId) -> Result<u32>;
-    // audit (hash chain from anju_domain::audit)
-    /// Appends an entry to the audit chain.
-    async fn append_audit(&self, draft: AuditDraft) -> Result<AuditEntry>;
-    /// Entries with `seq > after_seq`, at most `limit`, ordered by seq.
-    async fn audit_log(&self, after_seq: u64, limit: u32) -> Result<Vec<AuditEntry>>; // ordered by seq
-                                                                                      // department file imports: idempotent by (department, sha256 of the file)
-    /// Returns false (and changes nothing) when this department already imported this exact file.
-    async fn record_import(
-        &self,
-        department: Department,
-        file_sha256: &str,
-        rows_ok: u32,
-        rows_bad: u32,
-        audit: AuditDraft,
-    ) -> Result<bool>;
-    /// For demo seeding and tests: number of applications.
-    async fn count_applications(&self) -> Result<u64>;
-
-    // ---- additions beyond the agreed interface ----
-    // They have default bodies so that another implementation of `Store`
-    // (a test double) keeps compiling; SqliteStore, PgStore and AnyStore
-    // override every one.
-
-    /// For each resident ID, in order, whether it is in an active
-    /// application: what `DuplicateCheck::from_member_hits` takes.
-    async fn members_in_active_applications(&self, resident_ids: &[String]) -> Result<Vec<bool>> {
-        let mut hits = Vec::with_capacity(resident_ids.len());
-        for id in resident_ids {
-            hits.push(self.member_in_active_application(id).await?);
-        }
-        Ok(hits)
-    }
-    /// Keeps the row-level error report of an import recorded by
-    /// [`Store::record_import`] (a JSON array), replacing any kept before.
-    async fn save_import_errors(
-        &self,
-        _department: Department,
-        _file_sha256: &str,
-        _errors: &serde_json::Value,
-    ) -> Result<()> {
-        Ok(())
-    }
-    /// The error report kept for this department's import of this file;
-    /// `None` when the file was never imported or no report was kept.
-    async fn import_errors(
-        &self,
-        _department: Department,
-        _file_sha256: &str,
-    ) -> Result<Option<serde_json::Value>> {
-        Ok(None)
-    }
-    /// The application's events, first first (its history, for display).
-    async fn application_events(&self, id: &ApplicationId) -> Result<Vec<Event>> {
-        let _ = id;
-        Err(not_supported("application_events"))
-    }
-    /// Issues the next application number of `year`: `A-2026-000001`, ….
-    /// Unique across processes; a number issued but not used leaves a gap.
-    async fn next_application_id(&self, year: i32) -> Result<ApplicationId> {
-        let _ = year;
-        Err(not_supported("next_application_id"))
-    }
-    /// The audit chain's head (last seq and hash), `None` while empty: to
-    /// publish or print, and compare with `verify_chain_head` later.
-    async fn audit_head(&self) -> Result<Option<ChainHead>> {
-        Err(not_supported("audit_head"))
-    }
-    /// Deletes sessions that expired before `now`; returns how many.
-    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
-        let _ = now;
-        Err(not_supported("delete_expired_sessions"))
-    }
-    /// Ends every session of a user (after a password change or a lock);
-    /// returns how many.
-    async fn delete_user_sessions(&self, user_id: &UserId) -> Result<u64> {
-        let _ = user_id;
-        Err(not_supported("delete_user_sessions"))
-    }
-}
-
-fn not_supported(what: &str) -> StoreError {
-    StoreError::Database(format!(
-        "此存储不支持 {what} (this store does not implement {what})"
-    ))
-}
-
 /// A store on either backend, chosen at run time from the database URL.
 #[derive(Debug, Clone)]
 pub enum AnyStore {
@@ -475,209 +310,27 @@ impl AnyStore {
     }
 }
 
-/// Allotment (issue #4): projects, plans, rounds, draws, calls, contracts,
-/// titles and abandonments — the `allot_*` operations of [`StoreCore`].
-/// The concurrency notes are in `core/allot.rs`.
+/// The store of each capability: a handle whose methods are that
+/// capability's operations, written once in `core/<capability>`.
 impl AnyStore {
-    /// The allotment operations.
-    pub fn allotment(&self) -> &StoreCore {
-        self.core()
+    /// Accounts and sessions.
+    pub fn accounts(&self) -> Accounts<'_> {
+        self.core().accounts()
     }
-}
 
-/// Implements [`Store`] for a type with a `core()` accessor: every backend
-/// runs the same code, in `core.rs`.
-macro_rules! impl_store {
-    ($ty:ty) => {
-        impl Store for $ty {
-            async fn create_user(&self, user: NewUser, audit: AuditDraft) -> Result<UserRecord> {
-                self.core().create_user(user, audit).await
-            }
-            async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
-                self.core().user_by_username(username).await
-            }
-            async fn user(&self, id: &UserId) -> Result<Option<UserRecord>> {
-                self.core().user(id).await
-            }
-            async fn list_users(&self) -> Result<Vec<UserRecord>> {
-                self.core().list_users().await
-            }
-            async fn set_password(
-                &self,
-                id: &UserId,
-                password_hash: &str,
-                audit: AuditDraft,
-            ) -> Result<()> {
-                self.core().set_password(id, password_hash, audit).await
-            }
-            async fn record_login_failure(
-                &self,
-                id: &UserId,
-                at: Timestamp,
-                lock_after: u32,
-                lock_for: chrono::Duration,
-            ) -> Result<UserRecord> {
-                self.core()
-                    .record_login_failure(id, at, lock_after, lock_for)
-                    .await
-            }
-            async fn record_login_success(&self, id: &UserId) -> Result<()> {
-                self.core().record_login_success(id).await
-            }
-            async fn create_session(&self, s: SessionRecord) -> Result<()> {
-                self.core().create_session(s).await
-            }
-            async fn session(
-                &self,
-                token_hash: &str,
-                now: Timestamp,
-            ) -> Result<Option<(SessionRecord, UserRecord)>> {
-                self.core().session(token_hash, now).await
-            }
-            async fn delete_session(&self, token_hash: &str) -> Result<()> {
-                self.core().delete_session(token_hash).await
-            }
-            async fn create_application(
-                &self,
-                app: &Application,
-                first: &Event,
-                household: &serde_json::Value,
-                member_ids: &[String],
-                masked_name: &str,
-                masked_id: &str,
-                audit: AuditDraft,
-            ) -> Result<()> {
-                self.core()
-                    .create_application(
-                        app,
-                        first,
-                        household,
-                        member_ids,
-                        masked_name,
-                        masked_id,
-                        audit,
-                    )
-                    .await
-            }
-            async fn append_event(
-                &self,
-                event: &Event,
-                new_state: &Application,
-                household: Option<&serde_json::Value>,
-                audit: AuditDraft,
-            ) -> Result<()> {
-                self.core()
-                    .append_event(event, new_state, household, audit)
-                    .await
-            }
-            async fn load_application(
-                &self,
-                id: &ApplicationId,
-            ) -> Result<Option<StoredApplication>> {
-                self.core().load_application(id).await
-            }
-            async fn list_applications(
-                &self,
-                filter: &ListFilter,
-            ) -> Result<Vec<ApplicationSummary>> {
-                self.core().list_applications(filter).await
-            }
-            async fn member_in_active_application(&self, resident_id: &str) -> Result<bool> {
-                self.core().member_in_active_application(resident_id).await
-            }
-            async fn assign_waitlist_place(&self, id: &ApplicationId) -> Result<u32> {
-                self.core().assign_waitlist_place(id).await
-            }
-            async fn append_audit(&self, draft: AuditDraft) -> Result<AuditEntry> {
-                self.core().append_audit(draft).await
-            }
-            async fn audit_log(&self, after_seq: u64, limit: u32) -> Result<Vec<AuditEntry>> {
-                self.core().audit_log(after_seq, limit).await
-            }
-            async fn record_import(
-                &self,
-                department: Department,
-                file_sha256: &str,
-                rows_ok: u32,
-                rows_bad: u32,
-                audit: AuditDraft,
-            ) -> Result<bool> {
-                self.core()
-                    .record_import(department, file_sha256, rows_ok, rows_bad, audit)
-                    .await
-            }
-            async fn count_applications(&self) -> Result<u64> {
-                self.core().count_applications().await
-            }
-            async fn save_import_errors(
-                &self,
-                department: Department,
-                file_sha256: &str,
-                errors: &serde_json::Value,
-            ) -> Result<()> {
-                self.core()
-                    .save_import_errors(department, file_sha256, errors)
-                    .await
-            }
-            async fn import_errors(
-                &self,
-                department: Department,
-                file_sha256: &str,
-            ) -> Result<Option<serde_json::Value>> {
-                self.core().import_errors(department, file_sha256).await
-            }
-            async fn members_in_active_applications(
-                &self,
-                resident_ids: &[String],
-            ) -> Result<Vec<bool>> {
-                self.core()
-                    .members_in_active_applications(resident_ids)
-                    .await
-            }
-            async fn application_events(&self, id: &ApplicationId) -> Result<Vec<Event>> {
-                self.core().application_events(id).await
-            }
-            async fn next_application_id(&self, year: i32) -> Result<ApplicationId> {
-                self.core().next_application_id(year).await
-            }
-            async fn audit_head(&self) -> Result<Option<ChainHead>> {
-                self.core().audit_head().await
-            }
-            async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
-                self.core().delete_expired_sessions(now).await
-            }
-            async fn delete_user_sessions(&self, user_id: &UserId) -> Result<u64> {
-                self.core().delete_user_sessions(user_id).await
-            }
-        }
-    };
-}
+    /// Applications, waitlist places and department imports.
+    pub fn applications(&self) -> Applications<'_> {
+        self.core().applications()
+    }
 
-impl_store!(SqliteStore);
-impl_store!(PgStore);
-impl_store!(AnyStore);
+    /// The audit chain.
+    pub fn audit(&self) -> Audit<'_> {
+        self.core().audit()
+    }
 
-#[cfg(test)]
-mod tests {
-    /// The two schemas must stay the same but for the binary type: one
-    /// store, two dialects.
-    #[test]
-    fn migrations_are_kept_in_step() {
-        let sql = |text: &str, binary: &str| -> Vec<String> {
-            text.lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .map(|l| l.replace(binary, "<binary>"))
-                .collect()
-        };
-        let sqlite = sql(
-            include_str!("../migrations/sqlite/0001_initial.sql"),
-            "BLOB",
-        );
-        let postgres = sql(
-            include_str!("../migrations/postgres/0001_initial.sql"),
-            "BYTEA",
-        );
-        assert_eq!(sqlite, postgres);
-        assert!(sqlite.iter().any(|l| l.contains("<binary>")));
+    /// Allotment: projects, plans, rounds, draws, calls, contracts, titles
+    /// and abandonments. The concurrency notes are in `core/allotment/`.
+    pub fn allotment(&self) -> Allotment<'_> {
+        self.core().allotment()
     }
 }

@@ -42,7 +42,8 @@ impl PgStore {
     pub async fn from_pool(pool: PgPool, crypto: Crypto) -> Result<PgStore> {
         // sqlx takes an advisory lock while migrating, so processes
         // starting together migrate one at a time.
-        sqlx::migrate!("./migrations/postgres")
+        crate::migrations::migrator(crate::migrations::POSTGRES)
+            .await?
             .run(&pool)
             .await
             .map_err(StoreError::from)?;
@@ -54,9 +55,5 @@ impl PgStore {
     /// Closes the connections.
     pub async fn close(&self) {
         self.core.close().await;
-    }
-
-    pub(crate) fn core(&self) -> &Core {
-        &self.core
     }
 }

@@ -110,14 +110,11 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.core.close().await;
     }
-
-    pub(crate) fn core(&self) -> &Core {
-        &self.core
-    }
 }
 
 async fn migrate(pool: &sqlx::SqlitePool) -> Result<()> {
-    sqlx::migrate!("./migrations/sqlite")
+    crate::migrations::migrator(crate::migrations::SQLITE)
+        .await?
         .run(pool)
         .await
         .map_err(StoreError::from)

@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anju_domain::*;
-use anju_store::{AnyStore, ListFilter, NewUser, SessionRecord, Store, StoreError};
+use anju_store::{AnyStore, ListFilter, NewUser, SessionRecord, StoreError};
 use chrono::Duration;
 use common::*;
 use serde_json::json;
@@ -26,7 +26,11 @@ async fn whole_log(store: &AnyStore) -> Vec<AuditEntry> {
     let mut all = Vec::new();
     loop {
         let after = all.last().map_or(0, |e: &AuditEntry| e.seq);
-        let page = store.audit_log(after, 200).await.expect("audit log");
+        let page = store
+            .audit()
+            .audit_log(after, 200)
+            .await
+            .expect("audit log");
         if page.is_empty() {
             return all;
         }
@@ -40,6 +44,7 @@ async fn users_sessions_and_lockout() {
         let s = &db.store;
         let name = db.name();
         let alice = s
+            .accounts()
             .create_user(
                 new_user("alice", Role::Street, Some(D)),
                 admin_draft("user.create", "user:alice"),
@@ -50,6 +55,7 @@ async fn users_sessions_and_lockout() {
         assert_eq!(alice.failed_logins, 0);
         assert_eq!(alice.created_at, t0());
         let bob = s
+            .accounts()
             .create_user(
                 new_user("bob", Role::Auditor, None),
                 admin_draft("user.create", "user:bob"),
@@ -59,18 +65,31 @@ async fn users_sessions_and_lockout() {
         assert_ne!(alice.id, bob.id);
 
         assert_eq!(
-            s.user_by_username("alice").await.expect("by name").as_ref(),
+            s.accounts()
+                .user_by_username("alice")
+                .await
+                .expect("by name")
+                .as_ref(),
             Some(&alice),
             "{name}"
         );
         assert_eq!(
-            s.user(&bob.id).await.expect("by id").as_ref(),
+            s.accounts().user(&bob.id).await.expect("by id").as_ref(),
             Some(&bob),
             "{name}"
         );
-        assert_eq!(s.user_by_username("carol").await.expect("by name"), None);
-        assert_eq!(s.user(&uid("u-none")).await.expect("by id"), None);
-        let users = s.list_users().await.expect("list");
+        assert_eq!(
+            s.accounts()
+                .user_by_username("carol")
+                .await
+                .expect("by name"),
+            None
+        );
+        assert_eq!(
+            s.accounts().user(&uid("u-none")).await.expect("by id"),
+            None
+        );
+        let users = s.accounts().list_users().await.expect("list");
         assert_eq!(
             users
                 .iter()
@@ -80,6 +99,7 @@ async fn users_sessions_and_lockout() {
         );
 
         let dup = s
+            .accounts()
             .create_user(
                 new_user("alice", Role::Auditor, None),
                 admin_draft("user.create", "user:alice"),
@@ -96,6 +116,7 @@ async fn users_sessions_and_lockout() {
         let lock_for = Duration::minutes(15);
         for i in 1..=4u32 {
             let u = s
+                .accounts()
                 .record_login_failure(&alice.id, after(t0(), i64::from(i)), 5, lock_for)
                 .await
                 .expect("failure");
@@ -103,6 +124,7 @@ async fn users_sessions_and_lockout() {
             assert_eq!(u.locked_until, None);
         }
         let locked = s
+            .accounts()
             .record_login_failure(&alice.id, after(t0(), 5), 5, lock_for)
             .await
             .expect("failure");
@@ -113,10 +135,23 @@ async fn users_sessions_and_lockout() {
         );
         // The lock is in the database: another process sees it.
         let other = db.another_process().await;
-        let seen = other.user(&alice.id).await.expect("user").expect("exists");
+        let seen = other
+            .accounts()
+            .user(&alice.id)
+            .await
+            .expect("user")
+            .expect("exists");
         assert_eq!(seen.locked_until, locked.locked_until, "{name}");
-        s.record_login_success(&alice.id).await.expect("success");
-        let cleared = s.user(&alice.id).await.expect("user").expect("exists");
+        s.accounts()
+            .record_login_success(&alice.id)
+            .await
+            .expect("success");
+        let cleared = s
+            .accounts()
+            .user(&alice.id)
+            .await
+            .expect("user")
+            .expect("exists");
         assert_eq!((cleared.failed_logins, cleared.locked_until), (0, None));
 
         // Failures from two processes at once are all counted.
@@ -126,6 +161,7 @@ async fn users_sessions_and_lockout() {
             let id = alice.id.clone();
             tasks.push(tokio::spawn(async move {
                 store
+                    .accounts()
                     .record_login_failure(&id, t0(), 100, lock_for)
                     .await
                     .map(|_| ())
@@ -135,7 +171,8 @@ async fn users_sessions_and_lockout() {
             t.await.expect("join").expect("failure recorded");
         }
         assert_eq!(
-            s.user(&alice.id)
+            s.accounts()
+                .user(&alice.id)
                 .await
                 .expect("user")
                 .expect("exists")
@@ -145,17 +182,24 @@ async fn users_sessions_and_lockout() {
         );
 
         // set_password clears failures and is audited.
-        s.set_password(
-            &alice.id,
-            "$argon2id$new",
-            admin_draft("user.set_password", "user:alice"),
-        )
-        .await
-        .expect("set password");
-        let changed = s.user(&alice.id).await.expect("user").expect("exists");
+        s.accounts()
+            .set_password(
+                &alice.id,
+                "$argon2id$new",
+                admin_draft("user.set_password", "user:alice"),
+            )
+            .await
+            .expect("set password");
+        let changed = s
+            .accounts()
+            .user(&alice.id)
+            .await
+            .expect("user")
+            .expect("exists");
         assert_eq!(changed.password_hash, "$argon2id$new");
         assert_eq!((changed.failed_logins, changed.locked_until), (0, None));
         let err = s
+            .accounts()
             .set_password(
                 &uid("u-none"),
                 "x",
@@ -165,7 +209,8 @@ async fn users_sessions_and_lockout() {
             .expect_err("unknown user");
         assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
         assert!(matches!(
-            s.record_login_failure(&uid("u-none"), t0(), 5, lock_for)
+            s.accounts()
+                .record_login_failure(&uid("u-none"), t0(), 5, lock_for)
                 .await,
             Err(StoreError::NotFound { .. })
         ));
@@ -178,8 +223,12 @@ async fn users_sessions_and_lockout() {
             created_at: t0(),
             expires_at: after(t0(), 60),
         };
-        s.create_session(session.clone()).await.expect("session");
+        s.accounts()
+            .create_session(session.clone())
+            .await
+            .expect("session");
         let (found, user) = s
+            .accounts()
             .session(&session.token_hash, after(t0(), 59))
             .await
             .expect("lookup")
@@ -187,15 +236,19 @@ async fn users_sessions_and_lockout() {
         assert_eq!(found, session, "{name}");
         assert_eq!(user.id, alice.id);
         assert_eq!(
-            s.session(&session.token_hash, after(t0(), 60))
+            s.accounts()
+                .session(&session.token_hash, after(t0(), 60))
                 .await
                 .expect("lookup"),
             None,
             "expired"
         );
-        assert_eq!(s.session("cd", t0()).await.expect("lookup"), None);
+        assert_eq!(
+            s.accounts().session("cd", t0()).await.expect("lookup"),
+            None
+        );
         assert!(matches!(
-            s.create_session(session.clone()).await,
+            s.accounts().create_session(session.clone()).await,
             Err(StoreError::Duplicate { .. })
         ));
         let orphan = SessionRecord {
@@ -205,38 +258,48 @@ async fn users_sessions_and_lockout() {
         };
         assert!(
             matches!(
-                s.create_session(orphan).await,
+                s.accounts().create_session(orphan).await,
                 Err(StoreError::NotFound { .. })
             ),
             "{name}"
         );
-        s.delete_session(&session.token_hash).await.expect("delete");
+        s.accounts()
+            .delete_session(&session.token_hash)
+            .await
+            .expect("delete");
         assert_eq!(
-            s.session(&session.token_hash, t0()).await.expect("lookup"),
+            s.accounts()
+                .session(&session.token_hash, t0())
+                .await
+                .expect("lookup"),
             None
         );
-        s.delete_session(&session.token_hash)
+        s.accounts()
+            .delete_session(&session.token_hash)
             .await
             .expect("deleting twice is fine");
 
         for (i, minutes) in [10, 20, 30].into_iter().enumerate() {
-            s.create_session(SessionRecord {
-                token_hash: format!("{i:064}"),
-                expires_at: after(t0(), minutes),
-                ..session.clone()
-            })
-            .await
-            .expect("session");
+            s.accounts()
+                .create_session(SessionRecord {
+                    token_hash: format!("{i:064}"),
+                    expires_at: after(t0(), minutes),
+                    ..session.clone()
+                })
+                .await
+                .expect("session");
         }
         assert_eq!(
-            s.delete_expired_sessions(after(t0(), 20))
+            s.accounts()
+                .delete_expired_sessions(after(t0(), 20))
                 .await
                 .expect("expire"),
             2,
             "{name}"
         );
         assert_eq!(
-            s.delete_user_sessions(&alice.id)
+            s.accounts()
+                .delete_user_sessions(&alice.id)
                 .await
                 .expect("logout everywhere"),
             1
@@ -262,9 +325,13 @@ async fn applications_round_trip() {
         let mut flow = Flow::submit(s, "A-1", D, 1, ["张三明", "李四"], [&r1, &r2])
             .await
             .expect("created");
-        assert_eq!(s.count_applications().await.expect("count"), 1);
+        assert_eq!(
+            s.applications().count_applications().await.expect("count"),
+            1
+        );
 
         let loaded = s
+            .applications()
             .load_application(flow.app.id())
             .await
             .expect("load")
@@ -294,6 +361,7 @@ async fn applications_round_trip() {
         }
         assert_eq!(flow.app.status().kind(), StatusKind::Verified);
         let loaded = s
+            .applications()
             .load_application(flow.app.id())
             .await
             .expect("load")
@@ -319,6 +387,7 @@ async fn applications_round_trip() {
             .await
             .expect("notice");
         let listed = s
+            .applications()
             .list_applications(&ListFilter::default())
             .await
             .expect("list");
@@ -339,6 +408,7 @@ async fn applications_round_trip() {
             .expect("qualify");
 
         let summary = &s
+            .applications()
             .list_applications(&ListFilter::default())
             .await
             .expect("list")[0];
@@ -362,17 +432,22 @@ async fn applications_round_trip() {
         // its own transaction; asking again gives the same place.
         assert_eq!(summary.waitlist_place, Some(1), "{name}");
         assert_eq!(
-            s.assign_waitlist_place(flow.app.id()).await.expect("place"),
+            s.applications()
+                .assign_waitlist_place(flow.app.id())
+                .await
+                .expect("place"),
             1,
             "{name}"
         );
         assert_eq!(
-            s.assign_waitlist_place(flow.app.id())
+            s.applications()
+                .assign_waitlist_place(flow.app.id())
                 .await
                 .expect("idempotent"),
             1
         );
         let loaded = s
+            .applications()
             .load_application(flow.app.id())
             .await
             .expect("load")
@@ -382,7 +457,8 @@ async fn applications_round_trip() {
         expected.set_waitlist_place(1).expect("qualified");
         assert_eq!(loaded.app, expected, "{name}");
         assert_eq!(
-            s.list_applications(&ListFilter::default())
+            s.applications()
+                .list_applications(&ListFilter::default())
                 .await
                 .expect("list")[0]
                 .waitlist_place,
@@ -390,7 +466,11 @@ async fn applications_round_trip() {
         );
 
         // The history and the audit trail.
-        let events = s.application_events(flow.app.id()).await.expect("events");
+        let events = s
+            .applications()
+            .application_events(flow.app.id())
+            .await
+            .expect("events");
         assert_eq!(events.len() as u64, flow.app.version());
         assert_eq!(Application::replay(&events).expect("replays"), flow.app);
         let log = whole_log(s).await;
@@ -407,12 +487,14 @@ async fn applications_round_trip() {
         assert_eq!(verify_chain(log), Ok(flow.app.version()));
 
         assert_eq!(
-            s.load_application(&ApplicationId::new("A-404").expect("id"))
+            s.applications()
+                .load_application(&ApplicationId::new("A-404").expect("id"))
                 .await
                 .expect("load"),
             None
         );
         assert!(s
+            .applications()
             .application_events(&ApplicationId::new("A-404").expect("id"))
             .await
             .expect("events")
@@ -427,7 +509,10 @@ async fn applications_round_trip() {
             matches!(again, StoreError::Duplicate { .. }),
             "{name}: {again:?}"
         );
-        assert_eq!(s.count_applications().await.expect("count"), 1);
+        assert_eq!(
+            s.applications().count_applications().await.expect("count"),
+            1
+        );
     }
 }
 
@@ -464,6 +549,7 @@ async fn a_stale_seq_is_a_conflict() {
 
         // Many concurrent appends of the same next event: exactly one wins.
         let base = s
+            .applications()
             .load_application(mine.app.id())
             .await
             .expect("load")
@@ -492,7 +578,10 @@ async fn a_stale_seq_is_a_conflict() {
                 json!({}),
             );
             tasks.push(tokio::spawn(async move {
-                store.append_event(&event, &next, None, audit).await
+                store
+                    .applications()
+                    .append_event(&event, &next, None, audit)
+                    .await
             }));
         }
         let mut ok = 0;
@@ -505,6 +594,7 @@ async fn a_stale_seq_is_a_conflict() {
         }
         assert_eq!(ok, 1, "{name}");
         let loaded = s
+            .applications()
             .load_application(mine.app.id())
             .await
             .expect("load")
@@ -525,6 +615,7 @@ async fn a_stale_seq_is_a_conflict() {
         let next = ghost.app.with(&event).expect("folds");
         // The event must belong to the state it goes with.
         let err = s
+            .applications()
             .append_event(&moved, &next, None, admin_draft("x", "y"))
             .await
             .expect_err("mismatch");
@@ -542,19 +633,25 @@ async fn a_member_may_be_in_one_active_application() {
             .await
             .expect("created");
         assert!(
-            s.member_in_active_application(x).await.expect("check"),
+            s.applications()
+                .member_in_active_application(x)
+                .await
+                .expect("check"),
             "{name}"
         );
         assert!(s
+            .applications()
             .member_in_active_application(" 14030219900101123x ")
             .await
             .expect("normalised"));
         assert!(!s
+            .applications()
             .member_in_active_application(&rid(3))
             .await
             .expect("check"));
         assert_eq!(
-            s.members_in_active_applications(&[rid(3), x.to_lowercase(), String::new()])
+            s.applications()
+                .members_in_active_applications(&[rid(3), x.to_lowercase(), String::new()])
                 .await
                 .expect("check"),
             [false, true, false]
@@ -578,15 +675,20 @@ async fn a_member_may_be_in_one_active_application() {
             "{name}: {err:?}"
         );
         assert!(!err.to_string().contains("A-1"), "never says which: {err}");
-        assert_eq!(s.count_applications().await.expect("count"), 1);
         assert_eq!(
-            s.load_application(&ApplicationId::new("A-2").expect("id"))
+            s.applications().count_applications().await.expect("count"),
+            1
+        );
+        assert_eq!(
+            s.applications()
+                .load_application(&ApplicationId::new("A-2").expect("id"))
                 .await
                 .expect("load"),
             None
         );
         assert!(
-            !s.member_in_active_application(&rid(5))
+            !s.applications()
+                .member_in_active_application(&rid(5))
                 .await
                 .expect("check"),
             "rolled back"
@@ -603,7 +705,10 @@ async fn a_member_may_be_in_one_active_application() {
             .await
             .expect("withdraw");
         assert!(
-            !s.member_in_active_application(x).await.expect("check"),
+            !s.applications()
+                .member_in_active_application(x)
+                .await
+                .expect("check"),
             "{name}"
         );
         let mut second = Flow::submit(s, "A-2", E, 2, ["王五", "张三明"], [&rid(5), x])
@@ -627,7 +732,11 @@ async fn a_member_may_be_in_one_active_application() {
             )
             .await
             .expect("reject");
-        assert!(!s.member_in_active_application(x).await.expect("check"));
+        assert!(!s
+            .applications()
+            .member_in_active_application(x)
+            .await
+            .expect("check"));
         let third = Flow::submit(s, "A-3", D, 3, ["张三明", "孙七"], [x, &rid(7)])
             .await
             .expect("accepted while A-2 is rejected");
@@ -644,6 +753,7 @@ async fn a_member_may_be_in_one_active_application() {
             "{name}: {err:?}"
         );
         let a2 = s
+            .applications()
             .load_application(second.app.id())
             .await
             .expect("load")
@@ -661,10 +771,14 @@ async fn a_member_may_be_in_one_active_application() {
             .await
             .expect("review requested");
         assert!(
-            s.member_in_active_application(x).await.expect("check"),
+            s.applications()
+                .member_in_active_application(x)
+                .await
+                .expect("check"),
             "{name}"
         );
         assert!(s
+            .applications()
             .member_in_active_application(&rid(5))
             .await
             .expect("check"));
@@ -759,12 +873,14 @@ async fn personal_data_is_encrypted_at_rest() {
         // it cannot.
         let same = db.another_process().await;
         let loaded = same
+            .applications()
             .load_application(flow.app.id())
             .await
             .expect("load")
             .expect("exists");
         assert_eq!(loaded.household, flow.household, "{name}");
         assert!(same
+            .applications()
             .member_in_active_application(id_number)
             .await
             .expect("check"));
@@ -772,12 +888,14 @@ async fn personal_data_is_encrypted_at_rest() {
             .another_process_with_key(&anju_store::Crypto::generate_hex())
             .await;
         let err = wrong
+            .applications()
             .load_application(flow.app.id())
             .await
             .expect_err("wrong key");
         assert!(matches!(err, StoreError::Crypto(_)), "{name}: {err:?}");
         assert!(
             !wrong
+                .applications()
                 .member_in_active_application(id_number)
                 .await
                 .expect("check"),
@@ -790,7 +908,7 @@ async fn personal_data_is_encrypted_at_rest() {
 async fn the_audit_chain_holds_under_concurrency() {
     for db in backends().await {
         let name = db.name();
-        assert_eq!(db.store.audit_head().await.expect("head"), None);
+        assert_eq!(db.store.audit().audit_head().await.expect("head"), None);
         let other = db.another_process().await;
         let mut tasks = Vec::new();
         for task in 0..50u32 {
@@ -809,7 +927,7 @@ async fn the_audit_chain_holds_under_concurrency() {
                         &format!("application:A-{task}"),
                         json!({"task": task, "i": i, "note": "查看 \"家庭\"\n信息", "ratio": 0.5}),
                     );
-                    let entry = store.append_audit(d).await.expect("append");
+                    let entry = store.audit().append_audit(d).await.expect("append");
                     assert_eq!(entry.computed_hash(), entry.hash);
                 }
             }));
@@ -821,7 +939,11 @@ async fn the_audit_chain_holds_under_concurrency() {
         assert_eq!(log.len(), 500, "{name}");
         let head = verify_chain_head(log.clone()).expect("one unbroken chain");
         assert_eq!(head.map(|h| h.seq), Some(500), "{name}");
-        assert_eq!(db.store.audit_head().await.expect("head"), head, "{name}");
+        assert_eq!(
+            db.store.audit().audit_head().await.expect("head"),
+            head,
+            "{name}"
+        );
         // Every task's entries are there.
         let per_task: BTreeMap<String, usize> = log.iter().fold(BTreeMap::new(), |mut m, e| {
             *m.entry(e.subject.clone()).or_default() += 1;
@@ -830,7 +952,7 @@ async fn the_audit_chain_holds_under_concurrency() {
         assert_eq!(per_task.len(), 50);
         assert!(per_task.values().all(|&n| n == 10));
         // Paging.
-        let page = db.store.audit_log(250, 10).await.expect("page");
+        let page = db.store.audit().audit_log(250, 10).await.expect("page");
         assert_eq!(
             page.iter().map(|e| e.seq).collect::<Vec<_>>(),
             (251..=260).collect::<Vec<_>>()
@@ -868,6 +990,7 @@ async fn waitlist_places_are_unique_and_gap_free() {
             .await
             .expect("created");
         let err = s
+            .applications()
             .assign_waitlist_place(pending.app.id())
             .await
             .expect_err("not qualified");
@@ -876,6 +999,7 @@ async fn waitlist_places_are_unique_and_gap_free() {
             "{name}: {err:?}"
         );
         let err = s
+            .applications()
             .assign_waitlist_place(&ApplicationId::new("A-404").expect("id"))
             .await
             .expect_err("unknown");
@@ -896,7 +1020,11 @@ async fn waitlist_places_are_unique_and_gap_free() {
                 };
                 let id = id.clone();
                 tasks.push(tokio::spawn(async move {
-                    let place = store.assign_waitlist_place(&id).await.expect("place");
+                    let place = store
+                        .applications()
+                        .assign_waitlist_place(&id)
+                        .await
+                        .expect("place");
                     (id, place)
                 }));
             }
@@ -924,6 +1052,7 @@ async fn waitlist_places_are_unique_and_gap_free() {
         }
         // Lists show the places; loading agrees.
         let listed = s
+            .applications()
             .list_applications(&ListFilter {
                 district: Some(code(E)),
                 status: Some(StatusKind::Qualified),
@@ -938,6 +1067,7 @@ async fn waitlist_places_are_unique_and_gap_free() {
                 given[&summary.id].iter().next().copied()
             );
             let loaded = s
+                .applications()
                 .load_application(&summary.id)
                 .await
                 .expect("load")
@@ -956,22 +1086,26 @@ async fn imports_are_idempotent() {
         let police = Department::PublicSecurity;
         let audit = || admin_draft("import.department_file", "import:public_security");
         assert!(
-            s.record_import(police, &sha, 120, 3, audit())
+            s.applications()
+                .record_import(police, &sha, 120, 3, audit())
                 .await
                 .expect("first"),
             "{name}"
         );
         assert!(
-            !s.record_import(police, &sha, 120, 3, audit())
+            !s.applications()
+                .record_import(police, &sha, 120, 3, audit())
                 .await
                 .expect("again"),
             "{name}"
         );
         assert!(!s
+            .applications()
             .record_import(police, &sha.to_uppercase(), 120, 3, audit())
             .await
             .expect("same file"));
         assert!(s
+            .applications()
             .record_import(Department::CivilAffairs, &sha, 5, 0, audit())
             .await
             .expect("another department"));
@@ -984,6 +1118,7 @@ async fn imports_are_idempotent() {
             let sha2 = sha2.clone();
             tasks.push(tokio::spawn(async move {
                 store
+                    .applications()
                     .record_import(
                         Department::NaturalResources,
                         &sha2,
@@ -1045,6 +1180,7 @@ async fn lists_filter_and_page_newest_first() {
         };
         assert_eq!(
             ids(s
+                .applications()
                 .list_applications(&ListFilter::default())
                 .await
                 .expect("list")),
@@ -1057,7 +1193,11 @@ async fn lists_filter_and_page_newest_first() {
             ..ListFilter::default()
         };
         assert_eq!(
-            ids(s.list_applications(&page).await.expect("list")),
+            ids(s
+                .applications()
+                .list_applications(&page)
+                .await
+                .expect("list")),
             ["A-0", "A-5"]
         );
         let in_d = ListFilter {
@@ -1065,7 +1205,11 @@ async fn lists_filter_and_page_newest_first() {
             ..ListFilter::default()
         };
         assert_eq!(
-            ids(s.list_applications(&in_d).await.expect("list")),
+            ids(s
+                .applications()
+                .list_applications(&in_d)
+                .await
+                .expect("list")),
             ["A-0", "A-4", "A-2"]
         );
         let withdrawn = ListFilter {
@@ -1073,7 +1217,11 @@ async fn lists_filter_and_page_newest_first() {
             ..ListFilter::default()
         };
         assert_eq!(
-            ids(s.list_applications(&withdrawn).await.expect("list")),
+            ids(s
+                .applications()
+                .list_applications(&withdrawn)
+                .await
+                .expect("list")),
             ["A-4"]
         );
         let mine = ListFilter {
@@ -1081,7 +1229,11 @@ async fn lists_filter_and_page_newest_first() {
             ..ListFilter::default()
         };
         assert_eq!(
-            ids(s.list_applications(&mine).await.expect("list")),
+            ids(s
+                .applications()
+                .list_applications(&mine)
+                .await
+                .expect("list")),
             ["A-1", "A-4"]
         );
         let all_three = ListFilter {
@@ -1091,14 +1243,23 @@ async fn lists_filter_and_page_newest_first() {
             ..ListFilter::default()
         };
         assert_eq!(
-            ids(s.list_applications(&all_three).await.expect("list")),
+            ids(s
+                .applications()
+                .list_applications(&all_three)
+                .await
+                .expect("list")),
             ["A-0"]
         );
         let none = ListFilter {
             limit: 0,
             ..ListFilter::default()
         };
-        assert!(s.list_applications(&none).await.expect("list").is_empty());
+        assert!(s
+            .applications()
+            .list_applications(&none)
+            .await
+            .expect("list")
+            .is_empty());
     }
 }
 
@@ -1114,7 +1275,11 @@ async fn application_numbers_are_unique_across_processes() {
                 other.clone()
             };
             tasks.push(tokio::spawn(async move {
-                store.next_application_id(2026).await.expect("number")
+                store
+                    .applications()
+                    .next_application_id(2026)
+                    .await
+                    .expect("number")
             }));
         }
         let mut numbers = BTreeSet::new();
@@ -1125,6 +1290,7 @@ async fn application_numbers_are_unique_across_processes() {
         assert_eq!(numbers, expected, "{}", db.name());
         assert_eq!(
             db.store
+                .applications()
                 .next_application_id(2027)
                 .await
                 .expect("number")
@@ -1152,8 +1318,16 @@ async fn sqlite_data_survives_reopening() {
     let store = AnyStore::connect(path.to_str().expect("utf-8"), crypto(&key))
         .await
         .expect("reopen");
-    assert_eq!(store.count_applications().await.expect("count"), 1);
+    assert_eq!(
+        store
+            .applications()
+            .count_applications()
+            .await
+            .expect("count"),
+        1
+    );
     assert!(store
+        .applications()
         .load_application(&ApplicationId::new("A-1").expect("id"))
         .await
         .expect("load")
@@ -1169,8 +1343,16 @@ async fn sqlite_in_memory_works() {
     Flow::submit(&store, "A-1", D, 1, ["张三明", "李四"], [&rid(1), &rid(2)])
         .await
         .expect("created");
-    assert_eq!(store.count_applications().await.expect("count"), 1);
+    assert_eq!(
+        store
+            .applications()
+            .count_applications()
+            .await
+            .expect("count"),
+        1
+    );
     assert!(store
+        .applications()
         .load_application(&ApplicationId::new("A-1").expect("id"))
         .await
         .expect("load")
@@ -1221,10 +1403,12 @@ async fn chinese_identifiers_round_trip() {
             &first.audit_subject(),
             json!({"说明": "网上申请"}),
         );
-        s.create_application(&app, &first, &json!({"id": "户"}), &[rid(1)], "", "", audit)
+        s.applications()
+            .create_application(&app, &first, &json!({"id": "户"}), &[rid(1)], "", "", audit)
             .await
             .expect("stored");
         let loaded = s
+            .applications()
             .load_application(app.id())
             .await
             .expect("load")
@@ -1236,6 +1420,7 @@ async fn chinese_identifiers_round_trip() {
             ("", "")
         );
         let listed = s
+            .applications()
             .list_applications(&ListFilter {
                 owner: Some(who.user_id().clone()),
                 district: Some(code("140300-gx")),
@@ -1266,20 +1451,32 @@ fn store_futures_are_send(
     d: anju_store::AuditDraft,
 ) {
     fn send<T: Send>(_: T) {}
-    send(s.load_application(&id));
-    send(s.append_event(&event, &app, Some(&value), d.clone()));
-    send(s.create_application(&app, &event, &value, &[], "", "", d.clone()));
-    send(s.list_applications(&filter));
-    send(s.session("", Timestamp::parse("2026-01-01T00:00:00Z").expect("ts")));
-    send(s.assign_waitlist_place(&id));
-    send(s.append_audit(d.clone()));
-    send(s.record_login_failure(
+    send(s.applications().load_application(&id));
+    send(
+        s.applications()
+            .append_event(&event, &app, Some(&value), d.clone()),
+    );
+    send(
+        s.applications()
+            .create_application(&app, &event, &value, &[], "", "", d.clone()),
+    );
+    send(s.applications().list_applications(&filter));
+    send(
+        s.accounts()
+            .session("", Timestamp::parse("2026-01-01T00:00:00Z").expect("ts")),
+    );
+    send(s.applications().assign_waitlist_place(&id));
+    send(s.audit().append_audit(d.clone()));
+    send(s.accounts().record_login_failure(
         &user,
         Timestamp::parse("2026-01-01T00:00:00Z").expect("ts"),
         5,
         Duration::minutes(1),
     ));
-    send(s.create_user(new_user("x", Role::Auditor, None), d));
+    send(
+        s.accounts()
+            .create_user(new_user("x", Role::Auditor, None), d),
+    );
 }
 
 // ------------------------------------------------- concurrent writes
@@ -1326,9 +1523,17 @@ async fn concurrent_submissions_fail_alone() {
                     matches!(r, Err(StoreError::DuplicateMember)),
                     "{name}: A-{i}: {r:?}"
                 );
-                assert_eq!(db.store.load_application(&id).await.expect("load"), None);
+                assert_eq!(
+                    db.store
+                        .applications()
+                        .load_application(&id)
+                        .await
+                        .expect("load"),
+                    None
+                );
                 assert!(
                     !db.store
+                        .applications()
                         .member_in_active_application(&rid(2000 + i))
                         .await
                         .expect("check"),
@@ -1338,12 +1543,14 @@ async fn concurrent_submissions_fail_alone() {
                 r.unwrap_or_else(|e| panic!("{name}: A-{i}: {e}"));
                 assert!(db
                     .store
+                    .applications()
                     .load_application(&id)
                     .await
                     .expect("load")
                     .is_some());
                 assert!(db
                     .store
+                    .applications()
                     .member_in_active_application(&rid(2000 + i))
                     .await
                     .expect("check"));
@@ -1352,7 +1559,11 @@ async fn concurrent_submissions_fail_alone() {
         }
         assert_eq!(ok, 32);
         assert_eq!(
-            db.store.count_applications().await.expect("count"),
+            db.store
+                .applications()
+                .count_applications()
+                .await
+                .expect("count"),
             33,
             "{name}"
         );
@@ -1382,6 +1593,7 @@ async fn the_audit_chain_verifies_after_mixed_concurrent_writes() {
                     // Tasks 2k and 2k+1 create the same user: one wins.
                     let user = format!("user-{}-{i}", task / 2);
                     match store
+                        .accounts()
                         .create_user(
                             new_user(&user, Role::Street, Some(D)),
                             admin_draft("user.create", &format!("user:{user}")),
@@ -1393,6 +1605,7 @@ async fn the_audit_chain_verifies_after_mixed_concurrent_writes() {
                         Err(e) => panic!("create {user}: {e}"),
                     }
                     store
+                        .audit()
                         .append_audit(admin_draft("audit.note", &format!("task:{task}:{i}")))
                         .await
                         .expect("append");
@@ -1407,7 +1620,10 @@ async fn the_audit_chain_verifies_after_mixed_concurrent_writes() {
         }
         // 150 users (each pair of tasks makes 5) and 300 notes.
         assert_eq!(done, 450, "{name}");
-        assert_eq!(db.store.list_users().await.expect("users").len(), 150);
+        assert_eq!(
+            db.store.accounts().list_users().await.expect("users").len(),
+            150
+        );
         let log = whole_log(&db.store).await;
         assert_eq!(verify_chain(log), Ok(450), "{name}");
     }
@@ -1420,6 +1636,7 @@ async fn a_failed_write_leaves_nothing() {
     for db in backends().await {
         let name = db.name();
         db.store
+            .accounts()
             .create_user(
                 new_user("taken", Role::Street, Some(D)),
                 admin_draft("user.create", "user:taken"),
@@ -1436,6 +1653,7 @@ async fn a_failed_write_leaves_nothing() {
                     format!("fresh-{i}")
                 };
                 store
+                    .accounts()
                     .create_user(
                         new_user(&user, Role::Street, Some(D)),
                         admin_draft("user.create", &format!("user:{user}:{i}")),
@@ -1454,6 +1672,9 @@ async fn a_failed_write_leaves_nothing() {
             "{name}: no audit entry of a refused write"
         );
         assert_eq!(verify_chain(log), Ok(21), "{name}");
-        assert_eq!(db.store.list_users().await.expect("users").len(), 21);
+        assert_eq!(
+            db.store.accounts().list_users().await.expect("users").len(),
+            21
+        );
     }
 }

@@ -1,6 +1,5 @@
 //! `/api/v1/session` and `/api/v1/me`.
 
-use anju_store::Store;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -55,7 +54,10 @@ async fn login(
 }
 
 async fn logout(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
-    st.store.delete_session(&user.session.token_hash).await?;
+    st.store
+        .accounts()
+        .delete_session(&user.session.token_hash)
+        .await?;
     st.sessions.forget(&user.session.token_hash);
     Ok((
         [(header::SET_COOKIE, auth::clear_cookie())],

@@ -1,6 +1,5 @@
 //! The sign-in page and the sign-out button.
 
-use anju_store::Store;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -74,7 +73,11 @@ async fn login_page(
 
 async fn logout_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
     if let Ok(Some(u)) = auth::current_user(&st, &headers).await {
-        let _ = st.store.delete_session(&u.session.token_hash).await;
+        let _ = st
+            .store
+            .accounts()
+            .delete_session(&u.session.token_hash)
+            .await;
         st.sessions.forget(&u.session.token_hash);
     }
     (

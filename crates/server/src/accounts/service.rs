@@ -1,6 +1,5 @@
 //! Signing in: rate limit, lock-out, password check, a new session.
 
-use anju_store::Store;
 use axum::http::StatusCode;
 
 use crate::web::auth::{self};
@@ -28,7 +27,12 @@ pub async fn do_login(
         )
         .field("password")
     };
-    let Some(user) = st.store.user_by_username(username.trim()).await? else {
+    let Some(user) = st
+        .store
+        .accounts()
+        .user_by_username(username.trim())
+        .await?
+    else {
         // Same work and answer as a wrong password: no account enumeration.
         auth::verify_password(password, auth::dummy_hash());
         return Err(bad());
@@ -41,6 +45,7 @@ pub async fn do_login(
     }
     if !auth::verify_password(password, &user.password_hash) {
         st.store
+            .accounts()
             .record_login_failure(
                 &user.id,
                 now,
@@ -50,10 +55,11 @@ pub async fn do_login(
             .await?;
         return Err(bad());
     }
-    st.store.record_login_success(&user.id).await?;
+    st.store.accounts().record_login_success(&user.id).await?;
     let token = auth::random_token();
     let csrf = auth::random_token();
     st.store
+        .accounts()
         .create_session(anju_store::SessionRecord {
             token_hash: auth::token_hash(&token),
             user_id: user.id.clone(),

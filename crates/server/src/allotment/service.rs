@@ -14,9 +14,7 @@ use anju_allotment::{
 };
 use anju_domain::{ApplicationId, DistrictCode, Role};
 use anju_lottery::{EntrantList, Reveal};
-use anju_store::{
-    DrawRecord, EntrantRecord, HomeRecord, HomeState, ProjectRecord, RoundRecord, Store,
-};
+use anju_store::{DrawRecord, EntrantRecord, HomeRecord, HomeState, ProjectRecord, RoundRecord};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -1147,6 +1145,7 @@ pub async fn dealing(
         Err(refusal) => {
             let cites: Vec<String> = refusal.citations.iter().map(|c| c.short()).collect();
             st.store
+                .audit()
                 .append_audit(audit(
                     user,
                     now,

@@ -4,7 +4,7 @@
 //! capability's handlers or service.
 
 use anju_domain::{Scope, Status, StatusKind};
-use anju_store::{ApplicationSummary, ListFilter, Store, StoredApplication};
+use anju_store::{ApplicationSummary, ListFilter, StoredApplication};
 use serde_json::Value;
 
 use crate::web::auth::CurrentUser;
@@ -51,6 +51,7 @@ pub async fn qualified_families(
         loop {
             let page = st
                 .store
+                .applications()
                 .list_applications(&ListFilter {
                     district: Some(code),
                     status: Some(StatusKind::Qualified),
@@ -75,7 +76,7 @@ pub async fn qualified_families(
 }
 
 async fn family(st: &AppState, s: ApplicationSummary) -> ApiResult<Option<QualifiedFamily>> {
-    let Some(stored) = st.store.load_application(&s.id).await? else {
+    let Some(stored) = st.store.applications().load_application(&s.id).await? else {
         return Ok(None);
     };
     let (tier, scope) = match stored.app.status() {

@@ -5,7 +5,7 @@
 //! like the JSON API.
 
 use anju_domain::{ActionKind, Department, Role, StatusKind, YANGQUAN_DISTRICTS};
-use anju_store::{Store, StoredApplication};
+use anju_store::StoredApplication;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -805,6 +805,7 @@ async fn detail(
     };
     let events = st
         .store
+        .applications()
         .application_events(stored.app.id())
         .await
         .unwrap_or_default();

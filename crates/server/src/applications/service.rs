@@ -11,7 +11,7 @@ use anju_domain::{
 use anju_policy::engine::from_day_number;
 use anju_policy::model::RuleKind;
 use anju_policy::{Household, Renderer};
-use anju_store::{ApplicationSummary, ListFilter, Store, StoredApplication};
+use anju_store::{ApplicationSummary, ListFilter, StoredApplication};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -226,7 +226,11 @@ pub async fn submit_application(
         }
     }
     // Duplicates: a resident ID in another active application (any member).
-    let hits = st.store.members_in_active_applications(&member_ids).await?;
+    let hits = st
+        .store
+        .applications()
+        .members_in_active_applications(&member_ids)
+        .await?;
     let duplicates = DuplicateCheck::from_member_hits(hits);
     let ban = evaluated.bans.iter().max_by_key(|b| b.until);
     let cleared = screen_submission(&duplicates, ban, today).map_err(|e| {
@@ -259,6 +263,7 @@ pub async fn submit_application(
         .unwrap_or_else(|| "—".into());
     let masked_id = applicant.id_number.map(|i| i.masked()).unwrap_or_default();
     st.store
+        .applications()
         .create_application(
             &app,
             &first,
@@ -366,6 +371,7 @@ pub async fn load_visible(
     let id = ApplicationId::new(id).map_err(|_| ApiError::not_found("申请 (application)"))?;
     let mut stored = st
         .store
+        .applications()
         .load_application(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("申请 (application)"))?;
@@ -377,7 +383,7 @@ pub async fn load_visible(
     // may hold a qualified application without one: it gets its place the
     // next time it is read (assigning is idempotent).
     if stored.app.status().kind() == StatusKind::Qualified && stored.waitlist_place.is_none() {
-        stored.waitlist_place = Some(st.store.assign_waitlist_place(&id).await?);
+        stored.waitlist_place = Some(st.store.applications().assign_waitlist_place(&id).await?);
     }
     Ok(stored)
 }
@@ -391,6 +397,7 @@ pub async fn read_application(
     let stored = load_visible(st, user, id).await?;
     if user.user.role != Role::Applicant {
         st.store
+            .audit()
             .append_audit(audit(
                 user,
                 st.clock.now(),
@@ -503,6 +510,7 @@ pub async fn act(
         }
     }
     st.store
+        .applications()
         .append_event(
             &event,
             &new_state,
@@ -540,13 +548,14 @@ pub async fn list(
         filter.district = None;
         filter.owner = Some(user.user.id.clone());
     }
-    Ok(st.store.list_applications(&filter).await?)
+    Ok(st.store.applications().list_applications(&filter).await?)
 }
 
 /// Families under public notice, masked, for the public notice page.
 pub async fn notices(st: &AppState) -> ApiResult<Vec<ApplicationSummary>> {
     Ok(st
         .store
+        .applications()
         .list_applications(&ListFilter {
             district: None,
             status: Some(StatusKind::OnNotice),

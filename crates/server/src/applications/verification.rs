@@ -12,7 +12,7 @@ use anju_domain::{
     StatusKind,
 };
 use anju_idcodes::ResidentId;
-use anju_store::{AuditDraft, ListFilter, Store, StoredApplication};
+use anju_store::{AuditDraft, ListFilter, StoredApplication};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -44,6 +44,7 @@ fn check_verifier(user: &CurrentUser, d: Department) -> ApiResult<()> {
 async fn awaiting(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<StoredApplication>> {
     let list = st
         .store
+        .applications()
         .list_applications(&ListFilter {
             district: user.user.district,
             status: Some(StatusKind::UnderVerification),
@@ -54,7 +55,7 @@ async fn awaiting(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<StoredAppl
         .await?;
     let mut out = Vec::new();
     for s in list {
-        if let Some(stored) = st.store.load_application(&s.id).await? {
+        if let Some(stored) = st.store.applications().load_application(&s.id).await? {
             if available_actions(&stored.app, &user.actor).contains(&ActionKind::DepartmentConfirm)
             {
                 out.push(stored);
@@ -179,6 +180,7 @@ async fn template_rows(
         }
     }
     st.store
+        .audit()
         .append_audit(AuditDraft {
             at: st.clock.now(),
             actor_user_id: user.user.id.clone(),
@@ -474,7 +476,7 @@ pub async fn import(
     // the next template, and a new file confirms them.
     let new = st
         .store
-        .record_import(
+        .applications().record_import(
             d,
             &sha,
             report.rows_ok as u32,
@@ -492,7 +494,7 @@ pub async fn import(
     if !new {
         // Nothing changes; the first import's error rows come back, so an
         // official who lost the report gets it again by uploading the file.
-        let errors = match st.store.import_errors(d, &sha).await? {
+        let errors = match st.store.applications().import_errors(d, &sha).await? {
             Some(kept) => serde_json::from_value(kept).map_err(|e| {
                 ApiError::internal(format!(
                     "保存的错误报告无法读取 (the kept error report does not read back: {e})"
@@ -533,6 +535,9 @@ pub async fn import(
     }
     let kept = serde_json::to_value(&report.errors)
         .map_err(|e| ApiError::internal(format!("错误报告无法保存 (error report: {e})")))?;
-    st.store.save_import_errors(d, &sha, &kept).await?;
+    st.store
+        .applications()
+        .save_import_errors(d, &sha, &kept)
+        .await?;
     Ok(report)
 }

@@ -1,6 +1,5 @@
 //! `/api/v1/audit` and `/api/v1/audit/verify`.
 
-use anju_store::Store;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -37,7 +36,11 @@ async fn audit_log(
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Value>> {
     audit_reader(&user)?;
-    let entries = st.store.audit_log(q.after, q.limit.clamp(1, 1000)).await?;
+    let entries = st
+        .store
+        .audit()
+        .audit_log(q.after, q.limit.clamp(1, 1000))
+        .await?;
     Ok(Json(json!({"items": entries})))
 }
 

@@ -1,6 +1,5 @@
 //! The audit log page.
 
-use anju_store::Store;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -43,7 +42,7 @@ async fn audit_page(
         Ok(Err(e)) => banner("bad", &e.to_string()),
         Err(e) => banner("bad", &e.message),
     };
-    let entries = st.store.audit_log(0, 200).await.unwrap_or_default();
+    let entries = st.store.audit().audit_log(0, 200).await.unwrap_or_default();
     let mut t = format!(
         "<table id=\"audit\"><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         l.t("时间", "Time"),

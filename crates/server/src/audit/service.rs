@@ -1,7 +1,6 @@
 //! Who may read the log, and the chain check.
 
 use anju_domain::Role;
-use anju_store::Store;
 
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
@@ -21,7 +20,7 @@ pub async fn verify_audit(store: &Db) -> ApiResult<Result<u64, anju_domain::Chai
     let mut all = Vec::new();
     let mut after = 0;
     loop {
-        let page = store.audit_log(after, 1000).await?;
+        let page = store.audit().audit_log(after, 1000).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         all.extend(page);

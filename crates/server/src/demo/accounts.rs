@@ -2,7 +2,7 @@
 //! all with the password printed at start.
 
 use anju_domain::{Department, DistrictCode, Role, UserId, YANGQUAN_DISTRICTS};
-use anju_store::{AuditDraft, NewUser, Store};
+use anju_store::{AuditDraft, NewUser};
 use serde_json::json;
 
 use crate::web::auth::{hash_password, CurrentUser};
@@ -94,10 +94,17 @@ pub async fn create(st: &AppState) -> ApiResult<()> {
     let hash = hash_password(DEMO_PASSWORD)?;
     let system = UserId::new("system").map_err(|e| ApiError::internal(e.to_string()))?;
     for (username, display, role, district) in demo_accounts() {
-        if st.store.user_by_username(&username).await?.is_some() {
+        if st
+            .store
+            .accounts()
+            .user_by_username(&username)
+            .await?
+            .is_some()
+        {
             continue;
         }
         st.store
+            .accounts()
             .create_user(
                 NewUser {
                     username: username.clone(),
@@ -124,6 +131,7 @@ pub async fn create(st: &AppState) -> ApiResult<()> {
 pub async fn staff(st: &AppState, username: &str) -> ApiResult<CurrentUser> {
     let user = st
         .store
+        .accounts()
         .user_by_username(username)
         .await?
         .ok_or_else(|| ApiError::internal(format!("demo account {username} missing")))?;

@@ -8,7 +8,6 @@ use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 
 use crate::applications::service::{self, ActionRequest, SubmitRequest};
-use anju_store::Store;
 
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
@@ -230,6 +229,7 @@ async fn walk(
     step(past, &bureau, A::RecordDecision).await?;
     let stored = now
         .store
+        .applications()
         .load_application(
             &anju_domain::ApplicationId::new(id.clone())
                 .map_err(|e| ApiError::internal(e.to_string()))?,

@@ -8,8 +8,6 @@ pub mod accounts;
 pub mod allotment;
 pub mod applications;
 
-use anju_store::Store;
-
 use crate::web::error::ApiResult;
 use crate::web::AppState;
 
@@ -20,7 +18,7 @@ pub use accounts::{demo_accounts, DEMO_PASSWORD};
 /// allotment projects.
 pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     accounts::create(st).await?;
-    if st.store.count_applications().await? > 0 {
+    if st.store.applications().count_applications().await? > 0 {
         return Ok(());
     }
     applications::seed(st, households).await?;

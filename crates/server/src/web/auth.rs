@@ -5,7 +5,7 @@
 //! the database, so it holds across server processes).
 
 use anju_domain::{Actor, UserId};
-use anju_store::{SessionRecord, Store, UserRecord};
+use anju_store::{SessionRecord, UserRecord};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -166,7 +166,7 @@ pub async fn current_user(
     if let Some(hit) = state.sessions.get(&hash, now) {
         return Ok(Some(hit));
     }
-    let Some((session, user)) = state.store.session(&hash, now).await? else {
+    let Some((session, user)) = state.store.accounts().session(&hash, now).await? else {
         return Ok(None);
     };
     let actor = Actor::new(user.id.clone(), user.role, user.district)

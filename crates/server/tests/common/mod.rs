@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use anju_domain::{Role, UserId};
 use anju_server::{AppState, Clock};
 use anju_store::sqlx;
-use anju_store::{AnyStore, AuditDraft, Crypto, NewUser, Store};
+use anju_store::{AnyStore, AuditDraft, Crypto, NewUser};
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use chrono::NaiveDate;
@@ -230,6 +230,7 @@ impl TestApp {
         ));
         for (username, display_name, role, district) in accounts {
             store
+                .accounts()
                 .create_user(
                     NewUser {
                         username: username.clone(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use anju_domain::*;
 use anju_store::sqlx::{self, Row as _};
-use anju_store::{AnyStore, AuditDraft, Crypto, PgStore, SqliteStore, Store, StoreError};
+use anju_store::{AnyStore, AuditDraft, Crypto, PgStore, SqliteStore, StoreError};
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 
@@ -361,8 +361,8 @@ pub struct Flow {
 impl Flow {
     /// Submits online for `family(n)` in district `d`, with two members
     /// whose IDs are `ids`.
-    pub async fn submit<S: Store>(
-        store: &S,
+    pub async fn submit(
+        store: &AnyStore,
         app_id: &str,
         d: &str,
         n: u32,
@@ -373,8 +373,8 @@ impl Flow {
     }
 
     /// Like [`Flow::submit`], at `at`.
-    pub async fn submit_at<S: Store>(
-        store: &S,
+    pub async fn submit_at(
+        store: &AnyStore,
         app_id: &str,
         d: &str,
         n: u32,
@@ -404,6 +404,7 @@ impl Flow {
         let household = household(&format!("h-{app_id}"), d, names, ids);
         let member_ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         store
+            .applications()
             .create_application(
                 &app,
                 &first,
@@ -428,9 +429,9 @@ impl Flow {
     }
 
     /// Takes `action` as `who` one hour after the last step, and stores it.
-    pub async fn act<S: Store>(
+    pub async fn act(
         &mut self,
-        store: &S,
+        store: &AnyStore,
         action: Action,
         who: &Actor,
     ) -> Result<(), StoreError> {
@@ -438,9 +439,9 @@ impl Flow {
         self.act_at(store, action, who, at, None).await
     }
 
-    pub async fn act_at<S: Store>(
+    pub async fn act_at(
         &mut self,
-        store: &S,
+        store: &AnyStore,
         action: Action,
         who: &Actor,
         at: Timestamp,
@@ -457,6 +458,7 @@ impl Flow {
             json!({"seq": event.seq}),
         );
         store
+            .applications()
             .append_event(&event, &next, household.as_ref(), audit)
             .await?;
         self.app = next;
@@ -467,7 +469,7 @@ impl Flow {
         Ok(())
     }
 
-    pub async fn verify_all<S: Store>(&mut self, store: &S) {
+    pub async fn verify_all(&mut self, store: &AnyStore) {
         let d = self.app.district().as_str().to_owned();
         self.act(store, Action::StreetPass, &street(&d))
             .await
@@ -484,7 +486,7 @@ impl Flow {
     }
 
     /// From Submitted to Qualified, storing every step.
-    pub async fn qualify<S: Store>(&mut self, store: &S) {
+    pub async fn qualify(&mut self, store: &AnyStore) {
         let d = self.app.district().as_str().to_owned();
         self.verify_all(store).await;
         let today = after(self.now, 60).date();

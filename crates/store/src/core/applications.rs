@@ -1,0 +1,827 @@
+//! Applications, waitlist places, department imports, and the encryption
+//! of household facts.
+
+use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
+use super::*;
+
+impl Applications<'_> {
+    // --------------------------------------------------------- applications
+
+    /// Stores a new application: its first event, the household facts (encrypted at rest), an index of members'
+    /// resident IDs (keyed hash, for duplicate checks), the summary, and the audit entry — in ONE transaction.
+    /// Fails with DuplicateMember if any of `member_ids` is in another active application.
+    #[allow(clippy::too_many_arguments)] // the trait's signature
+    pub async fn create_application(
+        &self,
+        app: &Application,
+        first: &Event,
+        household: &Value,
+        member_ids: &[String],
+        masked_name: &str,
+        masked_id: &str,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        if first.seq != 1 || app.version() != 1 || &first.application_id != app.id() {
+            return Err(mismatch(app.id()));
+        }
+        let id = app.id().as_str();
+        let body = to_json(first)?;
+        let (nonce, ciphertext) = self.encrypt_household(app.id(), household)?;
+        // Sorted and deduplicated: a fixed insertion order means two
+        // submissions sharing members cannot deadlock each other.
+        let hashes: BTreeSet<String> = member_ids
+            .iter()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| self.crypto.resident_id_hash(m))
+            .collect();
+        let s = Summary::of(app)?;
+
+        // One script: the inserts and the audit head's bump travel to the
+        // SQLite writer together (see `Script`); only the audit entry,
+        // whose hash needs the head, follows in a second trip.
+        let mut script = Script::default();
+        let application = script.push(
+            Q::new(
+                "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
+                 masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
+                 qualified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            )
+            .text(id)
+            .text(app.district().as_str())
+            .text(&s.status)
+            .opt_text(s.owner.clone())
+            .text(app.household_id().as_str())
+            .text(masked_name)
+            .text(masked_id)
+            .int(1)
+            .text(app.submitted_at().to_rfc3339())
+            .text(&s.updated_at)
+            .text(&s.categories)
+            .opt_int(s.tier)
+            .opt_text(s.notice_start.clone())
+            .opt_text(s.notice_end.clone())
+            .opt_text(s.qualified_on.clone()),
+        );
+        let event = script.push(event_insert(first, &body)?);
+        script.push(
+            Q::new(
+                "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .text(id)
+            .int(KEY_VERSION)
+            .bytes(nonce)
+            .bytes(ciphertext)
+            .text(first.at.to_rfc3339()),
+        );
+        // One multi-row INSERT per table (every engine anju targets takes
+        // several VALUES rows).
+        let mut active = None;
+        if !hashes.is_empty() {
+            script.push(members_insert(
+                "INSERT INTO application_members (application_id, id_hash) VALUES ",
+                id,
+                &hashes,
+                false,
+            ));
+            if app.status().kind().is_active() {
+                active = Some(script.push(members_insert(
+                    "INSERT INTO active_members (id_hash, application_id) VALUES ",
+                    id,
+                    &hashes,
+                    true,
+                )));
+            }
+        }
+        script.push(audit_head_bump());
+
+        let mut tx = self.begin_write().await?;
+        let mut c = tx.conn();
+        let rows = script.fetch_all(&mut c).await.map_err(|e| {
+            if !is_unique_violation(&e.error) {
+                e.error.into()
+            } else if e.statement == application {
+                StoreError::Duplicate {
+                    what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
+                }
+            } else if e.statement == event {
+                stale(&first.application_id, 1)
+            } else if Some(e.statement) == active {
+                StoreError::DuplicateMember
+            } else {
+                e.error.into()
+            }
+        })?;
+        append_audit_after_bump(&mut c, audit, rows.last()).await?;
+        tx.commit().await
+    }
+
+    /// Appends `event` (its seq must be the stored version + 1, else Conflict), updates the summary from `new_state`,
+    /// replaces the household facts when `household` is Some, deactivates the member index when the new state is
+    /// not active (StatusKind::is_active), and appends the audit entry — in ONE transaction.
+    ///
+    /// When the new state is active again after an inactive one (a review
+    /// requested after a rejection), the member index is reactivated, and
+    /// the append fails with `DuplicateMember` if a member is meanwhile in
+    /// another active application.
+    pub async fn append_event(
+        &self,
+        event: &Event,
+        new_state: &Application,
+        household: Option<&Value>,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        if &event.application_id != new_state.id()
+            || event.seq != new_state.version()
+            || event.status_after != new_state.status().kind()
+            || event.seq < 2
+        {
+            return Err(mismatch(new_state.id()));
+        }
+        let app_id = new_state.id();
+        let id = app_id.as_str();
+        let body = to_json(event)?;
+        let sealed = household
+            .map(|h| self.encrypt_household(app_id, h))
+            .transpose()?;
+        let s = Summary::of(new_state)?;
+        let expected = to_i64(event.seq - 1)?;
+        // Qualifying takes the district waitlist place in the same
+        // transaction, so no qualified family is ever without one (001
+        // art. 14: "公示无异议后，取得配售资格"; the waitlist is the 轮候库 of
+        // arts. 12 and 14).
+        let waitlist = (new_state.status().kind() == StatusKind::Qualified)
+            .then(|| format!("waitlist:{}", new_state.district().as_str()));
+        if let Some(counter) = &waitlist {
+            self.ensure_counter(counter).await?;
+        }
+
+        let mut tx = self.begin_write().await?;
+        let mut c = tx.conn();
+        let row = Q::new("SELECT status_code, last_seq FROM applications WHERE id = $1")
+            .text(id)
+            .fetch_optional(&mut c)
+            .await?
+            .ok_or_else(|| application_not_found(app_id))?;
+        let old_status = parse_status(&row.text("status_code")?)?;
+        let stored = row.int("last_seq")?;
+        if stored != expected {
+            return Err(stale(app_id, stored));
+        }
+        // The version check and the row lock in one statement: of two
+        // concurrent appends of the same seq, the second matches no row.
+        let n = Q::new(
+            "UPDATE applications SET status_code = $3, owner_user_id = $4, last_seq = $5, updated_at = $6, \
+             categories_json = $7, tier = $8, notice_start = COALESCE($9, notice_start), \
+             notice_end = COALESCE($10, notice_end), qualified_on = $11 \
+             WHERE id = $1 AND last_seq = $2",
+        )
+        .text(id)
+        .int(expected)
+        .text(&s.status)
+        .opt_text(s.owner.clone())
+        .int(to_i64(event.seq)?)
+        .text(&s.updated_at)
+        .text(&s.categories)
+        .opt_int(s.tier)
+        .opt_text(s.notice_start.clone())
+        .opt_text(s.notice_end.clone())
+        .opt_text(s.qualified_on.clone())
+        .execute(&mut c)
+        .await?;
+        if n == 0 {
+            return Err(stale(app_id, stored));
+        }
+        insert_event(&mut c, event, &body).await?;
+        if let Some((nonce, ciphertext)) = sealed {
+            Q::new(
+                "UPDATE household_facts SET key_version = $2, nonce = $3, ciphertext = $4, updated_at = $5 \
+                 WHERE application_id = $1",
+            )
+            .text(id)
+            .int(KEY_VERSION)
+            .bytes(nonce)
+            .bytes(ciphertext)
+            .text(event.at.to_rfc3339())
+            .execute(&mut c)
+            .await?;
+        }
+        match (
+            old_status.is_active(),
+            new_state.status().kind().is_active(),
+        ) {
+            (true, false) => {
+                Q::new("DELETE FROM active_members WHERE application_id = $1")
+                    .text(id)
+                    .execute(&mut c)
+                    .await?;
+            }
+            (false, true) => {
+                Q::new(
+                    "INSERT INTO active_members (id_hash, application_id) \
+                     SELECT id_hash, application_id FROM application_members WHERE application_id = $1 \
+                     ORDER BY id_hash",
+                )
+                .text(id)
+                .execute(&mut c)
+                .await
+                .map_err(duplicate_member)?;
+            }
+            _ => {}
+        }
+        // Qualified is final, so this runs once per application, and no
+        // other writer can have placed it: its committed state is not
+        // yet Qualified.
+        if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
+            place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
+        }
+        append_audit_in(&mut c, audit).await?;
+        tx.commit().await
+    }
+
+    /// Loads an application: replays the events with `Application::replay`.
+    pub async fn load_application(&self, id: &ApplicationId) -> Result<Option<StoredApplication>> {
+        let mut tx = self.begin_read().await?;
+        let mut c = tx.conn();
+        let Some(head) = Q::new("SELECT masked_name, masked_id FROM applications WHERE id = $1")
+            .text(id.as_str())
+            .fetch_optional(&mut c)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let events = Q::new(
+            "SELECT body_json FROM application_events WHERE application_id = $1 ORDER BY seq",
+        )
+        .text(id.as_str())
+        .fetch_all(&mut c)
+        .await?;
+        let facts = Q::new(
+            "SELECT key_version, nonce, ciphertext FROM household_facts WHERE application_id = $1",
+        )
+        .text(id.as_str())
+        .fetch_optional(&mut c)
+        .await?;
+        let place = Q::new("SELECT place FROM waitlist_places WHERE application_id = $1")
+            .text(id.as_str())
+            .fetch_optional(&mut c)
+            .await?;
+        tx.commit().await?;
+
+        let events = events
+            .iter()
+            .map(|r| parse_event(&r.text("body_json")?))
+            .collect::<Result<Vec<Event>>>()?;
+        let mut app = Application::replay(&events).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "申请 {id} 的事件无法重放 (events of application {id} do not replay): {e}"
+            ))
+        })?;
+        let facts = facts.ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "申请 {id} 缺少家庭信息 (application {id} has no household facts)"
+            ))
+        })?;
+        let household = self.decrypt_household(id, &facts)?;
+        let waitlist_place = place.map(|r| to_u32(r.int("place")?)).transpose()?;
+        if let Some(p) = waitlist_place {
+            app.set_waitlist_place(p)
+                .map_err(|e| StoreError::Corrupt(format!("申请 {id}: {e}")))?;
+        }
+        Ok(Some(StoredApplication {
+            app,
+            household,
+            masked_name: head.text_or_empty("masked_name")?,
+            masked_id: head.text_or_empty("masked_id")?,
+            waitlist_place,
+        }))
+    }
+
+    /// The application's events, first first (its history, for display).
+    pub async fn application_events(&self, id: &ApplicationId) -> Result<Vec<Event>> {
+        let mut pc = self.read_conn().await?;
+        let rows = Q::new(
+            "SELECT body_json FROM application_events WHERE application_id = $1 ORDER BY seq",
+        )
+        .text(id.as_str())
+        .fetch_all(&mut pc.conn())
+        .await?;
+        rows.iter()
+            .map(|r| parse_event(&r.text("body_json")?))
+            .collect()
+    }
+
+    /// Lists applications, newest submission first.
+    pub async fn list_applications(&self, filter: &ListFilter) -> Result<Vec<ApplicationSummary>> {
+        let mut sql = String::from(SUMMARY_SELECT);
+        let mut conds: Vec<String> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        if let Some(d) = &filter.district {
+            texts.push(d.as_str().to_owned());
+            conds.push(format!("a.district = ${}", texts.len()));
+        }
+        if let Some(s) = filter.status {
+            texts.push(status_code(s)?);
+            conds.push(format!("a.status_code = ${}", texts.len()));
+        }
+        if let Some(o) = &filter.owner {
+            texts.push(o.as_str().to_owned());
+            conds.push(format!("a.owner_user_id = ${}", texts.len()));
+        }
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        let n = texts.len();
+        sql.push_str(&format!(
+            " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ));
+        let mut q = Q::new(sql);
+        for t in texts {
+            q = q.text(t);
+        }
+        let q = q.int(i64::from(filter.limit)).int(i64::from(filter.offset));
+        let mut pc = self.read_conn().await?;
+        let rows = q.fetch_all(&mut pc.conn()).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// Whether this resident ID is in an active application.
+    pub async fn member_in_active_application(&self, resident_id: &str) -> Result<bool> {
+        Ok(self
+            .members_in_active_applications(&[resident_id.to_owned()])
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(false))
+    }
+
+    /// For each resident ID, in order, whether it is in an active
+    /// application: what `DuplicateCheck::from_member_hits` takes.
+    pub async fn members_in_active_applications(
+        &self,
+        resident_ids: &[String],
+    ) -> Result<Vec<bool>> {
+        let hashes: Vec<Option<String>> = resident_ids
+            .iter()
+            .map(|r| (!r.trim().is_empty()).then(|| self.crypto.resident_id_hash(r)))
+            .collect();
+        let present: Vec<&String> = hashes.iter().flatten().collect();
+        if present.is_empty() {
+            return Ok(vec![false; resident_ids.len()]);
+        }
+        // One statement for the whole family (this runs on every submission).
+        let marks: Vec<String> = (1..=present.len()).map(|i| format!("${i}")).collect();
+        let mut q = Q::new(format!(
+            "SELECT id_hash FROM active_members WHERE id_hash IN ({})",
+            marks.join(", ")
+        ));
+        for h in &present {
+            q = q.text(h.as_str());
+        }
+        let mut pc = self.read_conn().await?;
+        let found: BTreeSet<String> = q
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| r.text("id_hash"))
+            .collect::<Result<_>>()?;
+        Ok(hashes
+            .iter()
+            .map(|h| h.as_ref().is_some_and(|h| found.contains(h)))
+            .collect())
+    }
+
+    /// For demo seeding and tests: number of applications.
+    pub async fn count_applications(&self) -> Result<u64> {
+        let mut pc = self.read_conn().await?;
+        let row = Q::new("SELECT COUNT(*) AS n FROM applications")
+            .fetch_one(&mut pc.conn())
+            .await?;
+        u64::try_from(row.int("n")?).map_err(|_| StoreError::Corrupt("negative count".to_owned()))
+    }
+
+    // ------------------------------------------------- waitlist and numbers
+
+    /// Gives a qualified application the next place in its district's waitlist; unique and gap-free per district
+    /// even with several anju processes on one PostgreSQL. Idempotent: returns the existing place if it has one.
+    pub async fn assign_waitlist_place(&self, id: &ApplicationId) -> Result<u32> {
+        let (district, existing) = {
+            let mut pc = self.read_conn().await?;
+            let mut c = pc.conn();
+            let row = Q::new(
+                "SELECT a.district, a.status_code, w.place FROM applications a \
+                 LEFT JOIN waitlist_places w ON w.application_id = a.id WHERE a.id = $1",
+            )
+            .text(id.as_str())
+            .fetch_optional(&mut c)
+            .await?
+            .ok_or_else(|| application_not_found(id))?;
+            if parse_status(&row.text("status_code")?)? != StatusKind::Qualified {
+                return Err(StoreError::Conflict {
+                    what: format!(
+                        "申请 {id} 尚未取得配售资格，不能进入轮候库 (application {id} is not qualified, so it has no waitlist place)"
+                    ),
+                });
+            }
+            (row.text("district")?, row.opt_int("place")?)
+        };
+        if let Some(p) = existing {
+            return to_u32(p);
+        }
+        let counter = format!("waitlist:{district}");
+        self.ensure_counter(&counter).await?;
+
+        let mut tx = self.begin_write().await?;
+        let (place, new) = place_in_waitlist(&mut tx.conn(), id, &district, &counter).await?;
+        if new {
+            tx.commit().await?;
+        }
+        // Otherwise another process placed it first: dropping `tx` rolls
+        // back our bump of the counter, so the numbering has no gap.
+        Ok(place)
+    }
+
+    /// Issues the next application number of `year`: `A-2026-000001`, ….
+    /// Unique across processes; a number issued but not used leaves a gap.
+    pub async fn next_application_id(&self, year: i32) -> Result<ApplicationId> {
+        let counter = format!("application-id:{year}");
+        self.ensure_counter(&counter).await?;
+        let mut tx = self.begin_write().await?;
+        let n = bump_counter(&mut tx.conn(), &counter).await?;
+        tx.commit().await?;
+        ApplicationId::new(format!("A-{year}-{n:06}"))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Creates a counter at 0 if it does not exist. Its own transaction: a
+    /// concurrent creator may win (unique violation), which is as good.
+    async fn ensure_counter(&self, name: &str) -> Result<()> {
+        let exists = Q::new("SELECT current_value FROM counters WHERE counter_name = $1")
+            .text(name)
+            .fetch_optional(&mut self.read_conn().await?.conn())
+            .await?
+            .is_some();
+        if exists {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        match Q::new("INSERT INTO counters (counter_name, current_value) VALUES ($1, 0)")
+            .text(name)
+            .execute(&mut tx.conn())
+            .await
+        {
+            Ok(_) => tx.commit().await,
+            Err(e) if is_unique_violation(&e) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    // -------------------------------------------------------------- imports
+
+    /// Returns false (and changes nothing) when this department already imported this exact file.
+    pub async fn record_import(
+        &self,
+        department: Department,
+        file_sha256: &str,
+        rows_ok: u32,
+        rows_bad: u32,
+        audit: AuditDraft,
+    ) -> Result<bool> {
+        let sha = file_sha256.trim().to_ascii_lowercase();
+        let mut tx = self.begin_write().await?;
+        let mut c = tx.conn();
+        let seen = Q::new(
+            "SELECT rows_ok FROM department_imports WHERE department = $1 AND file_sha256 = $2",
+        )
+        .text(department.code())
+        .text(&sha)
+        .fetch_optional(&mut c)
+        .await?
+        .is_some();
+        if seen {
+            return Ok(false);
+        }
+        let inserted = Q::new(
+            "INSERT INTO department_imports (department, file_sha256, rows_ok, rows_bad, imported_at, imported_by) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .text(department.code())
+        .text(&sha)
+        .int(i64::from(rows_ok))
+        .int(i64::from(rows_bad))
+        .text(audit.at.to_rfc3339())
+        .text(audit.actor_user_id.as_str())
+        .execute(&mut c)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // A concurrent import of the same file committed first.
+            Err(e) if is_unique_violation(&e) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+        append_audit_in(&mut c, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Keeps the row-level error report of an import recorded by
+    /// [`Store::record_import`] (a JSON array), replacing any kept before.
+    pub async fn save_import_errors(
+        &self,
+        department: Department,
+        file_sha256: &str,
+        errors: &Value,
+    ) -> Result<()> {
+        let text = serde_json::to_string(errors)
+            .map_err(|e| StoreError::Corrupt(format!("import errors do not serialise: {e}")))?;
+        let mut tx = self.begin_write().await?;
+        Q::new(
+            "UPDATE department_imports SET errors_json = $3 WHERE department = $1 AND file_sha256 = $2",
+        )
+        .text(department.code())
+        .text(file_sha256.trim().to_ascii_lowercase())
+        .text(text)
+        .execute(&mut tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    /// The error report kept for this department's import of this file;
+    /// `None` when the file was never imported or no report was kept.
+    pub async fn import_errors(
+        &self,
+        department: Department,
+        file_sha256: &str,
+    ) -> Result<Option<Value>> {
+        let mut pc = self.read_conn().await?;
+        let row = Q::new(
+            "SELECT errors_json FROM department_imports WHERE department = $1 AND file_sha256 = $2",
+        )
+        .text(department.code())
+        .text(file_sha256.trim().to_ascii_lowercase())
+        .fetch_optional(&mut pc.conn())
+        .await?;
+        match row
+            .map(|r| r.opt_text("errors_json"))
+            .transpose()?
+            .flatten()
+        {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+                StoreError::Corrupt(format!("errors_json of an import is not JSON: {e}"))
+            }),
+        }
+    }
+
+    // --------------------------------------------------------------- crypto
+
+    fn encrypt_household(
+        &self,
+        id: &ApplicationId,
+        household: &Value,
+    ) -> Result<(Vec<u8>, Vec<u8>)> {
+        let plaintext = serde_json::to_vec(household).map_err(|e| {
+            StoreError::Crypto(format!(
+                "家庭信息无法序列化 (household facts do not serialise): {e}"
+            ))
+        })?;
+        self.crypto.encrypt(&plaintext, &household_aad(id.as_str()))
+    }
+
+    fn decrypt_household(&self, id: &ApplicationId, row: &Row) -> Result<Value> {
+        let version = row.int("key_version")?;
+        if version != KEY_VERSION {
+            return Err(StoreError::Crypto(format!(
+                "未知的密钥版本 {version} (unknown key version {version})"
+            )));
+        }
+        let plaintext = self.crypto.decrypt(
+            &row.bytes("nonce")?,
+            &row.bytes("ciphertext")?,
+            &household_aad(id.as_str()),
+        )?;
+        serde_json::from_slice(&plaintext).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "申请 {id} 的家庭信息不是 JSON (household facts of {id} are not JSON): {e}"
+            ))
+        })
+    }
+}
+
+/// Binds a household ciphertext to its application.
+pub(super) fn household_aad(id: &str) -> Vec<u8> {
+    let mut aad = b"anju/household-facts/v1/".to_vec();
+    aad.extend_from_slice(id.as_bytes());
+    aad
+}
+
+pub(super) async fn insert_event(
+    c: &mut crate::sql::Conn<'_>,
+    event: &Event,
+    body: &str,
+) -> Result<()> {
+    event_insert(event, body)?.execute(c).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            stale(&event.application_id, to_i64(event.seq).unwrap_or(i64::MAX))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+pub(super) fn event_insert(event: &Event, body: &str) -> Result<Q> {
+    Ok(Q::new(
+        "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .text(event.application_id.as_str())
+    .int(to_i64(event.seq)?)
+    .text(event.at.to_rfc3339())
+    .text(event.action.kind().code())
+    .text(event.actor.user_id().as_str())
+    .text(body))
+}
+
+/// `INSERT … VALUES ($1, $2), ($3, $4), …` pairing `id` with each hash;
+/// `hash_first` puts the hash in the first column.
+pub(super) fn members_insert(
+    prefix: &str,
+    id: &str,
+    hashes: &BTreeSet<String>,
+    hash_first: bool,
+) -> Q {
+    let rows: Vec<String> = (0..hashes.len())
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let mut q = Q::new(format!("{prefix}{}", rows.join(", ")));
+    for h in hashes {
+        q = if hash_first {
+            q.text(h).text(id)
+        } else {
+            q.text(id).text(h)
+        };
+    }
+    q
+}
+
+/// Gives `id` the next place of its district's waitlist inside the
+/// caller's transaction, unless it has one; returns the place and whether
+/// it is new (when it is not, the counter was bumped for nothing: roll
+/// back, or accept a gap).
+pub(super) async fn place_in_waitlist(
+    c: &mut crate::sql::Conn<'_>,
+    id: &ApplicationId,
+    district: &str,
+    counter: &str,
+) -> Result<(u32, bool)> {
+    // Lock the district's counter first: whoever holds it is the only one
+    // giving out places in this district.
+    let place = bump_counter(c, counter).await?;
+    // Under the lock, look again: another process may have placed this
+    // application while we waited.
+    if let Some(r) = Q::new("SELECT place FROM waitlist_places WHERE application_id = $1")
+        .text(id.as_str())
+        .fetch_optional(c)
+        .await?
+    {
+        return Ok((to_u32(r.int("place")?)?, false));
+    }
+    Q::new("INSERT INTO waitlist_places (application_id, district, place) VALUES ($1, $2, $3)")
+        .text(id.as_str())
+        .text(district)
+        .int(place)
+        .execute(c)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict {
+                    what: format!(
+                        "轮候序号 {district}/{place} 已被占用，请重试 (waitlist place {district}/{place} is taken; retry)"
+                    ),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+    Ok((to_u32(place)?, true))
+}
+
+/// Increments a counter and returns its new value; holds the counter's
+/// row lock until the transaction ends.
+pub(super) async fn bump_counter(c: &mut crate::sql::Conn<'_>, name: &str) -> Result<i64> {
+    let n = Q::new("UPDATE counters SET current_value = current_value + 1 WHERE counter_name = $1")
+        .text(name)
+        .execute(c)
+        .await?;
+    if n != 1 {
+        return Err(StoreError::Corrupt(format!(
+            "计数器 {name} 缺失 (counter {name} is missing)"
+        )));
+    }
+    Q::new("SELECT current_value FROM counters WHERE counter_name = $1")
+        .text(name)
+        .fetch_one(c)
+        .await?
+        .int("current_value")
+}
+
+/// Summary columns derived from an application's state.
+pub(super) struct Summary {
+    status: String,
+    owner: Option<String>,
+    updated_at: String,
+    categories: String,
+    tier: Option<i64>,
+    notice_start: Option<String>,
+    notice_end: Option<String>,
+    qualified_on: Option<String>,
+}
+
+impl Summary {
+    fn of(app: &Application) -> Result<Summary> {
+        let mut s = Summary {
+            status: status_code(app.status().kind())?,
+            owner: app.owner().map(|o| o.as_str().to_owned()),
+            updated_at: app.updated_at().to_rfc3339(),
+            categories: "[]".to_owned(),
+            tier: None,
+            notice_start: None,
+            notice_end: None,
+            qualified_on: None,
+        };
+        match app.status() {
+            Status::OnNotice {
+                decision_ref,
+                notice_start,
+                notice_end,
+            } => {
+                s.notice_start = Some(date_text(*notice_start));
+                s.notice_end = Some(date_text(*notice_end));
+                // The notice shows the category and round the decision gives.
+                if let Some((categories, tier, _)) = app
+                    .decision(*decision_ref)
+                    .and_then(|d| d.decision.qualification())
+                {
+                    let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+                    s.categories = serde_json::to_string(&names)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    s.tier = tier.map(|t| i64::from(t.get()));
+                }
+            }
+            Status::Qualified {
+                categories,
+                tier,
+                qualified_on,
+                ..
+            } => {
+                let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+                s.categories = serde_json::to_string(&names)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                s.tier = tier.map(|t| i64::from(t.get()));
+                s.qualified_on = Some(date_text(*qualified_on));
+            }
+            _ => {}
+        }
+        Ok(s)
+    }
+}
+
+pub(super) fn summary_from_row(r: &Row) -> Result<ApplicationSummary> {
+    let categories: Vec<String> = serde_json::from_str(&r.text("categories_json")?)
+        .map_err(|e| StoreError::Corrupt(format!("categories_json: {e}")))?;
+    Ok(ApplicationSummary {
+        id: ApplicationId::new(r.text("id")?).map_err(corrupt)?,
+        district: DistrictCode::parse(&r.text("district")?).map_err(corrupt)?,
+        status: parse_status(&r.text("status_code")?)?,
+        masked_name: r.text_or_empty("masked_name")?,
+        masked_id: r.text_or_empty("masked_id")?,
+        owner: r
+            .opt_text("owner_user_id")?
+            .map(|o| parse_user_id(&o))
+            .transpose()?,
+        submitted_at: parse_ts(&r.text("submitted_at")?)?,
+        updated_at: parse_ts(&r.text("updated_at")?)?,
+        categories,
+        tier: r
+            .opt_int("tier")?
+            .map(|t| u8::try_from(t).map_err(|_| StoreError::Corrupt(format!("tier {t}"))))
+            .transpose()?,
+        notice_start: r
+            .opt_text("notice_start")?
+            .map(|d| parse_date(&d))
+            .transpose()?,
+        notice_end: r
+            .opt_text("notice_end")?
+            .map(|d| parse_date(&d))
+            .transpose()?,
+        qualified_on: r
+            .opt_text("qualified_on")?
+            .map(|d| parse_date(&d))
+            .transpose()?,
+        waitlist_place: r.opt_int("place")?.map(to_u32).transpose()?,
+    })
+}
