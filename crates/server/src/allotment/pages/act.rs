@@ -1,7 +1,8 @@
 //! Every allotment form posts here: the action runs through the service, then back to the page.
 
-use anju_allotment::{AbsentRule, Fen, PlanTerms, RoundWindow};
+use anju_allotment::{AbsentRule, Fen, HomesFile, PlanTerms, RoundWindow};
 use anju_domain::Role;
+use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +15,7 @@ use crate::allotment::service::{
 use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::forms::{checked, field, Ctx, Fields};
-use crate::web::html::{banner, esc, url_encode};
+use crate::web::html::{url_encode, Lang};
 use crate::web::AppState;
 
 use super::common::*;
@@ -58,6 +59,17 @@ impl Done {
             None => format!("/projects/{}?msg={}{n}{anchor}", url_encode(pid), self.msg),
         }
     }
+}
+
+/// The banner's words after a redirect with `?msg=` (and `&n=`), if any.
+pub(super) fn done_text(l: Lang, q: &AllotQuery) -> Option<String> {
+    let m = q.msg.as_deref()?;
+    let count =
+        q.n.as_deref()
+            .and_then(|n| n.parse::<u64>().ok())
+            .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
+            .unwrap_or_default();
+    Some(format!("{}{count}", done_label(l, m)))
 }
 
 pub(super) async fn act(
@@ -416,61 +428,48 @@ pub(super) async fn open_round(
     svc::open_round(st, user, id, round_of(f)?).await
 }
 
+#[derive(Template)]
+#[template(path = "allotment/templates/frozen.html")]
+struct FrozenPage<'a> {
+    c: &'a Ctx,
+    pid: &'a str,
+    round: u8,
+    commitment: &'a str,
+    entrants: usize,
+    excluded: Vec<Excluded>,
+}
+
+/// A qualified family left out of the round, and why.
+struct Excluded {
+    application_id: String,
+    reason: String,
+    document: String,
+    article: String,
+    quote: String,
+}
+
 /// What freezing a round found: shown at once (the exclusions are not stored).
 pub(super) fn frozen_page(c: &Ctx, pid: &str, fr: &Frozen) -> Response {
-    let l = c.lang;
-    let k = colon(l);
-    let mut s = banner(
-        "good",
-        &format!(
-            "{}{}{k}{} {}，{} {}",
-            round_name(l, fr.round),
-            l.t("已开启，参与名单已冻结", " opened; entrant list frozen"),
-            fr.entrants,
-            l.t("户参加", "families entered"),
-            fr.excluded.len(),
-            if fr.excluded.is_empty() {
-                l.t("户不能参加", "families left out")
-            } else {
-                l.t(
-                    "户不能参加（原因见下表）",
-                    "families left out (reasons below)",
-                )
-            },
-        ),
-    );
-    s.push_str(&format!(
-        r#"<h1>{}</h1><div class="card"><p>{}{k}<code id="frozen-commitment">{}</code></p><p class="muted">{}</p><p><a class="button" href="/projects/{href}#round-{r}" id="back-to-project">{}</a></p></div>"#,
-        l.t("参与名单已冻结", "Entrant list frozen"),
-        l.t("承诺值（SHA-256）", "Commitment (SHA-256)"),
-        esc(&fr.commitment),
-        l.t("承诺值已在项目页公布；摇号前名单不能再改动。", "The commitment is published on the project page; the list cannot change before the draw."),
-        l.t("返回项目", "Back to the project"),
-        href = url_encode(pid),
-        r = fr.round,
-    ));
-    if !fr.excluded.is_empty() {
-        s.push_str(&format!(
-            r#"<h2>{}</h2><div class="scroll"><table id="excluded"><tr><th>{}</th><th>{}</th><th>{}</th></tr>"#,
-            l.t("不能参加本轮的家庭", "Families left out"),
-            l.t("申请编号", "Application"),
-            l.t("原因", "Reason"),
-            l.t("依据", "Article"),
-        ));
-        for x in &fr.excluded {
-            let cite = &x["citation"];
-            s.push_str(&format!(
-                r#"<tr><td>{}</td><td>{}</td><td><span class="cite" title="{}">{} {}</span></td></tr>"#,
-                esc(x["application_id"].as_str().unwrap_or("")),
-                esc(x["reason"].as_str().unwrap_or("")),
-                esc(cite["quote"].as_str().unwrap_or("")),
-                esc(cite["document"].as_str().unwrap_or("")),
-                esc(cite["article"].as_str().unwrap_or("")),
-            ));
-        }
-        s.push_str("</table></div>");
-    }
-    c.render(l.t("开启配售轮次", "Round opened"), &s)
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let excluded = fr
+        .excluded
+        .iter()
+        .map(|x| Excluded {
+            application_id: s(&x["application_id"]),
+            reason: s(&x["reason"]),
+            document: s(&x["citation"]["document"]),
+            article: s(&x["citation"]["article"]),
+            quote: s(&x["citation"]["quote"]),
+        })
+        .collect();
+    c.page(&FrozenPage {
+        c,
+        pid,
+        round: fr.round,
+        commitment: &fr.commitment,
+        entrants: fr.entrants,
+        excluded,
+    })
 }
 
 pub(super) async fn upload_homes(
@@ -507,38 +506,14 @@ pub(super) async fn upload_homes(
     }
 }
 
-pub(super) fn homes_report(c: &Ctx, pid: &str, r: &anju_allotment::HomesFile) -> Response {
-    let l = c.lang;
-    let k = colon(l);
-    let mut s = format!(
-        r#"<h1>{}</h1><div class="card" id="import-summary"><p>{}{k}{} · {}{k}{} · {}{k}{}</p><p><a class="button" href="/projects/{href}" id="back-to-project">{}</a></p></div>"#,
-        l.t("房源导入结果", "Homes import"),
-        l.t("数据行", "Rows"),
-        r.rows,
-        l.t("已导入房源", "Homes saved"),
-        r.homes.len(),
-        l.t("错误", "Errors"),
-        r.errors.len(),
-        l.t("返回项目", "Back to the project"),
-        href = url_encode(pid),
-    );
-    if !r.errors.is_empty() {
-        s.push_str(&format!(
-            r#"<p>{}</p><div class="scroll"><table id="import-errors"><tr><th>{}</th><th>{}</th><th>{}</th></tr>"#,
-            l.t("以下各行未导入，请更正后只上传这些行：", "These rows were not imported; correct them and upload just those rows:"),
-            l.t("行号", "Row"),
-            l.t("列", "Column"),
-            l.t("原因", "Reason"),
-        ));
-        for e in &r.errors {
-            s.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                e.row,
-                esc(&e.column),
-                esc(&e.message)
-            ));
-        }
-        s.push_str("</table></div>");
-    }
-    c.render(l.t("房源导入结果", "Homes import"), &s)
+#[derive(Template)]
+#[template(path = "allotment/templates/homes_report.html")]
+struct HomesReport<'a> {
+    c: &'a Ctx,
+    pid: &'a str,
+    report: &'a HomesFile,
+}
+
+pub(super) fn homes_report(c: &Ctx, pid: &str, report: &HomesFile) -> Response {
+    c.page(&HomesReport { c, pid, report })
 }
