@@ -6,14 +6,40 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::web::forms::{ctx, PageQuery};
-use crate::web::html::{banner, esc};
+use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::AppState;
 
 use super::service::{audit_reader, verify_audit};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/audit-log", get(audit_page))
+}
+
+/// Whether the hash chain checks.
+enum Verdict {
+    /// Intact, with this many entries.
+    Intact(u64),
+    /// Broken or unreadable: why.
+    Broken(String),
+}
+
+/// One entry of the log.
+struct Row {
+    seq: u64,
+    at: String,
+    actor: String,
+    role: &'static str,
+    action: String,
+    subject: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "audit/templates/audit_log.html")]
+struct AuditPage<'a> {
+    c: &'a Ctx,
+    verdict: Verdict,
+    /// The latest entries, newest first.
+    rows: Vec<Row>,
 }
 
 async fn audit_page(
@@ -26,44 +52,31 @@ async fn audit_page(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    let l = c.lang;
     if let Err(e) = audit_reader(&user) {
         return c.error(e);
     }
     let verdict = match verify_audit(&st.store).await {
-        Ok(Ok(n)) => banner(
-            "good",
-            &format!(
-                "{} {n} {}",
-                l.t("审计链完整：共", "Chain intact:"),
-                l.t("条记录，逐条核对哈希无误。", "entries, every hash checks.")
-            ),
-        ),
-        Ok(Err(e)) => banner("bad", &e.to_string()),
-        Err(e) => banner("bad", &e.message),
+        Ok(Ok(n)) => Verdict::Intact(n),
+        Ok(Err(e)) => Verdict::Broken(e.to_string()),
+        Err(e) => Verdict::Broken(e.message),
     };
     let entries = st.store.audit().audit_log(0, 200).await.unwrap_or_default();
-    let mut t = format!(
-        "<table id=\"audit\"><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        l.t("时间", "Time"),
-        l.t("账号", "Account"),
-        l.t("操作", "Action"),
-        l.t("对象", "Subject")
-    );
-    for e in entries.iter().rev().take(100) {
-        t.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}（{}）</td><td>{}</td><td>{}</td></tr>",
-            e.seq,
-            e.at.to_shanghai().format("%Y-%m-%d %H:%M:%S"),
-            esc(e.actor_user_id.as_str()),
-            e.role.label_zh(),
-            esc(&e.action),
-            esc(&e.subject)
-        ));
-    }
-    t.push_str("</table>");
-    c.render(
-        l.t("审计日志", "Audit log"),
-        &format!("<h1>{}</h1>{verdict}{t}", l.t("审计日志", "Audit log")),
-    )
+    let rows = entries
+        .iter()
+        .rev()
+        .take(100)
+        .map(|e| Row {
+            seq: e.seq,
+            at: e.at.to_shanghai().format("%Y-%m-%d %H:%M:%S").to_string(),
+            actor: e.actor_user_id.as_str().to_string(),
+            role: e.role.label_zh(),
+            action: e.action.clone(),
+            subject: e.subject.clone(),
+        })
+        .collect();
+    c.page(&AuditPage {
+        c: &c,
+        verdict,
+        rows,
+    })
 }

@@ -1,0 +1,101 @@
+//! An action posted from an application's page: the same request as the
+//! JSON API's, then back to the page with what was done.
+
+use anju_domain::Department;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+
+use crate::applications::service::{self, ActionRequest};
+use crate::web::auth::{self, CSRF_FIELD};
+use crate::web::error::ApiError;
+use crate::web::forms::{checked, ctx, field, Fields, PageQuery};
+use crate::web::html::url_encode;
+use crate::web::AppState;
+
+pub(super) async fn act(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    let user = match c.require_user(&format!("/applications/{id}")) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    if let Err(e) = auth::check_form_csrf(&user, field(&f, CSRF_FIELD)) {
+        return c.error(e);
+    }
+    let ty = field(&f, "type").unwrap_or("");
+    let text = |n: &str| field(&f, n).unwrap_or("").to_string();
+    let req: Result<ActionRequest, ApiError> = match ty {
+        "street_pass" => Ok(ActionRequest::StreetPass),
+        "street_return" => Ok(ActionRequest::StreetReturn {
+            reason: text("reason"),
+        }),
+        "street_reject" => Ok(ActionRequest::StreetReject {
+            message: text("message"),
+            article: text("article"),
+            ref_: text("ref"),
+        }),
+        "resubmit" => Ok(ActionRequest::Resubmit),
+        "department_confirm" => Department::from_code(&text("department"))
+            .map(|department| ActionRequest::DepartmentConfirm {
+                department,
+                corrections: vec![],
+            })
+            .ok_or_else(|| {
+                ApiError::bad_request("invalid_department", "核验部门无效 (unknown department)")
+                    .field("department")
+            }),
+        "record_decision" => Ok(ActionRequest::RecordDecision),
+        "start_notice" => Ok(ActionRequest::StartNotice {
+            start: field(&f, "start").and_then(anju_policy::household::parse_iso_date),
+        }),
+        "record_objection" => Ok(ActionRequest::RecordObjection { text: text("text") }),
+        "resolve_objection" => text("objection_id")
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| {
+                ApiError::bad_request("invalid_number", "异议编号无效 (invalid objection number)")
+                    .field("objection_id")
+            })
+            .map(|oid| ActionRequest::ResolveObjection {
+                id: oid,
+                upheld: checked(&f, "upheld"),
+                note: text("note"),
+                article: checked(&f, "upheld").then(|| text("article")),
+                ref_: checked(&f, "upheld").then(|| text("ref")),
+            }),
+        "qualify" => Ok(ActionRequest::Qualify),
+        "request_review" => Ok(ActionRequest::RequestReview {
+            reasons: text("reasons"),
+        }),
+        "decide_review" => Ok(ActionRequest::DecideReview {
+            reverse: checked(&f, "reverse"),
+            note: text("note"),
+        }),
+        "withdraw" => Ok(ActionRequest::Withdraw),
+        other => Err(ApiError::bad_request(
+            "unknown_action",
+            format!("未知的操作 {other} (unknown action)"),
+        )
+        .field("type")),
+    };
+    let result = match req {
+        Ok(r) => service::act(&st, &user, &id, r).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!(
+            "/applications/{}?msg={}",
+            url_encode(&id),
+            url_encode(ty)
+        ))
+        .into_response(),
+        Err(e) => c.error(e),
+    }
+}

@@ -1,0 +1,222 @@
+//! An application's page: status, the sections other capabilities add
+//! (the family's allotment rounds), members, the decision, rejection
+//! reasons, objections, the forms of the actions the viewer may take, and
+//! the history.
+
+use anju_domain::ActionKind;
+use anju_store::StoredApplication;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use crate::applications::service;
+use crate::web::auth::CurrentUser;
+use crate::web::error::ApiResult;
+use crate::web::forms::{ctx, Ctx, PageQuery};
+use crate::web::html::{Lang, Markup};
+use crate::web::AppState;
+
+use super::common::{action_label, decision, status_label};
+
+/// A household member (full identity: this read is audited).
+struct Member {
+    relation: &'static str,
+    name: String,
+    id_number: String,
+}
+
+struct ObjectionRow {
+    id: u32,
+    text: String,
+    /// Open, or upheld / not upheld with the finding.
+    outcome: String,
+}
+
+/// A form the viewer may submit.
+struct ActionForm {
+    kind: ActionKind,
+    code: &'static str,
+    label: &'static str,
+    /// The verifier's department, for `department_confirm`.
+    department: &'static str,
+}
+
+struct HistoryRow {
+    at: String,
+    by: &'static str,
+    action: &'static str,
+    status_after: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "applications/templates/detail.html")]
+struct DetailPage<'a> {
+    c: &'a Ctx,
+    id: &'a str,
+    /// The banner after a redirect (`?msg=`).
+    done: Option<String>,
+    status: &'static str,
+    district: String,
+    masked_name: &'a str,
+    masked_id: &'a str,
+    waitlist_place: Option<u32>,
+    /// Added by other capabilities (配售进展).
+    sections: Vec<Markup>,
+    members: Vec<Member>,
+    decision: Option<Markup>,
+    /// When rejected: why.
+    rejection: Option<Vec<String>>,
+    objections: Vec<ObjectionRow>,
+    actions: Vec<ActionForm>,
+    history: Vec<HistoryRow>,
+}
+
+pub(super) async fn detail(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    let user = match c.require_user(&format!("/applications/{id}")) {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let stored = match service::read_application(&st, &user, &id).await {
+        Ok(s) => s,
+        Err(e) => return c.error(e),
+    };
+    let events = st
+        .store
+        .applications()
+        .application_events(stored.app.id())
+        .await
+        .unwrap_or_default();
+    // Sections other capabilities add (配售进展: the family's rounds).
+    let sections =
+        match (st.links.application_sections)(&st, &user, stored.app.id().as_str(), c.lang).await {
+            Ok(s) => s,
+            Err(e) => return c.error(e),
+        };
+    match detail_page(&c, &user, &stored, &events, q.msg.as_deref(), sections) {
+        Ok(page) => c.page(&page),
+        Err(e) => c.error(e),
+    }
+}
+
+/// What the banner says after `?msg=`: submitted, or which action was done.
+fn done_text(l: Lang, msg: &str) -> String {
+    match msg {
+        "submitted" => l
+            .t("申请已提交，请留意办理进度。", "Submitted.")
+            .to_string(),
+        other => {
+            let what = match serde_json::from_value::<ActionKind>(json!(other)) {
+                Ok(k) => action_label(l, k).to_string(),
+                Err(_) => other.to_string(),
+            };
+            format!("{} {what}", l.t("已完成：", "Done:"))
+        }
+    }
+}
+
+fn detail_page<'a>(
+    c: &'a Ctx,
+    user: &CurrentUser,
+    stored: &'a StoredApplication,
+    events: &[anju_domain::Event],
+    msg: Option<&str>,
+    sections: Vec<Markup>,
+) -> ApiResult<DetailPage<'a>> {
+    let l = c.lang;
+    let app = &stored.app;
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let members = stored.household["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| Member {
+            relation: match m["relation"].as_str() {
+                Some("applicant") => l.t("主申请人", "applicant"),
+                Some("spouse") => l.t("配偶", "spouse"),
+                _ => l.t("子女", "child"),
+            },
+            name: text(&m["name"]),
+            id_number: text(&m["id_number"]),
+        })
+        .collect();
+    let decision = match app.decisions().last() {
+        Some(rd) => {
+            let d = serde_json::to_value(rd.decision.parts()).unwrap_or(Value::Null);
+            Some(decision(c, &d)?)
+        }
+        None => None,
+    };
+    let rejection = match app.status() {
+        anju_domain::Status::Rejected { reasons, .. } => {
+            Some(reasons.iter().map(|r| r.to_string()).collect())
+        }
+        _ => None,
+    };
+    let objections = app
+        .objections()
+        .iter()
+        .map(|o| ObjectionRow {
+            id: o.id.get(),
+            text: o.text.as_str().to_string(),
+            outcome: match &o.resolved {
+                None => l.t("待处理", "open").to_string(),
+                Some(r) => format!(
+                    "{}{}{}",
+                    if r.upheld {
+                        l.t("成立", "upheld")
+                    } else {
+                        l.t("不成立", "not upheld")
+                    },
+                    l.t("：", ": "),
+                    r.note.as_str()
+                ),
+            },
+        })
+        .collect();
+    let department = user.user.role.department().map(|d| d.code()).unwrap_or("");
+    let actions = anju_domain::available_actions(app, &user.actor)
+        .into_iter()
+        .map(|kind| ActionForm {
+            kind,
+            code: kind.code(),
+            label: action_label(l, kind),
+            department,
+        })
+        .collect();
+    let history = events
+        .iter()
+        .map(|e| HistoryRow {
+            at: e.at.to_shanghai().format("%Y-%m-%d %H:%M").to_string(),
+            by: c.role_label(&e.actor.role()),
+            action: action_label(l, e.action.kind()),
+            status_after: status_label(l, e.status_after),
+        })
+        .collect();
+    Ok(DetailPage {
+        c,
+        id: app.id().as_str(),
+        done: msg.map(|m| done_text(l, m)),
+        status: status_label(l, app.status().kind()),
+        district: match l {
+            Lang::Zh => app.district().describe_zh(),
+            Lang::En => app.district().describe_en(),
+        },
+        masked_name: &stored.masked_name,
+        masked_id: &stored.masked_id,
+        waitlist_place: stored.waitlist_place,
+        sections,
+        members,
+        decision,
+        rejection,
+        objections,
+        actions,
+        history,
+    })
+}

@@ -1,0 +1,83 @@
+//! The public notice of families found qualified (masked names and IDs),
+//! with its Excel export and a printable version.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use crate::applications::service;
+use crate::web::forms::{ctx, Ctx, PageQuery};
+use crate::web::html::Lang;
+use crate::web::AppState;
+
+/// One family under notice.
+struct Row {
+    district: String,
+    masked_name: String,
+    masked_id: String,
+    categories: String,
+    tier: String,
+    start: String,
+    end: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "applications/templates/notices.html")]
+struct NoticesPage<'a> {
+    c: &'a Ctx,
+    rows: Vec<Row>,
+}
+
+/// The same table alone on a page, to print.
+#[derive(askama::Template)]
+#[template(path = "applications/templates/notices_print.html")]
+struct NoticesPrint<'a> {
+    c: &'a Ctx,
+    rows: Vec<Row>,
+}
+
+pub(super) async fn notices(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    let notices = match service::notices(&st).await {
+        Ok(r) => r,
+        Err(e) => return c.error(e),
+    };
+    let opt = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows = notices
+        .iter()
+        .map(|n| Row {
+            district: match c.lang {
+                Lang::Zh => n.district.describe_zh(),
+                Lang::En => n.district.describe_en(),
+            },
+            masked_name: n.masked_name.clone(),
+            masked_id: n.masked_id.clone(),
+            categories: n
+                .categories
+                .iter()
+                .map(|id| category_label(&st, id))
+                .collect::<Vec<_>>()
+                .join("、"),
+            tier: n.tier.map(|x| x.to_string()).unwrap_or_default(),
+            start: opt(n.notice_start),
+            end: opt(n.notice_end),
+        })
+        .collect();
+    if q.print.is_some() {
+        c.page(&NoticesPrint { c: &c, rows })
+    } else {
+        c.page(&NoticesPage { c: &c, rows })
+    }
+}
+
+fn category_label(st: &AppState, id: &str) -> String {
+    st.policy
+        .categories
+        .iter()
+        .find(|c| c.id == id)
+        .map_or(id.to_string(), |c| c.label.clone())
+}

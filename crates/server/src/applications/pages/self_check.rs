@@ -1,0 +1,60 @@
+//! The public self-check: the household form, then the decision with every
+//! reason above the same form, filled in, to change and check again.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Form;
+
+use crate::applications::service;
+use crate::web::forms::{ctx, Ctx, Fields, PageQuery};
+use crate::web::html::Markup;
+use crate::web::AppState;
+
+use super::common::decision;
+use super::household_form::{household_form, household_from_form};
+
+#[derive(askama::Template)]
+#[template(path = "applications/templates/self_check.html")]
+struct SelfCheckPage<'a> {
+    c: &'a Ctx,
+    /// The decision, once the form was posted.
+    decision: Option<Markup>,
+    form: Markup,
+}
+
+pub(super) async fn self_check_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    match household_form(&c, false, &vec![]) {
+        Ok(form) => c.page(&SelfCheckPage {
+            c: &c,
+            decision: None,
+            form,
+        }),
+        Err(e) => c.error(e),
+    }
+}
+
+pub(super) async fn self_check(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    let shown = household_from_form(&f, false)
+        .and_then(|h| service::self_check(&st, &h))
+        .and_then(|d| Ok((decision(&c, &d)?, household_form(&c, false, &f)?)));
+    match shown {
+        Ok((d, form)) => c.page(&SelfCheckPage {
+            c: &c,
+            decision: Some(d),
+            form,
+        }),
+        Err(e) => c.error(e),
+    }
+}
