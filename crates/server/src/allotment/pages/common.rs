@@ -1,10 +1,11 @@
 //! Shared pieces of the allotment pages: the page query, labels in both languages, small form builders.
 
+use anju_allotment::cite::ART14_ABANDONMENT;
 use anju_allotment::{
     AbsentRule, CallState, Cite, Dealing, Fen, PlanStatus, RoundStatus, RoundWindow,
 };
 use anju_domain::{DistrictCode, Role};
-use anju_store::HomeState;
+use anju_store::{EntrantRecord, HomeState};
 use axum::http::HeaderMap;
 use serde::Deserialize;
 
@@ -79,6 +80,7 @@ pub(super) fn district_name(l: Lang, code: &str) -> String {
 }
 
 /// A cited article: `阳政办发〔2026〕2号 第十八条` with its words on hover.
+#[allow(dead_code)] // kept until the other allotment pages are templates
 pub(super) fn cite_html(c: &Cite) -> String {
     format!(
         r#"<span class="cite" title="{}">{}</span>"#,
@@ -126,6 +128,7 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
     }
 }
 
+#[allow(dead_code)] // kept until the other allotment pages are templates
 pub(super) fn done_banner(l: Lang, q: &AllotQuery) -> String {
     match q.msg.as_deref() {
         None => String::new(),
@@ -143,8 +146,12 @@ pub(super) fn done_banner(l: Lang, q: &AllotQuery) -> String {
 }
 
 // ------------------------------------------------------------------ small builders
+//
+// HTML built in Rust for the pages that are not templates yet (list,
+// choose, verify); the project page uses `templates/parts.html`.
 
-/// Bytes outside `[A-Za-z0-9-_.~]` as %XX, for a path segment or query value.
+/// A hidden field.
+#[allow(dead_code)] // kept until the other allotment pages are templates
 pub(super) fn hidden(name: &str, value: &str) -> String {
     format!(
         r#"<input type="hidden" name="{}" value="{}">"#,
@@ -154,6 +161,7 @@ pub(super) fn hidden(name: &str, value: &str) -> String {
 }
 
 /// A labelled input. `attrs` is trusted markup (type, required …).
+#[allow(dead_code)] // kept until the other allotment pages are templates
 pub(super) fn input(id: &str, name: &str, label: &str, value: &str, attrs: &str) -> String {
     format!(
         r#"<label for="{id}">{label}</label><input id="{id}" name="{name}" value="{value}" {attrs}>"#,
@@ -164,6 +172,7 @@ pub(super) fn input(id: &str, name: &str, label: &str, value: &str, attrs: &str)
     )
 }
 
+#[allow(dead_code)] // kept until the other allotment pages are templates
 pub(super) fn textarea(id: &str, name: &str, label: &str, value: &str) -> String {
     format!(
         r#"<label for="{id}">{label}</label><textarea id="{id}" name="{name}" rows="3">{value}</textarea>"#,
@@ -175,6 +184,7 @@ pub(super) fn textarea(id: &str, name: &str, label: &str, value: &str) -> String
 }
 
 /// A form posting `ty` to the project's act endpoint; `inner` is trusted markup.
+#[allow(dead_code)] // kept until the other allotment pages are templates
 pub(super) fn act_form(
     c: &Ctx,
     pid: &str,
@@ -208,6 +218,38 @@ pub(super) fn act_form(
         button = esc(button),
     )
 }
+
+/// The entrant's hidden fields (markup) for the choose page's forms
+/// (`rounds::entrant_fields`).
+#[allow(dead_code)] // kept until the other allotment pages are templates
+pub(super) fn legacy_entrant_fields(round: u8, e: &EntrantRecord) -> String {
+    format!(
+        "{}{}",
+        hidden("round", &round.to_string()),
+        hidden("application_id", &e.application_id)
+    )
+}
+
+/// The warning and confirmation a give-up needs (art. 14), for the choose
+/// page (`rounds::give_up_confirm`); the project page has it as the `give_up_confirm` macro of `templates/parts.html`.
+#[allow(dead_code)] // kept until the other allotment pages are templates
+pub(super) fn legacy_give_up_confirm(l: Lang, id: &str) -> String {
+    format!(
+        r#"{}<p class="muted">{}</p><label><input type="checkbox" name="confirm" id="{id}" required>{}</label>"#,
+        banner(
+            "warn",
+            l.t(
+                "放弃所选房源即为弃购：首次选房后弃购的，2年内不予受理保障性住房购房申请；二次选房后弃购的，5年内不予受理（阳政办发〔2026〕2号 第十四条）。",
+                "Giving up the chosen home is an abandonment: no new application is accepted for 2 years after the first, 5 years after the second (art. 14)."
+            )
+        ),
+        esc(&format!("{}：{}", ART14_ABANDONMENT.short(), ART14_ABANDONMENT.quote)),
+        l.t("我已知晓上述后果，确认弃购", "I understand and confirm the abandonment"),
+        id = esc(id),
+    )
+}
+
+// ------------------------------------------------------------------ roles and sums
 
 pub(super) fn role_of(c: &Ctx) -> Option<Role> {
     c.user.as_ref().map(|u| u.user.role)
