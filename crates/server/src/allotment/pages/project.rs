@@ -89,7 +89,7 @@ pub(super) async fn detail(
             .iter()
             .map(|d| district_name(l, d))
             .collect::<Vec<_>>()
-            .join("、"),
+            .join(l.t("、", ", ")),
         seat: p
             .area
             .county_seat_of
