@@ -6,9 +6,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{self, CurrentUser, CSRF_FIELD};
+use super::auth::{self, CurrentUser};
 use super::error::ApiError;
-use super::html::{esc, url_encode, Lang, Markup, LANG_COOKIE};
+use super::html::{url_encode, Lang, LANG_COOKIE};
 use super::AppState;
 
 #[derive(Deserialize, Default)]
@@ -50,15 +50,6 @@ pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
             )
         }),
     }
-}
-
-/// The layout around a page body still built in Rust.
-#[derive(askama::Template)]
-#[template(path = "web/templates/legacy.html")]
-struct LegacyPage<'a> {
-    c: &'a Ctx,
-    title: &'a str,
-    body: Markup,
 }
 
 /// The error page: the message (Chinese first, English in parentheses) and
@@ -123,15 +114,6 @@ impl Ctx {
         }
     }
 
-    /// A page whose body is still built in Rust (see `legacy.html`).
-    pub fn render(&self, title: &str, body: &str) -> Response {
-        self.page(&LegacyPage {
-            c: self,
-            title,
-            body: Markup::legacy(body.to_string()),
-        })
-    }
-
     /// The error page, with the error's status.
     pub fn error(&self, e: ApiError) -> Response {
         let page = self.page(&ErrorPage {
@@ -140,18 +122,6 @@ impl Ctx {
             field: e.field.as_deref(),
         });
         (e.status, page).into_response()
-    }
-
-    pub fn csrf(&self) -> String {
-        self.user
-            .as_ref()
-            .map(|u| {
-                format!(
-                    r#"<input type="hidden" name="{CSRF_FIELD}" value="{}">"#,
-                    esc(&u.session.csrf_token)
-                )
-            })
-            .unwrap_or_default()
     }
 
     pub fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {

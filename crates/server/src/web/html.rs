@@ -41,7 +41,7 @@ impl Lang {
 
 /// HTML that anju rendered itself from a template, and so may be placed in
 /// another template as it is (askama does not escape it again). The only
-/// ways to make one are rendering a template and [`Markup::legacy`].
+/// way to make one is rendering a template.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Markup(String);
 
@@ -49,12 +49,6 @@ impl Markup {
     /// Renders a template (a page section or component).
     pub fn of<T: askama::Template>(t: &T) -> Result<Markup, askama::Error> {
         t.render().map(Markup)
-    }
-
-    /// HTML built by hand and escaped with [`esc`] by the caller (pages
-    /// not yet moved to templates).
-    pub fn legacy(html: String) -> Markup {
-        Markup(html)
     }
 
     pub fn as_str(&self) -> &str {
@@ -74,21 +68,6 @@ impl std::fmt::Display for Markup {
 
 impl askama::filters::HtmlSafe for Markup {}
 
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Percent-encodes `s` (RFC 3986 unreserved characters stay) for a path
 /// segment or a query-string value: the one encoder of every page.
 pub fn url_encode(s: &str) -> String {
@@ -101,11 +80,4 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
-}
-
-pub fn banner(kind: &str, text: &str) -> String {
-    format!(
-        r#"<div class="banner {kind}" role="status">{}</div>"#,
-        esc(text)
-    )
 }

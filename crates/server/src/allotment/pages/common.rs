@@ -1,15 +1,13 @@
 //! Shared pieces of the allotment pages: the page query, labels in both languages, small form builders.
 
-use anju_allotment::{
-    AbsentRule, CallState, Cite, Dealing, Fen, PlanStatus, RoundStatus, RoundWindow,
-};
+use anju_allotment::{AbsentRule, CallState, Dealing, Fen, PlanStatus, RoundStatus, RoundWindow};
 use anju_domain::{DistrictCode, Role};
 use anju_store::HomeState;
 use axum::http::HeaderMap;
 use serde::Deserialize;
 
 use crate::web::forms::{ctx, Ctx, PageQuery};
-use crate::web::html::{banner, esc, url_encode, Lang};
+use crate::web::html::Lang;
 use crate::web::AppState;
 
 #[derive(Deserialize, Default)]
@@ -78,15 +76,6 @@ pub(super) fn district_name(l: Lang, code: &str) -> String {
     }
 }
 
-/// A cited article: `阳政办发〔2026〕2号 第十八条` with its words on hover.
-pub(super) fn cite_html(c: &Cite) -> String {
-    format!(
-        r#"<span class="cite" title="{}">{}</span>"#,
-        esc(c.quote),
-        esc(&c.short())
-    )
-}
-
 /// What a finished action is called in the banner after the redirect.
 pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
     match code {
@@ -126,88 +115,12 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
     }
 }
 
-pub(super) fn done_banner(l: Lang, q: &AllotQuery) -> String {
-    match q.msg.as_deref() {
-        None => String::new(),
-        Some(m) => {
-            let n = q.n.as_deref().and_then(|n| n.parse::<u64>().ok());
-            let count = n
-                .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
-                .unwrap_or_default();
-            format!(
-                r#"<div id="done">{}</div>"#,
-                banner("good", &format!("{}{count}", done_label(l, m)))
-            )
-        }
-    }
-}
-
 // ------------------------------------------------------------------ small builders
+//
+// HTML built in Rust for the pages that are not templates yet (list,
+// choose, verify); the project page uses `templates/parts.html`.
 
-/// Bytes outside `[A-Za-z0-9-_.~]` as %XX, for a path segment or query value.
-pub(super) fn hidden(name: &str, value: &str) -> String {
-    format!(
-        r#"<input type="hidden" name="{}" value="{}">"#,
-        esc(name),
-        esc(value)
-    )
-}
-
-/// A labelled input. `attrs` is trusted markup (type, required …).
-pub(super) fn input(id: &str, name: &str, label: &str, value: &str, attrs: &str) -> String {
-    format!(
-        r#"<label for="{id}">{label}</label><input id="{id}" name="{name}" value="{value}" {attrs}>"#,
-        id = esc(id),
-        name = esc(name),
-        label = esc(label),
-        value = esc(value),
-    )
-}
-
-pub(super) fn textarea(id: &str, name: &str, label: &str, value: &str) -> String {
-    format!(
-        r#"<label for="{id}">{label}</label><textarea id="{id}" name="{name}" rows="3">{value}</textarea>"#,
-        id = esc(id),
-        name = esc(name),
-        label = esc(label),
-        value = esc(value),
-    )
-}
-
-/// A form posting `ty` to the project's act endpoint; `inner` is trusted markup.
-pub(super) fn act_form(
-    c: &Ctx,
-    pid: &str,
-    ty: &str,
-    button_id: &str,
-    inner: &str,
-    button: &str,
-    class: &str,
-) -> String {
-    format!(
-        r#"<form method="post" action="/projects/{pid}/act" class="{class}" data-type="{ty}">{csrf}{t}{inner}{open}<button type="submit" id="{bid}"{sec}>{button}</button>{close}</form>"#,
-        pid = url_encode(pid),
-        csrf = c.csrf(),
-        t = hidden("type", ty),
-        bid = esc(button_id),
-        sec = if class.contains("secondary") {
-            r#" class="secondary""#
-        } else {
-            ""
-        },
-        open = if class.contains("inline") || inner.is_empty() {
-            ""
-        } else {
-            "<p>"
-        },
-        close = if class.contains("inline") || inner.is_empty() {
-            ""
-        } else {
-            "</p>"
-        },
-        button = esc(button),
-    )
-}
+// ------------------------------------------------------------------ roles and sums
 
 pub(super) fn role_of(c: &Ctx) -> Option<Role> {
     c.user.as_ref().map(|u| u.user.role)

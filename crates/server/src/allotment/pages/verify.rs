@@ -8,7 +8,7 @@ use axum::response::Response;
 use crate::allotment::service::{self as svc};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::forms::Ctx;
-use crate::web::html::{esc, Lang};
+use crate::web::html::Lang;
 use crate::web::AppState;
 
 use super::common::*;
@@ -16,49 +16,21 @@ use super::view::*;
 
 // ------------------------------------------------------------------ verification
 
-pub(super) fn verify_box(l: Lang, pid: &str, rounds: &[RoundView]) -> String {
-    let k = colon(l);
-    let mut cmds = String::new();
+pub(super) fn verify_box(l: Lang, pid: &str, rounds: &[RoundView]) -> VerifyBox {
+    let mut cmds = Vec::new();
     for rv in rounds {
         let n = rv.round.round_no;
         for d in rv.draws.iter().filter(|d| !d.superseded) {
-            let entrants = format!("{pid}-round{n}-entrants.csv");
-            let result = format!("{pid}-round{n}-draw{}-result.csv", d.draw_no);
-            cmds.push_str(&format!(
-                "<p>{} · {} {}{k}</p><pre>anju lottery verify --entrants {e} --reveal {r} --result {res}\npython3 tools/lottery_reference.py {e} {r} {res}</pre>",
-                round_name(l, n),
-                l.t("现行摇号结果，第", "current draw no."),
-                d.draw_no,
-                e = esc(&entrants),
-                r = esc(&sh_quote(&d.reveal)),
-                res = esc(&result),
-            ));
+            cmds.push(VerifyCmd {
+                round: round_name(l, n),
+                draw_no: d.draw_no,
+                entrants: format!("{pid}-round{n}-entrants.csv"),
+                reveal: sh_quote(&d.reveal),
+                result: format!("{pid}-round{n}-draw{}-result.csv", d.draw_no),
+            });
         }
     }
-    format!(
-        r#"<div class="card" id="how-to-verify"><h2>{}</h2><ol><li>{}</li><li>{}</li><li>{}</li><li>{}</li></ol>{cmds}<p class="muted">{}</p></div>"#,
-        l.t("如何自行验证摇号结果", "How to verify the draw yourself"),
-        l.t(
-            "下载该轮的参与名单文件和结果文件（见上方各轮的链接）。用 sha256sum（Windows：certutil -hashfile 文件名 SHA256）计算名单文件的摘要，应与摇号前公布的承诺值相同。",
-            "Download the round's entrant file and result file (links above). Its SHA-256 (sha256sum, or certutil -hashfile FILE SHA256 on Windows) must equal the commitment published before the draw."
-        ),
-        l.t(
-            "用安居程序复核：anju lottery verify --entrants 名单文件 --reveal 公证随机值 --result 结果文件，输出“复核一致”即结果无误。",
-            "With anju: anju lottery verify --entrants FILE --reveal VALUE --result FILE; it prints “verified” when the result is right."
-        ),
-        l.t(
-            "或只用 Python 3（无需安装其他软件）：python3 tools/lottery_reference.py 名单文件 公证随机值 结果文件，输出 MATCH 即一致。",
-            "Or with Python 3 only: python3 tools/lottery_reference.py FILE VALUE RESULT; it prints MATCH when identical."
-        ),
-        l.t(
-            "也可以点击各次摇号的“在线复核”，由本站用公布的文件重新计算。",
-            "Or use “Check online” beside each draw: this site re-computes it from the published files."
-        ),
-        l.t(
-            "算法（anju-lottery-v1）的完整说明和算例见 docs/lottery.md；公证随机值须原样输入（含空格）。",
-            "The algorithm (anju-lottery-v1) and a worked example are in docs/lottery.md; enter the reveal exactly, spaces included."
-        ),
-    )
+    VerifyBox { cmds }
 }
 
 pub(super) fn parse_round(s: &str) -> ApiResult<u8> {

@@ -90,3 +90,26 @@ pub(super) async fn load_view(
         sold,
     })
 }
+
+/// The commands that re-check each current draw, for the project page's
+/// "how to verify" box (`verify::verify_box`).
+pub(super) struct VerifyBox {
+    pub(super) cmds: Vec<VerifyCmd>,
+}
+
+pub(super) struct VerifyCmd {
+    /// 第1轮 / Round 1.
+    pub(super) round: String,
+    pub(super) draw_no: u32,
+    /// The file names the downloads get, and the reveal quoted for a shell.
+    pub(super) entrants: String,
+    pub(super) reveal: String,
+    pub(super) result: String,
+}
+
+/// An option of a select: its code, its label, whether it is chosen.
+pub(super) struct Choice {
+    pub(super) code: &'static str,
+    pub(super) label: &'static str,
+    pub(super) selected: bool,
+}
