@@ -333,13 +333,11 @@ fn worker(
             }
         };
         out.reserve(chunk.bytes.len() * 8);
-        let mut n = chunk.first_line;
         let body = chunk.bytes.strip_suffix(b"\n").unwrap_or(&chunk.bytes);
-        for raw in body.split(|&c| c == b'\n') {
+        for (n, raw) in (chunk.first_line..).zip(body.split(|&c| c == b'\n')) {
             let line = raw.strip_suffix(b"\r").unwrap_or(raw);
             decide_line(ev, renderer, line, n, &mut decision, &mut cache, &mut out);
             out.push(b'\n');
-            n += 1;
         }
         if !emit(chunk.seq, &mut out) {
             // The output failed: keep taking chunks (and dropping them) so

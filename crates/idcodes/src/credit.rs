@@ -349,7 +349,9 @@ mod tests {
             .zip(WEIGHTS)
             .map(|(&v, w)| u32::from(v) * w)
             .sum();
-        let last = (0..31u32).find(|v| (partial + v * 28) % 31 == 0).unwrap();
+        let last = (0..31u32)
+            .find(|v| (partial + v * 28).is_multiple_of(31))
+            .unwrap();
         prefix[16] = ALPHABET[last as usize];
         assert_eq!(CreditCode::check_char(&prefix), Ok(b'0'));
         let mut s = String::from_utf8(prefix.to_vec()).unwrap();

@@ -7,8 +7,11 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
-fn policies() -> &'static [(Policy, Vec<(String, String)>)] {
-    static P: OnceLock<Vec<(Policy, Vec<(String, String)>)>> = OnceLock::new();
+/// A policy with the `--set` values its decisions need.
+type WithStatistics = (Policy, Vec<(String, String)>);
+
+fn policies() -> &'static [WithStatistics] {
+    static P: OnceLock<Vec<WithStatistics>> = OnceLock::new();
     P.get_or_init(|| {
         vec![
             (

@@ -35,7 +35,7 @@ use std::sync::Arc;
 pub use web::auth;
 pub use web::{AppState, Clock, Db, Links};
 
-/// Which capability answers each link (see [`web::links`]).
+/// Which capability answers each link (see [`web::state`]).
 pub fn links() -> Links {
     Links {
         recorded_abandonments: allotment::interface::recorded_abandonments,

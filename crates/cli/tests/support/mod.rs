@@ -22,6 +22,13 @@ pub struct Server {
     pub addr: String,
 }
 
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts `anju serve --demo --demo-households N` on a free port.
 pub fn start(dir: &Path, db: &str, demo_households: usize) -> Server {
     let households = demo_households.to_string();
@@ -65,6 +72,8 @@ pub fn start(dir: &Path, db: &str, demo_households: usize) -> Server {
             return Server { child, addr };
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start: {text}");
 }
 

@@ -5,8 +5,8 @@
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiResult;
 use crate::web::html::{Lang, Markup};
-use crate::web::links::Fut;
 use crate::web::AppState;
+use crate::web::Fut;
 
 /// Abandonment dates on record for these people (001 article 14), to be
 /// merged into the household's `history.abandonments` before the engine

@@ -4,32 +4,30 @@
 //! login rate limiting, and account lockout after repeated failures (kept in
 //! the database, so it holds across server processes).
 
-use anju_domain::{Actor, UserId};
-use anju_store::{SessionRecord, UserRecord};
+use anju_domain::Actor;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use crate::web::error::ApiError;
-use crate::web::AppState;
+pub use super::cookies::{
+    clear_cookie, cookie_value, session_cookie, SESSION_COOKIE, SESSION_HOURS,
+};
+use super::error::ApiError;
+pub use super::session::{CurrentUser, RateLimiter, SessionCache};
+use super::state::AppState;
 
-pub const SESSION_COOKIE: &str = "anju_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "_csrf";
 /// Consecutive failures before an account is locked, and for how long.
 pub const LOCK_AFTER: u32 = 5;
 pub const LOCK_MINUTES: i64 = 15;
-pub const SESSION_HOURS: i64 = 12;
 
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     if password.chars().count() < 8 {
@@ -80,79 +78,6 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// A fixed-window counter per client address, for the login endpoint.
-/// In-process on purpose: it blunts password guessing from one address; the
-/// account lockout (in the database) covers guessing spread over processes.
-pub struct RateLimiter {
-    limit: u32,
-    window: Duration,
-    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
-
-impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> Self {
-        RateLimiter {
-            limit,
-            window,
-            seen: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Counts one attempt; false when the address is over its limit.
-    pub fn allow(&self, ip: IpAddr) -> bool {
-        let Ok(mut seen) = self.seen.lock() else {
-            return true;
-        };
-        let now = Instant::now();
-        if seen.len() > 10_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = seen.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.limit
-    }
-}
-
-/// The signed-in account behind a request.
-#[derive(Clone, Debug)]
-pub struct CurrentUser {
-    pub user: UserRecord,
-    pub actor: Actor,
-    pub session: SessionRecord,
-}
-
-impl CurrentUser {
-    pub fn id(&self) -> &UserId {
-        &self.user.id
-    }
-}
-
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        SESSION_HOURS * 3600,
-        if secure { "; Secure" } else { "" }
-    )
-}
-
-pub fn clear_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
-}
-
 /// Looks up the session of a request, if any.
 pub async fn current_user(
     state: &AppState,
@@ -178,49 +103,6 @@ pub async fn current_user(
     };
     state.sessions.put(hash, current.clone());
     Ok(Some(current))
-}
-
-/// Recently confirmed sessions, kept for a couple of seconds so a burst of
-/// requests from one signed-in official costs one database lookup. Several
-/// anju processes may share a database, so an entry is trusted only
-/// briefly: a sign-out, password reset or lock made through another process
-/// takes effect here within [`SessionCache::TTL`]. Sign-out through this
-/// process removes the entry at once.
-pub struct SessionCache {
-    entries: Mutex<HashMap<String, (Instant, CurrentUser)>>,
-}
-
-impl Default for SessionCache {
-    fn default() -> Self {
-        SessionCache {
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl SessionCache {
-    pub const TTL: Duration = Duration::from_secs(2);
-
-    fn get(&self, token_hash: &str, now: anju_domain::Timestamp) -> Option<CurrentUser> {
-        let entries = self.entries.lock().ok()?;
-        let (at, user) = entries.get(token_hash)?;
-        (at.elapsed() < Self::TTL && user.session.expires_at > now).then(|| user.clone())
-    }
-
-    fn put(&self, token_hash: String, user: CurrentUser) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() > 10_000 {
-                entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
-            }
-            entries.insert(token_hash, (Instant::now(), user));
-        }
-    }
-
-    pub fn forget(&self, token_hash: &str) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(token_hash);
-        }
-    }
 }
 
 /// Extractor for the JSON API: requires a signed-in account; on

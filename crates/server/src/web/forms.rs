@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::auth::{self, CurrentUser};
 use super::error::ApiError;
 use super::html::{url_encode, Lang, LANG_COOKIE};
-use super::AppState;
+use super::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -124,6 +124,9 @@ impl Ctx {
         (e.status, page).into_response()
     }
 
+    /// The signed-in user, or the redirect to the sign-in page that the
+    /// handler returns as it is.
+    #[allow(clippy::result_large_err)] // the Err is the handler's own response
     pub fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
         self.user.as_ref().ok_or_else(|| {
             Redirect::to(&format!("/login?next={}", url_encode(next))).into_response()

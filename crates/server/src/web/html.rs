@@ -5,7 +5,7 @@
 
 use axum::http::HeaderMap;
 
-use crate::web::auth::cookie_value;
+use super::cookies::cookie_value;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Lang {

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::AppState;
+use super::state::AppState;
 
 const CSS: &str = include_str!("static/anju.css");
 const JS: &str = include_str!("static/anju.js");

@@ -1,0 +1,80 @@
+//! The application state every handler receives, and the links in it:
+//! the small, named interfaces through which one capability asks another
+//! for something, without either importing the other's modules. `web`
+//! declares each link's shape; the crate root (`crate::links`) fills them
+//! in with the capability that answers. A capability that depends on
+//! another in the ordinary direction (allotment reads qualified families
+//! from applications) calls that capability's `interface` module instead.
+
+use anju_policy::Policy;
+use std::sync::Arc;
+
+use super::clock::Clock;
+use super::session as auth;
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::NaiveDate;
+
+use super::error::ApiResult;
+use super::html::{Lang, Markup};
+use super::session::CurrentUser;
+
+/// The storage the server runs on: SQLite or PostgreSQL, chosen at start.
+/// The server is written against this concrete type (not generically over
+/// `Store`) so the compiler can see that every storage future is `Send`.
+pub type Db = anju_store::AnyStore;
+
+/// Everything a request handler needs. Cheap to clone.
+pub struct AppState {
+    /// What capabilities ask of each other (filled in by `crate::router`'s caller).
+    pub links: Links,
+    pub store: Db,
+    pub policy: Arc<Policy>,
+    /// Parameter values given at start (statistics the documents refer to).
+    pub overrides: Arc<Vec<(String, String)>>,
+    pub clock: Clock,
+    /// Mark cookies Secure (behind HTTPS).
+    pub secure_cookies: bool,
+    pub limiter: Arc<auth::RateLimiter>,
+    pub sessions: Arc<auth::SessionCache>,
+}
+
+impl Clone for AppState {
+    fn clone(&self) -> Self {
+        AppState {
+            store: self.store.clone(),
+            policy: self.policy.clone(),
+            overrides: self.overrides.clone(),
+            clock: self.clock.clone(),
+            secure_cookies: self.secure_cookies,
+            limiter: self.limiter.clone(),
+            sessions: self.sessions.clone(),
+            links: self.links,
+        }
+    }
+}
+
+/// A boxed future, so that links can be plain function pointers.
+pub type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Abandonment dates on record for some resident IDs.
+pub type AbandonmentsLink =
+    for<'a> fn(&'a AppState, &'a [String]) -> Fut<'a, ApiResult<Vec<NaiveDate>>>;
+
+/// Sections for an application's page: (state, viewer, application id, language).
+pub type SectionsLink =
+    for<'a> fn(&'a AppState, &'a CurrentUser, &'a str, Lang) -> Fut<'a, ApiResult<Vec<Markup>>>;
+
+/// What capabilities ask of each other, answered by later capabilities.
+#[derive(Clone, Copy)]
+pub struct Links {
+    /// Abandonment dates on record for these resident IDs (001 article 14),
+    /// merged into a household's history before the eligibility engine
+    /// decides. Answered by allotment.
+    pub recorded_abandonments: AbandonmentsLink,
+    /// Sections that other capabilities add to an application's page (the
+    /// family's allotment rounds), given the viewer who may see the
+    /// application. Answered by allotment.
+    pub application_sections: SectionsLink,
+}
