@@ -297,19 +297,19 @@ impl StatusKind {
         }
     }
 
-    /// English name, as in the code.
+    /// English name, in words (English pages and messages).
     pub fn label_en(self) -> &'static str {
         match self {
-            StatusKind::Submitted => "Submitted",
-            StatusKind::ReturnedForCorrection => "ReturnedForCorrection",
-            StatusKind::UnderVerification => "UnderVerification",
-            StatusKind::Verified => "Verified",
-            StatusKind::Decided => "Decided",
-            StatusKind::OnNotice => "OnNotice",
-            StatusKind::Qualified => "Qualified",
-            StatusKind::Rejected => "Rejected",
-            StatusKind::ReviewRequested => "ReviewRequested",
-            StatusKind::Withdrawn => "Withdrawn",
+            StatusKind::Submitted => "submitted",
+            StatusKind::ReturnedForCorrection => "returned for correction",
+            StatusKind::UnderVerification => "under verification",
+            StatusKind::Verified => "verified",
+            StatusKind::Decided => "decided",
+            StatusKind::OnNotice => "on public notice",
+            StatusKind::Qualified => "qualified",
+            StatusKind::Rejected => "rejected",
+            StatusKind::ReviewRequested => "under review",
+            StatusKind::Withdrawn => "withdrawn",
         }
     }
 
@@ -502,23 +502,23 @@ impl ActionKind {
         }
     }
 
-    /// English name, as in the code.
+    /// English name, in words (English pages and messages).
     pub fn label_en(self) -> &'static str {
         match self {
-            ActionKind::Submit => "Submit",
-            ActionKind::StreetPass => "StreetPass",
-            ActionKind::StreetReturn => "StreetReturn",
-            ActionKind::StreetReject => "StreetReject",
-            ActionKind::Resubmit => "Resubmit",
-            ActionKind::DepartmentConfirm => "DepartmentConfirm",
-            ActionKind::RecordDecision => "RecordDecision",
-            ActionKind::StartNotice => "StartNotice",
-            ActionKind::RecordObjection => "RecordObjection",
-            ActionKind::ResolveObjection => "ResolveObjection",
-            ActionKind::Qualify => "Qualify",
-            ActionKind::RequestReview => "RequestReview",
-            ActionKind::DecideReview => "DecideReview",
-            ActionKind::Withdraw => "Withdraw",
+            ActionKind::Submit => "submit",
+            ActionKind::StreetPass => "pass the initial review",
+            ActionKind::StreetReturn => "return for correction",
+            ActionKind::StreetReject => "reject at initial review",
+            ActionKind::Resubmit => "resubmit",
+            ActionKind::DepartmentConfirm => "confirm verification",
+            ActionKind::RecordDecision => "record the decision",
+            ActionKind::StartNotice => "start the public notice",
+            ActionKind::RecordObjection => "record an objection",
+            ActionKind::ResolveObjection => "resolve an objection",
+            ActionKind::Qualify => "confirm the qualification",
+            ActionKind::RequestReview => "request a review",
+            ActionKind::DecideReview => "decide the review",
+            ActionKind::Withdraw => "withdraw",
         }
     }
 

@@ -67,14 +67,14 @@ impl Department {
         }
     }
 
-    /// English name, as in the code (`PublicSecurity`, …).
+    /// English name, in words.
     pub fn label_en(self) -> &'static str {
         match self {
-            Department::PublicSecurity => "PublicSecurity",
-            Department::CivilAffairs => "CivilAffairs",
-            Department::NaturalResources => "NaturalResources",
-            Department::HumanResources => "HumanResources",
-            Department::ProvidentFund => "ProvidentFund",
+            Department::PublicSecurity => "the public security department",
+            Department::CivilAffairs => "the civil affairs department",
+            Department::NaturalResources => "the natural resources department",
+            Department::HumanResources => "the human resources and social security department",
+            Department::ProvidentFund => "the housing provident fund centre",
         }
     }
 
@@ -234,18 +234,18 @@ impl Role {
     /// English label.
     pub fn label_en(self) -> &'static str {
         match self {
-            Role::Applicant => "Applicant",
-            Role::Community => "Community",
-            Role::Street => "Street",
-            Role::Verifier(Department::PublicSecurity) => "Verifier(PublicSecurity)",
-            Role::Verifier(Department::CivilAffairs) => "Verifier(CivilAffairs)",
-            Role::Verifier(Department::NaturalResources) => "Verifier(NaturalResources)",
-            Role::Verifier(Department::HumanResources) => "Verifier(HumanResources)",
-            Role::Verifier(Department::ProvidentFund) => "Verifier(ProvidentFund)",
-            Role::DistrictBureau => "DistrictBureau",
-            Role::CityBureau => "CityBureau",
-            Role::Company => "Company",
-            Role::Auditor => "Auditor",
+            Role::Applicant => "applicant",
+            Role::Community => "community office",
+            Role::Street => "street office",
+            Role::Verifier(Department::PublicSecurity) => "public security verifier",
+            Role::Verifier(Department::CivilAffairs) => "civil affairs verifier",
+            Role::Verifier(Department::NaturalResources) => "natural resources verifier",
+            Role::Verifier(Department::HumanResources) => "human resources and social security verifier",
+            Role::Verifier(Department::ProvidentFund) => "housing provident fund verifier",
+            Role::DistrictBureau => "district housing bureau",
+            Role::CityBureau => "city housing bureau",
+            Role::Company => "implementing company",
+            Role::Auditor => "auditor (read-only)",
         }
     }
 
@@ -458,7 +458,7 @@ mod tests {
         let err = Actor::new(uid("s1"), Role::Community, None).expect_err("needs a district");
         assert_eq!(
             err.to_string(),
-            "“社区/村受理”账号必须属于一个县区 (a Community account must belong to a district)"
+            "“社区/村受理”账号必须属于一个县区 (a community office account must belong to a district)"
         );
         // Deserialisation goes through the same check.
         assert!(serde_json::from_str::<Actor>(r#"{"user_id":"s1","role":"street"}"#).is_err());

@@ -194,7 +194,7 @@ fn street_of_the_district_does_the_initial_review() {
     let f = forbidden(s.try_act(Action::StreetPass, &community(D)));
     assert_eq!(
         f.to_string(),
-        "“社区/村受理”无权执行“街道初审通过” (role Community may not StreetPass)"
+        "“社区/村受理”无权执行“街道初审通过” (role community office may not pass the initial review)"
     );
 }
 
@@ -255,7 +255,7 @@ fn illegal_transition_names_state_and_action() {
         .expect_err("illegal");
     assert_eq!(
         err.to_string(),
-        "当前状态“公示中”不能执行“街道初审通过” (cannot StreetPass while OnNotice)"
+        "当前状态“公示中”不能执行“街道初审通过” (cannot pass the initial review while on public notice)"
     );
 }
 
@@ -292,7 +292,7 @@ fn departments_confirm_only_for_themselves_once() {
         confirm(Department::CivilAffairs),
         &verifier(Department::PublicSecurity),
     ));
-    assert_eq!(f.to_string(), "公安部门核验不能代替民政部门确认核验 (Verifier(PublicSecurity) may not confirm for CivilAffairs)");
+    assert_eq!(f.to_string(), "公安部门核验不能代替民政部门确认核验 (public security verifier may not confirm for the civil affairs department)");
     assert!(matches!(
         forbidden(s.try_act(confirm(Department::PublicSecurity), &street(D))),
         Forbidden::RoleNotAllowed { .. }
@@ -324,7 +324,7 @@ fn departments_confirm_only_for_themselves_once() {
     );
     assert_eq!(
         err.to_string(),
-        "公安部门已确认核验，不能重复确认 (PublicSecurity has already confirmed)"
+        "公安部门已确认核验，不能重复确认 (the public security department has already confirmed)"
     );
 }
 
@@ -342,7 +342,7 @@ fn departments_correct_only_the_facts_they_own() {
         .expect_err("not owned");
     assert_eq!(
         err.to_string(),
-        "公安部门无权更正字段 housing.owned_homes：该字段由自然资源部门核验 (PublicSecurity may not correct housing.owned_homes: it is verified by NaturalResources)"
+        "公安部门无权更正字段 housing.owned_homes：该字段由自然资源部门核验 (the public security department may not correct housing.owned_homes: it is verified by the natural resources department)"
     );
     let err = s
         .try_act(
