@@ -240,7 +240,9 @@ impl Role {
             Role::Verifier(Department::PublicSecurity) => "public security verifier",
             Role::Verifier(Department::CivilAffairs) => "civil affairs verifier",
             Role::Verifier(Department::NaturalResources) => "natural resources verifier",
-            Role::Verifier(Department::HumanResources) => "human resources and social security verifier",
+            Role::Verifier(Department::HumanResources) => {
+                "human resources and social security verifier"
+            }
             Role::Verifier(Department::ProvidentFund) => "housing provident fund verifier",
             Role::DistrictBureau => "district housing bureau",
             Role::CityBureau => "city housing bureau",

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use crate::web::auth::{self};
+use crate::web::auth;
+use crate::web::error::ApiError;
 use crate::web::forms::{ctx, field, Ctx, Fields, PageQuery};
 use crate::web::AppState;
 
@@ -45,6 +46,23 @@ async fn login_page(
     Form(f): Form<Fields>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
+    // Where to go afterwards is checked before anything else happens, so
+    // a refused `next` signs nobody in and sets no cookie.
+    let next = match field(&f, "next").filter(|n| !n.is_empty()) {
+        None => "/work",
+        Some(n) => match local_path(n) {
+            Some(p) => p,
+            None => {
+                return c.error(
+                    ApiError::bad_request(
+                        "invalid_next",
+                        "登录后要打开的地址无效：只能是本站的页面 (the page to open after signing in must be a page of this site)",
+                    )
+                    .field("next"),
+                )
+            }
+        },
+    };
     match do_login(
         &st,
         ip,
@@ -54,20 +72,14 @@ async fn login_page(
     .await
     {
         Err(e) => c.error(e),
-        Ok((token, _, _)) => {
-            // Only local paths: never redirect off-site.
-            let next = field(&f, "next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-                .unwrap_or("/work");
-            (
-                [(
-                    header::SET_COOKIE,
-                    auth::session_cookie(&token, st.secure_cookies),
-                )],
-                Redirect::to(next),
-            )
-                .into_response()
-        }
+        Ok((token, _, _)) => (
+            [(
+                header::SET_COOKIE,
+                auth::session_cookie(&token, st.secure_cookies),
+            )],
+            Redirect::to(next),
+        )
+            .into_response(),
     }
 }
 
@@ -85,4 +97,51 @@ async fn logout_page(State(st): State<AppState>, headers: HeaderMap) -> Response
         Redirect::to("/"),
     )
         .into_response()
+}
+
+/// `next` if it is a path of this site and nothing else: it starts with one
+/// `/`, and is made of visible ASCII without backslashes, so no browser can
+/// read it as another host (`//evil`, `/\\evil`, `/<TAB>/evil`) and it is a
+/// valid `Location` header. Anything else is refused.
+pub fn local_path(next: &str) -> Option<&str> {
+    let b = next.as_bytes();
+    let visible = b.iter().all(|&c| (0x21..0x7f).contains(&c) && c != b'\\');
+    let one_slash = b.first() == Some(&b'/') && b.get(1) != Some(&b'/');
+    let parses = next.parse::<axum::http::uri::PathAndQuery>().is_ok();
+    (visible && one_slash && parses).then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_accepted() {
+        for ok in [
+            "/work",
+            "/projects/YQ-2026-01?round=1&application=A-1",
+            "/applications/A-2026-000001#x",
+        ] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for bad in [
+            "//evil.example/phish",
+            "/\\evil.example",
+            "/\t/evil.example/phish",
+            "/\x0b/x",
+            "/ /x",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/项目",
+            "/%0d%0aSet-Cookie:x",
+        ] {
+            if bad == "/%0d%0aSet-Cookie:x" {
+                // Percent-encoded bytes stay encoded in the header: harmless.
+                assert_eq!(local_path(bad), Some(bad));
+            } else {
+                assert_eq!(local_path(bad), None, "{bad:?}");
+            }
+        }
+    }
 }

@@ -29,7 +29,10 @@ async fn errors(app: &TestApp) {
         msg.contains("已提交，待街道初审") && msg.contains("确认取得配售资格"),
         "{b}: names the state and the action: {msg}"
     );
-    assert!(msg.contains("cannot Qualify while Submitted"), "{msg}");
+    assert!(
+        msg.contains("cannot confirm the qualification while submitted"),
+        "{msg}"
+    );
     // ... and nothing happened.
     assert_eq!(family.detail(&id).await["version"], json!(1), "{b}");
 

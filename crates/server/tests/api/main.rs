@@ -14,4 +14,5 @@ mod loudi;
 mod matrix;
 mod openapi;
 mod screening;
+mod security;
 mod verification_file;

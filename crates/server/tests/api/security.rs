@@ -1,0 +1,120 @@
+//! Defects an outside probe found (issue 10), each with the request that
+//! showed it.
+
+use crate::common::*;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+
+fn login_form(next: &str) -> Request<Body> {
+    let body = format!(
+        "username=family&password={}&next={}",
+        PASSWORD,
+        anju_server::web::html::url_encode(next)
+    );
+    Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request")
+}
+
+/// `next=/<TAB>/evil.example/phish` once answered `Location: /\t/evil…`,
+/// which browsers follow off-site, and a control character gave a 500
+/// after the session cookie was set. Now only a path of this site is
+/// followed, and anything else is refused before anyone is signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_never_redirects_off_site() {
+    let app = TestApp::sqlite().await;
+    for bad in [
+        "/\t/evil.example/phish",
+        "/\x0b/x",
+        "//evil.example/phish",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/ /evil.example",
+    ] {
+        let res = app.send(login_form(bad)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::BAD_REQUEST,
+            "{bad:?}: {}",
+            res.text()
+        );
+        assert!(
+            res.header("set-cookie").is_none(),
+            "{bad:?}: signed in anyway"
+        );
+        assert!(res.header("location").is_none(), "{bad:?}");
+        assert!(res.text().contains("本站"), "{bad:?}: says why");
+    }
+    let res = app.send(login_form("/projects?lang=en")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert_eq!(res.header("location"), Some("/projects?lang=en"));
+    assert!(res
+        .header("set-cookie")
+        .is_some_and(|c| c.contains("anju_session=")));
+    // Without `next`, the workspace.
+    let res = app.send(login_form("")).await;
+    assert_eq!(res.header("location"), Some("/work"));
+}
+
+/// A member named like a spreadsheet formula reached the verifiers'
+/// `template.csv` as is; now every cell that a spreadsheet would run
+/// (`= + - @`, tab, carriage return first) starts with an apostrophe, in
+/// the template and in the import error report, and a file coming back
+/// with the apostrophe reads as the original text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_files_never_carry_a_formula() {
+    let app = TestApp::sqlite().await;
+    let family = app.login("family").await;
+    let street = app.login(&format!("street-{D}")).await;
+    let police = app.login("verifier-public_security").await;
+    let f = Family::new(D, ["=HYPERLINK(\"http://evil.example\")", "@SUM(1+1)"]);
+    let id = family.submit_ok(&f.submission()).await;
+    street
+        .act_ok(&id, serde_json::json!({"type": "street_pass"}))
+        .await;
+
+    let res = police
+        .get("/api/v1/verification/public_security/template.csv")
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let text = res.text();
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(text.contains("'@SUM(1+1)"), "{text}");
+    for line in text.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('\u{feff}').trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "formula cell {cell:?} in {line}"
+            );
+        }
+    }
+
+    // The error report of an upload echoes what the department sent.
+    let upload = "application_id,resident_id,name\n=A-1,=1+1+cmd|' /C calc'!A0,x\n";
+    let res = police
+        .upload(
+            "/api/v1/verification/public_security/upload",
+            upload.as_bytes(),
+            "text/csv",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let report = res.text();
+    assert!(
+        report.contains("'=1+1"),
+        "the bad cell is echoed, neutralised: {report}"
+    );
+    for line in report.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "formula cell {cell:?} in {report}"
+            );
+        }
+    }
+}
