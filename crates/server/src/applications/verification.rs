@@ -276,6 +276,7 @@ pub async fn import(
     body: &[u8],
 ) -> ApiResult<ImportReport> {
     check_verifier(user, d)?;
+    crate::web::sheets::check_upload_size(body)?;
     // The digest is of the file as uploaded, whichever its format.
     let sha = hex::encode(Sha256::digest(body));
     let converted;
@@ -335,6 +336,17 @@ pub async fn import(
     for (n, rec) in rdr.records().enumerate() {
         let line = n + 2;
         report.rows += 1;
+        if report.rows >= crate::web::sheets::limits::ROWS {
+            return Err(ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                format!(
+                    "文件过大：表格行数不能超过 {0} (file too large: the number of rows may not exceed {0})",
+                    crate::web::sheets::limits::ROWS
+                ),
+            )
+            .field("file"));
+        }
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -346,7 +358,11 @@ pub async fn import(
                 continue;
             }
         };
-        let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        // A cell anju neutralised in the template (a leading apostrophe
+        // before = + - @) reads as the text it was.
+        let get = |i: usize| {
+            crate::web::sheets::unneutralise(rec.get(i).unwrap_or("").trim()).to_string()
+        };
         let rid = get(id_col);
         let fail =
             |reason: String, app: Option<&str>, report: &mut ImportReport, per_app: &mut PerApp| {

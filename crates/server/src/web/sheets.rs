@@ -8,6 +8,22 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::{ApiError, ApiResult};
 
+/// The limits every import of a table (XLSX or CSV) is held to, so that a
+/// small file cannot make the server inflate, parse or hold more than an
+/// official's real spreadsheet ever needs. A file over one is refused with
+/// a message that names the limit.
+pub mod limits {
+    /// The file as uploaded (a department's file of a whole district is
+    /// well under 1 MB).
+    pub const UPLOAD_BYTES: usize = 4 * 1024 * 1024;
+    /// An XLSX unpacked: every part of the archive together.
+    pub const INFLATED_BYTES: u64 = 32 * 1024 * 1024;
+    /// Rows of a sheet or CSV file, the header included.
+    pub const ROWS: usize = 50_000;
+    /// Columns of a row.
+    pub const COLUMNS: usize = 64;
+}
+
 /// The XLSX media type.
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// The CSV media type anju answers with (always UTF-8).
@@ -113,10 +129,82 @@ pub fn sheet(rows: &[Vec<String>], style: SheetStyle, widths: &[(u16, f64)]) -> 
     wb.save_to_buffer().map_err(xl)
 }
 
+fn too_large(zh: &str, en: &str, limit: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+        format!("文件过大：{zh}不能超过 {limit} (file too large: {en} may not exceed {limit})"),
+    )
+    .field("file")
+}
+
+/// Refuses an upload over [`limits::UPLOAD_BYTES`].
+pub fn check_upload_size(body: &[u8]) -> ApiResult<()> {
+    if body.len() > limits::UPLOAD_BYTES {
+        return Err(too_large(
+            "上传的文件",
+            "the uploaded file",
+            format!("{} MB", limits::UPLOAD_BYTES / 1024 / 1024),
+        ));
+    }
+    Ok(())
+}
+
+/// Unpacks every part of an XLSX archive into nothing, counting, and stops
+/// as soon as the total passes [`limits::INFLATED_BYTES`]: the sizes an
+/// archive declares may lie, the bytes it inflates to do not.
+fn check_inflated_size(body: &[u8]) -> ApiResult<()> {
+    let bad = |e: String| {
+        ApiError::bad_request(
+            "invalid_file",
+            format!("无法读取 Excel 文件 (cannot read the XLSX file: {e})"),
+        )
+        .field("file")
+    };
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(body)).map_err(|e| bad(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|e| bad(e.to_string()))?;
+        let room = limits::INFLATED_BYTES - total;
+        let n = std::io::copy(
+            &mut std::io::Read::take(&mut part, room + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        total += n;
+        if total > limits::INFLATED_BYTES {
+            return Err(too_large(
+                "解压后的 Excel 内容",
+                "the unpacked XLSX",
+                format!("{} MB", limits::INFLATED_BYTES / 1024 / 1024),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_shape(rows: usize, columns: usize) -> ApiResult<()> {
+    if rows > limits::ROWS {
+        return Err(too_large("表格行数", "the number of rows", limits::ROWS));
+    }
+    if columns > limits::COLUMNS {
+        return Err(too_large(
+            "每行的列数",
+            "the number of columns",
+            limits::COLUMNS,
+        ));
+    }
+    Ok(())
+}
+
 /// Reads an uploaded XLSX (first sheet) as CSV text, so both formats go
-/// through the same row validation.
+/// through the same row validation. The upload, its unpacked size, its rows
+/// and its columns are held to [`limits`] before and while it is parsed.
 pub fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
     use calamine::{Data, Reader, Xlsx};
+    check_upload_size(body)?;
+    check_inflated_size(body)?;
     let bad = |e: String| {
         ApiError::bad_request(
             "invalid_file",
@@ -130,6 +218,8 @@ pub fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
         .worksheet_range_at(0)
         .ok_or_else(|| bad("没有工作表 (no worksheet)".into()))?
         .map_err(|e| bad(e.to_string()))?;
+    let (height, width) = range.get_size();
+    check_shape(height, width)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in range.rows() {
         let cells: Vec<String> = row
@@ -152,6 +242,7 @@ pub fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
 /// An uploaded table (XLSX by its signature, otherwise UTF-8 CSV) as rows
 /// of cells.
 pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
+    check_upload_size(body)?;
     let csv_bytes = if body.starts_with(b"PK\x03\x04") {
         xlsx_to_csv(body)?
     } else {
@@ -174,6 +265,7 @@ pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
             )
             .field("file")
         })?;
+        check_shape(i + 1, rec.len())?;
         rows.push(rec.iter().map(|c| unneutralise(c).to_string()).collect());
     }
     Ok(rows)
@@ -182,6 +274,46 @@ pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An XLSX-shaped archive with one part of `n` zero bytes (deflated to
+    /// almost nothing): the shape of a decompression bomb.
+    fn bomb(n: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        let chunk = vec![b'0'; 1 << 20];
+        for _ in 0..n / chunk.len() {
+            z.write_all(&chunk).unwrap();
+        }
+        z.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn uploads_are_held_to_their_limits() {
+        // 64 MB of zeros deflate to well under the upload limit …
+        let b = bomb(64 << 20);
+        assert!(b.len() < limits::UPLOAD_BYTES, "{}", b.len());
+        // … and are refused once more than the inflated limit came out.
+        let e = xlsx_to_csv(&b).unwrap_err();
+        assert_eq!(e.code, "file_too_large", "{}", e.message);
+        assert!(e.message.contains("32 MB"), "{}", e.message);
+        // Too many bytes, rows or columns in a CSV.
+        let e = upload_rows(&vec![b'a'; limits::UPLOAD_BYTES + 1]).unwrap_err();
+        assert!(e.message.contains("4 MB"), "{}", e.message);
+        let many_rows = "a\n".repeat(limits::ROWS + 1);
+        let e = upload_rows(many_rows.as_bytes()).unwrap_err();
+        assert!(e.message.contains("50000"), "{}", e.message);
+        let wide = vec!["x"; limits::COLUMNS + 1].join(",");
+        let e = upload_rows(wide.as_bytes()).unwrap_err();
+        assert!(e.message.contains("64"), "{}", e.message);
+        // A file at the limits is read.
+        let ok = "a\n".repeat(limits::ROWS);
+        assert_eq!(upload_rows(ok.as_bytes()).unwrap().len(), limits::ROWS);
+    }
 
     #[test]
     fn formula_cells_are_neutralised_and_read_back() {
