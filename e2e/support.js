@@ -48,6 +48,12 @@ async function stopServer(server) {
 // `ctx.restart`).
 export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) {
   const ctx = { base: undefined, browser: undefined };
+  // Every page runs under anju's Content-Security-Policy: anything the
+  // browser refuses under it (an inline script or style) fails the file.
+  const violations = [];
+  const watch = (page) => page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+  });
   const dataDir = mkdtempSync(join(tmpdir(), `anju-e2e-${tag}-`));
   let server;
   // Stops the server and starts it again on the same data on another day.
@@ -64,10 +70,15 @@ export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) 
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    const newPage = ctx.browser.newPage.bind(ctx.browser);
+    ctx.browser.newPage = async (...a) => { const p = await newPage(...a); watch(p); return p; };
+    const newContext = ctx.browser.newContext.bind(ctx.browser);
+    ctx.browser.newContext = async (...a) => { const c = await newContext(...a); c.on('page', watch); return c; };
   });
   after(async () => {
     if (ctx.browser) await ctx.browser.close();
     await stopServer(server);
+    if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`);
   });
   ctx.shot = async (page, name) => {
     await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}.png`), fullPage: true });

@@ -71,6 +71,9 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(allotment::routes())
         .merge(audit::routes())
+        .layer(axum::middleware::map_response(
+            web::headers::security_headers,
+        ))
         .with_state(state)
 }
 

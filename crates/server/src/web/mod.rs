@@ -11,6 +11,7 @@ pub mod clock;
 pub mod cookies;
 pub mod error;
 pub mod forms;
+pub mod headers;
 pub mod html;
 pub mod json;
 pub mod session;

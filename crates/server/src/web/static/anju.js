@@ -9,3 +9,10 @@ document.addEventListener("click", function (e) {
   location.href = u.href;
   e.preventDefault();
 });
+// "Go back" on the error page returns to the form (without script: home).
+document.addEventListener("click", function (e) {
+  var a = e.target.closest && e.target.closest("a[data-back]");
+  if (!a || history.length < 2) return;
+  history.back();
+  e.preventDefault();
+});
