@@ -237,13 +237,18 @@ pub async fn save_plan(
 
 /// Homes file rows (CSV or the first XLSX sheet as text) into the project.
 /// Good rows are saved; every bad row comes back with its reason.
+/// Only the company imports homes: checked before an upload is read.
+pub fn may_import_homes(user: &CurrentUser) -> ApiResult<()> {
+    forbidden_unless(user, &[Role::Company], "导入房源（实施主体的职责）")
+}
+
 pub async fn import_homes(
     st: &AppState,
     user: &CurrentUser,
     id: &str,
     rows: &[Vec<String>],
 ) -> ApiResult<HomesFile> {
-    forbidden_unless(user, &[Role::Company], "导入房源（实施主体的职责）")?;
+    may_import_homes(user)?;
     let p = load_project(st, Some(user), id).await?;
     if !p.plan_status.editable() {
         return Err(ApiError::conflict(format!(

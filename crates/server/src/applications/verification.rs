@@ -28,7 +28,9 @@ const ID_COL: &str = "resident_id";
 const NAME_COL: &str = "name";
 const APP_COL: &str = "application_id";
 
-fn check_verifier(user: &CurrentUser, d: Department) -> ApiResult<()> {
+/// Only the department's own verifiers use its template and upload (checked
+/// before an upload is read).
+pub fn check_verifier(user: &CurrentUser, d: Department) -> ApiResult<()> {
     if user.user.role == Role::Verifier(d) {
         Ok(())
     } else {

@@ -2,13 +2,15 @@
 //! submitted form fields, and the page context (language, signed-in user,
 //! the language cookie to set).
 
+use axum::extract::Multipart;
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{self, CurrentUser};
+use super::auth::{self, CurrentUser, CSRF_FIELD};
 use super::error::ApiError;
 use super::html::{url_encode, Lang, LANG_COOKIE};
+use super::sheets::check_upload_size;
 use super::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -132,4 +134,42 @@ impl Ctx {
             Redirect::to(&format!("/login?next={}", url_encode(next))).into_response()
         })
     }
+}
+
+/// The file of an upload form (`multipart/form-data` with `_csrf` and
+/// `file`), read part by part and refused as soon as it passes
+/// [`super::sheets::limits::UPLOAD_BYTES`]; the form's CSRF token is checked before the
+/// file is returned. Callers check the user's role *before* calling this,
+/// so nobody else makes the server read an upload.
+pub async fn read_upload(user: &CurrentUser, mut mp: Multipart) -> Result<Vec<u8>, ApiError> {
+    let mut csrf = None;
+    let mut file: Option<Vec<u8>> = None;
+    loop {
+        let part = match mp.next_field().await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(ApiError::bad_request("invalid_form", e.body_text()).field("file"))
+            }
+        };
+        match part.name() {
+            Some(CSRF_FIELD) => csrf = part.text().await.ok(),
+            Some("file") => {
+                let mut part = part;
+                let mut buf = Vec::new();
+                while let Some(chunk) = part.chunk().await.map_err(|e| {
+                    ApiError::bad_request("invalid_form", e.body_text()).field("file")
+                })? {
+                    buf.extend_from_slice(&chunk);
+                    check_upload_size(&buf)?;
+                }
+                file = Some(buf);
+            }
+            _ => {}
+        }
+    }
+    auth::check_form_csrf(user, csrf.as_deref())?;
+    file.filter(|f| !f.is_empty()).ok_or_else(|| {
+        ApiError::bad_request("required", "请选择要上传的文件 (choose a file)").field("file")
+    })
 }

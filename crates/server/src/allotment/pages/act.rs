@@ -14,8 +14,8 @@ use crate::allotment::service::{
 };
 use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
-use crate::web::forms::{checked, field, Ctx, Fields};
-use crate::web::html::{url_encode, Lang};
+use crate::web::forms::{checked, field, read_upload, Ctx, Fields};
+use crate::web::html::url_encode;
 use crate::web::AppState;
 
 use super::common::*;
@@ -59,17 +59,6 @@ impl Done {
             None => format!("/projects/{}?msg={}{n}{anchor}", url_encode(pid), self.msg),
         }
     }
-}
-
-/// The banner's words after a redirect with `?msg=` (and `&n=`), if any.
-pub(super) fn done_text(l: Lang, q: &AllotQuery) -> Option<String> {
-    let m = q.msg.as_deref()?;
-    let count =
-        q.n.as_deref()
-            .and_then(|n| n.parse::<u64>().ok())
-            .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
-            .unwrap_or_default();
-    Some(format!("{}{count}", done_label(l, m)))
 }
 
 pub(super) async fn act(
@@ -477,24 +466,15 @@ pub(super) async fn upload_homes(
     c: &Ctx,
     user: &CurrentUser,
     id: &str,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Response {
-    let mut csrf = None;
-    let mut file = None;
-    while let Ok(Some(part)) = mp.next_field().await {
-        match part.name() {
-            Some("_csrf") => csrf = part.text().await.ok(),
-            Some("file") => file = part.bytes().await.ok(),
-            _ => {}
-        }
-    }
-    if let Err(e) = auth::check_form_csrf(user, csrf.as_deref()) {
+    // The role first: nobody else makes the server read an upload.
+    if let Err(e) = svc::may_import_homes(user) {
         return c.error(e);
     }
-    let Some(file) = file.filter(|f| !f.is_empty()) else {
-        return c.error(
-            ApiError::bad_request("required", "请选择要上传的房源表 (choose a file)").field("file"),
-        );
+    let file = match read_upload(user, mp).await {
+        Ok(f) => f,
+        Err(e) => return c.error(e),
     };
     let result = match crate::web::sheets::upload_rows(&file) {
         Ok(rows) => svc::import_homes(st, user, id, &rows).await,

@@ -16,7 +16,6 @@ use crate::web::forms::Ctx;
 use crate::web::html::{url_encode, Lang, Markup};
 use crate::web::AppState;
 
-use super::act::done_text;
 use super::common::*;
 use super::verify::parse_round;
 

@@ -167,3 +167,14 @@ pub(super) fn schedule_text(l: Lang, w: &RoundWindow) -> String {
         w.closes
     )
 }
+
+/// The banner's words after a redirect with `?msg=` (and `&n=`), if any.
+pub(super) fn done_text(l: Lang, q: &AllotQuery) -> Option<String> {
+    let m = q.msg.as_deref()?;
+    let count =
+        q.n.as_deref()
+            .and_then(|n| n.parse::<u64>().ok())
+            .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
+            .unwrap_or_default();
+    Some(format!("{}{count}", done_label(l, m)))
+}

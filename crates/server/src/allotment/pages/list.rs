@@ -13,7 +13,6 @@ use crate::web::forms::{field, Ctx, Fields};
 use crate::web::html::url_encode;
 use crate::web::AppState;
 
-use super::act::done_text;
 use super::common::*;
 
 // ------------------------------------------------------------------ list and new project

@@ -136,17 +136,6 @@ pub(super) async fn detail(
     c.page(&page)
 }
 
-/// The banner's words after a finished action: `已叫号：12 户`.
-fn done_text(l: Lang, q: &AllotQuery) -> Option<String> {
-    let m = q.msg.as_deref()?;
-    let count =
-        q.n.as_deref()
-            .and_then(|n| n.parse::<u64>().ok())
-            .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
-            .unwrap_or_default();
-    Some(format!("{}{count}", done_label(l, m)))
-}
-
 // ------------------------------------------------------------------ plan and price check
 
 /// The plan's terms with what needs the page's language.

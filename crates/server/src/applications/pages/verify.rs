@@ -7,8 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use crate::applications::verification::{self, ImportReport};
-use crate::web::auth;
 use crate::web::error::ApiError;
+use crate::web::forms::read_upload;
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::{url_encode, Lang};
 use crate::web::AppState;
@@ -89,7 +89,7 @@ pub(super) async fn verify_upload(
     headers: HeaderMap,
     Path(dept): Path<String>,
     Query(q): Query<PageQuery>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
     let user = match c.require_user(&format!("/verify/{dept}")) {
@@ -99,22 +99,13 @@ pub(super) async fn verify_upload(
     let Some(d) = Department::from_code(&dept) else {
         return c.error(ApiError::not_found("核验部门 (department)"));
     };
-    let mut csrf = None;
-    let mut file = None;
-    while let Ok(Some(part)) = mp.next_field().await {
-        match part.name() {
-            Some("_csrf") => csrf = part.text().await.ok(),
-            Some("file") => file = part.bytes().await.ok(),
-            _ => {}
-        }
-    }
-    if let Err(e) = auth::check_form_csrf(&user, csrf.as_deref()) {
+    // The role first: nobody else makes the server read an upload.
+    if let Err(e) = verification::check_verifier(&user, d) {
         return c.error(e);
     }
-    let Some(file) = file.filter(|f| !f.is_empty()) else {
-        return c.error(
-            ApiError::bad_request("required", "请选择要上传的文件 (choose a file)").field("file"),
-        );
+    let file = match read_upload(&user, mp).await {
+        Ok(f) => f,
+        Err(e) => return c.error(e),
     };
     match verification::import(&st, &user, d, &file).await {
         Err(e) => c.error(e),
