@@ -1,7 +1,7 @@
 //! `anju lottery`: the verifiable allotment draw (docs/lottery.md), from
 //! and to the published files only.
 
-use anju_lottery::{draw, verify, EntrantList, Reveal};
+use anju_lottery::{draw, verify, verify_committed, EntrantList, Reveal};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -22,8 +22,9 @@ pub enum LotteryCommand {
     Draw {
         #[arg(long)]
         entrants: PathBuf,
-        /// The public random value entered by the notary, exactly as the plan fixes its format.
-        #[arg(long)]
+        /// The public random value entered by the notary, exactly as the plan fixes its format
+        /// (a value starting with `-` is taken as the value: `--reveal -5`).
+        #[arg(long, allow_hyphen_values = true)]
         reveal: String,
         /// Result file to write (default: stdout).
         #[arg(long)]
@@ -33,10 +34,16 @@ pub enum LotteryCommand {
     Verify {
         #[arg(long)]
         entrants: PathBuf,
-        #[arg(long)]
+        /// The notary's value as announced (a value starting with `-` is taken as the value).
+        #[arg(long, allow_hyphen_values = true)]
         reveal: String,
         #[arg(long)]
         result: PathBuf,
+        /// 摇号前公布的承诺值: the commitment published before the draw (64 hex digits).
+        /// Without it, only the files' agreement with each other is checked, not that
+        /// the entrant file is the one published before the draw.
+        #[arg(long)]
+        commitment: Option<String>,
     },
 }
 
@@ -88,12 +95,27 @@ pub fn run(cmd: LotteryCommand) -> Result<(), Fail> {
             entrants,
             reveal,
             result,
+            commitment,
         } => {
             let reveal = Reveal::new(&reveal).map_err(|e| Fail(format!("--reveal: {e}")))?;
-            verify(&read(&entrants)?, &reveal, &read(&result)?)
-                .map_err(|e| Fail(format!("复核不一致 (verification failed): {e}")))?;
+            let entrant_bytes = read(&entrants)?;
+            let file_commitment =
+                anju_lottery::to_hex(&anju_lottery::commitment_of(&entrant_bytes));
+            let checked = match &commitment {
+                Some(c) => verify_committed(&entrant_bytes, c, &reveal, &read(&result)?),
+                None => verify(&entrant_bytes, &reveal, &read(&result)?),
+            };
+            let said = match &commitment {
+                Some(c) => format!("摇号前公布的承诺值 (published commitment) {}", c.trim().to_ascii_lowercase()),
+                None => "未给出摇号前公布的承诺值：只核对了文件之间是否一致 (no published commitment given: only the files' agreement was checked; pass --commitment)".to_string(),
+            };
+            checked.map_err(|e| {
+                Fail(format!(
+                    "复核不一致 (verification failed): {e}\n名单文件承诺值 (entrant file commitment) {file_commitment}\n{said}"
+                ))
+            })?;
             println!(
-                "复核一致 (verified): {} 与公开随机值重新计算的顺序与 {} 完全相同",
+                "复核一致 (verified): {} 与公开随机值重新计算的顺序与 {} 完全相同\n名单文件承诺值 (entrant file commitment) {file_commitment}\n{said}",
                 entrants.display(),
                 result.display()
             );

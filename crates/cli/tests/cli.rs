@@ -473,6 +473,87 @@ fn lottery_commit_draw_verify_from_published_files() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A result re-drawn over a swapped entrant list agrees with that list;
+/// only the commitment published before the draw tells them apart. Every
+/// verdict prints the commitment; a reveal starting with `-` is a value.
+#[test]
+fn lottery_verify_against_the_commitment_published_before_the_draw() {
+    let dir = std::env::temp_dir().join(format!("anju-lottery-c-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    let commit = |name: &str, ids: &str| {
+        let list = dir.join(format!("{name}.txt"));
+        std::fs::write(&list, ids).unwrap();
+        let ent = dir.join(format!("{name}.csv"));
+        let o = run(
+            &["lottery", "commit", "--ids", &p(&list), "--out", &p(&ent)],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (ent, stdout(&o).trim().to_string())
+    };
+    let (published, commitment) = commit("published", "A-1\nA-2\nA-3\nA-4\n");
+    // Someone swaps A-4 for X-9 after publication and draws over that list.
+    let (swapped, _) = commit("swapped", "A-1\nA-2\nA-3\nX-9\n");
+    let res = dir.join("result.txt");
+    let draw = |ent: &Path| {
+        let o = run(
+            &[
+                "lottery",
+                "draw",
+                "--entrants",
+                &p(ent),
+                "--reveal",
+                "-5",
+                "--out",
+                &p(&res),
+            ],
+            None,
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "--reveal -5 is a value: {}",
+            stderr(&o)
+        );
+    };
+    draw(&swapped);
+    let verify = |ent: &Path, with: Option<&str>| {
+        let mut args = vec![
+            "lottery".to_string(),
+            "verify".into(),
+            "--entrants".into(),
+            p(ent),
+            "--reveal".into(),
+            "-5".into(),
+            "--result".into(),
+            p(&res),
+        ];
+        if let Some(c) = with {
+            args.extend(["--commitment".to_string(), c.to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, None)
+    };
+    // The swapped files agree with each other …
+    let o = verify(&swapped, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("承诺值"),
+        "the verdict prints the commitment"
+    );
+    // … but not with what was published before the draw.
+    let o = verify(&swapped, Some(&commitment));
+    assert_input_error(&o, "published before the draw");
+    assert!(stderr(&o).contains(&commitment), "{}", stderr(&o));
+    // The honest draw checks out against the published commitment.
+    draw(&published);
+    let o = verify(&published, Some(&commitment.to_uppercase()));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(&commitment), "{}", stdout(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn batch_written_to_a_file_equals_batch_written_to_a_pipe() {
     // Files take the direct (O_DIRECT) writer; a file whose position is not

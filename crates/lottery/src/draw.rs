@@ -35,6 +35,8 @@ pub enum VerifyError {
     EntrantFile(#[from] EntrantFileError),
     #[error("the result file cannot be used: {0}")]
     ResultFile(#[from] ResultFileError),
+    #[error("the entrant file is not the one published before the draw: it hashes to {file}, but the commitment published before the draw is {published}")]
+    PublishedCommitmentMismatch { published: String, file: String },
     #[error("commitment differs: the entrant file hashes to {expected}, but the result file records {found}; the result is not for this entrant file")]
     CommitmentMismatch { expected: String, found: String },
     #[error("reveal differs: the announced reveal is `{expected}`, but the result file records `{found}`")]
@@ -62,6 +64,24 @@ pub fn verify(
 ) -> Result<(), VerifyError> {
     let (entrants, claimed) = parse_both(entrants_file, result_file);
     verify_draw(&entrants?, reveal, &claimed?)
+}
+
+/// Like [`verify`], and first checks that the entrant file is the one whose
+/// commitment (`published`, 64 hex digits, either case) was published
+/// before the draw. Without this, a result re-drawn over a swapped list
+/// would check out against the swapped list.
+pub fn verify_committed(
+    entrants_file: &[u8],
+    published: &str,
+    reveal: &Reveal,
+    result_file: &[u8],
+) -> Result<(), VerifyError> {
+    let file = to_hex(&crate::entrants::commitment_of(entrants_file));
+    let published = published.trim().to_ascii_lowercase();
+    if file != published {
+        return Err(VerifyError::PublishedCommitmentMismatch { published, file });
+    }
+    verify(entrants_file, reveal, result_file)
 }
 
 /// Parses the two files, on two threads when possible: for a million

@@ -438,3 +438,8 @@ mod tests {
         }
     }
 }
+
+/// The commitment of an entrant file as published: the SHA-256 of its bytes.
+pub fn commitment_of(file: &[u8]) -> [u8; 32] {
+    Sha256::digest(file).into()
+}

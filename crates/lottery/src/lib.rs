@@ -26,10 +26,10 @@ mod reveal;
 mod shuffle;
 mod text;
 
-pub use draw::{draw, verify, verify_draw, VerifyError};
+pub use draw::{draw, verify, verify_committed, verify_draw, VerifyError};
 pub use entrants::{
-    check_entrant_id, EntrantFileError, EntrantIdError, EntrantList, EntrantListError,
-    ENTRANT_FILE_HEADER, MAX_ENTRANT_ID_LEN,
+    check_entrant_id, commitment_of, EntrantFileError, EntrantIdError, EntrantList,
+    EntrantListError, ENTRANT_FILE_HEADER, MAX_ENTRANT_ID_LEN,
 };
 pub use ids::Ids;
 pub use keystream::Keystream;
