@@ -5,9 +5,11 @@
 //!
 //! `web` uses no capability module: capabilities use it.
 
+pub mod apidoc;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod extract;
 pub mod forms;
 pub mod html;
 pub mod json;
