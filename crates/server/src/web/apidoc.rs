@@ -99,14 +99,15 @@ impl ToSchema for RoleCode {
     }
 }
 
-/// A district code (six digits, e.g. `140302`).
+/// A district code: GB/T 2260 (six digits, e.g. `140302`) or a local code
+/// for a zone without one (`140300-GX`), as in the household contract.
 pub struct DistrictCodeSchema;
 
 impl PartialSchema for DistrictCodeSchema {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .pattern(Some("^[0-9]{6}$"))
+            .pattern(Some("^[0-9A-Za-z-]{6,12}$"))
             .examples([serde_json::json!("140302")])
             .into()
     }
