@@ -10,6 +10,7 @@ pub const YANGQUAN: &str = "阳政办发〔2026〕2号";
 pub const LOUDI: &str = "娄底市收购存量商品房用作保障性住房工作实施方案（试行）（征求意见稿）";
 
 /// A cited article with the words it says.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Cite {
     pub document: &'static str,

@@ -10,6 +10,7 @@ use std::fmt;
 use crate::money::{Area, Fen};
 
 /// Where a home comes from (001 art. 6–8; 004 §2, §7).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HomeSource {
@@ -148,6 +149,8 @@ pub const HOME_COLUMNS: [(&str, &str, &str); 10] = [
 ];
 
 /// One problem in a homes file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = HomeRowError))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     /// Row number as the spreadsheet shows it (the header is row 1).

@@ -11,6 +11,7 @@ use crate::money::Fen;
 
 /// What a family that is not there when called is treated as (the plan
 /// decides; 001 art. 15 "摇号规则、配售活动安排").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AbsentRule {
@@ -41,6 +42,7 @@ impl AbsentRule {
 }
 
 /// The dates of one round's selection window.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundWindow {
     pub round: u8,
@@ -49,6 +51,7 @@ pub struct RoundWindow {
 }
 
 /// What the company writes; every field article 15 names.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanTerms {
     /// 项目名称.
@@ -158,8 +161,10 @@ impl PlanTerms {
 }
 
 /// One home priced above what the articles allow.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PriceViolation {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub home: HomeId,
     pub price: Fen,
     pub cap: Fen,
@@ -236,6 +241,7 @@ pub fn check_prices(guided_per_m2: Fen, homes: &[Home]) -> PriceCheck {
 }
 
 /// Where a plan is in its approval.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {

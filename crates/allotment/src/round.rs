@@ -143,6 +143,7 @@ pub fn calling_order(drawn: &[Drawn<'_>]) -> Vec<usize> {
 pub const CALLING_ORDER_CITE: Cite = LOUDI_8_1_1_PRIORITY;
 
 /// Where a round is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundStatus {

@@ -52,15 +52,19 @@ const TAG: &[u8] = b"anju-audit-v1";
 pub type Hash32 = [u8; 32];
 
 /// One audit log entry.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// Position in the log, from 1, without gaps.
     pub seq: u64,
     /// When.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     /// Who.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub actor_user_id: UserId,
     /// In which role.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "auditor"))]
     pub role: Role,
     /// What, e.g. `application.street_pass`, `personal_data.read`.
     pub action: String,
@@ -70,9 +74,11 @@ pub struct AuditEntry {
     pub detail: Value,
     /// The previous entry's hash (zeros for the first).
     #[serde(with = "hex32")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub prev_hash: Hash32,
     /// This entry's hash.
     #[serde(with = "hex32")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
     pub hash: Hash32,
 }
 

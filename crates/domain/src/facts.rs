@@ -625,9 +625,11 @@ pub struct FactCorrection {
 }
 
 /// The serialised form of a [`FactCorrection`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FactCorrectionParts {
     /// The fact.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub path: FactPath,
     /// As declared by the household.
     #[serde(default)]

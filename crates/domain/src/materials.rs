@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::facts::MAX_MEMBERS;
 
 /// Marital status of the main applicant, which decides the marriage proof.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaritalStatus {
@@ -24,6 +25,7 @@ pub enum MaritalStatus {
 }
 
 /// What the family (online) or the counter clerk ticked as received.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MaterialsChecklist {
     /// 《阳泉市配售型保障性住房申请表》.

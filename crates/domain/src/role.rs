@@ -15,6 +15,7 @@ use crate::facts::FactField;
 use crate::text::UserId;
 
 /// A department that verifies part of a household's facts (001 art. 4).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Department {

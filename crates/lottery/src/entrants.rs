@@ -399,6 +399,11 @@ pub(crate) fn push_decimal(out: &mut Vec<u8>, mut value: u64) {
     out.extend_from_slice(&digits[start..]);
 }
 
+/// The commitment of an entrant file as published: the SHA-256 of its bytes.
+pub fn commitment_of(file: &[u8]) -> [u8; 32] {
+    Sha256::digest(file).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,9 +442,4 @@ mod tests {
             assert_eq!(out, value.to_string().into_bytes());
         }
     }
-}
-
-/// The commitment of an entrant file as published: the SHA-256 of its bytes.
-pub fn commitment_of(file: &[u8]) -> [u8; 32] {
-    Sha256::digest(file).into()
 }

@@ -62,11 +62,13 @@ impl AppState {
     }
 }
 
-/// The whole application: every room's API and pages.
+/// The whole application: every room's API (see [`openapi`]) and pages.
 pub fn router(state: AppState) -> Router {
+    // `/api/v1`: each room's operations, routed as documented.
+    let (api, _document) = openapi::api().split_for_parts();
     Router::new()
         .merge(web::r#static::routes())
-        .merge(openapi::routes())
+        .merge(api)
         .merge(accounts::routes())
         .merge(applications::routes())
         .merge(allotment::routes())

@@ -4,11 +4,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::web::apidoc::{self, Csrf, DistrictCodeSchema, RoleCode};
 use crate::web::auth::{self, CurrentUser};
 use crate::web::error::ApiResult;
 use crate::web::json::parse_json;
@@ -16,26 +18,71 @@ use crate::web::AppState;
 
 use super::service::do_login;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/session", post(login).delete(logout))
-        .route("/api/v1/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login, logout))
+        .routes(routes!(me))
 }
 
-pub fn user_json(u: &anju_store::UserRecord) -> Value {
-    json!({
-        "id": u.id, "username": u.username, "display_name": u.display_name,
-        "role": u.role, "role_label": u.role.label_zh(),
-        "district": u.district.as_ref().map(|d| d.as_str()),
-    })
+/// An account as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct UserJson<'a> {
+    #[schema(value_type = String)]
+    pub id: &'a anju_domain::UserId,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    #[schema(value_type = RoleCode)]
+    pub role: anju_domain::Role,
+    /// The role's Chinese name.
+    pub role_label: &'static str,
+    /// The district of a district-scoped role.
+    #[schema(value_type = Option<DistrictCodeSchema>, required = true)]
+    pub district: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
-struct LoginRequest {
+impl<'a> From<&'a anju_store::UserRecord> for UserJson<'a> {
+    fn from(u: &'a anju_store::UserRecord) -> Self {
+        UserJson {
+            id: &u.id,
+            username: &u.username,
+            display_name: &u.display_name,
+            role: u.role,
+            role_label: u.role.label_zh(),
+            district: u.district.as_ref().map(|d| d.as_str()),
+        }
+    }
+}
+
+/// The signed-in account and its session's CSRF token.
+#[derive(Serialize, ToSchema)]
+pub struct SessionJson<'a> {
+    pub user: UserJson<'a>,
+    /// Send it as `X-CSRF-Token` with every state-changing call.
+    pub csrf_token: &'a str,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "family")]
     username: String,
+    #[schema(example = "anju-demo-2026")]
     password: String,
 }
 
+/// 登录 sign in: sets the `anju_session` cookie.
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "the account and its csrf_token; sets the anju_session cookie", body = SessionJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 423, response = apidoc::Locked),
+        (status = 429, response = apidoc::TooManyRequests),
+    )
+)]
 async fn login(
     State(st): State<AppState>,
     auth::ClientIp(ip): auth::ClientIp,
@@ -48,11 +95,28 @@ async fn login(
             header::SET_COOKIE,
             auth::session_cookie(&token, st.secure_cookies),
         )],
-        Json(json!({"user": user_json(&user), "csrf_token": csrf})),
+        Json(SessionJson {
+            user: UserJson::from(&user),
+            csrf_token: &csrf,
+        }),
     )
         .into_response())
 }
 
+/// 退出 sign out.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    tag = "accounts",
+    params(Csrf),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["*"]))),
+    responses(
+        (status = 204, description = "signed out; clears the cookie"),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
 async fn logout(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     st.store
         .accounts()
@@ -66,6 +130,22 @@ async fn logout(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Resp
         .into_response())
 }
 
-async fn me(user: CurrentUser) -> Json<Value> {
-    Json(json!({"user": user_json(&user.user), "csrf_token": user.session.csrf_token}))
+/// 当前账号 the signed-in account.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["*"]))),
+    responses(
+        (status = 200, description = "the account and its csrf_token", body = SessionJson),
+        (status = 401, response = apidoc::Unauthorized),
+    )
+)]
+async fn me(user: CurrentUser) -> Response {
+    Json(SessionJson {
+        user: UserJson::from(&user.user),
+        csrf_token: &user.session.csrf_token,
+    })
+    .into_response()
 }

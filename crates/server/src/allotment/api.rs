@@ -4,86 +4,117 @@
 
 use anju_allotment::HOME_COLUMNS;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::allotment::service::{
-    self as svc, CallRequest, DrawRequest, NewProject, PlanRequest, TitleRequest,
+    self as svc, CallRequest, DrawCheck, DrawRequest, EntrantJson, Frozen, NewProject, PlanRequest,
+    ProjectJson, TitleRequest,
 };
+use crate::web::apidoc::{self, Binary, Csrf};
 use crate::web::auth::{self, CurrentUser};
-use crate::web::error::{ApiError, ApiResult};
+use crate::web::error::ApiResult;
+use crate::web::extract::Path;
 use crate::web::json::parse_json;
 use crate::web::sheets::{csv_bytes, csv_response, sheet, xlsx_response, SheetStyle};
 use crate::web::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/projects", get(list).post(create))
-        .route("/api/v1/projects/{id}", get(detail))
-        .route("/api/v1/projects/{id}/plan", put(save_plan))
-        .route("/api/v1/projects/{id}/plan/steps", post(plan_step))
-        .route("/api/v1/projects/{id}/homes", post(import_homes))
-        .route("/api/v1/projects/homes-template.csv", get(template_csv))
-        .route("/api/v1/projects/homes-template.xlsx", get(template_xlsx))
-        .route("/api/v1/projects/{id}/rounds", post(open_round))
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/entrants.csv",
-            get(entrants_file),
-        )
-        .route("/api/v1/projects/{id}/rounds/{round}/draws", post(draw))
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/result.csv",
-            get(result_file),
-        )
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/verify",
-            get(verify),
-        )
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/redraw-request",
-            post(redraw_request),
-        )
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/redraw-approval",
-            post(redraw_approval),
-        )
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/status",
-            post(round_status),
-        )
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/calls",
-            post(call_next),
-        )
-        .route(
-            "/api/v1/projects/{id}/rounds/{round}/selection",
-            post(selection),
-        )
-        .route("/api/v1/projects/{id}/expire-overdue", post(expire_overdue))
-        .route("/api/v1/projects/{id}/homes/{home}/title", post(title))
-        .route("/api/v1/projects/{id}/homes/{home}/dealings", post(dealing))
-        .route("/api/v1/projects/{id}/results.xlsx", get(results_xlsx))
-        .route("/api/v1/applications/{id}/allotment", get(family_allotment))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(save_plan))
+        .routes(routes!(plan_step))
+        .routes(routes!(import_homes))
+        .routes(routes!(template_csv))
+        .routes(routes!(template_xlsx))
+        .routes(routes!(open_round))
+        .routes(routes!(entrants_file))
+        .routes(routes!(draw))
+        .routes(routes!(result_file))
+        .routes(routes!(verify))
+        .routes(routes!(redraw_request))
+        .routes(routes!(redraw_approval))
+        .routes(routes!(round_status))
+        .routes(routes!(call_next))
+        .routes(routes!(selection))
+        .routes(routes!(expire_overdue))
+        .routes(routes!(title))
+        .routes(routes!(dealing))
+        .routes(routes!(results_xlsx))
+        .routes(routes!(family_allotment))
 }
 
 async fn viewer(st: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
     auth::current_user(st, headers).await.ok().flatten()
 }
 
-async fn list(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Value>> {
-    let user = viewer(&st, &headers).await;
-    let ps = svc::list_projects(&st, user.as_ref()).await?;
-    Ok(Json(json!({"projects": ps.iter().map(|p| json!({
-        "id": p.id, "name": p.name, "district": p.district, "plan_status": p.plan_status,
-        "plan_status_label": p.plan_status.zh(), "published_at": p.published_at,
-    })).collect::<Vec<_>>()})))
+/// A project in the list.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectItem<'a> {
+    id: &'a str,
+    name: &'a str,
+    district: &'a str,
+    plan_status: anju_allotment::PlanStatus,
+    plan_status_label: &'static str,
+    #[schema(required = true)]
+    published_at: Option<&'a str>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ProjectList<'a> {
+    projects: Vec<ProjectItem<'a>>,
+}
+
+/// 配售项目（公众只见已公布的）projects (the public sees published ones; staff also drafts).
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects",
+    tag = "allotment",
+    responses((status = 200, description = "projects", body = ProjectList))
+)]
+async fn list(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let user = viewer(&st, &headers).await;
+    let ps = svc::list_projects(&st, user.as_ref()).await?;
+    Ok(Json(ProjectList {
+        projects: ps
+            .iter()
+            .map(|p| ProjectItem {
+                id: &p.id,
+                name: &p.name,
+                district: &p.district,
+                plan_status: p.plan_status,
+                plan_status_label: p.plan_status.zh(),
+                published_at: p.published_at.as_deref(),
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+/// 新建项目（实施主体）create a project (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects",
+    tag = "allotment",
+    params(Csrf),
+    request_body = NewProject,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 201, description = "the project", body = ProjectJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 409, response = apidoc::Conflict),
+    )
+)]
 async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {
     let req: NewProject = parse_json(&body)?;
     let p = svc::create_project(&st, &user, req).await?;
@@ -91,59 +122,145 @@ async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> A
     Ok((axum::http::StatusCode::CREATED, Json(v)).into_response())
 }
 
+/// 项目、配售方案、价格核定、房源、轮次、承诺值、摇号与脱敏结果 a project: plan, price check, homes, rounds, commitments, draws, masked entrants.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01")),
+    responses(
+        (status = 200, description = "the project", body = ProjectJson),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn detail(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProjectJson>> {
     let user = viewer(&st, &headers).await;
     let p = svc::load_project(&st, user.as_ref(), &id).await?;
     Ok(Json(svc::project_json(&st, &p, true).await?))
 }
 
+/// 编制配售方案（第十五条，实施主体）write the plan (company).
+#[utoipa::path(
+    put,
+    path = "/api/v1/projects/{id}/plan",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), Csrf),
+    request_body = PlanRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "the project", body = ProjectJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn save_plan(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProjectJson>> {
     let req: PlanRequest = parse_json(&body)?;
     let p = svc::save_plan(&st, &user, &id, req).await?;
     Ok(Json(svc::project_json(&st, &p, false).await?))
 }
 
-#[derive(Deserialize)]
+/// A step in the plan's approval.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct StepBody {
+    /// `submit` and `publish` (company), `approve` and `return` (city bureau).
+    #[schema(pattern = "^(submit|approve|return|publish)$", example = "submit")]
     step: String,
+    /// Why it is returned (`return`).
     #[serde(default)]
     reason: String,
+    /// The project's version the caller saw.
     version: i64,
 }
 
+/// 报批/批准/退回/公布 submit (company), approve or return (city bureau), publish (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/plan/steps",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), Csrf),
+    request_body = StepBody,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company", "city_bureau"]))),
+    responses(
+        (status = 200, description = "the project", body = ProjectJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn plan_step(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProjectJson>> {
     let b: StepBody = parse_json(&body)?;
     let step = svc::plan_step_of(&b.step, &b.reason)?;
     let p = svc::plan_step(&st, &user, &id, step, b.version).await?;
     Ok(Json(svc::project_json(&st, &p, false).await?))
 }
 
+/// What a homes import read.
+#[derive(Serialize, ToSchema)]
+pub struct HomesImport {
+    rows: usize,
+    homes_saved: usize,
+    errors: Vec<anju_allotment::RowError>,
+}
+
+/// 导入房源（CSV 或 XLSX，逐行报错）import homes with row-level errors (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/homes",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), Csrf),
+    request_body(content(
+        (String = "text/csv"),
+        (Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "rows read, homes saved, row errors", body = HomesImport),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn import_homes(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<HomesImport>> {
     let rows = crate::web::sheets::upload_rows(&body)?;
     let f = svc::import_homes(&st, &user, &id, &rows).await?;
-    Ok(Json(
-        json!({"rows": f.rows, "homes_saved": f.homes.len(), "errors": f.errors}),
-    ))
+    Ok(Json(HomesImport {
+        rows: f.rows,
+        homes_saved: f.homes.len(),
+        errors: f.errors,
+    }))
 }
 
 pub fn template_rows() -> Vec<Vec<String>> {
@@ -182,6 +299,13 @@ pub fn template_rows() -> Vec<Vec<String>> {
     ]
 }
 
+/// 房源表模板 the homes template (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/homes-template.csv",
+    tag = "allotment",
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn template_csv() -> ApiResult<Response> {
     Ok(csv_response(
         csv_bytes(template_rows())?,
@@ -189,6 +313,13 @@ async fn template_csv() -> ApiResult<Response> {
     ))
 }
 
+/// 房源表模板（Excel）the homes template as XLSX (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/homes-template.xlsx",
+    tag = "allotment",
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
+)]
 async fn template_xlsx() -> ApiResult<Response> {
     Ok(xlsx_response(
         sheet(&template_rows(), SheetStyle::Header, &[])?,
@@ -196,25 +327,54 @@ async fn template_xlsx() -> ApiResult<Response> {
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RoundBody {
+    #[schema(minimum = 1, maximum = 3)]
     round: u8,
 }
 
+/// 开启轮次并冻结名单、公布承诺值（第十六条）open a round: freeze the entrants, publish the commitment (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), Csrf),
+    request_body = RoundBody,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "the frozen round", body = Frozen),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn open_round(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Frozen>> {
     let b: RoundBody = parse_json(&body)?;
-    let f = svc::open_round(&st, &user, &id, b.round).await?;
-    Ok(Json(
-        serde_json::to_value(f).map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+    Ok(Json(svc::open_round(&st, &user, &id, b.round).await?))
 }
 
+/// 冻结的入围名单（承诺值即其 SHA-256）the frozen entrant file (its SHA-256 is the commitment).
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/rounds/{round}/entrants.csv",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number")),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn entrants_file(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -234,17 +394,54 @@ async fn entrants_file(
         .into_response())
 }
 
+/// The draw's number.
+#[derive(Serialize, ToSchema)]
+pub struct DrawNo {
+    draw_no: u32,
+}
+
+/// 摇号（公证员录入随机值）draw with the notary's reveal (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds/{round}/draws",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), Csrf),
+    request_body = DrawRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "the draw's number", body = DrawNo),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn draw(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, round)): Path<(String, u8)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DrawNo>> {
     let req: DrawRequest = parse_json(&body)?;
     let n = svc::draw(&st, &user, &id, round, req).await?;
-    Ok(Json(json!({"draw_no": n})))
+    Ok(Json(DrawNo { draw_no: n }))
 }
 
+/// 摇号结果文件 the draw's result file.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/result.csv",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), ("draw" = u32, Path, minimum = 1, description = "draw number (a re-draw is the next)")),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn result_file(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -265,128 +462,340 @@ async fn result_file(
         .into_response())
 }
 
-/// Re-runs the published draw from the published files, as anyone can.
-
+/// 按公布文件重新计算核对 re-run the published draw from the published files, as anyone can.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/verify",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), ("draw" = u32, Path, minimum = 1, description = "draw number (a re-draw is the next)")),
+    responses(
+        (status = 200, description = "verified, with the message", body = DrawCheck),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn verify(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path((id, round, n)): Path<(String, u8, u32)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DrawCheck>> {
     Ok(Json(
-        svc::verify_draw(&st, viewer(&st, &headers).await.as_ref(), &id, round, n).await?,
+        svc::check_draw(&st, viewer(&st, &headers).await.as_ref(), &id, round, n).await?,
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReasonBody {
+    /// The written reason.
     reason: String,
 }
 
+/// `{"ok": true}`.
+#[derive(Serialize, ToSchema)]
+pub struct Done {
+    ok: bool,
+}
+
+const DONE: Done = Done { ok: true };
+
+/// 申请重新摇号（须书面理由）request a re-draw with a written reason (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds/{round}/redraw-request",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), Csrf),
+    request_body = ReasonBody,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "requested", body = Done),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn redraw_request(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, round)): Path<(String, u8)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     let b: ReasonBody = parse_json(&body)?;
     svc::request_redraw(&st, &user, &id, round, &b.reason).await?;
-    Ok(Json(json!({"ok": true})))
+    Ok(Json(DONE))
 }
 
+/// 第二人批准重新摇号 approve a re-draw: a second person (city bureau, or a company officer other than the requester); the body is ignored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds/{round}/redraw-approval",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), Csrf),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["city_bureau", "company"]))),
+    responses(
+        (status = 200, description = "approved", body = Done),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn redraw_approval(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, round)): Path<(String, u8)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     svc::approve_redraw(&st, &user, &id, round).await?;
-    Ok(Json(json!({"ok": true})))
+    Ok(Json(DONE))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct StatusBody {
+    /// `selecting` (start selection) or `closed` (close the round).
+    #[schema(pattern = "^(selecting|closed)$", example = "selecting")]
     to: String,
 }
 
+/// 开始选房 / 结束本轮 start selection or close the round (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds/{round}/status",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), Csrf),
+    request_body = StatusBody,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "done", body = Done),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn round_status(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, round)): Path<(String, u8)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     let b: StatusBody = parse_json(&body)?;
     svc::set_round(&st, &user, &id, round, svc::round_target(&b.to)?).await?;
-    Ok(Json(json!({"ok": true})))
+    Ok(Json(DONE))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CallBody {
+    /// How many families to call.
     count: u32,
 }
 
+/// The families called.
+#[derive(Serialize, ToSchema)]
+pub struct Called {
+    /// Their application ids, in calling order.
+    called: Vec<String>,
+}
+
+/// 按顺序叫号 call the next families (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds/{round}/calls",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), Csrf),
+    request_body = CallBody,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "the families called", body = Called),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn call_next(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, round)): Path<(String, u8)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Called>> {
     let b: CallBody = parse_json(&body)?;
     let called = svc::call_next(&st, &user, &id, round, b.count).await?;
-    Ok(Json(json!({"called": called})))
+    Ok(Json(Called { called }))
 }
 
+/// Where the family's call stands after the step.
+#[derive(Serialize, ToSchema)]
+pub struct CallStateJson {
+    state: &'static str,
+    state_label: &'static str,
+}
+
+/// 选房、未到场、放弃本轮、弃购、签约 choose, absent, decline, give up, sign (the family for itself, or the company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/rounds/{round}/selection",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), Csrf),
+    request_body = CallRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["applicant", "company"]))),
+    responses(
+        (status = 200, description = "the call's state", body = CallStateJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn selection(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, round)): Path<(String, u8)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<CallStateJson>> {
     let req: CallRequest = parse_json(&body)?;
     let state = svc::call_step(&st, &user, &id, round, req).await?;
-    Ok(Json(
-        json!({"state": state.code(), "state_label": state.zh()}),
-    ))
+    Ok(Json(CallStateJson {
+        state: state.code(),
+        state_label: state.zh(),
+    }))
 }
 
+/// How many unsigned choices expired.
+#[derive(Serialize, ToSchema)]
+pub struct Expired {
+    abandonments: usize,
+}
+
+/// 逾期未签约视为放弃（娄底方案八、(一)2）expire choices not signed in time (company); the body is ignored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/expire-overdue",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), Csrf),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "abandonments recorded", body = Expired),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn expire_overdue(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Expired>> {
     let n = svc::expire_overdue(&st, &user, &id).await?;
-    Ok(Json(json!({"abandonments": n})))
+    Ok(Json(Expired { abandonments: n }))
 }
 
+/// The registered title.
+#[derive(Serialize, ToSchema)]
+pub struct TitleJson {
+    certificate_no: String,
+    registered_on: chrono::NaiveDate,
+    /// Article 18's text, always.
+    annotation: String,
+}
+
+/// 登记不动产权证（附记第十八条原文）register the title (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/homes/{home}/title",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("home" = String, Path, description = "building-unit-number, e.g. 1-1-301"), Csrf),
+    request_body = TitleRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "the title", body = TitleJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn title(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, home)): Path<(String, String)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TitleJson>> {
     let req: TitleRequest = parse_json(&body)?;
     let t = svc::register_title(&st, &user, &id, &home, req).await?;
-    Ok(Json(
-        json!({"certificate_no": t.certificate_no, "registered_on": t.registered_on, "annotation": t.annotation}),
-    ))
+    Ok(Json(TitleJson {
+        certificate_no: t.certificate_no,
+        registered_on: t.registered_on,
+        annotation: t.annotation,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DealingBody {
+    /// `sale`, `lease`, `gift`, `purchase_loan_mortgage` or `other_mortgage`.
+    #[schema(example = "purchase_loan_mortgage")]
     dealing: String,
 }
 
+/// `{"recorded": true}`.
+#[derive(Serialize, ToSchema)]
+pub struct Recorded {
+    recorded: bool,
+}
+
+/// 登记交易/出租/赠与/抵押（除购房按揭外均拒绝）record a dealing: only the purchase-loan mortgage is allowed (company, city bureau).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/homes/{home}/dealings",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("home" = String, Path, description = "building-unit-number, e.g. 1-1-301"), Csrf),
+    request_body = DealingBody,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["city_bureau", "company"]))),
+    responses(
+        (status = 200, description = "recorded", body = Recorded),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn dealing(
     State(st): State<AppState>,
     user: CurrentUser,
     Path((id, home)): Path<(String, String)>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Recorded>> {
     let b: DealingBody = parse_json(&body)?;
     svc::dealing(&st, &user, &id, &home, &b.dealing).await?;
-    Ok(Json(json!({"recorded": true})))
+    Ok(Json(Recorded { recorded: true }))
 }
 
 /// Results as XLSX: every round's current draw with masked identities.
@@ -436,6 +845,17 @@ pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> A
     sheet(&rows, SheetStyle::Header, &[])
 }
 
+/// 摇号与选房结果（脱敏）results, masked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/results.xlsx",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01")),
+    responses(
+        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn results_xlsx(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -445,22 +865,55 @@ async fn results_xlsx(
     Ok(xlsx_response(bytes, &format!("{id}-results.xlsx")))
 }
 
+/// One round the family entered.
+#[derive(Serialize, ToSchema)]
+pub struct FamilyEntryJson {
+    #[serde(flatten)]
+    entrant: EntrantJson,
+    project_id: String,
+    project_name: String,
+    round: u8,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FamilyEntries {
+    entries: Vec<FamilyEntryJson>,
+}
+
+/// 本申请的配售进展 this application's rounds, positions and choices.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}/allotment",
+    tag = "allotment",
+    params(("id" = String, Path, description = "application id")),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["*"]))),
+    responses(
+        (status = 200, description = "the rounds entered", body = FamilyEntries),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn family_allotment(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FamilyEntries>> {
     let stored = crate::applications::interface::visible_application(&st, &user, &id).await?;
     let entries = st
         .store
         .allotment()
         .allot_family_entries(stored.app.id().as_str())
         .await?;
-    Ok(Json(json!({"entries": entries.iter().map(|f| {
-        let mut v = svc::entrant_json(&f.entrant);
-        v["project_id"] = json!(f.project_id);
-        v["project_name"] = json!(f.project_name);
-        v["round"] = json!(f.round_no);
-        v
-    }).collect::<Vec<_>>()})))
+    Ok(Json(FamilyEntries {
+        entries: entries
+            .iter()
+            .map(|f| FamilyEntryJson {
+                entrant: svc::entrant_json(&f.entrant),
+                project_id: f.project_id.clone(),
+                project_name: f.project_name.clone(),
+                round: f.round_no,
+            })
+            .collect(),
+    }))
 }

@@ -13,6 +13,12 @@ use axum::Router;
 
 use crate::web::AppState;
 
+/// The pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes())
+    pages::routes()
+}
+
+/// The JSON API, routed and documented together.
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router()
 }

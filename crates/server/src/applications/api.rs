@@ -1,55 +1,72 @@
-//! `/api/v1`: the JSON API. Errors are `{"error": {"code", "message",
-//! "field"}}`; state-changing calls need the session's `X-CSRF-Token`.
+//! `/api/v1`: the JSON API of applications. Errors are `{"error": {"code",
+//! "message", "field"}}`; state-changing calls need the session's
+//! `X-CSRF-Token`.
 
-use anju_domain::{Department, StatusKind};
+use anju_domain::{ActionKind, Department, StatusKind};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::applications::service::{self, ActionRequest, SubmitRequest};
-use crate::applications::verification;
+use crate::applications::verification::{self, ImportReport};
+use crate::web::apidoc::{
+    self, ApplicationRecordSchema, Binary, Csrf, DecisionSchema, DistrictCodeSchema,
+    HouseholdSchema,
+};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
+use crate::web::extract::{Path, Query};
 use crate::web::json::parse_json;
 use crate::web::sheets::{csv_response, xlsx_response};
 use crate::web::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/check", post(check))
-        .route("/api/v1/applications", get(list).post(create))
-        .route("/api/v1/applications/{id}", get(detail))
-        .route("/api/v1/applications/{id}/actions", post(action))
-        .route("/api/v1/notices", get(notices))
-        .route("/api/v1/notices.xlsx", get(notices_xlsx))
-        .route(
-            "/api/v1/verification/{department}/template.xlsx",
-            get(template_xlsx),
-        )
-        .route(
-            "/api/v1/verification/{department}/template.csv",
-            get(template),
-        )
-        .route("/api/v1/verification/{department}/upload", post(upload))
-        .route("/api/v1/districts", get(districts))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(check))
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(action))
+        .routes(routes!(notices))
+        .routes(routes!(notices_xlsx))
+        .routes(routes!(template_xlsx))
+        .routes(routes!(template))
+        .routes(routes!(upload))
+        .routes(routes!(districts))
 }
 
+/// 资格自测 self-check (public): the engine's decision on the facts given.
+#[utoipa::path(
+    post,
+    path = "/api/v1/check",
+    tag = "applications",
+    request_body = HouseholdSchema,
+    responses(
+        (status = 200, description = "the decision", body = DecisionSchema),
+        (status = 400, response = apidoc::BadRequest),
+    )
+)]
 async fn check(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<Value>> {
     let household: Value = parse_json(&body)?;
     Ok(Json(service::self_check(&st, &household)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only applications in this state.
     status: Option<StatusKind>,
+    /// At most this many (default 100).
     #[serde(default = "default_limit")]
     limit: u32,
+    /// Skip this many.
     #[serde(default)]
     offset: u32,
 }
@@ -58,6 +75,20 @@ fn default_limit() -> u32 {
     100
 }
 
+/// 申请列表（按角色与县区限定）applications, scoped by role and district.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications",
+    tag = "applications",
+    params(ListQuery),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["*"]))),
+    responses(
+        (status = 200, description = "the applications the caller may read", body = ApplicationList),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+    )
+)]
 async fn list(
     State(st): State<AppState>,
     user: CurrentUser,
@@ -65,33 +96,45 @@ async fn list(
 ) -> ApiResult<Response> {
     let rows = service::list(&st, &user, q.status, q.limit, q.offset).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
-    Ok(Json(ListJson { items }).into_response())
+    Ok(Json(ApplicationList { items }).into_response())
 }
 
-#[derive(serde::Serialize)]
-struct ListJson<'a> {
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationList<'a> {
     items: Vec<SummaryJson<'a>>,
 }
 
 /// One list line as the API writes it. A typed view rather than a
 /// `serde_json::Value`: lists are the most frequent signed-in read, and
 /// building a map per row was a visible share of its CPU.
-#[derive(serde::Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = ApplicationSummary)]
 pub struct SummaryJson<'a> {
+    #[schema(value_type = String)]
     id: &'a anju_domain::ApplicationId,
+    #[schema(value_type = DistrictCodeSchema)]
     district: &'a str,
     status: StatusKind,
     status_label: &'static str,
     masked_name: &'a str,
     masked_id: &'a str,
+    /// The family's account (null for one taken at the counter without one).
+    #[schema(value_type = Option<String>, required = true)]
     owner: &'a Option<anju_domain::UserId>,
+    #[schema(value_type = String, format = DateTime)]
     submitted_at: &'a anju_domain::Timestamp,
+    #[schema(value_type = String, format = DateTime)]
     updated_at: &'a anju_domain::Timestamp,
     categories: &'a [String],
+    #[schema(required = true)]
     tier: Option<u8>,
+    #[schema(required = true)]
     notice_start: Option<NaiveDate>,
+    #[schema(required = true)]
     notice_end: Option<NaiveDate>,
+    #[schema(required = true)]
     qualified_on: Option<NaiveDate>,
+    #[schema(required = true)]
     waitlist_place: Option<u32>,
 }
 
@@ -117,57 +160,207 @@ impl<'a> From<&'a anju_store::ApplicationSummary> for SummaryJson<'a> {
     }
 }
 
+/// An application as the API returns it: masked identity unless the reader
+/// is the family itself or staff in the detail view.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Application)]
+pub struct ApplicationJson<'a> {
+    #[schema(value_type = String)]
+    id: &'a anju_domain::ApplicationId,
+    #[schema(value_type = DistrictCodeSchema)]
+    district: &'a str,
+    district_name: String,
+    status: StatusKind,
+    status_label: &'static str,
+    masked_name: &'a str,
+    masked_id: &'a str,
+    #[schema(required = true)]
+    waitlist_place: Option<u32>,
+    version: u64,
+    /// The whole record: submission, state, verifications, decisions, objections.
+    #[schema(value_type = ApplicationRecordSchema)]
+    application: &'a anju_domain::Application,
+    /// What the caller may do next.
+    available_actions: Vec<ActionKind>,
+    /// The household facts (detail and submission only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<HouseholdSchema>)]
+    household: Option<&'a Value>,
+}
+
+impl<'a> ApplicationJson<'a> {
+    pub fn new(
+        stored: &'a anju_store::StoredApplication,
+        actor: &anju_domain::Actor,
+        detail: bool,
+    ) -> Self {
+        let app = &stored.app;
+        ApplicationJson {
+            id: app.id(),
+            district: app.district().as_str(),
+            district_name: app.district().describe_zh(),
+            status: app.status().kind(),
+            status_label: app.status().kind().label_zh(),
+            masked_name: &stored.masked_name,
+            masked_id: &stored.masked_id,
+            waitlist_place: stored.waitlist_place,
+            version: app.version(),
+            application: app,
+            available_actions: anju_domain::available_actions(app, actor),
+            household: detail.then_some(&stored.household),
+        }
+    }
+}
+
+/// 提交申请 submit (the family online, community staff at the counter).
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    tag = "applications",
+    params(Csrf),
+    request_body = SubmitRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["applicant", "community"]))),
+    responses(
+        (status = 201, description = "the application, submitted", body = ApplicationJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {
     let req: SubmitRequest = parse_json(&body)?;
     let stored = service::submit_application(&st, &user, req).await?;
     Ok((
         StatusCode::CREATED,
-        Json(service::application_json(&stored, &user.actor, true)),
+        Json(ApplicationJson::new(&stored, &user.actor, true)),
     )
         .into_response())
 }
 
+/// 申请详情（员工查看记入审计）an application with its household facts (staff reads are audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    params(("id" = String, Path, description = "application id")),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["*"]))),
+    responses(
+        (status = 200, description = "the application", body = ApplicationJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn detail(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let stored = service::read_application(&st, &user, &id).await?;
-    Ok(Json(service::application_json(&stored, &user.actor, true)))
+    Ok(Json(ApplicationJson::new(&stored, &user.actor, true)).into_response())
 }
 
+/// 办理 take an action on an application (who may take which: `anju_domain::permissions`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/actions",
+    tag = "applications",
+    params(("id" = String, Path, description = "application id"), Csrf),
+    request_body = ActionRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["applicant", "community", "street", "verifier:public_security", "verifier:civil_affairs", "verifier:natural_resources", "verifier:human_resources", "verifier:provident_fund", "district_bureau"]))),
+    responses(
+        (status = 200, description = "the application after the action (without household facts)", body = ApplicationJson),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
 async fn action(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let req: ActionRequest = parse_json(&body)?;
     let stored = service::act(&st, &user, &id, req).await?;
-    Ok(Json(service::application_json(&stored, &user.actor, false)))
+    Ok(Json(ApplicationJson::new(&stored, &user.actor, false)).into_response())
 }
 
-pub fn notice_json(n: &anju_store::ApplicationSummary) -> Value {
-    json!({
-        "application_id": n.id, "district": n.district.as_str(), "district_name": n.district.describe_zh(),
-        "name": n.masked_name, "id_number": n.masked_id,
-        "categories": n.categories, "tier": n.tier,
-        "notice_start": n.notice_start, "notice_end": n.notice_end,
+/// A family under public notice, masked.
+#[derive(Serialize, ToSchema)]
+pub struct NoticeJson<'a> {
+    #[schema(value_type = String)]
+    application_id: &'a anju_domain::ApplicationId,
+    #[schema(value_type = DistrictCodeSchema)]
+    district: &'a str,
+    district_name: String,
+    /// Masked name.
+    name: &'a str,
+    /// Masked identity number.
+    id_number: &'a str,
+    categories: &'a [String],
+    #[schema(required = true)]
+    tier: Option<u8>,
+    #[schema(required = true)]
+    notice_start: Option<NaiveDate>,
+    #[schema(required = true)]
+    notice_end: Option<NaiveDate>,
+}
+
+impl<'a> From<&'a anju_store::ApplicationSummary> for NoticeJson<'a> {
+    fn from(n: &'a anju_store::ApplicationSummary) -> Self {
+        NoticeJson {
+            application_id: &n.id,
+            district: n.district.as_str(),
+            district_name: n.district.describe_zh(),
+            name: &n.masked_name,
+            id_number: &n.masked_id,
+            categories: &n.categories,
+            tier: n.tier,
+            notice_start: n.notice_start,
+            notice_end: n.notice_end,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Notices<'a> {
+    items: Vec<NoticeJson<'a>>,
+    /// Where and how to object (article 14).
+    how_to_object: &'static str,
+}
+
+/// 公示名单（脱敏）families under public notice, masked (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices",
+    tag = "applications",
+    responses((status = 200, description = "families under notice", body = Notices))
+)]
+async fn notices(State(st): State<AppState>) -> ApiResult<Response> {
+    let rows = service::notices(&st).await?;
+    Ok(Json(Notices {
+        items: rows.iter().map(NoticeJson::from).collect(),
+        how_to_object: "对公示对象有异议的，可在公示期内向所在县（区）住建部门实名反映 (objections may be made to the district housing bureau during the notice period; 阳政办发〔2026〕2号 第十四条)",
     })
+    .into_response())
 }
 
-async fn notices(State(st): State<AppState>) -> ApiResult<Json<Value>> {
-    let items: Vec<Value> = service::notices(&st)
-        .await?
-        .iter()
-        .map(notice_json)
-        .collect();
-    Ok(Json(json!({
-        "items": items,
-        "how_to_object": "对公示对象有异议的，可在公示期内向所在县（区）住建部门实名反映 (objections may be made to the district housing bureau during the notice period; 阳政办发〔2026〕2号 第十四条)",
-    })))
-}
-
+/// 公示名单 Excel (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices.xlsx",
+    tag = "applications",
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
+)]
 async fn notices_xlsx(State(st): State<AppState>) -> ApiResult<Response> {
     let rows = service::notices(&st).await?;
     Ok(xlsx_response(
@@ -180,6 +373,21 @@ fn department(code: &str) -> ApiResult<Department> {
     Department::from_code(code).ok_or_else(|| ApiError::not_found("核验部门 (department)"))
 }
 
+/// 部门核验模板 the department's verification template (its own verifiers).
+#[utoipa::path(
+    get,
+    path = "/api/v1/verification/{department}/template.csv",
+    tag = "verification",
+    params(("department" = Department, Path)),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:{department}"]))),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn template(
     State(st): State<AppState>,
     user: CurrentUser,
@@ -188,6 +396,21 @@ async fn template(
     template_in(st, user, dept, verification::TemplateFormat::Csv).await
 }
 
+/// 部门核验模板（Excel）the verification template as XLSX (the department's own verifiers).
+#[utoipa::path(
+    get,
+    path = "/api/v1/verification/{department}/template.xlsx",
+    tag = "verification",
+    params(("department" = Department, Path)),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:{department}"]))),
+    responses(
+        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn template_xlsx(
     State(st): State<AppState>,
     user: CurrentUser,
@@ -210,6 +433,29 @@ async fn template_in(
     })
 }
 
+/// 上传核验结果（CSV 或 XLSX）upload the department's results (`Accept: text/csv` for the row errors as CSV).
+#[utoipa::path(
+    post,
+    path = "/api/v1/verification/{department}/upload",
+    tag = "verification",
+    params(("department" = Department, Path), Csrf),
+    request_body(content(
+        (String = "text/csv"),
+        (Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:{department}"]))),
+    responses(
+        (status = 200, description = "the import report (or, with Accept: text/csv, its row errors as CSV)", content(
+            (ImportReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
 async fn upload(
     State(st): State<AppState>,
     user: CurrentUser,
@@ -226,14 +472,38 @@ async fn upload(
     if wants_csv {
         return Ok(csv_response(report.error_csv()?, "verification-errors.csv"));
     }
-    Ok(
-        Json(serde_json::to_value(&report).map_err(|e| ApiError::internal(e.to_string()))?)
-            .into_response(),
-    )
+    Ok(Json(report).into_response())
 }
 
-async fn districts() -> Json<Value> {
-    Json(
-        json!({"items": anju_domain::YANGQUAN_DISTRICTS.iter().map(|d| json!({"code": d.code.as_str(), "name": d.name_zh, "name_en": d.name_en})).collect::<Vec<_>>()}),
-    )
+#[derive(Serialize, ToSchema)]
+pub struct Districts {
+    items: Vec<DistrictJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DistrictJson {
+    #[schema(value_type = DistrictCodeSchema)]
+    code: &'static str,
+    name: &'static str,
+    name_en: &'static str,
+}
+
+/// 县（区）列表 the districts (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/districts",
+    tag = "applications",
+    responses((status = 200, description = "the districts", body = Districts))
+)]
+async fn districts() -> Json<Districts> {
+    Json(Districts {
+        items: anju_domain::YANGQUAN_DISTRICTS
+            .iter()
+            .map(|d| DistrictJson {
+                code: d.code.as_str(),
+                name: d.name_zh,
+                name_en: d.name_en,
+            })
+            .collect(),
+    })
 }

@@ -135,9 +135,10 @@ pub fn self_check(st: &AppState, household: &Value) -> ApiResult<Value> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SubmitRequest {
     /// Household facts (contracts/household.schema.json). Every member needs an `id_number`.
+    #[schema(value_type = crate::web::apidoc::HouseholdSchema)]
     pub household: Value,
     pub materials: MaterialsChecklist,
     pub signed_commitment: bool,
@@ -314,7 +315,7 @@ pub fn transition_error(e: anju_domain::TransitionError) -> ApiError {
 /// server runs the policy engine itself, so nobody can record a decision
 /// the rules did not take. `start_notice` gives the first day; the last is
 /// computed from the working-day calendar.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ActionRequest {
     StreetPass,
@@ -564,31 +565,4 @@ pub async fn notices(st: &AppState) -> ApiResult<Vec<ApplicationSummary>> {
             offset: 0,
         })
         .await?)
-}
-
-/// An application as the API returns it: masked identity unless the reader
-/// is the family itself or staff in the detail view.
-pub fn application_json(
-    stored: &StoredApplication,
-    actor: &anju_domain::Actor,
-    detail: bool,
-) -> Value {
-    let app = &stored.app;
-    let mut v = json!({
-        "id": app.id(),
-        "district": app.district().as_str(),
-        "district_name": app.district().describe_zh(),
-        "status": app.status().kind(),
-        "status_label": app.status().kind().label_zh(),
-        "masked_name": stored.masked_name,
-        "masked_id": stored.masked_id,
-        "waitlist_place": stored.waitlist_place,
-        "version": app.version(),
-        "application": app,
-        "available_actions": anju_domain::available_actions(app, actor),
-    });
-    if detail {
-        v["household"] = stored.household.clone();
-    }
-    v
 }

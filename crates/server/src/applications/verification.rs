@@ -195,14 +195,15 @@ async fn template_rows(
     Ok(out)
 }
 
-#[derive(Debug, Serialize, serde::Deserialize)]
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = VerificationRowError)]
 pub struct RowError {
     pub line: usize,
     pub resident_id: String,
     pub reason: String,
 }
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Default, utoipa::ToSchema)]
 pub struct ImportReport {
     pub already_imported: bool,
     pub rows: usize,

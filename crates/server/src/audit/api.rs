@@ -1,53 +1,118 @@
 //! `/api/v1/audit` and `/api/v1/audit/verify`.
 
-use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::web::apidoc;
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiResult;
+use crate::web::extract::Query;
 use crate::web::AppState;
 
 use super::service::{audit_reader, verify_audit};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/audit", get(audit_log))
-        .route("/api/v1/audit/verify", get(audit_verify))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(audit_log))
+        .routes(routes!(audit_verify))
 }
 
 fn default_limit() -> u32 {
     100
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// Entries after this sequence number.
     #[serde(default)]
+    #[param(minimum = 0)]
     after: u64,
+    /// At most this many (clamped to 1..=1000).
     #[serde(default = "default_limit")]
+    #[param(minimum = 0, maximum = 4294967295_u64)]
     limit: u32,
 }
 
+/// A page of the audit log.
+#[derive(Serialize, ToSchema)]
+pub struct AuditLog {
+    pub items: Vec<anju_domain::AuditEntry>,
+}
+
+/// Whether the hash chain is intact: `{ok: true, entries}` or `{ok: false, error}`.
+#[derive(Serialize, ToSchema)]
+pub struct ChainCheck {
+    pub ok: bool,
+    /// Entries checked (when intact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<u64>,
+    /// The first problem found (when broken).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// 审计日志 the audit log (auditors and the city bureau).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    params(AuditQuery),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["auditor", "city_bureau"]))),
+    responses(
+        (status = 200, description = "entries in log order", body = AuditLog),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
 async fn audit_log(
     State(st): State<AppState>,
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AuditLog>> {
     audit_reader(&user)?;
-    let entries = st
+    let items = st
         .store
         .audit()
         .audit_log(q.after, q.limit.clamp(1, 1000))
         .await?;
-    Ok(Json(json!({"items": entries})))
+    Ok(Json(AuditLog { items }))
 }
 
-async fn audit_verify(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Json<Value>> {
+/// 校验审计链 verify the audit chain (auditors and the city bureau).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/verify",
+    tag = "audit",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["auditor", "city_bureau"]))),
+    responses(
+        (status = 200, description = "ok with the number of entries, or the first error", body = ChainCheck),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn audit_verify(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<ChainCheck>> {
     audit_reader(&user)?;
     Ok(Json(match verify_audit(&st.store).await? {
-        Ok(n) => json!({"ok": true, "entries": n}),
-        Err(e) => json!({"ok": false, "error": e.to_string()}),
+        Ok(n) => ChainCheck {
+            ok: true,
+            entries: Some(n),
+            error: None,
+        },
+        Err(e) => ChainCheck {
+            ok: false,
+            entries: None,
+            error: Some(e.to_string()),
+        },
     }))
 }

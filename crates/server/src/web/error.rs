@@ -2,9 +2,30 @@
 //! status. Messages are Chinese first with English in parentheses and name
 //! the field when one is at fault.
 
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The error envelope every API refusal answers with (the `Error` schema).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody<'a> {
+    pub error: ErrorDetail<'a>,
+}
+
+/// What went wrong: a stable `code`, a message (Chinese first, English in
+/// parentheses) and the request field at fault, when one is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail<'a> {
+    /// Stable machine-readable code, e.g. `not_found`, `forbidden`, `invalid_json`.
+    pub code: &'a str,
+    pub message: &'a str,
+    /// The field at fault (`members[0].id_number`, `x-csrf-token`), or null.
+    #[schema(required = true)]
+    pub field: Option<&'a str>,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -59,8 +80,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+                field: self.field.as_deref(),
+            },
+        };
         (self.status, axum::Json(body)).into_response()
     }
 }
@@ -78,6 +104,24 @@ impl From<anju_store::StoreError> for ApiError {
             E::Duplicate { .. } => ApiError::new(StatusCode::CONFLICT, "duplicate", e.to_string()),
             _ => ApiError::internal(e.to_string()),
         }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> Self {
+        ApiError::bad_request(
+            "invalid_path",
+            format!("路径参数有误 (invalid path parameter): {}", e.body_text()),
+        )
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> Self {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("查询参数有误 (invalid query parameter): {}", e.body_text()),
+        )
     }
 }
 

@@ -5,11 +5,13 @@
 //!
 //! `web` uses no capability module: capabilities use it.
 
+pub mod apidoc;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod cookies;
 pub mod error;
+pub mod extract;
 pub mod forms;
 pub mod headers;
 pub mod html;
