@@ -44,10 +44,15 @@ fn module_of(path: &Path) -> Vec<String> {
 }
 
 /// The code of a file without comments and string literals (so that a
-/// path in a doc comment or a message is not taken for a dependency).
+/// path in a doc comment or a message is not taken for a dependency), and
+/// without its unit tests (an inline `mod tests` at the end, whose `super`
+/// is the file's own module).
 fn code_only(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
+        if line.trim_start() == "#[cfg(test)]" {
+            break;
+        }
         let line = match line.find("//") {
             Some(i) => &line[..i],
             None => line,
