@@ -453,6 +453,7 @@ async fn template_in(
         (status = 400, response = apidoc::BadRequest),
         (status = 401, response = apidoc::Unauthorized),
         (status = 403, response = apidoc::Forbidden),
+        (status = 413, response = apidoc::TooLarge),
         (status = 404, response = apidoc::NotFound),
     )
 )]
@@ -461,9 +462,12 @@ async fn upload(
     user: CurrentUser,
     Path(dept): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Response> {
     let d = department(&dept)?;
+    // The role first: nobody else makes the server read an upload.
+    verification::check_verifier(&user, d)?;
+    let body = crate::web::sheets::read_body(body).await?;
     let report = verification::import(&st, &user, d, &body).await?;
     let wants_csv = headers
         .get(header::ACCEPT)

@@ -55,6 +55,8 @@ error_responses! {
     NotFound = "不存在，或调用者无权查看 (not found, or not visible to the caller)";
     /// 409.
     Conflict = "与当前状态或版本冲突 (conflicts with the current state or version)";
+    /// 413.
+    TooLarge = "文件过大，超过上传、解压、行数或列数限制 (the file is over a limit: size, unpacked size, rows or columns)";
     /// 422.
     Unprocessable = "规则不允许 (refused by the rules)";
     /// 423.

@@ -150,6 +150,21 @@ pub fn check_upload_size(body: &[u8]) -> ApiResult<()> {
     Ok(())
 }
 
+/// Reads an upload's body, refusing it as soon as it passes
+/// [`limits::UPLOAD_BYTES`]. Handlers take the body unread and call this
+/// only after the caller's role was checked.
+pub async fn read_body(body: axum::body::Body) -> ApiResult<axum::body::Bytes> {
+    axum::body::to_bytes(body, limits::UPLOAD_BYTES)
+        .await
+        .map_err(|_| {
+            too_large(
+                "上传的文件",
+                "the uploaded file",
+                format!("{} MB", limits::UPLOAD_BYTES / 1024 / 1024),
+            )
+        })
+}
+
 /// Unpacks every part of an XLSX archive into nothing, counting, and stops
 /// as soon as the total passes [`limits::INFLATED_BYTES`]: the sizes an
 /// archive declares may lie, the bytes it inflates to do not.
