@@ -13,6 +13,8 @@ use crate::web::error::ApiError;
 use crate::web::forms::{checked, ctx, field, Fields, PageQuery};
 use crate::web::html::url_encode;
 use crate::web::AppState;
+use axum::routing::post;
+use axum::Router;
 
 pub(super) async fn act(
     State(st): State<AppState>,
@@ -98,4 +100,9 @@ pub(super) async fn act(
         .into_response(),
         Err(e) => c.error(e),
     }
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/applications/{id}/act", post(act))
 }

@@ -18,6 +18,8 @@ use crate::web::AppState;
 
 use super::common::{options, Opt};
 use super::household_form::{household_form, household_from_form};
+use axum::routing::get;
+use axum::Router;
 
 /// The materials of article 13 (identity proofs apart), as checkboxes `m_<name>`.
 const MATERIALS: [(&str, &str, &str); 6] = [
@@ -143,4 +145,9 @@ pub(super) async fn apply(
         .into_response(),
         Err(e) => c.error(e),
     }
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/apply", get(apply_form).post(apply))
 }

@@ -18,6 +18,8 @@ use crate::web::html::{Lang, Markup};
 use crate::web::AppState;
 
 use super::common::{action_label, decision, status_label};
+use axum::routing::get;
+use axum::Router;
 
 /// A household member (full identity: this read is audited).
 struct Member {
@@ -219,4 +221,9 @@ fn detail_page<'a>(
         actions,
         history,
     })
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/applications/{id}", get(detail))
 }

@@ -6,6 +6,8 @@ use axum::response::Response;
 
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::AppState;
+use axum::routing::get;
+use axum::Router;
 
 #[derive(askama::Template)]
 #[template(path = "applications/templates/home.html")]
@@ -34,4 +36,9 @@ pub(super) async fn home(
         document: &st.policy.document,
         params,
     })
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
 }

@@ -19,25 +19,19 @@ mod self_check;
 mod verify;
 mod work;
 
-use axum::routing::{get, post};
 use axum::Router;
 
 use crate::web::AppState;
 
+/// Every page's routes: each file declares its own beside its handlers.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home::home))
-        .route(
-            "/self-check",
-            get(self_check::self_check_form).post(self_check::self_check),
-        )
-        .route("/notices", get(notices::notices))
-        .route("/apply", get(apply::apply_form).post(apply::apply))
-        .route("/work", get(work::work))
-        .route("/applications/{id}", get(detail::detail))
-        .route("/applications/{id}/act", post(act::act))
-        .route(
-            "/verify/{department}",
-            get(verify::verify_page).post(verify::verify_upload),
-        )
+        .merge(home::routes())
+        .merge(self_check::routes())
+        .merge(notices::routes())
+        .merge(apply::routes())
+        .merge(work::routes())
+        .merge(detail::routes())
+        .merge(act::routes())
+        .merge(verify::routes())
 }

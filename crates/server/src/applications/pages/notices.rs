@@ -9,6 +9,8 @@ use crate::applications::service;
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::Lang;
 use crate::web::AppState;
+use axum::routing::get;
+use axum::Router;
 
 /// One family under notice.
 struct Row {
@@ -80,4 +82,9 @@ fn category_label(st: &AppState, id: &str) -> String {
         .iter()
         .find(|c| c.id == id)
         .map_or(id.to_string(), |c| c.label.clone())
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/notices", get(notices))
 }

@@ -13,6 +13,8 @@ use crate::web::AppState;
 
 use super::common::decision;
 use super::household_form::{household_form, household_from_form};
+use axum::routing::get;
+use axum::Router;
 
 #[derive(askama::Template)]
 #[template(path = "applications/templates/self_check.html")]
@@ -57,4 +59,9 @@ pub(super) async fn self_check(
         }),
         Err(e) => c.error(e),
     }
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/self-check", get(self_check_form).post(self_check))
 }

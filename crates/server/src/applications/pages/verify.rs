@@ -12,6 +12,8 @@ use crate::web::forms::read_upload;
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::{url_encode, Lang};
 use crate::web::AppState;
+use axum::routing::get;
+use axum::Router;
 
 /// The department's name (the domain's English names are code names).
 fn department_name(l: Lang, d: Department) -> &'static str {
@@ -118,4 +120,9 @@ pub(super) async fn verify_upload(
             })
         }
     }
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/verify/{department}", get(verify_page).post(verify_upload))
 }

@@ -13,6 +13,8 @@ use crate::web::html::Lang;
 use crate::web::AppState;
 
 use super::common::status_label;
+use axum::routing::get;
+use axum::Router;
 
 /// A button-like link at the top of the workspace.
 struct Link {
@@ -145,4 +147,9 @@ pub(super) async fn work(
         filters,
         rows,
     })
+}
+
+/// This page's routes, declared beside its handlers.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/work", get(work))
 }
