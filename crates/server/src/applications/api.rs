@@ -40,6 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(template))
         .routes(routes!(upload))
         .routes(routes!(districts))
+        .routes(routes!(waitlist))
+        .routes(routes!(waitlist_xlsx))
 }
 
 /// 资格自测 self-check (public): the engine's decision on the facts given.
@@ -510,4 +512,75 @@ async fn districts() -> Json<Districts> {
             })
             .collect(),
     })
+}
+
+/// Families on each district's waitlist (public figures: no names).
+#[derive(Serialize, ToSchema)]
+pub struct Waitlist {
+    pub items: Vec<WaitlistCount>,
+    pub total: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WaitlistCount {
+    #[schema(value_type = DistrictCodeSchema)]
+    pub district: String,
+    pub name: String,
+    pub name_en: String,
+    pub families: u64,
+}
+
+/// The waitlist figures, for the API, the page and the spreadsheet.
+pub async fn waitlist_counts(st: &AppState) -> ApiResult<Waitlist> {
+    let items: Vec<WaitlistCount> = st
+        .store
+        .applications()
+        .waitlist_counts()
+        .await?
+        .into_iter()
+        .map(|(d, families)| WaitlistCount {
+            district: d.as_str().to_string(),
+            name: d.describe_zh(),
+            name_en: d.describe_en(),
+            families,
+        })
+        .collect();
+    let total = items.iter().map(|i| i.families).sum();
+    Ok(Waitlist { items, total })
+}
+
+/// 轮候库统计 families on each district's waitlist (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/waitlist",
+    tag = "applications",
+    responses((status = 200, description = "families per district", body = Waitlist))
+)]
+async fn waitlist(State(st): State<AppState>) -> ApiResult<Json<Waitlist>> {
+    Ok(Json(waitlist_counts(&st).await?))
+}
+
+/// 轮候库统计 Excel (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/waitlist.xlsx",
+    tag = "applications",
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
+)]
+async fn waitlist_xlsx(State(st): State<AppState>) -> ApiResult<Response> {
+    let w = waitlist_counts(&st).await?;
+    let mut rows = vec![vec![
+        "县（区）代码".to_string(),
+        "县（区）".into(),
+        "轮候家庭数".into(),
+    ]];
+    rows.extend(
+        w.items
+            .iter()
+            .map(|i| vec![i.district.clone(), i.name.clone(), i.families.to_string()]),
+    );
+    rows.push(vec![String::new(), "合计".into(), w.total.to_string()]);
+    let bytes =
+        crate::web::sheets::sheet(&rows, crate::web::sheets::SheetStyle::Header, &[(1, 24.0)])?;
+    Ok(xlsx_response(bytes, "waitlist.xlsx"))
 }

@@ -220,6 +220,19 @@ async fn full_lifecycle(app: &TestApp) {
     walk_to_qualified(app, &id2).await;
     let family = app.login("family").await;
     assert_eq!(family.detail(&id2).await["waitlist_place"], json!(2), "{b}");
+
+    // The public waitlist figures count both, as JSON, a page and Excel.
+    let w = app.anon_get("/api/v1/waitlist").await.json();
+    assert_eq!(w["total"], json!(2), "{b}: {w}");
+    assert_eq!(w["items"][0]["district"], json!(D), "{b}: {w}");
+    assert_eq!(w["items"][0]["families"], json!(2), "{b}: {w}");
+    let page = app.anon_get("/waitlist?lang=en").await.text();
+    assert!(
+        page.contains(r#"<th id="waitlist-total">2</th>"#),
+        "{b}: {page}"
+    );
+    let xlsx = app.anon_get("/api/v1/waitlist.xlsx").await;
+    assert!(xlsx.body.starts_with(b"PK"), "{b}: an XLSX file");
 }
 
 /// Takes a submitted application of district D to Qualified. Leaves the

@@ -405,6 +405,24 @@ impl Applications<'_> {
 
     // ------------------------------------------------- waitlist and numbers
 
+    /// How many families hold a waitlist place, per district (by code).
+    pub async fn waitlist_counts(&self) -> Result<Vec<(DistrictCode, u64)>> {
+        let mut pc = self.read_conn().await?;
+        let rows = Q::new(
+            "SELECT district, COUNT(*) AS n FROM waitlist_places GROUP BY district ORDER BY district",
+        )
+        .fetch_all(&mut pc.conn())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    DistrictCode::parse(&r.text("district")?).map_err(corrupt)?,
+                    to_u64(r.int("n")?)?,
+                ))
+            })
+            .collect()
+    }
+
     /// Gives a qualified application the next place in its district's waitlist; unique and gap-free per district
     /// even with several anju processes on one PostgreSQL. Idempotent: returns the existing place if it has one.
     pub async fn assign_waitlist_place(&self, id: &ApplicationId) -> Result<u32> {

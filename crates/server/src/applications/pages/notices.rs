@@ -84,7 +84,29 @@ fn category_label(st: &AppState, id: &str) -> String {
         .map_or(id.to_string(), |c| c.label.clone())
 }
 
+#[derive(askama::Template)]
+#[template(path = "applications/templates/waitlist.html")]
+struct WaitlistPage<'a> {
+    c: &'a Ctx,
+    w: crate::applications::api::Waitlist,
+}
+
+/// How many families wait in each district (numbers only).
+pub(super) async fn waitlist(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    match crate::applications::api::waitlist_counts(&st).await {
+        Ok(w) => c.page(&WaitlistPage { c: &c, w }),
+        Err(e) => c.error(e),
+    }
+}
+
 /// This page's routes, declared beside its handlers.
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/notices", get(notices))
+    Router::new()
+        .route("/notices", get(notices))
+        .route("/waitlist", get(waitlist))
 }
