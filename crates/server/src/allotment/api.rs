@@ -20,7 +20,7 @@ use crate::allotment::service::{
 use crate::web::apidoc::{self, Binary, Csrf};
 use crate::web::auth::{self, CurrentUser};
 use crate::web::error::ApiResult;
-use crate::web::extract::Path;
+use crate::web::extract::{Path, Query};
 use crate::web::json::parse_json;
 use crate::web::sheets::{csv_bytes, csv_response, sheet, xlsx_response, SheetStyle};
 use crate::web::AppState;
@@ -471,7 +471,7 @@ async fn result_file(
     get,
     path = "/api/v1/projects/{id}/rounds/{round}/draws/{draw}/verify",
     tag = "allotment",
-    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), ("draw" = u32, Path, minimum = 1, description = "draw number (a re-draw is the next)")),
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), ("draw" = u32, Path, minimum = 1, description = "draw number (a re-draw is the next)"), CommitmentQuery),
     responses(
         (status = 200, description = "verified, with the message", body = DrawCheck),
         (status = 400, response = apidoc::BadRequest),
@@ -482,10 +482,21 @@ async fn verify(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path((id, round, n)): Path<(String, u8, u32)>,
+    Query(q): Query<CommitmentQuery>,
 ) -> ApiResult<Json<DrawCheck>> {
+    let user = viewer(&st, &headers).await;
+    let published = q.commitment.as_deref();
     Ok(Json(
-        svc::check_draw(&st, viewer(&st, &headers).await.as_ref(), &id, round, n).await?,
+        svc::check_draw(&st, user.as_ref(), &id, round, n, published).await?,
     ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CommitmentQuery {
+    /// 摇号前公布的承诺值: the commitment published before the draw (64 hex
+    /// digits); the entrant file must be the one it committed to.
+    commitment: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

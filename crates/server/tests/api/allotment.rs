@@ -349,6 +349,28 @@ async fn allotment(app: &TestApp) {
             .await
             .json();
         assert_eq!(v["verified"], true, "{b}: draw {n}: {v}");
+        // Every verdict names the entrant file's commitment; checked against
+        // the one published before the draw it holds, against another not.
+        let c = v["commitment"].as_str().expect("commitment").to_string();
+        let url = format!("/rounds/1/draws/{n}/verify?commitment={}", c.to_uppercase());
+        let v = app.anon_get(&project_url(&url)).await.json();
+        assert_eq!(
+            (v["verified"].clone(), v["checked_against"].clone()),
+            (json!(true), json!(c)),
+            "{b}: {v}"
+        );
+        let other = "0".repeat(64);
+        let url = format!("/rounds/1/draws/{n}/verify?commitment={other}");
+        let v = app.anon_get(&project_url(&url)).await.json();
+        assert_eq!(v["verified"], false, "{b}: {v}");
+        assert_eq!(v["commitment"], json!(c), "{b}: {v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("published before the draw"),
+            "{b}: {v}"
+        );
     }
     // Independently: the published result file re-checks with the lottery crate.
     let result = app

@@ -18,6 +18,8 @@ pub(super) struct AllotQuery {
     pub(super) n: Option<String>,
     pub(super) round: Option<String>,
     pub(super) application: Option<String>,
+    /// The commitment published before a draw, to check a draw against.
+    pub(super) commitment: Option<String>,
 }
 
 pub(super) async fn page_ctx(st: &AppState, headers: &HeaderMap, q: &AllotQuery) -> Ctx {

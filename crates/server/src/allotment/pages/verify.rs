@@ -53,12 +53,17 @@ struct VerifyPage<'a> {
     draw: u32,
     /// What was re-computed, when it matches the published result.
     facts: Option<DrawFacts>,
+    /// The entrant file's commitment (shown on every verdict).
+    commitment: String,
+    /// The published commitment it was checked against, if one was given.
+    checked_against: Option<String>,
+    /// What the visitor typed into the commitment field.
+    given: String,
     /// Why it does not match.
     message: String,
 }
 
 struct DrawFacts {
-    commitment: String,
     reveal: String,
     seed: String,
 }
@@ -80,15 +85,14 @@ pub(super) async fn verify(
         Ok(x) => x,
         Err(e) => return c.error(e),
     };
-    let v = match svc::verify_draw(&st, c.user.as_ref(), &id, r, n).await {
+    let published = q.commitment.as_deref();
+    let v = match svc::check_draw(&st, c.user.as_ref(), &id, r, n, published).await {
         Ok(v) => v,
         Err(e) => return c.error(e),
     };
-    let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
-    let facts = (v["verified"] == true).then(|| DrawFacts {
-        commitment: s("commitment"),
-        reveal: s("reveal"),
-        seed: s("seed"),
+    let facts = v.verified.then(|| DrawFacts {
+        reveal: v.reveal.clone().unwrap_or_default(),
+        seed: v.seed.clone().unwrap_or_default(),
     });
     c.page(&VerifyPage {
         c: &c,
@@ -96,6 +100,9 @@ pub(super) async fn verify(
         round: r,
         draw: n,
         facts,
-        message: s("message"),
+        commitment: v.commitment.clone().unwrap_or_default(),
+        checked_against: v.checked_against.clone(),
+        given: q.commitment.clone().unwrap_or_default(),
+        message: v.message,
     })
 }

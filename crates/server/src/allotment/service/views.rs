@@ -247,6 +247,11 @@ pub fn entrant_json(e: &EntrantRecord) -> EntrantJson {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DrawCheck {
     pub verified: bool,
+    /// The commitment published before the draw that the entrant file was
+    /// checked against, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_against: Option<String>,
+    /// The entrant file's commitment (its SHA-256), on every verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,34 +261,33 @@ pub struct DrawCheck {
     pub message: String,
 }
 
-/// Re-runs a draw from its published files (anyone may).
-pub async fn verify_draw(
-    st: &AppState,
-    user: Option<&CurrentUser>,
-    id: &str,
-    round: u8,
-    n: u32,
-) -> ApiResult<Value> {
-    let check = check_draw(st, user, id, round, n).await?;
-    serde_json::to_value(check).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-/// [`verify_draw`], typed.
+/// Re-runs a published draw from its published files (anyone may). With
+/// `published`, the commitment published before the draw, the entrant file
+/// must also be the one it committed to: a result re-drawn over a swapped
+/// list agrees with that list, and only this tells them apart.
 pub async fn check_draw(
     st: &AppState,
     user: Option<&CurrentUser>,
     id: &str,
     round: u8,
     n: u32,
+    published: Option<&str>,
 ) -> ApiResult<DrawCheck> {
     let (r, d) = draw_seen_by(st, user, id, round, n).await?;
     let reveal =
         anju_lottery::Reveal::new(&d.reveal).map_err(|e| ApiError::internal(e.to_string()))?;
-    let outcome =
-        anju_lottery::verify(r.entrant_file.as_bytes(), &reveal, d.result_file.as_bytes());
+    let (entrants, result) = (r.entrant_file.as_bytes(), d.result_file.as_bytes());
+    let outcome = match published.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => anju_lottery::verify_committed(entrants, p, &reveal, result),
+        None => anju_lottery::verify(entrants, &reveal, result),
+    };
+    let checked_against = published
+        .map(|p| p.trim().to_ascii_lowercase())
+        .filter(|p| !p.is_empty());
     Ok(match outcome {
         Ok(_) => DrawCheck {
             verified: true,
+            checked_against,
             commitment: Some(r.commitment),
             reveal: Some(d.reveal),
             seed: Some(d.seed),
@@ -291,7 +295,8 @@ pub async fn check_draw(
         },
         Err(e) => DrawCheck {
             verified: false,
-            commitment: None,
+            checked_against,
+            commitment: Some(r.commitment),
             reveal: None,
             seed: None,
             message: format!("不一致 (mismatch): {e}"),
