@@ -1,9 +1,12 @@
-//! anju's storage: one [`Store`] trait, implemented for SQLite
-//! ([`SqliteStore`]) and PostgreSQL ([`PgStore`]), and [`AnyStore`], which
-//! picks one from a database URL.
+//! anju's storage on SQLite ([`SqliteStore`]) or PostgreSQL ([`PgStore`]),
+//! through [`AnyStore`], which picks one from a database URL. Each
+//! capability has a handle ([`AnyStore::accounts`], [`AnyStore::applications`],
+//! [`AnyStore::audit`], [`AnyStore::allotment`]) whose methods are its
+//! operations, written once in `core/<capability>` for both backends.
 //!
-//! * Each backend has its migrations (`migrations/sqlite`,
-//!   `migrations/postgres`), applied at connect.
+//! * Each backend has one migration series per capability
+//!   (`migrations/<backend>/<capability>/`), embedded by `build.rs` and
+//!   applied at connect (see `migrations.rs`).
 //! * The SQL is written once, with `$1`-style parameters (which SQLite reads
 //!   as numbered parameters too), in plain portable SQL that also runs on
 //!   PostgreSQL-compatible engines such as KingbaseES and openGauss: no
