@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use crate::web::apidoc::{self, Csrf, DistrictCodeSchema, RoleCode};
 use crate::web::auth::{self, CurrentUser};
-use crate::web::error::ApiResult;
+use crate::web::error::{ApiError, ApiResult};
 use crate::web::json::parse_json;
 use crate::web::AppState;
 
@@ -79,6 +79,7 @@ pub struct LoginRequest {
         (status = 200, description = "the account and its csrf_token; sets the anju_session cookie", body = SessionJson),
         (status = 400, response = apidoc::BadRequest),
         (status = 401, response = apidoc::Unauthorized),
+        (status = 415, response = apidoc::UnsupportedMediaType),
         (status = 423, response = apidoc::Locked),
         (status = 429, response = apidoc::TooManyRequests),
     )
@@ -86,14 +87,33 @@ pub struct LoginRequest {
 async fn login(
     State(st): State<AppState>,
     auth::ClientIp(ip): auth::ClientIp,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
+    // Only JSON: a page on another site cannot send it without the
+    // browser asking this server first (CORS), so it cannot sign a
+    // visitor into an account of its choosing (login CSRF).
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "登录请求须为 JSON（Content-Type: application/json） (sign-in takes a JSON body)",
+        ));
+    }
     let req: LoginRequest = parse_json(&body)?;
     let (token, user, csrf) = do_login(&st, ip, &req.username, &req.password).await?;
     Ok((
         [(
             header::SET_COOKIE,
-            auth::session_cookie(&token, st.secure_cookies),
+            auth::session_cookie(&token, auth::secure_request(&headers, st.secure_cookies)),
         )],
         Json(SessionJson {
             user: UserJson::from(&user),

@@ -25,10 +25,17 @@ async fn login_form(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
-    c.page(&LoginPage {
+    let token = auth::random_token();
+    let mut res = c.page(&LoginPage {
         c: &c,
         next: q.next.as_deref().unwrap_or("/work"),
-    })
+        login_token: &token,
+    });
+    let secure = auth::secure_request(&headers, st.secure_cookies);
+    if let Ok(v) = auth::login_cookie(&token, secure).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 #[derive(askama::Template)]
@@ -36,6 +43,8 @@ async fn login_form(
 struct LoginPage<'a> {
     c: &'a Ctx,
     next: &'a str,
+    /// The form's `_login` field, matched with the login cookie.
+    login_token: &'a str,
 }
 
 async fn login_page(
@@ -46,6 +55,16 @@ async fn login_page(
     Form(f): Form<Fields>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
+    // The form must come from our own sign-in page (login CSRF): its
+    // `_login` field equals the cookie set with the page.
+    let from_our_page = auth::cookie_value(&headers, auth::LOGIN_COOKIE)
+        .zip(field(&f, "_login"))
+        .is_some_and(|(cookie, given)| !cookie.is_empty() && cookie == given);
+    if !from_our_page {
+        return c.error(ApiError::forbidden(
+            "登录页面已过期或不是从本站打开的，请刷新登录页面后重试 (the sign-in form expired or did not come from this site: reload the sign-in page and try again)",
+        ));
+    }
     // Where to go afterwards is checked before anything else happens, so
     // a refused `next` signs nobody in and sets no cookie.
     let next = match field(&f, "next").filter(|n| !n.is_empty()) {
@@ -83,8 +102,18 @@ async fn login_page(
     }
 }
 
-async fn logout_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+async fn logout_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Ok(Some(u)) = auth::current_user(&st, &headers).await {
+        // Only our own sign-out button (with the session's token) signs out.
+        if let Err(e) = auth::check_form_csrf(&u, field(&f, auth::CSRF_FIELD)) {
+            let c = ctx(&st, &headers, &q).await;
+            return c.error(e);
+        }
         let _ = st
             .store
             .accounts()

@@ -43,6 +43,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
             crate::web::apidoc::NotFound,
             crate::web::apidoc::Conflict,
             crate::web::apidoc::TooLarge,
+            crate::web::apidoc::UnsupportedMediaType,
             crate::web::apidoc::Unprocessable,
             crate::web::apidoc::Locked,
             crate::web::apidoc::TooManyRequests,

@@ -57,6 +57,8 @@ error_responses! {
     Conflict = "与当前状态或版本冲突 (conflicts with the current state or version)";
     /// 413.
     TooLarge = "文件过大，超过上传、解压、行数或列数限制 (the file is over a limit: size, unpacked size, rows or columns)";
+    /// 415.
+    UnsupportedMediaType = "请求内容类型不对（须为 application/json） (the body must be application/json)";
     /// 422.
     Unprocessable = "规则不允许 (refused by the rules)";
     /// 423.

@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 pub use super::cookies::{
-    clear_cookie, cookie_value, session_cookie, SESSION_COOKIE, SESSION_HOURS,
+    clear_cookie, cookie_value, login_cookie, secure_request, session_cookie, LOGIN_COOKIE,
+    SESSION_COOKIE, SESSION_HOURS,
 };
 use super::error::ApiError;
 pub use super::session::{CurrentUser, RateLimiter, SessionCache};

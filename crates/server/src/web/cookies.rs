@@ -26,6 +26,34 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     )
 }
 
+/// The sign-in form's own CSRF cookie (double submit): set with the form,
+/// sent back only to `/login`, and compared with the form's `_login` field,
+/// so another site cannot sign a visitor into an account of its choosing.
+pub const LOGIN_COOKIE: &str = "anju_login";
+
+pub fn login_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Whether cookies for this request must be `Secure`: when configured so,
+/// or when the request came over HTTPS (a TLS proxy in front says so in
+/// `X-Forwarded-Proto` or `Forwarded`).
+pub fn secure_request(headers: &HeaderMap, configured: bool) -> bool {
+    let said = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+    };
+    configured
+        || said("x-forwarded-proto")
+            .is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim() == "https"))
+        || said("forwarded").is_some_and(|f| f.contains("proto=https"))
+}
+
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }

@@ -5,9 +5,30 @@ use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 
-fn login_form(next: &str) -> Request<Body> {
+/// The sign-in page's cookie and its form token, as a browser gets them.
+async fn login_page(app: &TestApp) -> (String, String) {
+    let res = app.anon_get("/login").await;
+    let cookie = res
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("anju_login="))
+        .and_then(|c| c.split(';').next())
+        .expect("the sign-in page sets its cookie")
+        .to_string();
+    let html = res.text();
+    let at = html
+        .find("name=\"_login\" value=\"")
+        .expect("the form's token")
+        + 21;
+    let token = html[at..].split('"').next().unwrap_or("").to_string();
+    (cookie, token)
+}
+
+fn login_form(next: &str, cookie: &str, token: &str) -> Request<Body> {
     let body = format!(
-        "username=family&password={}&next={}",
+        "username=family&password={}&_login={token}&next={}",
         PASSWORD,
         anju_server::web::html::url_encode(next)
     );
@@ -15,6 +36,7 @@ fn login_form(next: &str) -> Request<Body> {
         .method(Method::POST)
         .uri("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
         .body(Body::from(body))
         .expect("request")
 }
@@ -26,6 +48,7 @@ fn login_form(next: &str) -> Request<Body> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_never_redirects_off_site() {
     let app = TestApp::sqlite().await;
+    let (cookie, token) = login_page(&app).await;
     for bad in [
         "/\t/evil.example/phish",
         "/\x0b/x",
@@ -34,7 +57,7 @@ async fn sign_in_never_redirects_off_site() {
         "https://evil.example/",
         "/ /evil.example",
     ] {
-        let res = app.send(login_form(bad)).await;
+        let res = app.send(login_form(bad, &cookie, &token)).await;
         assert_eq!(
             res.status,
             StatusCode::BAD_REQUEST,
@@ -48,15 +71,115 @@ async fn sign_in_never_redirects_off_site() {
         assert!(res.header("location").is_none(), "{bad:?}");
         assert!(res.text().contains("本站"), "{bad:?}: says why");
     }
-    let res = app.send(login_form("/projects?lang=en")).await;
+    let res = app
+        .send(login_form("/projects?lang=en", &cookie, &token))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(res.header("location"), Some("/projects?lang=en"));
     assert!(res
         .header("set-cookie")
         .is_some_and(|c| c.contains("anju_session=")));
     // Without `next`, the workspace.
-    let res = app.send(login_form("")).await;
+    let res = app.send(login_form("", &cookie, &token)).await;
     assert_eq!(res.header("location"), Some("/work"));
+}
+
+/// Login CSRF: another site's form could sign a visitor into the
+/// attacker's account. The page form needs the token of the cookie set
+/// with our sign-in page; the API takes only JSON (which another site
+/// cannot send without CORS); signing out needs the session's token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_and_out_resist_cross_site_forms() {
+    let app = TestApp::sqlite().await;
+    let (cookie, token) = login_page(&app).await;
+    for (c, t) in [
+        ("", token.as_str()),
+        (cookie.as_str(), ""),
+        (cookie.as_str(), "forged"),
+    ] {
+        let res = app.send(login_form("/work", c, t)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "{c:?} {t:?}: {}",
+            res.text()
+        );
+        assert!(res.header("set-cookie").is_none(), "{c:?} {t:?}: signed in");
+    }
+    let res = app
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/session")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from(format!(
+                    r#"{{"username":"family","password":"{PASSWORD}"}}"#
+                )))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        res.text()
+    );
+    assert!(res.header("set-cookie").is_none());
+
+    // Sign-out: a form without the session's token leaves the session.
+    let family = app.login("family").await;
+    let out = |body: String| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/logout")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, family.cookie.clone())
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let res = app.send(out(String::new())).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    assert_eq!(
+        family.get("/api/v1/me").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    let res = app.send(out(format!("_csrf={}", family.csrf))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    assert_eq!(
+        family.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// Behind a TLS proxy the cookies are `Secure` without configuration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_are_secure_over_https() {
+    let app = TestApp::sqlite().await;
+    let login = |proto: Option<&str>| {
+        let mut b = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(p) = proto {
+            b = b.header("x-forwarded-proto", p);
+        }
+        b.body(Body::from(format!(
+            r#"{{"username":"family","password":"{PASSWORD}"}}"#
+        )))
+        .expect("request")
+    };
+    let res = app.send(login(Some("https"))).await;
+    assert!(
+        res.header("set-cookie")
+            .is_some_and(|c| c.contains("; Secure")),
+        "{:?}",
+        res.headers
+    );
+    let res = app.send(login(None)).await;
+    assert!(res
+        .header("set-cookie")
+        .is_some_and(|c| !c.contains("Secure")));
 }
 
 /// A member named like a spreadsheet formula reached the verifiers'
