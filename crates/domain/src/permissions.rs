@@ -58,7 +58,12 @@ pub enum Forbidden {
 
 /// District-scoped accounts act only in their district; city-level
 /// verifiers (no district) act everywhere.
-fn in_district(actor: &Actor, district: &DistrictCode) -> Result<(), Forbidden> {
+/// `district` is `None` when no application is at hand yet (see
+/// [`role_may`]): only the role is checked then.
+fn in_district(actor: &Actor, district: Option<&DistrictCode>) -> Result<(), Forbidden> {
+    let Some(district) = district else {
+        return Ok(());
+    };
     match actor.district() {
         Some(own) if own != district => Err(Forbidden::OtherDistrict {
             actor_district: *own,
@@ -87,7 +92,7 @@ fn role_not_allowed(actor: &Actor, action: ActionKind) -> Forbidden {
 /// named by a DepartmentConfirm.
 fn check(
     actor: &Actor,
-    district: &DistrictCode,
+    district: Option<&DistrictCode>,
     owner: Option<&UserId>,
     action: ActionKind,
     department: Option<Department>,
@@ -143,7 +148,7 @@ pub fn may_submit(
             }),
             _ => Ok(()),
         },
-        Role::Community => in_district(actor, district),
+        Role::Community => in_district(actor, Some(district)),
         _ => Err(role_not_allowed(actor, ActionKind::Submit)),
     }
 }
@@ -152,7 +157,7 @@ pub fn may_submit(
 pub fn may_street_review(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::StreetPass,
         None,
@@ -163,7 +168,7 @@ pub fn may_street_review(actor: &Actor, app: &Application) -> Result<(), Forbidd
 pub fn may_resubmit(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::Resubmit,
         None,
@@ -178,7 +183,7 @@ pub fn may_confirm(
 ) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::DepartmentConfirm,
         Some(department),
@@ -189,7 +194,7 @@ pub fn may_confirm(
 pub fn may_record_decision(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::RecordDecision,
         None,
@@ -200,7 +205,7 @@ pub fn may_record_decision(actor: &Actor, app: &Application) -> Result<(), Forbi
 pub fn may_start_notice(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::StartNotice,
         None,
@@ -211,7 +216,7 @@ pub fn may_start_notice(actor: &Actor, app: &Application) -> Result<(), Forbidde
 pub fn may_record_objection(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::RecordObjection,
         None,
@@ -222,7 +227,7 @@ pub fn may_record_objection(actor: &Actor, app: &Application) -> Result<(), Forb
 pub fn may_resolve_objection(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::ResolveObjection,
         None,
@@ -233,7 +238,7 @@ pub fn may_resolve_objection(actor: &Actor, app: &Application) -> Result<(), For
 pub fn may_qualify(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::Qualify,
         None,
@@ -244,7 +249,7 @@ pub fn may_qualify(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
 pub fn may_request_review(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::RequestReview,
         None,
@@ -255,7 +260,7 @@ pub fn may_request_review(actor: &Actor, app: &Application) -> Result<(), Forbid
 pub fn may_decide_review(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::DecideReview,
         None,
@@ -266,7 +271,7 @@ pub fn may_decide_review(actor: &Actor, app: &Application) -> Result<(), Forbidd
 pub fn may_withdraw(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
-        app.district(),
+        Some(app.district()),
         app.owner(),
         ActionKind::Withdraw,
         None,
@@ -278,7 +283,21 @@ pub fn permit(actor: &Actor, app: &Application, action: &Action) -> Result<(), F
     match action {
         Action::Submit(s) => may_submit(actor, &s.district, s.applicant_account.as_ref()),
         Action::DepartmentConfirm { department, .. } => may_confirm(actor, app, *department),
-        other => check(actor, app.district(), app.owner(), other.kind(), None),
+        other => check(actor, Some(app.district()), app.owner(), other.kind(), None),
+    }
+}
+
+/// Whether the actor's role may take `action` at all, before anything else
+/// of a request is read: the district, ownership and department are checked
+/// with the application, by [`permit`]. Lets a handler refuse a role first,
+/// whatever the rest of its request says.
+pub fn role_may(actor: &Actor, action: ActionKind) -> Result<(), Forbidden> {
+    match action {
+        ActionKind::Submit => match actor.role() {
+            Role::Applicant | Role::Community => Ok(()),
+            _ => Err(role_not_allowed(actor, action)),
+        },
+        _ => check(actor, None, Some(actor.user_id()), action, None),
     }
 }
 
@@ -301,7 +320,7 @@ pub fn available_actions(app: &Application, actor: &Actor) -> Vec<ActionKind> {
         .filter(|&a| {
             check(
                 actor,
-                app.district(),
+                Some(app.district()),
                 app.owner(),
                 a,
                 actor.role().department(),

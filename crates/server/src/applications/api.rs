@@ -291,6 +291,9 @@ async fn action(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
+    // Who may take this kind of action is decided before the rest of the
+    // request is validated: a refused role learns nothing from 400s.
+    service::role_may_act(&user, &body)?;
     let req: ActionRequest = parse_json(&body)?;
     let stored = service::act(&st, &user, &id, req).await?;
     Ok(Json(ApplicationJson::new(&stored, &user.actor, false)).into_response())

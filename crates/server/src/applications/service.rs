@@ -311,6 +311,22 @@ pub fn transition_error(e: anju_domain::TransitionError) -> ApiError {
     }
 }
 
+/// Refuses an action request whose kind the user's role may never take,
+/// before the request's other fields are read. A body without a readable
+/// `type` passes here and is refused by the full parse.
+pub fn role_may_act(user: &CurrentUser, body: &[u8]) -> ApiResult<()> {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(rename = "type")]
+        kind: anju_domain::ActionKind,
+    }
+    match serde_json::from_slice::<Kind>(body) {
+        Ok(k) => anju_domain::role_may(&user.actor, k.kind)
+            .map_err(|e| ApiError::forbidden(e.to_string())),
+        Err(_) => Ok(()),
+    }
+}
+
 /// An action as the API accepts it. `record_decision` carries nothing: the
 /// server runs the policy engine itself, so nobody can record a decision
 /// the rules did not take. `start_notice` gives the first day; the last is

@@ -359,3 +359,43 @@ async fn uploads_are_authorised_before_they_are_read() {
         .unwrap_or("")
         .contains("4 MB"));
 }
+
+/// Errors outside the envelope and validation before the role: a family's
+/// invalid street_reject answered 400 and a valid one 403; path parameters
+/// that do not parse answered 400 text/plain. Now the role is refused
+/// first, and every refusal is the JSON envelope.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_role_is_refused_before_the_request_is_validated() {
+    let app = TestApp::sqlite().await;
+    let family = app.login("family").await;
+    let f = Family::new(D, ["王振国", "李秀梅"]);
+    let id = family.submit_ok(&f.submission()).await;
+    for body in [
+        serde_json::json!({"type": "street_reject"}),
+        serde_json::json!({"type": "street_reject", "message": "x", "article": "10", "ref": "10.1"}),
+        serde_json::json!({"type": "qualify", "unexpected": true}),
+    ] {
+        let res = family.act(&id, body.clone()).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{body}: {}", res.text());
+        assert_eq!(res.error()["code"], "forbidden", "{body}");
+    }
+    for path in [
+        "/api/v1/projects/YQ-2026-01/rounds/1/draws/10293512229448936/result.csv",
+        "/api/v1/projects/YQ-2026-01/rounds/null%2Cnull/entrants.csv",
+    ] {
+        let res = app.anon_get(path).await;
+        assert_eq!(
+            res.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            res.text()
+        );
+        assert!(
+            res.header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{path}: {:?}",
+            res.header("content-type")
+        );
+        assert_eq!(res.error()["code"], "invalid_path", "{path}");
+    }
+}

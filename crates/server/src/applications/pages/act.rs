@@ -32,6 +32,11 @@ pub(super) async fn act(
         return c.error(e);
     }
     let ty = field(&f, "type").unwrap_or("");
+    // The role first, whatever the other fields say (as in the API).
+    let kind = serde_json::json!({ "type": ty }).to_string();
+    if let Err(e) = service::role_may_act(&user, kind.as_bytes()) {
+        return c.error(e);
+    }
     let text = |n: &str| field(&f, n).unwrap_or("").to_string();
     let req: Result<ActionRequest, ApiError> = match ty {
         "street_pass" => Ok(ActionRequest::StreetPass),
