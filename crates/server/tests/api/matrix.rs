@@ -68,17 +68,20 @@ const ACCOUNTS: [&str; 16] = [
 /// version), or `@homes` (one good homes row as CSV) or `@csv` (an empty
 /// verification result file). Rows run in order; signing out runs last.
 #[rustfmt::skip]
+// A role that may never take an action is refused (403) before the
+// application is looked up, so it learns nothing about whether it exists;
+// a role that may take it but cannot see the application gets 404.
 const EXACT: &[(&str, &str)] = &[
     //                                                                fam  fam2 com2 com3 str2 str3 v:ps v:ca v:nr v:hr v:pf bur2 bur3 city comp aud  anon
     (r#"POST   /api/v1/session {"username": "{who}", "password": "{password}"}"#, "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  401"),
     ("POST   /api/v1/check @family",                                  "200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200"),
     ("POST   /api/v1/applications @submission",                       "201  201  201  403  403  403  403  403  403  403  403  403  403  403  403  403  401"),
     ("GET    /api/v1/applications/{A}",                               "200  404  200  404  200  404  200  200  200  200  200  200  404  200  200  200  401"),
-    (r#"POST   /api/v1/applications/{A}/actions {"type": "street_pass"}"#, "403  404  403  404  200  404  403  403  403  403  403  403  404  403  403  403  401"),
-    (r#"POST   /api/v1/applications/{A}/actions {"type": "withdraw"}"#,    "200  404  200  404  403  404  403  403  403  403  403  403  404  403  403  403  401"),
-    (r#"POST   /api/v1/applications/{A}/actions {"type": "record_objection", "text": "群众反映该户在外地有住房"}"#, "403  404  409  404  409  404  403  403  403  403  403  409  404  403  403  403  401"),
-    (r#"POST   /api/v1/applications/{A}/actions {"type": "qualify"}"#,     "403  404  403  404  403  404  403  403  403  403  403  409  404  403  403  403  401"),
-    (r#"POST   /api/v1/applications/{U}/actions {"type": "department_confirm", "department": "{dept}"}"#, "403  404  403  404  403  404  200  200  200  200  200  403  404  403  403  403  401"),
+    (r#"POST   /api/v1/applications/{A}/actions {"type": "street_pass"}"#, "403  403  403  403  200  404  403  403  403  403  403  403  403  403  403  403  401"),
+    (r#"POST   /api/v1/applications/{A}/actions {"type": "withdraw"}"#,    "200  404  200  404  403  403  403  403  403  403  403  403  403  403  403  403  401"),
+    (r#"POST   /api/v1/applications/{A}/actions {"type": "record_objection", "text": "群众反映该户在外地有住房"}"#, "403  403  409  404  409  404  403  403  403  403  403  409  404  403  403  403  401"),
+    (r#"POST   /api/v1/applications/{A}/actions {"type": "qualify"}"#,     "403  403  403  403  403  403  403  403  403  403  403  409  404  403  403  403  401"),
+    (r#"POST   /api/v1/applications/{U}/actions {"type": "department_confirm", "department": "{dept}"}"#, "403  403  403  403  403  403  200  200  200  200  200  403  403  403  403  403  401"),
     ("GET    /api/v1/verification/public_security/template.csv",      "403  403  403  403  403  403  200  403  403  403  403  403  403  403  403  403  401"),
     ("GET    /api/v1/verification/public_security/template.xlsx",     "403  403  403  403  403  403  200  403  403  403  403  403  403  403  403  403  401"),
     ("POST   /api/v1/verification/public_security/upload @csv",       "403  403  403  403  403  403  200  403  403  403  403  403  403  403  403  403  401"),
