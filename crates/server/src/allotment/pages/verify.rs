@@ -27,6 +27,7 @@ pub(super) fn verify_box(l: Lang, pid: &str, rounds: &[RoundView]) -> VerifyBox 
                 entrants: format!("{pid}-round{n}-entrants.csv"),
                 reveal: sh_quote(&d.reveal),
                 result: format!("{pid}-round{n}-draw{}-result.csv", d.draw_no),
+                commitment: rv.round.commitment.clone(),
             });
         }
     }

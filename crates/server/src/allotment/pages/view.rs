@@ -105,6 +105,8 @@ pub(super) struct VerifyCmd {
     pub(super) entrants: String,
     pub(super) reveal: String,
     pub(super) result: String,
+    /// The round's commitment as published before its draws.
+    pub(super) commitment: String,
 }
 
 /// An option of a select: its code, its label, whether it is chosen.
