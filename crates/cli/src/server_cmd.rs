@@ -309,17 +309,79 @@ pub fn user(cmd: UserCommand) -> Result<(), Fail> {
 #[derive(Subcommand)]
 pub enum AuditCommand {
     /// Check every entry's hash and link; says which entry was altered, removed or reordered.
+    /// With --checkpoint, also proves the log still holds exactly what a signed checkpoint
+    /// committed to (truncation and a recomputed chain are named).
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// A checkpoint file written by `anju audit checkpoint` (and published).
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The public key the city published (64 hex digits): the checkpoint must be signed
+        /// with it. Without it, the key in the file is used and printed.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// 审计检查点: sign the chain's current head with the audit signing key (a file, never
+    /// in the database) and write it to publish: anyone can later prove the log was not
+    /// truncated or rewritten.
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Where to write the signed checkpoint (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// The Ed25519 signing key (64 hex digits in a file; created when missing).
+        /// Keep it away from the database server: whoever holds it can sign checkpoints.
+        #[arg(
+            long,
+            env = "ANJU_AUDIT_SIGNING_KEY_FILE",
+            default_value = "anju-audit-signing.key"
+        )]
+        signing_key_file: PathBuf,
     },
 }
 
-/// Ok(true) when the chain is intact.
+fn signing_key(path: &Path) -> Result<[u8; 32], Fail> {
+    let parse = |text: &str| -> Option<[u8; 32]> {
+        let t = text.trim();
+        let mut out = [0u8; 32];
+        if t.len() != 64 {
+            return None;
+        }
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = u8::from_str_radix(t.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(out)
+    };
+    if path.exists() {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        return parse(&text).ok_or_else(|| {
+            Fail(format!(
+                "{}: 须为 64 位十六进制 (must be 64 hex digits)",
+                path.display()
+            ))
+        });
+    }
+    let hex = Crypto::generate_hex();
+    write_private(path, &hex)?;
+    eprintln!(
+        "anju: 已生成审计签名密钥 {} (created the audit signing key: keep it off the database server and back it up)",
+        path.display()
+    );
+    parse(&hex).ok_or_else(|| Fail("generated key".into()))
+}
+
+/// Ok(true) when the chain is intact (and holds the checkpoint given).
 pub fn audit(cmd: AuditCommand) -> Result<bool, Fail> {
     runtime()?.block_on(async {
         match cmd {
-            AuditCommand::Verify { db } => {
+            AuditCommand::Verify {
+                db,
+                checkpoint: None,
+                ..
+            } => {
                 let store = db.connect().await?;
                 match anju_server::audit::verify_audit(&store)
                     .await
@@ -334,6 +396,80 @@ pub fn audit(cmd: AuditCommand) -> Result<bool, Fail> {
                         Ok(false)
                     }
                 }
+            }
+            AuditCommand::Verify {
+                db,
+                checkpoint: Some(file),
+                public_key,
+            } => {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| Fail(format!("{}: {e}", file.display())))?;
+                let cp: anju_domain::checkpoint::SignedCheckpoint = serde_json::from_str(&text)
+                    .map_err(|e| Fail(format!("{}: 不是检查点文件 (not a checkpoint file): {e}", file.display())))?;
+                if let Err(e) = cp.verify_signature(public_key.as_deref()) {
+                    println!("检查点无效 (checkpoint invalid): {e}");
+                    return Ok(false);
+                }
+                if public_key.is_none() {
+                    println!(
+                        "签名公钥 (signing key) {}：请与公布的公钥核对，或用 --public-key 指定 (compare with the published key, or pass --public-key)",
+                        cp.public_key
+                    );
+                }
+                let store = db.connect().await?;
+                let all = anju_server::audit::service::whole_log(&store)
+                    .await
+                    .map_err(|e| Fail(e.message))?;
+                match cp.check_log(&all) {
+                    Ok(n) => {
+                        println!(
+                            "审计链完整，且包含检查点（{} 条，{}）所承诺的全部记录 (audit chain intact and holding the checkpoint's {} entries of {}): {n} 条记录 (entries)",
+                            cp.checkpoint.size,
+                            cp.checkpoint.at.to_rfc3339(),
+                            cp.checkpoint.size,
+                            cp.checkpoint.at.to_rfc3339()
+                        );
+                        Ok(true)
+                    }
+                    Err(e) => {
+                        println!("审计链与检查点不符 (audit log does not hold the checkpoint): {e}");
+                        Ok(false)
+                    }
+                }
+            }
+            AuditCommand::Checkpoint {
+                db,
+                out,
+                signing_key_file,
+            } => {
+                let key = signing_key(&signing_key_file)?;
+                let store = db.connect().await?;
+                // Never sign a broken chain.
+                if let Err(e) = anju_server::audit::verify_audit(&store)
+                    .await
+                    .map_err(|e| Fail(e.message))?
+                {
+                    println!("审计链被破坏，不签检查点 (audit chain broken; no checkpoint signed): {e}");
+                    return Ok(false);
+                }
+                let head = store
+                    .audit()
+                    .audit_head()
+                    .await
+                    .map_err(|e| Fail(e.to_string()))?
+                    .map(|h| (h.seq, h.hash));
+                let now = Clock::system().now();
+                let cp = anju_domain::checkpoint::checkpoint_of(head, now).sign(&key);
+                let text = serde_json::to_string_pretty(&cp).map_err(|e| Fail(e.to_string()))?;
+                std::fs::write(&out, text + "\n")
+                    .map_err(|e| Fail(format!("{}: {e}", out.display())))?;
+                println!(
+                    "已写入检查点 (checkpoint written) {}: {} 条记录 (entries), 公钥 (public key) {}",
+                    out.display(),
+                    cp.checkpoint.size,
+                    cp.public_key
+                );
+                Ok(true)
             }
         }
     })

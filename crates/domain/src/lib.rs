@@ -57,6 +57,7 @@
 
 pub mod application;
 pub mod audit;
+pub mod checkpoint;
 pub mod decision;
 pub mod district;
 pub mod facts;

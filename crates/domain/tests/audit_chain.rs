@@ -210,3 +210,115 @@ proptest! {
         }
     }
 }
+
+mod checkpoints {
+    //! Signed checkpoints prove the log to an outsider: truncation, a
+    //! rewritten (recomputed) chain and a reordering are each named.
+
+    use super::*;
+    use anju_domain::audit::ChainError;
+    use anju_domain::checkpoint::{checkpoint_of, public_key_hex, CheckpointError};
+
+    const KEY: [u8; 32] = [7u8; 32];
+
+    fn signed(c: &[AuditEntry]) -> anju_domain::checkpoint::SignedCheckpoint {
+        let last = c.last().map(|e| (e.seq, e.hash));
+        checkpoint_of(last, after(t0(), 99)).sign(&KEY)
+    }
+
+    /// Rebuilds the chain after `from` with every hash recomputed, as
+    /// someone with database access would to hide a change.
+    fn recompute(c: &mut [AuditEntry]) {
+        for i in 0..c.len() {
+            let prev = if i == 0 { None } else { Some(c[i - 1].clone()) };
+            let e = &c[i];
+            c[i] = AuditEntry::new_after(
+                prev.as_ref(),
+                e.at,
+                e.actor_user_id.clone(),
+                e.role,
+                &e.action,
+                e.subject.clone(),
+                e.detail.clone(),
+            );
+        }
+    }
+
+    #[test]
+    fn an_untouched_log_holds_its_checkpoint_and_grows() {
+        let mut c = chain(20);
+        let cp = signed(&c);
+        assert_eq!(cp.public_key, public_key_hex(&KEY));
+        assert_eq!(cp.check_log(&c), Ok(20));
+        // It survives a round trip through its file.
+        let text = serde_json::to_string_pretty(&cp).expect("json");
+        let back: anju_domain::checkpoint::SignedCheckpoint =
+            serde_json::from_str(&text).expect("parse");
+        assert_eq!(back.check_log(&c), Ok(20));
+        // Later entries do not disturb an earlier checkpoint.
+        c.extend(chain(25).into_iter().skip(20));
+        let mut grown = chain(25);
+        grown.truncate(25);
+        assert_eq!(cp.check_log(&grown), Ok(25));
+    }
+
+    #[test]
+    fn truncation_is_named() {
+        let c = chain(20);
+        let cp = signed(&c);
+        assert_eq!(
+            cp.check_log(&c[..17]),
+            Err(CheckpointError::Truncated {
+                log_ends: 17,
+                covers: 20
+            })
+        );
+    }
+
+    #[test]
+    fn a_recomputed_chain_is_named_rewritten() {
+        let mut c = chain(20);
+        let cp = signed(&c);
+        c[9].detail = json!({"i": 9, "changed": true});
+        recompute(&mut c);
+        // The chain alone now verifies …
+        assert_eq!(verify_chain(c.clone()), Ok(20));
+        // … the checkpoint does not.
+        assert_eq!(
+            cp.check_log(&c),
+            Err(CheckpointError::Rewritten { seq: 20 })
+        );
+    }
+
+    #[test]
+    fn a_swap_is_named_reordered() {
+        let mut c = chain(10);
+        let cp = signed(&c);
+        // Two rows' contents exchanged, their seq left in place.
+        let (a, b) = (c[3].clone(), c[4].clone());
+        c[3] = AuditEntry { seq: 4, ..b };
+        c[4] = AuditEntry { seq: 5, ..a };
+        match cp.check_log(&c) {
+            Err(CheckpointError::Chain(ChainError::Reordered { .. })) => {}
+            other => panic!("want reordered, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_forged_or_foreign_checkpoint_is_refused() {
+        let c = chain(5);
+        let mut cp = signed(&c);
+        cp.checkpoint.size = 3;
+        assert!(matches!(
+            cp.check_log(&c),
+            Err(CheckpointError::BadSignature(_))
+        ));
+        let cp = signed(&c);
+        let other = public_key_hex(&[9u8; 32]);
+        assert!(matches!(
+            cp.verify_signature(Some(&other)),
+            Err(CheckpointError::OtherKey { .. })
+        ));
+        assert_eq!(cp.verify_signature(Some(&public_key_hex(&KEY))), Ok(()));
+    }
+}

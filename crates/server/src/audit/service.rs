@@ -17,6 +17,13 @@ pub fn audit_reader(user: &CurrentUser) -> ApiResult<()> {
 
 /// Verifies the whole chain, page by page.
 pub async fn verify_audit(store: &Db) -> ApiResult<Result<u64, anju_domain::ChainError>> {
+    let all = whole_log(store).await?;
+    Ok(anju_domain::verify_chain(all.iter().cloned())
+        .map_err(|e| anju_domain::checkpoint::diagnose(&all, e)))
+}
+
+/// Every entry of the log, in order.
+pub async fn whole_log(store: &Db) -> ApiResult<Vec<anju_domain::AuditEntry>> {
     let mut all = Vec::new();
     let mut after = 0;
     loop {
@@ -25,5 +32,5 @@ pub async fn verify_audit(store: &Db) -> ApiResult<Result<u64, anju_domain::Chai
         after = last.seq;
         all.extend(page);
     }
-    Ok(anju_domain::verify_chain(all))
+    Ok(all)
 }
