@@ -96,6 +96,18 @@ pub struct ServeArgs {
     /// Mark cookies Secure (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Sign audit checkpoints with this Ed25519 key file (created when missing; keep it
+    /// off the database server): every --checkpoint-minutes while the log grows, and on
+    /// demand (POST /api/v1/audit/checkpoints); the latest is public at
+    /// /api/v1/audit/checkpoint.
+    #[arg(long, env = "ANJU_AUDIT_SIGNING_KEY_FILE")]
+    pub audit_signing_key_file: Option<PathBuf>,
+    /// Where the signed checkpoints are written.
+    #[arg(long, default_value = "checkpoints")]
+    pub checkpoint_dir: PathBuf,
+    /// Minutes between scheduled checkpoints.
+    #[arg(long, default_value_t = 60)]
+    pub checkpoint_minutes: u64,
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, Fail> {
@@ -130,6 +142,12 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
         let store = args.db.connect().await?;
         let mut state = AppState::new(store, policy, overrides, clock);
         state.secure_cookies = args.secure_cookies;
+        if let Some(file) = &args.audit_signing_key_file {
+            state.checkpoints = Some(std::sync::Arc::new(anju_server::web::CheckpointSigning {
+                key: signing_key(file)?,
+                dir: args.checkpoint_dir.clone(),
+            }));
+        }
         if args.demo {
             eprintln!("anju: 正在准备演示数据 (loading the demo city)…");
             demo::seed(&state, args.demo_households).await.map_err(|e| Fail(e.message))?;
@@ -140,6 +158,10 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
                 }
             }
             println!("  （其他县区：community-/street-/bureau- 加县区代码 140303 140311 140321 140322 140300-GX）");
+        }
+        if state.checkpoints.is_some() {
+            let every = std::time::Duration::from_secs(args.checkpoint_minutes.max(1) * 60);
+            anju_server::audit::checkpoints::spawn_schedule(state.clone(), every);
         }
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Fail(format!("--listen {}: {e}", args.listen)))?;
         println!("anju 已启动 (listening): http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or(args.listen.clone()));

@@ -34,6 +34,7 @@ use crate::time::Timestamp;
 pub const FORMAT: &str = "anju-audit-checkpoint-v1";
 
 /// The chain at one moment: its length and its last entry's hash.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     /// Number of entries covered (the last entry's seq; 0 for an empty log).
@@ -41,6 +42,7 @@ pub struct Checkpoint {
     /// The last covered entry's hash (64 hex digits; zeros when empty).
     pub head: String,
     /// When it was taken.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
 }
 
@@ -70,6 +72,7 @@ impl Checkpoint {
 
 /// A checkpoint with its signature and the public key that checks it, as
 /// written to a file and published.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedCheckpoint {
     /// [`FORMAT`].

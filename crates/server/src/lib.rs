@@ -58,6 +58,7 @@ impl AppState {
             )),
             sessions: Arc::new(auth::SessionCache::default()),
             links: links(),
+            checkpoints: None,
         }
     }
 }

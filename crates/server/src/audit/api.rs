@@ -19,6 +19,49 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(audit_log))
         .routes(routes!(audit_verify))
+        .routes(routes!(latest_checkpoint))
+        .routes(routes!(new_checkpoint))
+}
+
+/// 最新审计检查点 the latest signed checkpoint of the audit chain (public):
+/// anyone can keep it and later prove, with `anju audit verify
+/// --checkpoint`, that the log was neither truncated nor rewritten.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/checkpoint",
+    tag = "audit",
+    responses(
+        (status = 200, description = "the signing key and the latest signed checkpoint (null while none)", body = super::checkpoints::Publication),
+    )
+)]
+async fn latest_checkpoint(
+    State(st): State<AppState>,
+) -> ApiResult<Json<super::checkpoints::Publication>> {
+    Ok(Json(super::checkpoints::publication(&st).await?))
+}
+
+/// 立即生成审计检查点 sign a checkpoint now (auditors and the city bureau).
+#[utoipa::path(
+    post,
+    path = "/api/v1/audit/checkpoints",
+    tag = "audit",
+    params(apidoc::Csrf),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["auditor", "city_bureau"]))),
+    responses(
+        (status = 200, description = "the checkpoint written", body = anju_domain::checkpoint::SignedCheckpoint),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+    )
+)]
+async fn new_checkpoint(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<anju_domain::checkpoint::SignedCheckpoint>> {
+    audit_reader(&user)?;
+    Ok(Json(super::checkpoints::write_now(&st).await?))
 }
 
 fn default_limit() -> u32 {

@@ -4,6 +4,7 @@
 //! as JSON and as a page, and check that the chain is intact.
 
 pub mod api;
+pub mod checkpoints;
 pub mod pages;
 pub mod service;
 

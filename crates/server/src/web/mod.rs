@@ -23,4 +23,4 @@ pub mod r#static;
 
 pub use audit::audit;
 pub use clock::Clock;
-pub use state::{AppState, Db, Fut, Links};
+pub use state::{AppState, CheckpointSigning, Db, Fut, Links};

@@ -38,6 +38,18 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub limiter: Arc<auth::RateLimiter>,
     pub sessions: Arc<auth::SessionCache>,
+    /// How the server signs audit checkpoints; `None`: it does not (they
+    /// are then written with `anju audit checkpoint`).
+    pub checkpoints: Option<Arc<CheckpointSigning>>,
+}
+
+/// The audit signing key (read from a file, never stored in the database)
+/// and the folder the signed checkpoints are written to, to publish.
+pub struct CheckpointSigning {
+    /// Ed25519 secret key.
+    pub key: [u8; 32],
+    /// Where `checkpoint-<size>.json` and `latest.json` go.
+    pub dir: std::path::PathBuf,
 }
 
 impl Clone for AppState {
@@ -51,6 +63,7 @@ impl Clone for AppState {
             limiter: self.limiter.clone(),
             sessions: self.sessions.clone(),
             links: self.links,
+            checkpoints: self.checkpoints.clone(),
         }
     }
 }

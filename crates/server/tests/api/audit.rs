@@ -179,3 +179,53 @@ async fn audit(app: &TestApp) {
         "{b}: {v}"
     );
 }
+
+/// The server signs checkpoints on demand (auditors, the city bureau) and
+/// publishes the latest; it proves the log as it stands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_checkpoints_are_published() {
+    let app = TestApp::sqlite().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    app.sign_checkpoints(dir.path());
+    let res = app.anon_get("/api/v1/audit/checkpoint").await.json();
+    assert_eq!(res["latest"], json!(null), "none yet: {res}");
+    let key = res["public_key"]
+        .as_str()
+        .expect("the key is published")
+        .to_string();
+    let family = app.login("family").await;
+    let auditor = app.login("auditor").await;
+    let res = family
+        .post_json("/api/v1/audit/checkpoints", &serde_json::json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    let res = auditor
+        .post_json("/api/v1/audit/checkpoints", &serde_json::json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let written: anju_domain::checkpoint::SignedCheckpoint =
+        serde_json::from_slice(&res.body).expect("checkpoint");
+    let head = app
+        .store()
+        .audit()
+        .audit_head()
+        .await
+        .expect("head")
+        .expect("entries");
+    assert_eq!(written.checkpoint.size, head.seq);
+    let public = app.anon_get("/api/v1/audit/checkpoint").await.json();
+    assert_eq!(public["public_key"], json!(written.public_key));
+    assert_eq!(written.public_key, key);
+    assert_eq!(written.verify_signature(Some(&key)), Ok(()));
+    let published: anju_domain::checkpoint::SignedCheckpoint =
+        serde_json::from_value(public["latest"].clone()).expect("checkpoint");
+    assert_eq!(published, written);
+    assert!(dir
+        .path()
+        .join(format!("checkpoint-{:010}.json", head.seq))
+        .exists());
+    let log = anju_server::audit::service::whole_log(&app.store())
+        .await
+        .expect("log");
+    assert_eq!(published.check_log(&log), Ok(log.len() as u64));
+}

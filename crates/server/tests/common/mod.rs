@@ -208,6 +208,15 @@ impl TestApp {
             1_000_000,
             std::time::Duration::from_secs(60),
         ));
+        // The server signs audit checkpoints, as a deployment with a
+        // signing key does, into a folder of its own.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        state.checkpoints = Some(Arc::new(anju_server::web::CheckpointSigning {
+            key: [42u8; 32],
+            dir: std::env::temp_dir()
+                .join(format!("anju-test-checkpoints-{}-{n}", std::process::id())),
+        }));
         let app = TestApp {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
@@ -273,6 +282,15 @@ impl TestApp {
             clock: Clock::pinned(today),
             ..st.clone()
         };
+    }
+
+    /// Lets the server sign audit checkpoints into `dir`.
+    pub fn sign_checkpoints(&self, dir: &std::path::Path) {
+        let mut st = self.inner.state.lock().expect("state lock");
+        st.checkpoints = Some(Arc::new(anju_server::web::CheckpointSigning {
+            key: [42u8; 32],
+            dir: dir.to_path_buf(),
+        }));
     }
 
     /// Sends one request through the whole application.
