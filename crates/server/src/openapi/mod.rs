@@ -36,18 +36,6 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
     modifiers(&Security),
     components(
         schemas(crate::web::error::ErrorBody, crate::web::apidoc::RoleCode),
-        responses(
-            crate::web::apidoc::BadRequest,
-            crate::web::apidoc::Unauthorized,
-            crate::web::apidoc::Forbidden,
-            crate::web::apidoc::NotFound,
-            crate::web::apidoc::Conflict,
-            crate::web::apidoc::TooLarge,
-            crate::web::apidoc::UnsupportedMediaType,
-            crate::web::apidoc::Unprocessable,
-            crate::web::apidoc::Locked,
-            crate::web::apidoc::TooManyRequests,
-        )
     ),
     tags(
         (name = "accounts", description = "登录与当前账号 sessions"),
@@ -65,6 +53,10 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        // Every error response, from the one list in `web::apidoc`.
+        components
+            .responses
+            .extend(crate::web::apidoc::error_responses());
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
