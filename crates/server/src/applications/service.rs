@@ -321,10 +321,15 @@ pub fn role_may_act(user: &CurrentUser, body: &[u8]) -> ApiResult<()> {
         kind: anju_domain::ActionKind,
     }
     match serde_json::from_slice::<Kind>(body) {
-        Ok(k) => anju_domain::role_may(&user.actor, k.kind)
-            .map_err(|e| ApiError::forbidden(e.to_string())),
+        Ok(k) => role_may_take(user, k.kind),
         Err(_) => Ok(()),
     }
+}
+
+/// Refuses an action kind the user's role may never take (the page form
+/// knows the kind from its `type` field).
+pub fn role_may_take(user: &CurrentUser, kind: anju_domain::ActionKind) -> ApiResult<()> {
+    anju_domain::role_may(&user.actor, kind).map_err(|e| ApiError::forbidden(e.to_string()))
 }
 
 /// An action as the API accepts it. `record_decision` carries nothing: the

@@ -339,17 +339,7 @@ pub async fn import(
     for (n, rec) in rdr.records().enumerate() {
         let line = n + 2;
         report.rows += 1;
-        if report.rows >= crate::web::sheets::limits::ROWS {
-            return Err(ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
-                format!(
-                    "文件过大：表格行数不能超过 {0} (file too large: the number of rows may not exceed {0})",
-                    crate::web::sheets::limits::ROWS
-                ),
-            )
-            .field("file"));
-        }
+        crate::web::sheets::check_shape(report.rows + 1, 0)?;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {

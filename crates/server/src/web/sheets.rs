@@ -199,7 +199,8 @@ fn check_inflated_size(body: &[u8]) -> ApiResult<()> {
     Ok(())
 }
 
-fn check_shape(rows: usize, columns: usize) -> ApiResult<()> {
+/// Refuses a table over [`limits::ROWS`] rows or [`limits::COLUMNS`] columns.
+pub fn check_shape(rows: usize, columns: usize) -> ApiResult<()> {
     if rows > limits::ROWS {
         return Err(too_large("表格行数", "the number of rows", limits::ROWS));
     }

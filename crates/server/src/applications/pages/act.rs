@@ -33,8 +33,10 @@ pub(super) async fn act(
     }
     let ty = field(&f, "type").unwrap_or("");
     // The role first, whatever the other fields say (as in the API).
-    let kind = serde_json::json!({ "type": ty }).to_string();
-    if let Err(e) = service::role_may_act(&user, kind.as_bytes()) {
+    let kind = anju_domain::ActionKind::ALL
+        .into_iter()
+        .find(|k| k.code() == ty);
+    if let Some(Err(e)) = kind.map(|k| service::role_may_take(&user, k)) {
         return c.error(e);
     }
     let text = |n: &str| field(&f, n).unwrap_or("").to_string();
