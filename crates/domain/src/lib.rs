@@ -57,6 +57,7 @@
 
 pub mod application;
 pub mod audit;
+pub mod audit_actions;
 pub mod checkpoint;
 pub mod decision;
 pub mod district;
@@ -67,6 +68,7 @@ pub mod permissions;
 pub mod role;
 pub mod screening;
 pub mod text;
+pub mod throttle;
 pub mod time;
 
 pub use application::{

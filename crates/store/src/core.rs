@@ -63,8 +63,8 @@ use crate::crypto::{random_hex, Crypto};
 use crate::group::GroupWriter;
 use crate::sql::{is_unique_violation, PoolConn, Row, Script, Tx, Q};
 use crate::{
-    ApplicationSummary, AuditDraft, ListFilter, NewUser, Result, SessionRecord, StoreError,
-    StoredApplication, UserRecord,
+    ApplicationSummary, AuditDraft, AuditFilter, ListFilter, NewUser, Result, SessionRecord,
+    StoreError, StoredApplication, UserRecord,
 };
 
 /// The version of the household-facts key derivation, stored per row so a

@@ -172,6 +172,19 @@ pub struct SessionRecord {
     pub expires_at: Timestamp,
 }
 
+/// A sign-in throttle counter (see `anju_domain::throttle`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleRecord {
+    /// The counter's key (`p:`, `i:` or `n:` and a hash).
+    pub key: String,
+    /// Consecutive failures (forgotten a day after the last).
+    pub failures: u32,
+    /// The last failure.
+    pub last_failure: Timestamp,
+    /// No sign-in through this counter before then.
+    pub blocked_until: Option<Timestamp>,
+}
+
 /// An audit entry before the store gives it its place in the chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditDraft {
@@ -248,10 +261,38 @@ pub struct ListFilter {
     pub status: Option<StatusKind>,
     /// Only this family's.
     pub owner: Option<UserId>,
+    /// Only those whose latest public notice runs on this day (start ≤ day ≤
+    /// end): "under notice now", as opposed to a notice that ended and
+    /// waits for the bureau's confirmation.
+    pub notice_on: Option<chrono::NaiveDate>,
+    /// Keyset paging: only lines after this one in the list's order (newest
+    /// submission first). Combine with `offset: 0`; unlike `offset`, the
+    /// cost does not grow with the depth of the page.
+    pub after: Option<ListCursor>,
     /// At most this many (0 gives none).
     pub limit: u32,
     /// Skipping this many.
     pub offset: u32,
+}
+
+/// A place in an application list, for keyset paging: the last line of a
+/// page ([`ListCursor::of`]) is where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    /// The line's submission time.
+    pub submitted_at: Timestamp,
+    /// The line's application number.
+    pub id: ApplicationId,
+}
+
+impl ListCursor {
+    /// The cursor just after this line.
+    pub fn of(line: &ApplicationSummary) -> ListCursor {
+        ListCursor {
+            submitted_at: line.submitted_at,
+            id: line.id.clone(),
+        }
+    }
 }
 
 impl Default for ListFilter {
@@ -261,10 +302,31 @@ impl Default for ListFilter {
             district: None,
             status: None,
             owner: None,
+            notice_on: None,
+            after: None,
             limit: 50,
             offset: 0,
         }
     }
+}
+
+/// Which audit entries to list (the audit page's filters). `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this account's.
+    pub actor: Option<UserId>,
+    /// Only this action code (e.g. `application.street_pass`).
+    pub action: Option<String>,
+    /// Only about this subject (e.g. `application:A-1`).
+    pub subject: Option<String>,
+    /// From this day (Beijing time).
+    pub from: Option<chrono::NaiveDate>,
+    /// To this day, inclusive (Beijing time).
+    pub to: Option<chrono::NaiveDate>,
+    /// Keyset paging: only entries before this sequence number.
+    pub before_seq: Option<u64>,
+    /// At most this many.
+    pub limit: u32,
 }
 
 /// A store on either backend, chosen at run time from the database URL.

@@ -102,7 +102,10 @@ mod tests {
             ["allotment", "applications", "foundation"]
         );
         let versions: Vec<i64> = SQLITE.iter().map(|s| s.version).collect();
-        assert_eq!(versions, [1, 2, 3, 4]);
+        assert_eq!(&versions[..4], [1, 2, 3, 4]);
+        assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+        let pg: Vec<i64> = POSTGRES.iter().map(|s| s.version).collect();
+        assert_eq!(versions, pg, "both backends have the same series");
     }
 
     /// The released files keep the checksums that databases created by
@@ -113,7 +116,8 @@ mod tests {
         use sha2::{Digest, Sha256};
         let digest: Vec<String> = SQLITE
             .iter()
-            .chain(POSTGRES)
+            .take(4)
+            .chain(POSTGRES.iter().take(4))
             .map(|s| hex::encode(&Sha256::digest(s.sql.as_bytes())[..6]))
             .collect();
         // SHA-256 prefixes of the files as released (sqlite 1–4, postgres 1–4).

@@ -1260,6 +1260,39 @@ async fn lists_filter_and_page_newest_first() {
             .await
             .expect("list")
             .is_empty());
+        // Keyset pages of two walk the same order as one list, and the
+        // count is the whole list's, whatever the page.
+        let mut walked = Vec::new();
+        let mut keyset = ListFilter {
+            limit: 2,
+            ..ListFilter::default()
+        };
+        loop {
+            let page = s
+                .applications()
+                .list_applications(&keyset)
+                .await
+                .expect("list");
+            let Some(last) = page.last() else { break };
+            keyset.after = Some(anju_store::ListCursor::of(last));
+            walked.extend(ids(page));
+        }
+        assert_eq!(walked, ["A-1", "A-3", "A-0", "A-5", "A-4", "A-2"], "{name}");
+        assert_eq!(
+            s.applications().count_listed(&page).await.expect("count"),
+            6
+        );
+        assert_eq!(
+            s.applications().count_listed(&in_d).await.expect("count"),
+            3
+        );
+        assert_eq!(
+            s.applications()
+                .count_listed(&all_three)
+                .await
+                .expect("count"),
+            1
+        );
     }
 }
 

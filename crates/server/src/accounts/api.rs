@@ -80,7 +80,6 @@ pub struct LoginRequest {
         (status = 400, response = apidoc::BadRequest),
         (status = 401, response = apidoc::Unauthorized),
         (status = 415, response = apidoc::UnsupportedMediaType),
-        (status = 423, response = apidoc::Locked),
         (status = 429, response = apidoc::TooManyRequests),
     )
 )]
@@ -109,15 +108,18 @@ async fn login(
         ));
     }
     let req: LoginRequest = parse_json(&body)?;
-    let (token, user, csrf) = do_login(&st, ip, &req.username, &req.password).await?;
+    let device = auth::cookie_value(&headers, auth::DEVICE_COOKIE);
+    let s = do_login(&st, ip, device.as_deref(), &req.username, &req.password).await?;
+    let secure = auth::secure_request(&headers, st.secure_cookies);
     Ok((
-        [(
-            header::SET_COOKIE,
-            auth::session_cookie(&token, auth::secure_request(&headers, st.secure_cookies)),
-        )],
+        // Appended, not inserted: two cookies.
+        axum::response::AppendHeaders([
+            (header::SET_COOKIE, auth::session_cookie(&s.token, secure)),
+            (header::SET_COOKIE, auth::device_cookie(&s.device, secure)),
+        ]),
         Json(SessionJson {
-            user: UserJson::from(&user),
-            csrf_token: &csrf,
+            user: UserJson::from(&s.user),
+            csrf_token: &s.csrf,
         }),
     )
         .into_response())

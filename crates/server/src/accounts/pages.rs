@@ -82,23 +82,29 @@ async fn login_page(
             }
         },
     };
+    let device = auth::cookie_value(&headers, auth::DEVICE_COOKIE);
     match do_login(
         &st,
         ip,
+        device.as_deref(),
         field(&f, "username").unwrap_or(""),
         field(&f, "password").unwrap_or(""),
     )
     .await
     {
         Err(e) => c.error(e),
-        Ok((token, _, _)) => (
-            [(
-                header::SET_COOKIE,
-                auth::session_cookie(&token, st.secure_cookies),
-            )],
-            Redirect::to(next),
-        )
-            .into_response(),
+        Ok(s) => {
+            let secure = auth::secure_request(&headers, st.secure_cookies);
+            (
+                // Appended, not inserted: two cookies.
+                axum::response::AppendHeaders([
+                    (header::SET_COOKIE, auth::session_cookie(&s.token, secure)),
+                    (header::SET_COOKIE, auth::device_cookie(&s.device, secure)),
+                ]),
+                Redirect::to(next),
+            )
+                .into_response()
+        }
     }
 }
 

@@ -1,61 +1,119 @@
-//! Signing in: rate limit, lock-out, password check, a new session.
+//! Signing in: throttling (anju_domain::throttle), the password check, a
+//! new session and a device token.
+//!
+//! An unknown name and a known name with a wrong password take the same
+//! steps (a user lookup, one Argon2 verification, one counter write) and get
+//! the same answer; a throttled name gets the same 429 whether it exists or
+//! not, and while it is throttled no password is checked at all.
 
+use anju_domain::throttle::Counter;
+use anju_domain::Timestamp;
 use axum::http::StatusCode;
 
-use crate::web::auth::{self};
+use crate::web::auth;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
+
+/// A successful sign-in: the session's cookie token, the account, the
+/// session's CSRF token and the browser's device token.
+pub struct SignedIn {
+    pub token: String,
+    pub user: anju_store::UserRecord,
+    pub csrf: String,
+    /// The device token to set (new, or the one the browser sent).
+    pub device: String,
+}
 
 pub async fn do_login(
     st: &AppState,
     ip: std::net::IpAddr,
+    device: Option<&str>,
     username: &str,
     password: &str,
-) -> ApiResult<(String, anju_store::UserRecord, String)> {
+) -> ApiResult<SignedIn> {
+    // In-process burst limit: keeps Argon2 from eating the CPU under a
+    // flood; the throttle below is the shared, per-counter one.
     if !st.limiter.allow(ip) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "登录尝试过于频繁，请稍后再试 (too many login attempts; try again later)",
-        ));
+        return Err(too_many(60));
     }
-    let bad = || {
-        ApiError::new(
+    let name = username.trim();
+    let now = st.clock.now();
+    let keys = counter_keys(name, ip);
+    let user = st.store.accounts().user_by_username(name).await?;
+    let known_device = match (device, &user) {
+        (Some(d), Some(u)) if !d.is_empty() => {
+            let since = Timestamp::from_datetime(
+                &(now.to_utc() - chrono::Duration::days(auth::DEVICE_DAYS)),
+            );
+            st.store
+                .accounts()
+                .login_device_owner(&auth::token_hash(d), since)
+                .await?
+                .is_some_and(|owner| owner == u.id)
+        }
+        _ => false,
+    };
+    let counters = st
+        .store
+        .accounts()
+        .login_throttle(&keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+        .await?;
+    let is_name = |key: &str| key == keys[2].0;
+    let throttled = counters
+        .iter()
+        .filter(|r| !(known_device && is_name(&r.key)))
+        .filter_map(|r| r.blocked_until)
+        .filter(|until| *until > now)
+        .max();
+    if let Some(until) = throttled {
+        let secs = (until.to_utc() - now.to_utc()).num_seconds().max(1);
+        return Err(too_many(u64::try_from(secs).unwrap_or(1)));
+    }
+    let hash = user
+        .as_ref()
+        .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
+    let ok = auth::verify_password(password, hash);
+    let Some(user) = user.filter(|_| ok) else {
+        st.store
+            .accounts()
+            .record_login_failures(now, &keys)
+            .await?;
+        return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "bad_credentials",
             "用户名或密码错误 (wrong username or password)",
         )
-        .field("password")
+        .field("password"));
     };
-    let Some(user) = st
-        .store
-        .accounts()
-        .user_by_username(username.trim())
-        .await?
-    else {
-        // Same work and answer as a wrong password: no account enumeration.
-        auth::verify_password(password, auth::dummy_hash());
-        return Err(bad());
-    };
-    let now = st.clock.now();
-    if let Some(until) = user.locked_until {
-        if until > now {
-            return Err(ApiError::new(StatusCode::LOCKED, "locked", format!("账号因多次密码错误已锁定，请 {LOCK} 分钟后再试或联系管理员重置 (account locked after repeated failures)", LOCK = auth::LOCK_MINUTES)));
+    // A success forgets this client's own mistakes. The address's counter
+    // keeps counting (a success at one account does not excuse guesses at
+    // others), and so does the name's once it is past its free failures:
+    // the official's sign-in from a known browser must not hand an
+    // attacker elsewhere a fresh set of guesses.
+    let name_under_attack = counters
+        .iter()
+        .any(|r| is_name(&r.key) && r.failures >= Counter::Name.free_failures());
+    let clear: Vec<String> = keys
+        .iter()
+        .filter(|(_, c)| match c {
+            Counter::NameAndAddress => true,
+            Counter::Address => false,
+            Counter::Name => !name_under_attack,
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    st.store.accounts().clear_login_throttle(&clear).await?;
+    let device = match device.filter(|_| known_device) {
+        Some(d) => d.to_owned(),
+        None => {
+            let d = auth::random_token();
+            st.store
+                .accounts()
+                .add_login_device(&auth::token_hash(&d), &user.id, now)
+                .await?;
+            d
         }
-    }
-    if !auth::verify_password(password, &user.password_hash) {
-        st.store
-            .accounts()
-            .record_login_failure(
-                &user.id,
-                now,
-                auth::LOCK_AFTER,
-                chrono::Duration::minutes(auth::LOCK_MINUTES),
-            )
-            .await?;
-        return Err(bad());
-    }
-    st.store.accounts().record_login_success(&user.id).await?;
+    };
     let token = auth::random_token();
     let csrf = auth::random_token();
     st.store
@@ -65,10 +123,38 @@ pub async fn do_login(
             user_id: user.id.clone(),
             csrf_token: csrf.clone(),
             created_at: now,
-            expires_at: anju_domain::Timestamp::from_datetime(
+            expires_at: Timestamp::from_datetime(
                 &(now.to_utc() + chrono::Duration::hours(auth::SESSION_HOURS)),
             ),
         })
         .await?;
-    Ok((token, user, csrf))
+    Ok(SignedIn {
+        token,
+        user,
+        csrf,
+        device,
+    })
+}
+
+/// The three counters of an attempt, keyed by hashes (a name typed by
+/// mistake may be a password; it is not kept).
+fn counter_keys(name: &str, ip: std::net::IpAddr) -> Vec<(String, Counter)> {
+    let key = |c: Counter, what: &str| {
+        let h = auth::token_hash(&format!("{}\u{0}{what}", c.prefix()));
+        (format!("{}:{}", c.prefix(), &h[..40]), c)
+    };
+    vec![
+        key(Counter::NameAndAddress, &format!("{name}\u{0}{ip}")),
+        key(Counter::Address, &ip.to_string()),
+        key(Counter::Name, name),
+    ]
+}
+
+fn too_many(secs: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("登录失败次数过多，请 {secs} 秒后再试 (too many failed sign-ins; try again in {secs} seconds)"),
+    )
+    .retry_after(secs)
 }

@@ -97,13 +97,17 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
     let rows = service::list(&st, &user, q.status, q.limit, q.offset).await?;
+    let total = service::count(&st, &user, q.status).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
-    Ok(Json(ApplicationList { items }).into_response())
+    Ok(Json(ApplicationList { items, total }).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ApplicationList<'a> {
     items: Vec<SummaryJson<'a>>,
+    /// How many the caller may list in all (with this status filter): page
+    /// with `offset` until it is reached.
+    total: u64,
 }
 
 /// One list line as the API writes it. A typed view rather than a
@@ -338,28 +342,56 @@ impl<'a> From<&'a anju_store::ApplicationSummary> for NoticeJson<'a> {
 
 #[derive(Serialize, ToSchema)]
 pub struct Notices<'a> {
+    /// This page of families under notice.
     items: Vec<NoticeJson<'a>>,
+    /// How many families are under notice today in all.
+    total: u64,
+    /// The offset of this page.
+    offset: u32,
+    /// The offset of the next page, when there is one.
+    next_offset: Option<u32>,
     /// Where and how to object (article 14).
     how_to_object: &'static str,
 }
 
-/// 公示名单（脱敏）families under public notice, masked (public).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct NoticeQuery {
+    /// At most this many (default 100, at most 500).
+    #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
+    limit: u32,
+    /// Skip this many.
+    #[serde(default)]
+    offset: u32,
+}
+
+/// 公示名单（脱敏）families under public notice today, masked, a page at a
+/// time with the total (public). `notices.xlsx` has every one.
 #[utoipa::path(
     get,
     path = "/api/v1/notices",
     tag = "applications",
-    responses((status = 200, description = "families under notice", body = Notices))
+    params(NoticeQuery),
+    responses(
+        (status = 200, description = "families under notice", body = Notices),
+        (status = 400, response = apidoc::BadRequest),
+    )
 )]
-async fn notices(State(st): State<AppState>) -> ApiResult<Response> {
-    let rows = service::notices(&st).await?;
+async fn notices(State(st): State<AppState>, Query(q): Query<NoticeQuery>) -> ApiResult<Response> {
+    let (rows, total) = service::notices_page(&st, q.limit, q.offset).await?;
+    let end = u64::from(q.offset) + rows.len() as u64;
     Ok(Json(Notices {
+        total,
+        offset: q.offset,
+        next_offset: (end < total).then(|| u32::try_from(end).unwrap_or(u32::MAX)),
         items: rows.iter().map(NoticeJson::from).collect(),
         how_to_object: "对公示对象有异议的，可在公示期内向所在县（区）住建部门实名反映 (objections may be made to the district housing bureau during the notice period; 阳政办发〔2026〕2号 第十四条)",
     })
     .into_response())
 }
 
-/// 公示名单 Excel (public).
+/// 公示名单 Excel: every family under notice today (public).
 #[utoipa::path(
     get,
     path = "/api/v1/notices.xlsx",
@@ -367,7 +399,7 @@ async fn notices(State(st): State<AppState>) -> ApiResult<Response> {
     responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
 )]
 async fn notices_xlsx(State(st): State<AppState>) -> ApiResult<Response> {
-    let rows = service::notices(&st).await?;
+    let rows = service::all_notices(&st).await?;
     Ok(xlsx_response(
         super::notices::workbook(&rows)?,
         "notices.xlsx",

@@ -47,29 +47,19 @@ pub async fn qualified_families(
         let code = anju_domain::DistrictCode::parse(d).map_err(|e| {
             ApiError::bad_request("invalid_district", e.to_string()).field("districts")
         })?;
-        let mut offset = 0;
-        loop {
-            let page = st
-                .store
-                .applications()
-                .list_applications(&ListFilter {
-                    district: Some(code),
-                    status: Some(StatusKind::Qualified),
-                    owner: None,
-                    limit: 500,
-                    offset,
-                })
-                .await?;
-            let n = page.len() as u32;
-            for s in page {
-                if let Some(f) = family(st, s).await? {
-                    out.push(f);
-                }
+        let qualified = service::every_listed(
+            st,
+            ListFilter {
+                district: Some(code),
+                status: Some(StatusKind::Qualified),
+                ..ListFilter::default()
+            },
+        )
+        .await?;
+        for s in qualified {
+            if let Some(f) = family(st, s).await? {
+                out.push(f);
             }
-            if n < 500 {
-                break;
-            }
-            offset += n;
         }
     }
     Ok(out)

@@ -11,7 +11,7 @@ use anju_domain::{
 use anju_policy::engine::from_day_number;
 use anju_policy::model::RuleKind;
 use anju_policy::{Household, Renderer};
-use anju_store::{ApplicationSummary, ListFilter, StoredApplication};
+use anju_store::{ApplicationSummary, ListCursor, ListFilter, StoredApplication};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -559,31 +559,98 @@ pub async fn list(
     limit: u32,
     offset: u32,
 ) -> ApiResult<Vec<ApplicationSummary>> {
-    let mut filter = ListFilter {
-        district: user.user.district,
-        status,
-        owner: None,
+    let filter = ListFilter {
         limit: limit.clamp(1, 500),
         offset,
+        ..scope(user, status)
     };
-    if user.user.role == Role::Applicant {
-        filter.district = None;
-        filter.owner = Some(user.user.id.clone());
-    }
     Ok(st.store.applications().list_applications(&filter).await?)
 }
 
-/// Families under public notice, masked, for the public notice page.
-pub async fn notices(st: &AppState) -> ApiResult<Vec<ApplicationSummary>> {
+/// How many applications `list` would page through in all.
+pub async fn count(
+    st: &AppState,
+    user: &CurrentUser,
+    status: Option<StatusKind>,
+) -> ApiResult<u64> {
     Ok(st
         .store
         .applications()
-        .list_applications(&ListFilter {
-            district: None,
-            status: Some(StatusKind::OnNotice),
-            owner: None,
-            limit: 500,
-            offset: 0,
-        })
+        .count_listed(&scope(user, status))
         .await?)
+}
+
+/// What a user may list: a family its own, district staff their district.
+fn scope(user: &CurrentUser, status: Option<StatusKind>) -> ListFilter {
+    if user.user.role == Role::Applicant {
+        ListFilter {
+            owner: Some(user.user.id.clone()),
+            status,
+            ..ListFilter::default()
+        }
+    } else {
+        ListFilter {
+            district: user.user.district,
+            status,
+            ..ListFilter::default()
+        }
+    }
+}
+
+/// The public notice (article 14): families whose notice period runs today.
+/// A notice that has ended is no longer "under notice", even while the
+/// bureau has yet to confirm the qualification.
+fn notice_filter(st: &AppState) -> ListFilter {
+    ListFilter {
+        status: Some(StatusKind::OnNotice),
+        notice_on: Some(st.clock.today()),
+        ..ListFilter::default()
+    }
+}
+
+/// One page of the public notice, masked, with the number of families under
+/// notice in all.
+pub async fn notices_page(
+    st: &AppState,
+    limit: u32,
+    offset: u32,
+) -> ApiResult<(Vec<ApplicationSummary>, u64)> {
+    let filter = ListFilter {
+        limit: limit.clamp(1, 500),
+        offset,
+        ..notice_filter(st)
+    };
+    let store = st.store.applications();
+    Ok((
+        store.list_applications(&filter).await?,
+        store.count_listed(&filter).await?,
+    ))
+}
+
+/// Every family under notice, masked: the export and the printable notice
+/// must never drop a row.
+pub async fn all_notices(st: &AppState) -> ApiResult<Vec<ApplicationSummary>> {
+    every_listed(st, notice_filter(st)).await
+}
+
+/// Every application the filter matches, read in keyset pages so that the
+/// cost of each page does not grow with its depth.
+pub async fn every_listed(st: &AppState, filter: ListFilter) -> ApiResult<Vec<ApplicationSummary>> {
+    const CHUNK: u32 = 1000;
+    let mut out: Vec<ApplicationSummary> = Vec::new();
+    let mut filter = ListFilter {
+        limit: CHUNK,
+        offset: 0,
+        after: None,
+        ..filter
+    };
+    loop {
+        let page = st.store.applications().list_applications(&filter).await?;
+        let full = page.len() as u32 == CHUNK;
+        filter.after = page.last().map(ListCursor::of);
+        out.extend(page);
+        if !full {
+            return Ok(out);
+        }
+    }
 }

@@ -44,17 +44,15 @@ pub fn check_verifier(user: &CurrentUser, d: Department) -> ApiResult<()> {
 
 /// Applications of the verifier's district awaiting this department.
 async fn awaiting(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<StoredApplication>> {
-    let list = st
-        .store
-        .applications()
-        .list_applications(&ListFilter {
+    let list = super::service::every_listed(
+        st,
+        ListFilter {
             district: user.user.district,
             status: Some(StatusKind::UnderVerification),
-            owner: None,
-            limit: 100_000,
-            offset: 0,
-        })
-        .await?;
+            ..ListFilter::default()
+        },
+    )
+    .await?;
     let mut out = Vec::new();
     for s in list {
         if let Some(stored) = st.store.applications().load_application(&s.id).await? {

@@ -61,8 +61,6 @@ error_responses! {
     UnsupportedMediaType = "请求内容类型不对（须为 application/json） (the body must be application/json)";
     /// 422.
     Unprocessable = "规则不允许 (refused by the rules)";
-    /// 423.
-    Locked = "账号已锁定 (account locked after repeated failures)";
     /// 429.
     TooManyRequests = "登录尝试过于频繁 (too many sign-in attempts)";
 }

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 pub use super::cookies::{
-    clear_cookie, cookie_value, login_cookie, secure_request, session_cookie, LOGIN_COOKIE,
-    SESSION_COOKIE, SESSION_HOURS,
+    clear_cookie, cookie_value, device_cookie, login_cookie, secure_request, session_cookie,
+    DEVICE_COOKIE, DEVICE_DAYS, LOGIN_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 use super::error::ApiError;
 pub use super::session::{CurrentUser, RateLimiter, SessionCache};
@@ -26,9 +26,6 @@ use super::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "_csrf";
-/// Consecutive failures before an account is locked, and for how long.
-pub const LOCK_AFTER: u32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
 
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     if password.chars().count() < 8 {

@@ -54,6 +54,20 @@ pub fn secure_request(headers: &HeaderMap, configured: bool) -> bool {
         || said("forwarded").is_some_and(|f| f.contains("proto=https"))
 }
 
+/// A browser an account signed in from (see `anju_domain::throttle`):
+/// guesses at the account from elsewhere do not hold it back.
+pub const DEVICE_COOKIE: &str = "anju_device";
+/// How long a device token is honoured.
+pub const DEVICE_DAYS: i64 = 180;
+
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        DEVICE_DAYS * 24 * 3600,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }

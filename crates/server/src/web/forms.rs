@@ -20,6 +20,8 @@ pub struct PageQuery {
     pub print: Option<String>,
     pub next: Option<String>,
     pub status: Option<String>,
+    /// 1-based page number of a paged list (see `web::paging`).
+    pub page: Option<String>,
 }
 
 pub type Fields = Vec<(String, String)>;

@@ -8,11 +8,14 @@ mod common;
 
 mod allotment;
 mod audit;
+mod audit_page;
 mod errors;
 mod lifecycle;
 mod loudi;
 mod matrix;
+mod notices;
 mod openapi;
 mod screening;
 mod security;
+mod sign_in;
 mod verification_file;

@@ -2,6 +2,9 @@
 
 use super::audit::append_audit_in;
 use super::*;
+use anju_domain::throttle::{self, Counter};
+
+use crate::ThrottleRecord;
 
 impl Accounts<'_> {
     // ---------------------------------------------------------------- users
@@ -164,6 +167,160 @@ impl Accounts<'_> {
             return Err(user_not_found(id));
         }
         tx.commit().await
+    }
+
+    // ------------------------------------------------ sign-in throttling
+
+    /// The throttle counters stored under `keys` (missing ones have no
+    /// failures).
+    pub async fn login_throttle(&self, keys: &[String]) -> Result<Vec<ThrottleRecord>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let mut q = Q::new(format!(
+            "SELECT throttle_key, failures, last_failure, blocked_until FROM login_throttle \
+             WHERE throttle_key IN ({})",
+            marks.join(", ")
+        ));
+        for k in keys {
+            q = q.text(k.as_str());
+        }
+        let mut pc = self.read_conn().await?;
+        q.fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ThrottleRecord {
+                    key: r.text("throttle_key")?,
+                    failures: u32::try_from(r.int("failures")?).unwrap_or(u32::MAX),
+                    last_failure: parse_ts(&r.text("last_failure")?)?,
+                    blocked_until: r
+                        .opt_text("blocked_until")?
+                        .as_deref()
+                        .map(parse_ts)
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Counts one failed sign-in on each counter, in one transaction: a
+    /// counter whose last failure is older than a day starts again from
+    /// one, and a counter past its free failures is blocked for its wait.
+    /// Counters forgotten for a day are removed on the way.
+    pub async fn record_login_failures(
+        &self,
+        at: Timestamp,
+        counters: &[(String, Counter)],
+    ) -> Result<()> {
+        match self.try_record_login_failures(at, counters).await {
+            // Two processes counting a new key at once: the loser's INSERT
+            // meets the winner's row; counting again updates it.
+            Err(StoreError::Duplicate { .. }) => self.try_record_login_failures(at, counters).await,
+            r => r,
+        }
+    }
+
+    async fn try_record_login_failures(
+        &self,
+        at: Timestamp,
+        counters: &[(String, Counter)],
+    ) -> Result<()> {
+        let forget = chrono::Duration::seconds(throttle::FORGET_AFTER_SECS);
+        let cut = Timestamp::from_datetime(&(at.to_utc() - forget));
+        let mut tx = self.begin_write().await?;
+        let mut c = tx.conn();
+        Q::new("DELETE FROM login_throttle WHERE last_failure < $1")
+            .text(cut.to_rfc3339())
+            .execute(&mut c)
+            .await?;
+        for (key, counter) in counters {
+            // The UPDATE takes the row's lock, so concurrent failures are
+            // all counted.
+            let n = Q::new("UPDATE login_throttle SET failures = failures + 1, last_failure = $2 WHERE throttle_key = $1")
+                .text(key.as_str())
+                .text(at.to_rfc3339())
+                .execute(&mut c)
+                .await?;
+            let failures = if n == 0 {
+                Q::new("INSERT INTO login_throttle (throttle_key, failures, last_failure) VALUES ($1, 1, $2)")
+                    .text(key.as_str())
+                    .text(at.to_rfc3339())
+                    .execute(&mut c)
+                    .await
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            StoreError::Duplicate { what: "login_throttle".to_owned() }
+                        } else {
+                            StoreError::from(e)
+                        }
+                    })?;
+                1
+            } else {
+                let row = Q::new("SELECT failures FROM login_throttle WHERE throttle_key = $1")
+                    .text(key.as_str())
+                    .fetch_one(&mut c)
+                    .await?;
+                u32::try_from(row.int("failures")?).unwrap_or(u32::MAX)
+            };
+            if let Some(wait) = counter.wait_after(failures) {
+                let until = at.to_utc() + chrono::Duration::from_std(wait).unwrap_or(forget);
+                Q::new("UPDATE login_throttle SET blocked_until = $2 WHERE throttle_key = $1")
+                    .text(key.as_str())
+                    .text(Timestamp::from_datetime(&until).to_rfc3339())
+                    .execute(&mut c)
+                    .await?;
+            }
+        }
+        tx.commit().await
+    }
+
+    /// Forgets the counters under `keys` (after a successful sign-in).
+    pub async fn clear_login_throttle(&self, keys: &[String]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for k in keys {
+            Q::new("DELETE FROM login_throttle WHERE throttle_key = $1")
+                .text(k.as_str())
+                .execute(&mut tx.conn())
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Remembers a browser the account signed in from (the hash of its
+    /// device token).
+    pub async fn add_login_device(
+        &self,
+        token_hash: &str,
+        user: &UserId,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        Q::new("INSERT INTO login_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+            .text(token_hash)
+            .text(user.as_str())
+            .text(at.to_rfc3339())
+            .execute(&mut tx.conn())
+            .await?;
+        tx.commit().await
+    }
+
+    /// Whose browser this device token is, if it was issued since `since`.
+    pub async fn login_device_owner(
+        &self,
+        token_hash: &str,
+        since: Timestamp,
+    ) -> Result<Option<UserId>> {
+        let mut pc = self.read_conn().await?;
+        let row =
+            Q::new("SELECT user_id FROM login_devices WHERE token_hash = $1 AND created_at >= $2")
+                .text(token_hash)
+                .text(since.to_rfc3339())
+                .fetch_optional(&mut pc.conn())
+                .await?;
+        row.map(|r| UserId::new(r.text("user_id")?).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
     }
 
     // ------------------------------------------------------------- sessions

@@ -313,25 +313,7 @@ impl Applications<'_> {
 
     /// Lists applications, newest submission first.
     pub async fn list_applications(&self, filter: &ListFilter) -> Result<Vec<ApplicationSummary>> {
-        let mut sql = String::from(SUMMARY_SELECT);
-        let mut conds: Vec<String> = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        if let Some(d) = &filter.district {
-            texts.push(d.as_str().to_owned());
-            conds.push(format!("a.district = ${}", texts.len()));
-        }
-        if let Some(s) = filter.status {
-            texts.push(status_code(s)?);
-            conds.push(format!("a.status_code = ${}", texts.len()));
-        }
-        if let Some(o) = &filter.owner {
-            texts.push(o.as_str().to_owned());
-            conds.push(format!("a.owner_user_id = ${}", texts.len()));
-        }
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
+        let (mut sql, texts) = list_where(SUMMARY_SELECT, filter, true)?;
         let n = texts.len();
         sql.push_str(&format!(
             " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
@@ -346,6 +328,19 @@ impl Applications<'_> {
         let mut pc = self.read_conn().await?;
         let rows = q.fetch_all(&mut pc.conn()).await?;
         rows.iter().map(summary_from_row).collect()
+    }
+
+    /// How many applications the filter matches in all (its `limit`,
+    /// `offset` and `after` ignored): the total a paged list shows.
+    pub async fn count_listed(&self, filter: &ListFilter) -> Result<u64> {
+        let (sql, texts) = list_where("SELECT COUNT(*) AS n FROM applications a", filter, false)?;
+        let mut q = Q::new(sql);
+        for t in texts {
+            q = q.text(t);
+        }
+        let mut pc = self.read_conn().await?;
+        let row = q.fetch_one(&mut pc.conn()).await?;
+        u64::try_from(row.int("n")?).map_err(|_| StoreError::Corrupt("negative count".to_owned()))
     }
 
     /// Whether this resident ID is in an active application.
@@ -842,4 +837,44 @@ pub(super) fn summary_from_row(r: &Row) -> Result<ApplicationSummary> {
             .transpose()?,
         waitlist_place: r.opt_int("place")?.map(to_u32).transpose()?,
     })
+}
+
+/// `select` with the filter's conditions appended (parameters `$1…` in the
+/// order of the returned texts). `keyset` adds the `after` cursor.
+fn list_where(select: &str, filter: &ListFilter, keyset: bool) -> Result<(String, Vec<String>)> {
+    let mut sql = String::from(select);
+    let mut conds: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(d) = &filter.district {
+        texts.push(d.as_str().to_owned());
+        conds.push(format!("a.district = ${}", texts.len()));
+    }
+    if let Some(s) = filter.status {
+        texts.push(status_code(s)?);
+        conds.push(format!("a.status_code = ${}", texts.len()));
+    }
+    if let Some(o) = &filter.owner {
+        texts.push(o.as_str().to_owned());
+        conds.push(format!("a.owner_user_id = ${}", texts.len()));
+    }
+    if let Some(day) = filter.notice_on {
+        // Dates are stored as ISO text, so text order is date order.
+        texts.push(day.to_string());
+        let i = texts.len();
+        conds.push(format!("a.notice_start <= ${i} AND a.notice_end >= ${i}"));
+    }
+    if let (true, Some(c)) = (keyset, &filter.after) {
+        texts.push(c.submitted_at.to_rfc3339());
+        let t = texts.len();
+        texts.push(c.id.as_str().to_owned());
+        let i = texts.len();
+        conds.push(format!(
+            "(a.submitted_at < ${t} OR (a.submitted_at = ${t} AND a.id < ${i}))"
+        ));
+    }
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    Ok((sql, texts))
 }

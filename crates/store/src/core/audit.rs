@@ -28,6 +28,40 @@ impl Audit<'_> {
         rows.iter().map(audit_from_row).collect()
     }
 
+    /// Entries matching `filter`, newest first, at most `filter.limit`;
+    /// page backwards with `before_seq` = the last seq shown.
+    pub async fn audit_search(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let (mut sql, args) = audit_where(
+            "SELECT seq, occurred_at, actor_user_id, role_code, action_code, subject, detail_json, \
+             prev_hash, entry_hash FROM audit_log",
+            filter,
+            true,
+        );
+        sql.push_str(&format!(" ORDER BY seq DESC LIMIT ${}", args.len() + 1));
+        let mut q = Q::new(sql);
+        for a in args {
+            q = a.bind(q);
+        }
+        let mut pc = self.read_conn().await?;
+        let rows = q
+            .int(i64::from(filter.limit))
+            .fetch_all(&mut pc.conn())
+            .await?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    /// How many entries match `filter` in all (`before_seq` and `limit`
+    /// ignored).
+    pub async fn audit_count(&self, filter: &AuditFilter) -> Result<u64> {
+        let (sql, args) = audit_where("SELECT COUNT(*) AS n FROM audit_log", filter, false);
+        let mut q = Q::new(sql);
+        for a in args {
+            q = a.bind(q);
+        }
+        let mut pc = self.read_conn().await?;
+        to_u64(q.fetch_one(&mut pc.conn()).await?.int("n")?)
+    }
+
     /// The audit chain's head (last seq and hash), `None` while empty: to
     /// publish or print, and compare with `verify_chain_head` later.
     pub async fn audit_head(&self) -> Result<Option<ChainHead>> {
@@ -145,4 +179,55 @@ pub(super) fn audit_from_row(r: &Row) -> Result<AuditEntry> {
         prev_hash: parse_hash(&r.text("prev_hash")?)?,
         hash: parse_hash(&r.text("entry_hash")?)?,
     })
+}
+
+/// A parameter of an audit query.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Arg {
+    fn bind(self, q: Q) -> Q {
+        match self {
+            Arg::Text(t) => q.text(t),
+            Arg::Int(i) => q.int(i),
+        }
+    }
+}
+
+/// `select` with the filter's conditions (parameters `$1…` in order).
+fn audit_where(select: &str, f: &AuditFilter, page: bool) -> (String, Vec<Arg>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let mut push = |cond: &str, a: Arg| {
+        args.push(a);
+        conds.push(cond.replace('?', &format!("${}", args.len())));
+    };
+    if let Some(a) = &f.actor {
+        push("actor_user_id = ?", Arg::Text(a.as_str().to_owned()));
+    }
+    if let Some(a) = &f.action {
+        push("action_code = ?", Arg::Text(a.clone()));
+    }
+    if let Some(s) = &f.subject {
+        push("subject = ?", Arg::Text(s.clone()));
+    }
+    // Times are stored as `YYYY-MM-DDTHH:MM:SS.ffffff+08:00` (always
+    // +08:00), so a day's entries sort between its date and the next's.
+    if let Some(d) = f.from {
+        push("occurred_at >= ?", Arg::Text(d.to_string()));
+    }
+    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+        push("occurred_at < ?", Arg::Text(d.to_string()));
+    }
+    if let (true, Some(b)) = (page, f.before_seq) {
+        push("seq < ?", Arg::Int(i64::try_from(b).unwrap_or(i64::MAX)));
+    }
+    let mut sql = select.to_owned();
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    (sql, args)
 }

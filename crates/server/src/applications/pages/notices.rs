@@ -8,6 +8,7 @@ use axum::response::Response;
 use crate::applications::service;
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::Lang;
+use crate::web::paging::Pager;
 use crate::web::AppState;
 use axum::routing::get;
 use axum::Router;
@@ -28,6 +29,8 @@ struct Row {
 struct NoticesPage<'a> {
     c: &'a Ctx,
     rows: Vec<Row>,
+    pager: Option<Pager>,
+    total: u64,
 }
 
 /// The same table alone on a page, to print.
@@ -36,7 +39,13 @@ struct NoticesPage<'a> {
 struct NoticesPrint<'a> {
     c: &'a Ctx,
     rows: Vec<Row>,
+    pager: Option<Pager>,
+    total: u64,
 }
+
+/// Families per page on screen; the printable notice and the export hold
+/// every one.
+const PER_PAGE: u32 = 100;
 
 pub(super) async fn notices(
     State(st): State<AppState>,
@@ -44,7 +53,25 @@ pub(super) async fn notices(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
-    let notices = match service::notices(&st).await {
+    let print = q.print.is_some();
+    let listed = if print {
+        service::all_notices(&st).await.map(|rows| {
+            let total = rows.len() as u64;
+            (rows, total, None)
+        })
+    } else {
+        // Count first, so that a page past the end shows the last one.
+        match service::notices_page(&st, 1, 0).await {
+            Ok((_, total)) => {
+                let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/notices", &[]);
+                service::notices_page(&st, PER_PAGE, pager.offset())
+                    .await
+                    .map(|(rows, total)| (rows, total, Some(pager)))
+            }
+            Err(e) => Err(e),
+        }
+    };
+    let (notices, total, pager) = match listed {
         Ok(r) => r,
         Err(e) => return c.error(e),
     };
@@ -69,10 +96,20 @@ pub(super) async fn notices(
             end: opt(n.notice_end),
         })
         .collect();
-    if q.print.is_some() {
-        c.page(&NoticesPrint { c: &c, rows })
+    if print {
+        c.page(&NoticesPrint {
+            c: &c,
+            rows,
+            pager,
+            total,
+        })
     } else {
-        c.page(&NoticesPage { c: &c, rows })
+        c.page(&NoticesPage {
+            c: &c,
+            rows,
+            pager,
+            total,
+        })
     }
 }
 

@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::applications::service;
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::Lang;
+use crate::web::paging::Pager;
 use crate::web::AppState;
 
 use super::common::status_label;
@@ -48,7 +49,11 @@ struct WorkPage<'a> {
     links: Vec<Link>,
     filters: Vec<Filter>,
     rows: Vec<Row>,
+    pager: Pager,
 }
+
+/// Applications per page of the work list.
+const PER_PAGE: u32 = 100;
 
 fn district_name(l: Lang, d: &anju_domain::DistrictCode) -> String {
     match l {
@@ -105,7 +110,23 @@ pub(super) async fn work(
         .status
         .as_deref()
         .and_then(|s| serde_json::from_value(json!(s)).ok());
-    let rows = match service::list(&st, &user, status, 200, 0).await {
+    let total = match service::count(&st, &user, status).await {
+        Ok(n) => n,
+        Err(e) => return c.error(e),
+    };
+    let status_code = q
+        .status
+        .as_deref()
+        .filter(|_| status.is_some())
+        .unwrap_or("");
+    let pager = Pager::new(
+        q.page.as_deref(),
+        PER_PAGE,
+        total,
+        "/work",
+        &[("status", status_code)],
+    );
+    let rows = match service::list(&st, &user, status, PER_PAGE, pager.offset()).await {
         Ok(r) => r,
         Err(e) => return c.error(e),
     };
@@ -146,6 +167,7 @@ pub(super) async fn work(
         links: links(l, user.user.role),
         filters,
         rows,
+        pager,
     })
 }
 

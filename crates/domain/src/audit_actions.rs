@@ -1,0 +1,154 @@
+//! What each audit action code means, in words: the audit log is read by
+//! auditors, not programmers, so the page says 街道初审通过 where the log
+//! stores `application.street_pass`. The codes themselves stay in the log
+//! (they are hashed into the chain and never change).
+
+use crate::application::ActionKind;
+
+/// Every action code anju writes outside the application lifecycle, with
+/// its Chinese and English words. Application actions are
+/// `application.<ActionKind::code>` and take [`ActionKind`]'s labels.
+const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
+    ("user.create", "创建账号", "account created"),
+    ("user.reset_password", "重置密码", "password reset"),
+    ("personal_data.read", "查看个人信息", "personal data viewed"),
+    (
+        "personal_data.export",
+        "导出个人信息",
+        "personal data exported",
+    ),
+    (
+        "verification.import",
+        "导入部门核验结果",
+        "department results imported",
+    ),
+    (
+        "allotment.project_create",
+        "创建配售项目",
+        "project created",
+    ),
+    ("allotment.homes_import", "导入房源", "homes imported"),
+    (
+        "allotment.plan_save",
+        "保存配售方案",
+        "allotment plan saved",
+    ),
+    (
+        "allotment.plan_submit",
+        "报审配售方案",
+        "allotment plan submitted",
+    ),
+    (
+        "allotment.plan_return",
+        "退回配售方案",
+        "allotment plan returned",
+    ),
+    (
+        "allotment.plan_approve",
+        "批准配售方案",
+        "allotment plan approved",
+    ),
+    (
+        "allotment.plan_publish",
+        "公布配售方案",
+        "allotment plan published",
+    ),
+    ("allotment.round_open", "开启配售轮次", "round opened"),
+    ("allotment.round_close", "结束配售轮次", "round closed"),
+    ("allotment.draw", "公开摇号", "lottery drawn"),
+    (
+        "allotment.redraw_request",
+        "申请重新摇号",
+        "redraw requested",
+    ),
+    (
+        "allotment.redraw_approve",
+        "批准重新摇号",
+        "redraw approved",
+    ),
+    (
+        "allotment.selection_start",
+        "开始选房",
+        "home selection started",
+    ),
+    ("allotment.call", "叫号选房", "family called to choose"),
+    ("allotment.absent", "登记未到场", "absence recorded"),
+    ("allotment.choose", "选定房源", "home chosen"),
+    ("allotment.decline", "放弃本轮选房", "round passed"),
+    ("allotment.abandon", "弃购", "purchase abandoned"),
+    ("allotment.sign", "签订购房合同", "contract signed"),
+    ("allotment.title", "办理不动产登记", "title registered"),
+    (
+        "allotment.dealing_recorded",
+        "登记房屋处分",
+        "dealing recorded",
+    ),
+    (
+        "allotment.dealing_refused",
+        "拒绝房屋处分",
+        "dealing refused",
+    ),
+];
+
+/// The words for an audit action code, Chinese and English; `None` for a
+/// code this version does not know (the page then shows the code).
+pub fn action_words(code: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(kind) = code.strip_prefix("application.") {
+        return ActionKind::ALL
+            .iter()
+            .find(|k| k.code() == kind)
+            .map(|k| (k.label_zh(), k.label_en()));
+    }
+    OTHER_ACTIONS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, zh, en)| (*zh, *en))
+}
+
+/// Every known action code with its words, application actions first: the
+/// choices of the audit page's filter.
+pub fn known_actions() -> Vec<(String, &'static str, &'static str)> {
+    ActionKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                format!("application.{}", k.code()),
+                k.label_zh(),
+                k.label_en(),
+            )
+        })
+        .chain(
+            OTHER_ACTIONS
+                .iter()
+                .map(|(c, zh, en)| ((*c).to_owned(), *zh, *en)),
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_application_action_has_words() {
+        for k in ActionKind::ALL {
+            let code = format!("application.{}", k.code());
+            assert_eq!(action_words(&code), Some((k.label_zh(), k.label_en())));
+        }
+        assert_eq!(
+            action_words("user.create"),
+            Some(("创建账号", "account created"))
+        );
+        assert_eq!(action_words("application.nonsense"), None);
+        assert_eq!(action_words("nonsense"), None);
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let all = known_actions();
+        let mut codes: Vec<&str> = all.iter().map(|(c, _, _)| c.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+}

@@ -1,0 +1,113 @@
+//! The public notice (article 14) lists every family under notice: paged on
+//! screen and in the API with the total, complete in the printable page and
+//! the Excel file, and only while the notice period runs.
+
+use crate::common::*;
+use axum::http::StatusCode;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// More than a screen page (100) and than any API page (at most 500 is not
+/// needed: a page size of 40 shows the paging).
+const FAMILIES: usize = 105;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_family_under_notice_is_published() {
+    let app = TestApp::sqlite().await;
+    let counter = app.login(&format!("community-{D}")).await;
+    let street = app.login(&format!("street-{D}")).await;
+    let bureau = app.login(&format!("bureau-{D}")).await;
+    let mut verifiers = Vec::new();
+    for dept in DEPARTMENTS {
+        verifiers.push((dept, app.login(&format!("verifier-{dept}")).await));
+    }
+    let mut ids = BTreeSet::new();
+    let mut end = None;
+    for i in 0..FAMILIES {
+        let f = Family::new(D, ["王振国", "李秀梅"]);
+        let id = counter.submit_ok(&f.submission()).await;
+        street.act_ok(&id, json!({"type": "street_pass"})).await;
+        for (dept, v) in &verifiers {
+            v.act_ok(
+                &id,
+                json!({"type": "department_confirm", "department": dept}),
+            )
+            .await;
+        }
+        bureau.act_ok(&id, json!({"type": "record_decision"})).await;
+        let n = bureau.act_ok(&id, json!({"type": "start_notice"})).await;
+        end = n["application"]["status"]["notice_end"].as_str().map(date);
+        assert!(ids.insert(id), "family {i}: a new application");
+    }
+    let end = end.expect("a notice end");
+
+    // The API: pages of 40 walk every family once, with the total.
+    let mut seen = BTreeSet::new();
+    let mut offset = Some(0);
+    while let Some(at) = offset {
+        let page = app
+            .anon_get(&format!("/api/v1/notices?limit=40&offset={at}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let page = page.json();
+        assert_eq!(page["total"], json!(FAMILIES), "{page}");
+        for item in page["items"].as_array().expect("items") {
+            let id = item["application_id"].as_str().expect("id").to_owned();
+            assert!(seen.insert(id), "a family on two pages");
+        }
+        offset = page["next_offset"].as_u64();
+    }
+    assert_eq!(seen, ids, "the API pages hold every family under notice");
+
+    // The page: 100 on the first screen, the rest on the second, the total
+    // on both; the printable notice holds every one.
+    let rows = |html: &str| html.matches("<tr><td data-label").count();
+    let first = app.anon_get("/notices").await.text();
+    assert_eq!(rows(&first), 100);
+    assert!(
+        first.contains(&format!("<strong>{FAMILIES}</strong>")),
+        "{first}"
+    );
+    assert!(
+        first.contains("href=\"/notices?page=2\""),
+        "a link to page 2"
+    );
+    let second = app.anon_get("/notices?page=2").await.text();
+    assert_eq!(rows(&second), FAMILIES - 100);
+    let print = app.anon_get("/notices?print=1").await.text();
+    assert_eq!(rows(&print), FAMILIES);
+
+    // The Excel file: a header and one line per family.
+    let xlsx = app.anon_get("/api/v1/notices.xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let in_file = xlsx_first_column(&xlsx.body);
+    assert_eq!(in_file, ids, "the Excel notice holds every family");
+
+    // Once the period has ended the families are no longer "under notice"
+    // (they wait for the bureau's confirmation), anywhere.
+    app.set_today(end + chrono::Duration::days(1));
+    let after = app.anon_get("/api/v1/notices").await.json();
+    assert_eq!(after["total"], json!(0), "{after}");
+    assert_eq!(after["items"], json!([]));
+    let page = app.anon_get("/notices").await.text();
+    assert!(page.contains("<strong>0</strong>"), "{page}");
+    assert_eq!(
+        xlsx_first_column(&app.anon_get("/api/v1/notices.xlsx").await.body),
+        BTreeSet::new()
+    );
+}
+
+/// The application numbers in the workbook's first sheet (the first column
+/// below the header).
+fn xlsx_first_column(bytes: &[u8]) -> BTreeSet<String> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let sheet = book.sheet_names().first().cloned().expect("a sheet");
+    let range = book.worksheet_range(&sheet).expect("the sheet");
+    range
+        .rows()
+        .skip(1)
+        .map(|r| r.first().map(|c| c.to_string()).unwrap_or_default())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
