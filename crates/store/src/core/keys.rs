@@ -74,11 +74,9 @@ impl KeyRotation<'_> {
             return Ok(done);
         }
         let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
         for id in &ids {
-            self.rotate_one(&mut c, id, &mut done).await?;
+            self.rotate_one(&mut tx.conn(), id, &mut done).await?;
         }
-        drop(c);
         tx.commit().await?;
         Ok(done)
     }
