@@ -10,6 +10,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod backup_cmd;
 mod batch;
 mod bench;
 mod bench_selection;
@@ -18,6 +19,7 @@ mod calendar_cmd;
 mod check;
 mod direct_out;
 mod gen;
+mod keys_cmd;
 mod lottery_cmd;
 mod policies;
 mod policy_cmd;
@@ -55,6 +57,16 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: server_cmd::AuditCommand,
+    },
+    /// 备份: a consistent copy while anju serves, its audit chain checked against the
+    /// latest checkpoint, with a manifest (docs/operations.md).
+    Backup(backup_cmd::BackupArgs),
+    /// 恢复: put a backup back (checks its SHA-256 first and its audit chain after).
+    Restore(backup_cmd::RestoreArgs),
+    /// 数据密钥: generate a new key; rotate personal data onto it without downtime.
+    Keys {
+        #[command(subcommand)]
+        command: keys_cmd::KeysCommand,
     },
     /// 资格判定: decide eligibility for one household (JSON) or a batch (JSONL).
     Check(check::CheckArgs),
@@ -112,6 +124,22 @@ fn main() -> ExitCode {
         Command::Audit { command } => match server_cmd::audit(command) {
             Ok(true) => Ok(()),
             // A broken chain is a finding, not a usage error: exit 1.
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+        // A log that does not hold is a finding, as for `audit verify`: exit 1.
+        Command::Backup(args) => match backup_cmd::backup(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+        Command::Restore(args) => match backup_cmd::restore(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+        Command::Keys { command } => match keys_cmd::run(command) {
+            Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),
         },

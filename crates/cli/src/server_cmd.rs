@@ -21,10 +21,31 @@ pub struct DbArgs {
     /// Where the data key is kept when --data-key is not given.
     #[arg(long, env = "ANJU_DATA_KEY_FILE", default_value = "anju.key")]
     pub key_file: PathBuf,
+    /// During a key rotation only: the data key being replaced. Rows it
+    /// wrote stay readable (and its resident-ID hashes are checked for
+    /// duplicates) until `anju keys rotate` has re-encrypted them; new data
+    /// is written with the current key. Drop it once the rotation completed.
+    #[arg(long, env = "ANJU_PREVIOUS_DATA_KEY_FILE")]
+    pub previous_key_file: Option<PathBuf>,
 }
 
 impl DbArgs {
     fn crypto(&self) -> Result<Crypto, Fail> {
+        let current = self.current_crypto()?;
+        match &self.previous_key_file {
+            None => Ok(current),
+            Some(file) => {
+                let previous = crate::keys_cmd::read_key_file(file, "--previous-key-file")?;
+                eprintln!(
+                    "anju: 密钥轮换期间：旧密钥 {} 仅用于读取 (key rotation under way: the previous key is used to read only)",
+                    file.display()
+                );
+                Ok(current.with_previous(&previous))
+            }
+        }
+    }
+
+    fn current_crypto(&self) -> Result<Crypto, Fail> {
         if let Some(k) = &self.data_key {
             return Crypto::from_hex(k.trim()).map_err(|e| Fail(format!("--data-key: {e}")));
         }
@@ -49,7 +70,7 @@ impl DbArgs {
     }
 }
 
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     // Never echo a password embedded in a database URL.
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
@@ -57,7 +78,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn write_private(path: &Path, text: &str) -> Result<(), Fail> {
+pub fn write_private(path: &Path, text: &str) -> Result<(), Fail> {
     use std::io::Write;
     #[cfg(unix)]
     use std::os::unix::fs::OpenOptionsExt;
@@ -203,7 +224,7 @@ pub enum UserCommand {
     },
 }
 
-fn cli_audit(action: &str, subject: String) -> Result<AuditDraft, Fail> {
+pub fn cli_audit(action: &str, subject: String) -> Result<AuditDraft, Fail> {
     let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
     Ok(AuditDraft {
         at: Clock::system().now(),

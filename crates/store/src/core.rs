@@ -46,6 +46,7 @@ pub(crate) mod accounts;
 pub(crate) mod allotment;
 pub(crate) mod applications;
 pub(crate) mod audit;
+pub(crate) mod keys;
 
 use std::collections::BTreeSet;
 
@@ -66,10 +67,6 @@ use crate::{
     ApplicationSummary, AuditDraft, AuditFilter, ListFilter, NewUser, Result, SessionRecord,
     StoreError, StoredApplication, UserRecord,
 };
-
-/// The version of the household-facts key derivation, stored per row so a
-/// later key rotation can tell old rows from new.
-const KEY_VERSION: i64 = 1;
 
 #[derive(Clone)]
 pub(crate) enum Backend {
@@ -122,6 +119,11 @@ handle!(
     "Applications, waitlist places and department imports."
 );
 handle!(Audit, audit, "The audit chain.");
+handle!(
+    KeyRotation,
+    key_rotation,
+    "Re-encrypting personal data with a new master key (see `core/keys.rs`)."
+);
 handle!(
     Allotment,
     allotment,

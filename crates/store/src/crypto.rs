@@ -1,7 +1,7 @@
 //! Personal data at rest.
 //!
 //! One 32-byte master key (kept outside the database: an environment
-//! variable or a file) gives two keys by HMAC-SHA256 with fixed labels:
+//! variable or a file) gives three values by HMAC-SHA256 with fixed labels:
 //!
 //! * an AES-256-GCM key for the household facts (names, resident IDs,
 //!   incomes): each write uses a fresh random 96-bit nonce, stored beside the
@@ -9,7 +9,15 @@
 //!   moved to another application;
 //! * an HMAC-SHA256 key for the index of resident IDs, so duplicate checks
 //!   can find an ID without the database ever holding it. Without the key, the
-//!   hashes cannot be tested against the (small) space of possible IDs.
+//!   hashes cannot be tested against the (small) space of possible IDs;
+//! * a key id (48 bits, public), stored with each encrypted row as its
+//!   `key_version`, so that during a key rotation a row names the key that
+//!   reads it.
+//!
+//! A [`Crypto`] holds the current key and, during a rotation, older keys
+//! ([`Crypto::with_previous`]): rows are read with whichever key wrote them,
+//! always written with the current one, and duplicate checks look for a
+//! resident ID's hash under every key held (see `docs/operations.md`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,35 +34,94 @@ type HmacSha256 = Hmac<Sha256>;
 
 const ENCRYPTION_LABEL: &[u8] = b"anju/v1/household-facts/aes-256-gcm";
 const INDEX_LABEL: &[u8] = b"anju/v1/resident-id-index/hmac-sha256";
+const KEY_ID_LABEL: &[u8] = b"anju/v1/key-id";
+
+/// The `key_version` of rows written before key ids existed: every one of
+/// them was written with the installation's only key, so any key held may
+/// read them (AES-GCM's tag tells a wrong key from the right one).
+pub const LEGACY_KEY_VERSION: i64 = 1;
 
 /// Length of an AES-GCM nonce in bytes (96 bits).
 pub const NONCE_LEN: usize = 12;
 
-/// The keys that protect personal data, derived from one master key.
+/// The keys that protect personal data: the current master key's, and
+/// during a key rotation older ones' (to read rows not yet re-encrypted).
 ///
 /// Cheap to clone (shared). `Debug` never shows key material.
 #[derive(Clone)]
 pub struct Crypto {
-    keys: Arc<Keys>,
+    /// The current key first, then older ones.
+    keys: Arc<Vec<Keys>>,
 }
 
 struct Keys {
+    id: i64,
     aead: Aes256Gcm,
     index: HmacSha256,
+}
+
+impl Keys {
+    fn new(master_key: &[u8; 32]) -> Keys {
+        let encryption = derive(master_key, ENCRYPTION_LABEL);
+        let index = derive(master_key, INDEX_LABEL);
+        let id_bytes = derive(master_key, KEY_ID_LABEL);
+        // 48 bits: exact in a BIGINT and in JavaScript numbers; offset so
+        // that it can never be LEGACY_KEY_VERSION (or 0).
+        let mut id = 0i64;
+        for b in &id_bytes[..6] {
+            id = (id << 8) | i64::from(*b);
+        }
+        Keys {
+            id: id + 2,
+            aead: Aes256Gcm::new(&encryption.into()),
+            index: <HmacSha256 as Mac>::new_from_slice(&index)
+                .unwrap_or_else(|_| unreachable_hmac()),
+        }
+    }
 }
 
 impl Crypto {
     /// From a 32-byte master key.
     pub fn new(master_key: [u8; 32]) -> Crypto {
-        let encryption = derive(&master_key, ENCRYPTION_LABEL);
-        let index = derive(&master_key, INDEX_LABEL);
         Crypto {
-            keys: Arc::new(Keys {
-                aead: Aes256Gcm::new(&encryption.into()),
-                index: <HmacSha256 as Mac>::new_from_slice(&index)
-                    .unwrap_or_else(|_| unreachable_hmac()),
-            }),
+            keys: Arc::new(vec![Keys::new(&master_key)]),
         }
+    }
+
+    /// This key as the current one, with `older`'s keys kept to read (and
+    /// to find resident IDs hashed with) while a rotation runs.
+    pub fn with_previous(self, older: &Crypto) -> Crypto {
+        let mut ids: Vec<i64> = Vec::new();
+        let mut keys = Vec::new();
+        for k in self.keys.iter().chain(older.keys.iter()) {
+            if !ids.contains(&k.id) {
+                ids.push(k.id);
+                keys.push(Keys {
+                    id: k.id,
+                    aead: k.aead.clone(),
+                    index: k.index.clone(),
+                });
+            }
+        }
+        Crypto {
+            keys: Arc::new(keys),
+        }
+    }
+
+    /// The current key's id: the `key_version` of rows it writes. Public
+    /// (it names a key, it does not reveal it).
+    pub fn key_id(&self) -> i64 {
+        self.current().id
+    }
+
+    /// Whether older keys are held (a rotation is under way).
+    pub fn has_previous(&self) -> bool {
+        self.keys.len() > 1
+    }
+
+    fn current(&self) -> &Keys {
+        // `new` and `with_previous` always hold at least one key.
+        &self.keys[0]
     }
 
     /// From the master key as 64 hexadecimal digits (surrounding whitespace
@@ -83,7 +150,7 @@ impl Crypto {
     pub fn encrypt(&self, plaintext: &[u8], associated_data: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
         let ciphertext = self
-            .keys
+            .current()
             .aead
             .encrypt(
                 &nonce,
@@ -96,46 +163,96 @@ impl Crypto {
         Ok((nonce.to_vec(), ciphertext))
     }
 
-    /// Decrypts what [`encrypt`](Self::encrypt) returned. Fails when the key,
-    /// the nonce, the ciphertext or the associated data differ.
+    /// Decrypts what [`encrypt`](Self::encrypt) returned with the current
+    /// key. Fails when the key, the nonce, the ciphertext or the associated
+    /// data differ.
     pub fn decrypt(
         &self,
         nonce: &[u8],
         ciphertext: &[u8],
         associated_data: &[u8],
     ) -> Result<Vec<u8>> {
-        if nonce.len() != NONCE_LEN {
-            return Err(StoreError::Crypto(format!(
-                "随机数长度应为{NONCE_LEN}字节，实际为{} (nonce must be {NONCE_LEN} bytes, found {})",
-                nonce.len(),
-                nonce.len()
-            )));
+        decrypt_with(self.current(), nonce, ciphertext, associated_data)
+    }
+
+    /// Decrypts a row written with key `key_version`: that key if held;
+    /// for [`LEGACY_KEY_VERSION`] rows, each key held in turn.
+    pub fn decrypt_version(
+        &self,
+        key_version: i64,
+        nonce: &[u8],
+        ciphertext: &[u8],
+        associated_data: &[u8],
+    ) -> Result<Vec<u8>> {
+        if key_version == LEGACY_KEY_VERSION {
+            let mut last = None;
+            for k in self.keys.iter() {
+                match decrypt_with(k, nonce, ciphertext, associated_data) {
+                    Ok(p) => return Ok(p),
+                    Err(e) => last = Some(e),
+                }
+            }
+            return Err(last.unwrap_or_else(bad_key));
         }
-        self.keys
-            .aead
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: associated_data,
-                },
-            )
-            .map_err(|_| {
-                StoreError::Crypto(
-                    "解密失败：密钥不符或数据被篡改 (decryption failed: wrong key or tampered data)".to_owned(),
-                )
-            })
+        match self.keys.iter().find(|k| k.id == key_version) {
+            Some(k) => decrypt_with(k, nonce, ciphertext, associated_data),
+            None => Err(StoreError::Crypto(format!(
+                "该记录由密钥 {key_version} 加密，当前未持有该密钥：密钥轮换期间请同时提供旧密钥 (the row was written with key {key_version}, which is not held: during a key rotation give the previous key too)"
+            ))),
+        }
     }
 
     /// The keyed hash (HMAC-SHA256, lower-case hex) of a resident ID, as kept
     /// in the duplicate index. The ID is normalised first: surrounding
     /// whitespace dropped, the check character `x` upper-cased.
     pub fn resident_id_hash(&self, resident_id: &str) -> String {
-        let normalised = normalise_resident_id(resident_id);
-        let mut mac = self.keys.index.clone();
-        mac.update(normalised.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        index_hash(self.current(), resident_id)
     }
+
+    /// The resident ID's hash under every key held, the current key's
+    /// first: during a rotation a person may be indexed under either.
+    pub fn resident_id_hashes(&self, resident_id: &str) -> Vec<String> {
+        self.keys
+            .iter()
+            .map(|k| index_hash(k, resident_id))
+            .collect()
+    }
+}
+
+fn index_hash(k: &Keys, resident_id: &str) -> String {
+    let normalised = normalise_resident_id(resident_id);
+    let mut mac = k.index.clone();
+    mac.update(normalised.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn decrypt_with(
+    k: &Keys,
+    nonce: &[u8],
+    ciphertext: &[u8],
+    associated_data: &[u8],
+) -> Result<Vec<u8>> {
+    if nonce.len() != NONCE_LEN {
+        return Err(StoreError::Crypto(format!(
+            "随机数长度应为{NONCE_LEN}字节，实际为{} (nonce must be {NONCE_LEN} bytes, found {})",
+            nonce.len(),
+            nonce.len()
+        )));
+    }
+    k.aead
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: associated_data,
+            },
+        )
+        .map_err(|_| {
+            StoreError::Crypto(
+                "解密失败：密钥不符或数据被篡改 (decryption failed: wrong key or tampered data)"
+                    .to_owned(),
+            )
+        })
 }
 
 impl fmt::Debug for Crypto {
@@ -244,5 +361,52 @@ mod tests {
             derive(&[0x11; 32], ENCRYPTION_LABEL),
             derive(&[0x11; 32], INDEX_LABEL)
         );
+    }
+
+    #[test]
+    fn a_key_ring_reads_by_version_and_writes_with_the_newest() {
+        let old = Crypto::from_hex(&"11".repeat(32)).expect("valid");
+        let new = Crypto::from_hex(&"22".repeat(32)).expect("valid");
+        assert_ne!(old.key_id(), new.key_id());
+        assert!(old.key_id() > LEGACY_KEY_VERSION);
+        let ring = new.clone().with_previous(&old);
+        assert!(ring.has_previous() && !new.has_previous());
+        assert_eq!(ring.key_id(), new.key_id());
+        let (n_old, c_old) = old.encrypt(b"old", b"a").expect("encrypt");
+        let (n_new, c_new) = ring.encrypt(b"new", b"a").expect("encrypt");
+        // Old rows by their version (or as legacy rows), new rows by theirs.
+        assert_eq!(
+            ring.decrypt_version(old.key_id(), &n_old, &c_old, b"a")
+                .expect("old"),
+            b"old"
+        );
+        assert_eq!(
+            ring.decrypt_version(LEGACY_KEY_VERSION, &n_old, &c_old, b"a")
+                .expect("legacy"),
+            b"old"
+        );
+        assert_eq!(
+            new.decrypt_version(new.key_id(), &n_new, &c_new, b"a")
+                .expect("new"),
+            b"new"
+        );
+        // The old key alone cannot read what the ring wrote.
+        assert!(old
+            .decrypt_version(new.key_id(), &n_new, &c_new, b"a")
+            .is_err());
+        assert!(old
+            .decrypt_version(LEGACY_KEY_VERSION, &n_new, &c_new, b"a")
+            .is_err());
+        // Hashes under both keys, the current one first.
+        let hs = ring.resident_id_hashes("14030219900101123X");
+        assert_eq!(
+            hs,
+            vec![
+                new.resident_id_hash("14030219900101123X"),
+                old.resident_id_hash("14030219900101123X")
+            ]
+        );
+        // Giving the same key twice holds it once.
+        assert!(!new.clone().with_previous(&new).has_previous());
     }
 }

@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod backup;
 mod core;
 mod crypto;
 mod group;
@@ -52,8 +53,9 @@ pub use crate::core::allotment::{
     AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState,
     ProjectRecord, RoundRecord,
 };
-pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore};
-pub use crate::crypto::{normalise_resident_id, Crypto, NONCE_LEN};
+pub use crate::core::keys::RotationBatch;
+pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation};
+pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
 pub use crate::sqlite::SqliteStore;
 
@@ -391,6 +393,12 @@ impl AnyStore {
     /// The audit chain.
     pub fn audit(&self) -> Audit<'_> {
         self.core().audit()
+    }
+
+    /// Key rotation: re-encrypting personal data with the current key
+    /// while older keys still read (see `core/keys.rs`).
+    pub fn key_rotation(&self) -> KeyRotation<'_> {
+        self.core().key_rotation()
     }
 
     /// Allotment: projects, plans, rounds, draws, calls, contracts, titles

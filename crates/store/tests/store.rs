@@ -1711,3 +1711,170 @@ async fn a_failed_write_leaves_nothing() {
         );
     }
 }
+
+/// A key rotation re-encrypts every application and re-keys the
+/// resident-ID index in resumable batches. Half-way, a process holding
+/// both keys reads every application and finds duplicates under either
+/// key; a process with one key reads only that key's rows. Afterwards the
+/// new key alone reads everything and still finds every member, and the
+/// old key alone reads nothing rotated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_rotation_re_keys_everything_without_downtime() {
+    for db in backends().await {
+        let name = db.name();
+        let ids: Vec<ApplicationId> = (1..=5)
+            .map(|i| ApplicationId::new(format!("R-{i}")).expect("id"))
+            .collect();
+        for i in 1..=5u32 {
+            Flow::submit(
+                &db.store,
+                &format!("R-{i}"),
+                D,
+                i,
+                ["张三明", "李四"],
+                [&rid(10 * i), &rid(10 * i + 1)],
+            )
+            .await
+            .expect("created");
+        }
+        let old = crypto(&db.key_hex);
+        let new_hex = anju_store::Crypto::generate_hex();
+        let new = crypto(&new_hex);
+        let ring = db
+            .another_process_with_crypto(crypto(&new_hex).with_previous(&old))
+            .await;
+        let rotation = ring.key_rotation();
+        assert_eq!(
+            rotation.progress().await.expect("progress"),
+            (5, 5),
+            "{name}"
+        );
+
+        // Half done: are under the new key.
+        let first = rotation.rotate_batch("", 2).await.expect("batch");
+        assert_eq!(first.last_id.as_deref(), Some("R-2"), "{name}");
+        assert_eq!((first.examined, first.re_encrypted), (2, 2), "{name}");
+        assert_eq!(
+            first.rehashed, 8,
+            "{name}: 2 members × 2 indexes × 2 applications"
+        );
+        assert_eq!(
+            rotation.progress().await.expect("progress"),
+            (5, 3),
+            "{name}"
+        );
+        let old_only = db.another_process_with_key(&db.key_hex).await;
+        let new_only = db.another_process_with_key(&new_hex).await;
+        for id in &ids {
+            let loaded = ring.applications().load_application(id).await;
+            assert!(matches!(loaded, Ok(Some(_))), "{name}: the ring reads {id}");
+        }
+        assert!(old_only
+            .applications()
+            .load_application(&ids[0])
+            .await
+            .is_err());
+        assert!(matches!(
+            old_only.applications().load_application(&ids[4]).await,
+            Ok(Some(_))
+        ));
+        assert!(matches!(
+            new_only.applications().load_application(&ids[0]).await,
+            Ok(Some(_))
+        ));
+        assert!(new_only
+            .applications()
+            .load_application(&ids[4])
+            .await
+            .is_err());
+        // Duplicates under either key are found, by the check and by the
+        // submission itself.
+        assert_eq!(
+            ring.applications()
+                .members_in_active_applications(&[rid(10), rid(50), rid(99)])
+                .await
+                .expect("check"),
+            [true, true, false],
+            "{name}"
+        );
+        for (app, member) in [("R-6", rid(11)), ("R-7", rid(51))] {
+            let err = Flow::submit(&ring, app, D, 6, ["王五", "李四"], [&rid(60), &member])
+                .await
+                .err()
+                .expect("duplicate member");
+            assert!(
+                matches!(err, StoreError::DuplicateMember),
+                "{name} {app}: {err:?}"
+            );
+        }
+        // New applications are written with the new key mid-rotation.
+        Flow::submit(&ring, "R-8", D, 8, ["赵六", "钱七"], [&rid(80), &rid(81)])
+            .await
+            .expect("new members are welcome");
+        assert!(matches!(
+            new_only
+                .applications()
+                .load_application(&ApplicationId::new("R-8").expect("id"))
+                .await,
+            Ok(Some(_))
+        ));
+
+        // The rest, in batches; then running again finds nothing to do.
+        let mut after = first.last_id.expect("last");
+        loop {
+            let b = rotation.rotate_batch(&after, 2).await.expect("batch");
+            let Some(last) = b.last_id else { break };
+            after = last;
+        }
+        assert_eq!(
+            rotation.progress().await.expect("progress"),
+            (6, 0),
+            "{name}"
+        );
+        let again = rotation.rotate_batch("", 100).await.expect("again");
+        assert_eq!(
+            (again.examined, again.re_encrypted, again.rehashed),
+            (6, 0, 0),
+            "{name}"
+        );
+
+        // The new key alone: every application, every member.
+        let new_only = db.another_process_with_crypto(new).await;
+        for id in ids.iter().chain([&ApplicationId::new("R-8").expect("id")]) {
+            assert!(
+                matches!(
+                    new_only.applications().load_application(id).await,
+                    Ok(Some(_))
+                ),
+                "{name}: {id} under the new key"
+            );
+            assert!(
+                old_only.applications().load_application(id).await.is_err(),
+                "{name}: {id}"
+            );
+        }
+        assert!(new_only
+            .applications()
+            .member_in_active_application(&rid(51))
+            .await
+            .expect("check"));
+        let err = Flow::submit(
+            &new_only,
+            "R-9",
+            D,
+            9,
+            ["王五", "李四"],
+            [&rid(90), &rid(41)],
+        )
+        .await
+        .err()
+        .expect("duplicate member after the rotation");
+        assert!(
+            matches!(err, StoreError::DuplicateMember),
+            "{name}: {err:?}"
+        );
+        for s in [&ring, &old_only, &new_only] {
+            s.close().await;
+        }
+    }
+}

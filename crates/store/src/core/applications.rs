@@ -69,7 +69,7 @@ impl Applications<'_> {
                  VALUES ($1, $2, $3, $4, $5)",
             )
             .text(id)
-            .int(KEY_VERSION)
+            .int(self.crypto.key_id())
             .bytes(nonce)
             .bytes(ciphertext)
             .text(first.at.to_rfc3339()),
@@ -97,6 +97,15 @@ impl Applications<'_> {
 
         let mut tx = self.begin_write().await?;
         let mut c = tx.conn();
+        // During a key rotation a member may be indexed under the older
+        // key: look for those hashes too, in this transaction, so that no
+        // duplicate slips through while the index is half re-keyed.
+        if app.status().kind().is_active() {
+            let ids: Vec<&str> = member_ids.iter().map(String::as_str).collect();
+            if active_under_older_keys(&mut c, &self.crypto, &ids, None).await? {
+                return Err(StoreError::DuplicateMember);
+            }
+        }
         let rows = script.fetch_all(&mut c).await.map_err(|e| {
             if !is_unique_violation(&e.error) {
                 e.error.into()
@@ -199,7 +208,7 @@ impl Applications<'_> {
                  WHERE application_id = $1",
             )
             .text(id)
-            .int(KEY_VERSION)
+            .int(self.crypto.key_id())
             .bytes(nonce)
             .bytes(ciphertext)
             .text(event.at.to_rfc3339())
@@ -217,6 +226,25 @@ impl Applications<'_> {
                     .await?;
             }
             (false, true) => {
+                if self.crypto.has_previous() {
+                    // Re-activation during a key rotation: the members'
+                    // IDs come from the facts (as stored now), so that an
+                    // active application indexed under the other key is
+                    // found too.
+                    let facts = Q::new(
+                        "SELECT key_version, nonce, ciphertext FROM household_facts WHERE application_id = $1",
+                    )
+                    .text(id)
+                    .fetch_optional(&mut c)
+                    .await?;
+                    if let Some(facts) = facts {
+                        let ids = member_ids_of(&self.decrypt_household(app_id, &facts)?);
+                        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                        if active_under_older_keys(&mut c, &self.crypto, &ids, Some(id)).await? {
+                            return Err(StoreError::DuplicateMember);
+                        }
+                    }
+                }
                 Q::new(
                     "INSERT INTO active_members (id_hash, application_id) \
                      SELECT id_hash, application_id FROM application_members WHERE application_id = $1 \
@@ -359,9 +387,16 @@ impl Applications<'_> {
         &self,
         resident_ids: &[String],
     ) -> Result<Vec<bool>> {
-        let hashes: Vec<Option<String>> = resident_ids
+        // Every key's hash of each ID (one while no rotation runs).
+        let hashes: Vec<Vec<String>> = resident_ids
             .iter()
-            .map(|r| (!r.trim().is_empty()).then(|| self.crypto.resident_id_hash(r)))
+            .map(|r| {
+                if r.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    self.crypto.resident_id_hashes(r)
+                }
+            })
             .collect();
         let present: Vec<&String> = hashes.iter().flatten().collect();
         if present.is_empty() {
@@ -385,7 +420,7 @@ impl Applications<'_> {
             .collect::<Result<_>>()?;
         Ok(hashes
             .iter()
-            .map(|h| h.as_ref().is_some_and(|h| found.contains(h)))
+            .map(|hs| hs.iter().any(|h| found.contains(h)))
             .collect())
     }
 
@@ -591,7 +626,7 @@ impl Applications<'_> {
 
     // --------------------------------------------------------------- crypto
 
-    fn encrypt_household(
+    pub(super) fn encrypt_household(
         &self,
         id: &ApplicationId,
         household: &Value,
@@ -604,14 +639,9 @@ impl Applications<'_> {
         self.crypto.encrypt(&plaintext, &household_aad(id.as_str()))
     }
 
-    fn decrypt_household(&self, id: &ApplicationId, row: &Row) -> Result<Value> {
-        let version = row.int("key_version")?;
-        if version != KEY_VERSION {
-            return Err(StoreError::Crypto(format!(
-                "未知的密钥版本 {version} (unknown key version {version})"
-            )));
-        }
-        let plaintext = self.crypto.decrypt(
+    pub(super) fn decrypt_household(&self, id: &ApplicationId, row: &Row) -> Result<Value> {
+        let plaintext = self.crypto.decrypt_version(
+            row.int("key_version")?,
             &row.bytes("nonce")?,
             &row.bytes("ciphertext")?,
             &household_aad(id.as_str()),
@@ -622,6 +652,58 @@ impl Applications<'_> {
             ))
         })
     }
+}
+
+/// The members' resident IDs in household facts
+/// (`contracts/household.schema.json`: `members[].id_number`).
+pub(super) fn member_ids_of(household: &Value) -> Vec<String> {
+    household["members"]
+        .as_array()
+        .map(|ms| {
+            ms.iter()
+                .filter_map(|m| m["id_number"].as_str())
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether any of `ids` is in an active application (other than
+/// `except`) under a key older than the current one. Nothing to look for
+/// (and no query) unless a rotation is under way.
+pub(super) async fn active_under_older_keys(
+    c: &mut crate::sql::Conn<'_>,
+    crypto: &Crypto,
+    ids: &[&str],
+    except: Option<&str>,
+) -> Result<bool> {
+    if !crypto.has_previous() {
+        return Ok(false);
+    }
+    let older: BTreeSet<String> = ids
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+        .flat_map(|r| crypto.resident_id_hashes(r).into_iter().skip(1))
+        .collect();
+    if older.is_empty() {
+        return Ok(false);
+    }
+    let marks: Vec<String> = (1..=older.len()).map(|i| format!("${i}")).collect();
+    let mut q = Q::new(format!(
+        "SELECT application_id FROM active_members WHERE id_hash IN ({})",
+        marks.join(", ")
+    ));
+    for h in older {
+        q = q.text(h);
+    }
+    let rows = q.fetch_all(c).await?;
+    for r in &rows {
+        if Some(r.text("application_id")?.as_str()) != except {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Binds a household ciphertext to its application.

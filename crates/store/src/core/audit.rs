@@ -166,7 +166,7 @@ pub(super) async fn append_audit_after_bump(
     })
 }
 
-pub(super) fn audit_from_row(r: &Row) -> Result<AuditEntry> {
+pub(crate) fn audit_from_row(r: &Row) -> Result<AuditEntry> {
     Ok(AuditEntry {
         seq: to_u64(r.int("seq")?)?,
         at: parse_ts(&r.text("occurred_at")?)?,

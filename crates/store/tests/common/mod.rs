@@ -124,14 +124,19 @@ impl TestDb {
     }
 
     pub async fn another_process_with_key(&self, key_hex: &str) -> AnyStore {
+        self.another_process_with_crypto(crypto(key_hex)).await
+    }
+
+    /// Another process holding these keys (e.g. a key ring mid-rotation).
+    pub async fn another_process_with_crypto(&self, keys: Crypto) -> AnyStore {
         match &self.target {
             Target::Sqlite { path } => AnyStore::Sqlite(
-                SqliteStore::connect(&format!("sqlite:{}", path.display()), crypto(key_hex))
+                SqliteStore::connect(&format!("sqlite:{}", path.display()), keys)
                     .await
                     .expect("second sqlite store"),
             ),
             Target::Postgres { url, .. } => AnyStore::Postgres(
-                PgStore::connect(url, crypto(key_hex))
+                PgStore::connect(url, keys)
                     .await
                     .expect("second postgres store"),
             ),

@@ -459,10 +459,12 @@ impl Allotment<'_> {
     /// Dates of abandonments on record for any of these people, one per
     /// abandonment (not per member).
     pub async fn abandonment_dates(&self, resident_ids: &[String]) -> Result<Vec<NaiveDate>> {
+        // Under every key held: during a key rotation a record may still
+        // carry the older key's hash.
         let hashes: Vec<String> = resident_ids
             .iter()
             .filter(|r| !r.trim().is_empty())
-            .map(|r| self.crypto.resident_id_hash(r))
+            .flat_map(|r| self.crypto.resident_id_hashes(r))
             .collect();
         if hashes.is_empty() {
             return Ok(Vec::new());
