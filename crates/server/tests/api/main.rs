@@ -9,6 +9,7 @@ mod common;
 mod allotment;
 mod audit;
 mod errors;
+mod faults;
 mod lifecycle;
 mod loudi;
 mod matrix;
