@@ -37,7 +37,10 @@
 //! so every write method runs inside `retrying!` (`crate::retry`),
 //! which reruns the whole method. The invariants are those above, with
 //! serialisability on top: no write skew between the reads a method makes
-//! and the rows it writes. On SQLite, write transactions begin with
+//! and the rows it writes. Since every write appends to the audit chain,
+//! two overlapping writes cannot both commit; within one process they
+//! therefore take turns (`begin_write`), as on SQLite, and only writes of
+//! other processes or sessions are retried. On SQLite, write transactions begin with
 //! `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
 //! timeout), which gives the same guarantees across processes.
 //!
