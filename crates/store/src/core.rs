@@ -28,7 +28,19 @@
 //!
 //! Row locks taken by `UPDATE` work the same on PostgreSQL, KingbaseES,
 //! openGauss and distributed PostgreSQL-compatible engines, which is why
-//! no advisory lock is used. On SQLite, write transactions begin with
+//! no advisory lock is used.
+//!
+//! On PostgreSQL write transactions run at `SERIALIZABLE`. The row locks
+//! above still serialise writers, but where a transaction at `READ
+//! COMMITTED` would wait for a locked row and then re-read it, at
+//! `SERIALIZABLE` it is aborted (SQLSTATE 40001) once the holder commits;
+//! so every write method runs inside `retrying!` (`crate::retry`),
+//! which reruns the whole method. The invariants are those above, with
+//! serialisability on top: no write skew between the reads a method makes
+//! and the rows it writes. Since every write appends to the audit chain,
+//! two overlapping writes cannot both commit; within one process they
+//! therefore take turns (`begin_write`), as on SQLite, and only writes of
+//! other processes or sessions are retried. On SQLite, write transactions begin with
 //! `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
 //! timeout), which gives the same guarantees across processes.
 //!
@@ -40,7 +52,7 @@
 //! and takes nothing else with it; the writes of a group run one after
 //! another, so every invariant above holds as if each had its own
 //! transaction. Methods here still just call `begin_write()` and
-//! `tx.commit()`.
+//! `tx.commit()`, inside `retrying!(self, { … })`.
 
 pub(crate) mod accounts;
 pub(crate) mod allotment;
@@ -62,6 +74,7 @@ use sqlx::sqlite::SqlitePool;
 
 use crate::crypto::{random_hex, Crypto};
 use crate::group::GroupWriter;
+use crate::retry::retrying;
 use crate::sql::{is_unique_violation, PoolConn, Row, Script, Tx, Q};
 use crate::{
     ApplicationSummary, AuditDraft, AuditFilter, ListFilter, NewUser, Result, SessionRecord,
@@ -83,7 +96,11 @@ pub(crate) enum Backend {
         /// Group commit on `write`'s connection.
         writer: GroupWriter,
     },
-    Pg(PgPool),
+    Pg {
+        pool: PgPool,
+        /// This process's writer turn (see `begin_write`).
+        turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    },
 }
 
 /// Declares a capability's handle: a borrowed [`Core`] whose methods are
@@ -135,15 +152,17 @@ handle!(
 /// its `allot_*` operations are visible.
 #[derive(Clone)]
 pub struct Core {
-    backend: Backend,
+    pub(crate) backend: Backend,
     crypto: Crypto,
+    /// Test hooks and the retry count (see `crate::retry`).
+    pub(crate) faults: std::sync::Arc<crate::retry::Faults>,
 }
 
 impl std::fmt::Debug for Core {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let backend = match &self.backend {
             Backend::Sqlite { .. } => "sqlite",
-            Backend::Pg(_) => "postgres",
+            Backend::Pg { .. } => "postgres",
         };
         f.debug_struct("Core")
             .field("backend", &backend)
@@ -160,7 +179,11 @@ const SUMMARY_SELECT: &str = "SELECT a.id, a.district, a.status_code, a.masked_n
 
 impl Core {
     pub(crate) fn new(backend: Backend, crypto: Crypto) -> Core {
-        Core { backend, crypto }
+        Core {
+            backend,
+            crypto,
+            faults: Default::default(),
+        }
     }
 
     #[cfg(test)]
@@ -179,15 +202,44 @@ impl Core {
                 read.close().await;
                 write.close().await;
             }
-            Backend::Pg(pool) => pool.close().await,
+            Backend::Pg { pool, .. } => pool.close().await,
         }
     }
 
-    /// A transaction that will write.
-    async fn begin_write(&self) -> Result<Tx> {
+    /// A transaction that will write. On PostgreSQL it is `SERIALIZABLE`:
+    /// callers run inside `retrying!`, which reruns them when the
+    /// engine aborts one to keep the order serial.
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
         Ok(match &self.backend {
             Backend::Sqlite { writer, .. } => Tx::SqliteGroup(writer.begin().await?),
-            Backend::Pg(pool) => Tx::Pg(pool.begin().await?),
+            Backend::Pg { pool, turn } => {
+                // One write transaction at a time per process: every write
+                // appends to the one audit chain, so concurrent ones would
+                // only abort each other under SERIALIZABLE; queueing here
+                // wastes no work. Across processes, retries still decide.
+                // Queueing and connecting share one deadline, so a request
+                // fails with 503 in bounded time while the database is away.
+                let deadline = tokio::time::Instant::now() + crate::PgStore::ACQUIRE_TIMEOUT;
+                let away = || {
+                    StoreError::Unavailable(
+                        "等待写入连接超时 (timed out waiting for a write connection)".into(),
+                    )
+                };
+                let turn = tokio::time::timeout_at(deadline, turn.clone().lock_owned())
+                    .await
+                    .map_err(|_| away())?;
+                let tx = tokio::time::timeout_at(
+                    deadline,
+                    pool.begin_with("START TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
+                )
+                .await
+                .map_err(|_| away())??;
+                Tx::PgWrite(crate::sql::PgWrite {
+                    tx,
+                    doomed: self.take_doomed(),
+                    _turn: turn,
+                })
+            }
         })
     }
 
@@ -196,7 +248,7 @@ impl Core {
         Ok(match &self.backend {
             // Deferred: the snapshot is taken at the first read.
             Backend::Sqlite { read, .. } => Tx::Sqlite(read.begin().await?),
-            Backend::Pg(pool) => Tx::Pg(
+            Backend::Pg { pool, .. } => Tx::Pg(
                 pool.begin_with("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .await?,
             ),
@@ -207,7 +259,7 @@ impl Core {
     async fn read_conn(&self) -> Result<PoolConn> {
         Ok(match &self.backend {
             Backend::Sqlite { read, .. } => PoolConn::Sqlite(read.acquire().await?),
-            Backend::Pg(pool) => PoolConn::Pg(pool.acquire().await?),
+            Backend::Pg { pool, .. } => PoolConn::Pg(pool.acquire().await?),
         })
     }
 }

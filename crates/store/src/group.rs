@@ -71,7 +71,8 @@ enum Owed {
     RollbackTo,
 }
 
-type Ack = oneshot::Sender<Result<(), String>>;
+/// The outcome of the group's `COMMIT`, for one operation of it.
+type Ack = oneshot::Sender<Result<(), StoreError>>;
 
 struct State {
     conn: Option<PoolConnection<Sqlite>>,
@@ -124,7 +125,11 @@ impl GroupWriter {
         };
         let st = tx.state();
         if st.unsure {
-            abort(st, "上一个写操作被中断 (an earlier write was interrupted)").await;
+            abort(
+                st,
+                interrupted("上一个写操作被中断 (an earlier write was interrupted)"),
+            )
+            .await;
         }
         if st.conn.is_none() {
             st.conn = Some(self.inner.pool.acquire().await?);
@@ -155,9 +160,9 @@ impl GroupWriter {
             Err(e) => {
                 // Whatever ran of it, the transaction is no longer one we
                 // can vouch for: end it, failing the operations in it.
-                let msg = e.to_string();
-                abort(st, &msg).await;
-                Err(e.into())
+                let e = settle_error(st.owed, e);
+                abort(st, e.clone()).await;
+                Err(e)
             }
         }
     }
@@ -233,7 +238,7 @@ impl Inner {
 /// operation. Tells every member the outcome.
 async fn finish(st: &mut State) {
     if st.unsure {
-        abort(st, "写操作被中断 (a write was interrupted)").await;
+        abort(st, interrupted("写操作被中断 (a write was interrupted)")).await;
         return;
     }
     if !st.open {
@@ -256,12 +261,52 @@ async fn finish(st: &mut State) {
                 let _ = m.send(Ok(()));
             }
         }
-        Err(e) => abort(st, &e.to_string()).await,
+        Err(e) => {
+            let e = settle_error(st.owed, e);
+            abort(st, e).await
+        }
+    }
+}
+
+/// Why settling what the last operation owed failed. A `ROLLBACK TO op`
+/// that finds no savepoint means SQLite already rolled the whole
+/// transaction back when that operation's statement failed, which it does
+/// only for a full disk (`SQLITE_FULL`), an I/O error or lack of memory
+/// (<https://sqlite.org/lang_transaction.html>): the other operations of
+/// the group are lost with it and must hear the storage's fault, not
+/// "no such savepoint".
+fn settle_error(owed: Owed, e: sqlx::Error) -> StoreError {
+    let gone = owed == Owed::RollbackTo && e.to_string().contains("no such savepoint");
+    if gone {
+        StoreError::StorageFull(
+            "数据库在一次写入失败后回滚了整个事务（存储空间已满或磁盘错误） \
+             (the database rolled the whole transaction back after a write in it failed: \
+             storage full or a disk error)"
+                .into(),
+        )
+    } else {
+        e.into()
+    }
+}
+
+fn interrupted(why: &str) -> StoreError {
+    StoreError::Database(why.to_owned())
+}
+
+/// Every operation of a failed group gets the failure, of the same kind
+/// (a full disk stays [`StoreError::StorageFull`], a lost connection
+/// [`StoreError::Unavailable`]), saying that its write was not saved.
+fn not_saved(why: &StoreError) -> StoreError {
+    const NOT_SAVED: &str = "提交失败，本次写入未保存 (commit failed, the write was not saved)";
+    match why {
+        StoreError::StorageFull(m) => StoreError::StorageFull(format!("{NOT_SAVED}: {m}")),
+        StoreError::Unavailable(m) => StoreError::Unavailable(format!("{NOT_SAVED}: {m}")),
+        other => StoreError::Database(format!("{NOT_SAVED}: {other}")),
     }
 }
 
 /// Rolls the whole transaction back and fails every member with `why`.
-async fn abort(st: &mut State, why: &str) {
+async fn abort(st: &mut State, why: StoreError) {
     st.unsure = true;
     if let Some(c) = st.conn.as_mut() {
         // "no transaction is active" is as good.
@@ -271,9 +316,7 @@ async fn abort(st: &mut State, why: &str) {
     st.open = false;
     st.owed = Owed::Nothing;
     for m in st.members.drain(..) {
-        let _ = m.send(Err(format!(
-            "提交失败，本次写入未保存 (commit failed, the write was not saved): {why}"
-        )));
+        let _ = m.send(Err(not_saved(&why)));
     }
     // Let the pool test the connection (it drops a broken one); the next
     // operation takes one afresh.
@@ -325,7 +368,7 @@ impl GroupTx {
         self.inner.hand_on(g);
         match done.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(msg)) => Err(StoreError::Database(msg)),
+            Ok(Err(e)) => Err(e),
             Err(_) => Err(StoreError::Database(
                 "提交被中断，本次写入未保存 (the commit was interrupted, the write was not saved)"
                     .into(),

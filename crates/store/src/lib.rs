@@ -21,7 +21,12 @@
 //!   `BEGIN IMMEDIATE`, so that two processes sharing the file queue rather
 //!   than fail; within one process, the writes queued behind the writer
 //!   share one such transaction (group commit, one savepoint each), and a
-//!   write returns only after that transaction's `COMMIT`.
+//!   write returns only after that transaction's `COMMIT`. On PostgreSQL
+//!   write transactions are `SERIALIZABLE`, and serialisation failures are
+//!   retried (see `retry.rs`).
+//! * Faults are told apart ([`StoreError::Unavailable`],
+//!   [`StoreError::StorageFull`], [`StoreError::Contention`]) so that the
+//!   server can answer 503 or 507 instead of 500 (see docs/operations.md).
 //! * Personal data: the household facts are encrypted with AES-256-GCM;
 //!   resident IDs for duplicate checks are kept only as keyed hashes (see
 //!   [`Crypto`]). Only masked names and IDs are stored in clear, for lists.
@@ -44,6 +49,7 @@ mod crypto;
 mod group;
 mod migrations;
 mod postgres;
+mod retry;
 mod sql;
 mod sqlite;
 
@@ -57,6 +63,7 @@ pub use crate::core::keys::RotationBatch;
 pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation};
 pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
+pub use crate::retry::MAX_ATTEMPTS as WRITE_ATTEMPTS;
 pub use crate::sqlite::SqliteStore;
 
 /// Re-exported so that callers can build connection options
@@ -69,7 +76,14 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Why a store operation failed. Messages are Chinese first, English in
 /// parentheses.
-#[derive(Debug, thiserror::Error)]
+///
+/// The last four say what an operator (and the server's HTTP status) needs
+/// to tell apart: [`Database`](Self::Database) is a refusal that will repeat
+/// (a bug or a damaged schema), [`Unavailable`](Self::Unavailable) a
+/// database that is away and will be back, [`StorageFull`](Self::StorageFull)
+/// a volume that needs space, and [`Contention`](Self::Contention) concurrent
+/// transactions that kept conflicting after every retry.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// Something asked for does not exist; `what` says what, in both
     /// languages, e.g. "申请 A-1 不存在 (application A-1 not found)".
@@ -100,9 +114,28 @@ pub enum StoreError {
     /// Encryption or decryption failed (wrong master key, tampered row).
     #[error("个人数据加解密失败 (personal data encryption failed): {0}")]
     Crypto(String),
-    /// The database refused or could not be reached.
+    /// The database refused the statement.
     #[error("数据库错误 (database error): {0}")]
     Database(String),
+    /// The database could not be reached, or went away mid-transaction:
+    /// connection refused or reset, no pooled connection within the acquire
+    /// timeout, PostgreSQL shutting down or starting up (SQLSTATE 57P01,
+    /// 57P02, 57P03, class 08, 53300), SQLite locked by another process past
+    /// the busy timeout. Nothing was acknowledged; trying again later is
+    /// right. A write whose `COMMIT` was cut off may or may not have been
+    /// saved (it was not acknowledged, so the caller must not assume it was).
+    #[error("数据库暂时不可用，请稍后再试 (the database is temporarily unavailable; try again shortly): {0}")]
+    Unavailable(String),
+    /// The database's volume is full (SQLite `SQLITE_FULL`; PostgreSQL
+    /// SQLSTATE 53100 `disk_full`). The write was not saved; the database
+    /// stays consistent and writes succeed again once space returns.
+    #[error("存储空间已满，本次写入未保存 (storage is full; the write was not saved): {0}")]
+    StorageFull(String),
+    /// Serialisation failures or deadlocks (SQLSTATE 40001, 40P01) that
+    /// persisted through every automatic retry of the transaction: the
+    /// data are unchanged, and the same request may be sent again.
+    #[error("并发写入冲突，自动重试后仍未成功，请稍后再试 (concurrent transactions kept conflicting through every retry; try again shortly): {0}")]
+    Contention(String),
     /// Stored data does not read back (a damaged or tampered store).
     #[error("存储的数据已损坏 (stored data is corrupt): {0}")]
     Corrupt(String),
@@ -367,6 +400,30 @@ impl AnyStore {
             AnyStore::Sqlite(s) => s.close().await,
             AnyStore::Postgres(s) => s.close().await,
         }
+    }
+
+    /// Test hook, not for production use: the next `n` write transactions
+    /// on PostgreSQL fail at `COMMIT` with a genuine serialisation failure
+    /// (SQLSTATE 40001, raised by the server), which the store's retry
+    /// must absorb. No effect on SQLite.
+    #[doc(hidden)]
+    pub fn inject_serialization_failures(&self, n: u32) {
+        self.core().inject_serialization_failures(n);
+    }
+
+    /// How many times write operations were rerun after a serialisation
+    /// failure or deadlock, since this store (and its clones) connected.
+    pub fn retries(&self) -> u64 {
+        self.core().retries()
+    }
+
+    /// Test hook, not for production use: caps the SQLite file at `pages`
+    /// pages (`PRAGMA max_page_count` on the writer's connection) to
+    /// simulate a full volume, or raises the cap to give space back.
+    /// Returns the cap in force. An error on PostgreSQL.
+    #[doc(hidden)]
+    pub async fn sqlite_max_page_count(&self, pages: u64) -> Result<u64> {
+        self.core().sqlite_max_page_count(pages).await
     }
 
     fn core(&self) -> &core::Core {

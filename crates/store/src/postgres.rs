@@ -20,6 +20,14 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// How long a request waits for a connection. While the database is away
+    /// the pool keeps trying to connect for this long and then the request
+    /// fails with `StoreError::Unavailable` (HTTP 503): short enough that
+    /// clients are not left hanging, long enough that a restart of a few
+    /// seconds, or a burst of requests queueing for the pool's connections
+    /// (each write holds one for milliseconds), is ridden out.
+    pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
     /// Connects to `postgres://…` or `postgresql://…` and migrates.
     /// Parameters in the URL apply, e.g. `?options=-c%20search_path%3Danju`
     /// to use a schema other than `public`.
@@ -32,7 +40,12 @@ impl PgStore {
     pub async fn connect_with(options: PgConnectOptions, crypto: Crypto) -> Result<PgStore> {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(Self::ACQUIRE_TIMEOUT)
+            // Ping each connection before handing it out (sqlx's default,
+            // stated because it matters): after a database restart the
+            // pooled connections are dead, and this drops them instead of
+            // failing a request on each.
+            .test_before_acquire(true)
             .connect_with(options)
             .await?;
         Self::from_pool(pool, crypto).await
@@ -41,14 +54,22 @@ impl PgStore {
     /// Uses a pool the caller configured, and migrates.
     pub async fn from_pool(pool: PgPool, crypto: Crypto) -> Result<PgStore> {
         // sqlx takes an advisory lock while migrating, so processes
-        // starting together migrate one at a time.
+        // starting together migrate one at a time. This is the only
+        // advisory lock anju takes, and only at start-up: no request takes
+        // one (see docs/operations.md, "Transactions and retries").
         crate::migrations::migrator(crate::migrations::POSTGRES)
             .await?
             .run(&pool)
             .await
             .map_err(StoreError::from)?;
         Ok(PgStore {
-            core: Core::new(Backend::Pg(pool), crypto),
+            core: Core::new(
+                Backend::Pg {
+                    pool,
+                    turn: Default::default(),
+                },
+                crypto,
+            ),
         })
     }
 

@@ -30,7 +30,22 @@ pub(crate) enum Tx {
     /// A write on SQLite: one operation of the writer's group commit
     /// (see [`crate::group`]).
     SqliteGroup(GroupTx),
+    /// A read transaction on PostgreSQL.
     Pg(sqlx::Transaction<'static, Postgres>),
+    /// A write on PostgreSQL.
+    PgWrite(PgWrite),
+}
+
+/// A `SERIALIZABLE` write transaction on PostgreSQL, holding this
+/// process's writer turn (see `Core::begin_write`) until it ends.
+pub(crate) struct PgWrite {
+    pub(crate) tx: sqlx::Transaction<'static, Postgres>,
+    /// A test armed it to fail at `COMMIT` with a genuine serialisation
+    /// failure (see `Core::inject_serialization_failures`).
+    pub(crate) doomed: bool,
+    /// Dropped after `tx` (fields drop in order): the turn passes on only
+    /// once the transaction has ended.
+    pub(crate) _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Tx {
@@ -38,7 +53,7 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => Conn::Sqlite(t),
             Tx::SqliteGroup(t) => Conn::Sqlite(t.conn()),
-            Tx::Pg(t) => Conn::Pg(t),
+            Tx::Pg(t) | Tx::PgWrite(PgWrite { tx: t, .. }) => Conn::Pg(t),
         }
     }
 
@@ -47,6 +62,30 @@ impl Tx {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::SqliteGroup(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
+            Tx::PgWrite(PgWrite {
+                tx,
+                doomed: false,
+                _turn,
+            }) => tx.commit().await?,
+            Tx::PgWrite(PgWrite {
+                mut tx,
+                doomed: true,
+                _turn,
+            }) => {
+                // The server raises the error, so it reaches the store
+                // exactly as a real one would (a `PgDatabaseError` with
+                // SQLSTATE 40001); the transaction is then rolled back.
+                sqlx::query(
+                    "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', \
+                     MESSAGE = 'could not serialize access due to read/write dependencies \
+                     among transactions (injected by a test)'; END $$",
+                )
+                .execute(&mut *tx)
+                .await?;
+                return Err(StoreError::Database(
+                    "an injected serialisation failure did not fail".into(),
+                ));
+            }
         }
         Ok(())
     }
@@ -345,29 +384,98 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         .is_some_and(|d| d.is_unique_violation())
 }
 
-/// Maps a sqlx error. Serialisation failures and deadlocks (SQLSTATE 40001,
-/// 40P01: a concurrent transaction won; possible on engines that run
-/// serialisable by default) become [`StoreError::Conflict`], so callers
-/// reload and retry as for any concurrent change.
+/// Maps a sqlx error to what the caller (and an operator) must tell apart:
+///
+/// * serialisation failures and deadlocks (SQLSTATE 40001, 40P01: a
+///   concurrent transaction won) are [`StoreError::Contention`], which the
+///   store's retry helper (`crate::retry`) reruns;
+/// * a database that cannot be reached or went away (I/O errors, pool
+///   timeouts, PostgreSQL shutting down or starting up, class 08) is
+///   [`StoreError::Unavailable`];
+/// * a full volume (SQLite `SQLITE_FULL`, PostgreSQL 53100) is
+///   [`StoreError::StorageFull`];
+/// * anything else is [`StoreError::Database`].
 pub(crate) fn database_error(e: sqlx::Error) -> StoreError {
-    if let Some(d) = e.as_database_error() {
-        if let Some(code) = d.code() {
-            if code == "40001" || code == "40P01" {
-                return StoreError::Conflict {
-                    what: format!(
-                        "并发修改冲突，请重试 (concurrent update conflict, please retry): {}",
-                        d.message()
-                    ),
-                };
+    match classify(&e) {
+        Fault::Contention => StoreError::Contention(e.to_string()),
+        Fault::Unavailable => StoreError::Unavailable(e.to_string()),
+        Fault::Full => StoreError::StorageFull(e.to_string()),
+        Fault::Other => StoreError::Database(e.to_string()),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Fault {
+    Contention,
+    Unavailable,
+    Full,
+    Other,
+}
+
+fn classify(e: &sqlx::Error) -> Fault {
+    use sqlx::Error as E;
+    match e {
+        // The connection (or the attempt to open one) failed, or no
+        // connection could be had in time: the database is away.
+        E::Io(_) | E::Tls(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed => {
+            Fault::Unavailable
+        }
+        E::Database(d) => {
+            if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                pg_fault(pg.code())
+            } else if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite reports the extended result code; the primary code
+                // is its low byte.
+                match d
+                    .code()
+                    .and_then(|c| c.parse::<i64>().ok())
+                    .map(|c| c & 0xff)
+                {
+                    Some(13) => Fault::Full,           // SQLITE_FULL
+                    Some(5 | 6) => Fault::Unavailable, // SQLITE_BUSY, SQLITE_LOCKED
+                    _ => Fault::Other,
+                }
+            } else {
+                d.code().map_or(Fault::Other, |c| pg_fault(&c))
             }
         }
+        _ => Fault::Other,
     }
-    StoreError::Database(e.to_string())
+}
+
+/// PostgreSQL (and compatible engines) by SQLSTATE.
+fn pg_fault(code: &str) -> Fault {
+    match code {
+        // serialization_failure, deadlock_detected
+        "40001" | "40P01" => Fault::Contention,
+        // admin_shutdown, crash_shutdown, cannot_connect_now,
+        // too_many_connections, and every connection_exception (08xxx)
+        "57P01" | "57P02" | "57P03" | "53300" => Fault::Unavailable,
+        c if c.starts_with("08") => Fault::Unavailable,
+        // disk_full
+        "53100" => Fault::Full,
+        _ => Fault::Other,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::renumber_into;
+    use super::{classify, pg_fault, renumber_into, Fault};
+
+    #[test]
+    fn faults_are_told_apart() {
+        assert_eq!(pg_fault("40001"), Fault::Contention);
+        assert_eq!(pg_fault("40P01"), Fault::Contention);
+        assert_eq!(pg_fault("57P01"), Fault::Unavailable);
+        assert_eq!(pg_fault("57P03"), Fault::Unavailable);
+        assert_eq!(pg_fault("08006"), Fault::Unavailable);
+        assert_eq!(pg_fault("53100"), Fault::Full);
+        assert_eq!(pg_fault("23505"), Fault::Other);
+        assert_eq!(classify(&sqlx::Error::PoolTimedOut), Fault::Unavailable);
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(classify(&sqlx::Error::Io(refused)), Fault::Unavailable);
+        assert_eq!(classify(&sqlx::Error::RowNotFound), Fault::Other);
+    }
 
     #[test]
     fn parameters_are_renumbered_after_the_ones_before() {

@@ -67,7 +67,7 @@ pub async fn do_login(
         .max();
     if let Some(until) = throttled {
         let secs = (until.to_utc() - now.to_utc()).num_seconds().max(1);
-        return Err(too_many(u64::try_from(secs).unwrap_or(1)));
+        return Err(too_many(u32::try_from(secs).unwrap_or(1)));
     }
     let hash = user
         .as_ref()
@@ -150,7 +150,7 @@ fn counter_keys(name: &str, ip: std::net::IpAddr) -> Vec<(String, Counter)> {
     ]
 }
 
-fn too_many(secs: u64) -> ApiError {
+fn too_many(secs: u32) -> ApiError {
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "rate_limited",

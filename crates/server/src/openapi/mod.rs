@@ -126,7 +126,36 @@ fn finish(doc: utoipa::openapi::OpenApi) -> Value {
         }
     }
     schemas["ApplicationRecord"] = application_record();
+    database_faults(&mut doc);
     doc
+}
+
+/// Any operation can meet a database that is away or contended (503, with
+/// `Retry-After`); any operation that writes, a full volume (507). Added
+/// here, once, rather than to each handler's annotation.
+fn database_faults(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut add = |status: &str, name: &str| {
+                responses.entry(status).or_insert_with(
+                    || serde_json::json!({ "$ref": format!("#/components/responses/{name}") }),
+                );
+            };
+            add("503", "Unavailable");
+            if method != "get" && method != "head" {
+                add("507", "InsufficientStorage");
+            }
+        }
+    }
 }
 
 /// A contract's JSON Schema as components: the schema itself under `name`

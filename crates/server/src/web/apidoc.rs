@@ -63,6 +63,10 @@ error_responses! {
     Unprocessable = "规则不允许 (refused by the rules)";
     /// 429.
     TooManyRequests = "登录尝试过于频繁 (too many sign-in attempts)";
+    /// 503, with `Retry-After`.
+    Unavailable = "数据库暂时不可用（database_unavailable），或并发写入冲突重试用尽（contention）；数据未改变，请按 Retry-After 稍后再试 (the database is away, or concurrent writes kept conflicting; nothing changed; retry after Retry-After seconds)";
+    /// 507.
+    InsufficientStorage = "存储空间已满，本次写入未保存（storage_full） (the database's storage is full; the write was not saved)";
 }
 
 /// A downloaded file (CSV or XLSX bytes).

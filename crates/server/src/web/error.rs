@@ -3,7 +3,7 @@
 //! the field when one is at fault.
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -33,8 +33,9 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
-    /// Seconds to wait, sent as `Retry-After` (429, 503).
-    pub retry_after: Option<u64>,
+    /// Seconds for a `Retry-After` header: set on the 503s of a database
+    /// that is away or contended, so clients know to come back.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -48,7 +49,7 @@ impl ApiError {
         }
     }
     /// Adds `Retry-After: secs`.
-    pub fn retry_after(mut self, secs: u64) -> Self {
+    pub fn retry_after(mut self, secs: u32) -> Self {
         self.retry_after = Some(secs);
         self
     }
@@ -84,7 +85,28 @@ impl ApiError {
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
+    /// The database is away (restarting, unreachable, out of connections).
+    pub fn database_unavailable() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "数据库暂时不可用，请稍后再试 (the database is temporarily unavailable; try again shortly)",
+        );
+        e.retry_after = Some(DATABASE_RETRY_AFTER);
+        e
+    }
+    /// The `Retry-After` header the error asks for, if any.
+    pub fn retry_after_header(&self) -> Option<(HeaderName, HeaderValue)> {
+        self.retry_after
+            .map(|s| (header::RETRY_AFTER, HeaderValue::from(s)))
+    }
 }
+
+/// Seconds a client should wait before retrying while the database is
+/// away: about the store's connection acquire timeout.
+pub const DATABASE_RETRY_AFTER: u32 = 5;
+/// Seconds after exhausted serialisation retries: contention passes fast.
+pub const CONTENTION_RETRY_AFTER: u32 = 1;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -96,11 +118,8 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (self.status, axum::Json(body)).into_response();
-        if let Some(secs) = self.retry_after {
-            res.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(secs),
-            );
+        if let Some((name, value)) = self.retry_after_header() {
+            res.headers_mut().insert(name, value);
         }
         res
     }
@@ -117,6 +136,32 @@ impl From<anju_store::StoreError> for ApiError {
                     .field("members")
             }
             E::Duplicate { .. } => ApiError::new(StatusCode::CONFLICT, "duplicate", e.to_string()),
+            // The detail (host, driver message) is for the operator's log,
+            // not for the client.
+            E::Unavailable(detail) => {
+                eprintln!("anju: 数据库不可用 (database unavailable): {detail}");
+                ApiError::database_unavailable()
+            }
+            E::Contention(detail) => {
+                eprintln!("anju: 并发冲突重试用尽 (serialisation retries exhausted): {detail}");
+                let mut a = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "contention",
+                    "并发写入冲突，自动重试后仍未成功，数据未改变，请稍后再试 (concurrent writes kept conflicting; nothing was changed; try again shortly)",
+                );
+                a.retry_after = Some(CONTENTION_RETRY_AFTER);
+                a
+            }
+            // 507: the request was fine and nothing was saved, but the
+            // server cannot store it until an operator frees space.
+            E::StorageFull(detail) => {
+                eprintln!("anju: 存储空间已满 (storage full): {detail}");
+                ApiError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_full",
+                    "存储空间已满，本次写入未保存，请联系系统管理员 (storage is full; the write was not saved; contact the administrator)",
+                )
+            }
             _ => ApiError::internal(e.to_string()),
         }
     }

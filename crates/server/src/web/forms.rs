@@ -39,14 +39,24 @@ pub struct Ctx {
     pub lang: Lang,
     pub user: Option<CurrentUser>,
     set_lang: Option<String>,
+    /// The session could not be looked up because the database is away:
+    /// a page that needs the user answers 503, not a sign-in redirect.
+    database_away: bool,
 }
 
 pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
     let lang = Lang::from_request(headers, q.lang.as_deref());
-    let user = auth::current_user(st, headers).await.ok().flatten();
+    let (user, database_away) = match auth::current_user(st, headers).await {
+        Ok(user) => (user, false),
+        Err(e) => (
+            None,
+            e.status == axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    };
     Ctx {
         lang,
         user,
+        database_away,
         set_lang: q.lang.as_ref().map(|l| {
             format!(
                 "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
@@ -125,13 +135,20 @@ impl Ctx {
             message: &e.message,
             field: e.field.as_deref(),
         });
-        (e.status, page).into_response()
+        let mut res = (e.status, page).into_response();
+        if let Some((name, value)) = e.retry_after_header() {
+            res.headers_mut().insert(name, value);
+        }
+        res
     }
 
     /// The signed-in user, or the redirect to the sign-in page that the
     /// handler returns as it is.
     #[allow(clippy::result_large_err)] // the Err is the handler's own response
     pub fn require_user(&self, next: &str) -> Result<&CurrentUser, Response> {
+        if self.database_away {
+            return Err(self.error(ApiError::database_unavailable()));
+        }
         self.user.as_ref().ok_or_else(|| {
             Redirect::to(&format!("/login?next={}", url_encode(next))).into_response()
         })

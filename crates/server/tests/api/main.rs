@@ -10,6 +10,7 @@ mod allotment;
 mod audit;
 mod audit_page;
 mod errors;
+mod faults;
 mod lifecycle;
 mod loudi;
 mod matrix;

@@ -78,7 +78,10 @@ async fn unknown_and_existing_names_get_the_same_answers() {
             .header("retry-after")
             .and_then(|s| s.parse().ok())
             .expect("Retry-After");
-        assert!((1..=30).contains(&secs), "{b}: the first wait is 30 s: {secs}");
+        assert!(
+            (1..=30).contains(&secs),
+            "{b}: the first wait is 30 s: {secs}"
+        );
         // A day later the counters are forgotten.
         app.set_today(day0() + chrono::Duration::days(2));
         let later = sign_in(&app, "10.0.0.1", "city", PASSWORD, None).await;

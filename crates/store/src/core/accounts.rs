@@ -15,50 +15,52 @@ impl Accounts<'_> {
     /// Creates an account and audits it. `Duplicate` when the user name is
     /// taken.
     pub async fn create_user(&self, user: NewUser, audit: AuditDraft) -> Result<UserRecord> {
-        let id = UserId::new(format!("u-{}", random_hex(16)))
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        // The store keeps no clock: the account is created when its audit
-        // entry says.
-        let created_at = audit.at;
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        Q::new(
-            "INSERT INTO users (id, username, display_name, role_code, district, password_hash, failed_logins, \
-             locked_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7)",
-        )
-        .text(id.as_str())
-        .text(&user.username)
-        .text(&user.display_name)
-        .text(user.role.code())
-        .opt_text(user.district.map(|d| d.as_str().to_owned()))
-        .text(&user.password_hash)
-        .text(created_at.to_rfc3339())
-        .execute(&mut c)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate {
-                    what: format!(
-                        "用户名 {} 已被使用 (user name {} is taken)",
-                        user.username, user.username
-                    ),
+        retrying!(self, {
+            let id = UserId::new(format!("u-{}", random_hex(16)))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // The store keeps no clock: the account is created when its audit
+            // entry says.
+            let created_at = audit.at;
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            Q::new(
+                "INSERT INTO users (id, username, display_name, role_code, district, password_hash, failed_logins, \
+                 locked_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7)",
+            )
+            .text(id.as_str())
+            .text(&user.username)
+            .text(&user.display_name)
+            .text(user.role.code())
+            .opt_text(user.district.map(|d| d.as_str().to_owned()))
+            .text(&user.password_hash)
+            .text(created_at.to_rfc3339())
+            .execute(&mut c)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Duplicate {
+                        what: format!(
+                            "用户名 {} 已被使用 (user name {} is taken)",
+                            user.username, user.username
+                        ),
+                    }
+                } else {
+                    e.into()
                 }
-            } else {
-                e.into()
-            }
-        })?;
-        append_audit_in(&mut c, audit).await?;
-        tx.commit().await?;
-        Ok(UserRecord {
-            id,
-            username: user.username,
-            display_name: user.display_name,
-            role: user.role,
-            district: user.district,
-            password_hash: user.password_hash,
-            failed_logins: 0,
-            locked_until: None,
-            created_at,
+            })?;
+            append_audit_in(&mut c, audit.clone()).await?;
+            tx.commit().await?;
+            Ok(UserRecord {
+                id: id.clone(),
+                username: user.username.clone(),
+                display_name: user.display_name.clone(),
+                role: user.role,
+                district: user.district,
+                password_hash: user.password_hash.clone(),
+                failed_logins: 0,
+                locked_until: None,
+                created_at,
+            })
         })
     }
 
@@ -100,18 +102,20 @@ impl Accounts<'_> {
         password_hash: &str,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        let n = Q::new("UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .text(id.as_str())
-            .text(password_hash)
-            .execute(&mut c)
-            .await?;
-        if n == 0 {
-            return Err(user_not_found(id));
-        }
-        append_audit_in(&mut c, audit).await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            let n = Q::new("UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .text(id.as_str())
+                .text(password_hash)
+                .execute(&mut c)
+                .await?;
+            if n == 0 {
+                return Err(user_not_found(id));
+            }
+            append_audit_in(&mut c, audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// One statement, so that concurrent failures from several processes
@@ -124,49 +128,53 @@ impl Accounts<'_> {
         lock_after: u32,
         lock_for: chrono::Duration,
     ) -> Result<UserRecord> {
-        let until = at
-            .to_utc()
-            .checked_add_signed(lock_for)
-            .map(|t| Timestamp::from_datetime(&t))
-            .ok_or_else(|| StoreError::Conflict {
-                what: "锁定时长超出范围 (lock duration out of range)".to_owned(),
-            })?;
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        let n = Q::new(
-            "UPDATE users SET \
-             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END, \
-             failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END \
-             WHERE id = $1",
-        )
-        .text(id.as_str())
-        .int(i64::from(lock_after))
-        .text(until.to_rfc3339())
-        .execute(&mut c)
-        .await?;
-        if n == 0 {
-            return Err(user_not_found(id));
-        }
-        let row = Q::new(format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+        retrying!(self, {
+            let until = at
+                .to_utc()
+                .checked_add_signed(lock_for)
+                .map(|t| Timestamp::from_datetime(&t))
+                .ok_or_else(|| StoreError::Conflict {
+                    what: "锁定时长超出范围 (lock duration out of range)".to_owned(),
+                })?;
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            let n = Q::new(
+                "UPDATE users SET \
+                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END, \
+                 failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END \
+                 WHERE id = $1",
+            )
             .text(id.as_str())
-            .fetch_one(&mut c)
+            .int(i64::from(lock_after))
+            .text(until.to_rfc3339())
+            .execute(&mut c)
             .await?;
-        let user = user_from_row(&row, "")?;
-        tx.commit().await?;
-        Ok(user)
+            if n == 0 {
+                return Err(user_not_found(id));
+            }
+            let row = Q::new(format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+                .text(id.as_str())
+                .fetch_one(&mut c)
+                .await?;
+            let user = user_from_row(&row, "")?;
+            tx.commit().await?;
+            Ok(user)
+        })
     }
 
     /// Clears the failure count and any lock.
     pub async fn record_login_success(&self, id: &UserId) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .text(id.as_str())
-            .execute(&mut tx.conn())
-            .await?;
-        if n == 0 {
-            return Err(user_not_found(id));
-        }
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .text(id.as_str())
+                .execute(&mut tx.conn())
+                .await?;
+            if n == 0 {
+                return Err(user_not_found(id));
+            }
+            tx.commit().await
+        })
     }
 
     // ------------------------------------------------ sign-in throttling
@@ -229,22 +237,23 @@ impl Accounts<'_> {
     ) -> Result<()> {
         let forget = chrono::Duration::seconds(throttle::FORGET_AFTER_SECS);
         let cut = Timestamp::from_datetime(&(at.to_utc() - forget));
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        Q::new("DELETE FROM login_throttle WHERE last_failure < $1")
-            .text(cut.to_rfc3339())
-            .execute(&mut c)
-            .await?;
-        for (key, counter) in counters {
-            // The UPDATE takes the row's lock, so concurrent failures are
-            // all counted.
-            let n = Q::new("UPDATE login_throttle SET failures = failures + 1, last_failure = $2 WHERE throttle_key = $1")
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            Q::new("DELETE FROM login_throttle WHERE last_failure < $1")
+                .text(cut.to_rfc3339())
+                .execute(&mut c)
+                .await?;
+            for (key, counter) in counters {
+                // The UPDATE takes the row's lock, so concurrent failures are
+                // all counted.
+                let n = Q::new("UPDATE login_throttle SET failures = failures + 1, last_failure = $2 WHERE throttle_key = $1")
                 .text(key.as_str())
                 .text(at.to_rfc3339())
                 .execute(&mut c)
                 .await?;
-            let failures = if n == 0 {
-                Q::new("INSERT INTO login_throttle (throttle_key, failures, last_failure) VALUES ($1, 1, $2)")
+                let failures = if n == 0 {
+                    Q::new("INSERT INTO login_throttle (throttle_key, failures, last_failure) VALUES ($1, 1, $2)")
                     .text(key.as_str())
                     .text(at.to_rfc3339())
                     .execute(&mut c)
@@ -256,36 +265,39 @@ impl Accounts<'_> {
                             StoreError::from(e)
                         }
                     })?;
-                1
-            } else {
-                let row = Q::new("SELECT failures FROM login_throttle WHERE throttle_key = $1")
-                    .text(key.as_str())
-                    .fetch_one(&mut c)
-                    .await?;
-                u32::try_from(row.int("failures")?).unwrap_or(u32::MAX)
-            };
-            if let Some(wait) = counter.wait_after(failures) {
-                let until = at.to_utc() + chrono::Duration::from_std(wait).unwrap_or(forget);
-                Q::new("UPDATE login_throttle SET blocked_until = $2 WHERE throttle_key = $1")
-                    .text(key.as_str())
-                    .text(Timestamp::from_datetime(&until).to_rfc3339())
-                    .execute(&mut c)
-                    .await?;
+                    1
+                } else {
+                    let row = Q::new("SELECT failures FROM login_throttle WHERE throttle_key = $1")
+                        .text(key.as_str())
+                        .fetch_one(&mut c)
+                        .await?;
+                    u32::try_from(row.int("failures")?).unwrap_or(u32::MAX)
+                };
+                if let Some(wait) = counter.wait_after(failures) {
+                    let until = at.to_utc() + chrono::Duration::from_std(wait).unwrap_or(forget);
+                    Q::new("UPDATE login_throttle SET blocked_until = $2 WHERE throttle_key = $1")
+                        .text(key.as_str())
+                        .text(Timestamp::from_datetime(&until).to_rfc3339())
+                        .execute(&mut c)
+                        .await?;
+                }
             }
-        }
-        tx.commit().await
+            tx.commit().await
+        })
     }
 
     /// Forgets the counters under `keys` (after a successful sign-in).
     pub async fn clear_login_throttle(&self, keys: &[String]) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        for k in keys {
-            Q::new("DELETE FROM login_throttle WHERE throttle_key = $1")
-                .text(k.as_str())
-                .execute(&mut tx.conn())
-                .await?;
-        }
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            for k in keys {
+                Q::new("DELETE FROM login_throttle WHERE throttle_key = $1")
+                    .text(k.as_str())
+                    .execute(&mut tx.conn())
+                    .await?;
+            }
+            tx.commit().await
+        })
     }
 
     /// Remembers a browser the account signed in from (the hash of its
@@ -296,14 +308,18 @@ impl Accounts<'_> {
         user: &UserId,
         at: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        Q::new("INSERT INTO login_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            Q::new(
+                "INSERT INTO login_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+            )
             .text(token_hash)
             .text(user.as_str())
             .text(at.to_rfc3339())
             .execute(&mut tx.conn())
             .await?;
-        tx.commit().await
+            tx.commit().await
+        })
     }
 
     /// Whose browser this device token is, if it was issued since `since`.
@@ -327,33 +343,35 @@ impl Accounts<'_> {
 
     /// Stores a session. `Duplicate` if the token hash exists.
     pub async fn create_session(&self, s: SessionRecord) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        Q::new(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .text(&s.token_hash)
-        .text(s.user_id.as_str())
-        .text(&s.csrf_token)
-        .text(s.created_at.to_rfc3339())
-        .text(s.expires_at.to_rfc3339())
-        .execute(&mut tx.conn())
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate {
-                    what: "会话已存在 (session already exists)".to_owned(),
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            Q::new(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .text(&s.token_hash)
+            .text(s.user_id.as_str())
+            .text(&s.csrf_token)
+            .text(s.created_at.to_rfc3339())
+            .text(s.expires_at.to_rfc3339())
+            .execute(&mut tx.conn())
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Duplicate {
+                        what: "会话已存在 (session already exists)".to_owned(),
+                    }
+                } else if e
+                    .as_database_error()
+                    .is_some_and(|d| d.is_foreign_key_violation())
+                {
+                    user_not_found(&s.user_id)
+                } else {
+                    e.into()
                 }
-            } else if e
-                .as_database_error()
-                .is_some_and(|d| d.is_foreign_key_violation())
-            {
-                user_not_found(&s.user_id)
-            } else {
-                e.into()
-            }
-        })?;
-        tx.commit().await
+            })?;
+            tx.commit().await
+        })
     }
 
     /// The session and its user; `None` when unknown or expired at `now`.
@@ -388,35 +406,41 @@ impl Accounts<'_> {
 
     /// Ends a session (no error if it does not exist).
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        Q::new("DELETE FROM sessions WHERE token_hash = $1")
-            .text(token_hash)
-            .execute(&mut tx.conn())
-            .await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            Q::new("DELETE FROM sessions WHERE token_hash = $1")
+                .text(token_hash)
+                .execute(&mut tx.conn())
+                .await?;
+            tx.commit().await
+        })
     }
 
     /// Deletes sessions that expired before `now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new("DELETE FROM sessions WHERE expires_at <= $1")
-            .text(now.to_rfc3339())
-            .execute(&mut tx.conn())
-            .await?;
-        tx.commit().await?;
-        Ok(n)
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new("DELETE FROM sessions WHERE expires_at <= $1")
+                .text(now.to_rfc3339())
+                .execute(&mut tx.conn())
+                .await?;
+            tx.commit().await?;
+            Ok(n)
+        })
     }
 
     /// Ends every session of a user (after a password change or a lock);
     /// returns how many.
     pub async fn delete_user_sessions(&self, user_id: &UserId) -> Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new("DELETE FROM sessions WHERE user_id = $1")
-            .text(user_id.as_str())
-            .execute(&mut tx.conn())
-            .await?;
-        tx.commit().await?;
-        Ok(n)
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new("DELETE FROM sessions WHERE user_id = $1")
+                .text(user_id.as_str())
+                .execute(&mut tx.conn())
+                .await?;
+            tx.commit().await?;
+            Ok(n)
+        })
     }
 }
 

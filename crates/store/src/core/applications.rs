@@ -21,108 +21,110 @@ impl Applications<'_> {
         masked_id: &str,
         audit: AuditDraft,
     ) -> Result<()> {
-        if first.seq != 1 || app.version() != 1 || &first.application_id != app.id() {
-            return Err(mismatch(app.id()));
-        }
-        let id = app.id().as_str();
-        let body = to_json(first)?;
-        let (nonce, ciphertext) = self.encrypt_household(app.id(), household)?;
-        // Sorted and deduplicated: a fixed insertion order means two
-        // submissions sharing members cannot deadlock each other.
-        let hashes: BTreeSet<String> = member_ids
-            .iter()
-            .filter(|m| !m.trim().is_empty())
-            .map(|m| self.crypto.resident_id_hash(m))
-            .collect();
-        let s = Summary::of(app)?;
+        retrying!(self, {
+            if first.seq != 1 || app.version() != 1 || &first.application_id != app.id() {
+                return Err(mismatch(app.id()));
+            }
+            let id = app.id().as_str();
+            let body = to_json(first)?;
+            let (nonce, ciphertext) = self.encrypt_household(app.id(), household)?;
+            // Sorted and deduplicated: a fixed insertion order means two
+            // submissions sharing members cannot deadlock each other.
+            let hashes: BTreeSet<String> = member_ids
+                .iter()
+                .filter(|m| !m.trim().is_empty())
+                .map(|m| self.crypto.resident_id_hash(m))
+                .collect();
+            let s = Summary::of(app)?;
 
-        // One script: the inserts and the audit head's bump travel to the
-        // SQLite writer together (see `Script`); only the audit entry,
-        // whose hash needs the head, follows in a second trip.
-        let mut script = Script::default();
-        let application = script.push(
-            Q::new(
-                "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
-                 masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
-                 qualified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            )
-            .text(id)
-            .text(app.district().as_str())
-            .text(&s.status)
-            .opt_text(s.owner.clone())
-            .text(app.household_id().as_str())
-            .text(masked_name)
-            .text(masked_id)
-            .int(1)
-            .text(app.submitted_at().to_rfc3339())
-            .text(&s.updated_at)
-            .text(&s.categories)
-            .opt_int(s.tier)
-            .opt_text(s.notice_start.clone())
-            .opt_text(s.notice_end.clone())
-            .opt_text(s.qualified_on.clone()),
-        );
-        let event = script.push(event_insert(first, &body)?);
-        script.push(
-            Q::new(
-                "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .text(id)
-            .int(self.crypto.key_id())
-            .bytes(nonce)
-            .bytes(ciphertext)
-            .text(first.at.to_rfc3339()),
-        );
-        // One multi-row INSERT per table (every engine anju targets takes
-        // several VALUES rows).
-        let mut active = None;
-        if !hashes.is_empty() {
-            script.push(members_insert(
-                "INSERT INTO application_members (application_id, id_hash) VALUES ",
-                id,
-                &hashes,
-                false,
-            ));
-            if app.status().kind().is_active() {
-                active = Some(script.push(members_insert(
-                    "INSERT INTO active_members (id_hash, application_id) VALUES ",
+            // One script: the inserts and the audit head's bump travel to the
+            // SQLite writer together (see `Script`); only the audit entry,
+            // whose hash needs the head, follows in a second trip.
+            let mut script = Script::default();
+            let application = script.push(
+                Q::new(
+                    "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
+                     masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
+                     qualified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                )
+                .text(id)
+                .text(app.district().as_str())
+                .text(&s.status)
+                .opt_text(s.owner.clone())
+                .text(app.household_id().as_str())
+                .text(masked_name)
+                .text(masked_id)
+                .int(1)
+                .text(app.submitted_at().to_rfc3339())
+                .text(&s.updated_at)
+                .text(&s.categories)
+                .opt_int(s.tier)
+                .opt_text(s.notice_start.clone())
+                .opt_text(s.notice_end.clone())
+                .opt_text(s.qualified_on.clone()),
+            );
+            let event = script.push(event_insert(first, &body)?);
+            script.push(
+                Q::new(
+                    "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .text(id)
+                .int(self.crypto.key_id())
+                .bytes(nonce)
+                .bytes(ciphertext)
+                .text(first.at.to_rfc3339()),
+            );
+            // One multi-row INSERT per table (every engine anju targets takes
+            // several VALUES rows).
+            let mut active = None;
+            if !hashes.is_empty() {
+                script.push(members_insert(
+                    "INSERT INTO application_members (application_id, id_hash) VALUES ",
                     id,
                     &hashes,
-                    true,
-                )));
-            }
-        }
-        script.push(audit_head_bump());
-
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        // During a key rotation a member may be indexed under the older
-        // key: look for those hashes too, in this transaction, so that no
-        // duplicate slips through while the index is half re-keyed.
-        if app.status().kind().is_active() {
-            let ids: Vec<&str> = member_ids.iter().map(String::as_str).collect();
-            if active_under_older_keys(&mut c, &self.crypto, &ids, None).await? {
-                return Err(StoreError::DuplicateMember);
-            }
-        }
-        let rows = script.fetch_all(&mut c).await.map_err(|e| {
-            if !is_unique_violation(&e.error) {
-                e.error.into()
-            } else if e.statement == application {
-                StoreError::Duplicate {
-                    what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
+                    false,
+                ));
+                if app.status().kind().is_active() {
+                    active = Some(script.push(members_insert(
+                        "INSERT INTO active_members (id_hash, application_id) VALUES ",
+                        id,
+                        &hashes,
+                        true,
+                    )));
                 }
-            } else if e.statement == event {
-                stale(&first.application_id, 1)
-            } else if Some(e.statement) == active {
-                StoreError::DuplicateMember
-            } else {
-                e.error.into()
             }
-        })?;
-        append_audit_after_bump(&mut c, audit, rows.last()).await?;
-        tx.commit().await
+            script.push(audit_head_bump());
+
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            // During a key rotation a member may be indexed under the older
+            // key: look for those hashes too, in this transaction, so that no
+            // duplicate slips through while the index is half re-keyed.
+            if app.status().kind().is_active() {
+                let ids: Vec<&str> = member_ids.iter().map(String::as_str).collect();
+                if active_under_older_keys(&mut c, &self.crypto, &ids, None).await? {
+                    return Err(StoreError::DuplicateMember);
+                }
+            }
+            let rows = script.fetch_all(&mut c).await.map_err(|e| {
+                if !is_unique_violation(&e.error) {
+                    e.error.into()
+                } else if e.statement == application {
+                    StoreError::Duplicate {
+                        what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
+                    }
+                } else if e.statement == event {
+                    stale(&first.application_id, 1)
+                } else if Some(e.statement) == active {
+                    StoreError::DuplicateMember
+                } else {
+                    e.error.into()
+                }
+            })?;
+            append_audit_after_bump(&mut c, audit.clone(), rows.last()).await?;
+            tx.commit().await
+        })
     }
 
     /// Appends `event` (its seq must be the stored version + 1, else Conflict), updates the summary from `new_state`,
@@ -140,131 +142,134 @@ impl Applications<'_> {
         household: Option<&Value>,
         audit: AuditDraft,
     ) -> Result<()> {
-        if &event.application_id != new_state.id()
-            || event.seq != new_state.version()
-            || event.status_after != new_state.status().kind()
-            || event.seq < 2
-        {
-            return Err(mismatch(new_state.id()));
-        }
-        let app_id = new_state.id();
-        let id = app_id.as_str();
-        let body = to_json(event)?;
-        let sealed = household
-            .map(|h| self.encrypt_household(app_id, h))
-            .transpose()?;
-        let s = Summary::of(new_state)?;
-        let expected = to_i64(event.seq - 1)?;
-        // Qualifying takes the district waitlist place in the same
-        // transaction, so no qualified family is ever without one (001
-        // art. 14: "公示无异议后，取得配售资格"; the waitlist is the 轮候库 of
-        // arts. 12 and 14).
-        let waitlist = (new_state.status().kind() == StatusKind::Qualified)
-            .then(|| format!("waitlist:{}", new_state.district().as_str()));
-        if let Some(counter) = &waitlist {
-            self.ensure_counter(counter).await?;
-        }
+        retrying!(self, {
+            if &event.application_id != new_state.id()
+                || event.seq != new_state.version()
+                || event.status_after != new_state.status().kind()
+                || event.seq < 2
+            {
+                return Err(mismatch(new_state.id()));
+            }
+            let app_id = new_state.id();
+            let id = app_id.as_str();
+            let body = to_json(event)?;
+            let sealed = household
+                .map(|h| self.encrypt_household(app_id, h))
+                .transpose()?;
+            let s = Summary::of(new_state)?;
+            let expected = to_i64(event.seq - 1)?;
+            // Qualifying takes the district waitlist place in the same
+            // transaction, so no qualified family is ever without one (001
+            // art. 14: "公示无异议后，取得配售资格"; the waitlist is the 轮候库 of
+            // arts. 12 and 14).
+            let waitlist = (new_state.status().kind() == StatusKind::Qualified)
+                .then(|| format!("waitlist:{}", new_state.district().as_str()));
+            if let Some(counter) = &waitlist {
+                self.ensure_counter(counter).await?;
+            }
 
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        let row = Q::new("SELECT status_code, last_seq FROM applications WHERE id = $1")
-            .text(id)
-            .fetch_optional(&mut c)
-            .await?
-            .ok_or_else(|| application_not_found(app_id))?;
-        let old_status = parse_status(&row.text("status_code")?)?;
-        let stored = row.int("last_seq")?;
-        if stored != expected {
-            return Err(stale(app_id, stored));
-        }
-        // The version check and the row lock in one statement: of two
-        // concurrent appends of the same seq, the second matches no row.
-        let n = Q::new(
-            "UPDATE applications SET status_code = $3, owner_user_id = $4, last_seq = $5, updated_at = $6, \
-             categories_json = $7, tier = $8, notice_start = COALESCE($9, notice_start), \
-             notice_end = COALESCE($10, notice_end), qualified_on = $11 \
-             WHERE id = $1 AND last_seq = $2",
-        )
-        .text(id)
-        .int(expected)
-        .text(&s.status)
-        .opt_text(s.owner.clone())
-        .int(to_i64(event.seq)?)
-        .text(&s.updated_at)
-        .text(&s.categories)
-        .opt_int(s.tier)
-        .opt_text(s.notice_start.clone())
-        .opt_text(s.notice_end.clone())
-        .opt_text(s.qualified_on.clone())
-        .execute(&mut c)
-        .await?;
-        if n == 0 {
-            return Err(stale(app_id, stored));
-        }
-        insert_event(&mut c, event, &body).await?;
-        if let Some((nonce, ciphertext)) = sealed {
-            Q::new(
-                "UPDATE household_facts SET key_version = $2, nonce = $3, ciphertext = $4, updated_at = $5 \
-                 WHERE application_id = $1",
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            let row = Q::new("SELECT status_code, last_seq FROM applications WHERE id = $1")
+                .text(id)
+                .fetch_optional(&mut c)
+                .await?
+                .ok_or_else(|| application_not_found(app_id))?;
+            let old_status = parse_status(&row.text("status_code")?)?;
+            let stored = row.int("last_seq")?;
+            if stored != expected {
+                return Err(stale(app_id, stored));
+            }
+            // The version check and the row lock in one statement: of two
+            // concurrent appends of the same seq, the second matches no row.
+            let n = Q::new(
+                "UPDATE applications SET status_code = $3, owner_user_id = $4, last_seq = $5, updated_at = $6, \
+                 categories_json = $7, tier = $8, notice_start = COALESCE($9, notice_start), \
+                 notice_end = COALESCE($10, notice_end), qualified_on = $11 \
+                 WHERE id = $1 AND last_seq = $2",
             )
             .text(id)
-            .int(self.crypto.key_id())
-            .bytes(nonce)
-            .bytes(ciphertext)
-            .text(event.at.to_rfc3339())
+            .int(expected)
+            .text(&s.status)
+            .opt_text(s.owner.clone())
+            .int(to_i64(event.seq)?)
+            .text(&s.updated_at)
+            .text(&s.categories)
+            .opt_int(s.tier)
+            .opt_text(s.notice_start.clone())
+            .opt_text(s.notice_end.clone())
+            .opt_text(s.qualified_on.clone())
             .execute(&mut c)
             .await?;
-        }
-        match (
-            old_status.is_active(),
-            new_state.status().kind().is_active(),
-        ) {
-            (true, false) => {
-                Q::new("DELETE FROM active_members WHERE application_id = $1")
-                    .text(id)
-                    .execute(&mut c)
-                    .await?;
+            if n == 0 {
+                return Err(stale(app_id, stored));
             }
-            (false, true) => {
-                if self.crypto.has_previous() {
-                    // Re-activation during a key rotation: the members'
-                    // IDs come from the facts (as stored now), so that an
-                    // active application indexed under the other key is
-                    // found too.
-                    let facts = Q::new(
-                        "SELECT key_version, nonce, ciphertext FROM household_facts WHERE application_id = $1",
-                    )
-                    .text(id)
-                    .fetch_optional(&mut c)
-                    .await?;
-                    if let Some(facts) = facts {
-                        let ids = member_ids_of(&self.decrypt_household(app_id, &facts)?);
-                        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                        if active_under_older_keys(&mut c, &self.crypto, &ids, Some(id)).await? {
-                            return Err(StoreError::DuplicateMember);
-                        }
-                    }
-                }
+            insert_event(&mut c, event, &body).await?;
+            if let Some((nonce, ciphertext)) = sealed {
                 Q::new(
-                    "INSERT INTO active_members (id_hash, application_id) \
-                     SELECT id_hash, application_id FROM application_members WHERE application_id = $1 \
-                     ORDER BY id_hash",
+                    "UPDATE household_facts SET key_version = $2, nonce = $3, ciphertext = $4, updated_at = $5 \
+                     WHERE application_id = $1",
                 )
                 .text(id)
+                .int(self.crypto.key_id())
+                .bytes(nonce)
+                .bytes(ciphertext)
+                .text(event.at.to_rfc3339())
                 .execute(&mut c)
-                .await
-                .map_err(duplicate_member)?;
+                .await?;
             }
-            _ => {}
-        }
-        // Qualified is final, so this runs once per application, and no
-        // other writer can have placed it: its committed state is not
-        // yet Qualified.
-        if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
-            place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
-        }
-        append_audit_in(&mut c, audit).await?;
-        tx.commit().await
+            match (
+                old_status.is_active(),
+                new_state.status().kind().is_active(),
+            ) {
+                (true, false) => {
+                    Q::new("DELETE FROM active_members WHERE application_id = $1")
+                        .text(id)
+                        .execute(&mut c)
+                        .await?;
+                }
+                (false, true) => {
+                    if self.crypto.has_previous() {
+                        // Re-activation during a key rotation: the members'
+                        // IDs come from the facts (as stored now), so that an
+                        // active application indexed under the other key is
+                        // found too.
+                        let facts = Q::new(
+                            "SELECT key_version, nonce, ciphertext FROM household_facts WHERE application_id = $1",
+                        )
+                        .text(id)
+                        .fetch_optional(&mut c)
+                        .await?;
+                        if let Some(facts) = facts {
+                            let ids = member_ids_of(&self.decrypt_household(app_id, &facts)?);
+                            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                            if active_under_older_keys(&mut c, &self.crypto, &ids, Some(id)).await?
+                            {
+                                return Err(StoreError::DuplicateMember);
+                            }
+                        }
+                    }
+                    Q::new(
+                        "INSERT INTO active_members (id_hash, application_id) \
+                         SELECT id_hash, application_id FROM application_members WHERE application_id = $1 \
+                         ORDER BY id_hash",
+                    )
+                    .text(id)
+                    .execute(&mut c)
+                    .await
+                    .map_err(duplicate_member)?;
+                }
+                _ => {}
+            }
+            // Qualified is final, so this runs once per application, and no
+            // other writer can have placed it: its committed state is not
+            // yet Qualified.
+            if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
+                place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
+            }
+            append_audit_in(&mut c, audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// Loads an application: replays the events with `Application::replay`.
@@ -456,52 +461,56 @@ impl Applications<'_> {
     /// Gives a qualified application the next place in its district's waitlist; unique and gap-free per district
     /// even with several anju processes on one PostgreSQL. Idempotent: returns the existing place if it has one.
     pub async fn assign_waitlist_place(&self, id: &ApplicationId) -> Result<u32> {
-        let (district, existing) = {
-            let mut pc = self.read_conn().await?;
-            let mut c = pc.conn();
-            let row = Q::new(
-                "SELECT a.district, a.status_code, w.place FROM applications a \
-                 LEFT JOIN waitlist_places w ON w.application_id = a.id WHERE a.id = $1",
-            )
-            .text(id.as_str())
-            .fetch_optional(&mut c)
-            .await?
-            .ok_or_else(|| application_not_found(id))?;
-            if parse_status(&row.text("status_code")?)? != StatusKind::Qualified {
-                return Err(StoreError::Conflict {
-                    what: format!(
-                        "申请 {id} 尚未取得配售资格，不能进入轮候库 (application {id} is not qualified, so it has no waitlist place)"
-                    ),
-                });
+        retrying!(self, {
+            let (district, existing) = {
+                let mut pc = self.read_conn().await?;
+                let mut c = pc.conn();
+                let row = Q::new(
+                    "SELECT a.district, a.status_code, w.place FROM applications a \
+                     LEFT JOIN waitlist_places w ON w.application_id = a.id WHERE a.id = $1",
+                )
+                .text(id.as_str())
+                .fetch_optional(&mut c)
+                .await?
+                .ok_or_else(|| application_not_found(id))?;
+                if parse_status(&row.text("status_code")?)? != StatusKind::Qualified {
+                    return Err(StoreError::Conflict {
+                        what: format!(
+                            "申请 {id} 尚未取得配售资格，不能进入轮候库 (application {id} is not qualified, so it has no waitlist place)"
+                        ),
+                    });
+                }
+                (row.text("district")?, row.opt_int("place")?)
+            };
+            if let Some(p) = existing {
+                return to_u32(p);
             }
-            (row.text("district")?, row.opt_int("place")?)
-        };
-        if let Some(p) = existing {
-            return to_u32(p);
-        }
-        let counter = format!("waitlist:{district}");
-        self.ensure_counter(&counter).await?;
+            let counter = format!("waitlist:{district}");
+            self.ensure_counter(&counter).await?;
 
-        let mut tx = self.begin_write().await?;
-        let (place, new) = place_in_waitlist(&mut tx.conn(), id, &district, &counter).await?;
-        if new {
-            tx.commit().await?;
-        }
-        // Otherwise another process placed it first: dropping `tx` rolls
-        // back our bump of the counter, so the numbering has no gap.
-        Ok(place)
+            let mut tx = self.begin_write().await?;
+            let (place, new) = place_in_waitlist(&mut tx.conn(), id, &district, &counter).await?;
+            if new {
+                tx.commit().await?;
+            }
+            // Otherwise another process placed it first: dropping `tx` rolls
+            // back our bump of the counter, so the numbering has no gap.
+            Ok(place)
+        })
     }
 
     /// Issues the next application number of `year`: `A-2026-000001`, ….
     /// Unique across processes; a number issued but not used leaves a gap.
     pub async fn next_application_id(&self, year: i32) -> Result<ApplicationId> {
-        let counter = format!("application-id:{year}");
-        self.ensure_counter(&counter).await?;
-        let mut tx = self.begin_write().await?;
-        let n = bump_counter(&mut tx.conn(), &counter).await?;
-        tx.commit().await?;
-        ApplicationId::new(format!("A-{year}-{n:06}"))
-            .map_err(|e| StoreError::Corrupt(e.to_string()))
+        retrying!(self, {
+            let counter = format!("application-id:{year}");
+            self.ensure_counter(&counter).await?;
+            let mut tx = self.begin_write().await?;
+            let n = bump_counter(&mut tx.conn(), &counter).await?;
+            tx.commit().await?;
+            ApplicationId::new(format!("A-{year}-{n:06}"))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
     }
 
     /// Creates a counter at 0 if it does not exist. Its own transaction: a
@@ -538,41 +547,43 @@ impl Applications<'_> {
         rows_bad: u32,
         audit: AuditDraft,
     ) -> Result<bool> {
-        let sha = file_sha256.trim().to_ascii_lowercase();
-        let mut tx = self.begin_write().await?;
-        let mut c = tx.conn();
-        let seen = Q::new(
-            "SELECT rows_ok FROM department_imports WHERE department = $1 AND file_sha256 = $2",
-        )
-        .text(department.code())
-        .text(&sha)
-        .fetch_optional(&mut c)
-        .await?
-        .is_some();
-        if seen {
-            return Ok(false);
-        }
-        let inserted = Q::new(
-            "INSERT INTO department_imports (department, file_sha256, rows_ok, rows_bad, imported_at, imported_by) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .text(department.code())
-        .text(&sha)
-        .int(i64::from(rows_ok))
-        .int(i64::from(rows_bad))
-        .text(audit.at.to_rfc3339())
-        .text(audit.actor_user_id.as_str())
-        .execute(&mut c)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            // A concurrent import of the same file committed first.
-            Err(e) if is_unique_violation(&e) => return Ok(false),
-            Err(e) => return Err(e.into()),
-        }
-        append_audit_in(&mut c, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        retrying!(self, {
+            let sha = file_sha256.trim().to_ascii_lowercase();
+            let mut tx = self.begin_write().await?;
+            let mut c = tx.conn();
+            let seen = Q::new(
+                "SELECT rows_ok FROM department_imports WHERE department = $1 AND file_sha256 = $2",
+            )
+            .text(department.code())
+            .text(&sha)
+            .fetch_optional(&mut c)
+            .await?
+            .is_some();
+            if seen {
+                return Ok(false);
+            }
+            let inserted = Q::new(
+                "INSERT INTO department_imports (department, file_sha256, rows_ok, rows_bad, imported_at, imported_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .text(department.code())
+            .text(&sha)
+            .int(i64::from(rows_ok))
+            .int(i64::from(rows_bad))
+            .text(audit.at.to_rfc3339())
+            .text(audit.actor_user_id.as_str())
+            .execute(&mut c)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                // A concurrent import of the same file committed first.
+                Err(e) if is_unique_violation(&e) => return Ok(false),
+                Err(e) => return Err(e.into()),
+            }
+            append_audit_in(&mut c, audit.clone()).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     /// Keeps the row-level error report of an import recorded by
@@ -583,18 +594,20 @@ impl Applications<'_> {
         file_sha256: &str,
         errors: &Value,
     ) -> Result<()> {
-        let text = serde_json::to_string(errors)
-            .map_err(|e| StoreError::Corrupt(format!("import errors do not serialise: {e}")))?;
-        let mut tx = self.begin_write().await?;
-        Q::new(
-            "UPDATE department_imports SET errors_json = $3 WHERE department = $1 AND file_sha256 = $2",
-        )
-        .text(department.code())
-        .text(file_sha256.trim().to_ascii_lowercase())
-        .text(text)
-        .execute(&mut tx.conn())
-        .await?;
-        tx.commit().await
+        retrying!(self, {
+            let text = serde_json::to_string(errors)
+                .map_err(|e| StoreError::Corrupt(format!("import errors do not serialise: {e}")))?;
+            let mut tx = self.begin_write().await?;
+            Q::new(
+                "UPDATE department_imports SET errors_json = $3 WHERE department = $1 AND file_sha256 = $2",
+            )
+            .text(department.code())
+            .text(file_sha256.trim().to_ascii_lowercase())
+            .text(text)
+            .execute(&mut tx.conn())
+            .await?;
+            tx.commit().await
+        })
     }
 
     /// The error report kept for this department's import of this file;

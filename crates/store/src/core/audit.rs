@@ -8,10 +8,12 @@ impl Audit<'_> {
 
     /// Appends an entry to the audit chain.
     pub async fn append_audit(&self, draft: AuditDraft) -> Result<AuditEntry> {
-        let mut tx = self.begin_write().await?;
-        let entry = append_audit_in(&mut tx.conn(), draft).await?;
-        tx.commit().await?;
-        Ok(entry)
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let entry = append_audit_in(&mut tx.conn(), draft.clone()).await?;
+            tx.commit().await?;
+            Ok(entry)
+        })
     }
 
     /// Entries with `seq > after_seq`, at most `limit`, ordered by seq.

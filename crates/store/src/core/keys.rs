@@ -66,19 +66,23 @@ impl KeyRotation<'_> {
                 .map(|r| r.text("id"))
                 .collect::<Result<_>>()?
         };
-        let mut done = RotationBatch {
+        let fresh = || RotationBatch {
             last_id: ids.last().cloned(),
             ..RotationBatch::default()
         };
         if ids.is_empty() {
-            return Ok(done);
+            return Ok(fresh());
         }
-        let mut tx = self.begin_write().await?;
-        for id in &ids {
-            self.rotate_one(&mut tx.conn(), id, &mut done).await?;
-        }
-        tx.commit().await?;
-        Ok(done)
+        // A serialisation failure reruns the whole batch, counts included.
+        retrying!(self, {
+            let mut done = fresh();
+            let mut tx = self.begin_write().await?;
+            for id in &ids {
+                self.rotate_one(&mut tx.conn(), id, &mut done).await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
     }
 
     async fn rotate_one(

@@ -5,6 +5,7 @@ use anju_domain::Timestamp;
 
 use super::super::audit::append_audit_in;
 use super::super::{corrupt, Allotment};
+use crate::retry::retrying;
 use crate::sql::{is_unique_violation, Q};
 use crate::{AuditDraft, Result, StoreError};
 
@@ -15,36 +16,38 @@ impl Allotment<'_> {
 
     /// Creates a project (its id must be new).
     pub async fn allot_create_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let r = Q::new(format!(
-            "INSERT INTO allot_projects ({PROJECT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        ))
-        .text(&p.id)
-        .text(&p.name)
-        .text(&p.district)
-        .text(json(&p.area)?)
-        .text(p.plan_status.code())
-        .opt_text(p.plan.as_ref().map(json).transpose()?)
-        .opt_text(p.returned_reason.clone())
-        .opt_text(p.approved_by.clone())
-        .opt_text(p.approved_at.clone())
-        .opt_text(p.published_at.clone())
-        .int(p.version)
-        .text(&p.created_at)
-        .text(&p.updated_at)
-        .execute(&mut tx.conn())
-        .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Duplicate {
-                    what: format!("项目编号 {} 已存在 (project {} exists)", p.id, p.id),
-                })
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let r = Q::new(format!(
+                "INSERT INTO allot_projects ({PROJECT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            ))
+            .text(&p.id)
+            .text(&p.name)
+            .text(&p.district)
+            .text(json(&p.area)?)
+            .text(p.plan_status.code())
+            .opt_text(p.plan.as_ref().map(json).transpose()?)
+            .opt_text(p.returned_reason.clone())
+            .opt_text(p.approved_by.clone())
+            .opt_text(p.approved_at.clone())
+            .opt_text(p.published_at.clone())
+            .int(p.version)
+            .text(&p.created_at)
+            .text(&p.updated_at)
+            .execute(&mut tx.conn())
+            .await;
+            match r {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Duplicate {
+                        what: format!("项目编号 {} 已存在 (project {} exists)", p.id, p.id),
+                    })
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// One project with its plan.
@@ -76,33 +79,35 @@ impl Allotment<'_> {
     /// Writes the project's mutable columns if its version is still
     /// `p.version`; the stored version becomes `p.version + 1`.
     pub async fn allot_update_project(&self, p: &ProjectRecord, audit: AuditDraft) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new(
-            "UPDATE allot_projects SET name = $1, area_json = $2, plan_status = $3, plan_json = $4, \
-             returned_reason = $5, approved_by = $6, approved_at = $7, published_at = $8, version = version + 1, \
-             updated_at = $9 WHERE id = $10 AND version = $11",
-        )
-        .text(&p.name)
-        .text(json(&p.area)?)
-        .text(p.plan_status.code())
-        .opt_text(p.plan.as_ref().map(json).transpose()?)
-        .opt_text(p.returned_reason.clone())
-        .opt_text(p.approved_by.clone())
-        .opt_text(p.approved_at.clone())
-        .opt_text(p.published_at.clone())
-        .text(&p.updated_at)
-        .text(&p.id)
-        .int(p.version)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(conflict(format!(
-                "项目 {} 已被他人修改，请刷新后重试 (project {} was changed by someone else; reload and try again)",
-                p.id, p.id
-            )));
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE allot_projects SET name = $1, area_json = $2, plan_status = $3, plan_json = $4, \
+                 returned_reason = $5, approved_by = $6, approved_at = $7, published_at = $8, version = version + 1, \
+                 updated_at = $9 WHERE id = $10 AND version = $11",
+            )
+            .text(&p.name)
+            .text(json(&p.area)?)
+            .text(p.plan_status.code())
+            .opt_text(p.plan.as_ref().map(json).transpose()?)
+            .opt_text(p.returned_reason.clone())
+            .opt_text(p.approved_by.clone())
+            .opt_text(p.approved_at.clone())
+            .opt_text(p.published_at.clone())
+            .text(&p.updated_at)
+            .text(&p.id)
+            .int(p.version)
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(conflict(format!(
+                    "项目 {} 已被他人修改，请刷新后重试 (project {} was changed by someone else; reload and try again)",
+                    p.id, p.id
+                )));
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// Adds or replaces homes by id in a project whose version is still
@@ -117,56 +122,58 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new("UPDATE allot_projects SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-            .text(now.to_rfc3339())
-            .text(project_id)
-            .int(version)
-            .execute(&mut tx.conn())
-            .await?;
-        if n != 1 {
-            return Err(conflict(format!(
-                "项目 {project_id} 已被他人修改，请刷新后重试 (project {project_id} changed; reload and try again)"
-            )));
-        }
-        for h in homes {
-            let state =
-                Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
-                    .text(project_id)
-                    .text(h.id.as_str())
-                    .fetch_optional(&mut tx.conn())
-                    .await?
-                    .map(|r| r.text("state"))
-                    .transpose()?;
-            match state.as_deref() {
-                None => {}
-                Some("available") => {
-                    Q::new("DELETE FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new("UPDATE allot_projects SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+                .text(now.to_rfc3339())
+                .text(project_id)
+                .int(version)
+                .execute(&mut tx.conn())
+                .await?;
+            if n != 1 {
+                return Err(conflict(format!(
+                    "项目 {project_id} 已被他人修改，请刷新后重试 (project {project_id} changed; reload and try again)"
+                )));
+            }
+            for h in homes {
+                let state =
+                    Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
                         .text(project_id)
                         .text(h.id.as_str())
-                        .execute(&mut tx.conn())
-                        .await?;
+                        .fetch_optional(&mut tx.conn())
+                        .await?
+                        .map(|r| r.text("state"))
+                        .transpose()?;
+                match state.as_deref() {
+                    None => {}
+                    Some("available") => {
+                        Q::new("DELETE FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+                            .text(project_id)
+                            .text(h.id.as_str())
+                            .execute(&mut tx.conn())
+                            .await?;
+                    }
+                    Some(_) => {
+                        return Err(conflict(format!(
+                            "房源 {} 已被选定或售出，不能修改 (home {} is already chosen or sold)",
+                            h.id, h.id
+                        )))
+                    }
                 }
-                Some(_) => {
-                    return Err(conflict(format!(
-                        "房源 {} 已被选定或售出，不能修改 (home {} is already chosen or sold)",
-                        h.id, h.id
-                    )))
-                }
+                Q::new(
+                    "INSERT INTO allot_homes (project_id, home_id, home_json, price_fen, state, holder) \
+                     VALUES ($1, $2, $3, $4, 'available', NULL)",
+                )
+                .text(project_id)
+                .text(h.id.as_str())
+                .text(json(h)?)
+                .int(i64::try_from(h.price.fen()).map_err(corrupt)?)
+                .execute(&mut tx.conn())
+                .await?;
             }
-            Q::new(
-                "INSERT INTO allot_homes (project_id, home_id, home_json, price_fen, state, holder) \
-                 VALUES ($1, $2, $3, $4, 'available', NULL)",
-            )
-            .text(project_id)
-            .text(h.id.as_str())
-            .text(json(h)?)
-            .int(i64::try_from(h.price.fen()).map_err(corrupt)?)
-            .execute(&mut tx.conn())
-            .await?;
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// A project's homes by building, unit, floor and number.
@@ -199,52 +206,54 @@ impl Allotment<'_> {
         entrants: &[EntrantRecord],
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let r = Q::new(format!(
-            "INSERT INTO allot_rounds ({ROUND_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL)"
-        ))
-        .text(&round.project_id)
-        .int(i64::from(round.round_no))
-        .text(code_of(&round.status)?)
-        .text(&round.entrant_file)
-        .text(&round.commitment)
-        .int(i64::from(round.entrant_count))
-        .text(&round.excluded_json)
-        .text(&round.frozen_at)
-        .text(&round.frozen_by)
-        .execute(&mut tx.conn())
-        .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(conflict(format!(
-                    "第{}轮已开启 (round {} already exists)",
-                    round.round_no, round.round_no
-                )))
-            }
-            Err(e) => return Err(e.into()),
-        }
-        for e in entrants {
-            Q::new(
-                "INSERT INTO allot_entrants (project_id, round_no, application_id, entrant_seq, district, tier, \
-                 priority, masked_name, masked_id, draw_position, call_position, state, recalled, home_id, chosen_on, \
-                 sign_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, 'waiting', 0, NULL, NULL, NULL, $10)",
-            )
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let r = Q::new(format!(
+                "INSERT INTO allot_rounds ({ROUND_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL)"
+            ))
             .text(&round.project_id)
             .int(i64::from(round.round_no))
-            .text(&e.application_id)
-            .int(i64::from(e.entrant_seq))
-            .text(&e.district)
-            .int(i64::from(e.tier))
-            .int(i64::from(e.priority))
-            .text(&e.masked_name)
-            .text(&e.masked_id)
+            .text(code_of(&round.status)?)
+            .text(&round.entrant_file)
+            .text(&round.commitment)
+            .int(i64::from(round.entrant_count))
+            .text(&round.excluded_json)
             .text(&round.frozen_at)
+            .text(&round.frozen_by)
             .execute(&mut tx.conn())
-            .await?;
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            .await;
+            match r {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(conflict(format!(
+                        "第{}轮已开启 (round {} already exists)",
+                        round.round_no, round.round_no
+                    )))
+                }
+                Err(e) => return Err(e.into()),
+            }
+            for e in entrants {
+                Q::new(
+                    "INSERT INTO allot_entrants (project_id, round_no, application_id, entrant_seq, district, tier, \
+                     priority, masked_name, masked_id, draw_position, call_position, state, recalled, home_id, chosen_on, \
+                     sign_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, 'waiting', 0, NULL, NULL, NULL, $10)",
+                )
+                .text(&round.project_id)
+                .int(i64::from(round.round_no))
+                .text(&e.application_id)
+                .int(i64::from(e.entrant_seq))
+                .text(&e.district)
+                .int(i64::from(e.tier))
+                .int(i64::from(e.priority))
+                .text(&e.masked_name)
+                .text(&e.masked_id)
+                .text(&round.frozen_at)
+                .execute(&mut tx.conn())
+                .await?;
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// A project's rounds in order.
@@ -383,110 +392,113 @@ impl Allotment<'_> {
         positions: &[(String, u32, u32)],
         audit: AuditDraft,
     ) -> Result<u32> {
-        let mut tx = self.begin_write().await?;
-        let round = Q::new(format!(
-            "SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 AND round_no = $2"
-        ))
-        .text(project_id)
-        .int(i64::from(round_no))
-        .fetch_optional(&mut tx.conn())
-        .await?
-        .map(|r| round_from_row(&r))
-        .transpose()?
-        .ok_or_else(|| StoreError::NotFound {
-            what: format!("第{round_no}轮不存在 (round {round_no} not found)"),
-        })?;
-        let (n, reason, requested, approved) = match (round.status, &round.redraw_approved_by) {
-            (RoundStatus::Frozen, _) => (
-                Q::new("UPDATE allot_rounds SET status = 'drawn' WHERE project_id = $1 AND round_no = $2 AND status = 'frozen'")
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let round = Q::new(format!(
+                "SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 AND round_no = $2"
+            ))
+            .text(project_id)
+            .int(i64::from(round_no))
+            .fetch_optional(&mut tx.conn())
+            .await?
+            .map(|r| round_from_row(&r))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("第{round_no}轮不存在 (round {round_no} not found)"),
+            })?;
+            let (n, reason, requested, approved) = match (round.status, &round.redraw_approved_by) {
+                (RoundStatus::Frozen, _) => (
+                    Q::new("UPDATE allot_rounds SET status = 'drawn' WHERE project_id = $1 AND round_no = $2 AND status = 'frozen'")
+                        .text(project_id)
+                        .int(i64::from(round_no))
+                        .execute(&mut tx.conn())
+                        .await?,
+                    None,
+                    None,
+                    None,
+                ),
+                (RoundStatus::Drawn, Some(approver)) => (
+                    Q::new(
+                        "UPDATE allot_rounds SET redraw_reason = NULL, redraw_requested_by = NULL, redraw_approved_by = NULL \
+                         WHERE project_id = $1 AND round_no = $2 AND status = 'drawn' AND redraw_approved_by = $3",
+                    )
                     .text(project_id)
                     .int(i64::from(round_no))
+                    .text(approver)
                     .execute(&mut tx.conn())
                     .await?,
-                None,
-                None,
-                None,
-            ),
-            (RoundStatus::Drawn, Some(approver)) => (
-                Q::new(
-                    "UPDATE allot_rounds SET redraw_reason = NULL, redraw_requested_by = NULL, redraw_approved_by = NULL \
-                     WHERE project_id = $1 AND round_no = $2 AND status = 'drawn' AND redraw_approved_by = $3",
-                )
-                .text(project_id)
-                .int(i64::from(round_no))
-                .text(approver)
-                .execute(&mut tx.conn())
-                .await?,
-                round.redraw_reason.clone(),
-                round.redraw_requested_by.clone(),
-                Some(approver.clone()),
-            ),
-            (RoundStatus::Drawn, None) => {
+                    round.redraw_reason.clone(),
+                    round.redraw_requested_by.clone(),
+                    Some(approver.clone()),
+                ),
+                (RoundStatus::Drawn, None) => {
+                    return Err(conflict(
+                        "本轮已摇号；重新摇号须写明理由并经第二人批准 (already drawn: a re-draw needs a written reason and a second approver)",
+                    ))
+                }
+                (s, _) => {
+                    return Err(conflict(format!(
+                        "本轮状态为“{}”，不能摇号 (round is {}: no draw now)",
+                        s.zh(),
+                        s.code()
+                    )))
+                }
+            };
+            if n != 1 {
                 return Err(conflict(
-                    "本轮已摇号；重新摇号须写明理由并经第二人批准 (already drawn: a re-draw needs a written reason and a second approver)",
-                ))
+                    "本轮已被他人修改，请刷新后重试 (the round changed; reload and try again)",
+                ));
             }
-            (s, _) => {
-                return Err(conflict(format!(
-                    "本轮状态为“{}”，不能摇号 (round is {}: no draw now)",
-                    s.zh(),
-                    s.code()
-                )))
-            }
-        };
-        if n != 1 {
-            return Err(conflict(
-                "本轮已被他人修改，请刷新后重试 (the round changed; reload and try again)",
-            ));
-        }
-        let draw_no =
-            Q::new("SELECT COUNT(*) AS n FROM allot_draws WHERE project_id = $1 AND round_no = $2")
+            let draw_no = Q::new(
+                "SELECT COUNT(*) AS n FROM allot_draws WHERE project_id = $1 AND round_no = $2",
+            )
+            .text(project_id)
+            .int(i64::from(round_no))
+            .fetch_one(&mut tx.conn())
+            .await?
+            .int("n")?
+                + 1;
+            Q::new("UPDATE allot_draws SET superseded = 1 WHERE project_id = $1 AND round_no = $2")
                 .text(project_id)
                 .int(i64::from(round_no))
-                .fetch_one(&mut tx.conn())
-                .await?
-                .int("n")?
-                + 1;
-        Q::new("UPDATE allot_draws SET superseded = 1 WHERE project_id = $1 AND round_no = $2")
-            .text(project_id)
-            .int(i64::from(round_no))
-            .execute(&mut tx.conn())
-            .await?;
-        Q::new(
-            "INSERT INTO allot_draws (project_id, round_no, draw_no, reveal, notary, seed, result_file, drawn_at, drawn_by, \
-             redraw_reason, redraw_requested_by, redraw_approved_by, superseded) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)",
-        )
-        .text(project_id)
-        .int(i64::from(round_no))
-        .int(draw_no)
-        .text(&draw.reveal)
-        .text(&draw.notary)
-        .text(&draw.seed)
-        .text(&draw.result_file)
-        .text(&draw.drawn_at)
-        .text(&draw.drawn_by)
-        .opt_text(reason)
-        .opt_text(requested)
-        .opt_text(approved)
-        .execute(&mut tx.conn())
-        .await?;
-        for (app, dpos, cpos) in positions {
+                .execute(&mut tx.conn())
+                .await?;
             Q::new(
-                "UPDATE allot_entrants SET draw_position = $1, call_position = $2 \
-                 WHERE project_id = $3 AND round_no = $4 AND application_id = $5",
+                "INSERT INTO allot_draws (project_id, round_no, draw_no, reveal, notary, seed, result_file, drawn_at, drawn_by, \
+                 redraw_reason, redraw_requested_by, redraw_approved_by, superseded) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)",
             )
-            .int(i64::from(*dpos))
-            .int(i64::from(*cpos))
             .text(project_id)
             .int(i64::from(round_no))
-            .text(app)
+            .int(draw_no)
+            .text(&draw.reveal)
+            .text(&draw.notary)
+            .text(&draw.seed)
+            .text(&draw.result_file)
+            .text(&draw.drawn_at)
+            .text(&draw.drawn_by)
+            .opt_text(reason)
+            .opt_text(requested)
+            .opt_text(approved)
             .execute(&mut tx.conn())
             .await?;
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await?;
-        u32::try_from(draw_no).map_err(corrupt)
+            for (app, dpos, cpos) in positions {
+                Q::new(
+                    "UPDATE allot_entrants SET draw_position = $1, call_position = $2 \
+                     WHERE project_id = $3 AND round_no = $4 AND application_id = $5",
+                )
+                .int(i64::from(*dpos))
+                .int(i64::from(*cpos))
+                .text(project_id)
+                .int(i64::from(round_no))
+                .text(app)
+                .execute(&mut tx.conn())
+                .await?;
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await?;
+            u32::try_from(draw_no).map_err(corrupt)
+        })
     }
 
     /// See the store's allotment module.
@@ -498,24 +510,26 @@ impl Allotment<'_> {
         requested_by: &str,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new(
-            "UPDATE allot_rounds SET redraw_reason = $1, redraw_requested_by = $2, redraw_approved_by = NULL \
-             WHERE project_id = $3 AND round_no = $4 AND status = 'drawn'",
-        )
-        .text(reason)
-        .text(requested_by)
-        .text(project_id)
-        .int(i64::from(round_no))
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(conflict(
-                "只有已摇号、尚未开始选房的轮次可以申请重新摇号 (a re-draw is possible only after the draw and before selection)",
-            ));
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE allot_rounds SET redraw_reason = $1, redraw_requested_by = $2, redraw_approved_by = NULL \
+                 WHERE project_id = $3 AND round_no = $4 AND status = 'drawn'",
+            )
+            .text(reason)
+            .text(requested_by)
+            .text(project_id)
+            .int(i64::from(round_no))
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(conflict(
+                    "只有已摇号、尚未开始选房的轮次可以申请重新摇号 (a re-draw is possible only after the draw and before selection)",
+                ));
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// The second approver: anyone but the person who asked.
@@ -526,24 +540,26 @@ impl Allotment<'_> {
         approver: &str,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new(
-            "UPDATE allot_rounds SET redraw_approved_by = $1 WHERE project_id = $2 AND round_no = $3 \
-             AND status = 'drawn' AND redraw_reason IS NOT NULL AND redraw_approved_by IS NULL AND redraw_requested_by <> $4",
-        )
-        .text(approver)
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(approver)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(conflict(
-                "没有待批准的重新摇号申请，或批准人与申请人是同一人（须由第二人批准） (no pending re-draw request, or the approver is the requester: a second person must approve)",
-            ));
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE allot_rounds SET redraw_approved_by = $1 WHERE project_id = $2 AND round_no = $3 \
+                 AND status = 'drawn' AND redraw_reason IS NOT NULL AND redraw_approved_by IS NULL AND redraw_requested_by <> $4",
+            )
+            .text(approver)
+            .text(project_id)
+            .int(i64::from(round_no))
+            .text(approver)
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(conflict(
+                    "没有待批准的重新摇号申请，或批准人与申请人是同一人（须由第二人批准） (no pending re-draw request, or the approver is the requester: a second person must approve)",
+                ));
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// Moves a round from `from` to `to`. Closing passes every family not
@@ -558,38 +574,40 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let closed_at = (to == RoundStatus::Closed).then(|| now.to_rfc3339());
-        let n = Q::new(
-            "UPDATE allot_rounds SET status = $1, closed_at = $2, redraw_reason = NULL, redraw_requested_by = NULL, \
-             redraw_approved_by = NULL WHERE project_id = $3 AND round_no = $4 AND status = $5",
-        )
-        .text(code_of(&to)?)
-        .opt_text(closed_at)
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(code_of(&from)?)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(conflict(format!(
-                "本轮不在“{}”状态，请刷新后重试 (the round is not {}; reload)",
-                from.zh(),
-                from.code()
-            )));
-        }
-        if to == RoundStatus::Closed {
-            Q::new(
-                "UPDATE allot_entrants SET state = 'passed', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
-                 AND state IN ('waiting', 'called', 'absent')",
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let closed_at = (to == RoundStatus::Closed).then(|| now.to_rfc3339());
+            let n = Q::new(
+                "UPDATE allot_rounds SET status = $1, closed_at = $2, redraw_reason = NULL, redraw_requested_by = NULL, \
+                 redraw_approved_by = NULL WHERE project_id = $3 AND round_no = $4 AND status = $5",
             )
-            .text(now.to_rfc3339())
+            .text(code_of(&to)?)
+            .opt_text(closed_at)
             .text(project_id)
             .int(i64::from(round_no))
+            .text(code_of(&from)?)
             .execute(&mut tx.conn())
             .await?;
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            if n != 1 {
+                return Err(conflict(format!(
+                    "本轮不在“{}”状态，请刷新后重试 (the round is not {}; reload)",
+                    from.zh(),
+                    from.code()
+                )));
+            }
+            if to == RoundStatus::Closed {
+                Q::new(
+                    "UPDATE allot_entrants SET state = 'passed', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
+                     AND state IN ('waiting', 'called', 'absent')",
+                )
+                .text(now.to_rfc3339())
+                .text(project_id)
+                .int(i64::from(round_no))
+                .execute(&mut tx.conn())
+                .await?;
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 }

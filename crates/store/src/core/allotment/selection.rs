@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::super::audit::append_audit_in;
 use super::super::{corrupt, date_text, parse_date, Allotment};
+use crate::retry::retrying;
 use crate::sql::{is_unique_violation, Row, Q};
 use crate::{AuditDraft, Result, StoreError};
 
@@ -14,69 +15,72 @@ use super::records::*;
 impl Allotment<'_> {
     /// Calls the next `count` families in calling order; when no family
     /// is waiting, those absent once are called again (the plan's
-    /// `call_again_at_end`). Returns the application ids called.
+    /// `call_again_at_end`). Returns the application ids called. `audit`
+    /// builds the entry from the ids called; it runs once per attempt.
     pub async fn allot_call_next(
         &self,
         project_id: &str,
         round_no: u8,
         count: u32,
         now: Timestamp,
-        audit: impl FnOnce(&[String]) -> AuditDraft,
+        audit: impl Fn(&[String]) -> AuditDraft,
     ) -> Result<Vec<String>> {
-        let mut tx = self.begin_write().await?;
-        let status =
-            Q::new("SELECT status FROM allot_rounds WHERE project_id = $1 AND round_no = $2")
-                .text(project_id)
-                .int(i64::from(round_no))
-                .fetch_optional(&mut tx.conn())
-                .await?
-                .map(|r| r.text("status"))
-                .transpose()?;
-        if status.as_deref() != Some("selecting") {
-            return Err(conflict(
-                "本轮不在选房阶段，不能叫号 (the round is not selecting)",
-            ));
-        }
-        let mut called = Vec::new();
-        for (from, recall) in [("waiting", false), ("absent", true)] {
-            if called.len() >= count as usize {
-                break;
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let status =
+                Q::new("SELECT status FROM allot_rounds WHERE project_id = $1 AND round_no = $2")
+                    .text(project_id)
+                    .int(i64::from(round_no))
+                    .fetch_optional(&mut tx.conn())
+                    .await?
+                    .map(|r| r.text("status"))
+                    .transpose()?;
+            if status.as_deref() != Some("selecting") {
+                return Err(conflict(
+                    "本轮不在选房阶段，不能叫号 (the round is not selecting)",
+                ));
             }
-            let rows = Q::new(
-                "SELECT application_id FROM allot_entrants WHERE project_id = $1 AND round_no = $2 AND state = $3 \
-                 ORDER BY call_position LIMIT $4",
-            )
-            .text(project_id)
-            .int(i64::from(round_no))
-            .text(from)
-            .int(i64::from(count) - called.len() as i64)
-            .fetch_all(&mut tx.conn())
-            .await?;
-            for r in rows {
-                let app = r.text("application_id")?;
-                let n = Q::new(
-                    "UPDATE allot_entrants SET state = 'called', recalled = $1, updated_at = $2 \
-                     WHERE project_id = $3 AND round_no = $4 AND application_id = $5 AND state = $6",
+            let mut called = Vec::new();
+            for (from, recall) in [("waiting", false), ("absent", true)] {
+                if called.len() >= count as usize {
+                    break;
+                }
+                let rows = Q::new(
+                    "SELECT application_id FROM allot_entrants WHERE project_id = $1 AND round_no = $2 AND state = $3 \
+                     ORDER BY call_position LIMIT $4",
                 )
-                .int(i64::from(recall))
-                .text(now.to_rfc3339())
                 .text(project_id)
                 .int(i64::from(round_no))
-                .text(&app)
                 .text(from)
-                .execute(&mut tx.conn())
+                .int(i64::from(count) - called.len() as i64)
+                .fetch_all(&mut tx.conn())
                 .await?;
-                if n == 1 {
-                    called.push(app);
+                for r in rows {
+                    let app = r.text("application_id")?;
+                    let n = Q::new(
+                        "UPDATE allot_entrants SET state = 'called', recalled = $1, updated_at = $2 \
+                         WHERE project_id = $3 AND round_no = $4 AND application_id = $5 AND state = $6",
+                    )
+                    .int(i64::from(recall))
+                    .text(now.to_rfc3339())
+                    .text(project_id)
+                    .int(i64::from(round_no))
+                    .text(&app)
+                    .text(from)
+                    .execute(&mut tx.conn())
+                    .await?;
+                    if n == 1 {
+                        called.push(app);
+                    }
                 }
             }
-        }
-        if called.is_empty() {
-            return Ok(called);
-        }
-        append_audit_in(&mut tx.conn(), audit(&called)).await?;
-        tx.commit().await?;
-        Ok(called)
+            if called.is_empty() {
+                return Ok(called);
+            }
+            append_audit_in(&mut tx.conn(), audit(&called)).await?;
+            tx.commit().await?;
+            Ok(called)
+        })
     }
 
     /// A call step that touches only the entrant row (absent, decline).
@@ -91,24 +95,26 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new(
-            "UPDATE allot_entrants SET state = $1, updated_at = $2 WHERE project_id = $3 AND round_no = $4 \
-             AND application_id = $5 AND state = $6",
-        )
-        .text(to.code())
-        .text(now.to_rfc3339())
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(application_id)
-        .text(from.code())
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(stale_call(application_id));
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE allot_entrants SET state = $1, updated_at = $2 WHERE project_id = $3 AND round_no = $4 \
+                 AND application_id = $5 AND state = $6",
+            )
+            .text(to.code())
+            .text(now.to_rfc3339())
+            .text(project_id)
+            .int(i64::from(round_no))
+            .text(application_id)
+            .text(from.code())
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(stale_call(application_id));
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// A called family chooses a home. See the module notes: the home is
@@ -125,62 +131,64 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new(
-            "UPDATE allot_entrants SET state = 'chosen', home_id = $1, chosen_on = $2, sign_by = $3, updated_at = $4 \
-             WHERE project_id = $5 AND round_no = $6 AND application_id = $7 AND state = 'called'",
-        )
-        .text(home_id)
-        .text(date_text(chosen_on))
-        .text(date_text(sign_by))
-        .text(now.to_rfc3339())
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(application_id)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(stale_call(application_id));
-        }
-        let n = Q::new(
-            "UPDATE allot_homes SET state = 'held', holder = $1 WHERE project_id = $2 AND home_id = $3 AND state = 'available'",
-        )
-        .text(application_id)
-        .text(project_id)
-        .text(home_id)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(home_taken(home_id));
-        }
-        let hold = Q::new("INSERT INTO allot_home_holds (project_id, home_id, application_id) VALUES ($1, $2, $3)")
-            .text(project_id)
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE allot_entrants SET state = 'chosen', home_id = $1, chosen_on = $2, sign_by = $3, updated_at = $4 \
+                 WHERE project_id = $5 AND round_no = $6 AND application_id = $7 AND state = 'called'",
+            )
             .text(home_id)
+            .text(date_text(chosen_on))
+            .text(date_text(sign_by))
+            .text(now.to_rfc3339())
+            .text(project_id)
+            .int(i64::from(round_no))
             .text(application_id)
             .execute(&mut tx.conn())
-            .await;
-        match hold {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(home_taken(home_id)),
-            Err(e) => return Err(e.into()),
-        }
-        let fam = Q::new("INSERT INTO allot_family_holds (application_id, project_id, home_id) VALUES ($1, $2, $3)")
-            .text(application_id)
-            .text(project_id)
-            .text(home_id)
-            .execute(&mut tx.conn())
-            .await;
-        match fam {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(conflict(
-                    "该家庭已选定其他房源，一户只能选购一套 (the family already holds a home)",
-                ))
+            .await?;
+            if n != 1 {
+                return Err(stale_call(application_id));
             }
-            Err(e) => return Err(e.into()),
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            let n = Q::new(
+                "UPDATE allot_homes SET state = 'held', holder = $1 WHERE project_id = $2 AND home_id = $3 AND state = 'available'",
+            )
+            .text(application_id)
+            .text(project_id)
+            .text(home_id)
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(home_taken(home_id));
+            }
+            let hold = Q::new("INSERT INTO allot_home_holds (project_id, home_id, application_id) VALUES ($1, $2, $3)")
+                .text(project_id)
+                .text(home_id)
+                .text(application_id)
+                .execute(&mut tx.conn())
+                .await;
+            match hold {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => return Err(home_taken(home_id)),
+                Err(e) => return Err(e.into()),
+            }
+            let fam = Q::new("INSERT INTO allot_family_holds (application_id, project_id, home_id) VALUES ($1, $2, $3)")
+                .text(application_id)
+                .text(project_id)
+                .text(home_id)
+                .execute(&mut tx.conn())
+                .await;
+            match fam {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(conflict(
+                        "该家庭已选定其他房源，一户只能选购一套 (the family already holds a home)",
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// Gives up a chosen home, or records the missed signing deadline:
@@ -198,63 +206,65 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let row = Q::new(
-            "SELECT home_id FROM allot_entrants WHERE project_id = $1 AND round_no = $2 AND application_id = $3 AND state = 'chosen'",
-        )
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(application_id)
-        .fetch_optional(&mut tx.conn())
-        .await?
-        .ok_or_else(|| stale_call(application_id))?;
-        let home_id = row
-            .opt_text("home_id")?
-            .ok_or_else(|| StoreError::Corrupt("chosen without a home".into()))?;
-        let n = Q::new(
-            "UPDATE allot_entrants SET state = 'abandoned', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
-             AND application_id = $4 AND state = 'chosen'",
-        )
-        .text(now.to_rfc3339())
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(application_id)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(stale_call(application_id));
-        }
-        Q::new("UPDATE allot_homes SET state = 'available', holder = NULL WHERE project_id = $1 AND home_id = $2 AND state = 'held'")
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let row = Q::new(
+                "SELECT home_id FROM allot_entrants WHERE project_id = $1 AND round_no = $2 AND application_id = $3 AND state = 'chosen'",
+            )
             .text(project_id)
-            .text(&home_id)
-            .execute(&mut tx.conn())
-            .await?;
-        Q::new("DELETE FROM allot_home_holds WHERE project_id = $1 AND home_id = $2")
+            .int(i64::from(round_no))
+            .text(application_id)
+            .fetch_optional(&mut tx.conn())
+            .await?
+            .ok_or_else(|| stale_call(application_id))?;
+            let home_id = row
+                .opt_text("home_id")?
+                .ok_or_else(|| StoreError::Corrupt("chosen without a home".into()))?;
+            let n = Q::new(
+                "UPDATE allot_entrants SET state = 'abandoned', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
+                 AND application_id = $4 AND state = 'chosen'",
+            )
+            .text(now.to_rfc3339())
             .text(project_id)
-            .text(&home_id)
-            .execute(&mut tx.conn())
-            .await?;
-        Q::new("DELETE FROM allot_family_holds WHERE application_id = $1")
+            .int(i64::from(round_no))
             .text(application_id)
             .execute(&mut tx.conn())
             .await?;
-        Q::new(
-            "INSERT INTO abandonments (id_hash, application_id, project_id, home_id, on_date, kind) \
-             SELECT id_hash, application_id, $1, $2, $3, $4 FROM application_members WHERE application_id = $5",
-        )
-        .text(project_id)
-        .text(&home_id)
-        .text(date_text(on_date))
-        .text(kind.code())
-        .text(application_id)
-        .execute(&mut tx.conn())
-        .await?;
-        Q::new("DELETE FROM active_members WHERE application_id = $1")
+            if n != 1 {
+                return Err(stale_call(application_id));
+            }
+            Q::new("UPDATE allot_homes SET state = 'available', holder = NULL WHERE project_id = $1 AND home_id = $2 AND state = 'held'")
+                .text(project_id)
+                .text(&home_id)
+                .execute(&mut tx.conn())
+                .await?;
+            Q::new("DELETE FROM allot_home_holds WHERE project_id = $1 AND home_id = $2")
+                .text(project_id)
+                .text(&home_id)
+                .execute(&mut tx.conn())
+                .await?;
+            Q::new("DELETE FROM allot_family_holds WHERE application_id = $1")
+                .text(application_id)
+                .execute(&mut tx.conn())
+                .await?;
+            Q::new(
+                "INSERT INTO abandonments (id_hash, application_id, project_id, home_id, on_date, kind) \
+                 SELECT id_hash, application_id, $1, $2, $3, $4 FROM application_members WHERE application_id = $5",
+            )
+            .text(project_id)
+            .text(&home_id)
+            .text(date_text(on_date))
+            .text(kind.code())
             .text(application_id)
             .execute(&mut tx.conn())
             .await?;
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            Q::new("DELETE FROM active_members WHERE application_id = $1")
+                .text(application_id)
+                .execute(&mut tx.conn())
+                .await?;
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// Records the purchase contract: the call becomes signed, the home sold.
@@ -269,60 +279,62 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let n = Q::new(
-            "UPDATE allot_entrants SET state = 'signed', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
-             AND application_id = $4 AND state = 'chosen' AND home_id = $5",
-        )
-        .text(now.to_rfc3339())
-        .text(project_id)
-        .int(i64::from(round_no))
-        .text(application_id)
-        .text(home_id)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(stale_call(application_id));
-        }
-        let n = Q::new(
-            "UPDATE allot_homes SET state = 'sold' WHERE project_id = $1 AND home_id = $2 AND state = 'held' AND holder = $3",
-        )
-        .text(project_id)
-        .text(home_id)
-        .text(application_id)
-        .execute(&mut tx.conn())
-        .await?;
-        if n != 1 {
-            return Err(StoreError::Corrupt(format!(
-                "home {home_id} is not held by {application_id}"
-            )));
-        }
-        let r = Q::new(
-            "INSERT INTO allot_contracts (project_id, home_id, application_id, contract_no, contract_json, signed_on) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .text(project_id)
-        .text(home_id)
-        .text(application_id)
-        .text(terms.contract_no.trim())
-        .text(json(terms)?)
-        .text(date_text(terms.signed_on))
-        .execute(&mut tx.conn())
-        .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Duplicate {
-                    what: format!(
-                        "合同编号 {} 已使用 (contract number already used)",
-                        terms.contract_no.trim()
-                    ),
-                })
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE allot_entrants SET state = 'signed', updated_at = $1 WHERE project_id = $2 AND round_no = $3 \
+                 AND application_id = $4 AND state = 'chosen' AND home_id = $5",
+            )
+            .text(now.to_rfc3339())
+            .text(project_id)
+            .int(i64::from(round_no))
+            .text(application_id)
+            .text(home_id)
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(stale_call(application_id));
             }
-            Err(e) => return Err(e.into()),
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            let n = Q::new(
+                "UPDATE allot_homes SET state = 'sold' WHERE project_id = $1 AND home_id = $2 AND state = 'held' AND holder = $3",
+            )
+            .text(project_id)
+            .text(home_id)
+            .text(application_id)
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "home {home_id} is not held by {application_id}"
+                )));
+            }
+            let r = Q::new(
+                "INSERT INTO allot_contracts (project_id, home_id, application_id, contract_no, contract_json, signed_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .text(project_id)
+            .text(home_id)
+            .text(application_id)
+            .text(terms.contract_no.trim())
+            .text(json(terms)?)
+            .text(date_text(terms.signed_on))
+            .execute(&mut tx.conn())
+            .await;
+            match r {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Duplicate {
+                        what: format!(
+                            "合同编号 {} 已使用 (contract number already used)",
+                            terms.contract_no.trim()
+                        ),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// The purchase contracts of a project's homes (one query for the
@@ -352,40 +364,43 @@ impl Allotment<'_> {
         title: &Title,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let sold = Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let sold =
+                Q::new("SELECT state FROM allot_homes WHERE project_id = $1 AND home_id = $2")
+                    .text(project_id)
+                    .text(home_id)
+                    .fetch_optional(&mut tx.conn())
+                    .await?
+                    .map(|r| r.text("state"))
+                    .transpose()?;
+            if sold.as_deref() != Some("sold") {
+                return Err(conflict(
+                    "房源尚未签订购房合同，不能办理不动产登记 (no purchase contract for this home)",
+                ));
+            }
+            let r = Q::new(
+                "INSERT INTO allot_titles (project_id, home_id, certificate_no, annotation, registered_on) VALUES ($1, $2, $3, $4, $5)",
+            )
             .text(project_id)
             .text(home_id)
-            .fetch_optional(&mut tx.conn())
-            .await?
-            .map(|r| r.text("state"))
-            .transpose()?;
-        if sold.as_deref() != Some("sold") {
-            return Err(conflict(
-                "房源尚未签订购房合同，不能办理不动产登记 (no purchase contract for this home)",
-            ));
-        }
-        let r = Q::new(
-            "INSERT INTO allot_titles (project_id, home_id, certificate_no, annotation, registered_on) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .text(project_id)
-        .text(home_id)
-        .text(&title.certificate_no)
-        .text(&title.annotation)
-        .text(date_text(title.registered_on))
-        .execute(&mut tx.conn())
-        .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate {
-                what:
-                    "该房源已登记，或证书号已使用 (already registered, or certificate number used)"
-                        .into(),
-            }),
-            Err(e) => return Err(e.into()),
-        }
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+            .text(&title.certificate_no)
+            .text(&title.annotation)
+            .text(date_text(title.registered_on))
+            .execute(&mut tx.conn())
+            .await;
+            match r {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate {
+                    what:
+                        "该房源已登记，或证书号已使用 (already registered, or certificate number used)"
+                            .into(),
+                }),
+                Err(e) => return Err(e.into()),
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// The registered title of a home.
@@ -422,17 +437,19 @@ impl Allotment<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        Q::new("INSERT INTO allot_dealings (project_id, home_id, dealing, recorded_on, recorded_at) VALUES ($1, $2, $3, $4, $5)")
-            .text(project_id)
-            .text(home_id)
-            .text(dealing)
-            .text(date_text(on))
-            .text(now.to_rfc3339())
-            .execute(&mut tx.conn())
-            .await?;
-        append_audit_in(&mut tx.conn(), audit).await?;
-        tx.commit().await
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            Q::new("INSERT INTO allot_dealings (project_id, home_id, dealing, recorded_on, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                .text(project_id)
+                .text(home_id)
+                .text(dealing)
+                .text(date_text(on))
+                .text(now.to_rfc3339())
+                .execute(&mut tx.conn())
+                .await?;
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
     }
 
     /// Dealings recorded on a project's titled homes: (home id, dealing, date), oldest first.
