@@ -59,6 +59,7 @@ impl AppState {
             sessions: Arc::new(auth::SessionCache::default()),
             links: links(),
             checkpoints: None,
+            one_application_per_account: true,
         }
     }
 }

@@ -234,6 +234,7 @@ impl<'a> ApplicationJson<'a> {
         (status = 403, response = apidoc::Forbidden),
         (status = 409, response = apidoc::Conflict),
         (status = 422, response = apidoc::Unprocessable),
+        (status = 429, response = apidoc::TooManyRequests),
     )
 )]
 async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod interface;
+pub mod limits;
 pub mod notices;
 pub mod pages;
 pub mod service;

@@ -226,6 +226,9 @@ pub async fn submit_application(
             }
         }
     }
+    // The account's own limits come before anything about other people is
+    // looked up (input errors above reveal nothing about them).
+    super::limits::may_submit_online(st, user).await?;
     // Duplicates: a resident ID in another active application (any member).
     let hits = st
         .store
@@ -233,12 +236,24 @@ pub async fn submit_application(
         .members_in_active_applications(&member_ids)
         .await?;
     let duplicates = DuplicateCheck::from_member_hits(hits);
+    if duplicates != DuplicateCheck::Clear {
+        super::limits::record_duplicate_refusal(st, user, member_ids.len()).await?;
+    }
     let ban = evaluated.bans.iter().max_by_key(|b| b.until);
     let cleared = screen_submission(&duplicates, ban, today).map_err(|e| {
+        // A family online learns only that some member is taken, not which
+        // (see `limits`); counter staff, who hold the originals, are told
+        // which member to check.
+        let message = match (&e, user.user.role) {
+            (anju_domain::SubmissionRefused::DuplicateId { .. }, Role::Applicant) => {
+                super::limits::DUPLICATE_FOR_FAMILY.to_owned()
+            }
+            _ => e.to_string(),
+        };
         ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "submission_refused",
-            e.to_string(),
+            message,
         )
         .field("household")
     })?;
@@ -263,13 +278,19 @@ pub async fn submit_application(
         .map(anju_domain::mask_name)
         .unwrap_or_else(|| "—".into());
     let masked_id = applicant.id_number.map(|i| i.masked()).unwrap_or_default();
+    // The account joins the active-member index as if it were a member: two
+    // submissions racing from one account cannot both become active (the
+    // check in `limits` gives the readable refusal; this is the
+    // database's last word).
+    let mut indexed = member_ids.clone();
+    indexed.extend(super::limits::account_index_key(st, user));
     st.store
         .applications()
         .create_application(
             &app,
             &first,
             &req.household,
-            &member_ids,
+            &indexed,
             &masked_name,
             &masked_id,
             audit(

@@ -62,7 +62,7 @@ error_responses! {
     /// 422.
     Unprocessable = "规则不允许 (refused by the rules)";
     /// 429.
-    TooManyRequests = "登录尝试过于频繁 (too many sign-in attempts)";
+    TooManyRequests = "尝试次数过多，请稍后再试或到窗口办理 (too many attempts: wait, or go to the counter)";
     /// 503, with `Retry-After`.
     Unavailable = "数据库暂时不可用（database_unavailable），或并发写入冲突重试用尽（contention）；数据未改变，请按 Retry-After 稍后再试 (the database is away, or concurrent writes kept conflicting; nothing changed; retry after Retry-After seconds)";
     /// 507.

@@ -41,6 +41,11 @@ pub struct AppState {
     /// How the server signs audit checkpoints; `None`: it does not (they
     /// are then written with `anju audit checkpoint`).
     pub checkpoints: Option<Arc<CheckpointSigning>>,
+    /// A family account holds at most one active application (article 10;
+    /// `applications::limits`). Always on in a deployment; a test that
+    /// probes something else with many applications of one account turns
+    /// it off.
+    pub one_application_per_account: bool,
 }
 
 /// The audit signing key (read from a file, never stored in the database)
@@ -64,6 +69,7 @@ impl Clone for AppState {
             sessions: self.sessions.clone(),
             links: self.links,
             checkpoints: self.checkpoints.clone(),
+            one_application_per_account: self.one_application_per_account,
         }
     }
 }

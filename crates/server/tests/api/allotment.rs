@@ -35,9 +35,16 @@ pub fn plan_terms(today: chrono::NaiveDate) -> Value {
     })
 }
 
-async fn qualified(app: &TestApp, mut f: Family, tier2: bool, disabled: bool) -> (String, Family) {
-    // A fresh session: walking to qualified moves the clock past the last one.
-    let family = app.login("family").await;
+async fn qualified(
+    app: &TestApp,
+    account: &str,
+    mut f: Family,
+    tier2: bool,
+    disabled: bool,
+) -> (String, Family) {
+    // A fresh session: walking to qualified moves the clock past the last
+    // one. One account per family: an account holds one active application.
+    let family = app.login(account).await;
     if tier2 {
         f.household["housing"] =
             json!({"owned_homes": 1, "owned_floor_area_m2": 30, "affordable_homes_owned": 0});
@@ -62,15 +69,45 @@ async fn version(s: &Session) -> i64 {
 
 async fn allotment(app: &TestApp) {
     let b = app.backend();
-    let (a, fa) = qualified(app, Family::new(D, ["赵一", "钱一"]), false, false).await;
-    let (pri, _) = qualified(app, Family::new(D, ["孙二", "李二"]), false, true).await;
-    let (c, _) = qualified(app, Family::new(D, ["周三", "吴三"]), false, false).await;
-    let (t2, _) = qualified(app, Family::new(D, ["郑四", "王四"]), true, false).await;
+    let (a, fa) = qualified(
+        app,
+        "family",
+        Family::new(D, ["赵一", "钱一"]),
+        false,
+        false,
+    )
+    .await;
+    let (pri, _) = qualified(
+        app,
+        "family3",
+        Family::new(D, ["孙二", "李二"]),
+        false,
+        true,
+    )
+    .await;
+    let (c, _) = qualified(
+        app,
+        "family4",
+        Family::new(D, ["周三", "吴三"]),
+        false,
+        false,
+    )
+    .await;
+    let (t2, _) = qualified(
+        app,
+        "family5",
+        Family::new(D, ["郑四", "王四"]),
+        true,
+        false,
+    )
+    .await;
     let today = app.state().clock.today();
     let company = app.login("company").await;
     let company2 = app.login("company2").await;
     let city = app.login("city").await;
     let family = app.login("family").await;
+    let family_pri = app.login("family3").await;
+    let family_c = app.login("family4").await;
 
     // Only the company creates projects; ids are checked by field.
     let res = family
@@ -435,16 +472,16 @@ async fn allotment(app: &TestApp) {
         json!({"type": "choose", "application_id": a, "home_id": "1-1-301"}),
         json!({"type": "choose", "application_id": c, "home_id": "1-1-301"}),
     );
-    let (r1, r2) = tokio::join!(family.post_json(&sel, &ba), family.post_json(&sel, &bc));
+    let (r1, r2) = tokio::join!(family.post_json(&sel, &ba), family_c.post_json(&sel, &bc));
     let ok = [&r1, &r2]
         .iter()
         .filter(|r| r.status == StatusCode::OK)
         .count();
     assert_eq!(ok, 1, "{b}: {} / {}", r1.text(), r2.text());
-    let (winner, loser) = if r1.status == StatusCode::OK {
-        (&a, &c)
+    let (winner, loser, loser_family) = if r1.status == StatusCode::OK {
+        (&a, &c, &family_c)
     } else {
-        (&c, &a)
+        (&c, &a, &family)
     };
     let lost = if r1.status == StatusCode::OK {
         &r2
@@ -452,14 +489,14 @@ async fn allotment(app: &TestApp) {
         &r1
     };
     assert!(lost.text().contains("已被选定"), "{b}: {}", lost.text());
-    let res = family
+    let res = loser_family
         .post_json(
             &sel,
             &json!({"type": "choose", "application_id": loser, "home_id": "1-1-402"}),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
-    let res = family
+    let res = family_pri
         .post_json(
             &sel,
             &json!({"type": "choose", "application_id": pri, "home_id": "1-1-401"}),
@@ -530,7 +567,7 @@ async fn allotment(app: &TestApp) {
 
     // The priority family gives up its home: an abandonment under 第十四条,
     // which the eligibility rules then enforce on a new application.
-    let res = family
+    let res = family_pri
         .post_json(&sel, &json!({"type": "give_up", "application_id": pri}))
         .await;
     assert_eq!(res.json()["state"], "abandoned", "{b}: {}", res.text());
@@ -546,7 +583,9 @@ async fn allotment(app: &TestApp) {
     // One of the same people as the abandoned application applies again.
     let mut again = Family::new(D, ["孙二", "李二"]);
     again.household["members"][0]["id_number"] = json!(pri_ids(app, &pri).await.0);
-    let res = family
+    let res = app
+        .login("family6")
+        .await
         .post_json("/api/v1/applications", &again.submission())
         .await;
     assert_eq!(
@@ -653,7 +692,7 @@ async fn allotment(app: &TestApp) {
 
 /// The resident IDs of an application's first member, via the family's own detail view.
 async fn pri_ids(app: &TestApp, id: &str) -> (String,) {
-    let family = app.login("family").await;
+    let family = app.login("family3").await;
     let d = family.detail(id).await;
     let hid = d["household"]["members"][0]["id_number"]
         .as_str()

@@ -62,7 +62,9 @@ async fn errors(app: &TestApp) {
     body["materials"]["property_query"] = json!(false);
     body["materials"]["identity_proofs"] = json!(1);
     body["signed_commitment"] = json!(false);
-    let res = family.post_json("/api/v1/applications", &body).await;
+    // Another family's account: this one already has its one application.
+    let newcomer = app.login("family3").await;
+    let res = newcomer.post_json("/api/v1/applications", &body).await;
     assert_eq!(
         res.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -83,8 +85,9 @@ async fn errors(app: &TestApp) {
         assert!(!msg.contains(item), "{b}: {item} was given: {msg}");
     }
     assert_eq!(e["field"], "materials", "{b}: {e}");
-    // Nothing was stored; the same family can apply once complete.
-    family.submit_ok(&g.submission()).await;
+    // Nothing was stored; a family can apply once complete (another
+    // account: this one already has its one active application).
+    newcomer.submit_ok(&g.submission()).await;
 
     // A bad resident ID: 400 naming the member's field.
     let mut h = Family::new(D, ["周文华", "吴海燕"]);

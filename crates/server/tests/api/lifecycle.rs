@@ -216,9 +216,10 @@ async fn full_lifecycle(app: &TestApp) {
 
     // A second family of the district is second in the waitlist.
     let g = Family::new(D, ["赵志强", "孙丽娟"]);
-    let id2 = family.submit_ok(&g.submission()).await;
+    // (Its own account: a family account holds one active application.)
+    let id2 = app.login("family3").await.submit_ok(&g.submission()).await;
     walk_to_qualified(app, &id2).await;
-    let family = app.login("family").await;
+    let family = app.login("family3").await;
     assert_eq!(family.detail(&id2).await["waitlist_place"], json!(2), "{b}");
 
     // The public waitlist figures count both, as JSON, a page and Excel.

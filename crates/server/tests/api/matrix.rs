@@ -513,6 +513,9 @@ async fn call(
 
 async fn matrix(app: &TestApp) {
     let b = app.backend();
+    // The matrix probes roles with fresh applications of one family
+    // account; the one-application rule has its own test (screening.rs).
+    app.allow_several_applications_per_account();
     let doc = app.anon_get("/api/v1/openapi.json").await.json();
     let probes = probes(&doc);
     let columns = column_roles();

@@ -321,6 +321,9 @@ async fn openapi(app: &TestApp) {
     );
     let ops = operations(&doc);
     assert!(ops.len() >= 40, "{b}: {} operations", ops.len());
+    // Operations are probed with several applications of one family
+    // account; the one-application rule is tested in screening.rs.
+    app.allow_several_applications_per_account();
 
     // Something to address: an application of district D.
     let family = app.login("family").await;

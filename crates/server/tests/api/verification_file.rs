@@ -61,6 +61,9 @@ fn confirmed(app: &Value) -> Vec<String> {
 }
 
 async fn by_file(app: &TestApp) {
+    // Several applications of one family account feed the files; the
+    // one-application rule is tested in screening.rs.
+    app.allow_several_applications_per_account();
     let b = app.backend();
     let family = app.login("family").await;
     let family2 = app.login("family2").await;

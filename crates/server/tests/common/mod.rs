@@ -237,6 +237,16 @@ impl TestApp {
             Role::Applicant,
             None,
         ));
+        // A family account holds one active application (article 10):
+        // tests that need several families online use one account each.
+        for n in 3..=12 {
+            accounts.push((
+                format!("family{n}"),
+                format!("申请家庭{n}"),
+                Role::Applicant,
+                None,
+            ));
+        }
         for (username, display_name, role, district) in accounts {
             store
                 .accounts()
@@ -282,6 +292,15 @@ impl TestApp {
             clock: Clock::pinned(today),
             ..st.clone()
         };
+    }
+
+    /// Lets one family account hold several active applications: for tests
+    /// that probe something else (roles, files, faults) with many
+    /// applications and one family account. The rule itself is tested in
+    /// `screening.rs` with it on.
+    pub fn allow_several_applications_per_account(&self) {
+        let mut st = self.inner.state.lock().expect("state lock");
+        st.one_application_per_account = false;
     }
 
     /// Lets the server sign audit checkpoints into `dir`.
