@@ -83,6 +83,23 @@ async fn every_family_under_notice_is_published() {
     let in_file = xlsx_first_column(&xlsx.body);
     assert_eq!(in_file, ids, "the Excel notice holds every family");
 
+    // The notice carries the audit log's latest signed checkpoint once
+    // there is one, so that anyone keeping the notice can later check the
+    // log against it.
+    assert!(
+        !first.contains("id=\"audit-checkpoint\""),
+        "none signed yet"
+    );
+    let auditor = app.login("auditor").await;
+    let signed = auditor
+        .post_json("/api/v1/audit/checkpoints", &json!({}))
+        .await;
+    assert!(signed.status.is_success(), "{}", signed.text());
+    let head = signed.json()["head"].as_str().expect("head").to_owned();
+    let with = app.anon_get("/notices").await.text();
+    assert!(with.contains("id=\"audit-checkpoint\""), "{with}");
+    assert!(with.contains(&head), "the checkpoint's head on the notice");
+
     // Once the period has ended the families are no longer "under notice"
     // (they wait for the bureau's confirmation), anywhere.
     app.set_today(end + chrono::Duration::days(1));

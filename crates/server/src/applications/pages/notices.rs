@@ -31,6 +31,17 @@ struct NoticesPage<'a> {
     rows: Vec<Row>,
     pager: Option<Pager>,
     total: u64,
+    checkpoint: Option<Checkpoint>,
+}
+
+/// The audit log's latest signed checkpoint, published with the notice so
+/// that anyone who keeps a copy can later prove the log was not cut or
+/// rewritten (`anju audit verify --checkpoint`).
+struct Checkpoint {
+    size: u64,
+    head: String,
+    at: String,
+    public_key: String,
 }
 
 /// The same table alone on a page, to print.
@@ -41,6 +52,7 @@ struct NoticesPrint<'a> {
     rows: Vec<Row>,
     pager: Option<Pager>,
     total: u64,
+    checkpoint: Option<Checkpoint>,
 }
 
 /// Families per page on screen; the printable notice and the export hold
@@ -96,12 +108,29 @@ pub(super) async fn notices(
             end: opt(n.notice_end),
         })
         .collect();
+    // A checkpoint that cannot be read leaves the notice itself standing.
+    let checkpoint = crate::audit::checkpoints::publication(&st)
+        .await
+        .ok()
+        .and_then(|p| p.latest)
+        .map(|s| Checkpoint {
+            size: s.checkpoint.size,
+            head: s.checkpoint.head,
+            at: s
+                .checkpoint
+                .at
+                .to_shanghai()
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            public_key: s.public_key,
+        });
     if print {
         c.page(&NoticesPrint {
             c: &c,
             rows,
             pager,
             total,
+            checkpoint,
         })
     } else {
         c.page(&NoticesPage {
@@ -109,6 +138,7 @@ pub(super) async fn notices(
             rows,
             pager,
             total,
+            checkpoint,
         })
     }
 }
