@@ -9,7 +9,7 @@
 //!                                                                         │        │ StartNotice
 //!                                                                         │        ▼
 //!              Qualified ◀─Qualify (notice over, objections resolved)──── OnNotice ⟲ Record/ResolveObjection
-//!                                        └─ (an objection upheld) ─▶ Rejected
+//!                                    ResolveObjection (upheld) ─▶ Rejected (stage: notice)
 //! Rejected ─RequestReview─▶ ReviewRequested ─DecideReview(reverse)─▶ Verified (or UnderVerification)
 //!                                          └─DecideReview(uphold)──▶ Rejected (stage Review)
 //! any state before Qualified (but Rejected) ─Withdraw─▶ Withdrawn
@@ -137,6 +137,21 @@ impl fmt::Display for ObjectionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }
+}
+
+/// The reason an upheld objection gives for not qualifying.
+fn upheld_reason(r: &ObjectionResolution) -> Result<CitedReason, TransitionError> {
+    let citation = r.citation.clone().ok_or(TransitionError::Corrupt {
+        what: "an upheld objection without a citation",
+    })?;
+    Ok(CitedReason {
+        rule: None,
+        // Falls back to the bare note if the prefix would push it past the
+        // length limit.
+        message: NonEmptyText::new(format!("公示期间异议经核实成立：{}", r.note))
+            .unwrap_or_else(|_| r.note.clone()),
+        citation,
+    })
 }
 
 /// Where in the process an application was rejected.
@@ -1007,6 +1022,16 @@ impl Application {
                 seq: event.seq,
                 source,
             })?;
+        let mut next = next;
+        // Histories written before an upheld objection rejected at once
+        // recorded it as leaving the notice running (the rejection came at
+        // qualification): their recorded state stands, so they still fold.
+        if event.status_after == StatusKind::OnNotice
+            && next.status.kind() == StatusKind::Rejected
+            && matches!(event.action, Action::ResolveObjection { upheld: true, .. })
+        {
+            next.status = self.status.clone();
+        }
         let computed = next.status.kind();
         if computed != event.status_after {
             return Err(FoldError::StatusMismatch {
@@ -1192,14 +1217,32 @@ impl Application {
                 if *upheld && citation.is_none() {
                     return Err(TransitionError::CitationRequired { id: *id });
                 }
-                objection.resolved = Some(ObjectionResolution {
+                let resolution = ObjectionResolution {
                     upheld: *upheld,
                     note: note.clone(),
                     citation: citation.clone(),
                     at,
                     by,
-                });
-                self.status.clone()
+                };
+                // An objection found true ends the notice at once: the
+                // family does not qualify (article 14: 公示无异议后，取得
+                // 配售资格), with the objection as the reason, and may ask
+                // for a review like any rejected family. Nothing is left
+                // on offer that would pretend otherwise.
+                let status = if *upheld {
+                    Status::Rejected {
+                        reasons: Reasons::new(vec![upheld_reason(&resolution)?]).map_err(|_| {
+                            TransitionError::Corrupt {
+                                what: "an upheld objection without a reason",
+                            }
+                        })?,
+                        stage: RejectionStage::Notice,
+                    }
+                } else {
+                    self.status.clone()
+                };
+                objection.resolved = Some(resolution);
+                status
             }
             (
                 Status::OnNotice {
@@ -1224,25 +1267,12 @@ impl Application {
                 if !open.is_empty() {
                     return Err(TransitionError::UnresolvedObjections { ids: open });
                 }
+                // Only histories written before upheld objections rejected
+                // at once still reach here with one (see `with`).
                 let upheld = on_notice
                     .filter_map(|o| o.resolved.as_ref())
                     .filter(|r| r.upheld)
-                    .map(|r| {
-                        let citation = r.citation.clone().ok_or(TransitionError::Corrupt {
-                            what: "an upheld objection without a citation",
-                        })?;
-                        Ok(CitedReason {
-                            rule: None,
-                            // Falls back to the bare note if the prefix
-                            // would push it past the length limit.
-                            message: NonEmptyText::new(format!(
-                                "公示期间异议经核实成立：{}",
-                                r.note
-                            ))
-                            .unwrap_or_else(|_| r.note.clone()),
-                            citation,
-                        })
-                    })
+                    .map(upheld_reason)
                     .collect::<Result<Vec<CitedReason>, TransitionError>>()?;
                 if let Ok(reasons) = Reasons::new(upheld) {
                     Status::Rejected {

@@ -693,8 +693,10 @@ fn qualify_only_after_the_notice_with_objections_resolved() {
 }
 
 #[test]
-fn an_upheld_objection_rejects_instead() {
-    let s = Story::on_notice()
+fn an_upheld_objection_rejects_at_once() {
+    let on_notice = Story::on_notice();
+    let end = on_notice.notice_end();
+    let s = on_notice
         .act(
             Action::RecordObjection {
                 text: text("该户在本市有房"),
@@ -710,13 +712,6 @@ fn an_upheld_objection_rejects_instead() {
             },
             &bureau(D),
         );
-    let end = s.notice_end();
-    let s = s.act_at(
-        Action::Qualify,
-        &bureau(D),
-        Timestamp::from_shanghai((end + Duration::days(1)).and_hms_opt(9, 0, 0).expect("t"))
-            .expect("t"),
-    );
     match s.app.status() {
         Status::Rejected { reasons, stage } => {
             assert_eq!(*stage, RejectionStage::Notice);
@@ -727,6 +722,81 @@ fn an_upheld_objection_rejects_instead() {
         }
         other => panic!("{other:?}"),
     }
+    // Nothing that would pretend otherwise is on offer: no qualification,
+    // even after the notice; a review may be asked for.
+    assert!(!s.app.status().kind().allows(ActionKind::Qualify));
+    let mut s = s;
+    let qualify = s.try_act_at(
+        Action::Qualify,
+        &bureau(D),
+        Timestamp::from_shanghai((end + Duration::days(1)).and_hms_opt(9, 0, 0).expect("t"))
+            .expect("t"),
+    );
+    assert!(qualify.is_err(), "{qualify:?}");
+    let s = s.act(
+        Action::RequestReview {
+            reasons: text("该房屋已于2025年底出售，请复核"),
+        },
+        &family(),
+    );
+    assert_eq!(s.app.status().kind(), StatusKind::ReviewRequested);
+    // The whole history folds to the same state.
+    assert_eq!(Application::replay(&s.events).expect("replay"), s.app);
+}
+
+/// Histories written before an upheld objection rejected at once (it
+/// left the notice running and the rejection came at qualification) still
+/// fold, to the state they recorded.
+#[test]
+fn older_histories_with_an_upheld_objection_still_fold() {
+    let s = Story::on_notice().act(
+        Action::RecordObjection {
+            text: text("该户在本市有房"),
+        },
+        &street(D),
+    );
+    let end = s.notice_end();
+    let mut events = s.events.clone();
+    let mut at = s.now;
+    let mut push = |action: Action, actor: Actor, status_after: StatusKind, at: Timestamp| {
+        let seq = events.len() as u64 + 1;
+        events.push(Event {
+            application_id: events[0].application_id.clone(),
+            seq,
+            at,
+            actor,
+            action,
+            status_after,
+        });
+    };
+    at =
+        Timestamp::from_shanghai(at.to_shanghai().naive_local() + Duration::minutes(5)).expect("t");
+    push(
+        Action::ResolveObjection {
+            id: ObjectionId::new(1),
+            upheld: true,
+            note: text("经查该户2025年购入住房一套"),
+            citation: Some(citation("第十条（一）2", "10.1.2")),
+        },
+        bureau(D),
+        StatusKind::OnNotice,
+        at,
+    );
+    push(
+        Action::Qualify,
+        bureau(D),
+        StatusKind::Rejected,
+        Timestamp::from_shanghai((end + Duration::days(1)).and_hms_opt(9, 0, 0).expect("t"))
+            .expect("t"),
+    );
+    let app = Application::replay(&events).expect("an older history folds");
+    assert!(matches!(
+        app.status(),
+        Status::Rejected {
+            stage: RejectionStage::Notice,
+            ..
+        }
+    ));
 }
 
 // ---- Review ----------------------------------------------------------------

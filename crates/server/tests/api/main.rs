@@ -15,6 +15,7 @@ mod lifecycle;
 mod loudi;
 mod matrix;
 mod notices;
+mod objections;
 mod openapi;
 mod screening;
 mod security;

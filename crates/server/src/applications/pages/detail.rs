@@ -67,6 +67,9 @@ struct DetailPage<'a> {
     sections: Vec<Markup>,
     members: Vec<Member>,
     decision: Option<Markup>,
+    /// The engine's decision was overtaken by an upheld objection: say so
+    /// beside it, so that "符合申请条件" is never read as the outcome.
+    overtaken: bool,
     /// When rejected: why.
     rejection: Option<Vec<String>>,
     objections: Vec<ObjectionRow>,
@@ -107,8 +110,10 @@ pub(super) async fn detail(
     }
 }
 
-/// What the banner says after `?msg=`: submitted, or which action was done.
-fn done_text(l: Lang, msg: &str) -> String {
+/// What the banner says after `?msg=`: submitted, or which action was
+/// recorded and the state it led to (an action's name alone could read as
+/// its intended outcome: "确认取得配售资格" when the family was rejected).
+fn done_text(l: Lang, msg: &str, now: &str) -> String {
     match msg {
         "submitted" => l
             .t("申请已提交，请留意办理进度。", "Submitted.")
@@ -118,7 +123,11 @@ fn done_text(l: Lang, msg: &str) -> String {
                 Ok(k) => action_label(l, k).to_string(),
                 Err(_) => other.to_string(),
             };
-            format!("{} {what}", l.t("已完成：", "Done:"))
+            format!(
+                "{} {what}{} {now}",
+                l.t("已办理：", "Recorded:"),
+                l.t("。申请当前状态：", ". The application is now:")
+            )
         }
     }
 }
@@ -204,7 +213,7 @@ fn detail_page<'a>(
     Ok(DetailPage {
         c,
         id: app.id().as_str(),
-        done: msg.map(|m| done_text(l, m)),
+        done: msg.map(|m| done_text(l, m, status_label(l, app.status().kind()))),
         status: status_label(l, app.status().kind()),
         district: match l {
             Lang::Zh => app.district().describe_zh(),
@@ -216,6 +225,13 @@ fn detail_page<'a>(
         sections,
         members,
         decision,
+        overtaken: matches!(
+            app.status(),
+            anju_domain::Status::Rejected {
+                stage: anju_domain::RejectionStage::Notice,
+                ..
+            }
+        ),
         rejection,
         objections,
         actions,
