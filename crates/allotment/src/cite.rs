@@ -109,9 +109,135 @@ pub const LOUDI_8_1_4_TRADE: Cite = Cite {
     quote: "保障性住房自取得不动产权证书之日起,不得上市交易、出租、赠与、抵押。满5年后确需转让的,产权人应提前向项目实施主体提出书面申请,经双方协商一致后,由实施主体按照届时市场评估价格扣除合理相关费用后优先回购",
 };
 
+/// 阳政办发〔2026〕2号 article 7(3): the acquisition price cap the
+/// cost-plus-5% check applies in Yangquan.
+pub const ART7_3_ACQUISITION_PRICE: Cite = Cite {
+    document: YANGQUAN,
+    article: "第七条（三）",
+    ref_: "7.3",
+    quote: "收购价格应以同地段保障性住房重置价格为参考上限，即划拨土地成本和建安成本、加不超过5%的利润。",
+};
+
+/// Yangquan's own rule on minimum down payments (阳政办发〔2022〕39号
+/// 二(一)): the city's document on first homes, applied to the purchase of
+/// an affordable home (interpretation: the 2026 measures are silent on down
+/// payments, and an affordable home is the family's first home).
+pub const YANGQUAN_2022_DOWN_PAYMENT: Cite = Cite {
+    document: "阳政办发〔2022〕39号",
+    article: "二、（一）",
+    ref_: "2.1",
+    quote: "商业银行执行居民家庭购买首套住房最低首付比例 20% 的规定。",
+};
+
+/// Whose documents an allotment follows: the deployment's city. A rule of
+/// one city never cites another city's document, so every term whose
+/// source differs by city is asked of this (issue 12 defect 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum City {
+    /// 阳政办发〔2026〕2号: the schedule (signing), the lottery rules
+    /// (priority) and the price are the project's own plan's (article 15).
+    Yangquan,
+    /// The Loudi plan, which fixes them itself (八、(一)).
+    Loudi,
+}
+
+impl City {
+    /// From the policy file's id (`yangquan-2026`, `loudi-2025`); any other
+    /// is Yangquan, anju's home city.
+    pub fn of_policy(id: &str) -> City {
+        if id.starts_with("loudi") {
+            City::Loudi
+        } else {
+            City::Yangquan
+        }
+    }
+
+    /// Where the signing deadline comes from: Yangquan's article 15 leaves
+    /// the 配售活动安排 to the project's plan; Loudi fixes 15 days.
+    pub fn signing(self) -> Cite {
+        match self {
+            City::Yangquan => ART15_ONE_PLAN,
+            City::Loudi => LOUDI_8_1_2_SIGNING,
+        }
+    }
+
+    /// The longest signing period a plan may set. Loudi: 15 days.
+    /// Yangquan (interpretation): the plan sets it; anju holds it to 30
+    /// days so a round cannot stay open without end.
+    pub fn max_signing_days(self) -> u16 {
+        match self {
+            City::Yangquan => 30,
+            City::Loudi => 15,
+        }
+    }
+
+    /// Where the down-payment floor comes from, and the floor.
+    pub fn down_payment(self) -> (Cite, u8) {
+        match self {
+            City::Yangquan => (YANGQUAN_2022_DOWN_PAYMENT, 20),
+            City::Loudi => (LOUDI_8_1_3_DOWN_PAYMENT, 15),
+        }
+    }
+
+    /// The cost-plus-5% cap for acquired homes.
+    pub fn acquired_price(self) -> Cite {
+        match self {
+            City::Yangquan => ART7_3_ACQUISITION_PRICE,
+            City::Loudi => LOUDI_7_1_2_PRICE,
+        }
+    }
+
+    /// Why priority groups choose first: Loudi names them; in Yangquan the
+    /// project's plan sets the lottery rules (article 15), and anju's plans
+    /// give the same groups priority.
+    pub fn priority(self) -> Cite {
+        match self {
+            City::Yangquan => ART15_ONE_PLAN,
+            City::Loudi => LOUDI_8_1_1_PRIORITY,
+        }
+    }
+
+    /// What a sold home may not be used for: Yangquan's article 18 (closed
+    /// management, no mortgage but the purchase loan); Loudi 八、(一)4.
+    pub fn trade(self) -> Cite {
+        match self {
+            City::Yangquan => ART18_TITLE,
+            City::Loudi => LOUDI_8_1_4_TRADE,
+        }
+    }
+
+    /// The document every cite of this city must come from.
+    pub fn documents(self) -> &'static [&'static str] {
+        match self {
+            City::Yangquan => &[YANGQUAN, "阳政办发〔2022〕39号"],
+            City::Loudi => &[LOUDI],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No city's term cites another city's document.
+    #[test]
+    fn each_city_cites_its_own_documents() {
+        for city in [City::Yangquan, City::Loudi] {
+            for cite in [
+                city.signing(),
+                city.down_payment().0,
+                city.acquired_price(),
+                city.priority(),
+                city.trade(),
+            ] {
+                assert!(
+                    city.documents().contains(&cite.document),
+                    "{city:?} cites {}",
+                    cite.short()
+                );
+            }
+        }
+    }
 
     /// The annotation is quoted verbatim inside article 18's quote.
     #[test]

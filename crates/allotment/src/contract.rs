@@ -6,9 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::cite::{
-    Cite, ART18_ANNOTATION, ART18_TITLE, LOUDI_8_1_3_DOWN_PAYMENT, LOUDI_8_1_4_TRADE,
-};
+use crate::cite::{Cite, City, ART18_ANNOTATION};
 use crate::money::Fen;
 
 /// What the company records when a family signs.
@@ -31,8 +29,14 @@ pub enum ContractError {
     Number { field: &'static str },
     #[error("price: 合同价格{given}元与房源配售价格{price}元不一致 (contract price differs from the home's price)")]
     Price { given: Fen, price: Fen },
-    #[error("down_payment: 首付款{given}元低于房价的{percent}%即{min}元（娄底方案八、(一)3） (down payment below the minimum)")]
-    DownPayment { given: Fen, min: Fen, percent: u8 },
+    #[error("down_payment: 首付款{given}元低于房价的{percent}%即{min}元（本项目配售方案；{}） (down payment below the minimum)", .cite.short())]
+    DownPayment {
+        given: Fen,
+        min: Fen,
+        percent: u8,
+        /// The city's article on down payments.
+        cite: Cite,
+    },
     #[error("loans: 首付款与贷款合计{sum}元，不等于房价{price}元 (down payment plus loans must equal the price)")]
     Sum { sum: Fen, price: Fen },
 }
@@ -43,6 +47,7 @@ pub fn check_contract(
     terms: &ContractTerms,
     home_price: Fen,
     min_percent: u8,
+    city: City,
 ) -> Result<(), ContractError> {
     let n = terms.contract_no.trim().chars().count();
     if n == 0 || n > 40 {
@@ -62,6 +67,7 @@ pub fn check_contract(
             given: terms.down_payment,
             min,
             percent: min_percent,
+            cite: city.down_payment().0,
         });
     }
     let sum = terms
@@ -77,9 +83,6 @@ pub fn check_contract(
     }
     Ok(())
 }
-
-/// The citation for the down-payment rule.
-pub const DOWN_PAYMENT_CITE: Cite = LOUDI_8_1_3_DOWN_PAYMENT;
 
 /// A registered title. The annotation is always article 18's text: it is
 /// not an input.
@@ -192,16 +195,23 @@ pub struct Refusal {
 /// loan's mortgage is allowed; a sale is refused too after five years,
 /// when the only way out is the implementing company's buyback
 /// (004 §8(1)4; 001 art. 19).
-pub fn check_dealing(dealing: Dealing) -> Result<(), Refusal> {
+pub fn check_dealing(dealing: Dealing, city: City) -> Result<(), Refusal> {
+    // Each city's own article: Yangquan's article 18 (closed management;
+    // leaving goes through the company's buyback, articles 19–21), Loudi's
+    // 八、(一)4 (no dealing; after 5 years only the company's buyback).
+    let citations = vec![city.trade()];
     match dealing {
         Dealing::Mortgage { purchase_loan: true } => Ok(()),
         Dealing::Sale => Err(Refusal {
-            message: "配售型保障性住房实施封闭管理，禁止上市交易；满5年确需转让的，只能由实施主体按评估价格扣除合理费用后回购 (closed management: no sale; after 5 years only buyback by the implementing company)".into(),
-            citations: vec![ART18_TITLE, LOUDI_8_1_4_TRADE],
+            message: match city {
+                City::Yangquan => "配售型保障性住房实施封闭管理，禁止变更为商品住房流入市场；需退出的，由收购主体回购（第十九条至第二十一条） (closed management: no sale; a family that leaves sells back to the company)".into(),
+                City::Loudi => "保障性住房不得上市交易；满5年确需转让的，只能由实施主体按评估价格扣除合理费用后回购 (no sale; after 5 years only buyback by the implementing company)".into(),
+            },
+            citations,
         }),
         Dealing::Mortgage { purchase_loan: false } => Err(Refusal {
             message: "不得进行除房屋按揭贷款外其他抵押 (no mortgage other than the purchase loan)".into(),
-            citations: vec![ART18_TITLE, LOUDI_8_1_4_TRADE],
+            citations,
         }),
         Dealing::Lease | Dealing::Gift => Err(Refusal {
             message: format!(
@@ -209,7 +219,7 @@ pub fn check_dealing(dealing: Dealing) -> Result<(), Refusal> {
                 dealing.zh(),
                 dealing.code()
             ),
-            citations: vec![LOUDI_8_1_4_TRADE, ART18_TITLE],
+            citations,
         }),
     }
 }
@@ -232,18 +242,31 @@ mod tests {
     #[test]
     fn down_payment_at_least_fifteen_percent() {
         let price = Fen::parse_yuan("358000").unwrap();
-        assert!(check_contract(&terms("53700", "304300", "0"), price, 15).is_ok());
+        let loudi = City::Loudi;
+        assert!(check_contract(&terms("53700", "304300", "0"), price, 15, loudi).is_ok());
+        match check_contract(&terms("53699.99", "304300.01", "0"), price, 15, loudi) {
+            Err(e @ ContractError::DownPayment { .. }) => {
+                assert!(e.to_string().contains("娄底"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A Yangquan refusal cites Yangquan's own document, never Loudi's.
+        let e = check_contract(
+            &terms("53699.99", "304300.01", "0"),
+            price,
+            15,
+            City::Yangquan,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("阳政办发〔2022〕39号"), "{e}");
+        assert!(!e.to_string().contains("娄底"), "{e}");
         assert!(matches!(
-            check_contract(&terms("53699.99", "304300.01", "0"), price, 15),
-            Err(ContractError::DownPayment { .. })
-        ));
-        assert!(matches!(
-            check_contract(&terms("53700", "300000", "0"), price, 15),
+            check_contract(&terms("53700", "300000", "0"), price, 15, loudi),
             Err(ContractError::Sum { .. })
         ));
         let other = Fen::parse_yuan("1").unwrap();
         assert!(matches!(
-            check_contract(&terms("53700", "304300", "0"), other, 15),
+            check_contract(&terms("53700", "304300", "0"), other, 15, loudi),
             Err(ContractError::Price { .. })
         ));
     }
@@ -256,10 +279,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.annotation, ART18_ANNOTATION);
-        assert!(check_dealing(Dealing::Mortgage {
-            purchase_loan: true
-        })
-        .is_ok());
+        for city in [City::Yangquan, City::Loudi] {
+            assert!(check_dealing(
+                Dealing::Mortgage {
+                    purchase_loan: true
+                },
+                city
+            )
+            .is_ok());
+        }
         for d in [
             Dealing::Sale,
             Dealing::Lease,
@@ -268,8 +296,13 @@ mod tests {
                 purchase_loan: false,
             },
         ] {
-            let r = check_dealing(d).unwrap_err();
+            let r = check_dealing(d, City::Yangquan).unwrap_err();
             assert!(r.citations.iter().any(|c| c.ref_ == "18"), "{d:?}");
+            let r = check_dealing(d, City::Loudi).unwrap_err();
+            assert!(
+                r.citations.iter().all(|c| c.document == crate::cite::LOUDI),
+                "{d:?}: a Loudi refusal cites Loudi's plan only"
+            );
             assert_eq!(Dealing::parse(d.code()), Some(d));
         }
     }

@@ -274,7 +274,7 @@ pub fn parse_homes(rows: &[Vec<String>]) -> Result<HomesFile, HomesFileError> {
             }
         };
         if source == Some(HomeSource::Acquired) && cell(8).is_empty() {
-            err(8, "收购房源须填写收购成本，配售价格按“收购成本+不超过5%利润”核定（娄底方案七、(一)2） (acquired homes need their acquisition cost)".into());
+            err(8, "收购房源须填写收购成本，配售价格按“收购成本+不超过5%利润”核定 (acquired homes need their acquisition cost: the price is checked against cost + 5%)".into());
         }
         let price = match Fen::parse_yuan(cell(9)) {
             Ok(p) if p.fen() > 0 => Some(p),

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::cite::{Cite, ART15_ONE_PLAN, ART17_PRICE, LOUDI_7_1_2_PRICE};
+use crate::cite::{Cite, City, ART15_ONE_PLAN, ART17_PRICE};
 use crate::home::{Home, HomeId, HomeSource};
 use crate::money::Fen;
 
@@ -86,7 +86,9 @@ pub struct TermsError {
 
 impl PlanTerms {
     /// Every field article 15 requires, and a schedule that is in order.
-    pub fn validate(&self) -> Result<(), TermsError> {
+    /// Checks the terms against the city's documents (`city`: whose rules
+    /// bound the signing period and the down payment).
+    pub fn validate(&self, city: City) -> Result<(), TermsError> {
         let need = |field: &'static str, v: &str, zh: &str| {
             let n = v.trim().chars().count();
             if n == 0 || n > 2000 {
@@ -138,18 +140,24 @@ impl PlanTerms {
             }
             prev_close = Some(w.closes);
         }
-        if self.signing_days == 0 || self.signing_days > 15 {
+        let max_days = city.max_signing_days();
+        if self.signing_days == 0 || self.signing_days > max_days {
             return Err(TermsError {
                 field: "signing_days",
-                message:
-                    "签约期限应为1至15日（娄底方案八、(一)2：选定房源后15日内签约） (1 to 15 days)"
-                        .into(),
+                message: format!(
+                    "签约期限应为1至{max_days}日（{}） (1 to {max_days} days)",
+                    city.signing().short()
+                ),
             });
         }
-        if self.min_down_payment_percent < 15 || self.min_down_payment_percent > 100 {
+        let (cite, floor) = city.down_payment();
+        if self.min_down_payment_percent < floor || self.min_down_payment_percent > 100 {
             return Err(TermsError {
                 field: "min_down_payment_percent",
-                message: "最低首付比例应在15%至100%之间（娄底方案八、(一)3） (15 to 100)".into(),
+                message: format!(
+                    "最低首付比例应在{floor}%至100%之间（{}） ({floor} to 100)",
+                    cite.short()
+                ),
             });
         }
         Ok(())
@@ -186,9 +194,10 @@ impl PriceCheck {
 }
 
 /// Each home's price against the guided price × floor area (001 art. 17)
-/// and, for acquired homes, against acquisition cost + 5% (004 §7(1)2).
-/// Both caps are rounded down to the fen.
-pub fn check_prices(guided_per_m2: Fen, homes: &[Home]) -> PriceCheck {
+/// and, for acquired homes, against acquisition cost + 5% (the city's
+/// article: 001 art. 7(3) or 004 §7(1)2). Both caps are rounded down to the
+/// fen.
+pub fn check_prices(guided_per_m2: Fen, homes: &[Home], city: City) -> PriceCheck {
     let mut violations = Vec::new();
     for h in homes {
         let guided_cap = h.floor_area.times_price_floor(guided_per_m2);
@@ -217,7 +226,7 @@ pub fn check_prices(guided_per_m2: Fen, homes: &[Home]) -> PriceCheck {
                                 "房源{}配售价格{}元，超过收购成本{}元+5%利润={}元 (price above cost + 5%)",
                                 h.id, h.price, cost, cap
                             ),
-                            citation: LOUDI_7_1_2_PRICE,
+                            citation: city.acquired_price(),
                         });
                     }
                 }
@@ -229,7 +238,7 @@ pub fn check_prices(guided_per_m2: Fen, homes: &[Home]) -> PriceCheck {
                         "收购房源{}缺少收购成本，无法核定价格 (acquired home without its cost)",
                         h.id
                     ),
-                    citation: LOUDI_7_1_2_PRICE,
+                    citation: city.acquired_price(),
                 }),
             }
         }
@@ -413,13 +422,16 @@ mod tests {
                 "315000.01",
             ),
         ];
-        let c = check_prices(guided, &homes);
+        let c = check_prices(guided, &homes, City::Yangquan);
         let v: Vec<(&str, &str)> = c
             .violations
             .iter()
             .map(|v| (v.home.as_str(), v.citation.ref_))
             .collect();
-        assert_eq!(v, vec![("1-1-102", "17"), ("1-1-104", "7.1.2")]);
+        assert_eq!(v, vec![("1-1-102", "17"), ("1-1-104", "7.3")]);
+        // In Loudi the same cap is the Loudi plan's.
+        let loudi = check_prices(guided, &homes, City::Loudi);
+        assert_eq!(loudi.violations[1].citation.ref_, "7.1.2");
         assert!(!c.passed());
         assert!(matches!(
             next_status(PlanStatus::Draft, &PlanStep::Submit, &c),

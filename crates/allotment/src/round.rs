@@ -5,9 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cite::{
-    Cite, ART11_COUNTY_SEAT, ART14_ABANDONMENT, ART15_ONE_PLAN, ART16_TIERS, LOUDI_8_1_1_PRIORITY,
-};
+use crate::cite::{Cite, ART11_COUNTY_SEAT, ART14_ABANDONMENT, ART15_ONE_PLAN, ART16_TIERS};
 
 /// The rounds article 16 describes: round 1 for tier 1, then widened.
 pub const MAX_ROUNDS: u8 = 3;
@@ -138,9 +136,6 @@ pub fn calling_order(drawn: &[Drawn<'_>]) -> Vec<usize> {
     first.extend(rest);
     first
 }
-
-/// The citation for the calling order.
-pub const CALLING_ORDER_CITE: Cite = LOUDI_8_1_1_PRIORITY;
 
 /// Where a round is.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

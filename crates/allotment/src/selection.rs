@@ -11,7 +11,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::cite::{Cite, ART14_ABANDONMENT, LOUDI_8_1_2_SIGNING};
+use crate::cite::{Cite, City, ART14_ABANDONMENT};
 use crate::plan::AbsentRule;
 
 /// Where one entrant's call is.
@@ -116,7 +116,7 @@ pub enum CallError {
         state: CallState,
         step: &'static str,
     },
-    #[error("签约期限已过（{deadline}），逾期未签约视为自动放弃（娄底方案八、(一)2） (the signing deadline {deadline} has passed)")]
+    #[error("签约期限已过（{deadline}），逾期未签约视为自动放弃（本项目配售方案的签约期限） (the signing deadline {deadline} has passed)")]
     DeadlinePassed { deadline: NaiveDate },
     #[error("签约期限（{deadline}）未到，不能按逾期处理 (the signing deadline {deadline} has not passed)")]
     DeadlineNotPassed { deadline: NaiveDate },
@@ -213,12 +213,13 @@ impl AbandonmentKind {
         }
     }
 
-    /// Not signing is the Loudi wording; both are 弃购 under 001 art. 14,
-    /// whose bans (2 years, 5 after the second) the eligibility rules apply.
-    pub fn citations(self) -> Vec<Cite> {
+    /// Both are 弃购 under 001 art. 14, whose bans (2 years, 5 after the
+    /// second) the eligibility rules apply; not signing also cites where the
+    /// signing deadline comes from in the city (its plan, or Loudi 8(1)2).
+    pub fn citations(self, city: City) -> Vec<Cite> {
         match self {
             AbandonmentKind::GaveUp => vec![ART14_ABANDONMENT],
-            AbandonmentKind::NotSigned => vec![LOUDI_8_1_2_SIGNING, ART14_ABANDONMENT],
+            AbandonmentKind::NotSigned => vec![city.signing(), ART14_ABANDONMENT],
         }
     }
 }

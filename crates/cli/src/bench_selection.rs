@@ -57,7 +57,7 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         buyback_terms: "第十九条".into(),
         absent_rule: AbsentRule::CallAgainAtEnd,
         signing_days: 15,
-        min_down_payment_percent: 15,
+        min_down_payment_percent: 20,
     };
     let p = ProjectRecord {
         id: PROJECT.into(),

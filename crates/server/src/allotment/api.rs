@@ -699,7 +699,7 @@ pub struct Expired {
     abandonments: usize,
 }
 
-/// 逾期未签约视为放弃（娄底方案八、(一)2）expire choices not signed in time (company); the body is ignored.
+/// 逾期未签约视为放弃（按配售方案的签约期限）expire choices not signed in time (company); the body is ignored.
 #[utoipa::path(
     post,
     path = "/api/v1/projects/{id}/expire-overdue",

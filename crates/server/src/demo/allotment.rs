@@ -18,17 +18,17 @@ fn terms(name: &str, location: &str, guided: u64, today: chrono::NaiveDate) -> P
         location: location.into(),
         guided_price_per_m2: Fen::new(guided * 100),
         sale_method: "公开摇号、按序选房（线上线下结合）".into(),
-        lottery_rules: "入围名单冻结后公布其SHA-256承诺值；摇号时由公证员现场录入随机值，与承诺值共同生成种子，按 docs/lottery.md 的算法（ChaCha20 + Fisher–Yates）确定顺序，任何人可用公布的文件复核。困难退役军人、残疾人家庭、基层一线紧缺从业人员在本轮优先选房（娄底方案八、(一)1）。".into(),
+        lottery_rules: "入围名单冻结后公布其SHA-256承诺值；摇号时由公证员现场录入随机值，与承诺值共同生成种子，按 docs/lottery.md 的算法（ChaCha20 + Fisher–Yates）确定顺序，任何人可用公布的文件复核。困难退役军人、残疾人家庭、基层一线紧缺从业人员在本轮优先选房（本方案的摇号规则，阳政办发〔2026〕2号 第十五条）。".into(),
         schedule: (1..=3u8)
             .map(|r| {
                 let start = today + Duration::days(31 * i64::from(r - 1));
                 RoundWindow { round: r, opens: start, closes: start + Duration::days(30) }
             })
             .collect(),
-        buyback_terms: "购房家庭有第十九条所列情形需退出的，由实施主体按评估价格（不含装修）回购；取得不动产权证书满5年确需转让的，由实施主体按届时市场评估价格扣除合理费用后优先回购（娄底方案八、(一)4）。".into(),
+        buyback_terms: "购房家庭有第十九条所列情形需退出的，应在提出申请30日内退出（第二十条），由收购主体按第三方评估价格回购，自行装修及添附不予补偿（第二十一条）。".into(),
         absent_rule: AbsentRule::CallAgainAtEnd,
         signing_days: 15,
-        min_down_payment_percent: 15,
+        min_down_payment_percent: 20,
     }
 }
 

@@ -31,7 +31,7 @@ pub fn plan_terms(today: chrono::NaiveDate) -> Value {
             {"round": 2, "opens": d(41), "closes": d(60)},
             {"round": 3, "opens": d(61), "closes": d(90)},
         ],
-        "absent_rule": "call_again_at_end", "signing_days": 15, "min_down_payment_percent": 15,
+        "absent_rule": "call_again_at_end", "signing_days": 15, "min_down_payment_percent": 20,
     })
 }
 
@@ -179,7 +179,7 @@ async fn allotment(app: &TestApp) {
         "{b}: cost 300000 + 5% < 316000"
     );
     assert_eq!(
-        p["price_check"]["violations"][0]["citation"]["ref"], "7.1.2",
+        p["price_check"]["violations"][0]["citation"]["ref"], "7.3",
         "{b}: {p}"
     );
     let res = company
@@ -195,8 +195,8 @@ async fn allotment(app: &TestApp) {
         res.text()
     );
     assert!(
-        res.text().contains("七、(一)2"),
-        "{b}: cites Loudi 7(1)2: {}",
+        res.text().contains("第七条（三）") && !res.text().contains("娄底"),
+        "{b}: cites Yangquan's own article 7(3): {}",
         res.text()
     );
     // A corrected row alone fixes it.
@@ -504,9 +504,10 @@ async fn allotment(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
 
-    // Contract: at least 15% down (娄底方案八、(一)3), amounts adding up.
+    // Contract: at least the plan's 20% down (Yangquan's own rule,
+    // 阳政办发〔2022〕39号 二、（一）; never the Loudi plan), amounts adding up.
     let res = company
-        .post_json(&sel, &json!({"type": "sign", "application_id": winner, "contract": {"contract_no": "HT-001", "down_payment": "56399.99", "commercial_loan": "319600.01"}}))
+        .post_json(&sel, &json!({"type": "sign", "application_id": winner, "contract": {"contract_no": "HT-001", "down_payment": "75199.99", "commercial_loan": "300800.01"}}))
         .await;
     assert_eq!(
         res.error()["field"],
@@ -514,9 +515,17 @@ async fn allotment(app: &TestApp) {
         "{b}: {}",
         res.text()
     );
-    assert!(res.text().contains("八、(一)3"), "{b}: {}", res.text());
+    assert!(
+        res.text().contains("阳政办发〔2022〕39号"),
+        "{b}: {}",
+        res.text()
+    );
+    assert!(
+        !res.text().contains("娄底"),
+        "{b}: a Yangquan family is never told Loudi's rules"
+    );
     let res = company
-        .post_json(&sel, &json!({"type": "sign", "application_id": winner, "contract": {"contract_no": "HT-001", "down_payment": "56400", "provident_fund_loan": "319600"}}))
+        .post_json(&sel, &json!({"type": "sign", "application_id": winner, "contract": {"contract_no": "HT-001", "down_payment": "75200", "provident_fund_loan": "300800"}}))
         .await;
     assert_eq!(res.json()["state"], "signed", "{b}: {}", res.text());
     // Title with article 18's annotation; then the home is locked.
@@ -551,11 +560,8 @@ async fn allotment(app: &TestApp) {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b} {d}");
-        assert!(
-            res.text().contains("第十八条") || res.text().contains("八、(一)4"),
-            "{b} {d}: {}",
-            res.text()
-        );
+        assert!(res.text().contains("第十八条"), "{b} {d}: {}", res.text());
+        assert!(!res.text().contains("娄底"), "{b} {d}: {}", res.text());
     }
     let res = company
         .post_json(
@@ -601,7 +607,8 @@ async fn allotment(app: &TestApp) {
         .to_string();
     assert!(msg.contains(&until), "{b}: a 2-year ban: {msg}");
 
-    // Not signing within 15 days is an abandonment too (娄底方案八、(一)2).
+    // Not signing within the plan's 15 days is an abandonment too (the
+    // plan's schedule, article 15).
     app.set_today(today + chrono::Duration::days(16));
     let company = app.login("company").await;
     let res = company

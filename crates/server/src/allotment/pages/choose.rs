@@ -1,6 +1,6 @@
 //! The family's choice of a home, and its allotment section on the application page.
 
-use anju_allotment::cite::{ART14_ABANDONMENT, LOUDI_8_1_2_SIGNING};
+use anju_allotment::cite::ART14_ABANDONMENT;
 use anju_allotment::{CallState, Cite};
 use anju_domain::Role;
 use anju_store::{EntrantRecord, FamilyEntry, HomeRecord, HomeState};
@@ -130,7 +130,7 @@ pub(super) struct ChoosePage<'a> {
     state: &'static str,
     step: ChooseStep,
     /// Loudi 8(1)2: sign within the plan's days of choosing.
-    signing: &'static Cite,
+    signing: Cite,
     /// Art. 14: what giving up the chosen home costs.
     abandonment: &'static Cite,
 }
@@ -215,7 +215,7 @@ pub(super) async fn choose_view<'a>(
         call_position: e.call_position,
         state: call_state(l, e.state),
         step,
-        signing: &LOUDI_8_1_2_SIGNING,
+        signing: crate::allotment::service::common::city(st).signing(),
         abandonment: &ART14_ABANDONMENT,
     })
 }

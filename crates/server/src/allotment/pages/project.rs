@@ -53,6 +53,8 @@ struct ProjectPage<'a> {
     homes: Vec<HomeRow<'a>>,
     homes_available: usize,
     verify: Option<VerifyBox>,
+    /// Whose documents the terms cite (the deployment's city).
+    city: anju_allotment::cite::City,
 }
 
 pub(super) async fn detail(
@@ -76,7 +78,9 @@ pub(super) async fn detail(
     let role = role_of(&c);
     let company = role == Some(Role::Company);
     let any_draws = v.rounds.iter().any(|r| !r.draws.is_empty());
+    let city = crate::allotment::service::common::city(&st);
     let page = ProjectPage {
+        city,
         c: &c,
         v: &v,
         k: colon(l),
@@ -101,7 +105,7 @@ pub(super) async fn detail(
             .filter(|_| p.plan_status == PlanStatus::Returned)
             .map(|r| format!("{}{r}", l.t("退回原因：", "Returned because: "))),
         plan: p.plan.as_ref().map(|t| plan_part(l, t)),
-        price: v.check.as_ref().map(|ch| price_part(l, ch)),
+        price: v.check.as_ref().map(|ch| price_part(l, ch, city)),
         plan_form: (company && p.plan_status.editable()).then(|| plan_form(l, p)),
         may_publish: company && p.plan_status == PlanStatus::Approved,
         may_approve: role == Some(Role::CityBureau) && p.plan_status == PlanStatus::Submitted,
@@ -160,16 +164,18 @@ struct PricePart<'a> {
     summary: String,
 }
 
-fn price_part(l: Lang, ch: &PriceCheck) -> PricePart<'_> {
+fn price_part(l: Lang, ch: &PriceCheck, city: anju_allotment::cite::City) -> PricePart<'_> {
     let summary = if ch.passed() {
         format!(
-            "{} {} {}",
+            "{} {} {}（{}；{}）",
             l.t("通过：", "Passed:"),
             ch.homes_checked,
             l.t(
-                "套房源的配售价格均不高于政府指导价×建筑面积；收购房源均不超过收购成本+5%（阳政办发〔2026〕2号 第十七条；娄底方案七、(一)2）",
-                "homes, none above the guided price × floor area, acquired homes within cost + 5% (art. 17; Loudi 7(1)2)"
-            )
+                "套房源的配售价格均不高于政府指导价×建筑面积；收购房源均不超过收购成本+5%",
+                "homes, none above the guided price × floor area, acquired homes within cost + 5%"
+            ),
+            anju_allotment::cite::ART17_PRICE.short(),
+            city.acquired_price().short()
         )
     } else {
         format!(

@@ -9,6 +9,12 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
 
+/// Whose documents this deployment's allotment follows (its policy file's
+/// city): every citation of a term that differs by city comes from here.
+pub fn city(st: &AppState) -> anju_allotment::cite::City {
+    anju_allotment::cite::City::of_policy(&st.policy.id)
+}
+
 pub(super) fn forbidden_unless(user: &CurrentUser, roles: &[Role], what: &str) -> ApiResult<()> {
     if roles.contains(&user.user.role) {
         Ok(())

@@ -4,7 +4,7 @@
 //! `anju-allotment`, the draw from `anju-lottery`; every write carries its
 //! audit entry; every refusal names the field or cites the article.
 
-mod common;
+pub mod common;
 mod projects;
 mod rounds;
 mod selection;

@@ -132,7 +132,7 @@ pub async fn save_plan(
             p.plan_status.code()
         )));
     }
-    req.terms.validate().map_err(|e| {
+    req.terms.validate(super::common::city(st)).map_err(|e| {
         ApiError::bad_request("invalid_plan", e.message.clone()).field(format!("terms.{}", e.field))
     })?;
     p.version = req.version;
@@ -207,7 +207,7 @@ pub async fn price_check(
     let homes = st.store.allotment().allot_homes(&p.id).await?;
     let check = p.plan.as_ref().map(|plan| {
         let hs: Vec<_> = homes.iter().map(|h| h.home.clone()).collect();
-        check_prices(plan.guided_price_per_m2, &hs)
+        check_prices(plan.guided_price_per_m2, &hs, super::common::city(st))
     });
     Ok((homes, check))
 }

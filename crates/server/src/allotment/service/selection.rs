@@ -160,7 +160,7 @@ pub async fn call_step(
                     today,
                     deadline,
                     now,
-                    audit(user, now, "allotment.choose".into(), subject, json!({"application_id": app, "home_id": home_id, "sign_by": deadline.to_string(), "citation": allot::cite::LOUDI_8_1_2_SIGNING.short()})),
+                    audit(user, now, "allotment.choose".into(), subject, json!({"application_id": app, "home_id": home_id, "sign_by": deadline.to_string(), "citation": super::common::city(st).signing().short()})),
                 )
                 .await?;
         }
@@ -190,17 +190,21 @@ pub async fn call_step(
                 )?,
                 commercial_loan: yuan(&contract.commercial_loan, "contract.commercial_loan")?,
             };
-            check_contract(&terms, home.home.price, plan.min_down_payment_percent).map_err(
-                |e| {
-                    let field = match &e {
-                        allot::ContractError::Number { field } => format!("contract.{field}"),
-                        allot::ContractError::DownPayment { .. } => "contract.down_payment".into(),
-                        allot::ContractError::Sum { .. } => "contract.commercial_loan".into(),
-                        allot::ContractError::Price { .. } => "contract".into(),
-                    };
-                    unprocessable("contract_refused", e.to_string()).field(field)
-                },
-            )?;
+            check_contract(
+                &terms,
+                home.home.price,
+                plan.min_down_payment_percent,
+                super::common::city(st),
+            )
+            .map_err(|e| {
+                let field = match &e {
+                    allot::ContractError::Number { field } => format!("contract.{field}"),
+                    allot::ContractError::DownPayment { .. } => "contract.down_payment".into(),
+                    allot::ContractError::Sum { .. } => "contract.commercial_loan".into(),
+                    allot::ContractError::Price { .. } => "contract".into(),
+                };
+                unprocessable("contract_refused", e.to_string()).field(field)
+            })?;
             st.store
                 .allotment()
                 .allot_sign(
@@ -210,7 +214,7 @@ pub async fn call_step(
                     &home_id,
                     &terms,
                     now,
-                    audit(user, now, "allotment.sign".into(), subject, json!({"application_id": app, "home_id": home_id, "contract_no": terms.contract_no, "price_fen": terms.price.fen(), "down_payment_fen": terms.down_payment.fen(), "citation": format!("{}; {}", allot::cite::ART18_TITLE.short(), allot::cite::LOUDI_8_1_3_DOWN_PAYMENT.short())})),
+                    audit(user, now, "allotment.sign".into(), subject, json!({"application_id": app, "home_id": home_id, "contract_no": terms.contract_no, "price_fen": terms.price.fen(), "down_payment_fen": terms.down_payment.fen(), "citation": format!("{}; {}", allot::cite::ART18_TITLE.short(), super::common::city(st).down_payment().0.short())})),
                 )
                 .await?;
         }
@@ -228,7 +232,11 @@ pub(super) async fn abandon(
     on: NaiveDate,
 ) -> ApiResult<()> {
     let now = st.clock.now();
-    let cites: Vec<String> = kind.citations().iter().map(|c| c.short()).collect();
+    let cites: Vec<String> = kind
+        .citations(super::common::city(st))
+        .iter()
+        .map(|c| c.short())
+        .collect();
     st.store
         .allotment()
         .allot_abandon(

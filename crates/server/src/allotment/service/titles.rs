@@ -100,7 +100,7 @@ pub async fn dealing(
     }
     let now = st.clock.now();
     let subject = format!("project:{id}/home:{home_id}");
-    match check_dealing(d) {
+    match check_dealing(d, super::common::city(st)) {
         Ok(()) => {
             st.store
                 .allotment()
