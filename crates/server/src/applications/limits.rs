@@ -48,14 +48,17 @@ pub async fn may_submit_online(st: &AppState, user: &CurrentUser) -> ApiResult<(
     if user.user.role != Role::Applicant {
         return Ok(());
     }
-    let own = crate::applications::service::every_listed(
-        st,
-        ListFilter {
+    // A family's own applications: a handful at most (each one withdrawn
+    // or rejected before the next), so one page holds them.
+    let own = st
+        .store
+        .applications()
+        .list_applications(&ListFilter {
             owner: Some(user.user.id.clone()),
+            limit: 1000,
             ..ListFilter::default()
-        },
-    )
-    .await?;
+        })
+        .await?;
     let one_only = st.one_application_per_account;
     if let Some(active) = own.iter().find(|a| one_only && a.status.is_active()) {
         return Err(ApiError::new(

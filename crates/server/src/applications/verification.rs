@@ -203,6 +203,8 @@ pub struct RowError {
 
 #[derive(Debug, Serialize, Default, utoipa::ToSchema)]
 pub struct ImportReport {
+    /// How the CSV was read (UTF-8 or GBK); `None` when it was not read.
+    pub encoding: Option<crate::web::sheets::Encoding>,
     pub already_imported: bool,
     pub rows: usize,
     pub rows_ok: usize,
@@ -293,14 +295,9 @@ pub async fn import(
         .map(|a| (a.app.id().as_str().to_string(), a))
         .collect();
     let mut report = ImportReport::default();
-    let text = std::str::from_utf8(body.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(body))
-        .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_file",
-                "文件不是 UTF-8 编码的 CSV (the file is not UTF-8 CSV)",
-            )
-            .field("file")
-        })?;
+    // UTF-8 or GBK (a template edited in Excel or WPS on Chinese Windows).
+    let (text, encoding) = crate::web::sheets::decode_csv(body)?;
+    report.encoding = Some(encoding);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -371,7 +368,11 @@ pub async fn import(
             // A bad row of an awaiting family holds that family back.
             let app = by_id.contains_key(&app_id).then_some(app_id.as_str());
             fail(
-                format!("身份证号码无效 (invalid resident ID): {e}"),
+                if crate::web::sheets::is_scientific_number(&rid) {
+                    crate::web::sheets::ID_AS_NUMBER.to_owned()
+                } else {
+                    format!("身份证号码无效 (invalid resident ID): {e}")
+                },
                 app,
                 &mut report,
                 &mut per_app,

@@ -255,19 +255,79 @@ pub fn xlsx_to_csv(body: &[u8]) -> ApiResult<Vec<u8>> {
     w.into_inner().map_err(|e| bad(e.to_string()))
 }
 
-/// An uploaded table (XLSX by its signature, otherwise UTF-8 CSV) as rows
-/// of cells.
-pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
-    check_upload_size(body)?;
-    let csv_bytes = if body.starts_with(b"PK\x03\x04") {
-        xlsx_to_csv(body)?
-    } else {
-        body.to_vec()
+/// How an uploaded CSV was encoded, as the import report says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark (and every XLSX).
+    Utf8,
+    /// GB18030 (a superset of GBK): what Excel and WPS on a Chinese
+    /// Windows machine write when saving "CSV (逗号分隔)".
+    Gb18030,
+}
+
+impl Encoding {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gb18030 => "GBK/GB18030（中文 Windows 下 Excel、WPS 另存的 CSV）",
+        }
+    }
+}
+
+/// The text of an uploaded CSV: UTF-8 (a BOM is dropped) when it is valid
+/// UTF-8, otherwise GB18030/GBK — the two encodings offices' spreadsheets
+/// write. Anything that is neither is refused, saying what to do.
+pub fn decode_csv(bytes: &[u8]) -> ApiResult<(String, Encoding)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_owned(), Encoding::Utf8));
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(ApiError::bad_request(
+            "invalid_encoding",
+            "无法识别 CSV 文件的编码（既不是 UTF-8，也不是 GBK）：请在 Excel 或 WPS 中另存为“CSV UTF-8”或 XLSX 后再上传 (the CSV is neither UTF-8 nor GBK: save it as CSV UTF-8 or XLSX)",
+        )
+        .field("file"));
+    }
+    Ok((text.into_owned(), Encoding::Gb18030))
+}
+
+/// Whether a cell is a long number a spreadsheet turned into scientific
+/// notation (`1.40311E+17`): an ID typed into a number cell.
+pub fn is_scientific_number(cell: &str) -> bool {
+    let t = cell.trim();
+    let Some((mantissa, exp)) = t.split_once(['E', 'e']) else {
+        return false;
     };
-    let text = std::str::from_utf8(&csv_bytes).map_err(|_| {
-        ApiError::bad_request("invalid_encoding", "CSV 文件须为 UTF-8 编码（Excel 可另存为“CSV UTF-8”），或直接上传 XLSX (CSV must be UTF-8, or upload XLSX)").field("file")
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && mantissa.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !exp.is_empty()
+        && exp.chars().all(|c| c.is_ascii_digit())
+}
+
+/// What to tell an official whose ID column a spreadsheet turned into
+/// numbers.
+pub const ID_AS_NUMBER: &str = "身份证号被表格软件当成了数字（显示为 1.40311E+17 之类，后几位已丢失）：请把该列设置为“文本”格式后重新填写号码，或在号码前加英文单引号 ' (the spreadsheet turned the ID into a number and lost its last digits: format the column as Text and type the IDs again)";
+
+/// An uploaded table (XLSX by its signature, otherwise CSV in UTF-8 or
+/// GBK) as rows of cells.
+pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
+    upload_table(body).map(|(rows, _)| rows)
+}
+
+/// [`upload_rows`], and the encoding the CSV was read in.
+pub fn upload_table(body: &[u8]) -> ApiResult<(Vec<Vec<String>>, Encoding)> {
+    check_upload_size(body)?;
+    let (text, encoding) = if body.starts_with(b"PK\x03\x04") {
+        let csv_bytes = xlsx_to_csv(body)?;
+        decode_csv(&csv_bytes)?
+    } else {
+        decode_csv(body)?
+    };
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -284,12 +344,47 @@ pub fn upload_rows(body: &[u8]) -> ApiResult<Vec<Vec<String>>> {
         check_shape(i + 1, rec.len())?;
         rows.push(rec.iter().map(|c| unneutralise(c).to_string()).collect());
     }
-    Ok(rows)
+    Ok((rows, encoding))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_from_chinese_excel_is_read_as_gbk() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("楼栋,单元\n1,张三\n");
+        let (text, enc) = decode_csv(&gbk).expect("GBK reads");
+        assert_eq!(
+            (text.as_str(), enc),
+            ("楼栋,单元\n1,张三\n", Encoding::Gb18030)
+        );
+        let (text, enc) = decode_csv("\u{feff}楼栋\n".as_bytes()).expect("UTF-8 with BOM");
+        assert_eq!((text.as_str(), enc), ("楼栋\n", Encoding::Utf8));
+        assert_eq!(
+            decode_csv("楼栋".as_bytes()).expect("UTF-8").1,
+            Encoding::Utf8
+        );
+        // Bytes that are neither are refused with what to do.
+        let e = decode_csv(&[0x81, 0x20, 0xFF, 0xFE]).unwrap_err();
+        assert!(e.message.contains("CSV UTF-8"), "{}", e.message);
+    }
+
+    #[test]
+    fn ids_turned_into_numbers_are_recognised() {
+        for s in ["1.40311E+17", "1.40311e17", "1E+17"] {
+            assert!(is_scientific_number(s), "{s}");
+        }
+        for s in [
+            "140302198805120011",
+            "14030219880512001X",
+            "E+17",
+            "1.2.3",
+            "",
+        ] {
+            assert!(!is_scientific_number(s), "{s}");
+        }
+    }
 
     /// An XLSX-shaped archive with one part of `n` zero bytes (deflated to
     /// almost nothing): the shape of a decompression bomb.

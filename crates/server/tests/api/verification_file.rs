@@ -166,7 +166,15 @@ async fn by_file(app: &TestApp) {
     not_awaiting[col(&head, "application_id")] = s.clone();
     not_awaiting[col(&head, "resident_id")] = fs.ids[0].clone();
     upload.push(not_awaiting); // line 7
-    let file = write_csv(&head, &upload);
+    let mut as_number = b_rows[0].clone();
+    as_number[col(&head, "resident_id")] = "1.40311E+17".to_owned();
+    upload.push(as_number); // line 8: Excel turned the ID into a number
+                            // Saved by Excel or WPS on a Chinese Windows machine: GBK, no BOM.
+    let utf8 = write_csv(&head, &upload);
+    let text = String::from_utf8(utf8).expect("utf-8");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(text.trim_start_matches('\u{feff}'));
+    assert!(!unmappable);
+    let file = gbk.into_owned();
 
     let res = police
         .upload(
@@ -178,7 +186,8 @@ async fn by_file(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
     let report = res.json();
     assert_eq!(report["already_imported"], json!(false), "{b}: {report}");
-    assert_eq!(report["rows"], json!(6), "{b}: {report}");
+    assert_eq!(report["encoding"], json!("gb18030"), "{b}: read as GBK");
+    assert_eq!(report["rows"], json!(7), "{b}: {report}");
     assert_eq!(
         report["rows_ok"],
         json!(3),
@@ -190,6 +199,12 @@ async fn by_file(app: &TestApp) {
     let at_line =
         |line: u64| -> Vec<&Value> { errors.iter().filter(|e| e["line"] == json!(line)).collect() };
     let reason = |e: &Value| e["reason"].as_str().unwrap_or("").to_owned();
+    assert!(
+        at_line(8)
+            .first()
+            .is_some_and(|e| reason(e).contains("当成了数字") && reason(e).contains("文本")),
+        "{b}: says the spreadsheet turned the ID into a number: {report}"
+    );
     assert_eq!(at_line(5).len(), 1, "{b}: {report}");
     assert!(
         reason(at_line(5)[0]).contains("不是此申请的家庭成员"),
@@ -211,7 +226,7 @@ async fn by_file(app: &TestApp) {
         .iter()
         .filter(|e| e["line"].as_u64() > Some(0))
         .count();
-    assert_eq!(row_errors + 3, 6, "{b}: {report}");
+    assert_eq!(row_errors + 3, 7, "{b}: {report}");
     // ... and B is named as not confirmed, without personal data.
     let summary: Vec<&Value> = at_line(0);
     assert!(
@@ -423,7 +438,10 @@ async fn by_file(app: &TestApp) {
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}: {}", res.text());
         let e = res.error();
-        assert_eq!(e["code"], "invalid_file");
+        assert!(
+            e["code"] == "invalid_file" || e["code"] == "invalid_encoding",
+            "{b}: {e}"
+        );
         assert_eq!(e["field"], "file");
     }
 }
