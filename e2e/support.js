@@ -19,6 +19,29 @@ mkdirSync(artifacts, { recursive: true });
 
 export const PASSWORD = 'anju-demo-2026';
 
+// A phone's screen (an iPhone 12–15 in CSS pixels).
+export const PHONE = { width: 390, height: 844 };
+
+// How much wider than the viewport the document is (0 when it fits, 1 px
+// of rounding allowed), and the innermost elements that stick out (outside
+// a `.scroll` box, which scrolls on its own), to say what to mend.
+export async function overflow(page) {
+  return page.evaluate(() => {
+    const vw = window.innerWidth;
+    const over = document.documentElement.scrollWidth - vw;
+    if (over <= 1) return { over: 0, culprits: [] };
+    const culprits = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= vw + 1 || el.closest('.scroll')) continue;
+      if ([...el.children].some((k) => k.getBoundingClientRect().right > vw + 1)) continue;
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().replace(/\s+/g, '.')}` : '';
+      culprits.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} (right edge ${Math.round(r.right)}px): ${el.textContent.trim().slice(0, 50)}`);
+    }
+    return { over, culprits: culprits.slice(0, 6) };
+  });
+}
+
 function startServer(dataDir, today) {
   return new Promise((resolve, reject) => {
     const p = spawn(bin, ['serve', '--demo', '--demo-households', '12', '--listen', '127.0.0.1:0', '--today', today,
@@ -80,8 +103,18 @@ export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) 
     await stopServer(server);
     if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`);
   });
+  // Every page a journey photographs must also fit a phone: the page is
+  // measured (and photographed) at 390 px too, whatever state it shows.
   ctx.shot = async (page, name) => {
+    const size = page.viewportSize();
+    await page.setViewportSize(PHONE);
+    const { over, culprits } = await overflow(page);
+    await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}-390.png`), fullPage: true });
+    if (size) await page.setViewportSize(size);
     await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}.png`), fullPage: true });
+    if (over > 1) {
+      throw new Error(`${name} (${page.url()}) is ${over}px wider than a 390px phone:\n  ${culprits.join('\n  ')}`);
+    }
   };
   ctx.login = async (page, username) => {
     await page.goto(`${ctx.base}/login`);
