@@ -22,23 +22,42 @@ export const PASSWORD = 'anju-demo-2026';
 // A phone's screen (an iPhone 12–15 in CSS pixels).
 export const PHONE = { width: 390, height: 844 };
 
-// How much wider than the viewport the document is (0 when it fits, 1 px
-// of rounding allowed), and the innermost elements that stick out (outside
-// a `.scroll` box, which scrolls on its own), to say what to mend.
+// What keeps a page from fitting a phone: how much wider than the viewport
+// the document is (`over`, 0 when it fits; 1 px of rounding allowed) and
+// the innermost elements that stick out (outside a `.scroll` box, which
+// scrolls on its own); and table cells squeezed so narrow that their words
+// stand one character a line (a wide table that neither scrolls nor turns
+// into cards). `problem` says it in words, or is empty.
 export async function overflow(page) {
   return page.evaluate(() => {
     const vw = window.innerWidth;
-    const over = document.documentElement.scrollWidth - vw;
-    if (over <= 1) return { over: 0, culprits: [] };
-    const culprits = [];
-    for (const el of document.querySelectorAll('body *')) {
-      const r = el.getBoundingClientRect();
-      if (r.right <= vw + 1 || el.closest('.scroll')) continue;
-      if ([...el.children].some((k) => k.getBoundingClientRect().right > vw + 1)) continue;
+    const describe = (el, r) => {
       const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().replace(/\s+/g, '.')}` : '';
-      culprits.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} (right edge ${Math.round(r.right)}px): ${el.textContent.trim().slice(0, 50)}`);
+      return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} (${Math.round(r.left)}–${Math.round(r.right)}px): ${el.textContent.trim().slice(0, 50)}`;
+    };
+    const over = Math.max(0, document.documentElement.scrollWidth - vw);
+    const culprits = [];
+    if (over > 1) {
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right <= vw + 1 || el.closest('.scroll')) continue;
+        if ([...el.children].some((k) => k.getBoundingClientRect().right > vw + 1)) continue;
+        culprits.push(describe(el, r));
+      }
     }
-    return { over, culprits: culprits.slice(0, 6) };
+    const squeezed = [];
+    for (const cell of document.querySelectorAll('td, th')) {
+      const text = cell.innerText.trim();
+      if ([...text].length < 4 || !cell.offsetParent) continue;
+      const st = getComputedStyle(cell);
+      const inner = cell.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+      if (inner < 2.5 * parseFloat(st.fontSize)) squeezed.push(describe(cell, cell.getBoundingClientRect()));
+    }
+    const problem = [
+      over > 1 ? `${over}px wider than the ${vw}px screen:\n    ${culprits.slice(0, 6).join('\n    ')}` : '',
+      squeezed.length ? `table cells squeezed to a character a line:\n    ${squeezed.slice(0, 6).join('\n    ')}` : '',
+    ].filter(Boolean).join('\n  ');
+    return { over: over > 1 ? over : 0, problem };
   });
 }
 
@@ -108,13 +127,11 @@ export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) 
   ctx.shot = async (page, name) => {
     const size = page.viewportSize();
     await page.setViewportSize(PHONE);
-    const { over, culprits } = await overflow(page);
+    const { problem } = await overflow(page);
     await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}-390.png`), fullPage: true });
     if (size) await page.setViewportSize(size);
     await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}.png`), fullPage: true });
-    if (over > 1) {
-      throw new Error(`${name} (${page.url()}) is ${over}px wider than a 390px phone:\n  ${culprits.join('\n  ')}`);
-    }
+    if (problem) throw new Error(`${name} (${page.url()}) does not fit a 390px phone: ${problem}`);
   };
   ctx.login = async (page, username) => {
     await page.goto(`${ctx.base}/login`);

@@ -360,3 +360,52 @@ fn no_html_is_built_in_rust() {
         "HTML in Rust strings (use a template): {found:#?}"
     );
 }
+
+fn template_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read src") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            template_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "html") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every table says how it fits a phone (anju.css): `stack` (a list whose
+/// rows become cards, each cell labelled by `data-label`), `terms` (a
+/// two-column table of terms that stacks), or `narrow` (a few short
+/// columns that fit as they are). A table without one of these is how a
+/// page came to be wider than the screen, or squeezed to a character a
+/// column.
+#[test]
+fn every_table_says_how_it_fits_a_phone() {
+    let mut files = Vec::new();
+    template_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).expect("read");
+        for (start, _) in text.match_indices("<table") {
+            let tag = &text[start..start + text[start..].find('>').expect("tag ends")];
+            let classes: Vec<&str> = tag
+                .split("class=\"")
+                .nth(1)
+                .and_then(|c| c.split('"').next())
+                .map(|c| c.split_whitespace().collect())
+                .unwrap_or_default();
+            let body = &text[start..start + text[start..].find("</table>").unwrap_or(0)];
+            let ok = if classes.contains(&"stack") {
+                body.contains("data-label=")
+            } else {
+                classes.contains(&"terms") || classes.contains(&"narrow")
+            };
+            if !ok {
+                found.push(format!("{}: {tag}>", p.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "tables that do not say how they fit a phone (class stack with data-label cells, terms or narrow): {found:#?}"
+    );
+}
