@@ -236,7 +236,7 @@ test('allotment: the company writes a plan and imports homes; the bureau returns
   await page.selectOption('#district', '140311');
   await page.check(byId('districts-140303'));
   await submit(page, 'create-project');
-  assert.match(page.url(), /\/projects\/E2E-2026-09\?msg=create/);
+  assert.match(page.url(), /\/projects\/E2E-2026-09$/);
   assert.equal(await page.locator('#plan-status').innerText(), '草拟中');
   assert.match(await page.locator('main').innerText(), /140311 郊区、140303 矿区/);
 

@@ -81,3 +81,38 @@ pub fn url_encode(s: &str) -> String {
     }
     out
 }
+
+/// The inverse of [`url_encode`] (invalid escapes and non-UTF-8 are kept
+/// as they are / replaced): reads back a value anju encoded itself.
+pub fn url_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| char::from(c).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_reverses_encode() {
+        for s in ["call_next:3", "已完成 a&b=c", "", "%zz"] {
+            assert_eq!(url_decode(&url_encode(s)), s);
+        }
+        assert_eq!(url_decode("%zz"), "%zz");
+    }
+}

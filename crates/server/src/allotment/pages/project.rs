@@ -80,7 +80,7 @@ pub(super) async fn detail(
         c: &c,
         v: &v,
         k: colon(l),
-        done: done_text(l, &q),
+        done: done_text(&c),
         status: plan_status(l, p.plan_status),
         district: district_name(l, &p.district),
         serves: p

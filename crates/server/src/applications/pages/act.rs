@@ -4,13 +4,13 @@
 use anju_domain::Department;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 
 use crate::applications::service::{self, ActionRequest};
 use crate::web::auth::{self, CSRF_FIELD};
 use crate::web::error::ApiError;
-use crate::web::forms::{checked, ctx, field, Fields, PageQuery};
+use crate::web::forms::{checked, ctx, done_redirect, field, Fields, PageQuery};
 use crate::web::html::url_encode;
 use crate::web::AppState;
 use axum::routing::post;
@@ -99,12 +99,12 @@ pub(super) async fn act(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Redirect::to(&format!(
-            "/applications/{}?msg={}",
-            url_encode(&id),
-            url_encode(ty)
-        ))
-        .into_response(),
+        Ok(_) => done_redirect(
+            &headers,
+            &st,
+            &format!("/applications/{}", url_encode(&id)),
+            ty,
+        ),
         Err(e) => c.error(e),
     }
 }

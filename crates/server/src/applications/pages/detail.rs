@@ -56,7 +56,7 @@ struct HistoryRow {
 struct DetailPage<'a> {
     c: &'a Ctx,
     id: &'a str,
-    /// The banner after a redirect (`?msg=`).
+    /// The banner after an action's redirect (`web::forms::done_redirect`).
     done: Option<String>,
     status: &'static str,
     district: String,
@@ -101,13 +101,14 @@ pub(super) async fn detail(
             Ok(s) => s,
             Err(e) => return c.error(e),
         };
-    match detail_page(&c, &user, &stored, &events, q.msg.as_deref(), sections) {
+    match detail_page(&c, &user, &stored, &events, c.done(), sections) {
         Ok(page) => c.page(&page),
         Err(e) => c.error(e),
     }
 }
 
-/// What the banner says after `?msg=`: submitted, or which action was done.
+/// What the banner says after an action's redirect: submitted, or which
+/// action was done.
 fn done_text(l: Lang, msg: &str) -> String {
     match msg {
         "submitted" => l
