@@ -178,7 +178,7 @@ pub(super) fn done_text(c: &Ctx) -> Option<String> {
     let l = c.lang;
     let count = n
         .and_then(|n| n.parse::<u64>().ok())
-            .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
-            .unwrap_or_default();
+        .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
+        .unwrap_or_default();
     Some(format!("{}{count}", done_label(l, m)))
 }
