@@ -61,6 +61,73 @@ export async function overflow(page) {
   });
 }
 
+// Routes every role is sent to, whether or not a page links there.
+export const KNOWN = [
+  '/', '/self-check', '/apply', '/notices', '/notices?print=1', '/waitlist', '/work', '/projects',
+  '/projects/YQ-2026-01', '/projects/PD-2026-01', '/audit-log', '/login',
+  '/lottery', '/no-such-page', '/applications/A-0000-000000',
+  '/verify/public_security', '/verify/natural_resources',
+];
+
+export const ROLES = [
+  null, 'family', 'family-qualified', 'community-140302', 'street-140302', 'bureau-140302',
+  'verifier-public_security', 'city', 'company', 'auditor',
+];
+
+// Links worth following: same site, a page (not a download, not the
+// language switch, not signing out), one page of each paged list.
+function followable(base, href) {
+  if (!href || !href.startsWith(base)) return null;
+  const u = new URL(href);
+  if (u.pathname.startsWith('/static/') || u.pathname.startsWith('/api/')) return null;
+  if (/\.(xlsx|csv|py|json|txt)$/.test(u.pathname)) return null;
+  if (u.searchParams.has('format') || u.searchParams.has('download')) return null;
+  if (u.searchParams.has('lang') || u.searchParams.has('page') || u.searchParams.has('before')) return null;
+  u.hash = '';
+  return u.pathname + u.search;
+}
+
+// Opens, at 390 px, every page `role` reaches in `lang` (the known routes
+// and every link found on the pages, up to `limit` pages), and adds to
+// `problems` what `check(page, path)` finds on each (a list of words),
+// an error status or a page Chromium cannot show. Returns the paths opened.
+export async function crawlSite(anju, { role, lang, problems, limit = 60 }, check) {
+  const context = await anju.browser.newContext({ viewport: PHONE });
+  let page = await context.newPage();
+  // The language is a cookie: English words are longer and wrap elsewhere.
+  await page.goto(`${anju.base}/?lang=${lang}`);
+  if (role) await anju.login(page, role);
+  const who = `${role || 'signed out'} (${lang})`;
+  const seen = new Set();
+  const queue = [...KNOWN];
+  let opened = 0;
+  while (queue.length && opened < limit) {
+    const path = queue.shift();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    let res;
+    try {
+      res = await page.goto(`${anju.base}${path}`);
+    } catch (e) {
+      // Chromium refuses to show an error status with an empty body.
+      problems.push(`${who} ${path}: no page (${e.message.split('\n')[0]})`);
+      // The tab is left on Chromium's own error page: start a fresh one.
+      await page.close();
+      page = await context.newPage();
+      continue;
+    }
+    opened++;
+    if (res && res.status() >= 500) problems.push(`${who} ${path}: HTTP ${res.status()}`);
+    for (const problem of await check(page, path)) problems.push(`${who} ${path}: ${problem}`);
+    for (const href of await page.$$eval('a[href]', (as) => as.map((a) => a.href))) {
+      const next = followable(anju.base, href);
+      if (next && !seen.has(next)) queue.push(next);
+    }
+  }
+  await context.close();
+  return seen;
+}
+
 function startServer(dataDir, today) {
   return new Promise((resolve, reject) => {
     const p = spawn(bin, ['serve', '--demo', '--demo-households', '12', '--listen', '127.0.0.1:0', '--today', today,

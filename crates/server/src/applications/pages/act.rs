@@ -13,6 +13,8 @@ use crate::web::error::ApiError;
 use crate::web::forms::{checked, ctx, done_redirect, field, Fields, PageQuery};
 use crate::web::html::url_encode;
 use crate::web::AppState;
+
+use super::common::article_of;
 use axum::routing::post;
 use axum::Router;
 
@@ -45,9 +47,11 @@ pub(super) async fn act(
         "street_return" => Ok(ActionRequest::StreetReturn {
             reason: text("reason"),
         }),
+        // The form sends the article's dotted reference (a select of the
+        // policy's articles); the article as printed comes from the policy.
         "street_reject" => Ok(ActionRequest::StreetReject {
             message: text("message"),
-            article: text("article"),
+            article: article_for(&st, &f),
             ref_: text("ref"),
         }),
         "resubmit" => Ok(ActionRequest::Resubmit),
@@ -76,7 +80,7 @@ pub(super) async fn act(
                 id: oid,
                 upheld: checked(&f, "upheld"),
                 note: text("note"),
-                article: checked(&f, "upheld").then(|| text("article")),
+                article: checked(&f, "upheld").then(|| article_for(&st, &f)),
                 ref_: checked(&f, "upheld").then(|| text("ref")),
             }),
         "qualify" => Ok(ActionRequest::Qualify),
@@ -106,6 +110,17 @@ pub(super) async fn act(
             ty,
         ),
         Err(e) => c.error(e),
+    }
+}
+
+/// The article a form cites: as the form wrote it, or as the policy prints
+/// the reference chosen.
+fn article_for(st: &AppState, f: &Fields) -> String {
+    match field(f, "article").filter(|a| !a.trim().is_empty()) {
+        Some(a) => a.to_string(),
+        None => field(f, "ref")
+            .and_then(|r| article_of(&st.policy, r))
+            .unwrap_or_default(),
     }
 }
 

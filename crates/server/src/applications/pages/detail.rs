@@ -17,7 +17,7 @@ use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::{Lang, Markup};
 use crate::web::AppState;
 
-use super::common::{action_label, decision, status_label};
+use super::common::{action_label, decision, policy_articles, status_label, ArticleOpt};
 use axum::routing::get;
 use axum::Router;
 
@@ -71,6 +71,8 @@ struct DetailPage<'a> {
     rejection: Option<Vec<String>>,
     objections: Vec<ObjectionRow>,
     actions: Vec<ActionForm>,
+    /// The articles a refusal may cite (street rejection, an objection upheld).
+    articles: Vec<ArticleOpt>,
     history: Vec<HistoryRow>,
 }
 
@@ -101,7 +103,7 @@ pub(super) async fn detail(
             Ok(s) => s,
             Err(e) => return c.error(e),
         };
-    match detail_page(&c, &user, &stored, &events, c.done(), sections) {
+    match detail_page(&c, &st.policy, &user, &stored, &events, c.done(), sections) {
         Ok(page) => c.page(&page),
         Err(e) => c.error(e),
     }
@@ -126,6 +128,7 @@ fn done_text(l: Lang, msg: &str) -> String {
 
 fn detail_page<'a>(
     c: &'a Ctx,
+    policy: &anju_policy::Policy,
     user: &CurrentUser,
     stored: &'a StoredApplication,
     events: &[anju_domain::Event],
@@ -152,7 +155,7 @@ fn detail_page<'a>(
     let decision = match app.decisions().last() {
         Some(rd) => {
             let d = serde_json::to_value(rd.decision.parts()).unwrap_or(Value::Null);
-            Some(decision(c, &d)?)
+            Some(decision(c, policy, &d)?)
         }
         None => None,
     };
@@ -220,6 +223,7 @@ fn detail_page<'a>(
         rejection,
         objections,
         actions,
+        articles: policy_articles(l, policy),
         history,
     })
 }
