@@ -409,3 +409,51 @@ fn every_table_says_how_it_fits_a_phone() {
         "tables that do not say how they fit a phone (class stack with data-label cells, terms or narrow): {found:#?}"
     );
 }
+
+/// The pages send people to the site's own addresses, never to files of
+/// the source tree (`docs/lottery.md`, `tools/lottery_reference.py`) that
+/// the site does not serve: a document a page refers to is served by the
+/// site (as `/lottery` and `/lottery/lottery_reference.py` are).
+#[test]
+fn no_page_points_at_the_source_tree() {
+    let mut files = Vec::new();
+    template_files(&src(), &mut files);
+    rust_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let is_rust = p.extension().is_some_and(|x| x == "rs");
+        // Template comments ({# … #}) are for developers.
+        let mut shown = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("{#") {
+            shown.push_str(&rest[..i]);
+            rest = rest[i..].find("#}").map_or("", |j| &rest[i + j + 2..]);
+        }
+        shown.push_str(rest);
+        for (i, line) in shown.lines().enumerate() {
+            let t = line.trim_start();
+            if is_rust
+                && (t.starts_with("//")
+                    || t.contains("include_bytes!")
+                    || t.contains("include_str!"))
+            {
+                continue;
+            }
+            let in_string = |pat: &str| {
+                if is_rust {
+                    line.split('"').skip(1).step_by(2).any(|s| s.contains(pat))
+                } else {
+                    line.contains(pat)
+                }
+            };
+            if in_string("docs/") || in_string("tools/") {
+                found.push(format!("{}:{}: {t}", p.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "pages that name files of the source tree (serve them and link the site's address): {found:#?}"
+    );
+}

@@ -16,6 +16,7 @@ mod loudi;
 mod matrix;
 mod notices;
 mod openapi;
+mod pages;
 mod screening;
 mod security;
 mod sign_in;
