@@ -28,7 +28,14 @@ pub async fn fallback(
 ) -> Response {
     let path = uri.path();
     if path == "/api" || path.starts_with("/api/") {
-        return ApiError::not_found(&format!("接口 {path} (API path {path})")).into_response();
+        // `no_route`, not `not_found`: a client (and the routing test) can
+        // tell an address no operation has from a record that is missing.
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_route",
+            format!("没有这个接口 {path} (no API operation at {path}; see /api/v1/openapi.json)"),
+        )
+        .into_response();
     }
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let c = ctx(&st, &headers, &q).await;

@@ -46,7 +46,7 @@ async fn an_unknown_api_path_keeps_the_json_envelope() {
     for path in ["/api/v1/nothing-here", "/api/v2", "/api"] {
         let res = app.anon_get(path).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
-        assert_eq!(res.error()["code"], "not_found", "{path}");
+        assert_eq!(res.error()["code"], "no_route", "{path}");
     }
 }
 
