@@ -199,6 +199,9 @@ export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) 
     if (size) await page.setViewportSize(size);
     await page.screenshot({ path: join(artifacts, `${shotPrefix}${name}.png`), fullPage: true });
     if (problem) throw new Error(`${name} (${page.url()}) does not fit a 390px phone: ${problem}`);
+    // Wide screens squeeze table columns too (a long seed beside a link).
+    const wide = await overflow(page);
+    if (wide.problem) throw new Error(`${name} (${page.url()}) at ${size ? size.width : '?'}px: ${wide.problem}`);
   };
   ctx.login = async (page, username) => {
     await page.goto(`${ctx.base}/login`);
