@@ -184,7 +184,7 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   await shot(page, '11-titled');
   await page.selectOption(byId(`dealing-${firstHome}`), 'sale');
   const refusal = await refused(page, `act-dealing-${firstHome}`);
-  assert.match(refusal, /禁止上市交易/);
+  assert.match(refusal, /封闭管理/);
   assert.match(refusal, /阳政办发〔2026〕2号 第十八条/);
   await shot(page, '12-sale-refused');
   // The purchase-loan mortgage is the one dealing allowed.
@@ -236,7 +236,7 @@ test('allotment: the company writes a plan and imports homes; the bureau returns
   await page.selectOption('#district', '140311');
   await page.check(byId('districts-140303'));
   await submit(page, 'create-project');
-  assert.match(page.url(), /\/projects\/E2E-2026-09\?msg=create/);
+  assert.match(page.url(), /\/projects\/E2E-2026-09$/);
   assert.equal(await page.locator('#plan-status').innerText(), '草拟中');
   assert.match(await page.locator('main').innerText(), /140311 郊区、140303 矿区/);
 
@@ -254,7 +254,7 @@ test('allotment: the company writes a plan and imports homes; the bureau returns
   assert.match(terms, /4000 元\/㎡/);
   assert.match(terms, /第1轮选房期：2026-04-01 至 2026-04-30/);
   assert.match(terms, /未到场的家庭视为本轮放弃选房/);
-  assert.match(terms, /15%/);
+  assert.match(terms, /20%/); // Yangquan's own floor (阳政办发〔2022〕39号)
 
   // A homes file with one good row, one priced above the guided price and one broken row.
   const csv = [

@@ -101,7 +101,17 @@ test('a family applies online and staff take it to the waitlist', async () => {
   await page.goto(`${anju.base}/applications/${id}`);
   await act(page, 'record_decision');
   assert.match(await page.locator('#reasons').innerText(), /第十条（一）3/);
+  // The page offers what comes next, not the decision again, and says
+  // what was done once: not again on reloading or switching language.
+  assert.match(await page.locator('#done').innerText(), /记录资格判定/);
+  assert.equal(await page.locator('#act-record_decision').count(), 0, 'the decision is offered again');
+  assert.equal(await page.locator('#act-start_notice').count(), 1);
   await shot(page, '08-decision');
+  await page.reload();
+  assert.equal(await page.locator('#done').count(), 0, 'the banner came back on reload');
+  await Promise.all([page.waitForNavigation(), page.click('a[data-lang]')]);
+  assert.equal(await page.locator('#done').count(), 0, 'the banner came back after the language switch');
+  await Promise.all([page.waitForNavigation(), page.click('a[data-lang]')]);
   await act(page, 'start_notice');
   assert.match(await page.locator('#status').innerText(), /公示/);
   await logout(page);

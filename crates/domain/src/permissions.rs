@@ -332,6 +332,14 @@ pub fn available_actions(app: &Application, actor: &Actor) -> Vec<ActionKind> {
             (ActionKind::DepartmentConfirm, Status::UnderVerification { confirmed }, Some(d)) => {
                 !confirmed.contains(&d)
             }
+            // Once decided, the next step is the notice: a second engine run
+            // stays possible (through the API, before the notice) but is not
+            // offered as if the decision were still to be taken.
+            (ActionKind::RecordDecision, Status::Decided { .. }, _) => false,
+            // Nothing to resolve until an objection is open.
+            (ActionKind::ResolveObjection, _, _) => {
+                app.objections().iter().any(|o| o.resolved.is_none())
+            }
             _ => true,
         })
         .collect()

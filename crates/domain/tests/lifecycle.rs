@@ -1053,15 +1053,26 @@ fn available_actions_match_role_and_state() {
         available_actions(&s.app, &verifier(Department::CivilAffairs)),
         vec![ActionKind::DepartmentConfirm]
     );
+    // Once decided, the decision is not offered again (the notice is next),
+    // though a second engine run before the notice is still accepted.
+    let s = Story::decided();
+    assert_eq!(
+        available_actions(&s.app, &bureau(D)),
+        vec![ActionKind::StartNotice]
+    );
     let s = Story::on_notice();
     assert_eq!(
         available_actions(&s.app, &bureau(D)),
-        vec![
-            ActionKind::RecordObjection,
-            ActionKind::ResolveObjection,
-            ActionKind::Qualify
-        ]
+        vec![ActionKind::RecordObjection, ActionKind::Qualify],
+        "no objection to resolve yet"
     );
+    let s = s.act(
+        Action::RecordObjection {
+            text: text("该户隐瞒了一套住房"),
+        },
+        &street(D),
+    );
+    assert!(available_actions(&s.app, &bureau(D)).contains(&ActionKind::ResolveObjection));
 }
 
 #[test]

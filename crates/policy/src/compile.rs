@@ -982,6 +982,7 @@ fn compile_rule(ctx: &mut Ctx, def: &Spanned<RuleDef>) -> Result<Rule, LoadError
     Ok(Rule {
         id,
         label: r.label.clone(),
+        label_en: r.label_en.clone(),
         citation,
         kind,
         messages,

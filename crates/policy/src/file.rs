@@ -145,6 +145,10 @@ pub struct RuleDef {
     pub id: Spanned<String>,
     #[serde(default)]
     pub label: Option<String>,
+    /// The condition in English words, for English pages (the messages,
+    /// with the figures, stay in the document's language).
+    #[serde(default)]
+    pub label_en: Option<String>,
     #[serde(default)]
     pub document: Option<String>,
     #[serde(default)]

@@ -73,6 +73,19 @@ impl Unit {
         }
     }
 
+    /// The unit in English words.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Unit::YuanPerYear => "yuan a year",
+            Unit::SquareMetres => "m²",
+            Unit::Years => "years",
+            Unit::Months => "months",
+            Unit::Days => "days",
+            Unit::Homes => "homes",
+            Unit::Ratio => "times",
+        }
+    }
+
     /// Units counted in whole numbers (a ban of 2.5 years is not a thing the
     /// documents define).
     pub fn is_whole(self) -> bool {
@@ -302,6 +315,7 @@ pub struct Messages {
 pub struct Rule {
     pub id: String,
     pub label: Option<String>,
+    pub label_en: Option<String>,
     pub citation: Citation,
     pub kind: RuleKind,
     pub messages: Messages,

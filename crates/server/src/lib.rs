@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(allotment::routes())
         .merge(audit::routes())
+        .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(
             web::headers::security_headers,
         ))

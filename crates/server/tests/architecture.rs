@@ -360,3 +360,100 @@ fn no_html_is_built_in_rust() {
         "HTML in Rust strings (use a template): {found:#?}"
     );
 }
+
+fn template_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read src") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            template_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "html") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every table says how it fits a phone (anju.css): `stack` (a list whose
+/// rows become cards, each cell labelled by `data-label`), `terms` (a
+/// two-column table of terms that stacks), or `narrow` (a few short
+/// columns that fit as they are). A table without one of these is how a
+/// page came to be wider than the screen, or squeezed to a character a
+/// column.
+#[test]
+fn every_table_says_how_it_fits_a_phone() {
+    let mut files = Vec::new();
+    template_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).expect("read");
+        for (start, _) in text.match_indices("<table") {
+            let tag = &text[start..start + text[start..].find('>').expect("tag ends")];
+            let classes: Vec<&str> = tag
+                .split("class=\"")
+                .nth(1)
+                .and_then(|c| c.split('"').next())
+                .map(|c| c.split_whitespace().collect())
+                .unwrap_or_default();
+            let body = &text[start..start + text[start..].find("</table>").unwrap_or(0)];
+            let ok = if classes.contains(&"stack") {
+                body.contains("data-label=")
+            } else {
+                classes.contains(&"terms") || classes.contains(&"narrow")
+            };
+            if !ok {
+                found.push(format!("{}: {tag}>", p.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "tables that do not say how they fit a phone (class stack with data-label cells, terms or narrow): {found:#?}"
+    );
+}
+
+/// The pages send people to the site's own addresses, never to files of
+/// the source tree (`docs/lottery.md`, `tools/lottery_reference.py`) that
+/// the site does not serve: a document a page refers to is served by the
+/// site (as `/lottery` and `/lottery/lottery_reference.py` are).
+#[test]
+fn no_page_points_at_the_source_tree() {
+    let mut files = Vec::new();
+    template_files(&src(), &mut files);
+    rust_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let is_rust = p.extension().is_some_and(|x| x == "rs");
+        // Template comments ({# … #}) are for developers.
+        let mut shown = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("{#") {
+            shown.push_str(&rest[..i]);
+            rest = rest[i..].find("#}").map_or("", |j| &rest[i + j + 2..]);
+        }
+        shown.push_str(rest);
+        for (i, line) in shown.lines().enumerate() {
+            let t = line.trim_start();
+            if is_rust
+                && (t.starts_with("//")
+                    || t.contains("include_bytes!")
+                    || t.contains("include_str!"))
+            {
+                continue;
+            }
+            let in_string = |pat: &str| {
+                if is_rust {
+                    line.split('"').skip(1).step_by(2).any(|s| s.contains(pat))
+                } else {
+                    line.contains(pat)
+                }
+            };
+            if in_string("docs/") || in_string("tools/") {
+                found.push(format!("{}:{}: {t}", p.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "pages that name files of the source tree (serve them and link the site's address): {found:#?}"
+    );
+}

@@ -18,7 +18,7 @@ fn terms(name: &str, location: &str, guided: u64, today: chrono::NaiveDate) -> P
         location: location.into(),
         guided_price_per_m2: Fen::new(guided * 100),
         sale_method: "公开摇号、按序选房（线上线下结合）".into(),
-        lottery_rules: "入围名单冻结后公布其SHA-256承诺值；摇号时由公证员现场录入随机值，与承诺值共同生成种子，按 docs/lottery.md 的算法（ChaCha20 + Fisher–Yates）确定顺序，任何人可用公布的文件复核。困难退役军人、残疾人家庭、基层一线紧缺从业人员在本轮优先选房（本方案的摇号规则，阳政办发〔2026〕2号 第十五条）。".into(),
+        lottery_rules: "入围名单冻结后公布其SHA-256承诺值；摇号时由公证员现场录入随机值，与承诺值共同生成种子，按本站“摇号规则”页（/lottery）公布的算法（ChaCha20 + Fisher–Yates）确定顺序，任何人可用公布的文件复核。困难退役军人、残疾人家庭、基层一线紧缺从业人员在本轮优先选房（本方案的摇号规则，阳政办发〔2026〕2号 第十五条）。".into(),
         schedule: (1..=3u8)
             .map(|r| {
                 let start = today + Duration::days(31 * i64::from(r - 1));

@@ -68,6 +68,23 @@ pub fn device_cookie(token: &str, secure: bool) -> String {
     )
 }
 
+/// What an action did, said once on the page it redirects to (see
+/// `web::forms::done_redirect`): a cookie and not `?msg=` in the address,
+/// so that reloading the page, switching its language, going back to it or
+/// sharing its link does not say it again.
+pub const DONE_COOKIE: &str = "anju_done";
+
+pub fn done_cookie(value: &str, secure: bool) -> String {
+    format!(
+        "{DONE_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_done_cookie() -> String {
+    format!("{DONE_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }

@@ -1,6 +1,6 @@
-//! What every page handler starts from: the page query (`?lang=`, `?msg=`),
-//! submitted form fields, and the page context (language, signed-in user,
-//! the language cookie to set).
+//! What every page handler starts from: the page query (`?lang=`), submitted
+//! form fields, and the page context (language, signed-in user, the
+//! language cookie to set, what the last action did).
 
 use axum::extract::Multipart;
 use axum::http::{header, HeaderMap};
@@ -8,15 +8,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{self, CurrentUser, CSRF_FIELD};
+use super::cookies::{clear_done_cookie, cookie_value, done_cookie, secure_request, DONE_COOKIE};
 use super::error::ApiError;
-use super::html::{url_encode, Lang, LANG_COOKIE};
+use super::html::{url_decode, url_encode, Lang, LANG_COOKIE};
 use super::sheets::check_upload_size;
 use super::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
     pub lang: Option<String>,
-    pub msg: Option<String>,
     pub print: Option<String>,
     pub next: Option<String>,
     pub status: Option<String>,
@@ -42,6 +42,24 @@ pub struct Ctx {
     /// The session could not be looked up because the database is away:
     /// a page that needs the user answers 503, not a sign-in redirect.
     database_away: bool,
+    /// What the action that redirected here did (its code), from the
+    /// done cookie; see [`done_redirect`].
+    done: Option<String>,
+    /// Whether the page showed `done`, and so clears the cookie.
+    done_shown: std::sync::atomic::AtomicBool,
+}
+
+/// After an action: back to `location`, and what was done (`code`, e.g.
+/// `street_pass` or `call_next:3`) said once there. The code rides in a
+/// short-lived cookie that the page clears as it shows the banner, so the
+/// banner appears after this redirect only, not on every later visit.
+pub fn done_redirect(headers: &HeaderMap, st: &AppState, location: &str, code: &str) -> Response {
+    let secure = secure_request(headers, st.secure_cookies);
+    (
+        [(header::SET_COOKIE, done_cookie(&url_encode(code), secure))],
+        Redirect::to(location),
+    )
+        .into_response()
 }
 
 pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
@@ -53,10 +71,15 @@ pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
             e.status == axum::http::StatusCode::SERVICE_UNAVAILABLE,
         ),
     };
+    let done = cookie_value(headers, DONE_COOKIE)
+        .map(|v| url_decode(&v))
+        .filter(|v| !v.is_empty());
     Ctx {
         lang,
         user,
         database_away,
+        done,
+        done_shown: std::sync::atomic::AtomicBool::new(false),
         set_lang: q.lang.as_ref().map(|l| {
             format!(
                 "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
@@ -121,11 +144,28 @@ impl Ctx {
         }
     }
 
+    /// What the action that redirected here did (its code), for the page's
+    /// banner; the page that asks clears the cookie, so it is said once.
+    pub fn done(&self) -> Option<&str> {
+        self.done_shown
+            .store(self.done.is_some(), std::sync::atomic::Ordering::Relaxed);
+        self.done.as_deref()
+    }
+
     fn respond(&self, html: Html<String>) -> Response {
-        match &self.set_lang {
-            Some(c) => ([(header::SET_COOKIE, c.clone())], html).into_response(),
-            None => html.into_response(),
+        let mut res = html.into_response();
+        let mut set = |v: String| {
+            if let Ok(v) = header::HeaderValue::from_str(&v) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+        };
+        if let Some(c) = &self.set_lang {
+            set(c.clone());
         }
+        if self.done_shown.load(std::sync::atomic::Ordering::Relaxed) {
+            set(clear_done_cookie());
+        }
+        res
     }
 
     /// The error page, with the error's status.

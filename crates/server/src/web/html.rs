@@ -39,9 +39,10 @@ impl Lang {
     }
 }
 
-/// HTML that anju rendered itself from a template, and so may be placed in
-/// another template as it is (askama does not escape it again). The only
-/// way to make one is rendering a template.
+/// HTML that anju rendered itself, and so may be placed in another template
+/// as it is (askama does not escape it again). The only ways to make one
+/// are rendering a template and [`Markup::from_build`] (a document of this
+/// repository rendered when the binary was built).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Markup(String);
 
@@ -49,6 +50,13 @@ impl Markup {
     /// Renders a template (a page section or component).
     pub fn of<T: askama::Template>(t: &T) -> Result<Markup, askama::Error> {
         t.render().map(Markup)
+    }
+
+    /// HTML that `build.rs` rendered from a document of this repository
+    /// (raw HTML in it escaped): only a `&'static str` built into the
+    /// binary, never anything that arrives at run time.
+    pub fn from_build(html: &'static str) -> Markup {
+        Markup(html.to_string())
     }
 
     pub fn as_str(&self) -> &str {
@@ -80,4 +88,43 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// The inverse of [`url_encode`] (invalid escapes and non-UTF-8 are kept
+/// as they are / replaced): reads back a value anju encoded itself.
+pub fn url_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| char::from(c).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_reverses_encode() {
+        for s in ["call_next:3", "已完成 a&b=c", "", "%zz"] {
+            assert_eq!(url_decode(&url_encode(s)), s);
+        }
+        assert_eq!(url_decode("%zz"), "%zz");
+    }
 }

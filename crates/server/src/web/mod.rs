@@ -16,6 +16,7 @@ pub mod forms;
 pub mod headers;
 pub mod html;
 pub mod json;
+pub mod not_found;
 pub mod paging;
 pub mod session;
 pub mod sheets;

@@ -17,6 +17,7 @@ mod matrix;
 mod notices;
 mod objections;
 mod openapi;
+mod pages;
 mod screening;
 mod security;
 mod sign_in;

@@ -5,7 +5,7 @@ use anju_domain::Role;
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 use chrono::NaiveDate;
 
@@ -14,7 +14,7 @@ use crate::allotment::service::{
 };
 use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
-use crate::web::forms::{checked, field, read_upload, Ctx, Fields};
+use crate::web::forms::{checked, done_redirect, field, read_upload, Ctx, Fields};
 use crate::web::html::url_encode;
 use crate::web::AppState;
 
@@ -42,8 +42,15 @@ impl Done {
         }
     }
 
+    /// What the page's banner says: the code, and how many families.
+    fn code(&self) -> String {
+        match self.n {
+            Some(n) => format!("{}:{n}", self.msg),
+            None => self.msg.to_string(),
+        }
+    }
+
     fn location(&self, pid: &str) -> String {
-        let n = self.n.map(|n| format!("&n={n}")).unwrap_or_default();
         let anchor = self
             .anchor
             .as_deref()
@@ -51,12 +58,11 @@ impl Done {
             .unwrap_or_default();
         match &self.choose {
             Some((r, app)) => format!(
-                "/projects/{}/choose?round={r}&application={}&msg={}{n}",
+                "/projects/{}/choose?round={r}&application={}",
                 url_encode(pid),
                 url_encode(app),
-                self.msg
             ),
-            None => format!("/projects/{}?msg={}{n}{anchor}", url_encode(pid), self.msg),
+            None => format!("/projects/{}{anchor}", url_encode(pid)),
         }
     }
 }
@@ -98,7 +104,7 @@ pub(super) async fn act(
         };
     }
     match run_action(&st, &user, &id, ty, &f).await {
-        Ok(done) => Redirect::to(&done.location(&id)).into_response(),
+        Ok(done) => done_redirect(&headers, &st, &done.location(&id), &done.code()),
         Err(e) => c.error(e),
     }
 }

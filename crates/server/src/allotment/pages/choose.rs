@@ -56,7 +56,7 @@ pub(super) async fn choose(
                 .field("round"))
             }
         };
-        choose_view(&st, &c, &user, &id, &round_s, &app, &q).await
+        choose_view(&st, &c, &user, &id, &round_s, &app).await
     }
     .await;
     match body {
@@ -180,7 +180,6 @@ pub(super) async fn choose_view<'a>(
     id: &str,
     round_s: &str,
     app: &str,
-    q: &AllotQuery,
 ) -> ApiResult<ChoosePage<'a>> {
     let l = c.lang;
     let round = parse_round(round_s)?;
@@ -207,7 +206,7 @@ pub(super) async fn choose_view<'a>(
     };
     Ok(ChoosePage {
         c,
-        done: done_text(l, q),
+        done: done_text(c),
         pid: id.to_string(),
         app: app.to_string(),
         project_name: p.name,

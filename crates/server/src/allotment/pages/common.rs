@@ -13,9 +13,6 @@ use crate::web::AppState;
 #[derive(Deserialize, Default)]
 pub(super) struct AllotQuery {
     pub(super) lang: Option<String>,
-    pub(super) msg: Option<String>,
-    /// How many families a call or an expiry touched.
-    pub(super) n: Option<String>,
     pub(super) round: Option<String>,
     pub(super) application: Option<String>,
     /// The commitment published before a draw, to check a draw against.
@@ -170,13 +167,18 @@ pub(super) fn schedule_text(l: Lang, w: &RoundWindow) -> String {
     )
 }
 
-/// The banner's words after a redirect with `?msg=` (and `&n=`), if any.
-pub(super) fn done_text(l: Lang, q: &AllotQuery) -> Option<String> {
-    let m = q.msg.as_deref()?;
-    let count =
-        q.n.as_deref()
-            .and_then(|n| n.parse::<u64>().ok())
-            .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
-            .unwrap_or_default();
+/// The banner's words after an action's redirect (the done code, `draw`
+/// or `call_next:3` with how many families a call or an expiry touched),
+/// if any: see `web::forms::done_redirect`.
+pub(super) fn done_text(c: &Ctx) -> Option<String> {
+    let (m, n) = match c.done()?.split_once(':') {
+        Some((m, n)) => (m, Some(n)),
+        None => (c.done()?, None),
+    };
+    let l = c.lang;
+    let count = n
+        .and_then(|n| n.parse::<u64>().ok())
+        .map(|n| format!("{}{n} {}", colon(l), l.t("户", "families")))
+        .unwrap_or_default();
     Some(format!("{}{count}", done_label(l, m)))
 }

@@ -4,12 +4,12 @@ use anju_domain::YANGQUAN_DISTRICTS;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 
 use crate::allotment::service::{self as svc, NewProject};
 use crate::web::auth::{self, CSRF_FIELD};
-use crate::web::forms::{field, Ctx, Fields};
+use crate::web::forms::{done_redirect, field, Ctx, Fields};
 use crate::web::html::url_encode;
 use crate::web::AppState;
 
@@ -70,7 +70,7 @@ pub(super) async fn list(
         .collect();
     c.page(&ListPage {
         c: &c,
-        done: done_text(l, &q),
+        done: done_text(&c),
         projects,
         new_form: is_company(&c),
         districts,
@@ -105,9 +105,12 @@ pub(super) async fn create(
             .map(String::from),
     };
     match svc::create_project(&st, &user, req).await {
-        Ok(p) => {
-            Redirect::to(&format!("/projects/{}?msg=create", url_encode(&p.id))).into_response()
-        }
+        Ok(p) => done_redirect(
+            &headers,
+            &st,
+            &format!("/projects/{}", url_encode(&p.id)),
+            "create",
+        ),
         Err(e) => c.error(e),
     }
 }

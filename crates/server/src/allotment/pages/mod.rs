@@ -2,7 +2,8 @@
 //! plan, price check, homes, rounds with their commitments, draws and
 //! masked results, and an online re-check of every draw; the forms the
 //! implementing company and the city housing bureau use on the same page,
-//! shown by role; and the family's page for choosing a home. Every form
+//! shown by role; the family's page for choosing a home; and the
+//! lottery's specification and reference script (`/lottery`). Every form
 //! posts to `/projects/{id}/act` with a `type` and the session's CSRF
 //! token and goes through `allotment::service`, exactly like the JSON API.
 
@@ -10,6 +11,7 @@ mod act;
 pub(crate) mod choose;
 mod common;
 mod list;
+mod lottery;
 mod project;
 mod rounds;
 mod titles;
@@ -23,6 +25,11 @@ use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/lottery", get(lottery::spec))
+        .route(
+            "/lottery/lottery_reference.py",
+            get(lottery::reference_script),
+        )
         .route("/projects", get(list::list).post(list::create))
         .route("/projects/{id}", get(project::detail))
         .route("/projects/{id}/act", post(act::act))

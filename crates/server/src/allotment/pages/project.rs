@@ -84,7 +84,7 @@ pub(super) async fn detail(
         c: &c,
         v: &v,
         k: colon(l),
-        done: done_text(l, &q),
+        done: done_text(&c),
         status: plan_status(l, p.plan_status),
         district: district_name(l, &p.district),
         serves: p
@@ -106,7 +106,7 @@ pub(super) async fn detail(
             .map(|r| format!("{}{r}", l.t("退回原因：", "Returned because: "))),
         plan: p.plan.as_ref().map(|t| plan_part(l, t)),
         price: v.check.as_ref().map(|ch| price_part(l, ch, city)),
-        plan_form: (company && p.plan_status.editable()).then(|| plan_form(l, p)),
+        plan_form: (company && p.plan_status.editable()).then(|| plan_form(l, p, city)),
         may_publish: company && p.plan_status == PlanStatus::Approved,
         may_approve: role == Some(Role::CityBureau) && p.plan_status == PlanStatus::Submitted,
         rounds: v
@@ -231,7 +231,7 @@ struct WindowField {
     closes: String,
 }
 
-fn plan_form(l: Lang, p: &ProjectRecord) -> PlanForm {
+fn plan_form(l: Lang, p: &ProjectRecord, city: anju_allotment::cite::City) -> PlanForm {
     let t = p.plan.as_ref();
     let text = |get: fn(&PlanTerms) -> &str| t.map(get).unwrap_or("").to_string();
     let rule = t.map_or(AbsentRule::CallAgainAtEnd, |t| t.absent_rule);
@@ -265,7 +265,8 @@ fn plan_form(l: Lang, p: &ProjectRecord) -> PlanForm {
             choice(AbsentRule::CallAgainAtEnd, "call_again_at_end"),
             choice(AbsentRule::PassRound, "pass_round"),
         ],
-        signing_days: t.map_or(15, |t| t.signing_days),
-        min_down: t.map_or(15, |t| t.min_down_payment_percent),
+        // A new plan starts from the city's own bounds.
+        signing_days: t.map_or(15.min(city.max_signing_days()), |t| t.signing_days),
+        min_down: t.map_or(city.down_payment().1, |t| t.min_down_payment_percent),
     }
 }

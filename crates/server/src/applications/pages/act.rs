@@ -4,15 +4,17 @@
 use anju_domain::Department;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 
 use crate::applications::service::{self, ActionRequest};
 use crate::web::auth::{self, CSRF_FIELD};
 use crate::web::error::ApiError;
-use crate::web::forms::{checked, ctx, field, Fields, PageQuery};
+use crate::web::forms::{checked, ctx, done_redirect, field, Fields, PageQuery};
 use crate::web::html::url_encode;
 use crate::web::AppState;
+
+use super::common::article_of;
 use axum::routing::post;
 use axum::Router;
 
@@ -45,9 +47,11 @@ pub(super) async fn act(
         "street_return" => Ok(ActionRequest::StreetReturn {
             reason: text("reason"),
         }),
+        // The form sends the article's dotted reference (a select of the
+        // policy's articles); the article as printed comes from the policy.
         "street_reject" => Ok(ActionRequest::StreetReject {
             message: text("message"),
-            article: text("article"),
+            article: article_for(&st, &f),
             ref_: text("ref"),
         }),
         "resubmit" => Ok(ActionRequest::Resubmit),
@@ -76,7 +80,7 @@ pub(super) async fn act(
                 id: oid,
                 upheld: checked(&f, "upheld"),
                 note: text("note"),
-                article: checked(&f, "upheld").then(|| text("article")),
+                article: checked(&f, "upheld").then(|| article_for(&st, &f)),
                 ref_: checked(&f, "upheld").then(|| text("ref")),
             }),
         "qualify" => Ok(ActionRequest::Qualify),
@@ -99,13 +103,24 @@ pub(super) async fn act(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Redirect::to(&format!(
-            "/applications/{}?msg={}",
-            url_encode(&id),
-            url_encode(ty)
-        ))
-        .into_response(),
+        Ok(_) => done_redirect(
+            &headers,
+            &st,
+            &format!("/applications/{}", url_encode(&id)),
+            ty,
+        ),
         Err(e) => c.error(e),
+    }
+}
+
+/// The article a form cites: as the form wrote it, or as the policy prints
+/// the reference chosen.
+fn article_for(st: &AppState, f: &Fields) -> String {
+    match field(f, "article").filter(|a| !a.trim().is_empty()) {
+        Some(a) => a.to_string(),
+        None => field(f, "ref")
+            .and_then(|r| article_of(&st.policy, r))
+            .unwrap_or_default(),
     }
 }
 

@@ -5,14 +5,14 @@
 use anju_domain::Role;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 use serde_json::json;
 
 use crate::applications::service::{self, SubmitRequest};
 use crate::web::auth::{self, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
-use crate::web::forms::{checked, ctx, field, Ctx, Fields, PageQuery};
+use crate::web::forms::{checked, ctx, done_redirect, field, Ctx, Fields, PageQuery};
 use crate::web::html::{url_encode, Markup};
 use crate::web::AppState;
 
@@ -138,11 +138,12 @@ pub(super) async fn apply(
     }
     .await;
     match result {
-        Ok(stored) => Redirect::to(&format!(
-            "/applications/{}?msg=submitted",
-            url_encode(stored.app.id().as_str())
-        ))
-        .into_response(),
+        Ok(stored) => done_redirect(
+            &headers,
+            &st,
+            &format!("/applications/{}", url_encode(stored.app.id().as_str())),
+            "submitted",
+        ),
         Err(e) => c.error(e),
     }
 }

@@ -81,6 +81,10 @@ pub(super) fn fragment<T: Template>(t: &T) -> Result<Markup, ApiError> {
 /// One condition of a decision.
 pub(super) struct Reason {
     pub(super) passed: bool,
+    /// In English: the condition in words, from the policy file's
+    /// `label_en` (the message with the figures is in the document's
+    /// language and is shown beneath it).
+    pub(super) condition_en: Option<String>,
     pub(super) message: String,
     pub(super) document: String,
     pub(super) article: String,
@@ -104,8 +108,18 @@ pub(super) struct Decision<'a> {
     digest: String,
 }
 
-/// The decision (the engine's JSON) as a page fragment.
-pub(super) fn decision(c: &Ctx, d: &Value) -> Result<Markup, ApiError> {
+/// The decision (the engine's JSON) as a page fragment. `policy` names the
+/// conditions in English (by rule id) on English pages.
+pub(super) fn decision(
+    c: &Ctx,
+    policy: &anju_policy::Policy,
+    d: &Value,
+) -> Result<Markup, ApiError> {
+    let condition_en = |rule: &Value| {
+        let id = rule.as_str()?;
+        let r = policy.rules.iter().find(|r| r.id == id)?;
+        r.label_en.clone()
+    };
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     fragment(&Decision {
         c,
@@ -117,6 +131,7 @@ pub(super) fn decision(c: &Ctx, d: &Value) -> Result<Markup, ApiError> {
             .flatten()
             .map(|r| Reason {
                 passed: r["passed"] == true,
+                condition_en: c.is_en().then(|| condition_en(&r["rule"])).flatten(),
                 message: text(&r["message"]),
                 document: text(&r["citation"]["document"]),
                 article: text(&r["citation"]["article"]),
@@ -133,4 +148,56 @@ pub(super) fn decision(c: &Ctx, d: &Value) -> Result<Markup, ApiError> {
             .collect(),
         digest: text(&d["policy_digest"]),
     })
+}
+
+/// An article of the policy a refusal can cite, for a select: the
+/// article as printed, what it requires, and (as the option's value) its
+/// dotted reference, which the page never shows.
+pub(super) struct ArticleOpt {
+    pub(super) ref_: String,
+    pub(super) label: String,
+}
+
+/// The articles the policy's conditions cite, in the policy's order, once
+/// each (the conditions of one article joined).
+pub(super) fn policy_articles(l: Lang, policy: &anju_policy::Policy) -> Vec<ArticleOpt> {
+    let mut out: Vec<(String, String, Vec<String>)> = Vec::new();
+    for r in &policy.rules {
+        let what = match l {
+            Lang::Zh => r.label.clone(),
+            Lang::En => r.label_en.clone().or_else(|| r.label.clone()),
+        }
+        .unwrap_or_default();
+        match out.iter_mut().find(|(ref_, _, _)| *ref_ == r.citation.ref_) {
+            Some((_, _, whats)) => {
+                if !what.is_empty() && !whats.contains(&what) {
+                    whats.push(what)
+                }
+            }
+            None => out.push((
+                r.citation.ref_.clone(),
+                r.citation.article.clone(),
+                vec![what].into_iter().filter(|w| !w.is_empty()).collect(),
+            )),
+        }
+    }
+    out.into_iter()
+        .map(|(ref_, article, whats)| ArticleOpt {
+            ref_,
+            label: if whats.is_empty() {
+                article
+            } else {
+                format!("{article} · {}", whats.join(l.t("；", "; ")))
+            },
+        })
+        .collect()
+}
+
+/// The article as printed for a dotted reference the policy cites.
+pub(crate) fn article_of(policy: &anju_policy::Policy, ref_: &str) -> Option<String> {
+    policy
+        .rules
+        .iter()
+        .find(|r| r.citation.ref_ == ref_)
+        .map(|r| r.citation.article.clone())
 }

@@ -17,7 +17,7 @@ use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::{Lang, Markup};
 use crate::web::AppState;
 
-use super::common::{action_label, decision, status_label};
+use super::common::{action_label, decision, policy_articles, status_label, ArticleOpt};
 use axum::routing::get;
 use axum::Router;
 
@@ -56,7 +56,7 @@ struct HistoryRow {
 struct DetailPage<'a> {
     c: &'a Ctx,
     id: &'a str,
-    /// The banner after a redirect (`?msg=`).
+    /// The banner after an action's redirect (`web::forms::done_redirect`).
     done: Option<String>,
     status: &'static str,
     district: String,
@@ -74,6 +74,8 @@ struct DetailPage<'a> {
     rejection: Option<Vec<String>>,
     objections: Vec<ObjectionRow>,
     actions: Vec<ActionForm>,
+    /// The articles a refusal may cite (street rejection, an objection upheld).
+    articles: Vec<ArticleOpt>,
     history: Vec<HistoryRow>,
 }
 
@@ -104,15 +106,16 @@ pub(super) async fn detail(
             Ok(s) => s,
             Err(e) => return c.error(e),
         };
-    match detail_page(&c, &user, &stored, &events, q.msg.as_deref(), sections) {
+    match detail_page(&c, &st.policy, &user, &stored, &events, c.done(), sections) {
         Ok(page) => c.page(&page),
         Err(e) => c.error(e),
     }
 }
 
-/// What the banner says after `?msg=`: submitted, or which action was
-/// recorded and the state it led to (an action's name alone could read as
-/// its intended outcome: "确认取得配售资格" when the family was rejected).
+/// What the banner says after an action's redirect: submitted, or which
+/// action was recorded and the state it led to (an action's name alone
+/// could read as its intended outcome: "确认取得配售资格" when the family
+/// was rejected).
 fn done_text(l: Lang, msg: &str, now: &str) -> String {
     match msg {
         "submitted" => l
@@ -134,6 +137,7 @@ fn done_text(l: Lang, msg: &str, now: &str) -> String {
 
 fn detail_page<'a>(
     c: &'a Ctx,
+    policy: &anju_policy::Policy,
     user: &CurrentUser,
     stored: &'a StoredApplication,
     events: &[anju_domain::Event],
@@ -160,7 +164,7 @@ fn detail_page<'a>(
     let decision = match app.decisions().last() {
         Some(rd) => {
             let d = serde_json::to_value(rd.decision.parts()).unwrap_or(Value::Null);
-            Some(decision(c, &d)?)
+            Some(decision(c, policy, &d)?)
         }
         None => None,
     };
@@ -235,6 +239,7 @@ fn detail_page<'a>(
         rejection,
         objections,
         actions,
+        articles: policy_articles(l, policy),
         history,
     })
 }

@@ -50,7 +50,12 @@ pub(super) async fn self_check(
     let c = ctx(&st, &headers, &q).await;
     let shown = household_from_form(&f, false)
         .and_then(|h| service::self_check(&st, &h))
-        .and_then(|d| Ok((decision(&c, &d)?, household_form(&c, false, &f)?)));
+        .and_then(|d| {
+            Ok((
+                decision(&c, &st.policy, &d)?,
+                household_form(&c, false, &f)?,
+            ))
+        });
     match shown {
         Ok((d, form)) => c.page(&SelfCheckPage {
             c: &c,

@@ -4,9 +4,14 @@
 document.addEventListener("click", function (e) {
   var a = e.target.closest && e.target.closest("a[data-lang]");
   if (!a) return;
-  var u = new URL(location.href);
-  u.searchParams.set("lang", a.getAttribute("data-lang"));
-  location.href = u.href;
+  // Built from location.search by hand: the URL constructor is missing or
+  // not constructible in some phone browsers ("URL is not a constructor").
+  // Every parameter stays as it was; only `lang` is replaced.
+  var kept = location.search.replace(/^\?/, "").split("&").filter(function (p) {
+    return p !== "" && p.split("=")[0] !== "lang";
+  });
+  kept.push("lang=" + encodeURIComponent(a.getAttribute("data-lang")));
+  location.href = location.pathname + "?" + kept.join("&") + location.hash;
   e.preventDefault();
 });
 // "Go back" on the error page returns to the form (without script: home).

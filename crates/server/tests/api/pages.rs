@@ -1,0 +1,87 @@
+//! Pages a plain HTTP request can check: an unknown address answers a
+//! Chinese page with the way home (404), an unknown API path keeps the
+//! JSON envelope, and the lottery's specification and reference script are
+//! served by the site itself (the public pages link there, not to files of
+//! the source tree).
+
+use crate::common::*;
+use axum::http::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_page_answers_a_chinese_404_page_with_the_way_back() {
+    let app = TestApp::sqlite().await;
+    for path in ["/no-such-page", "/projects/x/y/z", "/static/nothing.css"] {
+        let res = app.anon_get(path).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            res.header("content-type")
+                .is_some_and(|t| t.starts_with("text/html")),
+            "{path}: {:?}",
+            res.header("content-type")
+        );
+        let html = res.text();
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{path}: the layout");
+        assert!(
+            html.contains("找不到这个页面"),
+            "{path}: says what happened"
+        );
+        assert!(
+            html.contains("id=\"go-home\"") && html.contains("href=\"/\""),
+            "{path}: the way home"
+        );
+        assert!(html.contains("data-back"), "{path}: the way back");
+    }
+    let en = app.anon_get("/no-such-page?lang=en").await;
+    assert_eq!(en.status, StatusCode::NOT_FOUND);
+    assert!(en.text().contains("This page does not exist"));
+    // The path is shown escaped, as text.
+    let res = app.anon_get("/%3Cscript%3Ex").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!res.text().contains("<script>x"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_api_path_keeps_the_json_envelope() {
+    let app = TestApp::sqlite().await;
+    for path in ["/api/v1/nothing-here", "/api/v2", "/api"] {
+        let res = app.anon_get(path).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(res.error()["code"], "no_route", "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_serves_the_lottery_specification_and_reference_script() {
+    let app = TestApp::sqlite().await;
+    let page = app.anon_get("/lottery").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("anju-lottery-v1"), "the specification");
+    assert!(html.contains("Fisher–Yates") && html.contains("<h2>8. Worked example</h2>"));
+    assert!(
+        html.contains("href=\"/lottery/lottery_reference.py\""),
+        "the download"
+    );
+    assert!(
+        !html.contains("tools/lottery_reference.py"),
+        "no source path left"
+    );
+    // Raw HTML in the document would be escaped, tables scroll.
+    assert!(html.contains("<div class=\"scroll\"><table class=\"narrow\">"));
+
+    let script = app.anon_get("/lottery/lottery_reference.py").await;
+    assert_eq!(script.status, StatusCode::OK);
+    let repo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tools/lottery_reference.py"
+    ))
+    .expect("tools/lottery_reference.py");
+    assert_eq!(
+        script.body.as_ref(),
+        repo.as_slice(),
+        "byte for byte the repository's script"
+    );
+    assert!(script
+        .header("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment") && d.contains("lottery_reference.py")));
+}
