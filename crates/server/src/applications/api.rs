@@ -402,7 +402,7 @@ async fn notices(State(st): State<AppState>, Query(q): Query<NoticeQuery>) -> Ap
 async fn notices_xlsx(State(st): State<AppState>) -> ApiResult<Response> {
     let rows = service::all_notices(&st).await?;
     Ok(xlsx_response(
-        super::notices::workbook(&rows)?,
+        super::notices::workbook(&st, &rows)?,
         "notices.xlsx",
     ))
 }
@@ -604,19 +604,35 @@ async fn waitlist(State(st): State<AppState>) -> ApiResult<Json<Waitlist>> {
     responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
 )]
 async fn waitlist_xlsx(State(st): State<AppState>) -> ApiResult<Response> {
+    use crate::web::sheets::{official_sheet, Cell, OfficialSheet};
     let w = waitlist_counts(&st).await?;
-    let mut rows = vec![vec![
-        "县（区）代码".to_string(),
-        "县（区）".into(),
-        "轮候家庭数".into(),
-    ]];
-    rows.extend(
-        w.items
-            .iter()
-            .map(|i| vec![i.district.clone(), i.name.clone(), i.families.to_string()]),
-    );
-    rows.push(vec![String::new(), "合计".into(), w.total.to_string()]);
-    let bytes =
-        crate::web::sheets::sheet(&rows, crate::web::sheets::SheetStyle::Header, &[(1, 24.0)])?;
+    let mut rows: Vec<Vec<Cell>> = w
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Text(i.district.clone()),
+                Cell::Text(i.name.clone()),
+                Cell::Number(i.families as f64),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::Text(String::new()),
+        Cell::Text("合计".into()),
+        Cell::Number(w.total as f64),
+    ]);
+    let office = super::notices::issuing_office(&st);
+    let bytes = official_sheet(&OfficialSheet {
+        sheet_name: "轮候库统计",
+        title: "配售型保障性住房轮候库家庭数统计",
+        office: &office,
+        period: Some(format!("截至 {}", st.clock.today())),
+        issued_on: st.clock.today(),
+        header: &["县（区）代码", "县（区）", "轮候家庭数"],
+        rows,
+        note: Some("轮候库为取得配售资格的家庭（阳政办发〔2026〕2号 第十四条），按县（区）统计，不含个人信息。"),
+        widths: &[(0, 14.0), (1, 24.0), (2, 14.0)],
+    })?;
     Ok(xlsx_response(bytes, "waitlist.xlsx"))
 }

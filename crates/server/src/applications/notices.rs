@@ -1,34 +1,89 @@
-//! The public notice as a spreadsheet (公示名单), for the API and the page.
+//! The public notice as a spreadsheet fit to issue (公示名单): a named sheet,
+//! the title, issuing office, period and date, categories in words, rounds
+//! as numbers, how to object, and a seal area.
 
 use anju_store::ApplicationSummary;
 
 use crate::web::error::ApiResult;
-use crate::web::sheets::{sheet, SheetStyle};
+use crate::web::sheets::{official_sheet, Cell, OfficialSheet};
+use crate::web::AppState;
 
-pub fn workbook(rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>> {
-    let mut table = vec![[
-        "申请编号",
-        "县（区）",
-        "姓名",
-        "身份证号",
-        "类别",
-        "轮次",
-        "公示开始",
-        "公示结束",
-    ]
-    .map(String::from)
-    .to_vec()];
-    for n in rows {
-        table.push(vec![
-            n.id.as_str().to_string(),
-            n.district.describe_zh().to_string(),
-            n.masked_name.clone(),
-            n.masked_id.clone(),
-            n.categories.join("、"),
-            n.tier.map(|t| t.to_string()).unwrap_or_default(),
-            n.notice_start.map(|d| d.to_string()).unwrap_or_default(),
-            n.notice_end.map(|d| d.to_string()).unwrap_or_default(),
-        ]);
+/// How to object, as article 14 says and the notice page shows.
+pub const HOW_TO_OBJECT: &str = "对公示对象有异议的，请在公示期内向所在县（区）住建部门实名反映，写明异议事实（阳政办发〔2026〕2号 第十四条）。";
+
+pub fn workbook(st: &AppState, rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>> {
+    let label = |id: &str| {
+        st.policy
+            .categories
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(id.to_string(), |c| c.label.clone())
+    };
+    let start = rows.iter().filter_map(|n| n.notice_start).min();
+    let end = rows.iter().filter_map(|n| n.notice_end).max();
+    let period = start.zip(end).map(|(s, e)| format!("公示期：{s} 至 {e}"));
+    let office = issuing_office(st);
+    official_sheet(&OfficialSheet {
+        sheet_name: "公示名单",
+        title: "配售型保障性住房配售资格公示名单",
+        office: &office,
+        period,
+        issued_on: st.clock.today(),
+        header: &[
+            "序号",
+            "申请编号",
+            "县（区）",
+            "姓名",
+            "身份证号",
+            "类别",
+            "轮次",
+            "公示开始",
+            "公示结束",
+        ],
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                vec![
+                    Cell::Number(i as f64 + 1.0),
+                    Cell::Text(n.id.as_str().to_string()),
+                    Cell::Text(n.district.describe_zh().to_string()),
+                    Cell::Text(n.masked_name.clone()),
+                    Cell::Text(n.masked_id.clone()),
+                    Cell::Text(
+                        n.categories
+                            .iter()
+                            .map(|c| label(c))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                    n.tier
+                        .map_or(Cell::Text(String::new()), |t| Cell::Number(f64::from(t))),
+                    Cell::Text(n.notice_start.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::Text(n.notice_end.map(|d| d.to_string()).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+        note: Some(HOW_TO_OBJECT),
+        widths: &[
+            (1, 26.0),
+            (2, 12.0),
+            (4, 22.0),
+            (5, 30.0),
+            (7, 12.0),
+            (8, 12.0),
+        ],
+    })
+}
+
+/// Who issues a city-wide notice: the city's housing bureau (article 14 has
+/// each district's bureau publish its own families; the city-wide file
+/// gathers them). The city is read from the policy's issuer
+/// (阳泉市人民政府办公室 → 阳泉市).
+pub fn issuing_office(st: &AppState) -> String {
+    let issuer = st.policy.issued_by.as_deref().unwrap_or(&st.policy.title);
+    match issuer.find('市') {
+        Some(i) => format!("{}住房和城乡建设局", &issuer[..i + '市'.len_utf8()]),
+        None => "住房和城乡建设局".to_string(),
     }
-    sheet(&table, SheetStyle::Header, &[(0, 28.0), (3, 22.0)])
 }

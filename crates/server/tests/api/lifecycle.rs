@@ -234,6 +234,34 @@ async fn full_lifecycle(app: &TestApp) {
     );
     let xlsx = app.anon_get("/api/v1/waitlist.xlsx").await;
     assert!(xlsx.body.starts_with(b"PK"), "{b}: an XLSX file");
+    // Fit to issue: a named sheet with the issuing office and the total as
+    // a number.
+    {
+        use calamine::{Data, Reader};
+        let mut book =
+            calamine::Xlsx::new(std::io::Cursor::new(xlsx.body.to_vec())).expect("an xlsx");
+        let range = book.worksheet_range("轮候库统计").expect("a named sheet");
+        let rows: Vec<&[Data]> = range.rows().collect();
+        let text: String = rows
+            .iter()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|");
+        assert!(
+            text.contains("发布单位：阳泉市住房和城乡建设局"),
+            "{b}: {text}"
+        );
+        let total = rows
+            .iter()
+            .find(|r| r.iter().any(|c| c.to_string() == "合计"))
+            .expect("a total row");
+        assert!(
+            total
+                .iter()
+                .any(|c| matches!(c, Data::Float(n) if *n == 2.0)),
+            "{b}: the total is the number 2: {total:?}"
+        );
+    }
 }
 
 /// Takes a submitted application of district D to Qualified. Leaves the

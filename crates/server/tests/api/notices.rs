@@ -76,12 +76,54 @@ async fn every_family_under_notice_is_published() {
     assert_eq!(rows(&second), FAMILIES - 100);
     let print = app.anon_get("/notices?print=1").await.text();
     assert_eq!(rows(&print), FAMILIES);
+    for want in ["发布单位：阳泉市住房和城乡建设局", "公示期：", "（盖章）"]
+    {
+        assert!(print.contains(want), "the printable notice carries {want}");
+    }
 
     // The Excel file: a header and one line per family.
     let xlsx = app.anon_get("/api/v1/notices.xlsx").await;
     assert_eq!(xlsx.status, StatusCode::OK);
     let in_file = xlsx_first_column(&xlsx.body);
     assert_eq!(in_file, ids, "the Excel notice holds every family");
+    // Fit to issue: a named sheet, the title, the issuing office, the
+    // period and a seal area; categories in words, rounds as numbers.
+    let (name, rows) = xlsx_sheet(&xlsx.body);
+    assert_eq!(name, "公示名单");
+    let all = rows.iter().flatten().cloned().collect::<Vec<_>>().join("|");
+    for want in [
+        "配售资格公示名单",
+        "发布单位：阳泉市住房和城乡建设局",
+        "公示期：",
+        "（盖章）",
+        "第十四条",
+    ] {
+        assert!(all.contains(want), "{want} missing: {all}");
+    }
+    assert!(!all.contains("wage_"), "category codes, not words: {all}");
+    {
+        use calamine::{Data, Reader};
+        let mut book =
+            calamine::Xlsx::new(std::io::Cursor::new(xlsx.body.to_vec())).expect("an xlsx");
+        let range = book.worksheet_range("公示名单").expect("the sheet");
+        let header = range
+            .rows()
+            .position(|r| r.iter().any(|c| c.to_string() == "轮次"))
+            .expect("a header");
+        let tier_col = range
+            .rows()
+            .nth(header)
+            .expect("header")
+            .iter()
+            .position(|c| c.to_string() == "轮次")
+            .expect("轮次");
+        let first = range.rows().nth(header + 1).expect("a family");
+        assert!(
+            matches!(first[tier_col], Data::Float(_) | Data::Int(_)),
+            "the round is a number: {:?}",
+            first[tier_col]
+        );
+    }
 
     // The notice carries the audit log's latest signed checkpoint once
     // there is one, so that anyone keeping the notice can later check the
@@ -114,17 +156,37 @@ async fn every_family_under_notice_is_published() {
     );
 }
 
-/// The application numbers in the workbook's first sheet (the first column
-/// below the header).
+/// The application numbers in the notice workbook: the column headed
+/// 申请编号, below its header, up to the first empty cell.
 fn xlsx_first_column(bytes: &[u8]) -> BTreeSet<String> {
+    let rows = xlsx_rows(bytes);
+    let Some((h, col)) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| r.iter().position(|c| c == "申请编号").map(|c| (i, c)))
+    else {
+        return BTreeSet::new();
+    };
+    rows.iter()
+        .skip(h + 1)
+        .map(|r| r.get(col).cloned().unwrap_or_default())
+        .take_while(|s| !s.is_empty())
+        .collect()
+}
+
+/// Every row of the first sheet as text, and the sheet's name.
+fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    xlsx_sheet(bytes).1
+}
+
+fn xlsx_sheet(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
     use calamine::Reader;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
     let sheet = book.sheet_names().first().cloned().expect("a sheet");
     let range = book.worksheet_range(&sheet).expect("the sheet");
-    range
+    let rows = range
         .rows()
-        .skip(1)
-        .map(|r| r.first().map(|c| c.to_string()).unwrap_or_default())
-        .filter(|s| !s.is_empty())
-        .collect()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    (sheet, rows)
 }

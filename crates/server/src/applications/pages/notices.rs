@@ -53,6 +53,11 @@ struct NoticesPrint<'a> {
     pager: Option<Pager>,
     total: u64,
     checkpoint: Option<Checkpoint>,
+    /// Who issues it, the period it covers and the date, for the stamp.
+    office: String,
+    period: Option<String>,
+    today: String,
+    today_zh: String,
 }
 
 /// Families per page on screen; the printable notice and the export hold
@@ -125,12 +130,21 @@ pub(super) async fn notices(
             public_key: s.public_key,
         });
     if print {
+        let start = notices.iter().filter_map(|n| n.notice_start).min();
+        let end = notices.iter().filter_map(|n| n.notice_end).max();
+        let today = st.clock.today();
         c.page(&NoticesPrint {
             c: &c,
             rows,
             pager,
             total,
             checkpoint,
+            office: crate::applications::notices::issuing_office(&st),
+            period: start
+                .zip(end)
+                .map(|(s, e)| format!("{}{s} — {e}", c.t("公示期：", "Notice period: "))),
+            today: today.to_string(),
+            today_zh: today.format("%Y年%m月%d日").to_string(),
         })
     } else {
         c.page(&NoticesPage {
