@@ -253,7 +253,10 @@ async fn full_lifecycle(app: &TestApp) {
         );
         let total = rows
             .iter()
-            .find(|r| r.iter().any(|c| c.to_string() == "合计"))
+            .find(|r| {
+                r.iter()
+                    .any(|c| matches!(c, Data::String(s) if s == "合计"))
+            })
             .expect("a total row");
         assert!(
             total

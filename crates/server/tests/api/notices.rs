@@ -108,14 +108,17 @@ async fn every_family_under_notice_is_published() {
         let range = book.worksheet_range("公示名单").expect("the sheet");
         let header = range
             .rows()
-            .position(|r| r.iter().any(|c| c.to_string() == "轮次"))
+            .position(|r| {
+                r.iter()
+                    .any(|c| matches!(c, Data::String(s) if s == "轮次"))
+            })
             .expect("a header");
         let tier_col = range
             .rows()
             .nth(header)
             .expect("header")
             .iter()
-            .position(|c| c.to_string() == "轮次")
+            .position(|c| matches!(c, Data::String(s) if s == "轮次"))
             .expect("轮次");
         let first = range.rows().nth(header + 1).expect("a family");
         assert!(
