@@ -28,6 +28,20 @@ async fn an_upheld_objection_rejects_at_once_and_nothing_pretends_otherwise() {
                 .await;
         }
         bureau.act_ok(&id, json!({"type": "record_decision"})).await;
+        // The decision leads with one sentence (which categories, which
+        // round, why not the others), then the conditions by category,
+        // shared ones first, failed ones first, none repeated.
+        let page = bureau.get(&format!("/applications/{id}")).await.text();
+        let summary = page.find("id=\"decision-summary\"").expect("a summary");
+        let reasons = page.find("id=\"reasons\"").expect("the conditions");
+        assert!(summary < reasons, "{b}: the sentence comes first");
+        assert!(
+            page[summary..reasons].contains("符合以下类别的申请条件"),
+            "{b}"
+        );
+        assert!(page[summary..reasons].contains("可参加第 1 轮配售"), "{b}");
+        assert!(page.contains("共同条件"), "{b}: the shared conditions");
+        assert!(page.contains("类别："), "{b}: grouped by category");
         bureau.act_ok(&id, json!({"type": "start_notice"})).await;
         bureau
             .act_ok(

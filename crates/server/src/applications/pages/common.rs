@@ -88,6 +88,19 @@ pub(super) struct Reason {
     pub(super) message: String,
     pub(super) document: String,
     pub(super) article: String,
+    /// Not met, but only in a category other than the ones the family
+    /// qualified for: shown quietly, not as a red refusal.
+    pub(super) aside: bool,
+}
+
+/// The conditions of one category (or those every category shares).
+pub(super) struct Group {
+    /// 共同条件, or the category's name.
+    pub(super) title: String,
+    /// Every condition met (the family qualifies in this category).
+    pub(super) met: bool,
+    /// Failed conditions first.
+    pub(super) reasons: Vec<Reason>,
 }
 
 /// A duty that comes with qualifying (vacating earlier policy housing).
@@ -102,8 +115,10 @@ pub(super) struct Obligation {
 pub(super) struct Decision<'a> {
     c: &'a Ctx,
     eligible: bool,
-    tier: Option<u64>,
-    reasons: Vec<Reason>,
+    /// One sentence first: for which categories and round, and why not the
+    /// others.
+    summary: String,
+    groups: Vec<Group>,
     obligations: Vec<Obligation>,
     digest: String,
 }
@@ -121,22 +136,147 @@ pub(super) fn decision(
         r.label_en.clone()
     };
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let l = c.lang;
+    let category_name = |id: &str| {
+        policy
+            .categories
+            .iter()
+            .find(|k| k.id == id)
+            .map(|k| match (l, &k.label_en) {
+                (Lang::En, Some(en)) => en.clone(),
+                _ => k.label.clone(),
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let eligible = d["eligible"] == true;
+    let qualified: Vec<String> = d["categories"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    // Group by category: the shared conditions first, then the categories
+    // the family qualifies in, then the others; failed conditions first in
+    // each, and a condition repeated word for word shown once.
+    let mut order: Vec<Option<String>> = vec![None];
+    let mut groups: Vec<(Option<String>, Vec<Reason>)> = vec![(None, Vec::new())];
+    for r in d["reasons"].as_array().into_iter().flatten() {
+        let category = r["category"].as_str().map(String::from);
+        if !order.contains(&category) {
+            order.push(category.clone());
+            groups.push((category.clone(), Vec::new()));
+        }
+        let reason = Reason {
+            passed: r["passed"] == true,
+            condition_en: c.is_en().then(|| condition_en(&r["rule"])).flatten(),
+            message: text(&r["message"]),
+            document: text(&r["citation"]["document"]),
+            article: text(&r["citation"]["article"]),
+            aside: eligible
+                && r["passed"] != true
+                && category.as_ref().is_some_and(|k| !qualified.contains(k)),
+        };
+        if let Some((_, list)) = groups.iter_mut().find(|(k, _)| *k == category) {
+            if !list.iter().any(|x| {
+                x.message == reason.message
+                    && x.article == reason.article
+                    && x.passed == reason.passed
+            }) {
+                list.push(reason);
+            }
+        }
+    }
+    let mut groups: Vec<Group> = groups
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(k, mut list)| {
+            list.sort_by_key(|r| r.passed);
+            Group {
+                met: list.iter().all(|r| r.passed),
+                title: match &k {
+                    None => l.t("共同条件", "Conditions for every category").to_string(),
+                    Some(id) => format!("{}{}", l.t("类别：", "Category: "), category_name(id)),
+                },
+                reasons: list,
+            }
+        })
+        .collect();
+    // Common conditions, then qualified categories, then the rest.
+    groups.sort_by_key(|g| {
+        if g.title == l.t("共同条件", "Conditions for every category") {
+            0
+        } else if g.met {
+            1
+        } else {
+            2
+        }
+    });
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|k| category_name(k))
+            .collect::<Vec<_>>()
+            .join(l.t("、", ", "))
+    };
+    let others: Vec<String> = d["reasons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["category"].as_str().map(String::from))
+        .filter(|k| !qualified.contains(k))
+        .fold(Vec::new(), |mut acc, k| {
+            if !acc.contains(&k) {
+                acc.push(k);
+            }
+            acc
+        });
+    let first_common_failure = d["reasons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["passed"] != true && r["category"].is_null())
+        .map(|r| text(&r["message"]));
+    let summary = if eligible {
+        let mut s = format!(
+            "{}{}{}",
+            l.t("符合以下类别的申请条件：", "Eligible in: "),
+            names(&qualified),
+            match d["tier"].as_u64() {
+                Some(t) => format!(
+                    "{}{t}{}",
+                    l.t("，可参加第 ", "; may enter round "),
+                    l.t(" 轮配售。", ".")
+                ),
+                None => l.t("。", ".").to_string(),
+            }
+        );
+        if !others.is_empty() {
+            s.push_str(&format!(
+                "{}{}{}",
+                l.t("其他类别（", "Other categories ("),
+                names(&others),
+                l.t(
+                    "）的条件未全部满足，仅列于下方供参考。",
+                    ") are not met in full; listed below for reference."
+                )
+            ));
+        }
+        s
+    } else {
+        match first_common_failure {
+            Some(m) => format!("{}{m}", l.t("暂不符合申请条件：", "Not eligible: ")),
+            None => l
+                .t(
+                    "暂不符合任何类别的申请条件，各类别未满足的条件见下。",
+                    "Not eligible in any category: the conditions not met are listed below by category.",
+                )
+                .to_string(),
+        }
+    };
     fragment(&Decision {
         c,
-        eligible: d["eligible"] == true,
-        tier: d["tier"].as_u64(),
-        reasons: d["reasons"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| Reason {
-                passed: r["passed"] == true,
-                condition_en: c.is_en().then(|| condition_en(&r["rule"])).flatten(),
-                message: text(&r["message"]),
-                document: text(&r["citation"]["document"]),
-                article: text(&r["citation"]["article"]),
-            })
-            .collect(),
+        eligible,
+        summary,
+        groups,
         obligations: d["obligations"]
             .as_array()
             .into_iter()
