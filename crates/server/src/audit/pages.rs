@@ -215,8 +215,8 @@ async fn read_filters(st: &AppState, l: Lang, q: &AuditQuery) -> ApiResult<(Audi
             Err(_) => form.errors.push((
                 "application",
                 l.t(
-                    "申请编号格式不对，例如 A-2026-000123",
-                    "Not an application number, e.g. A-2026-000123",
+                    "申请编号格式不对，例如 140302-20260302-1a2b3c4d",
+                    "Not an application number, e.g. 140302-20260302-1a2b3c4d",
                 )
                 .to_owned(),
             )),
