@@ -207,6 +207,15 @@ pub struct SessionRecord {
     pub expires_at: Timestamp,
 }
 
+/// The key under which a family account is indexed beside its members in
+/// the one-active-application-per-person index (kept, like a resident ID,
+/// only as a keyed hash): one account's racing submissions are then kept to
+/// one by the same unique key. The server decides when to add it; the store
+/// knows its shape so that a key rotation re-keys it with the members.
+pub fn account_member_key(owner: &UserId) -> String {
+    format!("account:{}", owner.as_str())
+}
+
 /// A sign-in throttle counter (see `anju_domain::throttle`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrottleRecord {

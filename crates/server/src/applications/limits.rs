@@ -99,7 +99,7 @@ pub async fn may_submit_online(st: &AppState, user: &CurrentUser) -> ApiResult<(
 /// accounts and when the rule is off.
 pub fn account_index_key(st: &AppState, user: &CurrentUser) -> Option<String> {
     (st.one_application_per_account && user.user.role == Role::Applicant)
-        .then(|| format!("account:{}", user.user.id.as_str()))
+        .then(|| anju_store::account_member_key(&user.user.id))
 }
 
 /// Records that a submission was refused because a member is in another

@@ -114,7 +114,18 @@ impl KeyRotation<'_> {
         // Older keys' hashes of each member → the current key's.
         let mut current: BTreeSet<String> = BTreeSet::new();
         let mut rekey: BTreeMap<String, String> = BTreeMap::new();
-        for rid in member_ids_of(&household) {
+        // The family account's own entry (`account_member_key`), when the
+        // application has an owner, is re-keyed with the members.
+        let owner = Q::new("SELECT owner_user_id FROM applications WHERE id = $1")
+            .text(id)
+            .fetch_optional(c)
+            .await?
+            .map(|r| r.opt_text("owner_user_id"))
+            .transpose()?
+            .flatten()
+            .and_then(|o| UserId::new(o).ok())
+            .map(|o| crate::account_member_key(&o));
+        for rid in member_ids_of(&household).into_iter().chain(owner) {
             let mut hashes = self.crypto.resident_id_hashes(&rid).into_iter();
             let Some(new) = hashes.next() else { continue };
             for old in hashes {
