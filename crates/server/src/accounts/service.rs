@@ -58,7 +58,7 @@ pub async fn do_login(
         .accounts()
         .login_throttle(&keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
         .await?;
-    let is_name = |key: &str| key == keys[2].0;
+    let is_name = |key: &str| keys.iter().any(|(k, c)| *c == Counter::Name && k == key);
     let throttled = counters
         .iter()
         .filter(|r| !(known_device && is_name(&r.key)))

@@ -380,7 +380,8 @@ struct NoticeQuery {
     )
 )]
 async fn notices(State(st): State<AppState>, Query(q): Query<NoticeQuery>) -> ApiResult<Response> {
-    let (rows, total) = service::notices_page(&st, q.limit, q.offset).await?;
+    let rows = service::notices_page(&st, q.limit, q.offset).await?;
+    let total = service::notices_count(&st).await?;
     let end = u64::from(q.offset) + rows.len() as u64;
     Ok(Json(Notices {
         total,

@@ -48,27 +48,8 @@ pub async fn may_submit_online(st: &AppState, user: &CurrentUser) -> ApiResult<(
     if user.user.role != Role::Applicant {
         return Ok(());
     }
-    // A family's own applications: a handful at most (each one withdrawn
-    // or rejected before the next), so one page holds them.
-    let own = st
-        .store
-        .applications()
-        .list_applications(&ListFilter {
-            owner: Some(user.user.id.clone()),
-            limit: 1000,
-            ..ListFilter::default()
-        })
-        .await?;
-    let one_only = st.one_application_per_account;
-    if let Some(active) = own.iter().find(|a| one_only && a.status.is_active()) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "active_application_exists",
-            format!(
-                "您已有一份正在办理的申请 {id}：每个家庭只能申请一次（阳政办发〔2026〕2号 第十条）。如需重新申请，请先撤回该申请 (your family already has an application in progress, {id}; a family applies once — article 10; withdraw it first to apply again)",
-                id = active.id.as_str()
-            ),
-        ));
+    if st.one_application_per_account {
+        active_application(st, user).await?;
     }
     let refusals = st
         .store
@@ -90,6 +71,32 @@ pub async fn may_submit_online(st: &AppState, user: &CurrentUser) -> ApiResult<(
         ));
     }
     Ok(())
+}
+
+/// Refuses a family account that already has an active application.
+async fn active_application(st: &AppState, user: &CurrentUser) -> ApiResult<()> {
+    // A family's own applications: a handful at most (each one withdrawn
+    // or rejected before the next), so one page holds them.
+    let own = st
+        .store
+        .applications()
+        .list_applications(&ListFilter {
+            owner: Some(user.user.id.clone()),
+            limit: 1000,
+            ..ListFilter::default()
+        })
+        .await?;
+    match own.iter().find(|a| a.status.is_active()) {
+        Some(active) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "active_application_exists",
+            format!(
+                "您已有一份正在办理的申请 {id}：每个家庭只能申请一次（阳政办发〔2026〕2号 第十条）。如需重新申请，请先撤回该申请 (your family already has an application in progress, {id}; a family applies once — article 10; withdraw it first to apply again)",
+                id = active.id.as_str()
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The key under which a family account's active application is indexed

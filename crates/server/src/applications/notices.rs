@@ -19,9 +19,7 @@ pub fn workbook(st: &AppState, rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>
             .find(|c| c.id == id)
             .map_or(id.to_string(), |c| c.label.clone())
     };
-    let start = rows.iter().filter_map(|n| n.notice_start).min();
-    let end = rows.iter().filter_map(|n| n.notice_end).max();
-    let period = start.zip(end).map(|(s, e)| format!("公示期：{s} 至 {e}"));
+    let period = period(rows).map(|(s, e)| format!("公示期：{s} 至 {e}"));
     let office = issuing_office(st);
     official_sheet(&OfficialSheet {
         sheet_name: "公示名单",
@@ -74,6 +72,14 @@ pub fn workbook(st: &AppState, rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>
             (8, 12.0),
         ],
     })
+}
+
+/// The span of the notice periods of these families: from the earliest
+/// start to the latest end (the export's and the printable notice's period).
+pub fn period(rows: &[ApplicationSummary]) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let start = rows.iter().filter_map(|n| n.notice_start).min()?;
+    let end = rows.iter().filter_map(|n| n.notice_end).max()?;
+    Some((start, end))
 }
 
 /// Who issues a city-wide notice: the city's housing bureau (article 14 has

@@ -629,23 +629,27 @@ fn notice_filter(st: &AppState) -> ListFilter {
     }
 }
 
-/// One page of the public notice, masked, with the number of families under
-/// notice in all.
+/// How many families are under notice today.
+pub async fn notices_count(st: &AppState) -> ApiResult<u64> {
+    Ok(st
+        .store
+        .applications()
+        .count_listed(&notice_filter(st))
+        .await?)
+}
+
+/// One page of the public notice, masked.
 pub async fn notices_page(
     st: &AppState,
     limit: u32,
     offset: u32,
-) -> ApiResult<(Vec<ApplicationSummary>, u64)> {
+) -> ApiResult<Vec<ApplicationSummary>> {
     let filter = ListFilter {
         limit: limit.clamp(1, 500),
         offset,
         ..notice_filter(st)
     };
-    let store = st.store.applications();
-    Ok((
-        store.list_applications(&filter).await?,
-        store.count_listed(&filter).await?,
-    ))
+    Ok(st.store.applications().list_applications(&filter).await?)
 }
 
 /// Every family under notice, masked: the export and the printable notice

@@ -78,12 +78,12 @@ pub(super) async fn notices(
         })
     } else {
         // Count first, so that a page past the end shows the last one.
-        match service::notices_page(&st, 1, 0).await {
-            Ok((_, total)) => {
+        match service::notices_count(&st).await {
+            Ok(total) => {
                 let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/notices", &[]);
                 service::notices_page(&st, PER_PAGE, pager.offset())
                     .await
-                    .map(|(rows, total)| (rows, total, Some(pager)))
+                    .map(|rows| (rows, total, Some(pager)))
             }
             Err(e) => Err(e),
         }
@@ -130,8 +130,6 @@ pub(super) async fn notices(
             public_key: s.public_key,
         });
     if print {
-        let start = notices.iter().filter_map(|n| n.notice_start).min();
-        let end = notices.iter().filter_map(|n| n.notice_end).max();
         let today = st.clock.today();
         c.page(&NoticesPrint {
             c: &c,
@@ -140,8 +138,7 @@ pub(super) async fn notices(
             total,
             checkpoint,
             office: crate::applications::notices::issuing_office(&st),
-            period: start
-                .zip(end)
+            period: crate::applications::notices::period(&notices)
                 .map(|(s, e)| format!("{}{s} — {e}", c.t("公示期：", "Notice period: "))),
             today: today.to_string(),
             today_zh: today.format("%Y年%m月%d日").to_string(),
