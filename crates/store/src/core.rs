@@ -58,6 +58,7 @@ pub(crate) mod accounts;
 pub(crate) mod allotment;
 pub(crate) mod applications;
 pub(crate) mod audit;
+pub(crate) mod holdings;
 pub(crate) mod keys;
 
 use std::collections::BTreeSet;
@@ -140,6 +141,11 @@ handle!(
     KeyRotation,
     key_rotation,
     "Re-encrypting personal data with a new master key (see `core/keys.rs`)."
+);
+handle!(
+    Holdings,
+    holdings,
+    "Held homes after the sale: register, campaigns, findings, cases, buybacks and the pool."
 );
 handle!(
     Allotment,

@@ -59,8 +59,18 @@ pub use crate::core::allotment::{
     AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState,
     ProjectRecord, RoundRecord,
 };
+pub mod holdings {
+    //! Records of held homes (see `core/holdings/`).
+    pub use crate::core::holdings::{
+        AnswerOutcome, AnswerRow, BuybackChange, BuybackRecord, CampaignRecord, CaseRecord,
+        FindingRecord, HolderRecord, HoldingState, NewCampaign, NewStep, PoolHomeRecord,
+        RegisterFilter, ReviewRecord, StepRecord,
+    };
+}
 pub use crate::core::keys::RotationBatch;
-pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation};
+pub use crate::core::{
+    Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation,
+};
 pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
 pub use crate::retry::MAX_ATTEMPTS as WRITE_ATTEMPTS;
@@ -471,5 +481,11 @@ impl AnyStore {
     /// and abandonments. The concurrency notes are in `core/allotment/`.
     pub fn allotment(&self) -> Allotment<'_> {
         self.core().allotment()
+    }
+
+    /// Holdings: the holder register, yearly campaigns, cases, buybacks
+    /// and the pool of homes that came back (`core/holdings/`).
+    pub fn holdings(&self) -> Holdings<'_> {
+        self.core().holdings()
     }
 }

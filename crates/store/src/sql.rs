@@ -145,6 +145,13 @@ impl Q {
         }
     }
 
+    /// Sets the statement after its arguments were bound: for statements
+    /// whose WHERE clause is built together with its arguments.
+    pub(crate) fn with_sql(mut self, sql: impl Into<Cow<'static, str>>) -> Q {
+        self.sql = sql.into();
+        self
+    }
+
     pub(crate) fn text(mut self, v: impl Into<String>) -> Q {
         self.args.push(Arg::Text(v.into()));
         self

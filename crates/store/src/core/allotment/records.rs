@@ -199,11 +199,11 @@ pub struct AllotmentFlags {
     pub abandoned: HashSet<String>,
 }
 
-pub(super) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(format!("does not serialise: {e}")))
 }
 
-pub(super) fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
@@ -219,7 +219,7 @@ pub(super) fn parse_code<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt(format!("unknown code {s:?}")))
 }
 
-pub(super) fn conflict(what: impl Into<String>) -> StoreError {
+pub(crate) fn conflict(what: impl Into<String>) -> StoreError {
     StoreError::Conflict { what: what.into() }
 }
 
