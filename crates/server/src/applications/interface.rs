@@ -112,3 +112,36 @@ pub async fn visible_applications(
 ) -> ApiResult<Vec<ApplicationSummary>> {
     service::list(st, user, None, limit, 0).await
 }
+
+/// The members (resident ID and name, decrypted) of each application, for
+/// a later capability's department request file (holdings' yearly
+/// campaign). The caller authorises and audits the export.
+pub async fn members_of(
+    st: &AppState,
+    application_ids: &[String],
+) -> ApiResult<Vec<(String, Vec<(String, String)>)>> {
+    let mut out = Vec::with_capacity(application_ids.len());
+    for id in application_ids {
+        let Ok(aid) = anju_domain::ApplicationId::new(id) else {
+            continue;
+        };
+        let Some(a) = st.store.applications().load_application(&aid).await? else {
+            continue;
+        };
+        let members = a.household["members"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| {
+                        (
+                            m["id_number"].as_str().unwrap_or("").to_string(),
+                            m["name"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push((id.clone(), members));
+    }
+    Ok(out)
+}

@@ -12,7 +12,12 @@ use crate::allotment::service::{self as svc, NewProject, PlanRequest};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
 
-fn terms(name: &str, location: &str, guided: u64, today: chrono::NaiveDate) -> PlanTerms {
+pub(super) fn terms(
+    name: &str,
+    location: &str,
+    guided: u64,
+    today: chrono::NaiveDate,
+) -> PlanTerms {
     PlanTerms {
         name: name.into(),
         location: location.into(),
@@ -164,7 +169,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
 /// Imports a demo project's homes; a row the importer refuses is an error
 /// here (the demo must never lose a home silently). Returns the project as
 /// it now stands.
-async fn import_demo_homes(
+pub(super) async fn import_demo_homes(
     st: &AppState,
     company: &crate::web::auth::CurrentUser,
     project_id: &str,

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod allotment;
 pub mod applications;
+pub mod holdings;
 
 use crate::web::error::ApiResult;
 use crate::web::AppState;
@@ -22,5 +23,6 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
         return Ok(());
     }
     applications::seed(st, households).await?;
-    allotment::seed(st).await
+    allotment::seed(st).await?;
+    holdings::seed(st).await
 }

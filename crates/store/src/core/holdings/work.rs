@@ -145,12 +145,14 @@ impl Holdings<'_> {
                 .await;
             match r {
                 Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate {
-                    what: format!(
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Duplicate {
+                        what: format!(
                         "{} 年度 {} 的核查已开启 (a campaign for this district and year exists)",
                         c.year, c.district
                     ),
-                }),
+                    })
+                }
                 Err(e) => return Err(e.into()),
             }
             let n = Q::new(
@@ -279,6 +281,7 @@ impl Holdings<'_> {
     /// home: the finding, the home flagged in any campaign it is pending
     /// in, and a case for its flag if none is open. Returns the case ids
     /// opened (empty when the flag's case was already open).
+    #[allow(clippy::too_many_arguments)]
     pub async fn hold_report(
         &self,
         project_id: &str,
