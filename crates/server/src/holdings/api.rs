@@ -2,7 +2,7 @@
 //! buybacks, yearly campaigns with their department files, reports, cases
 //! and the pool. Nothing here is public: it is personal data.
 
-use anju_domain::Department;
+use anju_domain::{Department, Role};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -323,6 +323,7 @@ async fn apply_buyback(
     Path((project, home)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Response> {
+    svc::require(&user, &[Role::Applicant, Role::Company], "申请回购")?;
     let req: BuybackRequest = parse_json(&body)?;
     let b = svc::apply_buyback(&st, &user, &project, &home, req).await?;
     Ok((axum::http::StatusCode::CREATED, Json(buyback_json(&st, &b))).into_response())
@@ -357,6 +358,17 @@ async fn report(
     Path((project, home)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Json<Reported>> {
+    svc::require(
+        &user,
+        &[
+            Role::Community,
+            Role::Street,
+            Role::DistrictBureau,
+            Role::CityBureau,
+            Role::Company,
+        ],
+        "登记违规使用线索",
+    )?;
     let req: ReportRequest = parse_json(&body)?;
     let n = svc::report(&st, &user, &project, &home, req).await?;
     Ok(Json(Reported { cases_opened: n }))
@@ -441,6 +453,11 @@ async fn buyback_step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<BuybackJson>> {
+    svc::require(
+        &user,
+        &[Role::Applicant, Role::Company, Role::CityBureau],
+        "办理回购步骤",
+    )?;
     let req: BuybackStepRequest = parse_json(&body)?;
     let b = svc::buyback_step(&st, &user, &id, req).await?;
     Ok(Json(buyback_json(&st, &b)))
@@ -523,6 +540,7 @@ async fn open_campaign(
     user: CurrentUser,
     body: Bytes,
 ) -> ApiResult<Response> {
+    svc::require(&user, &[Role::Company], "开启年度核查")?;
     let req: CampaignRequest = parse_json(&body)?;
     let c = svc::open_campaign(&st, &user, req).await?;
     Ok((
@@ -569,7 +587,7 @@ fn department(code: &str) -> ApiResult<Department> {
     security(("session" = [])),
     extensions(("x-anju-roles" = json!(["verifier:{department}", "company"]))),
     responses(
-        (status = 200, description = "CSV", content_type = "text/csv"),
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
         (status = 401, response = apidoc::Unauthorized),
         (status = 403, response = apidoc::Forbidden),
         (status = 404, response = apidoc::NotFound),
@@ -613,7 +631,7 @@ async fn answers(
 ) -> ApiResult<Json<AnswerReport>> {
     let d = department(&dept)?;
     // The role is checked before the upload is read.
-    svc::campaign_reader(&user)?;
+    svc::department_of(&user, d)?;
     let bytes = read_body(body).await?;
     Ok(Json(svc::import_answers(&st, &user, &id, d, &bytes).await?))
 }
@@ -669,6 +687,7 @@ async fn case_step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<CaseJson>> {
+    svc::require(&user, &[Role::Company], "办理违规使用案件")?;
     let req: CaseStepRequest = parse_json(&body)?;
     let c = svc::case_step(&st, &user, &id, req).await?;
     Ok(Json(case_json(&st, &c)))

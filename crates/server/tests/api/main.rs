@@ -11,6 +11,7 @@ mod audit;
 mod audit_page;
 mod errors;
 mod faults;
+mod holdings;
 mod lifecycle;
 mod loudi;
 mod matrix;

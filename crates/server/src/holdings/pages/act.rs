@@ -202,7 +202,7 @@ pub(super) async fn upload_answers(
         return c.error(ApiError::not_found("部门 (department)"));
     };
     // The role is checked before the upload is read.
-    if let Err(e) = svc::campaign_reader(&user) {
+    if let Err(e) = svc::department_of(&user, d) {
         return c.error(e);
     }
     let body = match read_upload(&user, mp).await {

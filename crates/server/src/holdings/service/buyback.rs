@@ -136,6 +136,13 @@ pub async fn apply_buyback(
     req: BuybackRequest,
 ) -> ApiResult<BuybackRecord> {
     let holder = holder_app(st, project_id, home_id).await?;
+    if holder.state == anju_store::holdings::HoldingState::Returned {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "already_returned",
+            "该房屋已回购收回，不能再申请回购 (the home was already bought back)",
+        ));
+    }
     match user.user.role {
         Role::Company => {}
         Role::Applicant => {

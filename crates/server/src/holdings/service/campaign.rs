@@ -119,7 +119,8 @@ pub fn answers_of(d: Department) -> Vec<Finding> {
         .collect()
 }
 
-fn department_of(user: &CurrentUser, d: Department) -> ApiResult<()> {
+/// Only the department's own verifiers (and the company) handle its files.
+pub fn department_of(user: &CurrentUser, d: Department) -> ApiResult<()> {
     match user.user.role {
         Role::Verifier(v) if v == d => Ok(()),
         Role::Company => Ok(()),

@@ -216,6 +216,18 @@ impl Holdings<'_> {
                     answered.push(department);
                 }
                 for (finding, evidence) in &row.findings {
+                    // The same answer uploaded again is recorded once.
+                    let seen = Q::new("SELECT id FROM hold_findings WHERE campaign_id = $1 AND project_id = $2 AND home_id = $3 AND finding = $4 AND source = $5")
+                        .text(campaign_id)
+                        .text(&row.project_id)
+                        .text(&row.home_id)
+                        .text(finding.code())
+                        .text(department.code())
+                        .fetch_optional(&mut tx.conn())
+                        .await?;
+                    if seen.is_some() {
+                        continue;
+                    }
                     Q::new("INSERT INTO hold_findings (id, project_id, home_id, campaign_id, finding, source, evidence, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                         .text(format!("F-{}", random_hex(6)))
                         .text(&row.project_id)

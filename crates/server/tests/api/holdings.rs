@@ -1,0 +1,415 @@
+//! Holdings end to end on both backends: the register and who sees it, the
+//! yearly campaign with a department's request file and answers (bad rows
+//! reported by line, none dropped), the enforcement ladder, and a buyback
+//! from application to the home back in the pool — over the demo city's
+//! sold homes (`demo::holdings`, seeded through the allotment services).
+
+use crate::common::*;
+use axum::http::StatusCode;
+use chrono::Duration;
+use serde_json::{json, Value};
+
+const P: &str = "YQ-2025-01";
+
+#[tokio::test]
+async fn holdings_from_register_to_pool() {
+    for app in TestApp::each_backend().await {
+        holdings(&app).await;
+    }
+}
+
+fn homes(v: &Value) -> Vec<Value> {
+    v["homes"].as_array().cloned().unwrap_or_default()
+}
+
+async fn holdings(app: &TestApp) {
+    let b = app.backend();
+    anju_server::demo::seed(&app.state(), 300)
+        .await
+        .expect("demo seeds");
+    let company = app.login("company").await;
+    let city = app.login("city").await;
+
+    // The register: the company sees the city; a district bureau its own
+    // district only; a family or a verifier is refused.
+    let all = company.get("/api/v1/holdings").await.json();
+    let sold = homes(&all);
+    assert!(sold.len() >= 3, "{b}: the demo sells homes: {all}");
+    assert_eq!(all["total"].as_u64(), Some(sold.len() as u64), "{b}");
+    let own = app
+        .login("bureau-140303")
+        .await
+        .get("/api/v1/holdings")
+        .await
+        .json();
+    assert_eq!(homes(&own).len(), sold.len(), "{b}");
+    let other = app
+        .login("bureau-140302")
+        .await
+        .get("/api/v1/holdings")
+        .await
+        .json();
+    assert_eq!(
+        homes(&other).len(),
+        0,
+        "{b}: another district's homes are not listed"
+    );
+    let home0 = sold[0]["home_id"].as_str().expect("home").to_string();
+    let res = app
+        .login("bureau-140302")
+        .await
+        .get(&format!("/api/v1/holdings/homes/{P}/{home0}"))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "{b}: another district's home is not disclosed"
+    );
+    assert_eq!(
+        app.login("family")
+            .await
+            .get("/api/v1/holdings")
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "{b}"
+    );
+    assert_eq!(
+        app.login("family")
+            .await
+            .get(&format!("/api/v1/holdings/homes/{P}/{home0}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "{b}: a family sees only its own home"
+    );
+    // Filters: by home.
+    let one = company
+        .get(&format!("/api/v1/holdings?home={home0}"))
+        .await
+        .json();
+    assert_eq!(homes(&one).len(), 1, "{b}");
+    assert!(
+        homes(&one)[0]["holder_id"]
+            .as_str()
+            .is_some_and(|m| m.contains('*')),
+        "{b}: masked"
+    );
+
+    // The running campaign covers every held home; the first is flagged
+    // (second home), the second has a sublet report.
+    let cs = company.get("/api/v1/holdings/campaigns").await.json();
+    let campaign = cs["campaigns"][0].clone();
+    let cid = campaign["id"].as_str().expect("campaign").to_string();
+    assert_eq!(
+        campaign["total"].as_u64(),
+        Some(sold.len() as u64),
+        "{b}: no home skipped"
+    );
+    // A second campaign for the same year and district is refused.
+    let res = company
+        .post_json("/api/v1/holdings/campaigns", &json!({"year": campaign["year"], "district": "140303", "due_on": (day_after(app, 30)).to_string()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{b}: {}", res.text());
+    // The police's request file: every home still waiting for it, with the members' IDs.
+    let police = app.login("verifier-public_security").await;
+    let file = police
+        .get(&format!(
+            "/api/v1/holdings/campaigns/{cid}/requests/public_security"
+        ))
+        .await;
+    assert_eq!(file.status, StatusCode::OK, "{b}: {}", file.text());
+    let text = file.text();
+    assert!(
+        text.lines().count() > sold.len(),
+        "{b}: one row per member: {text}"
+    );
+    assert_eq!(
+        app.login("verifier-civil_affairs")
+            .await
+            .get(&format!(
+                "/api/v1/holdings/campaigns/{cid}/requests/public_security"
+            ))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "{b}: another department's file"
+    );
+    // Answers with bad rows: each reported by line, the good ones applied.
+    let h1 = sold[1]["home_id"].as_str().expect("home");
+    let h2 = sold[2]["home_id"].as_str().expect("home");
+    let csv = format!(
+        "项目编号 project,房源编号 home,核查结果 finding,依据说明 evidence\n\
+         {P},{home0},无,\n\
+         {P},{h1},not_resident,户籍与居住登记均不在该址\n\
+         {P},{h2},other_affordable_home,不是本部门的结果\n\
+         {P},NOPE-1,无,\n\
+         {P},{h2},not_resident,\n"
+    );
+    let res = police
+        .post_raw(
+            &format!("/api/v1/holdings/campaigns/{cid}/answers/public_security"),
+            "text/csv",
+            csv.into_bytes(),
+            &[("x-csrf-token", police.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
+    let rep = res.json();
+    assert_eq!(rep["applied"], 2, "{b}: {rep}");
+    let lines: Vec<u64> = rep["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines, vec![4, 5, 6], "{b}: {rep}");
+    assert_eq!(
+        rep["cases_opened"], 1,
+        "{b}: not_resident opens an idle case"
+    );
+
+    // The ladder on the sublet case of the second home: a notice first,
+    // recovery only after its deadline has passed.
+    let cases = company.get("/api/v1/holdings/cases").await.json();
+    let sublet = cases["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["flag"] == "sublet")
+        .cloned()
+        .expect("sublet case");
+    let case_id = sublet["id"].as_str().expect("id").to_string();
+    assert_eq!(sublet["citation"], "阳政办发〔2026〕2号 第十八条", "{b}");
+    let step = |v: Value| {
+        let company = company.clone();
+        let case_id = case_id.clone();
+        async move {
+            company
+                .post_json(&format!("/api/v1/holdings/cases/{case_id}/steps"), &v)
+                .await
+        }
+    };
+    let res = step(json!({"step": "recover"})).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: notice first: {}",
+        res.text()
+    );
+    let res = step(json!({"step": "notice"})).await;
+    assert_eq!(res.error()["field"], "deadline", "{b}");
+    let today = app.state().clock.today();
+    let deadline = today + Duration::days(15);
+    let res = step(json!({"step": "notice", "deadline": deadline.to_string()})).await;
+    assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
+    assert_eq!(res.json()["status"], "noticed", "{b}");
+    assert_eq!(
+        city.post_json(
+            &format!("/api/v1/holdings/cases/{case_id}/steps"),
+            &json!({"step": "dismiss", "note": "x"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN,
+        "{b}: only the company runs cases"
+    );
+    app.set_today(deadline);
+    let company = app.login("company").await;
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/cases/{case_id}/steps"),
+            &json!({"step": "recover"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: on the deadline day the family still has time"
+    );
+    app.set_today(deadline + Duration::days(1));
+    let company = app.login("company").await;
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/cases/{case_id}/steps"),
+            &json!({"step": "recover"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
+    let recovered = res.json();
+    let rb = recovered["buyback_id"]
+        .as_str()
+        .expect("a buyback opened")
+        .to_string();
+    // Letting is not one of article 19's first four cases: the city decides it.
+    let bb = company
+        .get(&format!("/api/v1/holdings/buybacks/{rb}"))
+        .await
+        .json();
+    assert_eq!(bb["buyback"]["case"], "city_decided", "{b}");
+    assert_eq!(bb["buyback"]["status"], "awaiting_city", "{b}");
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/buybacks/{rb}/steps"),
+            &json!({"step": "city_accept"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "{b}: case (5) is the city bureau's"
+    );
+    let city = app.login("city").await;
+    let res = city
+        .post_json(
+            &format!("/api/v1/holdings/buybacks/{rb}/steps"),
+            &json!({"step": "city_accept"}),
+        )
+        .await;
+    assert_eq!(res.json()["status"], "in_progress", "{b}: {}", res.text());
+    // Only one open buyback per home.
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{h1}/buybacks"),
+            &json!({"case": "illness", "reason": "再申请"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{b}: {}", res.text());
+
+    // The demo's buyback in progress (illness, appraised): the 30-day exit,
+    // the price without decoration, then exit, payment, title, pool.
+    let file3 = company
+        .get(&format!("/api/v1/holdings/homes/{P}/{h2}"))
+        .await
+        .json();
+    let buyback = file3["buybacks"][0].clone();
+    let id = buyback["id"].as_str().expect("buyback").to_string();
+    let applied = chrono::NaiveDate::parse_from_str(
+        buyback["applied_on"].as_str().expect("date"),
+        "%Y-%m-%d",
+    )
+    .expect("date");
+    assert_eq!(
+        buyback["exit_by"],
+        (applied + Duration::days(30)).to_string(),
+        "{b}: 30 calendar days"
+    );
+    assert_eq!(
+        buyback["citation"], "阳政办发〔2026〕2号 第十九条（二）",
+        "{b}"
+    );
+    assert_eq!(
+        buyback["price"]["total"], 32_100_000,
+        "{b}: 352,000 − 28,000 decoration − 3,000 additions"
+    );
+    let bstep = |v: Value| {
+        let company = company.clone();
+        let id = id.clone();
+        async move {
+            company
+                .post_json(&format!("/api/v1/holdings/buybacks/{id}/steps"), &v)
+                .await
+        }
+    };
+    let res = bstep(json!({"step": "pay"})).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: not before the family left"
+    );
+    let res = bstep(json!({"step": "stop", "note": "未腾退"})).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: not before the deadline"
+    );
+    let res = bstep(json!({"step": "appraise", "firm": "x", "qualification_no": "q", "report_no": "r", "value_yuan": "1000", "independent": false})).await;
+    assert_eq!(
+        res.error()["field"],
+        "independent",
+        "{b}: an appraiser tied to a side is refused"
+    );
+    let res = bstep(json!({"step": "vacated"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
+    let res = bstep(json!({"step": "pay"})).await;
+    assert_eq!(res.json()["status"], "paid", "{b}: {}", res.text());
+    let res = bstep(json!({"step": "return_title"})).await;
+    assert_eq!(res.error()["field"], "certificate_no", "{b}");
+    let res = bstep(
+        json!({"step": "return_title", "certificate_no": "晋(2026)阳泉市不动产权第0009001号"}),
+    )
+    .await;
+    assert_eq!(res.json()["status"], "completed", "{b}: {}", res.text());
+    let pool = company.get("/api/v1/holdings/pool").await.json();
+    assert!(
+        pool["homes"]
+            .as_array()
+            .expect("pool")
+            .iter()
+            .any(|p| p["home_id"] == h2 && p["source"] == "buyback"),
+        "{b}: {pool}"
+    );
+    let after = company
+        .get(&format!("/api/v1/holdings?home={h2}"))
+        .await
+        .json();
+    assert_eq!(homes(&after)[0]["state"], "returned", "{b}");
+    // A returned home takes no new buyback.
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{h2}/buybacks"),
+            &json!({"case": "illness", "reason": "x"}),
+        )
+        .await;
+    assert!(res.status.is_client_error(), "{b}");
+
+    // Cases from the wrong city are refused by name; a long reason is refused.
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{home0}/buybacks"),
+            &json!({"case": "after_five_years", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(res.error()["field"], "case", "{b}");
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{home0}/buybacks"),
+            &json!({"case": "illness", "reason": "长".repeat(501)}),
+        )
+        .await;
+    assert_eq!(res.error()["field"], "reason", "{b}");
+
+    // A report needs evidence; a department finding cannot be reported.
+    let street = app.login("street-140303").await;
+    let res = street
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{home0}/reports"),
+            &json!({"finding": "lent", "evidence": " "}),
+        )
+        .await;
+    assert_eq!(res.error()["field"], "evidence", "{b}");
+    let res = street
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{home0}/reports"),
+            &json!({"finding": "other_affordable_home", "evidence": "x"}),
+        )
+        .await;
+    assert_eq!(res.error()["field"], "finding", "{b}");
+    let res = app
+        .login("street-140302")
+        .await
+        .post_json(
+            &format!("/api/v1/holdings/homes/{P}/{home0}/reports"),
+            &json!({"finding": "lent", "evidence": "x"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "{b}: another district's street"
+    );
+}
+
+fn day_after(app: &TestApp, n: i64) -> chrono::NaiveDate {
+    app.state().clock.today() + Duration::days(n)
+}
