@@ -27,6 +27,12 @@ pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
             None,
         ),
         (
+            "family-holder".to_string(),
+            "赵玉兰（已购房）".to_string(),
+            Role::Applicant,
+            None,
+        ),
+        (
             "company2".to_string(),
             "市保障房公司（第二审批人）".to_string(),
             Role::Company,

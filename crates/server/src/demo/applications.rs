@@ -129,7 +129,7 @@ fn checklist(members: usize) -> MaterialsChecklist {
     }
 }
 
-async fn walk(
+pub(super) async fn walk(
     past: &AppState,
     now: &AppState,
     h: &Value,

@@ -7,24 +7,58 @@
 use anju_allotment::{PlanStep, RoundStatus};
 use chrono::Duration;
 
+use anju_domain::StatusKind;
+use serde_json::json;
+
 use super::accounts::staff;
 use super::allotment::{import_demo_homes, terms};
+use super::applications::{household, walk, Rng};
 use crate::allotment::service::{
     self as allot, CallRequest, ContractForm, DrawRequest, NewProject, PlanRequest, TitleRequest,
 };
 use crate::holdings::service::{
     self as svc, BuybackRequest, BuybackStepRequest, CampaignRequest, ReportRequest,
 };
-use crate::web::error::ApiResult;
+use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
 
 const P: &str = "YQ-2025-01";
 const D: &str = "140303";
 
+/// Five tier-1 families of 矿区 walked to qualified a month ago, the first
+/// (a priority family, so called first) with the `family-holder` account.
+async fn buyers(st: &AppState) -> ApiResult<()> {
+    let today = st.clock.today();
+    let district =
+        anju_domain::DistrictCode::parse(D).map_err(|e| ApiError::internal(e.to_string()))?;
+    let past = AppState {
+        clock: crate::web::clock::Clock::pinned(today - Duration::days(30)),
+        ..st.clone()
+    };
+    for i in 0..5usize {
+        let mut h = household(&mut Rng(500 + i as u64), 1000 + i, &district);
+        h["id"] = json!(format!("demo-buyer-{i}"));
+        h["members"][0]["resident"] = json!(true);
+        h["members"][0]["annual_income_yuan"] = json!(30_000);
+        h["housing"] = json!({"owned_homes": 0, "owned_floor_area_m2": 0});
+        h["history"] = json!({});
+        h["current_benefits"] = json!([]);
+        if i == 0 {
+            h["special"] = json!(["disabled"]);
+        }
+        let account = (i == 0).then_some("family-holder");
+        if let Err(e) = walk(&past, st, &h, &district, StatusKind::Qualified, account).await {
+            eprintln!("demo: buyer {i} stopped early: {}", e.message);
+        }
+    }
+    Ok(())
+}
+
 pub async fn seed(st: &AppState) -> ApiResult<()> {
     let company = staff(st, "company").await?;
     let city = staff(st, "city").await?;
     let today = st.clock.today();
+    buyers(st).await?;
     let p = allot::create_project(
         st,
         &company,

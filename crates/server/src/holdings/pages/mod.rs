@@ -14,6 +14,7 @@ use crate::web::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/holdings", get(views::register_page))
+        .route("/holdings/register.xlsx", get(views::register_xlsx))
         .route("/holdings/mine", get(views::mine_page))
         .route("/holdings/homes/{project}/{home}", get(views::home_page))
         .route("/holdings/buybacks/{id}", get(views::buyback_page))

@@ -16,7 +16,9 @@ use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::{url_encode, Lang};
-use crate::web::sheets::{csv_bytes, csv_response};
+use crate::web::sheets::{
+    csv_bytes, csv_response, official_sheet, xlsx_response, Cell, OfficialSheet,
+};
 use crate::web::AppState;
 
 const PER_PAGE: u32 = 50;
@@ -132,6 +134,80 @@ pub(super) async fn register_page(
             open_cases,
             overdue_cases,
         }),
+        Err(e) => c.error(e),
+    }
+}
+
+/// The register as an official sheet: every matching home, read a page at
+/// a time by the keyset cursor.
+pub(super) async fn register_xlsx(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    let c = page_ctx(&st, &headers, q.lang.clone()).await;
+    let user = match c.require_user("/holdings") {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    let r = async {
+        let mut q = RegisterQuery { after: None, ..q };
+        let mut rows = Vec::new();
+        loop {
+            let (page, _) = svc::register(&st, &user, &q, 5000).await?;
+            let Some(last) = page.last() else { break };
+            q.after = Some(format!("{}/{}", last.project_id, last.home.id.as_str()));
+            let full = page.len() == 5000;
+            for h in page {
+                rows.push(vec![
+                    Cell::Text(district_name(Lang::Zh, &h.district)),
+                    Cell::Text(h.project_name.clone()),
+                    Cell::Text(h.home.id.as_str().to_string()),
+                    Cell::Text(h.home.floor_area.to_string()),
+                    Cell::Text(h.masked_name.clone().unwrap_or_default()),
+                    Cell::Text(h.masked_id.clone().unwrap_or_default()),
+                    Cell::Text(h.contract_no.clone()),
+                    Cell::Text(h.signed_on.to_string()),
+                    Cell::Text(h.certificate_no.clone()),
+                    Cell::Text(h.registered_on.to_string()),
+                    Cell::Number(h.price.fen() as f64 / 100.0),
+                    Cell::Text(h.state.zh().to_string()),
+                ]);
+            }
+            if !full {
+                break;
+            }
+        }
+        let total = rows.len();
+        let note = format!("共 {total} 套。持有人姓名和身份证号已脱敏。");
+        official_sheet(&OfficialSheet {
+            sheet_name: "持有人登记簿",
+            title: "配售型保障性住房持有人登记簿",
+            office: "实施主体",
+            period: None,
+            issued_on: st.clock.today(),
+            header: &[
+                "县区",
+                "项目",
+                "房源",
+                "建筑面积（㎡）",
+                "持有人",
+                "身份证号",
+                "合同编号",
+                "签约日期",
+                "不动产权证号",
+                "登记日期",
+                "价格（元）",
+                "状态",
+            ],
+            rows,
+            note: Some(&note),
+            widths: &[(1, 28.0), (4, 10.0), (5, 22.0), (8, 30.0)],
+        })
+    }
+    .await;
+    match r {
+        Ok(bytes) => xlsx_response(bytes, "holder-register.xlsx"),
         Err(e) => c.error(e),
     }
 }
