@@ -42,3 +42,21 @@ pub fn application_sections<'a>(
         })
     })
 }
+
+/// The dealings recorded on one titled home, oldest first: (dealing code,
+/// date). Holdings shows them in a home's file.
+pub async fn dealings_of(
+    st: &AppState,
+    project_id: &str,
+    home_id: &str,
+) -> ApiResult<Vec<(String, chrono::NaiveDate)>> {
+    Ok(st
+        .store
+        .allotment()
+        .allot_dealings(project_id)
+        .await?
+        .into_iter()
+        .filter(|(h, _, _)| h == home_id)
+        .map(|(_, d, on)| (d, on))
+        .collect())
+}

@@ -17,7 +17,8 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
 
-use super::{date_field, forbidden, regime, text_field, unprocessable};
+use super::common::{date_field, forbidden, regime, text_field, unprocessable};
+use super::register::home_file;
 
 /// A buyback application.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -251,7 +252,7 @@ pub async fn load_buyback(st: &AppState, user: &CurrentUser, id: &str) -> ApiRes
                 .await?;
         }
         _ => {
-            let _ = super::home_file(st, user, &b.project_id, &b.home_id).await?;
+            let _ = home_file(st, user, &b.project_id, &b.home_id).await?;
         }
     }
     Ok(b)

@@ -18,7 +18,8 @@ use crate::web::error::{ApiError, ApiResult};
 use crate::web::sheets::upload_table;
 use crate::web::AppState;
 
-use super::{date_field, forbidden, regime, text_field, unprocessable};
+use super::common::{date_field, forbidden, regime, text_field, unprocessable};
+use super::register::home_file;
 
 /// Opening a campaign.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -87,7 +88,7 @@ pub async fn open_campaign(
 pub fn campaign_reader(user: &CurrentUser) -> ApiResult<()> {
     match user.user.role {
         Role::Verifier(d) if CAMPAIGN_DEPARTMENTS.contains(&d) => Ok(()),
-        _ => super::register_scope(user).map(|_| ()),
+        _ => super::common::register_scope(user).map(|_| ()),
     }
 }
 
@@ -371,7 +372,7 @@ pub async fn report(
     ) {
         return Err(forbidden(user, "登记违规使用线索"));
     }
-    let file = super::home_file(st, user, project_id, home_id).await;
+    let file = home_file(st, user, project_id, home_id).await;
     // Street and community staff report on homes in their district without
     // reading the register.
     let holder = match file {
@@ -422,7 +423,7 @@ pub async fn cases(
     user: &CurrentUser,
     open_only: bool,
 ) -> ApiResult<Vec<CaseRecord>> {
-    super::register_scope(user)?;
+    super::common::register_scope(user)?;
     Ok(st.store.holdings().hold_cases(open_only, None, 500).await?)
 }
 
@@ -505,7 +506,7 @@ pub async fn case_step(
         let case = c.flag.buyback_case(r);
         let now = st.clock.now();
         Some(BuybackRecord {
-            id: super::new_id("B"),
+            id: super::buyback::new_id("B"),
             project_id: c.project_id.clone(),
             home_id: c.home_id.clone(),
             application_id: holder.application_id,
