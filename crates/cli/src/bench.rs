@@ -60,6 +60,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
     },
+    /// A yearly holdings campaign over N synthetic held homes: open it, then
+    /// apply three departments' answers (docs/holdings.md), on a fresh
+    /// database (SQLite by default; --database-url for PostgreSQL).
+    Holdings {
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 1_000_000)]
+        holders: usize,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -104,6 +113,21 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
                 "{}",
                 crate::bench_selection::run(&addr, homes, families, concurrency).await?
             );
+            Ok(())
+        }),
+        BenchCommand::Holdings {
+            database_url,
+            holders,
+        } => crate::server_cmd::runtime()?.block_on(async {
+            let tmp = std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&tmp)?;
+            let db = database_url
+                .unwrap_or_else(|| format!("sqlite:{}", tmp.join("bench.sqlite").display()));
+            let store = anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
+                .await
+                .map_err(|e| Fail(e.to_string()))?;
+            eprintln!("database {db}");
+            print!("{}", crate::bench_holdings::run(&store, holders).await?);
             Ok(())
         }),
         BenchCommand::Households { lines, seed } => {

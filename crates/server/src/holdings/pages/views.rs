@@ -475,6 +475,7 @@ struct CampaignsPage<'a> {
     campaigns: Vec<CampaignRecord>,
     cases: Vec<CaseRow>,
     pool: Vec<PoolHomeRecord>,
+    buybacks: Vec<BuybackRecord>,
     may_open: bool,
     districts: Vec<(String, String)>,
     year: i32,
@@ -494,6 +495,12 @@ impl CampaignsPage<'_> {
     }
     fn overdue(&self, cr: &CampaignRecord) -> bool {
         cr.pending > 0 && self.today > cr.due_on
+    }
+    fn buyback_status(&self, b: &BuybackRecord) -> &'static str {
+        self.c.t(b.status.zh(), b.status.en())
+    }
+    fn buyback_case(&self, b: &BuybackRecord) -> &'static str {
+        self.c.t(b.case.zh(), b.case.en())
     }
 }
 
@@ -522,10 +529,15 @@ pub(super) async fn campaigns_page(
         } else {
             Vec::new()
         };
-        ApiResult::Ok((campaigns, cases, pool))
+        let buybacks = if is_reader {
+            svc::buybacks(&st, &user).await?
+        } else {
+            Vec::new()
+        };
+        ApiResult::Ok((campaigns, cases, pool, buybacks))
     }
     .await;
-    let (campaigns, cases, pool) = match loaded {
+    let (campaigns, cases, pool, buybacks) = match loaded {
         Ok(x) => x,
         Err(e) => return c.error(e),
     };
@@ -553,6 +565,7 @@ pub(super) async fn campaigns_page(
         campaigns,
         cases,
         pool,
+        buybacks,
         may_open: user.user.role == Role::Company,
         districts,
         year: today.year(),

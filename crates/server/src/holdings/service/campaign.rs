@@ -252,6 +252,8 @@ pub async fn import_answers(
     let allowed = answers_of(d);
     let mut errors = Vec::new();
     let mut homes: Vec<(AnswerRow, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for (i, row) in it.enumerate() {
         let line = i + 2;
         let cell = |k: usize| row.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
@@ -291,23 +293,25 @@ pub async fn import_answers(
             });
             continue;
         }
-        match homes
-            .iter_mut()
-            .find(|(r, _)| r.project_id == p && r.home_id == h)
-        {
-            Some((r, _)) => {
+        // A home has one row per member: gather them by index, so a file
+        // of 10⁵ homes is read in one pass.
+        match index.get(&(p.clone(), h.clone())) {
+            Some(&k) => {
                 if let Some(x) = finding {
-                    r.findings.push((x, evidence));
+                    homes[k].0.findings.push((x, evidence));
                 }
             }
-            None => homes.push((
-                AnswerRow {
-                    project_id: p,
-                    home_id: h,
-                    findings: finding.map(|x| vec![(x, evidence)]).unwrap_or_default(),
-                },
-                line,
-            )),
+            None => {
+                index.insert((p.clone(), h.clone()), homes.len());
+                homes.push((
+                    AnswerRow {
+                        project_id: p,
+                        home_id: h,
+                        findings: finding.map(|x| vec![(x, evidence)]).unwrap_or_default(),
+                    },
+                    line,
+                ));
+            }
         }
     }
     let rows: Vec<AnswerRow> = homes.iter().map(|(r, _)| r.clone()).collect();

@@ -149,3 +149,9 @@ pub async fn pool(
     register_scope(user)?;
     Ok(st.store.holdings().hold_pool().await?)
 }
+
+/// Buybacks, newest first (the register's readers).
+pub async fn buybacks(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<BuybackRecord>> {
+    register_scope(user)?;
+    Ok(st.store.holdings().hold_buybacks(None, None, 500).await?)
+}

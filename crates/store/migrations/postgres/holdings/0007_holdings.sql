@@ -20,14 +20,17 @@ CREATE TABLE hold_campaigns (
     UNIQUE (year, district)
 );
 
--- answered: the departments that answered for this home, comma-separated
--- codes in a fixed order; state: pending | clear | flagged.
+-- ans_*: 1 once that department answered for this home (one column per
+-- department asked, so a whole answer file updates in batches);
+-- state: pending | clear | flagged.
 CREATE TABLE hold_reviews (
     campaign_id VARCHAR(64) NOT NULL REFERENCES hold_campaigns (id),
     project_id VARCHAR(64) NOT NULL,
     home_id VARCHAR(64) NOT NULL,
     application_id VARCHAR(256) NOT NULL,
-    answered TEXT NOT NULL,
+    ans_public_security BIGINT NOT NULL,
+    ans_civil_affairs BIGINT NOT NULL,
+    ans_natural_resources BIGINT NOT NULL,
     state VARCHAR(16) NOT NULL,
     updated_at VARCHAR(40) NOT NULL,
     PRIMARY KEY (campaign_id, project_id, home_id)

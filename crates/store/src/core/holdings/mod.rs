@@ -13,8 +13,9 @@ mod records;
 mod work;
 
 pub use records::*;
-pub use work::{BuybackChange, NewCampaign};
+pub use work::{BuybackChange, NewCampaign, SyntheticHome, ANSWER_BATCH};
 
+use anju_domain::Department;
 use anju_holdings::{Flag, ReviewState};
 
 use super::allotment::from_json;
@@ -191,7 +192,7 @@ impl Holdings<'_> {
         after: Option<(String, String)>,
         limit: u32,
     ) -> Result<Vec<ReviewRecord>> {
-        let mut sql = "SELECT campaign_id, project_id, home_id, application_id, answered, state FROM hold_reviews WHERE campaign_id = $1".to_string();
+        let mut sql = "SELECT campaign_id, project_id, home_id, application_id, ans_public_security, ans_civil_affairs, ans_natural_resources, state FROM hold_reviews WHERE campaign_id = $1".to_string();
         let mut q = Q::new(String::new()).text(campaign_id);
         let mut n = 1;
         if let Some(s) = state {
@@ -413,13 +414,36 @@ fn campaign_from_row(r: &Row) -> Result<CampaignRecord> {
     })
 }
 
+/// The column that records a department's answer.
+pub(super) fn answer_column(d: Department) -> Option<&'static str> {
+    match d {
+        Department::PublicSecurity => Some("ans_public_security"),
+        Department::CivilAffairs => Some("ans_civil_affairs"),
+        Department::NaturalResources => Some("ans_natural_resources"),
+        _ => None,
+    }
+}
+
+/// The departments that answered for a review row.
+pub(super) fn answered_of(r: &Row) -> Result<Vec<Department>> {
+    let mut out = Vec::new();
+    for d in anju_holdings::CAMPAIGN_DEPARTMENTS {
+        if let Some(col) = answer_column(d) {
+            if r.int(col)? != 0 {
+                out.push(d);
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn review_from_row(r: &Row) -> Result<ReviewRecord> {
     Ok(ReviewRecord {
         campaign_id: r.text("campaign_id")?,
         project_id: r.text("project_id")?,
         home_id: r.text("home_id")?,
         application_id: r.text("application_id")?,
-        answered: parse_departments(&r.text("answered")?)?,
+        answered: answered_of(r)?,
         state: ReviewState::parse(&r.text("state")?)
             .ok_or_else(|| super::corrupt("review state"))?,
     })

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::super::{corrupt, parse_date};
 use crate::sql::Row;
-use crate::{Result, StoreError};
+use crate::Result;
 
 /// Where a sold home stands now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,24 +196,6 @@ pub struct PoolHomeRecord {
 
 pub(super) fn opt_date(r: &Row, col: &str) -> Result<Option<NaiveDate>> {
     r.opt_text(col)?.map(|s| parse_date(&s)).transpose()
-}
-
-pub(super) fn departments_text(ds: &[Department]) -> String {
-    Department::ALL
-        .iter()
-        .filter(|d| ds.contains(d))
-        .map(|d| d.code())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-pub(super) fn parse_departments(s: &str) -> Result<Vec<Department>> {
-    s.split(',')
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            Department::from_code(c).ok_or_else(|| StoreError::Corrupt(format!("department {c:?}")))
-        })
-        .collect()
 }
 
 pub(super) fn case_from_row(r: &Row) -> Result<CaseRecord> {

@@ -9,7 +9,12 @@ use chrono::NaiveDate;
 use super::super::audit::append_audit_in;
 use super::super::{date_text, Holdings};
 use super::records::*;
-use super::{flag_cases, AnswerOutcome, AnswerRow};
+use super::{answer_column, answered_of, flag_cases, AnswerOutcome, AnswerRow};
+use anju_holdings::CAMPAIGN_DEPARTMENTS;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Homes per statement when a department's clean answers are applied.
+pub const ANSWER_BATCH: usize = 500;
 use crate::core::allotment::conflict;
 use crate::crypto::random_hex;
 use crate::retry::retrying;
@@ -132,7 +137,7 @@ impl Holdings<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<u64> {
-        retrying!(self, {
+        let n: u64 = retrying!(self, {
             let mut tx = self.begin_write().await?;
             let r = Q::new("INSERT INTO hold_campaigns (id, year, district, due_on, total, opened_at, opened_by) VALUES ($1, $2, $3, $4, 0, $5, $6)")
                 .text(&c.id)
@@ -156,8 +161,8 @@ impl Holdings<'_> {
                 Err(e) => return Err(e.into()),
             }
             let n = Q::new(
-                "INSERT INTO hold_reviews (campaign_id, project_id, home_id, application_id, answered, state, updated_at) \
-                 SELECT $1, t.project_id, t.home_id, ct.application_id, '', 'pending', $2 FROM allot_titles t \
+                "INSERT INTO hold_reviews (campaign_id, project_id, home_id, application_id, ans_public_security, ans_civil_affairs, ans_natural_resources, state, updated_at) \
+                 SELECT $1, t.project_id, t.home_id, ct.application_id, 0, 0, 0, 'pending', $2 FROM allot_titles t \
                  JOIN allot_contracts ct ON ct.project_id = t.project_id AND ct.home_id = t.home_id \
                  JOIN allot_projects p ON p.id = t.project_id \
                  WHERE p.district = $3 AND NOT EXISTS (SELECT 1 FROM pool_homes ph WHERE ph.project_id = t.project_id AND ph.home_id = t.home_id)",
@@ -177,13 +182,27 @@ impl Holdings<'_> {
             append_audit_in(&mut tx.conn(), audit).await?;
             tx.commit().await?;
             Ok(n)
-        })
+        })?;
+        // A campaign adds up to 10⁶ rows at once: refresh the planner's
+        // statistics so the answers' lookups use the primary key (with
+        // stale ones PostgreSQL scanned the campaign for every batch).
+        let mut tx = self.begin_write().await?;
+        Q::new("ANALYZE hold_reviews")
+            .execute(&mut tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// Applies one department's answers to a campaign: each listed home is
     /// marked answered by the department, its findings recorded with their
     /// evidence, its state derived again, and a case opened for each new
     /// flag. Rows for homes not in the campaign are returned, not dropped.
+    ///
+    /// Homes with nothing found (nearly all of them) are applied in batches
+    /// of [`ANSWER_BATCH`] per project: one query finds which are in the
+    /// campaign, one UPDATE marks them, so a file of 10⁶ rows is a few
+    /// thousand statements. Homes with findings go one by one.
     pub async fn hold_record_answers(
         &self,
         campaign_id: &str,
@@ -193,6 +212,9 @@ impl Holdings<'_> {
         now: Timestamp,
         audit: AuditDraft,
     ) -> Result<AnswerOutcome> {
+        let col = answer_column(department).ok_or_else(|| {
+            conflict("该部门不参加年度核查 (this department is not asked in a campaign)")
+        })?;
         retrying!(self, {
             let mut tx = self.begin_write().await?;
             let mut out = AnswerOutcome {
@@ -200,8 +222,73 @@ impl Holdings<'_> {
                 unknown: Vec::new(),
                 cases_opened: 0,
             };
+            // Nothing found: by project, in batches.
+            let mut clean: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
             for (i, row) in rows.iter().enumerate() {
-                let current = Q::new("SELECT answered FROM hold_reviews WHERE campaign_id = $1 AND project_id = $2 AND home_id = $3")
+                if row.findings.is_empty() {
+                    clean
+                        .entry(row.project_id.as_str())
+                        .or_default()
+                        .push((i, row.home_id.as_str()));
+                }
+            }
+            // The state a clean answer leaves: as `anju_holdings::review_state`
+            // (flagged stays flagged; clear once every department answered).
+            let others: Vec<&str> = CAMPAIGN_DEPARTMENTS
+                .iter()
+                .filter(|d| **d != department)
+                .filter_map(|d| answer_column(*d))
+                .collect();
+            let all_others = others
+                .iter()
+                .map(|c| format!("{c} = 1"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            for (project, homes) in &clean {
+                for chunk in homes.chunks(ANSWER_BATCH) {
+                    let marks: Vec<String> =
+                        (0..chunk.len()).map(|k| format!("${}", k + 3)).collect();
+                    let mut q = Q::new(format!(
+                        "SELECT home_id FROM hold_reviews WHERE campaign_id = $1 AND project_id = $2 AND home_id IN ({})",
+                        marks.join(", ")
+                    ))
+                    .text(campaign_id)
+                    .text(*project);
+                    for (_, h) in chunk {
+                        q = q.text(*h);
+                    }
+                    let found: BTreeSet<String> = q
+                        .fetch_all(&mut tx.conn())
+                        .await?
+                        .iter()
+                        .map(|r| r.text("home_id"))
+                        .collect::<Result<_>>()?;
+                    for (i, h) in chunk {
+                        if !found.contains(*h) {
+                            out.unknown.push(*i);
+                        }
+                    }
+                    let mut q = Q::new(format!(
+                        "UPDATE hold_reviews SET {col} = 1, state = CASE WHEN state = 'flagged' THEN 'flagged' WHEN {all_others} THEN 'clear' ELSE 'pending' END, updated_at = $3 \
+                         WHERE campaign_id = $1 AND project_id = $2 AND home_id IN ({})",
+                        (0..chunk.len()).map(|k| format!("${}", k + 4)).collect::<Vec<_>>().join(", ")
+                    ))
+                    .text(campaign_id)
+                    .text(*project)
+                    .text(now.to_rfc3339());
+                    for (_, h) in chunk {
+                        q = q.text(*h);
+                    }
+                    out.applied += q.execute(&mut tx.conn()).await?;
+                }
+            }
+            // Something found: one by one.
+            for (i, row) in rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.findings.is_empty())
+            {
+                let current = Q::new("SELECT ans_public_security, ans_civil_affairs, ans_natural_resources FROM hold_reviews WHERE campaign_id = $1 AND project_id = $2 AND home_id = $3")
                     .text(campaign_id)
                     .text(&row.project_id)
                     .text(&row.home_id)
@@ -211,7 +298,7 @@ impl Holdings<'_> {
                     out.unknown.push(i);
                     continue;
                 };
-                let mut answered = parse_departments(&current.text("answered")?)?;
+                let mut answered = answered_of(&current)?;
                 if !answered.contains(&department) {
                     answered.push(department);
                 }
@@ -241,22 +328,9 @@ impl Holdings<'_> {
                         .execute(&mut tx.conn())
                         .await?;
                 }
-                let findings: Vec<Finding> = if row.findings.is_empty() {
-                    Q::new("SELECT finding FROM hold_findings WHERE campaign_id = $1 AND project_id = $2 AND home_id = $3")
-                        .text(campaign_id)
-                        .text(&row.project_id)
-                        .text(&row.home_id)
-                        .fetch_all(&mut tx.conn())
-                        .await?
-                        .iter()
-                        .filter_map(|r| r.text("finding").ok().and_then(|f| Finding::parse(&f)))
-                        .collect()
-                } else {
-                    row.findings.iter().map(|(f, _)| *f).collect()
-                };
+                let findings: Vec<Finding> = row.findings.iter().map(|(f, _)| *f).collect();
                 let state = review_state(&answered, &findings);
-                Q::new("UPDATE hold_reviews SET answered = $1, state = $2, updated_at = $3 WHERE campaign_id = $4 AND project_id = $5 AND home_id = $6")
-                    .text(departments_text(&answered))
+                Q::new(format!("UPDATE hold_reviews SET {col} = 1, state = $1, updated_at = $2 WHERE campaign_id = $3 AND project_id = $4 AND home_id = $5"))
                     .text(state.code())
                     .text(now.to_rfc3339())
                     .text(campaign_id)
@@ -264,21 +338,19 @@ impl Holdings<'_> {
                     .text(&row.home_id)
                     .execute(&mut tx.conn())
                     .await?;
-                if !row.findings.is_empty() {
-                    let flags = flag_cases(&findings);
-                    out.cases_opened += open_cases(
-                        &mut tx.conn(),
-                        &row.project_id,
-                        &row.home_id,
-                        &flags,
-                        Some(campaign_id),
-                        actor,
-                        now,
-                    )
-                    .await?;
-                }
+                out.cases_opened += open_cases(
+                    &mut tx.conn(),
+                    &row.project_id,
+                    &row.home_id,
+                    &flag_cases(&findings),
+                    Some(campaign_id),
+                    actor,
+                    now,
+                )
+                .await?;
                 out.applied += 1;
             }
+            out.unknown.sort_unstable();
             let mut audit = audit.clone();
             audit.detail["applied"] = serde_json::json!(out.applied);
             audit.detail["unknown_rows"] = serde_json::json!(out.unknown.len());
@@ -542,4 +614,83 @@ async fn insert_buyback(c: &mut Conn<'_>, b: &BuybackRecord) -> Result<()> {
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// One synthetic sold home for `anju bench holdings`: (home id, home JSON
+/// as `anju_allotment::Home`, price in fen).
+pub type SyntheticHome = (String, String, u64);
+
+impl Holdings<'_> {
+    /// For `anju bench holdings` only: writes `homes` as sold, contracted
+    /// and titled homes of an existing project, in multi-row INSERTs of 250
+    /// homes, 20 statements a transaction, without audit entries (they are
+    /// benchmark data, never a city's). `progress` is told each batch.
+    pub async fn hold_synthetic_titles(
+        &self,
+        project_id: &str,
+        homes: &[SyntheticHome],
+        signed_on: NaiveDate,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()> {
+        const ROWS: usize = 250;
+        for tx_chunk in homes.chunks(ROWS * 20) {
+            let mut tx = self.begin_write().await?;
+            for chunk in tx_chunk.chunks(ROWS) {
+                let marks = |k: usize, n: usize| -> String {
+                    (0..chunk.len())
+                        .map(|i| {
+                            let cols: Vec<String> =
+                                (1..=n).map(|c| format!("${}", i * n + c + k)).collect();
+                            format!("({})", cols.join(", "))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let mut q = Q::new(format!(
+                    "INSERT INTO allot_homes (project_id, home_id, home_json, price_fen, state, holder) VALUES {}",
+                    marks(0, 6)
+                ));
+                for (id, json, price) in chunk {
+                    q = q
+                        .text(project_id)
+                        .text(id)
+                        .text(json)
+                        .int(i64::try_from(*price).unwrap_or(i64::MAX))
+                        .text("sold")
+                        .text(format!("BENCH-{id}"));
+                }
+                q.execute(&mut tx.conn()).await?;
+                let mut q = Q::new(format!(
+                    "INSERT INTO allot_contracts (project_id, home_id, application_id, contract_no, contract_json, signed_on) VALUES {}",
+                    marks(0, 6)
+                ));
+                for (id, _, _) in chunk {
+                    q = q
+                        .text(project_id)
+                        .text(id)
+                        .text(format!("BENCH-{id}"))
+                        .text(format!("{project_id}-HT-{id}"))
+                        .text("{}")
+                        .text(date_text(signed_on));
+                }
+                q.execute(&mut tx.conn()).await?;
+                let mut q = Q::new(format!(
+                    "INSERT INTO allot_titles (project_id, home_id, certificate_no, annotation, registered_on) VALUES {}",
+                    marks(0, 5)
+                ));
+                for (id, _, _) in chunk {
+                    q = q
+                        .text(project_id)
+                        .text(id)
+                        .text(format!("{project_id}-CERT-{id}"))
+                        .text(anju_allotment::ART18_ANNOTATION)
+                        .text(date_text(signed_on));
+                }
+                q.execute(&mut tx.conn()).await?;
+                progress(chunk.len() as u64);
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
 }
