@@ -59,6 +59,7 @@ pub(crate) mod allotment;
 pub(crate) mod applications;
 pub(crate) mod audit;
 pub(crate) mod keys;
+pub(crate) mod market;
 
 use std::collections::BTreeSet;
 
@@ -145,6 +146,11 @@ handle!(
     Allotment,
     allotment,
     "Projects, plans, homes, rounds, draws, calls, contracts, titles and dealings."
+);
+handle!(
+    Market,
+    market,
+    "Market regulation: monthly sales and inventory, land figures, parcels, developer projects and the pre-sale fund ledger."
 );
 
 /// The store's one implementation, shared by both backends. Outside this

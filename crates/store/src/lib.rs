@@ -60,7 +60,12 @@ pub use crate::core::allotment::{
     ProjectRecord, RoundRecord,
 };
 pub use crate::core::keys::RotationBatch;
-pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation};
+pub use crate::core::market::{
+    FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
+};
+pub use crate::core::{
+    Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation, Market,
+};
 pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
 pub use crate::retry::MAX_ATTEMPTS as WRITE_ATTEMPTS;
@@ -471,5 +476,11 @@ impl AnyStore {
     /// and abandonments. The concurrency notes are in `core/allotment/`.
     pub fn allotment(&self) -> Allotment<'_> {
         self.core().allotment()
+    }
+
+    /// Market regulation: monthly figures, land, parcels, developer
+    /// projects and the append-only pre-sale fund ledger (`core/market.rs`).
+    pub fn market(&self) -> Market<'_> {
+        self.core().market()
     }
 }
