@@ -13,7 +13,6 @@ use serde::Serialize;
 use crate::units::{Area, Months};
 
 /// A calendar month.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
 )]
@@ -109,6 +108,7 @@ pub struct MonthFigures {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Period {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-10"))]
     pub month: Month,
     pub inventory: Area,
     pub window: u32,

@@ -11,6 +11,7 @@
 pub mod cite;
 pub mod decision;
 pub mod destock;
+pub mod import;
 pub mod land;
 pub mod leader;
 pub mod parcel;

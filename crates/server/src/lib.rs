@@ -25,6 +25,7 @@ pub mod allotment;
 pub mod applications;
 pub mod audit;
 pub mod demo;
+pub mod market;
 pub mod openapi;
 pub mod web;
 
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(applications::routes())
         .merge(allotment::routes())
+        .merge(market::routes())
         .merge(audit::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(

@@ -42,6 +42,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "applications", description = "资格自测、申请、公示 self-check, applications, notices"),
         (name = "verification", description = "部门核验 department verification by file"),
         (name = "allotment", description = "配售：项目、方案、轮次、摇号、选房、签约、产权 allotment"),
+        (name = "market", description = "市场监管：去化周期、土地供应、地块、容积率、开发项目与预售资金 market regulation"),
         (name = "audit", description = "审计日志 the audit log"),
         (name = "meta", description = "this document"),
     )
@@ -75,6 +76,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::accounts::api())
         .merge(crate::applications::api())
         .merge(crate::allotment::api())
+        .merge(crate::market::api())
         .merge(crate::audit::api())
 }
 

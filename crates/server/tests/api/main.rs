@@ -13,6 +13,7 @@ mod errors;
 mod faults;
 mod lifecycle;
 mod loudi;
+mod market;
 mod matrix;
 mod notices;
 mod objections;
