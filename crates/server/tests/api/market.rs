@@ -278,3 +278,80 @@ async fn market(app: &TestApp) {
         log.text()
     );
 }
+
+/// The demo city's market: two years for every district, an idle parcel,
+/// projects with supervised funds; seeding twice adds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_market_is_seeded() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        app.set_today(date("2026-11-29"));
+        anju_server::demo::market::seed(&app.state())
+            .await
+            .expect("seed");
+        anju_server::demo::market::seed(&app.state())
+            .await
+            .expect("again");
+        let a = app.login("auditor").await;
+        let s = a.get("/api/v1/market/destocking").await.json();
+        let s = s.as_array().unwrap();
+        assert_eq!(s.len(), 6, "{b}");
+        assert!(
+            s.iter()
+                .all(|d| d["periods"].as_array().unwrap().len() == 24),
+            "{b}"
+        );
+        let bands: std::collections::BTreeSet<String> = s
+            .iter()
+            .map(|d| {
+                last_band(
+                    &Value::Array(vec![d.clone()]),
+                    d["district"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert!(
+            bands.len() >= 4,
+            "{b}: the districts fall in different bands: {bands:?}"
+        );
+        let parcels = a.get("/api/v1/market/parcels").await.json();
+        let idle: Vec<&str> = parcels
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["idle"]["status"].as_str().unwrap())
+            .collect();
+        assert!(
+            idle.contains(&"fee") && idle.contains(&"reclaim"),
+            "{b}: {idle:?}"
+        );
+        let projects = a.get("/api/v1/market/projects").await.json();
+        assert_eq!(projects.as_array().unwrap().len(), 3, "{b}");
+        assert!(
+            projects
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["deposited"].as_i64().unwrap() > 0),
+            "{b}"
+        );
+        let page = a.get("/market").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(page.text().contains("data-chart"), "{b}");
+        assert_eq!(
+            a.get("/static/vendor/echarts.min.js").await.status,
+            StatusCode::OK,
+            "{b}"
+        );
+        let p = a.get("/market/projects/140302/KF-2025-01").await;
+        assert_eq!(p.status, StatusCode::OK, "{b}: {}", p.text());
+        let calc = a.get("/market/plot?site=10000&ratio=2.5&ordinary=20000&homes=10&internal=100&home_area=200&balcony_w=4&balcony_d=2.2&void=45&stilt=600&footprint=1000&stilt_h=4.9").await;
+        assert_eq!(calc.status, StatusCode::OK, "{b}");
+        assert!(calc.text().contains("plot-items"), "{b}: {}", calc.text());
+        assert_eq!(
+            app.login("family").await.get("/market").await.status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+    }
+}
