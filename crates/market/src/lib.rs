@@ -17,6 +17,7 @@ pub mod leader;
 pub mod parcel;
 pub mod plot;
 pub mod presale;
+pub mod rent;
 pub mod rules;
 pub mod units;
 

@@ -62,6 +62,7 @@ pub use crate::core::allotment::{
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
+    RentSampleRecord,
 };
 pub use crate::core::{
     Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation, Market,

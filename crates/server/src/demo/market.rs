@@ -55,6 +55,36 @@ pub fn monthly_rows(today: chrono::NaiveDate) -> Vec<Vec<String>> {
     rows
 }
 
+/// Synthetic rent samples for last month: five leases and a survey answer
+/// per district and home type.
+fn rent_rows(today: chrono::NaiveDate) -> Vec<Vec<String>> {
+    let month = Month::of(today).minus(1).to_string();
+    let mut rows = vec![anju_market::rent::COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()];
+    for (i, d) in YANGQUAN_DISTRICTS.iter().enumerate() {
+        for (t, (home_type, area)) in [("一居室", 50), ("两居室", 85), ("三居室", 120)]
+            .into_iter()
+            .enumerate()
+        {
+            for k in 0..6u32 {
+                // 13–19 yuan/m², higher in the city centre, one survey answer.
+                let per_m2 = 1300 + 100 * (5 - i as u32) + 40 * k + 30 * t as u32;
+                rows.push(vec![
+                    d.code.as_str().to_string(),
+                    home_type.to_string(),
+                    if k == 5 { "调查" } else { "备案" }.to_string(),
+                    month.clone(),
+                    format!("{area}.00"),
+                    format!("{}.00", per_m2 * area / 100),
+                ]);
+            }
+        }
+    }
+    rows
+}
+
 pub async fn seed(st: &AppState) -> ApiResult<()> {
     if !st.store.market().market_monthly().await?.is_empty() {
         return Ok(());
@@ -75,6 +105,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         )
         .await?;
     }
+    svc::import_rents(st, &m, &rent_rows(today)).await?;
     let y = today.year();
     let parcel = |id: &str,
                   name: &str,

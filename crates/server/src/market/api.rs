@@ -42,6 +42,51 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_project))
         .routes(routes!(fund_entry))
         .routes(routes!(ledger_xlsx))
+        .routes(routes!(rent_levels, import_rents))
+}
+
+/// 租金水平（按县区、户型、月份公布，每平方米每月）published rent levels per m² per month by district, home type and month (public, 四（三）).
+#[utoipa::path(
+    get,
+    path = "/api/v1/market/rents",
+    tag = "market",
+    responses((status = 200, description = "rent levels (median and mean, fen per m² per month)", body = Vec<anju_market::rent::RentLevel>))
+)]
+async fn rent_levels(
+    State(st): State<AppState>,
+) -> ApiResult<Json<Vec<anju_market::rent::RentLevel>>> {
+    Ok(Json(svc::rent_levels(&st).await?))
+}
+
+/// 导入租赁备案与租金调查样本（CSV 或 XLSX，逐行报错）import rent samples from filed leases and surveys.
+#[utoipa::path(
+    post,
+    path = "/api/v1/market/rents",
+    tag = "market",
+    params(Csrf),
+    request_body(content(
+        (String = "text/csv"),
+        (Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["market_regulator"]))),
+    responses(
+        (status = 200, description = "rows read, saved, row errors", body = RentImport),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 413, response = apidoc::TooLarge),
+    )
+)]
+async fn import_rents(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: axum::body::Body,
+) -> ApiResult<Json<RentImport>> {
+    svc::may_write(&user)?;
+    let body = crate::web::sheets::read_body(body).await?;
+    let rows = crate::web::sheets::upload_rows(&body)?;
+    Ok(Json(svc::import_rents(&st, &user, &rows).await?))
 }
 
 /// 各县区商品住房去化周期（逐月，含计算依据）destocking periods by district and month, with their inputs.

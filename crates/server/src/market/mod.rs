@@ -6,6 +6,7 @@
 
 mod api;
 mod exports;
+pub mod interface;
 mod pages;
 pub mod service;
 

@@ -267,6 +267,21 @@ async fn market(app: &TestApp) {
         "{b}"
     );
 
+    // Rent samples: a bad source named by column; levels public.
+    let rents = "县区代码,户型,来源（备案/调查）,月份,建筑面积（㎡）,月租金（元）\n140302,两居室,备案,2026-10,80,1200\n140302,两居室,调查,2026-10,100,1500\n140302,两居室,中介,2026-10,90,1350\n";
+    let r = m
+        .upload("/api/v1/market/rents", rents.as_bytes(), "application/json")
+        .await
+        .json();
+    assert_eq!(
+        (r["read"].as_u64(), r["saved"].as_u64()),
+        (Some(3), Some(2)),
+        "{b}: {r}"
+    );
+    assert_eq!(r["errors"][0]["column"], "来源（备案/调查）", "{b}: {r}");
+    let levels = app.anon_get("/api/v1/market/rents").await.json();
+    assert_eq!(levels[0]["median_fen_per_m2"], 1500, "{b}: {levels}");
+
     // Every change is in the audit log.
     let log = auditor
         .get("/api/v1/audit?action=market.fund_refused")

@@ -98,6 +98,23 @@ pub struct FundEntryRecord {
     pub by_user: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RentSampleRecord {
+    pub district: String,
+    pub sample_id: String,
+    pub home_type: String,
+    /// lease | survey.
+    pub source: String,
+    pub month: String,
+    pub area: i64,
+    pub rent_fen: i64,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
+const RENT_COLS: &str =
+    "district, sample_id, home_type, source, month, area, rent_fen, imported_at, imported_by";
+
 const MONTHLY_COLS: &str = "district, housing_type, month, sales_units, sales_area, inventory_area, source, imported_at, imported_by";
 const LAND_COLS: &str = "district, year, revitalised_area, previous_supply_area, updated_at";
 const PARCEL_COLS: &str = "district, id, name, use_code, land_area, above_ground_area, residential_area, converted_from_commercial, price_fen, investment_fen, supply_date, contract_start, started_on, progress, setaside_area, setaside_units, created_at";
@@ -552,5 +569,55 @@ impl Market<'_> {
             tx.commit().await?;
             Ok(seq)
         })
+    }
+
+    /// Adds rent samples (each id new), with one audit entry.
+    pub async fn market_add_rent_samples(
+        &self,
+        rows: &[RentSampleRecord],
+        audit: AuditDraft,
+    ) -> Result<()> {
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            for r in rows {
+                Q::new(format!("INSERT INTO market_rent_samples ({RENT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+                    .text(&r.district)
+                    .text(&r.sample_id)
+                    .text(&r.home_type)
+                    .text(&r.source)
+                    .text(&r.month)
+                    .int(r.area)
+                    .int(r.rent_fen)
+                    .text(&r.imported_at)
+                    .text(&r.imported_by)
+                    .execute(&mut tx.conn())
+                    .await?;
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
+    }
+
+    /// Every rent sample, by district, month and type.
+    pub async fn market_rent_samples(&self) -> Result<Vec<RentSampleRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(format!("SELECT {RENT_COLS} FROM market_rent_samples ORDER BY district, month, home_type, sample_id"))
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(RentSampleRecord {
+                    district: r.text("district")?,
+                    sample_id: r.text("sample_id")?,
+                    home_type: r.text("home_type")?,
+                    source: r.text("source")?,
+                    month: r.text("month")?,
+                    area: r.int("area")?,
+                    rent_fen: r.int("rent_fen")?,
+                    imported_at: r.text("imported_at")?,
+                    imported_by: r.text("imported_by")?,
+                })
+            })
+            .collect()
     }
 }

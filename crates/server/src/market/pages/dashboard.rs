@@ -25,6 +25,16 @@ struct Dashboard<'a> {
     idle: Vec<IdleRow>,
     funds: Vec<FundRow>,
     funds_chart: String,
+    rents: Vec<RentRow>,
+}
+
+struct RentRow {
+    district: String,
+    home_type: String,
+    month: String,
+    samples: usize,
+    median: String,
+    mean: String,
 }
 
 struct DestockRow {
@@ -101,6 +111,23 @@ pub(super) async fn dashboard(
         (Ok(a), Ok(b), Ok(p)) => (a, b, p),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.error(e),
     };
+    let levels = match svc::rent_levels(&st).await {
+        Ok(l) => l,
+        Err(e) => return c.error(e),
+    };
+    let latest = levels.iter().map(|l| l.month).max();
+    let rents = levels
+        .iter()
+        .filter(|l| Some(l.month) == latest)
+        .map(|l| RentRow {
+            district: district_name(&l.district, en),
+            home_type: l.home_type.clone(),
+            month: l.month.to_string(),
+            samples: l.samples,
+            median: anju_market::Fen(l.median_fen_per_m2).to_string(),
+            mean: anju_market::Fen(l.mean_fen_per_m2).to_string(),
+        })
+        .collect();
     let rule_name = svc::rules().map(|r| r.title.clone()).unwrap_or_default();
     let mut destock = Vec::new();
     let mut months: Vec<String> = Vec::new();
@@ -269,6 +296,7 @@ pub(super) async fn dashboard(
         idle,
         funds,
         funds_chart,
+        rents,
     })
 }
 

@@ -5,7 +5,9 @@
 mod common;
 mod funds;
 mod land;
+mod rent;
 
 pub use common::*;
 pub use funds::*;
 pub use land::*;
+pub use rent::*;
