@@ -10,6 +10,18 @@ use crate::common::*;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 pub const HEADER: &str = "县区代码,住房类型,月份,网签套数,网签面积（㎡）,月末可售面积（㎡）\n";
 
 /// Twelve months (2025-11 … 2026-10) of 1,000 m² sold a month and
@@ -281,6 +293,87 @@ async fn market(app: &TestApp) {
     assert_eq!(r["errors"][0]["column"], "来源（备案/调查）", "{b}: {r}");
     let levels = app.anon_get("/api/v1/market/rents").await.json();
     assert_eq!(levels[0]["median_fen_per_m2"], 1500, "{b}: {levels}");
+
+    // The dashboard's forms go through the same service.
+    let form = |fields: &[(&str, &str)]| {
+        let mut body = format!("_csrf={}", m.csrf);
+        for (k, v) in fields {
+            body.push_str(&format!("&{k}={}", urlencode(v)));
+        }
+        body.into_bytes()
+    };
+    let r = m
+        .post_raw(
+            "/market/act",
+            "application/x-www-form-urlencoded",
+            form(&[
+                ("type", "land_year"),
+                ("district", D),
+                ("year", "2026"),
+                ("revitalised_m2", "12000"),
+                ("previous_supply_m2", "30000"),
+            ]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.text());
+    let d = m
+        .get(&format!(
+            "/api/v1/market/land-supply?district={D}&year=2026"
+        ))
+        .await
+        .json()[0]
+        .clone();
+    assert_eq!(d["last_year"], 3_000_000, "{b}: {d}");
+    let r = m
+        .post_raw(
+            "/market/act",
+            "application/x-www-form-urlencoded",
+            form(&[
+                ("type", "project"),
+                ("id", "KF-9"),
+                ("name", "表单项目"),
+                ("district", D),
+                ("developer", "某公司"),
+                ("credit_code", "91140300MA0K00002L"),
+                ("grade", ""),
+                ("investment_yuan", "100000000"),
+                ("counted_m2", "5000"),
+            ]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.text());
+    let r = m
+        .post_raw(
+            "/market/act",
+            "application/x-www-form-urlencoded",
+            form(&[
+                ("type", "parcel"),
+                ("id", "G-9"),
+                ("name", "表单地块"),
+                ("district", D),
+                ("use_code", "residential"),
+                ("land_m2", "x"),
+                ("above_ground_m2", "1"),
+                ("price_yuan", "1"),
+                ("supply_date", "2026-01-01"),
+                ("contract_start", "2026-02-01"),
+            ]),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "{b}: a bad area is refused on the page too"
+    );
+    assert!(
+        r.text().contains("用地面积"),
+        "{b}: the error names the field"
+    );
+    let auditor_form = auditor.post_raw("/market/act", "application/x-www-form-urlencoded", format!("_csrf={}&type=land_year&district={D}&year=2026&revitalised_m2=1&previous_supply_m2=1", auditor.csrf).into_bytes(), &[]).await;
+    assert_eq!(auditor_form.status, StatusCode::FORBIDDEN, "{b}");
 
     // Every change is in the audit log.
     let log = auditor

@@ -26,6 +26,8 @@ struct Dashboard<'a> {
     funds: Vec<FundRow>,
     funds_chart: String,
     rents: Vec<RentRow>,
+    /// (code, name) of each district, for the forms.
+    districts: Vec<(String, String)>,
 }
 
 struct RentRow {
@@ -282,6 +284,9 @@ pub(super) async fn dashboard(
         "y": c.t("元", "yuan")}).to_string();
     let done = c.done().map(|d| match d {
         "import" => c.t("月度数据已导入", "Monthly figures imported"),
+        "parcel" => c.t("地块已登记", "Parcel registered"),
+        "project" => c.t("开发项目已登记", "Project registered"),
+        "land_year" => c.t("年度土地数据已保存", "Yearly land figures saved"),
         _ => c.t("已完成", "Done"),
     });
     c.page(&Dashboard {
@@ -297,6 +302,15 @@ pub(super) async fn dashboard(
         funds,
         funds_chart,
         rents,
+        districts: anju_domain::YANGQUAN_DISTRICTS
+            .iter()
+            .map(|d| {
+                (
+                    d.code.as_str().to_string(),
+                    if en { d.name_en } else { d.name_zh }.to_string(),
+                )
+            })
+            .collect(),
     })
 }
 

@@ -5,6 +5,7 @@
 //! through `market::service`, exactly like the JSON API.
 
 mod dashboard;
+mod forms;
 mod plot;
 mod project;
 
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/market", get(dashboard::dashboard))
         .route("/market/import", post(dashboard::import))
+        .route("/market/act", post(forms::act))
         .route("/market/plot", get(plot::plot))
         .route("/market/projects/{district}/{id}", get(project::project))
         .route("/market/projects/{district}/{id}/act", post(project::act))
