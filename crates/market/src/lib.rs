@@ -16,6 +16,7 @@ pub mod land;
 pub mod leader;
 pub mod parcel;
 pub mod plot;
+pub mod plot_sheet;
 pub mod presale;
 pub mod rent;
 pub mod rules;

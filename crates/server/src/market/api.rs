@@ -43,6 +43,66 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(fund_entry))
         .routes(routes!(ledger_xlsx))
         .routes(routes!(rent_levels, import_rents))
+        .routes(routes!(plot_ratio_sheet))
+        .routes(routes!(plot_template))
+}
+
+/// 容积率计算（上传面积明细表 CSV 或 XLSX，逐行报错）plot-ratio counting from an area-schedule sheet.
+#[utoipa::path(
+    post,
+    path = "/api/v1/market/plot-ratio/schedule",
+    tag = "market",
+    params(Csrf),
+    request_body(content(
+        (String = "text/csv"),
+        (Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["market_regulator", "city_bureau", "auditor"]))),
+    responses(
+        (status = 200, description = "counted area item by item, and rows not read", body = PlotSheetResult),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 413, response = apidoc::TooLarge),
+    )
+)]
+async fn plot_ratio_sheet(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: axum::body::Body,
+) -> ApiResult<Json<PlotSheetResult>> {
+    svc::may_read(&user)?;
+    let body = crate::web::sheets::read_body(body).await?;
+    let rows = crate::web::sheets::upload_rows(&body)?;
+    Ok(Json(svc::plot_ratio_sheet(&st, &user, &rows)?))
+}
+
+/// 面积明细表模板（CSV）the area-schedule template.
+#[utoipa::path(
+    get,
+    path = "/api/v1/market/plot-ratio/template.csv",
+    tag = "market",
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
+async fn plot_template() -> ApiResult<Response> {
+    let rows: Vec<Vec<String>> = [
+        anju_market::plot_sheet::COLUMNS.to_vec(),
+        vec!["用地", "2.50", "10000", "", "", "", "", ""],
+        vec!["其他计容", "", "20000", "", "", "", "", ""],
+        vec!["户型", "100", "", "100", "120", "4", "2.2", ""],
+        vec!["户型", "10", "45", "180", "200", "", "", ""],
+        vec!["架空层", "", "600", "", "1000", "", "4.9", ""],
+        vec!["空中花园", "", "50", "", "", "", "", "是"],
+        vec!["风雨连廊", "", "200", "", "", "", "", "是"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| c.to_string()).collect())
+    .collect();
+    Ok(csv_response(
+        csv_bytes(&rows)?,
+        "area-schedule-template.csv",
+    ))
 }
 
 /// 租金水平（按县区、户型、月份公布，每平方米每月）published rent levels per m² per month by district, home type and month (public, 四（三）).

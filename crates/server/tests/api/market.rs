@@ -200,6 +200,27 @@ async fn market(app: &TestApp) {
         "{b}: 2,500 m² is over 10% of 20,460 m²"
     );
 
+    // The same from a sheet: the template counts, a bad row is named.
+    let template = auditor.get("/api/v1/market/plot-ratio/template.csv").await;
+    assert_eq!(template.status, StatusCode::OK, "{b}");
+    let mut sheet = template.text();
+    sheet.push_str("阁楼,,1,,,,,\n");
+    let r = auditor
+        .upload(
+            "/api/v1/market/plot-ratio/schedule",
+            sheet.as_bytes(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    let v = r.json();
+    assert_eq!(v["errors"][0]["column"], "项目", "{b}: {v}");
+    assert_eq!(
+        v["result"]["counted"]["items"].as_array().unwrap().len(),
+        10,
+        "{b}: {v}"
+    );
+
     // A project: 10,000 m² × 2,000 yuan = 20,000,000 yuan supervised.
     let r = m.post_json("/api/v1/market/projects", &json!({
         "id": "KF-1", "name": "城东花园", "district": D, "developer": "阳泉某置业有限公司",

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/market/import", post(dashboard::import))
         .route("/market/act", post(forms::act))
         .route("/market/plot", get(plot::plot))
+        .route("/market/plot/upload", post(plot::upload))
         .route("/market/projects/{district}/{id}", get(project::project))
         .route("/market/projects/{district}/{id}/act", post(project::act))
 }

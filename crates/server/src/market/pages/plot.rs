@@ -71,6 +71,8 @@ struct PlotPage<'a> {
     f: PlotForm,
     result: Option<svc::PlotResult>,
     error: Option<String>,
+    /// Rows of an uploaded schedule that could not be read.
+    row_errors: Vec<anju_market::import::RowError>,
 }
 
 impl PlotPage<'_> {
@@ -214,5 +216,41 @@ pub(super) async fn plot(
         f,
         result,
         error,
+        row_errors: vec![],
     })
+}
+
+/// An uploaded area schedule (CSV or XLSX), counted.
+pub(super) async fn upload(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    mp: axum::extract::Multipart,
+) -> Response {
+    let c = ctx(&st, &headers, &q).await;
+    let user = match c.require_user("/market/plot") {
+        Ok(u) => u.clone(),
+        Err(r) => return r,
+    };
+    // The role first: nobody else makes the server read an upload.
+    if let Err(e) = svc::may_read(&user) {
+        return c.error(e);
+    }
+    let rows = match crate::web::forms::read_upload(&user, mp)
+        .await
+        .and_then(|f| crate::web::sheets::upload_rows(&f))
+    {
+        Ok(r) => r,
+        Err(e) => return c.error(e),
+    };
+    match svc::plot_ratio_sheet(&st, &user, &rows) {
+        Ok(r) => c.page(&PlotPage {
+            c: &c,
+            f: PlotForm::default(),
+            result: Some(r.result),
+            error: None,
+            row_errors: r.errors,
+        }),
+        Err(e) => c.error(e),
+    }
 }

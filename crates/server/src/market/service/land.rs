@@ -643,6 +643,33 @@ pub fn plot_ratio(st: &AppState, user: &CurrentUser, req: &PlotRequest) -> ApiRe
     })
 }
 
+/// A schedule read from a sheet, counted, with the rows it could not read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlotSheetResult {
+    pub result: PlotResult,
+    pub errors: Vec<RowError>,
+}
+
+pub fn plot_ratio_sheet(
+    st: &AppState,
+    user: &CurrentUser,
+    rows: &[Vec<String>],
+) -> ApiResult<PlotSheetResult> {
+    may_read(user)?;
+    let (schedule, errors) = anju_market::plot_sheet::parse(rows)
+        .map_err(|e| ApiError::bad_request("invalid_schedule_file", e.to_string()).field("file"))?;
+    let result = plot_ratio(
+        st,
+        user,
+        &PlotRequest {
+            schedule,
+            commercial: None,
+            contract_percent: None,
+        },
+    )?;
+    Ok(PlotSheetResult { result, errors })
+}
+
 /// The year of a date (for pages' defaults).
 pub fn year_of(d: NaiveDate) -> i32 {
     d.year()
