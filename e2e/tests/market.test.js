@@ -22,7 +22,9 @@ test('market: the dashboard, a month imported moves the band, a fund ledger, the
   const page = await anju.browser.newPage();
   await login(page, 'market');
   await page.click('#go-market');
-  await page.waitForSelector('#destock-chart[data-drawn="true"]');
+  for (const id of ['destock-chart', 'land-chart', 'idle-chart', 'funds-chart']) {
+    await page.waitForSelector(`#${id}[data-drawn="true"]`);
+  }
   // 城区's synthetic profile: about 8 months of stock — "increase".
   assert.equal(await band(page), '增加供地');
   assert.match(await page.locator('#parcel-table').innerText(), /闲置满1年/);

@@ -26,6 +26,8 @@ struct Dashboard<'a> {
     funds: Vec<FundRow>,
     funds_chart: String,
     rents: Vec<RentRow>,
+    land_chart: String,
+    idle_chart: String,
     /// (code, name) of each district, for the forms.
     districts: Vec<(String, String)>,
 }
@@ -183,6 +185,17 @@ pub(super) async fn dashboard(
         json!({"kind": "destock", "months": months, "series": lines, "bands": bands,
         "y": c.t("去化周期（月）", "Destocking period (months)")})
         .to_string();
+    // Display only (m² as a float for the chart's axis).
+    let m2 = |a: anju_market::Area| a.0 as f64 / 100.0;
+    let land_chart = json!({"kind": "land",
+        "districts": land.iter().map(|d| district_name(&d.district, en)).collect::<Vec<_>>(),
+        "series": [
+            {"name": c.t("本年已供应", "supplied this year"), "data": land.iter().map(|d| m2(d.supplied)).collect::<Vec<_>>()},
+            {"name": c.t("本档上限", "band's maximum"), "data": land.iter().map(|d| d.decision.as_ref().and_then(|x| x.max_area).map(m2)).collect::<Vec<_>>()},
+            {"name": c.t("上年供应", "last year"), "data": land.iter().map(|d| m2(d.last_year)).collect::<Vec<_>>()},
+        ],
+        "y": "㎡"})
+    .to_string();
     let land = land
         .into_iter()
         .map(|d| LandRow {
@@ -225,6 +238,17 @@ pub(super) async fn dashboard(
                 .collect(),
         })
         .collect();
+    let statuses = [
+        anju_market::parcel::IdleStatus::Started,
+        anju_market::parcel::IdleStatus::NotYetIdle,
+        anju_market::parcel::IdleStatus::Fee,
+        anju_market::parcel::IdleStatus::Reclaim,
+    ];
+    let idle_chart = json!({"kind": "idle",
+        "statuses": statuses.iter().map(|x| if en { x.label_en() } else { x.label_zh() }).collect::<Vec<_>>(),
+        "series": [{"name": c.t("地块数", "parcels"), "data": statuses.iter().map(|x| parcels.iter().filter(|p| p.idle.status == *x).count()).collect::<Vec<_>>()}],
+        "y": c.t("宗", "parcels")})
+    .to_string();
     let idle = parcels
         .iter()
         .map(|p| IdleRow {
@@ -302,6 +326,8 @@ pub(super) async fn dashboard(
         funds,
         funds_chart,
         rents,
+        land_chart,
+        idle_chart,
         districts: anju_domain::YANGQUAN_DISTRICTS
             .iter()
             .map(|d| {

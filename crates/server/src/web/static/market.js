@@ -23,6 +23,15 @@
           return line;
         })
       };
+    } else if (d.kind === 'land' || d.kind === 'idle') {
+      option = {
+        tooltip: { trigger: 'axis' },
+        legend: { bottom: 0 },
+        grid: { left: 60, right: 16, top: 24, bottom: 56 },
+        xAxis: { type: 'category', data: d.kind === 'land' ? d.districts : d.statuses },
+        yAxis: { type: 'value', name: d.y, minInterval: d.kind === 'idle' ? 1 : 0 },
+        series: d.series.map(function (s) { return { name: s.name, type: 'bar', data: s.data }; })
+      };
     } else {
       option = {
         tooltip: { trigger: 'axis' },
