@@ -149,24 +149,17 @@ async fn import_rents(
     Ok(Json(svc::import_rents(&st, &user, &rows).await?))
 }
 
-/// 各县区商品住房去化周期（逐月，含计算依据）destocking periods by district and month, with their inputs.
+/// 各县区商品住房去化周期（逐月，含计算依据；公开发布）destocking periods by district and month, with their inputs — published to anyone (002 一（一）: 由住建部门定期公布).
 #[utoipa::path(
     get,
     path = "/api/v1/market/destocking",
     tag = "market",
-    security(("session" = [])),
-    extensions(("x-anju-roles" = json!(["market_regulator", "city_bureau", "auditor"]))),
     responses(
         (status = 200, description = "series by district and housing type", body = Vec<DestockSeries>),
-        (status = 401, response = apidoc::Unauthorized),
-        (status = 403, response = apidoc::Forbidden),
     )
 )]
-async fn destocking(
-    State(st): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Vec<DestockSeries>>> {
-    Ok(Json(svc::destocking(&st, &user).await?))
+async fn destocking(State(st): State<AppState>) -> ApiResult<Json<Vec<DestockSeries>>> {
+    Ok(Json(svc::published_destocking(&st).await?))
 }
 
 /// 去化周期表（XLSX）the destocking table as XLSX.

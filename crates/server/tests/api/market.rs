@@ -99,10 +99,19 @@ async fn market(app: &TestApp) {
 
     // Who may: the family may not read, the auditor may read but not write.
     assert_eq!(
-        family.get("/api/v1/market/destocking").await.status,
+        family.get("/market").await.status,
         StatusCode::FORBIDDEN,
         "{b}"
     );
+    // Published (002 一（一）): the periods are public, as JSON and on a page.
+    assert_eq!(
+        app.anon_get("/api/v1/market/destocking").await.status,
+        StatusCode::OK,
+        "{b}"
+    );
+    let published = app.anon_get("/market/published").await;
+    assert_eq!(published.status, StatusCode::OK, "{b}");
+    assert!(published.text().contains("适当减少供地"), "{b}");
     assert_eq!(
         auditor
             .upload(

@@ -8,6 +8,7 @@ mod dashboard;
 mod forms;
 mod plot;
 mod project;
+mod published;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -17,6 +18,7 @@ use crate::web::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/market", get(dashboard::dashboard))
+        .route("/market/published", get(published::published))
         .route("/market/import", post(dashboard::import))
         .route("/market/act", post(forms::act))
         .route("/market/plot", get(plot::plot))

@@ -106,6 +106,12 @@ pub struct PeriodRow {
 /// Every district's series, by district and type.
 pub async fn destocking(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<DestockSeries>> {
     may_read(user)?;
+    published_destocking(st).await
+}
+
+/// The same, published to anyone: 002 一（一） has the housing bureau publish
+/// each district's period, and the figures are aggregates (no one's data).
+pub async fn published_destocking(st: &AppState) -> ApiResult<Vec<DestockSeries>> {
     let rules = rules()?;
     let all = st.store.market().market_monthly().await?;
     let mut groups: BTreeMap<(String, String), Vec<&MonthlyRecord>> = BTreeMap::new();
