@@ -417,7 +417,7 @@ pub fn count(
     let checks = vec![check(
         "permitted_ratio",
         within,
-        &p.balcony_cite,
+        &permitted_cite(),
         format!(
             "计容建筑面积{counted}，用地面积{}，容积率{}，规划容积率上限{}.{:02}：{}",
             s.site_area,
@@ -453,6 +453,17 @@ pub fn count(
         rules: rules.stamp(as_of),
         as_of,
     })
+}
+
+/// The ceiling itself comes from the parcel's planning conditions, not from
+/// an article; the article decides only how area is counted against it.
+fn permitted_cite() -> Citation {
+    Citation {
+        document: crate::cite::ORDOS.into(),
+        article: "二（二）1".into(),
+        quote: "优化住宅容积率计算规则".into(),
+        note: Some("容积率上限来自规划条件，本条规定计容方式 (the ceiling is the planning conditions'; this article says how area counts)".into()),
+    }
 }
 
 fn join(v: Vec<String>) -> String {
