@@ -288,7 +288,7 @@ pub(super) async fn dashboard(
                 p.leader.label_zh()
             }
             .into(),
-            node: p.allowance.node_label.clone(),
+            node: svc::node_label(&p.allowance.node, en, st.clock.today()),
             supervised: p.supervised.to_string(),
             deposited: p.deposited.to_string(),
             released: p.released.to_string(),

@@ -61,6 +61,11 @@ pub(super) async fn project(
         Err(e) => return c.error(e),
     };
     let en = c.is_en();
+    let today = st.clock.today();
+    let mut d = d;
+    for e in &mut d.ledger {
+        e.node = svc::node_label(&e.node, en, today);
+    }
     let p = &d.project;
     let checks = p
         .allowance_checks

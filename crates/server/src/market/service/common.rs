@@ -100,3 +100,21 @@ pub(crate) fn draft(
 ) -> anju_store::AuditDraft {
     audit(user, st.clock.now(), action.into(), subject, detail)
 }
+
+/// A release-ladder node's words (the key itself when the ladder has no such node).
+pub fn node_label(key: &str, en: bool, as_of: NaiveDate) -> String {
+    rules()
+        .ok()
+        .and_then(|r| r.ladder(as_of).ok())
+        .and_then(|l| l.nodes.iter().find(|n| n.key == key))
+        .map_or_else(
+            || key.to_string(),
+            |n| {
+                if en {
+                    n.label_en.clone()
+                } else {
+                    n.label.clone()
+                }
+            },
+        )
+}
