@@ -88,6 +88,52 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
         "拒绝房屋处分",
         "dealing refused",
     ),
+    (
+        "market.monthly_import",
+        "导入商品住房月度销售与库存",
+        "monthly market figures imported",
+    ),
+    (
+        "market.land_year",
+        "录入年度土地盘活与供应数据",
+        "yearly land figures recorded",
+    ),
+    ("market.parcel_create", "登记地块", "land parcel registered"),
+    (
+        "market.parcel_started",
+        "登记地块动工",
+        "parcel construction start recorded",
+    ),
+    (
+        "market.project_create",
+        "登记房地产开发项目",
+        "development project registered",
+    ),
+    (
+        "market.project_update",
+        "更新开发项目状态",
+        "development project updated",
+    ),
+    (
+        "market.fund_deposit",
+        "预售资金入账",
+        "pre-sale funds deposited",
+    ),
+    (
+        "market.fund_guarantee",
+        "银行保函置换",
+        "bank guarantee recorded",
+    ),
+    (
+        "market.fund_release",
+        "预售资金拨付",
+        "pre-sale funds released",
+    ),
+    (
+        "market.fund_refused",
+        "预售资金拨付申请不予拨付",
+        "pre-sale release refused",
+    ),
 ];
 
 /// The words for an audit action code, Chinese and English; `None` for a

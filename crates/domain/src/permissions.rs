@@ -15,6 +15,10 @@
 //!
 //! The city bureau, the company and auditors take no step of an
 //! application; auditors are read-only everywhere.
+//!
+//! Market regulation (destocking, land supply, parcels, developer projects,
+//! pre-sale funds) is recorded by market regulators ([`market_may_write`])
+//! and read by them, the city bureau and auditors ([`market_may_read`]).
 
 use crate::application::{Action, ActionKind, Application, Status};
 use crate::district::DistrictCode;
@@ -343,4 +347,19 @@ pub fn available_actions(app: &Application, actor: &Actor) -> Vec<ActionKind> {
             _ => true,
         })
         .collect()
+}
+
+/// Who reads the market-regulation room: market regulators, the city
+/// housing bureau (it supervises, PRODUCT: 市住建) and auditors (read-only).
+pub fn market_may_read(role: Role) -> bool {
+    matches!(
+        role,
+        Role::MarketRegulator | Role::CityBureau | Role::Auditor
+    )
+}
+
+/// Who records in the market-regulation room: market regulators only (the
+/// housing and natural resources bureaus' market staff, 002 一（一）, 六（四）).
+pub fn market_may_write(role: Role) -> bool {
+    role == Role::MarketRegulator
 }

@@ -136,6 +136,11 @@ pub enum Role {
     Company,
     /// Read-only auditor.
     Auditor,
+    /// 住建/自然资源市场监管: market regulators of the housing and the
+    /// natural resources bureaus (002 一（一）, 六（四）; 003 三（三）, 三（六）;
+    /// 000 三（四）): destocking periods, land supply, parcels, developer
+    /// projects and pre-sale funds. City-level; no step of an application.
+    MarketRegulator,
 }
 
 /// Whether a role's account carries a district.
@@ -153,7 +158,7 @@ pub enum DistrictScope {
 
 /// A string that is not a role code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("未知角色 {found:?} (unknown role {found:?}; expected applicant, community, street, verifier:<department>, district_bureau, city_bureau, company or auditor)")]
+#[error("未知角色 {found:?} (unknown role {found:?}; expected applicant, community, street, verifier:<department>, district_bureau, city_bureau, company, auditor or market_regulator)")]
 pub struct RoleError {
     /// The input, cut to 64 characters.
     pub found: String,
@@ -161,7 +166,7 @@ pub struct RoleError {
 
 impl Role {
     /// Every role, one verifier per department.
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::Applicant,
         Role::Community,
         Role::Street,
@@ -174,6 +179,7 @@ impl Role {
         Role::CityBureau,
         Role::Company,
         Role::Auditor,
+        Role::MarketRegulator,
     ];
 
     /// Stable code, as serialised and as hashed in the audit chain:
@@ -195,6 +201,7 @@ impl Role {
             Role::CityBureau => "city_bureau",
             Role::Company => "company",
             Role::Auditor => "auditor",
+            Role::MarketRegulator => "market_regulator",
         }
     }
 
@@ -229,6 +236,7 @@ impl Role {
             Role::CityBureau => "市住建部门",
             Role::Company => "实施主体",
             Role::Auditor => "审计（只读）",
+            Role::MarketRegulator => "市场监管（住建、自然资源）",
         }
     }
 
@@ -249,6 +257,7 @@ impl Role {
             Role::CityBureau => "city housing bureau",
             Role::Company => "implementing company",
             Role::Auditor => "auditor (read-only)",
+            Role::MarketRegulator => "market regulator (housing, natural resources)",
         }
     }
 
@@ -257,7 +266,9 @@ impl Role {
         match self {
             Role::Community | Role::Street | Role::DistrictBureau => DistrictScope::Required,
             Role::Verifier(_) | Role::Company => DistrictScope::Optional,
-            Role::Applicant | Role::CityBureau | Role::Auditor => DistrictScope::None,
+            Role::Applicant | Role::CityBureau | Role::Auditor | Role::MarketRegulator => {
+                DistrictScope::None
+            }
         }
     }
 
@@ -401,7 +412,8 @@ impl From<Actor> for ActorParts {
 /// [`crate::permissions::can_read`]).
 pub fn can_see_district(actor: &Actor, district: &DistrictCode) -> bool {
     match actor.role {
-        Role::Applicant => false,
+        // Market regulators work on the market, never on families' files.
+        Role::Applicant | Role::MarketRegulator => false,
         Role::CityBureau | Role::Auditor => true,
         Role::Community
         | Role::Street

@@ -26,6 +26,7 @@ pub mod applications;
 pub mod audit;
 pub mod demo;
 pub mod holdings;
+pub mod market;
 pub mod openapi;
 pub mod web;
 
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(allotment::routes())
         .merge(holdings::routes())
+        .merge(market::routes())
         .merge(audit::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(

@@ -60,6 +60,7 @@ pub(crate) mod applications;
 pub(crate) mod audit;
 pub(crate) mod holdings;
 pub(crate) mod keys;
+pub(crate) mod market;
 
 use std::collections::BTreeSet;
 
@@ -151,6 +152,11 @@ handle!(
     Allotment,
     allotment,
     "Projects, plans, homes, rounds, draws, calls, contracts, titles and dealings."
+);
+handle!(
+    Market,
+    market,
+    "Market regulation: monthly sales and inventory, land figures, parcels, developer projects and the pre-sale fund ledger."
 );
 
 /// The store's one implementation, shared by both backends. Outside this

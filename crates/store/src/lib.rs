@@ -68,8 +68,12 @@ pub mod holdings {
     };
 }
 pub use crate::core::keys::RotationBatch;
+pub use crate::core::market::{
+    FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
+    RentSampleRecord,
+};
 pub use crate::core::{
-    Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation,
+    Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation, Market,
 };
 pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
@@ -487,5 +491,11 @@ impl AnyStore {
     /// and the pool of homes that came back (`core/holdings/`).
     pub fn holdings(&self) -> Holdings<'_> {
         self.core().holdings()
+    }
+
+    /// Market regulation: monthly figures, land, parcels, developer
+    /// projects and the append-only pre-sale fund ledger (`core/market.rs`).
+    pub fn market(&self) -> Market<'_> {
+        self.core().market()
     }
 }

@@ -8,6 +8,9 @@
 //!   department-import error reports).
 //! * `allotment` — projects, homes, rounds, draws, entrants, contracts,
 //!   titles and dealings.
+//! * `market` — monthly sales and inventory, land figures, parcels,
+//!   developer projects and the pre-sale fund ledger (0010–0019 are
+//!   reserved for this series).
 //!
 //! Version numbers are global: a new migration takes the next unused
 //! number in its own capability's folder. A file's text must never change
@@ -99,7 +102,7 @@ mod tests {
         let caps: std::collections::BTreeSet<_> = SQLITE.iter().map(|s| s.capability).collect();
         assert_eq!(
             caps.into_iter().collect::<Vec<_>>(),
-            ["allotment", "applications", "foundation"]
+            ["allotment", "applications", "foundation", "market"]
         );
         let versions: Vec<i64> = SQLITE.iter().map(|s| s.version).collect();
         assert_eq!(&versions[..4], [1, 2, 3, 4]);

@@ -56,6 +56,12 @@ pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
             Role::Auditor,
             None,
         ),
+        (
+            "market".to_string(),
+            "住建、自然资源市场监管员".to_string(),
+            Role::MarketRegulator,
+            None,
+        ),
     ];
     for d in [
         Department::PublicSecurity,

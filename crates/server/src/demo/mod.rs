@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod allotment;
 pub mod applications;
 pub mod holdings;
+pub mod market;
 
 use crate::web::error::ApiResult;
 use crate::web::AppState;
@@ -19,6 +20,9 @@ pub use accounts::{demo_accounts, DEMO_PASSWORD};
 /// allotment projects.
 pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     accounts::create(st).await?;
+    // The market has its own check (no monthly figures yet), so an older
+    // demo database gains it too.
+    market::seed(st).await?;
     if st.store.applications().count_applications().await? > 0 {
         return Ok(());
     }

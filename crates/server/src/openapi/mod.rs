@@ -43,6 +43,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "verification", description = "部门核验 department verification by file"),
         (name = "allotment", description = "配售：项目、方案、轮次、摇号、选房、签约、产权 allotment"),
         (name = "holdings", description = "持有与退出：登记簿、年度核查、案件、回购、房源收回 holdings"),
+        (name = "market", description = "市场监管：去化周期、土地供应、地块、容积率、开发项目与预售资金 market regulation"),
         (name = "audit", description = "审计日志 the audit log"),
         (name = "meta", description = "this document"),
     )
@@ -77,6 +78,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::applications::api())
         .merge(crate::allotment::api())
         .merge(crate::holdings::api())
+        .merge(crate::market::api())
         .merge(crate::audit::api())
 }
 

@@ -11,6 +11,11 @@ use super::state::AppState;
 
 const CSS: &str = include_str!("static/anju.css");
 const JS: &str = include_str!("static/anju.js");
+/// The market dashboard's charts (reads each chart's data attribute).
+const MARKET_JS: &str = include_str!("static/market.js");
+/// ECharts 5.6.0 (Apache-2.0), `dist/echarts.min.js` of the npm package,
+/// vendored with its LICENSE and NOTICE beside it: no page loads a CDN.
+const ECHARTS_JS: &str = include_str!("static/vendor/echarts.min.js");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,6 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/anju.js",
             get(|| async { asset(JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/static/market.js",
+            get(|| async { asset(MARKET_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/static/vendor/echarts.min.js",
+            get(|| async { asset(ECHARTS_JS, "text/javascript; charset=utf-8") }),
         )
 }
 

@@ -14,6 +14,7 @@ mod faults;
 mod holdings;
 mod lifecycle;
 mod loudi;
+mod market;
 mod matrix;
 mod notices;
 mod objections;

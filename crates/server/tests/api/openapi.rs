@@ -344,7 +344,10 @@ async fn openapi(app: &TestApp) {
         // whole flow is in allotment.rs; here they must be routed (a JSON
         // 404 "not_found", never the router's bare 404), secured and
         // CSRF-protected as documented.
-        let project_op = template.starts_with("/api/v1/projects/{id}");
+        // Market operations on one project or parcel likewise address one
+        // that does not exist (market.rs has the whole flow).
+        let project_op = template.starts_with("/api/v1/projects/{id}")
+            || template.starts_with("/api/v1/market/") && template.contains("{id}");
         // Operations on one held home, buyback, campaign or case: with a
         // made-up key the authorised answer is a routed 404.
         let keyed_op = template.starts_with("/api/v1/holdings/") && template.contains('{');
@@ -354,6 +357,7 @@ async fn openapi(app: &TestApp) {
             ("home", "1-1-101"),
             ("department", "public_security"),
             ("project", "NOPE"),
+            ("district", D),
         ];
         let mut path = template.replace("/projects/{id}", "/projects/NOPE");
         path = path.replace("{id}", &id);

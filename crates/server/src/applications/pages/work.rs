@@ -78,11 +78,25 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
             secondary: false,
             label: l.t("按文件批量核验", "Verify by file"),
         }),
-        Role::Auditor | Role::CityBureau => links.push(Link {
-            href: "/audit-log".into(),
-            id: None,
-            secondary: true,
-            label: l.t("审计日志", "Audit log"),
+        Role::Auditor | Role::CityBureau => {
+            links.push(Link {
+                href: "/audit-log".into(),
+                id: None,
+                secondary: true,
+                label: l.t("审计日志", "Audit log"),
+            });
+            links.push(Link {
+                href: "/market".into(),
+                id: Some("go-market"),
+                secondary: true,
+                label: l.t("市场监管", "Market regulation"),
+            });
+        }
+        Role::MarketRegulator => links.push(Link {
+            href: "/market".into(),
+            id: Some("go-market"),
+            secondary: false,
+            label: l.t("市场监管", "Market regulation"),
         }),
         _ => {}
     }
