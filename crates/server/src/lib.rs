@@ -13,6 +13,7 @@
 //! * [`allotment`] — projects, plans, rounds, the lottery, selection,
 //!   contracts and titles.
 //! * [`audit`] — the audit log and its chain check.
+//! * [`subsidies`] — subsidy self-checks and finance calculators.
 //! * [`demo`] — the demo city's seed data.
 //!
 //! Data flows one way: handler -> service -> pure rules (policy engine,
@@ -26,6 +27,7 @@ pub mod applications;
 pub mod audit;
 pub mod demo;
 pub mod openapi;
+pub mod subsidies;
 pub mod web;
 
 use anju_policy::Policy;
@@ -75,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(allotment::routes())
         .merge(audit::routes())
+        .merge(subsidies::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(
             web::headers::security_headers,

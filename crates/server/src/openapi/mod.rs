@@ -43,6 +43,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "verification", description = "部门核验 department verification by file"),
         (name = "allotment", description = "配售：项目、方案、轮次、摇号、选房、签约、产权 allotment"),
         (name = "audit", description = "审计日志 the audit log"),
+        (name = "subsidies", description = "补贴自测与购房金融计算 subsidy self-checks and finance calculators"),
         (name = "meta", description = "this document"),
     )
 )]
@@ -76,6 +77,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::applications::api())
         .merge(crate::allotment::api())
         .merge(crate::audit::api())
+        .merge(crate::subsidies::api())
 }
 
 /// The document as JSON (built once).

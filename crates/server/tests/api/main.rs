@@ -21,4 +21,5 @@ mod pages;
 mod screening;
 mod security;
 mod sign_in;
+mod subsidies;
 mod verification_file;

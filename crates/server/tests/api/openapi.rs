@@ -298,6 +298,25 @@ fn good_body(method: &Method, path: &str) -> Option<(&'static str, Vec<u8>)> {
         (&Method::POST, "/api/v1/verification/{department}/upload") => {
             Some(("text/csv", b"application_id,resident_id\n".to_vec()))
         }
+        (&Method::POST, "/api/v1/subsidies/{programme}/check") => {
+            json(json!({"degree": "master", "employed_in_city": true}))
+        }
+        (&Method::POST, "/api/v1/finance/down-payment") => json(json!({
+            "city": "yangquan", "home_type": "commercial", "loan": "commercial", "price_yuan": "800000"
+        })),
+        (&Method::POST, "/api/v1/finance/loan-split") => json(json!({
+            "city": "loudi", "home_type": "affordable", "price_yuan": "600000",
+            "down_payment_yuan": "90000", "provident_fund_cap_yuan": "400000"
+        })),
+        (&Method::POST, "/api/v1/finance/deed-tax") => {
+            json(json!({"city": "loudi", "price_yuan": "500000", "area_m2": "90"}))
+        }
+        (&Method::POST, "/api/v1/finance/rental-tax") => {
+            json(json!({"homes": 500, "area_m2": "0"}))
+        }
+        (&Method::POST, "/api/v1/finance/talent-price") => json(json!({
+            "kind": "full_ownership", "cost_yuan": "600000", "area_m2": "100"
+        })),
         (&Method::POST, "/api/v1/projects") => {
             json(json!({"id": "OPENAPI-1", "name": "接口测试项目", "district": D}))
         }
@@ -350,6 +369,7 @@ async fn openapi(app: &TestApp) {
             ("draw", "1"),
             ("home", "1-1-101"),
             ("department", "public_security"),
+            ("programme", "talent_rent"),
         ];
         let mut path = template.replace("/projects/{id}", "/projects/NOPE");
         path = path.replace("{id}", &id);

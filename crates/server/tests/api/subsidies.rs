@@ -1,0 +1,222 @@
+//! Subsidy self-checks and finance calculators over HTTP: the amounts and
+//! boundaries of issue 17, each with its article; errors name the field.
+
+use crate::common::*;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subsidy_self_checks_pay_the_documents_amounts() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let check = |p: &'static str, facts: Value| {
+            let app = &app;
+            async move {
+                app.anon_post_json(&format!("/api/v1/subsidies/{p}/check"), &facts)
+                    .await
+            }
+        };
+        let talent = |deg: &str, uni: &str, pledge: u32, homes: u32| {
+            json!({ "degree": deg, "university": uni, "employed_in_city": true,
+                    "service_pledge_years": pledge, "homes_owned": homes })
+        };
+        for (deg, uni, yuan) in [
+            ("phd", "top", 20_000_000u64),
+            ("master", "top", 10_000_000),
+            ("bachelor", "top", 5_000_000),
+            ("phd", "other", 15_000_000),
+        ] {
+            let r = check("talent_purchase", talent(deg, uni, 5, 0)).await;
+            assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+            let j = r.json();
+            assert_eq!(j["award"]["amount"], json!(yuan), "{b} {deg} {uni}");
+            assert_eq!(j["award"]["payment"]["kind"], "one_off");
+            assert_eq!(j["decision"]["eligible"], true);
+        }
+        // 4 years pledged, or a second home: nothing, with the reason cited.
+        let r = check("talent_purchase", talent("phd", "top", 4, 1))
+            .await
+            .json();
+        assert_eq!(r["award"], Value::Null, "{b}");
+        let failed: Vec<&Value> = r["decision"]["reasons"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter(|x| x["passed"] == false && x["category"].is_null())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(failed.len(), 2, "{b}: {r}");
+        assert!(failed
+            .iter()
+            .all(|x| x["citation"]["document"] == "阳政办发〔2022〕39号"));
+
+        for (deg, uni, yuan) in [
+            ("phd", "other", 300_000u64),
+            ("master", "other", 150_000),
+            ("bachelor", "first_tier", 70_000),
+        ] {
+            let j = check("talent_rent", talent(deg, uni, 0, 0)).await.json();
+            assert_eq!(j["award"]["amount"], json!(yuan), "{b} {deg}");
+            assert_eq!(
+                j["award"]["payment"],
+                json!({ "kind": "monthly", "months": 60 })
+            );
+            assert_eq!(j["award"]["total"], json!(yuan * 60));
+        }
+        let j = check("provident_rent", json!({ "provident_fund": true }))
+            .await
+            .json();
+        assert_eq!(j["award"]["amount"], json!(1_500_000), "{b}");
+        let j = check(
+            "provident_rent",
+            json!({ "provident_fund": true, "married": true, "spouse_provident_fund": true }),
+        )
+        .await
+        .json();
+        assert_eq!(j["award"]["amount"], json!(3_000_000), "{b}");
+        assert_eq!(
+            j["award"]["payment"],
+            json!({ "kind": "yearly", "times": 1 })
+        );
+
+        // Errors name the field; an unknown programme is a 404.
+        let r = check("talent_rent", json!({ "degree": "doctor" })).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.error()["field"], "degree");
+        let r = app
+            .anon_post_json("/api/v1/subsidies/nothing/check", &json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = app.anon_get("/api/v1/subsidies/programmes").await.json();
+        assert_eq!(r.as_array().map(Vec::len), Some(3));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finance_calculators_explain_and_cite() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let post = |p: &'static str, body: Value| {
+            let app = &app;
+            async move {
+                app.anon_post_json(&format!("/api/v1/finance/{p}"), &body)
+                    .await
+            }
+        };
+        let r = post("down-payment", json!({ "city": "yangquan", "home_type": "commercial",
+            "loan": "commercial", "price_yuan": "1000000", "homes_owned": 1, "loans_paid_off": true })).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        let j = r.json();
+        assert_eq!(
+            (
+                j["order"].as_str(),
+                j["min_rate"].as_u64(),
+                j["min_amount"].as_u64()
+            ),
+            (Some("first"), Some(2000), Some(20_000_000)),
+            "{b}: {j}"
+        );
+        assert_eq!(j["steps"][0]["citation"]["ref"], "2.1");
+        let j = post(
+            "down-payment",
+            json!({ "city": "ordos", "home_type": "commercial",
+            "loan": "commercial", "price_yuan": "1000000", "homes_owned": 1 }),
+        )
+        .await
+        .json();
+        assert_eq!(j["min_rate"], 1500, "{b}");
+        let j = post(
+            "down-payment",
+            json!({ "city": "loudi", "home_type": "affordable",
+            "loan": "commercial", "price_yuan": "600000" }),
+        )
+        .await
+        .json();
+        assert_eq!(j["min_amount"], 9_000_000, "{b}");
+
+        let j = post("loan-split", json!({ "city": "loudi", "home_type": "affordable",
+            "price_yuan": "600000", "down_payment_yuan": "90000", "provident_fund_cap_yuan": "400000" })).await.json();
+        assert_eq!(
+            (
+                j["provident_fund_loan"].as_u64(),
+                j["commercial_loan"].as_u64()
+            ),
+            (Some(40_000_000), Some(11_000_000)),
+            "{b}: {j}"
+        );
+        let r = post("loan-split", json!({ "city": "loudi", "home_type": "affordable",
+            "price_yuan": "600000", "down_payment_yuan": "80000", "provident_fund_cap_yuan": "400000" })).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.error()["field"], "down_payment_yuan");
+
+        for (area, rate) in [("140", 100), ("140.01", 150)] {
+            let j = post(
+                "deed-tax",
+                json!({ "city": "loudi", "price_yuan": "500000", "area_m2": area }),
+            )
+            .await
+            .json();
+            assert_eq!(j["rate"], rate, "{b} {area}");
+        }
+        for (homes, area, rate) in [
+            (500, "0", json!(400)),
+            (499, "14999.99", Value::Null),
+            (0, "15000", json!(400)),
+        ] {
+            let j = post("rental-tax", json!({ "homes": homes, "area_m2": area }))
+                .await
+                .json();
+            assert_eq!(j["reduced_rate"], rate, "{b} {homes} {area}");
+        }
+        let j = post(
+            "talent-price",
+            json!({ "kind": "full_ownership", "cost_yuan": "800000", "area_m2": "130" }),
+        )
+        .await
+        .json();
+        assert_eq!(j["price"], 82_400_000, "{b}");
+        let r = post(
+            "talent-price",
+            json!({ "kind": "shared_ownership", "cost_yuan": "800000", "area_m2": "89.99" }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.error()["field"], "area_m2");
+        assert!(r.error()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("90–120")));
+        let r = post(
+            "deed-tax",
+            json!({ "city": "loudi", "price_yuan": "abc", "area_m2": "90" }),
+        )
+        .await;
+        assert_eq!(r.error()["field"], "price_yuan", "{b}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subsidy_pages_work_in_both_languages() {
+    let app = TestApp::sqlite().await;
+    let r = app.anon_get("/subsidies").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("/subsidies/talent-rent"));
+    for p in ["talent-purchase", "talent-rent", "provident-rent"] {
+        let r = app.anon_get(&format!("/subsidies/{p}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{p}");
+    }
+    for p in [
+        "down-payment",
+        "loan-split",
+        "deed-tax",
+        "rental-tax",
+        "talent-price",
+    ] {
+        let r = app.anon_get(&format!("/finance/{p}?lang=en")).await;
+        assert_eq!(r.status, StatusCode::OK, "{p}");
+    }
+    assert_eq!(
+        app.anon_get("/finance/nothing").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
