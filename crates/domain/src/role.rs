@@ -136,6 +136,12 @@ pub enum Role {
     Company,
     /// Read-only auditor.
     Auditor,
+    /// 市委人才办: administers the talent subsidies (verifies degrees and
+    /// pledges, decides, records payments and stops). Interpretation: 000
+    /// 二(三) names 市委人才办, 市财政局 and 市住建局 as responsible units
+    /// without dividing the work; anju gives the whole subsidy case to one
+    /// city-level role, and no step of a housing application.
+    TalentOffice,
 }
 
 /// Whether a role's account carries a district.
@@ -153,7 +159,7 @@ pub enum DistrictScope {
 
 /// A string that is not a role code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("未知角色 {found:?} (unknown role {found:?}; expected applicant, community, street, verifier:<department>, district_bureau, city_bureau, company or auditor)")]
+#[error("未知角色 {found:?} (unknown role {found:?}; expected applicant, community, street, verifier:<department>, district_bureau, city_bureau, company, auditor or talent_office)")]
 pub struct RoleError {
     /// The input, cut to 64 characters.
     pub found: String,
@@ -161,7 +167,7 @@ pub struct RoleError {
 
 impl Role {
     /// Every role, one verifier per department.
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::Applicant,
         Role::Community,
         Role::Street,
@@ -174,6 +180,7 @@ impl Role {
         Role::CityBureau,
         Role::Company,
         Role::Auditor,
+        Role::TalentOffice,
     ];
 
     /// Stable code, as serialised and as hashed in the audit chain:
@@ -195,6 +202,7 @@ impl Role {
             Role::CityBureau => "city_bureau",
             Role::Company => "company",
             Role::Auditor => "auditor",
+            Role::TalentOffice => "talent_office",
         }
     }
 
@@ -229,6 +237,7 @@ impl Role {
             Role::CityBureau => "市住建部门",
             Role::Company => "实施主体",
             Role::Auditor => "审计（只读）",
+            Role::TalentOffice => "市委人才办（人才补贴）",
         }
     }
 
@@ -249,6 +258,7 @@ impl Role {
             Role::CityBureau => "city housing bureau",
             Role::Company => "implementing company",
             Role::Auditor => "auditor (read-only)",
+            Role::TalentOffice => "talent office (talent subsidies)",
         }
     }
 
@@ -257,7 +267,9 @@ impl Role {
         match self {
             Role::Community | Role::Street | Role::DistrictBureau => DistrictScope::Required,
             Role::Verifier(_) | Role::Company => DistrictScope::Optional,
-            Role::Applicant | Role::CityBureau | Role::Auditor => DistrictScope::None,
+            Role::Applicant | Role::CityBureau | Role::Auditor | Role::TalentOffice => {
+                DistrictScope::None
+            }
         }
     }
 
@@ -401,7 +413,8 @@ impl From<Actor> for ActorParts {
 /// [`crate::permissions::can_read`]).
 pub fn can_see_district(actor: &Actor, district: &DistrictCode) -> bool {
     match actor.role {
-        Role::Applicant => false,
+        // The talent office handles subsidies, not housing applications.
+        Role::Applicant | Role::TalentOffice => false,
         Role::CityBureau | Role::Auditor => true,
         Role::Community
         | Role::Street

@@ -59,6 +59,7 @@ pub(crate) mod allotment;
 pub(crate) mod applications;
 pub(crate) mod audit;
 pub(crate) mod keys;
+pub(crate) mod subsidies;
 
 use std::collections::BTreeSet;
 
@@ -145,6 +146,12 @@ handle!(
     Allotment,
     allotment,
     "Projects, plans, homes, rounds, draws, calls, contracts, titles and dealings."
+);
+
+handle!(
+    Subsidies,
+    subsidies,
+    "Subsidy applications, their payment ledgers and the benefits register."
 );
 
 /// The store's one implementation, shared by both backends. Outside this

@@ -60,7 +60,13 @@ pub use crate::core::allotment::{
     ProjectRecord, RoundRecord,
 };
 pub use crate::core::keys::RotationBatch;
-pub use crate::core::{Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation};
+pub use crate::core::subsidies::{
+    Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy, Step as SubsidyStep,
+    SubsidyEvent, SubsidyRecord,
+};
+pub use crate::core::{
+    Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation, Subsidies,
+};
 pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
 pub use crate::retry::MAX_ATTEMPTS as WRITE_ATTEMPTS;
@@ -471,5 +477,10 @@ impl AnyStore {
     /// and abandonments. The concurrency notes are in `core/allotment/`.
     pub fn allotment(&self) -> Allotment<'_> {
         self.core().allotment()
+    }
+
+    /// Subsidies: applications, payment ledgers, the benefits register.
+    pub fn subsidies(&self) -> Subsidies<'_> {
+        self.core().subsidies()
     }
 }

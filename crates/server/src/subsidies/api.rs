@@ -5,17 +5,21 @@ use anju_subsidies::finance::{DeedTax, DownPayment, LoanSplit, RentalTax, Talent
 use anju_subsidies::programme::ProgrammeId;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::subsidies::cases::{self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase};
 use crate::subsidies::service::{
     self, CheckResult, DeedTaxRequest, DownPaymentRequest, LoanSplitRequest, RentalTaxRequest,
     SubsidyFacts, TalentPriceRequest,
 };
-use crate::web::apidoc;
+use crate::web::apidoc::{self, Csrf};
+use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::extract::Path;
 use crate::web::json::parse_json;
@@ -30,6 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deed_tax))
         .routes(routes!(rental_tax))
         .routes(routes!(talent_price))
+        .routes(routes!(case_list, case_create))
+        .routes(routes!(case_detail))
+        .routes(routes!(case_action))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -165,4 +172,108 @@ async fn rental_tax(body: Bytes) -> ApiResult<Json<RentalTax>> {
 async fn talent_price(body: Bytes) -> ApiResult<Json<TalentPrice>> {
     let r: TalentPriceRequest = parse_json(&body)?;
     Ok(Json(service::talent_price(&r)?))
+}
+
+/// 人才补贴申请列表（市委人才办、市住建、审计）subsidy applications, masked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/subsidy-applications",
+    tag = "subsidies",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office", "city_bureau", "auditor"]))),
+    responses(
+        (status = 200, description = "the applications", body = [SubsidyCase]),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn case_list(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<SubsidyCase>>> {
+    Ok(Json(cases::list(&st, &user).await?))
+}
+
+/// 提交人才补贴申请（申请人或市委人才办）submit a subsidy application.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subsidy-applications",
+    tag = "subsidies",
+    params(Csrf),
+    request_body = SubsidyApplicationRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["applicant", "talent_office"]))),
+    responses(
+        (status = 201, description = "the new application's id", body = CreatedCase),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn case_create(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    cases::may_submit(&user)?;
+    let r: SubsidyApplicationRequest = parse_json(&body)?;
+    let id = cases::submit(&st, &user, r).await?;
+    Ok((StatusCode::CREATED, Json(CreatedCase { id })).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+struct CreatedCase {
+    id: String,
+}
+
+/// 人才补贴申请详情：步骤与发放台账 one application: its steps and payment ledger.
+#[utoipa::path(
+    get,
+    path = "/api/v1/subsidy-applications/{subsidy}",
+    tag = "subsidies",
+    params(("subsidy" = String, Path, description = "application id, e.g. BT-1A2B3C4D5E6F")),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office", "city_bureau", "auditor"]))),
+    responses(
+        (status = 200, description = "the application", body = SubsidyCase),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
+async fn case_detail(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SubsidyCase>> {
+    Ok(Json(cases::detail(&st, &user, &id).await?))
+}
+
+/// 办理：核验、决定、发放、停发（市委人才办）verify, decide, pay or stop.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subsidy-applications/{subsidy}/actions",
+    tag = "subsidies",
+    params(("subsidy" = String, Path, description = "application id"), Csrf),
+    request_body = SubsidyAction,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office"]))),
+    responses(
+        (status = 200, description = "the application after the step", body = SubsidyCase),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+    )
+)]
+async fn case_action(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<SubsidyCase>> {
+    cases::staff(&user)?;
+    let a: SubsidyAction = parse_json(&body)?;
+    Ok(Json(cases::act(&st, &user, &id, a).await?))
 }

@@ -6,6 +6,7 @@
 //! The rules are `anju-subsidies`; this room only parses and shows.
 
 pub mod api;
+pub mod cases;
 pub mod pages;
 pub mod service;
 

@@ -317,6 +317,11 @@ fn good_body(method: &Method, path: &str) -> Option<(&'static str, Vec<u8>)> {
         (&Method::POST, "/api/v1/finance/talent-price") => json(json!({
             "kind": "full_ownership", "cost_yuan": "600000", "area_m2": "100"
         })),
+        (&Method::POST, "/api/v1/subsidy-applications") => json(json!({
+            "programme": "talent_purchase", "name": "周子健",
+            "resident_id": resident_id("140302", "1993-05-02", true),
+            "facts": {"degree": "phd", "university": "top", "employed_in_city": true, "service_pledge_years": 5}
+        })),
         (&Method::POST, "/api/v1/projects") => {
             json(json!({"id": "OPENAPI-1", "name": "接口测试项目", "district": D}))
         }
@@ -356,6 +361,21 @@ async fn openapi(app: &TestApp) {
         roles_of.push((username.clone(), role_of(app, username).await));
     }
 
+    // Something to address: a subsidy application.
+    let talent = app.login("talent").await;
+    let subsidy = talent
+        .post_json(
+            "/api/v1/subsidy-applications",
+            &json!({"programme": "talent_rent", "name": "林晓雯",
+                    "resident_id": resident_id("140302", "1996-04-02", true),
+                    "facts": {"degree": "master", "employed_in_city": true}}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
     let mut sessions: std::collections::HashMap<String, Session> = std::collections::HashMap::new();
     for (method, template, spec) in &ops {
         let label = format!("{method} {template}");
@@ -370,6 +390,7 @@ async fn openapi(app: &TestApp) {
             ("home", "1-1-101"),
             ("department", "public_security"),
             ("programme", "talent_rent"),
+            ("subsidy", subsidy.as_str()),
         ];
         let mut path = template.replace("/projects/{id}", "/projects/NOPE");
         path = path.replace("{id}", &id);

@@ -220,3 +220,141 @@ async fn subsidy_pages_work_in_both_languages() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_talent_rent_subsidy_from_application_to_stop() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        app.set_today(date("2027-01-15"));
+        let office = app.login("talent").await;
+        let family = app.login("family").await;
+        let rid = resident_id("140302", "1996-04-02", true);
+        let body = json!({ "programme": "talent_rent", "name": "林晓雯", "resident_id": rid,
+            "facts": { "degree": "master", "university": "other", "employed_in_city": true } });
+        // A family applies online; other staff may not.
+        let r = family
+            .post_json("/api/v1/subsidy-applications", &body)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.text());
+        let id = r.json()["id"].as_str().unwrap_or_default().to_owned();
+        let city = app.login("city").await;
+        assert_eq!(
+            city.post_json("/api/v1/subsidy-applications", &body)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            family
+                .get(&format!("/api/v1/subsidy-applications/{id}"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        // Deciding before verifying is refused.
+        let act = |a: Value| {
+            let (office, id) = (&office, &id);
+            async move {
+                office
+                    .post_json(&format!("/api/v1/subsidy-applications/{id}/actions"), &a)
+                    .await
+            }
+        };
+        assert_eq!(
+            act(json!({ "type": "decide" })).await.status,
+            StatusCode::CONFLICT,
+            "{b}"
+        );
+        assert_eq!(
+            act(json!({ "type": "verify", "passed": true }))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = act(json!({ "type": "decide" })).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        let c = r.json();
+        assert_eq!(c["status"], "approved");
+        assert_eq!(c["masked_name"], "林*雯");
+        let inst = c["instalments"].as_array().cloned().unwrap_or_default();
+        assert_eq!(inst.len(), 60, "{b}");
+        assert_eq!(inst[0]["amount"], 150_000);
+        assert_eq!(inst[0]["due"], "2027-01-15");
+        // First payment; never twice; not before it is due.
+        assert_eq!(
+            act(json!({ "type": "pay", "instalment": 1 })).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            act(json!({ "type": "pay", "instalment": 1 })).await.status,
+            StatusCode::CONFLICT
+        );
+        let r = act(json!({ "type": "pay", "instalment": 2 })).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(r.error()["field"], "instalment");
+
+        // The same person cannot hold a second rent subsidy (register).
+        let second = office
+            .post_json("/api/v1/subsidy-applications", &body)
+            .await
+            .json()["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let act2 = |a: Value| {
+            let (office, id) = (&office, &second);
+            async move {
+                office
+                    .post_json(&format!("/api/v1/subsidy-applications/{id}/actions"), &a)
+                    .await
+            }
+        };
+        act2(json!({ "type": "verify", "passed": true })).await;
+        let r = act2(json!({ "type": "decide" })).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.text());
+        assert!(
+            r.error()["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("不能同时享受")),
+            "{b}: {}",
+            r.text()
+        );
+
+        // Qualifying for an affordable home on 2027-03-01 stops it within 90 days.
+        let r =
+            act(json!({ "type": "stop", "reason": "qualified_affordable", "on": "2027-03-01" }))
+                .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        let c = r.json();
+        assert_eq!(c["status"], "stopped");
+        let states: Vec<&str> = c["instalments"]
+            .as_array()
+            .map(|v| v.iter().filter_map(|i| i["state"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(states.iter().filter(|s| **s == "paid").count(), 1);
+        assert_eq!(
+            states.iter().filter(|s| **s == "scheduled").count(),
+            4,
+            "{b}: Feb–May still payable"
+        );
+        assert_eq!(states.iter().filter(|s| **s == "cancelled").count(), 55);
+        let stop = &c["events"]
+            .as_array()
+            .and_then(|e| e.last().cloned())
+            .unwrap_or_default();
+        assert_eq!(stop["body"]["last_payable"], "2027-05-30");
+        assert!(stop["body"]["article"]
+            .as_str()
+            .is_some_and(|a| a.contains("第十条（二）4")));
+        // Once stopped, the register lets a new grant start after the stop.
+        let r = act2(json!({ "type": "decide", "start": "2027-06-01" })).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        let list = office.get("/api/v1/subsidy-applications").await.json();
+        assert_eq!(list.as_array().map(Vec::len), Some(2));
+        let raw = app.raw_database().await;
+        assert!(
+            !contains(&raw, "林晓雯".as_bytes()),
+            "{b}: the name is encrypted at rest"
+        );
+    }
+}
