@@ -358,3 +358,99 @@ async fn a_talent_rent_subsidy_from_application_to_stop() {
         );
     }
 }
+
+/// The same journey through the pages: a family applies behind the
+/// self-check; the talent office verifies, decides and records the first
+/// payment by form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_take_an_application_to_its_first_payment() {
+    let app = TestApp::sqlite().await;
+    app.set_today(date("2027-03-10"));
+    let form = |s: &Session, path: String, pairs: Vec<(&str, String)>| {
+        let body: Vec<String> = pairs
+            .into_iter()
+            .chain([("_csrf", s.csrf.clone())])
+            .map(|(k, v)| format!("{k}={}", enc(&v)))
+            .collect();
+        let s = s.clone();
+        async move {
+            s.post_raw(
+                &path,
+                "application/x-www-form-urlencoded",
+                body.join("&").into_bytes(),
+                &[],
+            )
+            .await
+        }
+    };
+    let family = app.login("family").await;
+    let rid = resident_id("140302", "1997-08-08", true);
+    let facts = vec![
+        ("degree", "phd".to_string()),
+        ("university", "other".to_string()),
+        ("employed_in_city", "on".to_string()),
+    ];
+    // The self-check shows the award and, signed in, the application form.
+    let r = form(&family, "/subsidies/talent-rent".into(), facts.clone()).await;
+    assert!(r.text().contains("id=\"apply-form\""), "{}", r.text());
+    assert!(r.text().contains("3000 元"));
+    let mut apply = facts.clone();
+    apply.push(("name", "韩立新".into()));
+    apply.push(("resident_id", rid));
+    let r = form(&family, "/subsidies/talent-rent/apply".into(), apply).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let office = app.login("talent").await;
+    let list = office.get("/api/v1/subsidy-applications").await.json();
+    let id = list[0]["id"].as_str().unwrap_or_default().to_owned();
+    assert!(office.get("/subsidy-cases").await.text().contains(&id));
+    let act = |pairs: Vec<(&str, String)>| form(&office, format!("/subsidy-cases/{id}/act"), pairs);
+    assert_eq!(
+        act(vec![("type", "verify".into()), ("passed", "on".into())])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(vec![
+            ("type", "decide".into()),
+            ("start", "2027-03-10".into())
+        ])
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = office.get(&format!("/subsidy-cases/{id}")).await.text();
+    assert!(page.contains("id=\"pay-form\""), "{page}");
+    assert_eq!(
+        act(vec![("type", "pay".into()), ("instalment", "1".into())])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let c = office
+        .get(&format!("/api/v1/subsidy-applications/{id}"))
+        .await
+        .json();
+    assert_eq!(c["instalments"][0]["state"], "paid");
+    assert_eq!(c["instalments"][0]["amount"], 300_000);
+    assert_eq!(c["masked_name"], "韩*新");
+    // Without the form's CSRF token nothing happens.
+    let r = office
+        .post_raw(
+            &format!("/subsidy-cases/{id}/act"),
+            "application/x-www-form-urlencoded",
+            b"type=pay&instalment=2".to_vec(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -84,6 +84,13 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
             secondary: true,
             label: l.t("审计日志", "Audit log"),
         }),
+        // The subsidies room's list, by its address only.
+        Role::TalentOffice => links.push(Link {
+            href: "/subsidy-cases".into(),
+            id: Some("go-subsidy-cases"),
+            secondary: false,
+            label: l.t("人才补贴申请", "Subsidy applications"),
+        }),
         _ => {}
     }
     links.push(Link {

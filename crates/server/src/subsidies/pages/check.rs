@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use anju_subsidies::programme::{Award, Payment, ProgrammeId};
 
-use super::form::Input;
-use crate::subsidies::service::{self, SubsidyFacts};
+use super::form::{check_facts, Input};
+use crate::subsidies::service;
 use crate::web::error::ApiError;
 use crate::web::extract::Path;
-use crate::web::forms::{checked, ctx, field, Ctx, Fields, PageQuery};
+use crate::web::forms::{ctx, Ctx, Fields, PageQuery};
 use crate::web::AppState;
 
 pub(crate) struct ReasonRow {
@@ -43,6 +43,10 @@ struct CheckPage<'a> {
     reasons: Vec<ReasonRow>,
     error: Option<String>,
     inputs: Vec<Input>,
+    /// Signed in as someone who may apply (an applicant or the talent office).
+    may_apply: bool,
+    /// The application just submitted (`submitted:<id>`).
+    submitted: Option<String>,
 }
 
 fn inputs(c: &Ctx, id: ProgrammeId, f: &Fields) -> Vec<Input> {
@@ -139,25 +143,6 @@ fn inputs(c: &Ctx, id: ProgrammeId, f: &Fields) -> Vec<Input> {
             ),
         ],
     }
-}
-
-fn facts(f: &Fields) -> Result<SubsidyFacts, ApiError> {
-    let text = |n: &str| field(f, n).map(str::to_owned).filter(|s| !s.is_empty());
-    Ok(SubsidyFacts {
-        degree: text("degree"),
-        university: text("university"),
-        employed_in_city: checked(f, "employed_in_city"),
-        service_pledge_years: service::form_whole(
-            field(f, "service_pledge_years"),
-            "service_pledge_years",
-            "承诺服务年限",
-        )?,
-        homes_owned: service::form_whole(field(f, "homes_owned"), "homes_owned", "已有住房套数")?,
-        in_talent_apartment: checked(f, "in_talent_apartment"),
-        married: checked(f, "married"),
-        provident_fund: checked(f, "provident_fund"),
-        spouse_provident_fund: checked(f, "spouse_provident_fund"),
-    })
 }
 
 fn award_view(c: &Ctx, a: &Award) -> AwardView {
@@ -261,9 +246,17 @@ async fn show(
         reasons: vec![],
         error: None,
         inputs: inputs(&c, id, fields),
+        may_apply: c
+            .user
+            .as_ref()
+            .is_some_and(|u| crate::subsidies::cases::may_submit(u).is_ok()),
+        submitted: c
+            .done()
+            .and_then(|d| d.strip_prefix("submitted:"))
+            .map(str::to_owned),
     };
     if f.is_some() {
-        match facts(fields).and_then(|x| service::check(id, &x, st.clock.today())) {
+        match check_facts(fields).and_then(|x| service::check(id, &x, st.clock.today())) {
             Ok(r) => {
                 page.checked = true;
                 page.award = r.award.as_ref().map(|a| award_view(&c, a));

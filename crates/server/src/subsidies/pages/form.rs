@@ -1,7 +1,9 @@
 //! What the self-check and calculator pages share: form fields built as
 //! [`Input`] lists and explanation rows.
 
-use crate::web::forms::{field, Ctx, Fields};
+use crate::subsidies::service::{self, SubsidyFacts};
+use crate::web::error::ApiError;
+use crate::web::forms::{checked, field, Ctx, Fields};
 
 /// One option of a select.
 pub(crate) struct Opt {
@@ -114,4 +116,24 @@ pub(crate) fn step_rows(c: &Ctx, steps: &[anju_subsidies::Step]) -> Vec<StepRow>
 pub(crate) struct Link {
     pub href: String,
     pub label: String,
+}
+
+/// The self-check facts from a posted form.
+pub(crate) fn check_facts(f: &Fields) -> Result<SubsidyFacts, ApiError> {
+    let text = |n: &str| field(f, n).map(str::to_owned).filter(|s| !s.is_empty());
+    Ok(SubsidyFacts {
+        degree: text("degree"),
+        university: text("university"),
+        employed_in_city: checked(f, "employed_in_city"),
+        service_pledge_years: service::form_whole(
+            field(f, "service_pledge_years"),
+            "service_pledge_years",
+            "承诺服务年限",
+        )?,
+        homes_owned: service::form_whole(field(f, "homes_owned"), "homes_owned", "已有住房套数")?,
+        in_talent_apartment: checked(f, "in_talent_apartment"),
+        married: checked(f, "married"),
+        provident_fund: checked(f, "provident_fund"),
+        spouse_provident_fund: checked(f, "spouse_provident_fund"),
+    })
 }

@@ -2,6 +2,7 @@
 //! calculator. Forms are built from [`Input`] lists so one template macro
 //! draws every field the same way (label above, full width on a phone).
 
+mod cases;
 mod check;
 mod finance;
 mod form;
@@ -9,7 +10,7 @@ mod form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use anju_subsidies::programme::ProgrammeId;
@@ -27,6 +28,10 @@ pub fn routes() -> Router<AppState> {
             get(check::form).post(check::submit),
         )
         .route("/finance/{calc}", get(finance::form).post(finance::submit))
+        .route("/subsidies/{programme}/apply", post(cases::apply))
+        .route("/subsidy-cases", get(cases::list))
+        .route("/subsidy-cases/{id}", get(cases::detail))
+        .route("/subsidy-cases/{id}/act", post(cases::act))
 }
 
 #[derive(askama::Template)]
