@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod allotment;
 pub mod applications;
+pub mod subsidies;
 
 use crate::web::error::ApiResult;
 use crate::web::AppState;
@@ -18,6 +19,9 @@ pub use accounts::{demo_accounts, DEMO_PASSWORD};
 /// allotment projects.
 pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     accounts::create(st).await?;
+    // Subsidies seed on their own (idempotent), so a database seeded before
+    // they existed gets them too.
+    subsidies::seed(st).await?;
     if st.store.applications().count_applications().await? > 0 {
         return Ok(());
     }

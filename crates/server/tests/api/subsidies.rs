@@ -454,3 +454,42 @@ fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_city_has_subsidy_applications_in_every_state() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        anju_server::demo::subsidies::seed(&app.state())
+            .await
+            .expect("seeds");
+        // Idempotent.
+        anju_server::demo::subsidies::seed(&app.state())
+            .await
+            .expect("seeds again");
+        let office = app.login("talent").await;
+        let list = office.get("/api/v1/subsidy-applications").await.json();
+        let mut states: Vec<String> = list
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|c| c["status"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(states.len(), 9, "{b}");
+        states.sort();
+        states.dedup();
+        assert_eq!(
+            states,
+            [
+                "approved",
+                "refused",
+                "rejected",
+                "stopped",
+                "submitted",
+                "verified"
+            ],
+            "{b}"
+        );
+    }
+}
