@@ -340,6 +340,72 @@ impl Subsidies<'_> {
         })
     }
 
+    /// Key rotation for subsidies: re-encrypts every application's personal
+    /// data with the current key and re-keys its resident-ID hash in
+    /// `subsidy_applications` and `benefit_grants`. Decided by content (a
+    /// row already under the current key is only read), so it can be rerun.
+    /// Returns (applications re-encrypted, register rows re-keyed).
+    pub async fn sub_rotate_keys(&self) -> Result<(u64, u64)> {
+        let ids: Vec<String> = {
+            let mut pc = self.read_conn().await?;
+            Q::new("SELECT id FROM subsidy_applications WHERE key_version <> $1 ORDER BY id")
+                .int(self.crypto.key_id())
+                .fetch_all(&mut pc.conn())
+                .await?
+                .iter()
+                .map(|r| r.text("id"))
+                .collect::<Result<_>>()?
+        };
+        let mut done = (0u64, 0u64);
+        for id in ids {
+            let (a, g) = retrying!(self, {
+                let mut tx = self.begin_write().await?;
+                let Some(row) = Q::new(format!(
+                    "SELECT {COLS}, id_hash FROM subsidy_applications WHERE id = $1"
+                ))
+                .text(&id)
+                .fetch_optional(&mut tx.conn())
+                .await?
+                else {
+                    return Ok((0, 0));
+                };
+                if row.int("key_version")? == self.crypto.key_id() {
+                    return Ok((0, 0));
+                }
+                let rec = self.record_of(&row)?;
+                let old = row.text("id_hash")?;
+                let new = self.crypto.resident_id_hash(&rec.resident_id);
+                let personal =
+                    serde_json::json!({ "name": rec.name, "resident_id": rec.resident_id });
+                let (nonce, ct) = self
+                    .crypto
+                    .encrypt(personal.to_string().as_bytes(), &Self::aad(&id))?;
+                Q::new("UPDATE subsidy_applications SET key_version = $2, nonce = $3, ciphertext = $4, id_hash = $5 WHERE id = $1")
+                    .text(&id)
+                    .int(self.crypto.key_id())
+                    .bytes(nonce)
+                    .bytes(ct)
+                    .text(&new)
+                    .execute(&mut tx.conn())
+                    .await?;
+                let g = if old != new {
+                    Q::new("UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1")
+                        .text(&old)
+                        .text(&new)
+                        .execute(&mut tx.conn())
+                        .await?
+                } else {
+                    0
+                };
+                tx.commit().await?;
+                Ok((1u64, g))
+            })?;
+            done.0 += a;
+            done.1 += g;
+        }
+        Ok(done)
+    }
+
     /// The schedule with each instalment's entry.
     pub async fn sub_instalments(&self, id: &str) -> Result<Vec<InstalmentRow>> {
         let mut pc = self.read_conn().await?;
@@ -570,9 +636,28 @@ async fn instalments_in(c: &mut Conn<'_>, id: &str) -> Result<Vec<InstalmentRow>
         .collect()
 }
 
+/// The register rows under `hashes`, and the affordable homes bought by an
+/// application the person is a member of (allotment's signed contracts: the
+/// purchase anju holds, read where it is kept rather than copied).
 async fn grants_in(c: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<GrantRow>> {
     let mut out = Vec::new();
     for h in hashes {
+        for r in Q::new(
+            "SELECT c.contract_no, c.signed_on FROM allot_contracts c \
+             JOIN application_members m ON m.application_id = c.application_id WHERE m.id_hash = $1",
+        )
+        .text(h)
+        .fetch_all(c)
+        .await?
+        {
+            let on = day(&r.text("signed_on")?)?;
+            out.push(GrantRow {
+                kind: "affordable_purchase".into(),
+                from: on,
+                until: Some(on),
+                source: r.text("contract_no")?,
+            });
+        }
         for r in Q::new("SELECT kind, from_day, until_day, source FROM benefit_grants WHERE id_hash = $1 ORDER BY from_day")
             .text(h)
             .fetch_all(c)
