@@ -61,8 +61,8 @@ pub use crate::core::allotment::{
 };
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::subsidies::{
-    Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy, Step as SubsidyStep,
-    SubsidyEvent, SubsidyRecord,
+    ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
+    Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
 pub use crate::core::{
     Accounts, Allotment, Applications, Audit, Core as StoreCore, KeyRotation, Subsidies,

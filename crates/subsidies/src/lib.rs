@@ -15,6 +15,7 @@
 
 pub mod cite;
 pub mod finance;
+pub mod indicators;
 pub mod ledger;
 pub mod programme;
 pub mod register;

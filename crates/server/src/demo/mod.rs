@@ -22,6 +22,7 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     // Subsidies seed on their own (idempotent), so a database seeded before
     // they existed gets them too.
     subsidies::seed(st).await?;
+    subsidies::seed_indicators(st).await?;
     if st.store.applications().count_applications().await? > 0 {
         return Ok(());
     }

@@ -241,3 +241,47 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     )
     .await
 }
+
+/// Sample actual figures for the province dashboard, marked as samples
+/// (the page says so): three cities, 2021–2024, imported through the same
+/// service as a real file.
+pub async fn seed_indicators(st: &AppState) -> ApiResult<()> {
+    if !st.store.subsidies().ind_actuals().await?.is_empty() {
+        return Ok(());
+    }
+    let city = staff(st, "city").await?;
+    // (indicator, per-year base for 太原市 in the table's unit); the other
+    // cities are fractions of it, and each year grows a little.
+    let base: [(&str, i64); 10] = [
+        ("new_supply_area", 900_000),
+        ("new_supply_homes", 9_000),
+        ("commercial_supply_homes", 7_000),
+        ("affordable_rental_homes", 400),
+        ("public_rental_homes", 30),
+        ("talent_homes", 450),
+        ("talent_area", 40_000),
+        ("green_building_share", 80_000),
+        ("prefab_share", 15_000),
+        ("property_management", 85_000),
+    ];
+    let mut csv = String::from("城市,年份,指标编号,实际值\n");
+    for (name, share) in [("太原市", 100i64), ("大同市", 45), ("阳泉市", 20)] {
+        for (k, year) in (2021..=2024).enumerate() {
+            for (ind, b) in base {
+                let is_share = ind.ends_with("_share") || ind == "property_management";
+                let v = if is_share {
+                    // Shares do not scale with the city; they rise each year.
+                    b + 2_500 * k as i64 + share * 10
+                } else {
+                    b * share / 100 * (100 + 5 * k as i64) / 100
+                };
+                csv.push_str(&format!(
+                    "{name},{year},{ind},{}\n",
+                    anju_subsidies::indicators::fmt_milli(v)
+                ));
+            }
+        }
+    }
+    crate::subsidies::dashboard::import(st, &city, csv.as_bytes(), true).await?;
+    Ok(())
+}

@@ -14,15 +14,18 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::subsidies::cases::{self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase};
+use crate::subsidies::dashboard::{self, Dashboard, ImportReport};
 use crate::subsidies::service::{
     self, CheckResult, DeedTaxRequest, DownPaymentRequest, LoanSplitRequest, RentalTaxRequest,
     SubsidyFacts, TalentPriceRequest,
 };
+use crate::web::apidoc::Binary;
 use crate::web::apidoc::{self, Csrf};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
-use crate::web::extract::Path;
+use crate::web::extract::{Path, Query};
 use crate::web::json::parse_json;
+use crate::web::sheets::xlsx_response;
 use crate::web::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,6 +40,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_list, case_create))
         .routes(routes!(case_detail))
         .routes(routes!(case_action))
+        .routes(routes!(indicators_view))
+        .routes(routes!(indicators_xlsx))
+        .routes(routes!(indicators_import))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -276,4 +282,75 @@ async fn case_action(
     cases::staff(&user)?;
     let a: SubsidyAction = parse_json(&body)?;
     Ok(Json(cases::act(&st, &user, &id, a).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CityQuery {
+    /// One city (as imported); absent: the province.
+    city: Option<String>,
+}
+
+/// 全省住房发展指标：目标与完成进度（公开）the province's indicators: targets and progress (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/indicators",
+    tag = "subsidies",
+    params(CityQuery),
+    responses((status = 200, description = "targets, actuals and progress", body = Dashboard))
+)]
+async fn indicators_view(
+    State(st): State<AppState>,
+    Query(q): Query<CityQuery>,
+) -> ApiResult<Json<Dashboard>> {
+    Ok(Json(dashboard::view(&st, q.city.as_deref()).await?))
+}
+
+/// 指标完成情况 Excel（公开）the dashboard as a workbook (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/indicators.xlsx",
+    tag = "subsidies",
+    params(CityQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
+)]
+async fn indicators_xlsx(
+    State(st): State<AppState>,
+    Query(q): Query<CityQuery>,
+) -> ApiResult<Response> {
+    Ok(xlsx_response(
+        dashboard::export(&st, q.city.as_deref()).await?,
+        "indicators.xlsx",
+    ))
+}
+
+/// 导入指标实际值（市住建）import actual figures: 城市, 年份, 指标编号, 实际值 (city housing bureau).
+#[utoipa::path(
+    post,
+    path = "/api/v1/indicators/actuals",
+    tag = "subsidies",
+    params(Csrf),
+    request_body(content(
+        (String = "text/csv"),
+        (Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["city_bureau"]))),
+    responses(
+        (status = 200, description = "the import report: rows imported and each refused row with its column", body = ImportReport),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 413, response = apidoc::TooLarge),
+    )
+)]
+async fn indicators_import(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: axum::body::Body,
+) -> ApiResult<Json<ImportReport>> {
+    // The role first: nobody else makes the server read an upload.
+    dashboard::may_import(&user)?;
+    let body = crate::web::sheets::read_body(body).await?;
+    Ok(Json(dashboard::import(&st, &user, &body, false).await?))
 }

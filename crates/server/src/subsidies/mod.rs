@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cases;
+pub mod dashboard;
 pub mod pages;
 pub mod service;
 

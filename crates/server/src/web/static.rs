@@ -11,6 +11,9 @@ use super::state::AppState;
 
 const CSS: &str = include_str!("static/anju.css");
 const JS: &str = include_str!("static/anju.js");
+/// ECharts 5.6.0 (`npm pack echarts@5.6.0`, `dist/echarts.min.js`, Apache-2.0:
+/// `static/vendor/echarts.LICENSE`), for the dashboards' charts.
+const ECHARTS: &str = include_str!("static/vendor/echarts.min.js");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,6 +24,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/anju.js",
             get(|| async { asset(JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/static/vendor/echarts.min.js",
+            get(|| async { asset(ECHARTS, "text/javascript; charset=utf-8") }),
         )
 }
 

@@ -493,3 +493,91 @@ async fn the_demo_city_has_subsidy_applications_in_every_state() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_indicator_dashboard_imports_reports_and_exports() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let v = app.anon_get("/api/v1/indicators").await.json();
+        assert_eq!(v["progress"].as_array().map(Vec::len), Some(21), "{b}");
+        assert_eq!(v["includes_samples"], false);
+        let city = app.login("city").await;
+        let csv = "城市,年份,指标编号,实际值\n阳泉市,2023,talent_homes,0.12\n太原市,2023,talent_homes,0.6\n,2023,talent_homes,1\n阳泉市,2030,talent_homes,1\n阳泉市,2023,nothing,1\n阳泉市,2023,green_building_share,92.5\n";
+        let r = city
+            .post_raw(
+                "/api/v1/indicators/actuals",
+                "text/csv",
+                csv.as_bytes().to_vec(),
+                &[("x-csrf-token", &city.csrf)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        let rep = r.json();
+        assert_eq!(
+            (rep["rows"].as_u64(), rep["imported"].as_u64()),
+            (Some(6), Some(3)),
+            "{b}: {rep}"
+        );
+        let cols: Vec<(u64, u64)> = rep["errors"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .map(|e| {
+                        (
+                            e["row"].as_u64().unwrap_or(0),
+                            e["column"].as_u64().unwrap_or(0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(cols, [(4, 1), (5, 2), (6, 3)], "{b}");
+        // Only the housing bureau imports.
+        let family = app.login("family").await;
+        let r = family
+            .post_raw(
+                "/api/v1/indicators/actuals",
+                "text/csv",
+                csv.as_bytes().to_vec(),
+                &[("x-csrf-token", &family.csrf)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let v = app.anon_get("/api/v1/indicators").await.json();
+        let talent = v["progress"]
+            .as_array()
+            .and_then(|p| p.iter().find(|x| x["indicator"]["id"] == "talent_homes"))
+            .cloned()
+            .unwrap_or_default();
+        // 0.72 万套 of 7.2: 10%.
+        assert_eq!(
+            (
+                talent["actual_milli"].as_i64(),
+                talent["progress_bp"].as_i64()
+            ),
+            (Some(720), Some(1_000)),
+            "{b}"
+        );
+        let v = app
+            .anon_get("/api/v1/indicators?city=%E9%98%B3%E6%B3%89%E5%B8%82")
+            .await
+            .json();
+        assert_eq!(v["city"], "阳泉市");
+        let x = app.anon_get("/api/v1/indicators.xlsx").await;
+        assert_eq!(x.status, StatusCode::OK);
+        assert!(x
+            .header("content-type")
+            .is_some_and(|t| t.contains("spreadsheetml")));
+        let page = app.anon_get("/indicators").await.text();
+        assert!(page.contains("id=\"dashboard-data\""));
+        assert!(page.contains("/static/vendor/echarts.min.js"));
+        assert_eq!(
+            app.anon_get("/static/vendor/echarts.min.js").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.anon_get("/static/subsidies/dashboard.js").await.status,
+            StatusCode::OK
+        );
+    }
+}

@@ -102,6 +102,21 @@ pub struct InstalmentRow {
     pub on_day: Option<NaiveDate>,
 }
 
+/// One actual figure of the province dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActualRow {
+    /// City (地级市) as written in the import.
+    pub city: String,
+    /// Calendar year.
+    pub year: i64,
+    /// Indicator id (`anju_subsidies::indicators::TABLE`).
+    pub indicator: String,
+    /// Thousandths of the indicator's unit.
+    pub value_milli: i64,
+    /// A demo sample figure.
+    pub sample: bool,
+}
+
 /// What approving writes: the step, the award, the register row and the
 /// schedule `(instalment, due, amount in fen)`.
 #[derive(Debug, Clone, Copy)]
@@ -404,6 +419,52 @@ impl Subsidies<'_> {
             done.1 += g;
         }
         Ok(done)
+    }
+
+    /// Writes dashboard figures (a key already there is replaced), in one
+    /// transaction with its audit entry.
+    pub async fn ind_import(&self, rows: &[ActualRow], at: &str, audit: AuditDraft) -> Result<()> {
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            for r in rows {
+                Q::new("DELETE FROM indicator_actuals WHERE city = $1 AND year = $2 AND indicator = $3")
+                    .text(&r.city)
+                    .int(r.year)
+                    .text(&r.indicator)
+                    .execute(&mut tx.conn())
+                    .await?;
+                Q::new("INSERT INTO indicator_actuals (city, year, indicator, value_milli, sample, imported_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .text(&r.city)
+                    .int(r.year)
+                    .text(&r.indicator)
+                    .int(r.value_milli)
+                    .int(i64::from(r.sample))
+                    .text(at)
+                    .execute(&mut tx.conn())
+                    .await?;
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
+    }
+
+    /// Every dashboard figure, by city, year and indicator.
+    pub async fn ind_actuals(&self) -> Result<Vec<ActualRow>> {
+        let mut pc = self.read_conn().await?;
+        Q::new("SELECT city, year, indicator, value_milli, sample FROM indicator_actuals ORDER BY city, year, indicator")
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ActualRow {
+                    city: r.text("city")?,
+                    year: r.int("year")?,
+                    indicator: r.text("indicator")?,
+                    value_milli: r.int("value_milli")?,
+                    sample: r.int("sample")? != 0,
+                })
+            })
+            .collect()
     }
 
     /// The schedule with each instalment's entry.

@@ -4,6 +4,7 @@
 
 mod cases;
 mod check;
+mod dashboard;
 mod finance;
 mod form;
 
@@ -29,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/finance/{calc}", get(finance::form).post(finance::submit))
         .route("/subsidies/{programme}/apply", post(cases::apply))
+        .route("/indicators", get(dashboard::show))
+        .route("/indicators/import", post(dashboard::import))
+        .route("/static/subsidies/dashboard.js", get(dashboard::script))
         .route("/subsidy-cases", get(cases::list))
         .route("/subsidy-cases/{id}", get(cases::detail))
         .route("/subsidy-cases/{id}/act", post(cases::act))
