@@ -42,6 +42,7 @@ pub fn links() -> Links {
     Links {
         recorded_abandonments: allotment::interface::recorded_abandonments,
         application_sections: allotment::interface::application_sections,
+        held_benefits: subsidies::interface::held_benefits,
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cases;
 pub mod dashboard;
+pub mod interface;
 pub mod pages;
 pub mod service;
 

@@ -581,3 +581,51 @@ async fn the_indicator_dashboard_imports_reports_and_exports() {
         );
     }
 }
+
+/// A family that receives a talent rent subsidy applies for an affordable
+/// home without declaring it: the register adds it, so the decision carries
+/// article 10(2)4's 90-day duty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn housing_eligibility_reads_the_register_not_the_declaration() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let fam = Family::new("140302", ["郑博文", "吴佳怡"]);
+        let office = app.login("talent").await;
+        let body = json!({ "programme": "talent_rent", "name": "郑博文", "resident_id": fam.ids[0],
+            "facts": { "degree": "phd", "university": "other", "employed_in_city": true } });
+        let id = office
+            .post_json("/api/v1/subsidy-applications", &body)
+            .await
+            .json()["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        for a in [
+            json!({ "type": "verify", "passed": true }),
+            json!({ "type": "decide" }),
+        ] {
+            let r = office
+                .post_json(&format!("/api/v1/subsidy-applications/{id}/actions"), &a)
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        }
+        let mut sub = fam.submission();
+        sub["household"]["members"][0]["talent"] = json!("certified");
+        let family = app.login("family").await;
+        let app_id = family.submit_ok(&sub).await;
+        let d = family.detail(&app_id).await;
+        let text = d.to_string();
+        assert!(
+            text.contains("talent_rent_subsidy"),
+            "{b}: the register's benefit joins the household: {text}"
+        );
+        // The engine, on the household as stored, owes the 90-day duty.
+        let stored = d["household"].clone();
+        assert!(stored.is_object(), "{b}: {text}");
+        let decision = app.anon_post_json("/api/v1/check", &stored).await.json();
+        assert!(
+            decision["obligations"].to_string().contains("10.2.4"),
+            "{b}: {decision}"
+        );
+    }
+}
