@@ -364,11 +364,11 @@ pub async fn act(
         SubsidyAction::Decide { start } => {
             let p = programme(&rec.programme)?;
             let mut facts = facts_of(&rec)?;
-            // The register, not the declaration, says whether the person
-            // holds a talent apartment now.
             let held: Vec<GrantRow> = store.sub_grants(&rec.resident_id).await?;
             let grants: Vec<Grant> = held.iter().filter_map(grant_of).collect();
-            facts.in_talent_apartment = grants
+            // The register or the declaration: talent apartments may be
+            // let outside anju, so a declared one still counts.
+            facts.in_talent_apartment |= grants
                 .iter()
                 .any(|g| g.kind == BenefitKind::TalentApartment && g.active_on(today));
             let result = service::check(p, &facts, today)?;
