@@ -421,7 +421,11 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
             tiers,
         });
     }
-    if categories.is_empty() {
+    // A file of parameters only (no rules, no categories) decides nothing:
+    // it holds dated, cited values that calculators read (docs/policy-files.md,
+    // "Parameter files"). A file with rules needs a category to use them.
+    let parameters_only = rules.is_empty() && file.obligation.is_empty();
+    if categories.is_empty() && !parameters_only {
         return Err(ctx.invalid(0..0, "policy defines no [[category]] (至少需要一个类别)"));
     }
     let cat_index =

@@ -15,10 +15,6 @@ pub const ORDOS_2025: &str = "鄂府发〔2025〕34号";
 pub const SHANXI_PLAN: &str = "山西省“十四五”城镇住房发展规划";
 /// The Loudi plan (004), titled as `policies/loudi-2025.toml` titles it.
 pub const LOUDI: &str = "娄底市收购存量商品房用作保障性住房工作实施方案（试行）（征求意见稿）";
-/// The national deed-tax notice whose area thresholds Loudi 10(1)2 leaves
-/// unstated (see [`LOUDI_DEED_TAX_AREA`]).
-pub const NATIONAL_DEED_TAX_2024: &str = "财政部 税务总局 住房城乡建设部公告2024年第16号";
-
 /// A cited article with the words it says.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,16 +101,6 @@ pub const LOUDI_DEED_TAX: Cite = Cite {
     article: "十（一）2",
     ref_: "10.1.2",
     quote: "对保障对象购买保障性住房的,减按1%或1.5%税率缴纳契税(根据面积适用);",
-};
-
-/// The area threshold Loudi 10(1)2 refers to ("根据面积适用") without
-/// stating it. Interpretation: the national notice in force when the plan
-/// was published (2025-12) sets it at 140 m² for a family's only home.
-pub const LOUDI_DEED_TAX_AREA: Cite = Cite {
-    document: NATIONAL_DEED_TAX_2024,
-    article: "一",
-    ref_: "1",
-    quote: "对个人购买家庭唯一住房（家庭成员范围包括购房人、配偶以及未成年子女），面积为140平方米及以下的，减按1%的税率征收契税；面积为140平方米以上的，减按1.5%的税率征收契税。",
 };
 
 pub const SHANXI_TALENT_FULL: Cite = Cite {

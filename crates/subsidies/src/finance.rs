@@ -308,38 +308,122 @@ pub struct DeedTax {
     pub steps: Vec<Step>,
 }
 
-/// The deed-tax area threshold, in hundredths of a m² (140 m², inclusive
-/// for the lower rate). See [`cite::LOUDI_DEED_TAX_AREA`].
-pub const DEED_TAX_AREA_THRESHOLD: u64 = 14_000;
+/// Loudi's deed-tax figures on a day, from the parameter file
+/// `policies/subsidies/loudi-deed-tax.toml` (rates and the area threshold,
+/// each with its citation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeedTaxFigures {
+    pub rate_lower: Rate,
+    pub rate_higher: Rate,
+    /// Hundredths of a m²; the lower rate applies up to it, inclusive.
+    pub area_threshold: u64,
+    pub rate_cite: Cite,
+    pub area_cite: Cite,
+}
+
+/// The deed-tax parameter file shipped with anju.
+pub const LOUDI_DEED_TAX_FILE: &str =
+    include_str!("../../../policies/subsidies/loudi-deed-tax.toml");
+
+impl DeedTaxFigures {
+    /// The figures in force on `on`, from the shipped file (loaded once;
+    /// None when the file has no value on that day).
+    pub fn loudi(on: chrono::NaiveDate) -> Option<DeedTaxFigures> {
+        use std::sync::OnceLock;
+        static POLICY: OnceLock<Option<anju_policy::Policy>> = OnceLock::new();
+        let p = POLICY
+            .get_or_init(|| {
+                anju_policy::load(
+                    "policies/subsidies/loudi-deed-tax.toml",
+                    LOUDI_DEED_TAX_FILE,
+                )
+                .ok()
+            })
+            .as_ref()?;
+        Self::from_policy(p, on)
+    }
+
+    /// The figures of a loaded parameter file on `on`.
+    pub fn from_policy(p: &anju_policy::Policy, on: chrono::NaiveDate) -> Option<DeedTaxFigures> {
+        let value = |name: &str| {
+            let param = &p.params[p.param_by_name(name)?];
+            param.value_on(on)
+        };
+        let lower = value("rate_lower")?;
+        let higher = value("rate_higher")?;
+        let area = value("area_threshold")?;
+        // Fixed4 is ten-thousandths of the unit: a ratio's raw value is in
+        // basis points, an area's is ten-thousandths of a m².
+        let bp = |v: &anju_policy::model::ParamValue| u32::try_from(v.value.raw()).ok();
+        Some(DeedTaxFigures {
+            rate_lower: Rate(bp(lower)?),
+            rate_higher: Rate(bp(higher)?),
+            area_threshold: u64::try_from(area.value.raw() / 100).ok()?,
+            rate_cite: leak_cite(&lower.citation),
+            area_cite: leak_cite(&area.citation),
+        })
+    }
+}
+
+/// A loaded citation as a [`Cite`]. Explanations carry `&'static str`
+/// citations; the shipped file is loaded once per process, so its few
+/// citation strings are kept for the process's life.
+fn leak_cite(c: &anju_policy::Citation) -> Cite {
+    let keep = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    Cite {
+        document: keep(&c.document),
+        article: keep(&c.article),
+        ref_: keep(&c.ref_),
+        quote: keep(c.text.as_deref().unwrap_or("")),
+    }
+}
 
 /// Deed tax for a buyer of an affordable home. Loudi 10(1)2 sets 1% or 1.5%
-/// "by area"; Yangquan art. 17 refers to the 2023 No. 70 notice, whose rate
-/// anju does not hold, so no figure is given for Yangquan.
-pub fn deed_tax(city: City, price: Fen, area: Area) -> DeedTax {
+/// "by area", with the figures from its parameter file; Yangquan art. 17
+/// refers to the 2023 No. 70 notice, whose rate anju does not hold, so no
+/// figure is given for Yangquan.
+pub fn deed_tax(city: City, price: Fen, area: Area, loudi: Option<&DeedTaxFigures>) -> DeedTax {
     let mut steps = Vec::new();
-    let rate = match city {
-        City::Loudi => {
-            let small = area.centi_m2() <= DEED_TAX_AREA_THRESHOLD;
-            let r = if small { Rate(100) } else { Rate(150) };
+    let rate = match (city, loudi) {
+        (City::Loudi, Some(f)) => {
+            let small = area.centi_m2() <= f.area_threshold;
+            let r = if small { f.rate_lower } else { f.rate_higher };
+            let limit = Area::from_centi_m2(f.area_threshold)
+                .map(|a| a.to_string())
+                .unwrap_or_default();
             steps.push(Step::new(
-                "娄底市保障对象购买保障性住房，减按 1% 或 1.5% 税率缴纳契税（根据面积适用）",
-                "Loudi: buyers of affordable homes pay deed tax at 1% or 1.5% by floor area",
-                cite::LOUDI_DEED_TAX,
+                format!(
+                    "娄底市保障对象购买保障性住房，减按 {} 或 {} 税率缴纳契税（根据面积适用）",
+                    f.rate_lower, f.rate_higher
+                ),
+                format!(
+                    "Loudi: buyers of affordable homes pay deed tax at {} or {} by floor area",
+                    f.rate_lower, f.rate_higher
+                ),
+                f.rate_cite,
             ));
             steps.push(Step::new(
                 format!(
-                    "面积 {area} 平方米{} 140 平方米，适用 {r}",
+                    "面积 {area} 平方米{} {limit} 平方米，适用 {r}",
                     if small { "不超过" } else { "超过" }
                 ),
                 format!(
-                    "{area} m² is {} 140 m², so {r} applies",
+                    "{area} m² is {} {limit} m², so {r} applies",
                     if small { "at most" } else { "over" }
                 ),
-                cite::LOUDI_DEED_TAX_AREA,
+                f.area_cite,
             ));
-            Some(r)
+            Some((r, f.rate_cite))
         }
-        City::Yangquan => {
+        (City::Loudi, None) => {
+            steps.push(Step::new(
+                "娄底市契税参数文件在该日期没有生效的取值",
+                "Loudi's deed-tax parameter file has no value in force on that day",
+                cite::LOUDI_DEED_TAX,
+            ));
+            None
+        }
+        (City::Yangquan, _) => {
             steps.push(Step::new(
                 "阳泉市配售型保障性住房的税费按 2023 年第 70 号公告执行；anju 未收录该公告的税率，请以税务机关核定为准",
                 "Yangquan applies the 2023 No. 70 notice, whose rate anju does not hold; the tax office decides",
@@ -347,7 +431,7 @@ pub fn deed_tax(city: City, price: Fen, area: Area) -> DeedTax {
             ));
             None
         }
-        City::Ordos => {
+        (City::Ordos, _) => {
             steps.push(Step::new(
                 "鄂尔多斯市的文件未规定保障性住房契税税率",
                 "Ordos's document sets no deed-tax rate for affordable homes",
@@ -356,15 +440,19 @@ pub fn deed_tax(city: City, price: Fen, area: Area) -> DeedTax {
             None
         }
     };
-    let tax = rate.map(|r| price.mul_ratio_floor(u64::from(r.bp()), 10_000));
-    if let (Some(r), Some(t)) = (rate, tax) {
+    let tax = rate.map(|(r, _)| price.mul_ratio_floor(u64::from(r.bp()), 10_000));
+    if let (Some((r, c)), Some(t)) = (rate, tax) {
         steps.push(Step::new(
             format!("契税 = 房价 {price} 元 × {r} = {t} 元"),
             format!("deed tax = price {price} × {r} = {t} yuan"),
-            cite::LOUDI_DEED_TAX,
+            c,
         ));
     }
-    DeedTax { rate, tax, steps }
+    DeedTax {
+        rate: rate.map(|(r, _)| r),
+        tax,
+        steps,
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -261,21 +261,25 @@ fn combined_loan_split() {
 
 #[test]
 fn deed_tax_by_area() {
+    let figures = DeedTaxFigures::loudi(d("2026-11-29"));
+    assert!(figures.is_some(), "the parameter file loads");
+    // Before the plan, nothing is in force.
+    assert_eq!(DeedTaxFigures::loudi(d("2025-01-01")), None);
     let area = |s| Area::parse_m2(s).expect("area");
     let price = Fen::new(50_000_000);
     assert_eq!(
-        deed_tax(City::Loudi, price, area("140")).rate,
+        deed_tax(City::Loudi, price, area("140"), figures.as_ref()).rate,
         Some(Rate(100))
     );
     assert_eq!(
-        deed_tax(City::Loudi, price, area("140.01")).rate,
+        deed_tax(City::Loudi, price, area("140.01"), figures.as_ref()).rate,
         Some(Rate(150))
     );
     assert_eq!(
-        deed_tax(City::Loudi, price, area("90")).tax,
+        deed_tax(City::Loudi, price, area("90"), figures.as_ref()).tax,
         Some(Fen::new(500_000))
     );
-    assert_eq!(deed_tax(City::Yangquan, price, area("90")).rate, None);
+    assert_eq!(deed_tax(City::Yangquan, price, area("90"), None).rate, None);
 }
 
 #[test]

@@ -143,9 +143,9 @@ async fn loan_split(body: Bytes) -> ApiResult<Json<LoanSplit>> {
         (status = 400, response = apidoc::BadRequest),
     )
 )]
-async fn deed_tax(body: Bytes) -> ApiResult<Json<DeedTax>> {
+async fn deed_tax(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<DeedTax>> {
     let r: DeedTaxRequest = parse_json(&body)?;
-    Ok(Json(service::deed_tax(&r)?))
+    Ok(Json(service::deed_tax(&r, st.clock.today())?))
 }
 
 /// 租赁企业房产税 the rental company's property-tax rate.

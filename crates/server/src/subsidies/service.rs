@@ -256,11 +256,13 @@ pub struct DeedTaxRequest {
     pub area_m2: String,
 }
 
-pub fn deed_tax(r: &DeedTaxRequest) -> ApiResult<DeedTax> {
+pub fn deed_tax(r: &DeedTaxRequest, today: NaiveDate) -> ApiResult<DeedTax> {
+    let figures = finance::DeedTaxFigures::loudi(today);
     Ok(finance::deed_tax(
         r.city,
         yuan(&r.price_yuan, "price_yuan", "房价")?,
         area(&r.area_m2, "area_m2", "建筑面积")?,
+        figures.as_ref(),
     ))
 }
 

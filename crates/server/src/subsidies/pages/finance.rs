@@ -253,7 +253,12 @@ fn fig(c: &Ctx, zh: &str, en: &str, value: String) -> Figure {
     }
 }
 
-fn compute(c: &Ctx, calc: Calc, f: &Fields) -> ApiResult<(Vec<Figure>, Vec<Step>)> {
+fn compute(
+    c: &Ctx,
+    calc: Calc,
+    f: &Fields,
+    today: chrono::NaiveDate,
+) -> ApiResult<(Vec<Figure>, Vec<Step>)> {
     let city = || {
         pick(
             f,
@@ -342,11 +347,14 @@ fn compute(c: &Ctx, calc: Calc, f: &Fields) -> ApiResult<(Vec<Figure>, Vec<Step>
             )
         }
         Calc::DeedTax => {
-            let r = service::deed_tax(&DeedTaxRequest {
-                city: city()?,
-                price_yuan: text(f, "price_yuan"),
-                area_m2: text(f, "area_m2"),
-            })?;
+            let r = service::deed_tax(
+                &DeedTaxRequest {
+                    city: city()?,
+                    price_yuan: text(f, "price_yuan"),
+                    area_m2: text(f, "area_m2"),
+                },
+                today,
+            )?;
             (
                 vec![
                     fig(c, "契税税率", "Rate", rate(c, r.rate)),
@@ -424,7 +432,7 @@ async fn show(
         error_field: None,
     };
     if f.is_some() {
-        match compute(&c, calc, fields) {
+        match compute(&c, calc, fields, st.clock.today()) {
             Ok((figures, steps)) => {
                 page.figures = figures;
                 page.steps = step_rows(&c, &steps);
