@@ -247,8 +247,8 @@ fn yangquan_statistic_must_be_supplied() {
 
 #[test]
 fn a_parameter_file_loads_but_rules_need_a_category() {
-    let params = include_str!("../../../policies/subsidies/loudi-deed-tax.toml");
-    let p = load("loudi-deed-tax.toml", params).unwrap();
+    let params = include_str!("../../../policies/subsidies/loudi-finance.toml");
+    let p = load("loudi-finance.toml", params).unwrap();
     assert!(p.categories.is_empty() && p.rules.is_empty());
     assert!(p
         .params

@@ -109,17 +109,3 @@ pub const SHANXI_TALENT_FULL: Cite = Cite {
     ref_: "4.4",
     quote: "完全产权型人才住房……建筑面积根据引进人才需求确定，价格采用成本价加 3% 微利。",
 };
-
-pub const SHANXI_TALENT_SHARED: Cite = Cite {
-    document: SHANXI_PLAN,
-    article: "四（四）专栏1",
-    ref_: "4.4",
-    quote: "共有产权型人才住房的土地通过划拨方式取得……建筑面积控制在 90-120 平方米之间，价格按成本价确定。",
-};
-
-pub const SHANXI_TALENT_RENTAL: Cite = Cite {
-    document: SHANXI_PLAN,
-    article: "四（四）专栏1",
-    ref_: "4.4",
-    quote: "租赁型人才住房的土地通过划拨方式取得，只租不售，长期周转使用；建筑面积不超过 90 平方米，租金采用政府指导价。",
-};

@@ -66,6 +66,8 @@ pub struct Purchase {
     pub homes_owned: u32,
     /// Whether every loan on the homes owned is paid off.
     pub loans_paid_off: bool,
+    /// The day: the figures in force then apply.
+    pub on: chrono::NaiveDate,
 }
 
 /// Which home the bank treats this purchase as.
@@ -117,34 +119,48 @@ pub struct DownPayment {
 pub fn down_payment(p: &Purchase) -> DownPayment {
     let mut steps = Vec::new();
     let order = home_order(p, &mut steps);
-    let rate = match (p.city, p.home_type, p.loan, order) {
+    // The minimum comes from the city's parameter file; which case it
+    // covers is the article's rule, here.
+    let found = match (p.city, p.home_type, p.loan, order) {
         (City::Yangquan, HomeType::Commercial, LoanKind::Commercial, HomeOrder::First) => {
-            steps.push(Step::new(
-                "阳泉市首套住房商业贷款最低首付比例 20%",
-                "Yangquan: a first home on a commercial loan needs at least 20% down",
-                cite::YQ_DOWN_PAYMENT_FIRST,
-            ));
-            Some(Rate(2000))
+            rate_of("yangquan-finance", "down_payment_first_home", p.on).map(|(r, c)| {
+                (
+                    r,
+                    c,
+                    format!("阳泉市首套住房商业贷款最低首付比例 {r}"),
+                    format!("Yangquan: a first home on a commercial loan needs at least {r} down"),
+                )
+            })
         }
         (City::Ordos, HomeType::Commercial, LoanKind::Commercial, HomeOrder::First)
         | (City::Ordos, HomeType::Commercial, LoanKind::Commercial, HomeOrder::Second) => {
-            steps.push(Step::new(
-                "鄂尔多斯市首套、二套商品住房商业贷款最低首付比例 15%",
-                "Ordos: first and second homes on a commercial loan need at least 15% down",
-                cite::ORDOS_DOWN_PAYMENT,
-            ));
-            Some(Rate(1500))
+            rate_of("ordos-finance", "down_payment_first_second", p.on).map(|(r, c)| {
+                (
+                    r,
+                    c,
+                    format!("鄂尔多斯市首套、二套商品住房商业贷款最低首付比例 {r}"),
+                    format!(
+                        "Ordos: first and second homes on a commercial loan need at least {r} down"
+                    ),
+                )
+            })
         }
         (City::Loudi, HomeType::Affordable, _, _) => {
-            steps.push(Step::new(
-                "娄底市购买配售型保障性住房，首付比例最低可降至 15%",
-                "Loudi: an affordable home may be bought with as little as 15% down",
-                cite::LOUDI_DOWN_PAYMENT,
-            ));
-            Some(Rate(1500))
+            rate_of("loudi-finance", "down_payment_affordable", p.on).map(|(r, c)| {
+                (
+                    r,
+                    c,
+                    format!("娄底市购买配售型保障性住房，首付比例最低可降至 {r}"),
+                    format!("Loudi: an affordable home may be bought with as little as {r} down"),
+                )
+            })
         }
         _ => None,
     };
+    let rate = found.map(|(r, c, zh, en)| {
+        steps.push(Step::new(zh, en, c));
+        r
+    });
     if rate.is_none() {
         let c = match p.city {
             City::Yangquan => cite::YQ_DOWN_PAYMENT_FIRST,
@@ -308,99 +324,35 @@ pub struct DeedTax {
     pub steps: Vec<Step>,
 }
 
-/// Loudi's deed-tax figures on a day, from the parameter file
-/// `policies/subsidies/loudi-deed-tax.toml` (rates and the area threshold,
-/// each with its citation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeedTaxFigures {
-    pub rate_lower: Rate,
-    pub rate_higher: Rate,
-    /// Hundredths of a m²; the lower rate applies up to it, inclusive.
-    pub area_threshold: u64,
-    pub rate_cite: Cite,
-    pub area_cite: Cite,
-}
-
-/// The deed-tax parameter file shipped with anju.
-pub const LOUDI_DEED_TAX_FILE: &str =
-    include_str!("../../../policies/subsidies/loudi-deed-tax.toml");
-
-impl DeedTaxFigures {
-    /// The figures in force on `on`, from the shipped file (loaded once;
-    /// None when the file has no value on that day).
-    pub fn loudi(on: chrono::NaiveDate) -> Option<DeedTaxFigures> {
-        use std::sync::OnceLock;
-        static POLICY: OnceLock<Option<anju_policy::Policy>> = OnceLock::new();
-        let p = POLICY
-            .get_or_init(|| {
-                anju_policy::load(
-                    "policies/subsidies/loudi-deed-tax.toml",
-                    LOUDI_DEED_TAX_FILE,
-                )
-                .ok()
-            })
-            .as_ref()?;
-        Self::from_policy(p, on)
-    }
-
-    /// The figures of a loaded parameter file on `on`.
-    pub fn from_policy(p: &anju_policy::Policy, on: chrono::NaiveDate) -> Option<DeedTaxFigures> {
-        let value = |name: &str| {
-            let param = &p.params[p.param_by_name(name)?];
-            param.value_on(on)
-        };
-        let lower = value("rate_lower")?;
-        let higher = value("rate_higher")?;
-        let area = value("area_threshold")?;
-        // Fixed4 is ten-thousandths of the unit: a ratio's raw value is in
-        // basis points, an area's is ten-thousandths of a m².
-        let bp = |v: &anju_policy::model::ParamValue| u32::try_from(v.value.raw()).ok();
-        Some(DeedTaxFigures {
-            rate_lower: Rate(bp(lower)?),
-            rate_higher: Rate(bp(higher)?),
-            area_threshold: u64::try_from(area.value.raw() / 100).ok()?,
-            rate_cite: leak_cite(&lower.citation),
-            area_cite: leak_cite(&area.citation),
-        })
-    }
-}
-
-/// A loaded citation as a [`Cite`]. Explanations carry `&'static str`
-/// citations; the shipped file is loaded once per process, so its few
-/// citation strings are kept for the process's life.
-fn leak_cite(c: &anju_policy::Citation) -> Cite {
-    let keep = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
-    Cite {
-        document: keep(&c.document),
-        article: keep(&c.article),
-        ref_: keep(&c.ref_),
-        quote: keep(c.text.as_deref().unwrap_or("")),
-    }
-}
-
-/// Deed tax for a buyer of an affordable home. Loudi 10(1)2 sets 1% or 1.5%
-/// "by area", with the figures from its parameter file; Yangquan art. 17
-/// refers to the 2023 No. 70 notice, whose rate anju does not hold, so no
-/// figure is given for Yangquan.
-pub fn deed_tax(city: City, price: Fen, area: Area, loudi: Option<&DeedTaxFigures>) -> DeedTax {
+/// Deed tax for a buyer of an affordable home on `on`. Loudi 10(1)2 sets
+/// 1% or 1.5% "by area", the figures from `loudi-finance.toml`; Yangquan
+/// art. 17 refers to the 2023 No. 70 notice, whose rate anju does not hold,
+/// so no figure is given for Yangquan.
+pub fn deed_tax(city: City, price: Fen, area: Area, on: chrono::NaiveDate) -> DeedTax {
     let mut steps = Vec::new();
+    let loudi = (|| {
+        let (lower, rate_cite) = rate_of("loudi-finance", "deed_tax_rate_lower", on)?;
+        let (higher, _) = rate_of("loudi-finance", "deed_tax_rate_higher", on)?;
+        let (threshold, area_cite) = area_of("loudi-finance", "deed_tax_area_threshold", on)?;
+        Some((lower, higher, threshold, rate_cite, area_cite))
+    })();
     let rate = match (city, loudi) {
-        (City::Loudi, Some(f)) => {
-            let small = area.centi_m2() <= f.area_threshold;
-            let r = if small { f.rate_lower } else { f.rate_higher };
-            let limit = Area::from_centi_m2(f.area_threshold)
+        (City::Loudi, Some((rate_lower, rate_higher, threshold, rate_cite, area_cite))) => {
+            let small = area.centi_m2() <= threshold;
+            let r = if small { rate_lower } else { rate_higher };
+            let limit = Area::from_centi_m2(threshold)
                 .map(|a| a.to_string())
                 .unwrap_or_default();
             steps.push(Step::new(
                 format!(
                     "娄底市保障对象购买保障性住房，减按 {} 或 {} 税率缴纳契税（根据面积适用）",
-                    f.rate_lower, f.rate_higher
+                    rate_lower, rate_higher
                 ),
                 format!(
                     "Loudi: buyers of affordable homes pay deed tax at {} or {} by floor area",
-                    f.rate_lower, f.rate_higher
+                    rate_lower, rate_higher
                 ),
-                f.rate_cite,
+                rate_cite,
             ));
             steps.push(Step::new(
                 format!(
@@ -411,9 +363,9 @@ pub fn deed_tax(city: City, price: Fen, area: Area, loudi: Option<&DeedTaxFigure
                     "{area} m² is {} {limit} m², so {r} applies",
                     if small { "at most" } else { "over" }
                 ),
-                f.area_cite,
+                area_cite,
             ));
-            Some((r, f.rate_cite))
+            Some((r, rate_cite))
         }
         (City::Loudi, None) => {
             steps.push(Step::new(
@@ -464,46 +416,59 @@ pub struct RentalTax {
     pub steps: Vec<Step>,
 }
 
-pub const RENTAL_HOMES_MIN: u32 = 500;
-/// 1.5万平方米 in hundredths of a m².
-pub const RENTAL_AREA_MIN: u64 = 1_500_000;
-
 /// Yangquan 000 二(4): a rental company holding or running ≥ 500 homes
-/// (rooms) or ≥ 15,000 m² pays property tax at 4%.
-pub fn rental_property_tax(homes: u32, area_centi_m2: u64) -> RentalTax {
-    let by_homes = homes >= RENTAL_HOMES_MIN;
-    let by_area = area_centi_m2 >= RENTAL_AREA_MIN;
-    let area = Area::from_centi_m2(area_centi_m2)
-        .map(|a| a.to_string())
-        .unwrap_or_else(|| "0".into());
+/// (rooms) or ≥ 15,000 m² pays property tax at 4% — the figures from
+/// `yangquan-finance.toml` in force on `on` (none in force: no rate).
+pub fn rental_property_tax(homes: u32, area_centi_m2: u64, on: chrono::NaiveDate) -> RentalTax {
+    let figures = (|| {
+        let (min_homes, c) = count_of("yangquan-finance", "rental_homes_min", on)?;
+        let (min_area, _) = area_of("yangquan-finance", "rental_area_min", on)?;
+        let (rate, _) = rate_of("yangquan-finance", "rental_tax_rate", on)?;
+        Some((min_homes, min_area, rate, c))
+    })();
+    let Some((min_homes, min_area, rate, c)) = figures else {
+        return RentalTax {
+            reduced_rate: None,
+            steps: vec![Step::new(
+                "该日期没有生效的租赁企业房产税规定",
+                "No rental-company property-tax rule is in force on that day",
+                cite::YQ_RENTAL_PROPERTY_TAX,
+            )],
+        };
+    };
+    let by_homes = homes >= min_homes;
+    let by_area = area_centi_m2 >= min_area;
+    let show = |centi: u64| {
+        Area::from_centi_m2(centi)
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "0".into())
+    };
+    let (area, limit) = (show(area_centi_m2), show(min_area));
+    let cmp = |b: bool| if b { "≥" } else { "<" };
     let step = Step::new(
         format!(
-            "持有或经营租赁住房 {homes} 套（间）{}500 套，建筑面积 {area} 平方米{}15000 平方米",
-            if by_homes { "≥" } else { "<" },
-            if by_area { "≥" } else { "<" },
+            "持有或经营租赁住房 {homes} 套（间）{}{min_homes} 套，建筑面积 {area} 平方米{}{limit} 平方米",
+            cmp(by_homes),
+            cmp(by_area),
         ),
-        format!(
-            "{homes} homes {} 500, {area} m² {} 15,000 m²",
-            if by_homes { "≥" } else { "<" },
-            if by_area { "≥" } else { "<" },
-        ),
-        cite::YQ_RENTAL_PROPERTY_TAX,
+        format!("{homes} homes {} {min_homes}, {area} m² {} {limit} m²", cmp(by_homes), cmp(by_area)),
+        c,
     );
     let verdict = if by_homes || by_area {
         Step::new(
-            "符合条件，减按 4% 收取房产税",
-            "Qualifies: property tax at the reduced 4%",
-            cite::YQ_RENTAL_PROPERTY_TAX,
+            format!("符合条件，减按 {rate} 收取房产税"),
+            format!("Qualifies: property tax at the reduced {rate}"),
+            c,
         )
     } else {
         Step::new(
-            "未达到规模条件，不适用 4% 的减按税率",
-            "Below both thresholds: the reduced 4% rate does not apply",
-            cite::YQ_RENTAL_PROPERTY_TAX,
+            format!("未达到规模条件，不适用 {rate} 的减按税率"),
+            format!("Below both thresholds: the reduced {rate} rate does not apply"),
+            c,
         )
     };
     RentalTax {
-        reduced_rate: (by_homes || by_area).then_some(Rate(400)),
+        reduced_rate: (by_homes || by_area).then_some(rate),
         steps: vec![step, verdict],
     }
 }
@@ -530,68 +495,197 @@ pub struct TalentPrice {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TalentPriceError {
-    #[error("共有产权型人才住房建筑面积应在 90–120 平方米之间，实际 {0} 平方米 (area must be 90–120 m²)")]
-    SharedArea(Area),
-    #[error(
-        "租赁型人才住房建筑面积不超过 90 平方米，实际 {0} 平方米 (area must be at most 90 m²)"
-    )]
-    RentalArea(Area),
+    #[error("共有产权型人才住房建筑面积应在 {min}–{max} 平方米之间，实际 {area} 平方米 (area must be {min}–{max} m²)")]
+    SharedArea {
+        area: Area,
+        min: Area,
+        max: Area,
+        cite: Cite,
+    },
+    #[error("租赁型人才住房建筑面积不超过 {max} 平方米，实际 {area} 平方米 (area must be at most {max} m²)")]
+    RentalArea { area: Area, max: Area, cite: Cite },
+    #[error("该日期没有生效的人才住房价格规定 (no talent-home figures in force on that day)")]
+    NotInForce,
 }
 
 impl TalentPriceError {
     pub fn citation(&self) -> Cite {
         match self {
-            TalentPriceError::SharedArea(_) => cite::SHANXI_TALENT_SHARED,
-            TalentPriceError::RentalArea(_) => cite::SHANXI_TALENT_RENTAL,
+            TalentPriceError::SharedArea { cite, .. }
+            | TalentPriceError::RentalArea { cite, .. } => *cite,
+            TalentPriceError::NotInForce => cite::SHANXI_TALENT_FULL,
         }
     }
 }
 
-/// Talent-home price (Shanxi 四(四) 专栏1). `cost` is the home's cost price.
-/// Cost + 3% is a price cap ("微利"), so it rounds down to the fen.
+/// Talent-home price (Shanxi 四(四) 专栏1) on `on`, the figures from
+/// `shanxi-talent-homes.toml`. `cost` is the home's cost price. Cost + 3% is
+/// a price cap ("微利"), so it rounds down to the fen; the area limits are
+/// inclusive.
 pub fn talent_price(
     kind: TalentHomeKind,
     cost: Fen,
     area: Area,
+    on: chrono::NaiveDate,
 ) -> Result<TalentPrice, TalentPriceError> {
+    const F: &str = "shanxi-talent-homes";
+    let shown = |centi: u64| Area::from_centi_m2(centi).ok_or(TalentPriceError::NotInForce);
     match kind {
         TalentHomeKind::FullOwnership => {
-            let price = cost.mul_ratio_floor(10_300, 10_000);
+            let (margin, c) =
+                rate_of(F, "full_ownership_margin", on).ok_or(TalentPriceError::NotInForce)?;
+            let price = cost.mul_ratio_floor(10_000 + u64::from(margin.bp()), 10_000);
             Ok(TalentPrice {
                 price: Some(price),
                 steps: vec![Step::new(
-                    format!("完全产权型：成本价 {cost} 元 × 103% = {price} 元"),
-                    format!("full ownership: cost {cost} × 103% = {price} yuan"),
-                    cite::SHANXI_TALENT_FULL,
+                    format!("完全产权型：成本价 {cost} 元 ×（1 + {margin}）= {price} 元"),
+                    format!("full ownership: cost {cost} × (1 + {margin}) = {price} yuan"),
+                    c,
                 )],
             })
         }
         TalentHomeKind::SharedOwnership => {
-            let a = area.centi_m2();
-            if !(9_000..=12_000).contains(&a) {
-                return Err(TalentPriceError::SharedArea(area));
+            let (min, c) = area_of(F, "shared_area_min", on).ok_or(TalentPriceError::NotInForce)?;
+            let (max, _) = area_of(F, "shared_area_max", on).ok_or(TalentPriceError::NotInForce)?;
+            let (lo, hi) = (shown(min)?, shown(max)?);
+            if !(min..=max).contains(&area.centi_m2()) {
+                return Err(TalentPriceError::SharedArea {
+                    area,
+                    min: lo,
+                    max: hi,
+                    cite: c,
+                });
             }
             Ok(TalentPrice {
                 price: Some(cost),
                 steps: vec![Step::new(
-                    format!("共有产权型：面积 {area} 平方米在 90–120 平方米之间，按成本价 {cost} 元"),
-                    format!("shared ownership: {area} m² is within 90–120 m²; priced at cost {cost} yuan"),
-                    cite::SHANXI_TALENT_SHARED,
+                    format!("共有产权型：面积 {area} 平方米在 {lo}–{hi} 平方米之间，按成本价 {cost} 元"),
+                    format!("shared ownership: {area} m² is within {lo}–{hi} m²; priced at cost {cost} yuan"),
+                    c,
                 )],
             })
         }
         TalentHomeKind::Rental => {
-            if area.centi_m2() > 9_000 {
-                return Err(TalentPriceError::RentalArea(area));
+            let (max, c) = area_of(F, "rental_area_max", on).ok_or(TalentPriceError::NotInForce)?;
+            let hi = shown(max)?;
+            if area.centi_m2() > max {
+                return Err(TalentPriceError::RentalArea {
+                    area,
+                    max: hi,
+                    cite: c,
+                });
             }
             Ok(TalentPrice {
                 price: None,
                 steps: vec![Step::new(
-                    format!("租赁型：面积 {area} 平方米不超过 90 平方米；只租不售，租金采用政府指导价"),
-                    format!("rental: {area} m² is at most 90 m²; rented only, at the government guided rent"),
-                    cite::SHANXI_TALENT_RENTAL,
+                    format!("租赁型：面积 {area} 平方米不超过 {hi} 平方米；只租不售，租金采用政府指导价"),
+                    format!("rental: {area} m² is at most {hi} m²; rented only, at the government guided rent"),
+                    c,
                 )],
             })
         }
     }
+}
+
+// ------------------------------------------------------------ parameter files
+
+/// The calculators' parameter files (`policies/subsidies/*.toml`, no rules:
+/// dated, cited values), shipped with anju.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "yangquan-finance",
+        include_str!("../../../policies/subsidies/yangquan-finance.toml"),
+    ),
+    (
+        "ordos-finance",
+        include_str!("../../../policies/subsidies/ordos-finance.toml"),
+    ),
+    (
+        "loudi-finance",
+        include_str!("../../../policies/subsidies/loudi-finance.toml"),
+    ),
+    (
+        "shanxi-talent-homes",
+        include_str!("../../../policies/subsidies/shanxi-talent-homes.toml"),
+    ),
+];
+
+struct Loaded {
+    id: &'static str,
+    policy: anju_policy::Policy,
+    /// `cites[param][value]`: each value's citation, made once at load
+    /// (explanations carry `&'static str` citations, so the few strings of
+    /// the shipped files are kept for the process's life).
+    cites: Vec<Vec<Cite>>,
+}
+
+fn loaded() -> &'static [Loaded] {
+    use std::sync::OnceLock;
+    static FILES_LOADED: OnceLock<Vec<Loaded>> = OnceLock::new();
+    FILES_LOADED.get_or_init(|| {
+        let keep = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+        FILES
+            .iter()
+            .filter_map(|(id, text)| {
+                // A shipped file that does not load is caught by the tests
+                // (`every_parameter_file_loads`); here it gives no figures.
+                let policy =
+                    anju_policy::load(&format!("policies/subsidies/{id}.toml"), text).ok()?;
+                let cites = policy
+                    .params
+                    .iter()
+                    .map(|p| {
+                        p.values
+                            .iter()
+                            .map(|v| Cite {
+                                document: keep(&v.citation.document),
+                                article: keep(&v.citation.article),
+                                ref_: keep(&v.citation.ref_),
+                                quote: keep(v.citation.text.as_deref().unwrap_or("")),
+                            })
+                            .collect()
+                    })
+                    .collect();
+                Some(Loaded { id, policy, cites })
+            })
+            .collect()
+    })
+}
+
+/// Whether every shipped parameter file loaded.
+pub fn every_parameter_file_loads() -> bool {
+    loaded().len() == FILES.len()
+}
+
+/// A parameter's raw value (ten-thousandths of its unit) in force on `on`,
+/// with its citation.
+fn figure(file: &str, name: &str, on: chrono::NaiveDate) -> Option<(i64, Cite)> {
+    let f = loaded().iter().find(|l| l.id == file)?;
+    let pid = f.policy.param_by_name(name)?;
+    let param = &f.policy.params[pid];
+    let (vi, v) = param
+        .values
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, v)| v.from <= on && v.until.is_none_or(|u| on <= u))?;
+    Some((v.value.raw(), f.cites[pid][vi]))
+}
+
+/// A ratio as basis points (a ratio's raw value is already in 1/10 000).
+fn rate_of(file: &str, name: &str, on: chrono::NaiveDate) -> Option<(Rate, Cite)> {
+    let (raw, c) = figure(file, name, on)?;
+    Some((Rate(u32::try_from(raw).ok()?), c))
+}
+
+/// An area in hundredths of a m².
+fn area_of(file: &str, name: &str, on: chrono::NaiveDate) -> Option<(u64, Cite)> {
+    let (raw, c) = figure(file, name, on)?;
+    Some((u64::try_from(raw / 100).ok()?, c))
+}
+
+/// A whole count.
+fn count_of(file: &str, name: &str, on: chrono::NaiveDate) -> Option<(u32, Cite)> {
+    let (raw, c) = figure(file, name, on)?;
+    Some((u32::try_from(raw / 10_000).ok()?, c))
 }

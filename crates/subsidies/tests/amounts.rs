@@ -170,6 +170,7 @@ fn purchase(
         price: Fen::new(100_000_000),
         homes_owned: homes,
         loans_paid_off: paid,
+        on: d("2026-11-29"),
     })
 }
 
@@ -234,6 +235,7 @@ fn down_payment_rounds_up_to_the_fen() {
         price: Fen::new(333_333),
         homes_owned: 0,
         loans_paid_off: false,
+        on: d("2026-11-29"),
     });
     assert_eq!(p.min_amount, Some(Fen::new(50_000)));
 }
@@ -261,60 +263,103 @@ fn combined_loan_split() {
 
 #[test]
 fn deed_tax_by_area() {
-    let figures = DeedTaxFigures::loudi(d("2026-11-29"));
-    assert!(figures.is_some(), "the parameter file loads");
-    // Before the plan, nothing is in force.
-    assert_eq!(DeedTaxFigures::loudi(d("2025-01-01")), None);
     let area = |s| Area::parse_m2(s).expect("area");
+    assert!(every_parameter_file_loads());
+    // Before the plan, nothing is in force.
+    assert_eq!(
+        deed_tax(City::Loudi, Fen::new(100), area("90"), d("2025-01-01")).rate,
+        None
+    );
     let price = Fen::new(50_000_000);
     assert_eq!(
-        deed_tax(City::Loudi, price, area("140"), figures.as_ref()).rate,
+        deed_tax(City::Loudi, price, area("140"), d("2026-11-29")).rate,
         Some(Rate(100))
     );
     assert_eq!(
-        deed_tax(City::Loudi, price, area("140.01"), figures.as_ref()).rate,
+        deed_tax(City::Loudi, price, area("140.01"), d("2026-11-29")).rate,
         Some(Rate(150))
     );
     assert_eq!(
-        deed_tax(City::Loudi, price, area("90"), figures.as_ref()).tax,
+        deed_tax(City::Loudi, price, area("90"), d("2026-11-29")).tax,
         Some(Fen::new(500_000))
     );
-    assert_eq!(deed_tax(City::Yangquan, price, area("90"), None).rate, None);
+    assert_eq!(
+        deed_tax(City::Yangquan, price, area("90"), d("2026-11-29")).rate,
+        None
+    );
 }
 
 #[test]
 fn rental_company_property_tax_thresholds() {
-    assert_eq!(rental_property_tax(500, 0).reduced_rate, Some(Rate(400)));
-    assert_eq!(rental_property_tax(499, 0).reduced_rate, None);
     assert_eq!(
-        rental_property_tax(0, 1_500_000).reduced_rate,
+        rental_property_tax(500, 0, d("2026-11-29")).reduced_rate,
         Some(Rate(400))
     );
-    assert_eq!(rental_property_tax(499, 1_499_999).reduced_rate, None);
+    assert_eq!(
+        rental_property_tax(499, 0, d("2026-11-29")).reduced_rate,
+        None
+    );
+    assert_eq!(
+        rental_property_tax(0, 1_500_000, d("2026-11-29")).reduced_rate,
+        Some(Rate(400))
+    );
+    assert_eq!(
+        rental_property_tax(499, 1_499_999, d("2026-11-29")).reduced_rate,
+        None
+    );
 }
 
 #[test]
 fn talent_home_prices() {
     let area = |s| Area::parse_m2(s).expect("area");
     let cost = Fen::new(80_000_000);
-    let full = talent_price(TalentHomeKind::FullOwnership, cost, area("150")).expect("price");
+    let full = talent_price(
+        TalentHomeKind::FullOwnership,
+        cost,
+        area("150"),
+        d("2026-11-29"),
+    )
+    .expect("price");
     assert_eq!(full.price, Some(Fen::new(82_400_000)));
     assert_eq!(
-        talent_price(TalentHomeKind::SharedOwnership, cost, area("90"))
-            .expect("90")
-            .price,
+        talent_price(
+            TalentHomeKind::SharedOwnership,
+            cost,
+            area("90"),
+            d("2026-11-29")
+        )
+        .expect("90")
+        .price,
         Some(cost)
     );
-    assert!(talent_price(TalentHomeKind::SharedOwnership, cost, area("120")).is_ok());
-    assert!(talent_price(TalentHomeKind::SharedOwnership, cost, area("89.99")).is_err());
-    assert!(talent_price(TalentHomeKind::SharedOwnership, cost, area("120.01")).is_err());
+    assert!(talent_price(
+        TalentHomeKind::SharedOwnership,
+        cost,
+        area("120"),
+        d("2026-11-29")
+    )
+    .is_ok());
+    assert!(talent_price(
+        TalentHomeKind::SharedOwnership,
+        cost,
+        area("89.99"),
+        d("2026-11-29")
+    )
+    .is_err());
+    assert!(talent_price(
+        TalentHomeKind::SharedOwnership,
+        cost,
+        area("120.01"),
+        d("2026-11-29")
+    )
+    .is_err());
     assert_eq!(
-        talent_price(TalentHomeKind::Rental, cost, area("90"))
+        talent_price(TalentHomeKind::Rental, cost, area("90"), d("2026-11-29"))
             .expect("90")
             .price,
         None
     );
-    assert!(talent_price(TalentHomeKind::Rental, cost, area("90.01")).is_err());
+    assert!(talent_price(TalentHomeKind::Rental, cost, area("90.01"), d("2026-11-29")).is_err());
 }
 
 #[test]

@@ -111,9 +111,9 @@ async fn check(
         (status = 400, response = apidoc::BadRequest),
     )
 )]
-async fn down_payment(body: Bytes) -> ApiResult<Json<DownPayment>> {
+async fn down_payment(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<DownPayment>> {
     let r: DownPaymentRequest = parse_json(&body)?;
-    Ok(Json(service::down_payment(&r)?))
+    Ok(Json(service::down_payment(&r, st.clock.today())?))
 }
 
 /// 组合贷款 combined provident-fund and commercial loan.
@@ -127,9 +127,9 @@ async fn down_payment(body: Bytes) -> ApiResult<Json<DownPayment>> {
         (status = 400, response = apidoc::BadRequest),
     )
 )]
-async fn loan_split(body: Bytes) -> ApiResult<Json<LoanSplit>> {
+async fn loan_split(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<LoanSplit>> {
     let r: LoanSplitRequest = parse_json(&body)?;
-    Ok(Json(service::loan_split(&r)?))
+    Ok(Json(service::loan_split(&r, st.clock.today())?))
 }
 
 /// 契税 deed tax for a buyer of an affordable home.
@@ -159,9 +159,9 @@ async fn deed_tax(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<Dee
         (status = 400, response = apidoc::BadRequest),
     )
 )]
-async fn rental_tax(body: Bytes) -> ApiResult<Json<RentalTax>> {
+async fn rental_tax(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<RentalTax>> {
     let r: RentalTaxRequest = parse_json(&body)?;
-    Ok(Json(service::rental_tax(&r)?))
+    Ok(Json(service::rental_tax(&r, st.clock.today())?))
 }
 
 /// 人才住房价格 talent-home price (Shanxi plan 四(四)).
@@ -175,9 +175,9 @@ async fn rental_tax(body: Bytes) -> ApiResult<Json<RentalTax>> {
         (status = 400, response = apidoc::BadRequest),
     )
 )]
-async fn talent_price(body: Bytes) -> ApiResult<Json<TalentPrice>> {
+async fn talent_price(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<TalentPrice>> {
     let r: TalentPriceRequest = parse_json(&body)?;
-    Ok(Json(service::talent_price(&r)?))
+    Ok(Json(service::talent_price(&r, st.clock.today())?))
 }
 
 /// 人才补贴申请列表（市委人才办、市住建、审计）subsidy applications, masked.

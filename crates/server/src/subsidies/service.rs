@@ -198,7 +198,7 @@ pub struct DownPaymentRequest {
     pub loans_paid_off: bool,
 }
 
-pub fn down_payment(r: &DownPaymentRequest) -> ApiResult<DownPayment> {
+pub fn down_payment(r: &DownPaymentRequest, today: NaiveDate) -> ApiResult<DownPayment> {
     Ok(finance::down_payment(&Purchase {
         city: r.city,
         home_type: r.home_type,
@@ -206,6 +206,7 @@ pub fn down_payment(r: &DownPaymentRequest) -> ApiResult<DownPayment> {
         price: yuan(&r.price_yuan, "price_yuan", "房价")?,
         homes_owned: r.homes_owned,
         loans_paid_off: r.loans_paid_off,
+        on: today,
     }))
 }
 
@@ -225,7 +226,7 @@ pub struct LoanSplitRequest {
     pub loans_paid_off: bool,
 }
 
-pub fn loan_split(r: &LoanSplitRequest) -> ApiResult<LoanSplit> {
+pub fn loan_split(r: &LoanSplitRequest, today: NaiveDate) -> ApiResult<LoanSplit> {
     let price = yuan(&r.price_yuan, "price_yuan", "房价")?;
     let down = yuan(&r.down_payment_yuan, "down_payment_yuan", "首付款")?;
     let cap = yuan(
@@ -240,6 +241,7 @@ pub fn loan_split(r: &LoanSplitRequest) -> ApiResult<LoanSplit> {
         price,
         homes_owned: r.homes_owned,
         loans_paid_off: r.loans_paid_off,
+        on: today,
     })
     .min_amount;
     finance::loan_split(price, down, min, cap).map_err(|e| {
@@ -257,12 +259,11 @@ pub struct DeedTaxRequest {
 }
 
 pub fn deed_tax(r: &DeedTaxRequest, today: NaiveDate) -> ApiResult<DeedTax> {
-    let figures = finance::DeedTaxFigures::loudi(today);
     Ok(finance::deed_tax(
         r.city,
         yuan(&r.price_yuan, "price_yuan", "房价")?,
         area(&r.area_m2, "area_m2", "建筑面积")?,
-        figures.as_ref(),
+        today,
     ))
 }
 
@@ -275,13 +276,13 @@ pub struct RentalTaxRequest {
     pub area_m2: String,
 }
 
-pub fn rental_tax(r: &RentalTaxRequest) -> ApiResult<RentalTax> {
+pub fn rental_tax(r: &RentalTaxRequest, today: NaiveDate) -> ApiResult<RentalTax> {
     let a = if r.area_m2.trim().is_empty() || r.area_m2.trim() == "0" {
         0
     } else {
         area(&r.area_m2, "area_m2", "建筑面积")?.centi_m2()
     };
-    Ok(finance::rental_property_tax(r.homes, a))
+    Ok(finance::rental_property_tax(r.homes, a, today))
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -292,11 +293,12 @@ pub struct TalentPriceRequest {
     pub area_m2: String,
 }
 
-pub fn talent_price(r: &TalentPriceRequest) -> ApiResult<TalentPrice> {
+pub fn talent_price(r: &TalentPriceRequest, today: NaiveDate) -> ApiResult<TalentPrice> {
     finance::talent_price(
         r.kind,
         yuan(&r.cost_yuan, "cost_yuan", "成本价")?,
         area(&r.area_m2, "area_m2", "建筑面积")?,
+        today,
     )
     .map_err(|e| {
         let c = e.citation();

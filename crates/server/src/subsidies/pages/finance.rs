@@ -283,21 +283,24 @@ fn compute(
     let homes = || service::form_whole(field(f, "homes_owned"), "homes_owned", "已有住房套数");
     Ok(match calc {
         Calc::DownPayment => {
-            let r = service::down_payment(&DownPaymentRequest {
-                city: city()?,
-                home_type: home_type()?,
-                loan: pick(
-                    f,
-                    "loan",
-                    &[
-                        ("commercial", LoanKind::Commercial),
-                        ("provident_fund", LoanKind::ProvidentFund),
-                    ],
-                )?,
-                price_yuan: text(f, "price_yuan"),
-                homes_owned: homes()?,
-                loans_paid_off: checked(f, "loans_paid_off"),
-            })?;
+            let r = service::down_payment(
+                &DownPaymentRequest {
+                    city: city()?,
+                    home_type: home_type()?,
+                    loan: pick(
+                        f,
+                        "loan",
+                        &[
+                            ("commercial", LoanKind::Commercial),
+                            ("provident_fund", LoanKind::ProvidentFund),
+                        ],
+                    )?,
+                    price_yuan: text(f, "price_yuan"),
+                    homes_owned: homes()?,
+                    loans_paid_off: checked(f, "loans_paid_off"),
+                },
+                today,
+            )?;
             (
                 vec![
                     fig(
@@ -318,15 +321,18 @@ fn compute(
             )
         }
         Calc::LoanSplit => {
-            let r = service::loan_split(&LoanSplitRequest {
-                city: city()?,
-                home_type: home_type()?,
-                price_yuan: text(f, "price_yuan"),
-                down_payment_yuan: text(f, "down_payment_yuan"),
-                provident_fund_cap_yuan: text(f, "provident_fund_cap_yuan"),
-                homes_owned: homes()?,
-                loans_paid_off: checked(f, "loans_paid_off"),
-            })?;
+            let r = service::loan_split(
+                &LoanSplitRequest {
+                    city: city()?,
+                    home_type: home_type()?,
+                    price_yuan: text(f, "price_yuan"),
+                    down_payment_yuan: text(f, "down_payment_yuan"),
+                    provident_fund_cap_yuan: text(f, "provident_fund_cap_yuan"),
+                    homes_owned: homes()?,
+                    loans_paid_off: checked(f, "loans_paid_off"),
+                },
+                today,
+            )?;
             (
                 vec![
                     fig(c, "首付款", "Down payment", money(c, Some(r.down_payment))),
@@ -364,10 +370,13 @@ fn compute(
             )
         }
         Calc::RentalTax => {
-            let r = service::rental_tax(&RentalTaxRequest {
-                homes: service::form_whole(field(f, "homes"), "homes", "租赁住房套数")?,
-                area_m2: text(f, "area_m2"),
-            })?;
+            let r = service::rental_tax(
+                &RentalTaxRequest {
+                    homes: service::form_whole(field(f, "homes"), "homes", "租赁住房套数")?,
+                    area_m2: text(f, "area_m2"),
+                },
+                today,
+            )?;
             (
                 vec![fig(
                     c,
@@ -379,19 +388,22 @@ fn compute(
             )
         }
         Calc::TalentPrice => {
-            let r = service::talent_price(&TalentPriceRequest {
-                kind: pick(
-                    f,
-                    "kind",
-                    &[
-                        ("full_ownership", TalentHomeKind::FullOwnership),
-                        ("shared_ownership", TalentHomeKind::SharedOwnership),
-                        ("rental", TalentHomeKind::Rental),
-                    ],
-                )?,
-                cost_yuan: text(f, "cost_yuan"),
-                area_m2: text(f, "area_m2"),
-            })?;
+            let r = service::talent_price(
+                &TalentPriceRequest {
+                    kind: pick(
+                        f,
+                        "kind",
+                        &[
+                            ("full_ownership", TalentHomeKind::FullOwnership),
+                            ("shared_ownership", TalentHomeKind::SharedOwnership),
+                            ("rental", TalentHomeKind::Rental),
+                        ],
+                    )?,
+                    cost_yuan: text(f, "cost_yuan"),
+                    area_m2: text(f, "area_m2"),
+                },
+                today,
+            )?;
             (
                 vec![fig(
                     c,
