@@ -13,7 +13,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::subsidies::cases::{self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase};
+use crate::subsidies::cases::{
+    self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase, TalentApartmentRequest,
+};
 use crate::subsidies::dashboard::{self, Dashboard, ImportReport};
 use crate::subsidies::service::{
     self, CheckResult, DeedTaxRequest, DownPaymentRequest, LoanSplitRequest, RentalTaxRequest,
@@ -40,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_list, case_create))
         .routes(routes!(case_detail))
         .routes(routes!(case_action))
+        .routes(routes!(talent_apartment))
         .routes(routes!(indicators_view))
         .routes(routes!(indicators_xlsx))
         .routes(routes!(indicators_import))
@@ -353,4 +356,32 @@ async fn indicators_import(
     dashboard::may_import(&user)?;
     let body = crate::web::sheets::read_body(body).await?;
     Ok(Json(dashboard::import(&st, &user, &body, false).await?))
+}
+
+/// 登记市级人才公寓（市委人才办）record a talent apartment in the benefits register.
+#[utoipa::path(
+    post,
+    path = "/api/v1/benefits/talent-apartments",
+    tag = "subsidies",
+    params(Csrf),
+    request_body = TalentApartmentRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office"]))),
+    responses(
+        (status = 204, description = "recorded"),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 409, response = apidoc::Conflict),
+    )
+)]
+async fn talent_apartment(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    cases::staff(&user)?;
+    let r: TalentApartmentRequest = parse_json(&body)?;
+    cases::record_talent_apartment(&st, &user, r).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -322,6 +322,9 @@ fn good_body(method: &Method, path: &str) -> Option<(&'static str, Vec<u8>)> {
             "resident_id": resident_id("140302", "1993-05-02", true),
             "facts": {"degree": "phd", "university": "top", "employed_in_city": true, "service_pledge_years": 5}
         })),
+        (&Method::POST, "/api/v1/benefits/talent-apartments") => json(json!({
+            "resident_id": resident_id("140302", "1995-01-01", true), "from": "2026-01-01"
+        })),
         (&Method::POST, "/api/v1/projects") => {
             json(json!({"id": "OPENAPI-1", "name": "接口测试项目", "district": D}))
         }

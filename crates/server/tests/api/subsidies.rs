@@ -629,3 +629,49 @@ async fn housing_eligibility_reads_the_register_not_the_declaration() {
         );
     }
 }
+
+/// A talent apartment recorded in the register bars the rent subsidy for
+/// the same time, whatever the application declares.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_talent_apartment_bars_the_rent_subsidy() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let office = app.login("talent").await;
+        let rid = resident_id("140302", "1994-06-06", true);
+        let r = office
+            .post_json(
+                "/api/v1/benefits/talent-apartments",
+                &json!({ "resident_id": rid, "from": "2026-01-01" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{b}: {}", r.text());
+        let body = json!({ "programme": "talent_rent", "name": "秦志远", "resident_id": rid,
+            "facts": { "degree": "phd", "university": "other", "employed_in_city": true } });
+        let id = office
+            .post_json("/api/v1/subsidy-applications", &body)
+            .await
+            .json()["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let act = |a: Value| {
+            let (office, id) = (&office, &id);
+            async move {
+                office
+                    .post_json(&format!("/api/v1/subsidy-applications/{id}/actions"), &a)
+                    .await
+            }
+        };
+        act(json!({ "type": "verify", "passed": true })).await;
+        let c = act(json!({ "type": "decide" })).await.json();
+        assert_eq!(c["status"], "refused", "{b}: {c}");
+        let family = app.login("family").await;
+        let r = family
+            .post_json(
+                "/api/v1/benefits/talent-apartments",
+                &json!({ "resident_id": rid, "from": "2026-01-01" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+}

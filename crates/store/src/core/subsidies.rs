@@ -467,6 +467,46 @@ impl Subsidies<'_> {
             .collect()
     }
 
+    /// Records a benefit granted outside a subsidy application (a talent
+    /// apartment let by the city), after `check` on the person's rows in the
+    /// same transaction.
+    pub async fn sub_record_grant(
+        &self,
+        resident_id: &str,
+        grant: &GrantRow,
+        check: &(dyn Fn(&[GrantRow]) -> std::result::Result<(), String> + Sync),
+        audit: AuditDraft,
+    ) -> Result<()> {
+        let hashes = self.crypto.resident_id_hashes(resident_id);
+        let hash = self.crypto.resident_id_hash(resident_id);
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let held = grants_in(&mut tx.conn(), &hashes).await?;
+            check(&held).map_err(|what| StoreError::Conflict { what })?;
+            let r = Q::new(
+                "INSERT INTO benefit_grants (id_hash, kind, from_day, until_day, source) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .text(&hash)
+            .text(&grant.kind)
+            .text(grant.from.to_string())
+            .opt_text(grant.until.map(|u| u.to_string()))
+            .text(&grant.source)
+            .execute(&mut tx.conn())
+            .await;
+            match r {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Conflict {
+                        what: "同一天已登记同类待遇 (the same benefit is already registered from that day)".into(),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
+    }
+
     /// The schedule with each instalment's entry.
     pub async fn sub_instalments(&self, id: &str) -> Result<Vec<InstalmentRow>> {
         let mut pc = self.read_conn().await?;
