@@ -102,6 +102,16 @@ async fn rotate(url: &str, old_file: &Path, new_file: &Path, batch: u32) -> Resu
         );
         after = last;
     }
+    // Subsidy applications and the benefits register keep their own
+    // encrypted rows and resident-ID hashes.
+    let (subs, grants) = store
+        .subsidies()
+        .sub_rotate_keys()
+        .await
+        .map_err(store_fail)?;
+    println!(
+        "  人才补贴申请 (subsidy applications): 重新加密 (re-encrypted) {subs}，待遇登记重算索引 (register rows re-keyed) {grants}"
+    );
     let (_, left) = rotation.progress().await.map_err(store_fail)?;
     if left > 0 {
         println!(

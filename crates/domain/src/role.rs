@@ -141,6 +141,12 @@ pub enum Role {
     /// 000 三（四）): destocking periods, land supply, parcels, developer
     /// projects and pre-sale funds. City-level; no step of an application.
     MarketRegulator,
+    /// 市委人才办: administers the talent subsidies (verifies degrees and
+    /// pledges, decides, records payments and stops). Interpretation: 000
+    /// 二(三) names 市委人才办, 市财政局 and 市住建局 as responsible units
+    /// without dividing the work; anju gives the whole subsidy case to one
+    /// city-level role, and no step of a housing application.
+    TalentOffice,
 }
 
 /// Whether a role's account carries a district.
@@ -158,7 +164,7 @@ pub enum DistrictScope {
 
 /// A string that is not a role code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("未知角色 {found:?} (unknown role {found:?}; expected applicant, community, street, verifier:<department>, district_bureau, city_bureau, company, auditor or market_regulator)")]
+#[error("未知角色 {found:?} (unknown role {found:?}; expected applicant, community, street, verifier:<department>, district_bureau, city_bureau, company, auditor, market_regulator or talent_office)")]
 pub struct RoleError {
     /// The input, cut to 64 characters.
     pub found: String,
@@ -166,7 +172,7 @@ pub struct RoleError {
 
 impl Role {
     /// Every role, one verifier per department.
-    pub const ALL: [Role; 13] = [
+    pub const ALL: [Role; 14] = [
         Role::Applicant,
         Role::Community,
         Role::Street,
@@ -180,6 +186,7 @@ impl Role {
         Role::Company,
         Role::Auditor,
         Role::MarketRegulator,
+        Role::TalentOffice,
     ];
 
     /// Stable code, as serialised and as hashed in the audit chain:
@@ -202,6 +209,7 @@ impl Role {
             Role::Company => "company",
             Role::Auditor => "auditor",
             Role::MarketRegulator => "market_regulator",
+            Role::TalentOffice => "talent_office",
         }
     }
 
@@ -237,6 +245,7 @@ impl Role {
             Role::Company => "实施主体",
             Role::Auditor => "审计（只读）",
             Role::MarketRegulator => "市场监管（住建、自然资源）",
+            Role::TalentOffice => "市委人才办（人才补贴）",
         }
     }
 
@@ -258,6 +267,7 @@ impl Role {
             Role::Company => "implementing company",
             Role::Auditor => "auditor (read-only)",
             Role::MarketRegulator => "market regulator (housing, natural resources)",
+            Role::TalentOffice => "talent office (talent subsidies)",
         }
     }
 
@@ -266,7 +276,7 @@ impl Role {
         match self {
             Role::Community | Role::Street | Role::DistrictBureau => DistrictScope::Required,
             Role::Verifier(_) | Role::Company => DistrictScope::Optional,
-            Role::Applicant | Role::CityBureau | Role::Auditor | Role::MarketRegulator => {
+            Role::Applicant | Role::CityBureau | Role::Auditor | Role::MarketRegulator | Role::TalentOffice => {
                 DistrictScope::None
             }
         }
@@ -413,7 +423,8 @@ impl From<Actor> for ActorParts {
 pub fn can_see_district(actor: &Actor, district: &DistrictCode) -> bool {
     match actor.role {
         // Market regulators work on the market, never on families' files.
-        Role::Applicant | Role::MarketRegulator => false,
+        // The talent office handles subsidies, not housing applications.
+        Role::Applicant | Role::MarketRegulator | Role::TalentOffice => false,
         Role::CityBureau | Role::Auditor => true,
         Role::Community
         | Role::Street

@@ -421,7 +421,11 @@ pub fn load(origin: &str, text: &str) -> Result<Policy, LoadError> {
             tiers,
         });
     }
-    if categories.is_empty() {
+    // A file of parameters only (no rules, no categories) decides nothing:
+    // it holds dated, cited values that calculators read (docs/policy-files.md,
+    // "Parameter files"). A file with rules needs a category to use them.
+    let parameters_only = rules.is_empty() && file.obligation.is_empty();
+    if categories.is_empty() && !parameters_only {
         return Err(ctx.invalid(0..0, "policy defines no [[category]] (至少需要一个类别)"));
     }
     let cat_index =
@@ -1028,6 +1032,7 @@ fn applicant_field(name: &str) -> Option<FieldKind> {
         "labor_contract" => ABool(ApplicantBool::LaborContract),
         "residence_registration" => ABool(ApplicantBool::ResidenceRegistration),
         "workplace_township" => ABool(ApplicantBool::WorkplaceTownship),
+        "provident_fund" => ABool(ApplicantBool::ProvidentFund),
         "age" => ANum(ApplicantNum::Age, "age", "age_limit"),
         "residence_years" => ANum(
             ApplicantNum::ResidenceYears,
@@ -1044,6 +1049,13 @@ fn applicant_field(name: &str) -> Option<FieldKind> {
             "annual_income_yuan",
             "annual_income_yuan_limit",
         ),
+        "service_pledge_years" => ANum(
+            ApplicantNum::ServicePledgeYears,
+            "service_pledge_years",
+            "service_pledge_years_limit",
+        ),
+        "degree" => AEnum(ApplicantEnum::Degree),
+        "university" => AEnum(ApplicantEnum::University),
         "employment" => AEnum(ApplicantEnum::Employment),
         "occupation" => AEnum(ApplicantEnum::Occupation),
         "talent" => AEnum(ApplicantEnum::Talent),
@@ -1076,6 +1088,11 @@ fn household_field(name: &str) -> Option<FieldKind> {
             "total_income_yuan",
             "total_income_yuan_limit",
         ),
+        "provident_fund_contributors" => HNum(
+            HouseholdNum::ProvidentFundContributors,
+            "provident_fund_contributors",
+            "provident_fund_contributors_limit",
+        ),
         "current_benefits" => HSet(HouseholdSet::CurrentBenefits),
         "special" => HSet(HouseholdSet::Special),
         _ => return None,
@@ -1092,8 +1109,8 @@ enum FieldKind {
     HSet(HouseholdSet),
 }
 
-const APPLICANT_FIELDS: &str = "resident, hukou_local, married, full_civil_capacity, labor_contract, residence_registration, workplace_township, age, residence_years, social_insurance_months, annual_income_yuan, employment, occupation, talent, sex";
-const HOUSEHOLD_FIELDS: &str = "history.policy_housing, history.affordable_housing_received, history.affordable_housing_exited, history.fraud, housing.owned_homes, housing.owned_floor_area_m2, housing.affordable_homes_owned, members, total_income_yuan, current_benefits, special";
+const APPLICANT_FIELDS: &str = "resident, hukou_local, married, full_civil_capacity, labor_contract, residence_registration, workplace_township, provident_fund, age, residence_years, social_insurance_months, annual_income_yuan, service_pledge_years, employment, occupation, talent, sex, degree, university";
+const HOUSEHOLD_FIELDS: &str = "history.policy_housing, history.affordable_housing_received, history.affordable_housing_exited, history.fraud, housing.owned_homes, housing.owned_floor_area_m2, housing.affordable_homes_owned, members, total_income_yuan, provident_fund_contributors, current_benefits, special";
 
 /// Value spellings of the closed enums, in the order `engine::enum_index` uses.
 pub(crate) fn enum_values(e: ApplicantEnum) -> Option<&'static [&'static str]> {
@@ -1108,6 +1125,8 @@ pub(crate) fn enum_values(e: ApplicantEnum) -> Option<&'static [&'static str]> {
         ]),
         ApplicantEnum::Talent => Some(&["high_level", "certified", "none"]),
         ApplicantEnum::Sex => Some(&["male", "female"]),
+        ApplicantEnum::Degree => Some(crate::household::Degree::NAMES),
+        ApplicantEnum::University => Some(crate::household::University::NAMES),
         // Occupation is free text in the contract ("or any other word").
         ApplicantEnum::Occupation => None,
     }

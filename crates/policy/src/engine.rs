@@ -567,6 +567,9 @@ impl Evaluator<'_> {
                         Fixed4::from_int(i64::from(a.social_insurance_months))
                     }
                     ApplicantNum::AnnualIncome => a.annual_income,
+                    ApplicantNum::ServicePledgeYears => {
+                        Fixed4::from_int(i64::from(a.service_pledge_years))
+                    }
                 };
                 (num_op(*op, v, self.num(*n)), v.raw())
             }
@@ -578,6 +581,15 @@ impl Evaluator<'_> {
                         Fixed4::from_int(i64::from(h.housing.affordable_homes_owned))
                     }
                     HouseholdNum::Members => Fixed4::from_int(h.members.len() as i64),
+                    HouseholdNum::ProvidentFundContributors => Fixed4::from_int(
+                        h.members
+                            .iter()
+                            .filter(|m| {
+                                m.provident_fund
+                                    && matches!(m.relation, Relation::Applicant | Relation::Spouse)
+                            })
+                            .count() as i64,
+                    ),
                     HouseholdNum::TotalIncome => {
                         Fixed4::from_raw(h.members.iter().map(|m| m.annual_income.raw()).sum())
                     }
@@ -613,6 +625,7 @@ fn applicant_bool(a: &Member, f: ApplicantBool) -> bool {
         ApplicantBool::LaborContract => a.labor_contract,
         ApplicantBool::ResidenceRegistration => a.residence_registration,
         ApplicantBool::WorkplaceTownship => a.workplace_township,
+        ApplicantBool::ProvidentFund => a.provident_fund,
     }
 }
 
@@ -636,6 +649,8 @@ fn enum_index(a: &Member, f: ApplicantEnum) -> u32 {
             Sex::Male => 0,
             Sex::Female => 1,
         },
+        ApplicantEnum::Degree => a.degree.map_or(3, |d| d as u32),
+        ApplicantEnum::University => a.university.map_or(3, |u| u as u32),
         // Free text: matched by string in `atom`; never reaches here.
         ApplicantEnum::Occupation => 31,
     }

@@ -111,6 +111,37 @@ pub enum Talent {
     Certified,
 }
 
+/// Highest full-time degree (全日制), for the talent subsidy programmes
+/// (阳政办发〔2022〕39号 二(三)). The discriminant is the index into `NAMES`;
+/// "none" (index 3) is an absent degree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Degree {
+    Phd = 0,
+    Master = 1,
+    Bachelor = 2,
+}
+
+impl Degree {
+    pub const NAMES: &'static [&'static str] = &["phd", "master", "bachelor", "none"];
+}
+
+/// The awarding university as 二(三) sorts them: `top` = the world's top 200
+/// outside China or a 双一流 university or discipline; `first_tier` = another
+/// 一本 university (enough for the bachelor rent subsidy); `other` = any other
+/// regular university. "none" (index 3) is absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum University {
+    Top = 0,
+    FirstTier = 1,
+    Other = 2,
+}
+
+impl University {
+    pub const NAMES: &'static [&'static str] = &["top", "first_tier", "other", "none"];
+}
+
 /// Benefits currently enjoyed (`current_benefits`), as bits.
 pub const BENEFITS: [&str; 5] = [
     "public_housing",
@@ -148,6 +179,10 @@ pub struct Member {
     pub workplace_township: bool,
     pub talent: Option<Talent>,
     pub annual_income: Fixed4,
+    pub degree: Option<Degree>,
+    pub university: Option<University>,
+    pub service_pledge_years: u32,
+    pub provident_fund: bool,
 }
 
 impl Member {
@@ -411,6 +446,14 @@ struct RawMember {
     talent: Option<Talent>,
     #[serde(default)]
     annual_income_yuan: NonNegative,
+    #[serde(default)]
+    degree: Option<Degree>,
+    #[serde(default)]
+    university: Option<University>,
+    #[serde(default)]
+    service_pledge_years: u32,
+    #[serde(default)]
+    provident_fund: bool,
 }
 
 fn yes() -> bool {
@@ -576,6 +619,10 @@ impl RawMember {
             workplace_township: self.workplace_township,
             talent: self.talent,
             annual_income: self.annual_income_yuan.0,
+            degree: self.degree,
+            university: self.university,
+            service_pledge_years: self.service_pledge_years,
+            provident_fund: self.provident_fund,
         })
     }
 }

@@ -26,50 +26,66 @@ pub struct Citation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     YuanPerYear,
+    /// A one-off sum (a purchase subsidy, a yearly withdrawal cap).
+    Yuan,
+    /// A monthly sum (a rent subsidy).
+    YuanPerMonth,
     SquareMetres,
     Years,
     Months,
     Days,
     Homes,
     Ratio,
+    /// A count of occasions (withdrawals a year).
+    Times,
 }
 
 impl Unit {
     pub fn parse(s: &str) -> Option<Unit> {
         Some(match s {
             "yuan_per_year" => Unit::YuanPerYear,
+            "yuan" => Unit::Yuan,
+            "yuan_per_month" => Unit::YuanPerMonth,
             "m2" => Unit::SquareMetres,
             "years" => Unit::Years,
             "months" => Unit::Months,
             "days" => Unit::Days,
             "homes" => Unit::Homes,
             "ratio" => Unit::Ratio,
+            "times" => Unit::Times,
             _ => return None,
         })
     }
-    pub const NAMES: &'static str = "yuan_per_year, m2, years, months, days, homes, ratio";
+    pub const NAMES: &'static str =
+        "yuan_per_year, yuan, yuan_per_month, m2, years, months, days, homes, ratio, times";
 
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::YuanPerYear => "yuan_per_year",
+            Unit::Yuan => "yuan",
+            Unit::YuanPerMonth => "yuan_per_month",
             Unit::SquareMetres => "m2",
             Unit::Years => "years",
             Unit::Months => "months",
             Unit::Days => "days",
             Unit::Homes => "homes",
             Unit::Ratio => "ratio",
+            Unit::Times => "times",
         }
     }
 
     pub fn label_zh(self) -> &'static str {
         match self {
             Unit::YuanPerYear => "元/年",
+            Unit::Yuan => "元",
+            Unit::YuanPerMonth => "元/月",
             Unit::SquareMetres => "平方米",
             Unit::Years => "年",
             Unit::Months => "个月",
             Unit::Days => "日",
             Unit::Homes => "套",
             Unit::Ratio => "倍",
+            Unit::Times => "次",
         }
     }
 
@@ -77,19 +93,31 @@ impl Unit {
     pub fn label_en(self) -> &'static str {
         match self {
             Unit::YuanPerYear => "yuan a year",
+            Unit::Yuan => "yuan",
+            Unit::YuanPerMonth => "yuan a month",
             Unit::SquareMetres => "m²",
             Unit::Years => "years",
             Unit::Months => "months",
             Unit::Days => "days",
             Unit::Homes => "homes",
             Unit::Ratio => "times",
+            Unit::Times => "times",
         }
     }
 
     /// Units counted in whole numbers (a ban of 2.5 years is not a thing the
     /// documents define).
     pub fn is_whole(self) -> bool {
-        matches!(self, Unit::Years | Unit::Months | Unit::Days | Unit::Homes)
+        matches!(
+            self,
+            Unit::Years
+                | Unit::Months
+                | Unit::Days
+                | Unit::Homes
+                | Unit::Times
+                | Unit::Yuan
+                | Unit::YuanPerMonth
+        )
     }
 }
 
@@ -184,6 +212,8 @@ pub enum ApplicantBool {
     LaborContract,
     ResidenceRegistration,
     WorkplaceTownship,
+    /// Pays into the housing provident fund (住房公积金).
+    ProvidentFund,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +223,8 @@ pub enum ApplicantNum {
     ResidenceYears,
     SocialInsuranceMonths,
     AnnualIncome,
+    /// Years of service the applicant has pledged (subsidy programmes).
+    ServicePledgeYears,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +233,10 @@ pub enum ApplicantEnum {
     Occupation,
     Talent,
     Sex,
+    /// Highest full-time degree (subsidy programmes).
+    Degree,
+    /// The kind of university that awarded it (subsidy programmes).
+    University,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +254,8 @@ pub enum HouseholdNum {
     AffordableHomesOwned,
     Members,
     TotalIncome,
+    /// Applicant and spouse who pay into the housing provident fund.
+    ProvidentFundContributors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -244,3 +244,21 @@ fn yangquan_statistic_must_be_supplied() {
         )
         .is_err());
 }
+
+#[test]
+fn a_parameter_file_loads_but_rules_need_a_category() {
+    let params = include_str!("../../../policies/subsidies/loudi-finance.toml");
+    let p = load("loudi-finance.toml", params).unwrap();
+    assert!(p.categories.is_empty() && p.rules.is_empty());
+    assert!(p
+        .params
+        .iter()
+        .all(|x| x.values.iter().all(|v| v.citation.text.is_some())));
+    // A file with rules and no category would decide nothing: refused.
+    let start = QINGSHAN.find("[[category]]").unwrap();
+    let end = QINGSHAN[start..]
+        .find("\n[[obligation]]")
+        .map_or(QINGSHAN.len(), |i| start + i);
+    let no_categories = format!("{}{}", &QINGSHAN[..start], &QINGSHAN[end..]);
+    assert!(load("bad.toml", &no_categories).is_err());
+}

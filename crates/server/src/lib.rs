@@ -13,6 +13,7 @@
 //! * [`allotment`] — projects, plans, rounds, the lottery, selection,
 //!   contracts and titles.
 //! * [`audit`] — the audit log and its chain check.
+//! * [`subsidies`] — subsidy self-checks and finance calculators.
 //! * [`demo`] — the demo city's seed data.
 //!
 //! Data flows one way: handler -> service -> pure rules (policy engine,
@@ -28,6 +29,7 @@ pub mod demo;
 pub mod holdings;
 pub mod market;
 pub mod openapi;
+pub mod subsidies;
 pub mod web;
 
 use anju_policy::Policy;
@@ -42,6 +44,7 @@ pub fn links() -> Links {
     Links {
         recorded_abandonments: allotment::interface::recorded_abandonments,
         application_sections: allotment::interface::application_sections,
+        held_benefits: subsidies::interface::held_benefits,
     }
 }
 
@@ -79,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(holdings::routes())
         .merge(market::routes())
         .merge(audit::routes())
+        .merge(subsidies::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(
             web::headers::security_headers,

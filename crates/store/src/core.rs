@@ -61,6 +61,7 @@ pub(crate) mod audit;
 pub(crate) mod holdings;
 pub(crate) mod keys;
 pub(crate) mod market;
+pub(crate) mod subsidies;
 
 use std::collections::BTreeSet;
 
@@ -157,6 +158,12 @@ handle!(
     Market,
     market,
     "Market regulation: monthly sales and inventory, land figures, parcels, developer projects and the pre-sale fund ledger."
+);
+
+handle!(
+    Subsidies,
+    subsidies,
+    "Subsidy applications, their payment ledgers and the benefits register."
 );
 
 /// The store's one implementation, shared by both backends. Outside this

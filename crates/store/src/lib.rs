@@ -72,8 +72,13 @@ pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
     RentSampleRecord,
 };
+pub use crate::core::subsidies::{
+    ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
+    Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
+};
 pub use crate::core::{
     Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation, Market,
+    Subsidies,
 };
 pub use crate::crypto::{normalise_resident_id, Crypto, LEGACY_KEY_VERSION, NONCE_LEN};
 pub use crate::postgres::PgStore;
@@ -497,5 +502,10 @@ impl AnyStore {
     /// projects and the append-only pre-sale fund ledger (`core/market.rs`).
     pub fn market(&self) -> Market<'_> {
         self.core().market()
+    }
+
+    /// Subsidies: applications, payment ledgers, the benefits register.
+    pub fn subsidies(&self) -> Subsidies<'_> {
+        self.core().subsidies()
     }
 }

@@ -184,6 +184,29 @@ fn merge_abandonments(household: &mut Value, recorded: &[NaiveDate]) -> bool {
     added
 }
 
+/// Adds the register's benefits to `current_benefits`; true when any was
+/// missing from the declaration.
+fn merge_benefits(household: &mut Value, held: &[String]) -> bool {
+    if held.is_empty() {
+        return false;
+    }
+    let Some(obj) = household.as_object_mut() else {
+        return false;
+    };
+    let list = obj.entry("current_benefits").or_insert_with(|| json!([]));
+    let Some(list) = list.as_array_mut() else {
+        return false;
+    };
+    let mut added = false;
+    for b in held {
+        if !list.iter().any(|v| v.as_str() == Some(b.as_str())) {
+            list.push(Value::String(b.clone()));
+            added = true;
+        }
+    }
+    added
+}
+
 /// Online submission by the family, or at the counter by community staff.
 pub async fn submit_application(
     st: &AppState,
@@ -206,7 +229,12 @@ pub async fn submit_application(
         .filter_map(|m| m.id_number.as_ref().map(|i| i.as_str().to_string()))
         .collect();
     let recorded = (st.links.recorded_abandonments)(st, &ids).await?;
-    if merge_abandonments(&mut req.household, &recorded) {
+    let held = (st.links.held_benefits)(st, &ids, today).await?;
+    let merged = merge_abandonments(&mut req.household, &recorded);
+    // Benefits the register records join those declared (a family cannot
+    // leave out a talent rent subsidy it receives; article 10's 90 days
+    // then apply).
+    if merge_benefits(&mut req.household, &held) || merged {
         evaluated = evaluate(st, &req.household, today)?;
     }
     let h = &evaluated.household;

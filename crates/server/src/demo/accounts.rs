@@ -62,6 +62,12 @@ pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
             Role::MarketRegulator,
             None,
         ),
+        (
+            "talent".to_string(),
+            "市委人才办（人才补贴）".to_string(),
+            Role::TalentOffice,
+            None,
+        ),
     ];
     for d in [
         Department::PublicSecurity,

@@ -9,6 +9,7 @@ pub mod allotment;
 pub mod applications;
 pub mod holdings;
 pub mod market;
+pub mod subsidies;
 
 use crate::web::error::ApiResult;
 use crate::web::AppState;
@@ -23,6 +24,10 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     // The market has its own check (no monthly figures yet), so an older
     // demo database gains it too.
     market::seed(st).await?;
+    // Subsidies seed on their own (idempotent), so a database seeded before
+    // they existed gets them too.
+    subsidies::seed(st).await?;
+    subsidies::seed_indicators(st).await?;
     if st.store.applications().count_applications().await? > 0 {
         return Ok(());
     }

@@ -45,6 +45,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "holdings", description = "持有与退出：登记簿、年度核查、案件、回购、房源收回 holdings"),
         (name = "market", description = "市场监管：去化周期、土地供应、地块、容积率、开发项目与预售资金 market regulation"),
         (name = "audit", description = "审计日志 the audit log"),
+        (name = "subsidies", description = "补贴自测与购房金融计算 subsidy self-checks and finance calculators"),
         (name = "meta", description = "this document"),
     )
 )]
@@ -80,6 +81,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::holdings::api())
         .merge(crate::market::api())
         .merge(crate::audit::api())
+        .merge(crate::subsidies::api())
 }
 
 /// The document as JSON (built once).

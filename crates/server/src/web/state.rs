@@ -81,6 +81,11 @@ pub type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type AbandonmentsLink =
     for<'a> fn(&'a AppState, &'a [String]) -> Fut<'a, ApiResult<Vec<NaiveDate>>>;
 
+/// Benefits held on a day by any of some resident IDs, in the household
+/// contract's `current_benefits` spelling.
+pub type BenefitsLink =
+    for<'a> fn(&'a AppState, &'a [String], NaiveDate) -> Fut<'a, ApiResult<Vec<String>>>;
+
 /// Sections for an application's page: (state, viewer, application id, language).
 pub type SectionsLink =
     for<'a> fn(&'a AppState, &'a CurrentUser, &'a str, Lang) -> Fut<'a, ApiResult<Vec<Markup>>>;
@@ -96,4 +101,9 @@ pub struct Links {
     /// family's allotment rounds), given the viewer who may see the
     /// application. Answered by allotment.
     pub application_sections: SectionsLink,
+    /// Benefits the register says the members hold (talent apartment,
+    /// talent rent subsidy), merged into `current_benefits` before the
+    /// engine decides, so article 10's 90-day obligation follows the record
+    /// rather than the declaration. Answered by subsidies.
+    pub held_benefits: BenefitsLink,
 }

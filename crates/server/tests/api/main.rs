@@ -23,4 +23,5 @@ mod pages;
 mod screening;
 mod security;
 mod sign_in;
+mod subsidies;
 mod verification_file;

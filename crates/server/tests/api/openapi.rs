@@ -298,6 +298,33 @@ fn good_body(method: &Method, path: &str) -> Option<(&'static str, Vec<u8>)> {
         (&Method::POST, "/api/v1/verification/{department}/upload") => {
             Some(("text/csv", b"application_id,resident_id\n".to_vec()))
         }
+        (&Method::POST, "/api/v1/subsidies/{programme}/check") => {
+            json(json!({"degree": "master", "employed_in_city": true}))
+        }
+        (&Method::POST, "/api/v1/finance/down-payment") => json(json!({
+            "city": "yangquan", "home_type": "commercial", "loan": "commercial", "price_yuan": "800000"
+        })),
+        (&Method::POST, "/api/v1/finance/loan-split") => json(json!({
+            "city": "loudi", "home_type": "affordable", "price_yuan": "600000",
+            "down_payment_yuan": "90000", "provident_fund_cap_yuan": "400000"
+        })),
+        (&Method::POST, "/api/v1/finance/deed-tax") => {
+            json(json!({"city": "loudi", "price_yuan": "500000", "area_m2": "90"}))
+        }
+        (&Method::POST, "/api/v1/finance/rental-tax") => {
+            json(json!({"homes": 500, "area_m2": "0"}))
+        }
+        (&Method::POST, "/api/v1/finance/talent-price") => json(json!({
+            "kind": "full_ownership", "cost_yuan": "600000", "area_m2": "100"
+        })),
+        (&Method::POST, "/api/v1/subsidy-applications") => json(json!({
+            "programme": "talent_purchase", "name": "周子健",
+            "resident_id": resident_id("140302", "1993-05-02", true),
+            "facts": {"degree": "phd", "university": "top", "employed_in_city": true, "service_pledge_years": 5}
+        })),
+        (&Method::POST, "/api/v1/benefits/talent-apartments") => json(json!({
+            "resident_id": resident_id("140302", "1995-01-01", true), "from": "2026-01-01"
+        })),
         (&Method::POST, "/api/v1/projects") => {
             json(json!({"id": "OPENAPI-1", "name": "接口测试项目", "district": D}))
         }
@@ -337,6 +364,21 @@ async fn openapi(app: &TestApp) {
         roles_of.push((username.clone(), role_of(app, username).await));
     }
 
+    // Something to address: a subsidy application.
+    let talent = app.login("talent").await;
+    let subsidy = talent
+        .post_json(
+            "/api/v1/subsidy-applications",
+            &json!({"programme": "talent_rent", "name": "林晓雯",
+                    "resident_id": resident_id("140302", "1996-04-02", true),
+                    "facts": {"degree": "master", "employed_in_city": true}}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
     let mut sessions: std::collections::HashMap<String, Session> = std::collections::HashMap::new();
     for (method, template, spec) in &ops {
         let label = format!("{method} {template}");
@@ -358,6 +400,8 @@ async fn openapi(app: &TestApp) {
             ("department", "public_security"),
             ("project", "NOPE"),
             ("district", D),
+            ("programme", "talent_rent"),
+            ("subsidy", subsidy.as_str()),
         ];
         let mut path = template.replace("/projects/{id}", "/projects/NOPE");
         path = path.replace("{id}", &id);

@@ -98,6 +98,13 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
             secondary: false,
             label: l.t("市场监管", "Market regulation"),
         }),
+        // The subsidies room's list, by its address only.
+        Role::TalentOffice => links.push(Link {
+            href: "/subsidy-cases".into(),
+            id: Some("go-subsidy-cases"),
+            secondary: false,
+            label: l.t("人才补贴申请", "Subsidy applications"),
+        }),
         _ => {}
     }
     links.push(Link {
