@@ -134,6 +134,86 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
         "预售资金拨付申请不予拨付",
         "pre-sale release refused",
     ),
+    (
+        "holdings.campaign_open",
+        "开启年度核查",
+        "yearly campaign opened",
+    ),
+    (
+        "holdings.campaign_answers",
+        "导入部门核查结果",
+        "department answers imported",
+    ),
+    ("holdings.report", "登记违规使用线索", "misuse reported"),
+    ("holdings.buyback_apply", "申请回购", "buyback applied for"),
+    (
+        "holdings.buyback_city_accept",
+        "市住建部门认定回购情形",
+        "buyback case accepted by the city bureau",
+    ),
+    (
+        "holdings.buyback_city_refuse",
+        "市住建部门不予认定回购情形",
+        "buyback case refused by the city bureau",
+    ),
+    (
+        "holdings.buyback_appraise",
+        "录入回购评估报告",
+        "buyback appraisal recorded",
+    ),
+    (
+        "holdings.buyback_vacated",
+        "家庭腾退住房",
+        "family left the home",
+    ),
+    ("holdings.buyback_pay", "支付回购款", "buyback paid"),
+    (
+        "holdings.buyback_return_title",
+        "产权转回实施主体",
+        "title returned to the company",
+    ),
+    ("holdings.buyback_stop", "停止回购", "buyback stopped"),
+    (
+        "holdings.buyback_withdraw",
+        "撤回回购申请",
+        "buyback withdrawn",
+    ),
+    (
+        "holdings.case_notice",
+        "责令限期整改",
+        "notice to correct served",
+    ),
+    ("holdings.case_corrected", "确认已整改", "case corrected"),
+    (
+        "holdings.case_recover",
+        "启动回购收回",
+        "recovery by buyback started",
+    ),
+    (
+        "holdings.case_dismiss",
+        "案件经核查不成立",
+        "case found unfounded",
+    ),
+    ("subsidy.submit", "提交补贴申请", "subsidy applied for"),
+    (
+        "subsidy.verify",
+        "核验补贴申请",
+        "subsidy application verified",
+    ),
+    ("subsidy.refuse", "不予发放补贴", "subsidy refused"),
+    ("subsidy.approve", "批准补贴", "subsidy approved"),
+    ("subsidy.pay", "发放补贴", "subsidy paid"),
+    ("subsidy.stop", "停止发放补贴", "subsidy stopped"),
+    (
+        "benefit.talent_apartment",
+        "登记人才公寓",
+        "talent apartment recorded",
+    ),
+    (
+        "indicators.import",
+        "导入省级指标完成值",
+        "indicator actuals imported",
+    ),
 ];
 
 /// The words for an audit action code, Chinese and English; `None` for a

@@ -276,9 +276,11 @@ impl Role {
         match self {
             Role::Community | Role::Street | Role::DistrictBureau => DistrictScope::Required,
             Role::Verifier(_) | Role::Company => DistrictScope::Optional,
-            Role::Applicant | Role::CityBureau | Role::Auditor | Role::MarketRegulator | Role::TalentOffice => {
-                DistrictScope::None
-            }
+            Role::Applicant
+            | Role::CityBureau
+            | Role::Auditor
+            | Role::MarketRegulator
+            | Role::TalentOffice => DistrictScope::None,
         }
     }
 

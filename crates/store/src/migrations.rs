@@ -102,7 +102,14 @@ mod tests {
         let caps: std::collections::BTreeSet<_> = SQLITE.iter().map(|s| s.capability).collect();
         assert_eq!(
             caps.into_iter().collect::<Vec<_>>(),
-            ["allotment", "applications", "foundation", "holdings", "market", "subsidies"]
+            [
+                "allotment",
+                "applications",
+                "foundation",
+                "holdings",
+                "market",
+                "subsidies"
+            ]
         );
         let versions: Vec<i64> = SQLITE.iter().map(|s| s.version).collect();
         assert_eq!(&versions[..4], [1, 2, 3, 4]);

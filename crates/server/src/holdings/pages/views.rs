@@ -642,9 +642,14 @@ pub(super) async fn campaign_page(
             _ => false,
         })
         .map(|d| {
+            // The words to write in the file (the import takes the Chinese
+            // words as they stand), never a code.
             let asks = svc::answers_of(*d)
                 .iter()
-                .map(|f| format!("{}（{}）", f.code(), c.t(f.zh(), f.en())))
+                .map(|f| match c.lang {
+                    Lang::Zh => format!("“{}”", f.zh()),
+                    Lang::En => format!("“{}” ({})", f.zh(), f.en()),
+                })
                 .collect::<Vec<_>>()
                 .join("、");
             (*d, c.t(d.label_zh(), d.label_en()), asks)

@@ -195,8 +195,8 @@ pub async fn request_rows(
             actor_user_id: user.user.id.clone(),
             role: user.user.role,
             action: "personal_data.export".into(),
-            subject: format!("campaign:{}:{}", c.id, d.code()),
-            detail: json!({"homes": homes}),
+            subject: format!("campaign:{}", c.id),
+            detail: json!({"homes": homes, "department": d.code()}),
         })
         .await?;
     Ok(rows)
@@ -329,8 +329,8 @@ pub async fn import_answers(
                 user,
                 now,
                 "holdings.campaign_answers".into(),
-                format!("campaign:{}:{}", c.id, d.code()),
-                json!({"rows": rows.len()}),
+                format!("campaign:{}", c.id),
+                json!({"rows": rows.len(), "department": d.code()}),
             ),
         )
         .await?;
