@@ -55,6 +55,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The market rules file of the city a deployment's policy names: policy
+/// `yangquan-2026` → `market-yangquan`. `None` when the city has no market
+/// rules file (Loudi): callers say so rather than fall back to another
+/// city's rules.
+pub fn for_policy(policy_id: &str) -> Option<&'static str> {
+    let city = policy_id.split('-').next().unwrap_or(policy_id);
+    BUILTIN
+        .iter()
+        .map(|(id, _)| *id)
+        .find(|id| id.strip_prefix("market-") == Some(city))
+}
+
 /// A built-in rules file, parsed.
 pub fn builtin(id: &str) -> Result<MarketRules, RulesError> {
     let (_, text) = BUILTIN
@@ -169,6 +181,9 @@ struct File {
     presale_ladder: Vec<Ladder>,
     #[serde(default)]
     central_districts: Option<Central>,
+    /// The article that has the city monitor and publish rent levels.
+    #[serde(default)]
+    rent_monitoring: Option<Citation>,
     #[serde(default)]
     parameters: BTreeMap<String, Param>,
 }
@@ -189,6 +204,9 @@ pub struct MarketRules {
     land: Vec<LandRule>,
     ladders: Vec<Ladder>,
     pub central: Option<Central>,
+    /// Where rent monitoring comes from (`None`: the city's documents ask
+    /// for none, and pages say so).
+    pub rent_monitoring: Option<Citation>,
     params: BTreeMap<String, Param>,
 }
 
@@ -249,6 +267,7 @@ impl MarketRules {
             land: f.land_supply,
             ladders: f.presale_ladder,
             central: f.central_districts,
+            rent_monitoring: f.rent_monitoring,
             params: f.parameters,
         })
     }
@@ -306,6 +325,7 @@ impl MarketRules {
         }
         d.extend(self.ladders.iter().map(|l| l.citation.document.clone()));
         d.extend(self.central.iter().map(|c| c.citation.document.clone()));
+        d.extend(self.rent_monitoring.iter().map(|c| c.document.clone()));
         for p in self.params.values() {
             d.extend(p.values.iter().map(|v| v.citation.document.clone()));
         }
@@ -388,6 +408,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_deployment_finds_its_city_file() {
+        assert_eq!(for_policy("yangquan-2026"), Some("market-yangquan"));
+        assert_eq!(for_policy("ordos-2025"), Some("market-ordos"));
+        assert_eq!(for_policy("loudi-2025"), None);
+        assert_eq!(for_policy(""), None);
     }
 
     #[test]
