@@ -109,8 +109,10 @@ pub async fn destocking(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<Dest
     published_destocking(st).await
 }
 
-/// The same, published to anyone: 002 一（一） has the housing bureau publish
-/// each district's period, and the figures are aggregates (no one's data).
+/// The same, published to anyone: Ordos's 002 一（一） has the housing bureau
+/// publish each district's period; for Yangquan publication is anju's
+/// transparency choice (docs/market.md). The figures are aggregates (no
+/// one's data).
 pub async fn published_destocking(st: &AppState) -> ApiResult<Vec<DestockSeries>> {
     let rules = rules(st)?;
     let all = st.store.market().market_monthly().await?;
