@@ -61,5 +61,9 @@ test('market: the dashboard, a month imported moves the band, a fund ledger, the
   await page.goto(`${anju.base}/market/plot?site=10000&ratio=2.5&ordinary=20000&homes=10&internal=100&home_area=200&balcony_w=4&balcony_d=2.2`);
   const items = await page.locator('#plot-items').innerText();
   assert.match(items, /二（二）1（3）/);
+  // Yangquan has no counting rules: the page names Ordos's document as a reference.
+  const basis = await page.locator('#plot-basis').innerText();
+  assert.match(basis, /参考计算/);
+  assert.match(basis, /鄂府发〔2025〕34号（鄂尔多斯市）/);
   await shot(page, 'plot');
 });

@@ -12,6 +12,8 @@ pub const ORDOS: &str = "鄂府发〔2025〕34号";
 pub const SHANXI: &str = "山西省“十四五”城镇住房发展规划";
 /// 阳泉市促进房地产业良性循环和健康发展的若干措施.
 pub const YANGQUAN_2022: &str = "阳政办发〔2022〕39号";
+/// Yangquan's allocation-for-sale affordable housing measures (001).
+pub const YANGQUAN_2026: &str = "阳政办发〔2026〕2号";
 
 /// Where a figure or a rule comes from: the document, the article as
 /// written, and the article's words. A value the documents do not fix (a

@@ -1,6 +1,9 @@
-//! Market regulation, as the city's documents write it: 鄂府发〔2025〕34号
-//! (Ordos), the Shanxi 14th Five-Year housing plan and 阳政办发〔2022〕39号
-//! (Yangquan). Every check returns its figures and the article it applies.
+//! Market regulation, as each city's own documents write it: 鄂府发〔2025〕34号
+//! for Ordos; the Shanxi 14th Five-Year housing plan and 阳政办发〔2022〕39号
+//! for Yangquan. A city's rules file cites only its own documents; a rule
+//! its documents do not set is reported as not regulated
+//! ([`rules::RulesError::NotRegulated`]), never borrowed from another city.
+//! Every check returns its figures and the article it applies.
 //!
 //! Pure: no I/O, no clock. Money is integer fen, areas are integer
 //! hundredths of a square metre, ratios are integer percent or basis

@@ -1,5 +1,7 @@
 //! Land parcels: idle-land detection (003 三（六）), the set-aside a new
 //! parcel owes (002 四（一）, 二（一）2) and the commercial share (002 二（二）2).
+//! The last two exist only where the city's own documents set them (Ordos);
+//! elsewhere the outcome says "本市文件未规定…".
 
 use chrono::{Months as CalMonths, NaiveDate};
 use serde::Serialize;
@@ -168,12 +170,35 @@ pub struct SetAsideInput<'a> {
 
 /// The set-aside a parcel owes: the largest requirement that applies.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SetAside {
     pub min_area: Area,
     pub min_units: u32,
-    /// Whether a checked plan meets it (`None`: no plan given).
+    /// Whether a checked plan meets it (`None`: no plan given, or nothing
+    /// to meet).
     pub plan_meets: Option<bool>,
+    /// Set when the city's documents set no set-aside rule at all: the
+    /// zero above then means "no rule", not "rule met".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_regulated: Option<NotRegulated>,
+}
+
+/// A rule the city's documents do not set, in words.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRegulated {
+    /// `本市文件未规定配建比例`.
+    pub what: String,
+    pub what_en: String,
+}
+
+impl NotRegulated {
+    pub fn set_aside() -> NotRegulated {
+        NotRegulated {
+            what: "本市文件未规定配建比例".into(),
+            what_en: "this city's documents set no set-aside share".into(),
+        }
+    }
 }
 
 /// Set-aside requirements. 四（一） says the district government "may"
@@ -190,6 +215,21 @@ pub fn set_aside(
     let mut checks: Vec<Check> = Vec::new();
     let mut min_area = Area::ZERO;
     let mut min_units = 0;
+    if !rules.has_param("setaside_central_min_area")
+        && !rules.has_param("setaside_conversion_percent")
+    {
+        return Ok(Explained {
+            outcome: SetAside {
+                min_area,
+                min_units,
+                plan_meets: None,
+                not_regulated: Some(NotRegulated::set_aside()),
+            },
+            checks,
+            rules: rules.stamp(as_of),
+            as_of,
+        });
+    }
     if rules.has_param("setaside_central_min_area") {
         let thr = rules.param("setaside_central_min_area", as_of)?;
         let pct = rules.param("setaside_central_percent", as_of)?;
@@ -283,6 +323,7 @@ pub fn set_aside(
             min_area,
             min_units,
             plan_meets,
+            not_regulated: None,
         },
         checks,
         rules: rules.stamp(as_of),
@@ -300,6 +341,11 @@ pub fn commercial_share(
     counted_total: Area,
     contract_percent: Option<u32>,
 ) -> Result<Explained<bool>, RulesError> {
+    rules.require(
+        "commercial_share_max_percent",
+        "配套商业比例上限",
+        "a cap on the commercial share",
+    )?;
     let max = rules.param("commercial_share_max_percent", as_of)?;
     let pct = contract_percent.unwrap_or(max.value.clamp(0, 100) as u32);
     let cap = counted_total.pct_floor(pct);
@@ -392,6 +438,31 @@ mod tests {
             set_aside(&r, day, &plan).unwrap().outcome.plan_meets,
             Some(false)
         );
+    }
+
+    /// Yangquan's documents set no set-aside: the outcome says so and
+    /// never applies Ordos's 6% (the old file borrowed it as an example).
+    #[test]
+    fn yangquan_set_aside_is_not_regulated() {
+        let r = builtin("market-yangquan").unwrap();
+        let p = SetAsideInput {
+            district: "140302",
+            above_ground: Area::m2(80_000),
+            converted_from_commercial: true,
+            residential: Area::m2(70_000),
+            planned_area: Some(Area::ZERO),
+            planned_units: Some(0),
+        };
+        let s = set_aside(&r, d(2026, 11, 29), &p).unwrap();
+        assert_eq!(s.outcome.min_area, Area::ZERO);
+        assert_eq!(s.outcome.plan_meets, None);
+        assert_eq!(
+            s.outcome.not_regulated.map(|n| n.what),
+            Some("本市文件未规定配建比例".to_string())
+        );
+        assert!(s.checks.is_empty());
+        let c = commercial_share(&r, d(2026, 11, 29), Area::m2(1), Area::m2(10), None);
+        assert!(matches!(c, Err(RulesError::NotRegulated { .. })));
     }
 
     #[test]

@@ -154,6 +154,13 @@ struct Params {
 }
 
 fn params(rules: &MarketRules, as_of: NaiveDate) -> Result<Params, RulesError> {
+    // A city whose documents have no counting rules (Yangquan) gets an
+    // explicit "not regulated", never another city's figures.
+    rules.require(
+        "balcony_half_depth_cm",
+        "容积率计算规则",
+        "plot-ratio counting rules",
+    )?;
     let p = |n: &str| rules.param(n, as_of);
     let half = p("balcony_half_depth_cm")?;
     let vmin = p("void_home_min_area")?;

@@ -1,6 +1,7 @@
 //! Pre-sale fund supervision (预售资金监管): the supervised amount, the
 //! release ladder by construction node, the credit-grade adjustment
-//! (000 三（四）), bank guarantees (002 六（四）) and release requests.
+//! (000 三（四）), bank guarantees (002 六（四）, Ordos only: elsewhere a
+//! guarantee is refused as not regulated) and release requests.
 //!
 //! Formula (docs/market.md):
 //! - supervised amount S = counted floor area × the rules' standard per m²;
@@ -270,8 +271,8 @@ pub fn check_guarantee(
             "guarantee_cap",
             false,
             &cite,
-            "本市规则未允许以银行保函置换预售监管资金".into(),
-            "this city's rules allow no bank guarantee in place of supervised funds".into(),
+            "本市文件未规定以银行保函置换预售监管资金，监管资金须全部留存用于本项目建设，不予置换".into(),
+            "this city's documents set no bank guarantee in place of supervised funds: the funds stay for the project, no guarantee is taken".into(),
         ));
     }
     Ok(a)

@@ -32,6 +32,15 @@ pub enum RulesError {
     NoLandRule { rules: String, as_of: NaiveDate },
     #[error("没有名为 {0} 的市场规则文件 (no market rules file named {0})")]
     Unknown(String),
+    /// The city's documents set no rule for this: anju says so rather than
+    /// borrow another city's figure.
+    #[error("{city}文件未规定{what}（{rules}）({city}'s documents set no rule for {what_en})")]
+    NotRegulated {
+        rules: String,
+        city: String,
+        what: String,
+        what_en: String,
+    },
 }
 
 /// The built-in rules files, by id.
@@ -45,6 +54,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../policies/market-ordos.toml"),
     ),
 ];
+
+/// The market rules file of the city a deployment's policy names: policy
+/// `yangquan-2026` → `market-yangquan`. `None` when the city has no market
+/// rules file (Loudi): callers say so rather than fall back to another
+/// city's rules.
+pub fn for_policy(policy_id: &str) -> Option<&'static str> {
+    let city = policy_id.split('-').next().unwrap_or(policy_id);
+    BUILTIN
+        .iter()
+        .map(|(id, _)| *id)
+        .find(|id| id.strip_prefix("market-") == Some(city))
+}
 
 /// A built-in rules file, parsed.
 pub fn builtin(id: &str) -> Result<MarketRules, RulesError> {
@@ -160,6 +181,9 @@ struct File {
     presale_ladder: Vec<Ladder>,
     #[serde(default)]
     central_districts: Option<Central>,
+    /// The article that has the city monitor and publish rent levels.
+    #[serde(default)]
+    rent_monitoring: Option<Citation>,
     #[serde(default)]
     parameters: BTreeMap<String, Param>,
 }
@@ -180,6 +204,9 @@ pub struct MarketRules {
     land: Vec<LandRule>,
     ladders: Vec<Ladder>,
     pub central: Option<Central>,
+    /// Where rent monitoring comes from (`None`: the city's documents ask
+    /// for none, and pages say so).
+    pub rent_monitoring: Option<Citation>,
     params: BTreeMap<String, Param>,
 }
 
@@ -240,6 +267,7 @@ impl MarketRules {
             land: f.land_supply,
             ladders: f.presale_ladder,
             central: f.central_districts,
+            rent_monitoring: f.rent_monitoring,
             params: f.parameters,
         })
     }
@@ -271,6 +299,37 @@ impl MarketRules {
     /// Whether the file defines `name` at all (a city may have no such rule).
     pub fn has_param(&self, name: &str) -> bool {
         self.params.contains_key(name)
+    }
+
+    /// `Ok` when the file defines `name`; otherwise the explicit "this city
+    /// sets no such rule" error, naming what is missing in words.
+    pub fn require(&self, name: &str, what: &str, what_en: &str) -> Result<(), RulesError> {
+        if self.has_param(name) {
+            Ok(())
+        } else {
+            Err(RulesError::NotRegulated {
+                rules: self.id.clone(),
+                city: self.city.clone(),
+                what: what.to_string(),
+                what_en: what_en.to_string(),
+            })
+        }
+    }
+
+    /// Every document this file cites (bands, ladders, central districts,
+    /// parameter values), for the test that a city cites only its own.
+    pub fn documents(&self) -> std::collections::BTreeSet<String> {
+        let mut d = std::collections::BTreeSet::new();
+        for r in &self.land {
+            d.extend(r.bands.iter().map(|b| b.citation.document.clone()));
+        }
+        d.extend(self.ladders.iter().map(|l| l.citation.document.clone()));
+        d.extend(self.central.iter().map(|c| c.citation.document.clone()));
+        d.extend(self.rent_monitoring.iter().map(|c| c.document.clone()));
+        for p in self.params.values() {
+            d.extend(p.values.iter().map(|v| v.citation.document.clone()));
+        }
+        d
     }
 
     /// Every parameter with its label and unit (for the rules page).
@@ -325,6 +384,49 @@ mod tests {
             let r = builtin(id).unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(&r.id, id);
         }
+    }
+
+    /// The house rule: a city's rules file cites only that city's own
+    /// documents and its province's (Yangquan is in Shanxi; Ordos is in
+    /// Inner Mongolia, whose documents anju does not hold).
+    #[test]
+    fn every_cite_belongs_to_the_city() {
+        use crate::cite::{ORDOS, SHANXI, YANGQUAN_2022, YANGQUAN_2026};
+        let own: &[(&str, &[&str])] = &[
+            ("market-yangquan", &[YANGQUAN_2022, YANGQUAN_2026, SHANXI]),
+            ("market-ordos", &[ORDOS]),
+        ];
+        assert_eq!(own.len(), BUILTIN.len(), "every built-in file is listed");
+        for (id, docs) in own {
+            let r = builtin(id).unwrap_or_else(|e| panic!("{id}: {e}"));
+            let cited = r.documents();
+            assert!(!cited.is_empty(), "{id} cites nothing");
+            for d in &cited {
+                assert!(
+                    docs.contains(&d.as_str()),
+                    "{id} cites {d}, not one of its city's documents"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_deployment_finds_its_city_file() {
+        assert_eq!(for_policy("yangquan-2026"), Some("market-yangquan"));
+        assert_eq!(for_policy("ordos-2025"), Some("market-ordos"));
+        assert_eq!(for_policy("loudi-2025"), None);
+        assert_eq!(for_policy(""), None);
+    }
+
+    #[test]
+    fn a_missing_rule_is_not_regulated() {
+        let y = builtin("market-yangquan").unwrap_or_else(|e| panic!("{e}"));
+        let e = y.require("balcony_half_depth_cm", "阳台计容规则", "balcony counting");
+        assert!(matches!(e, Err(RulesError::NotRegulated { .. })));
+        assert!(e
+            .unwrap_err()
+            .to_string()
+            .starts_with("阳泉市文件未规定阳台计容规则"));
     }
 
     #[test]

@@ -86,6 +86,11 @@ fn rent_rows(today: chrono::NaiveDate) -> Vec<Vec<String>> {
 }
 
 pub async fn seed(st: &AppState) -> ApiResult<()> {
+    // A deployment whose city has no market rules file (Loudi) has no
+    // market to show: seeding it would judge figures under no rules.
+    if anju_market::rules::for_policy(&st.policy.id).is_none() {
+        return Ok(());
+    }
     if !st.store.market().market_monthly().await?.is_empty() {
         return Ok(());
     }
@@ -285,7 +290,9 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
                 .project
                 .version;
         }
-        if id == "KF-2025-02" {
+        // A bank guarantee only where the city's rules allow one (Ordos's
+        // 六（四）); Yangquan's documents set none, so its demo has none.
+        if id == "KF-2025-02" && svc::rules(st)?.has_param("guarantee_max_percent") {
             svc::fund_entry(st, &m, &d, &id, fund("guarantee", 10_000_000, v)).await?;
         }
     }

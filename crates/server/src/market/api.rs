@@ -47,7 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plot_template))
 }
 
-/// 容积率计算（上传面积明细表 CSV 或 XLSX，逐行报错）plot-ratio counting from an area-schedule sheet.
+/// 容积率计算（上传面积明细表 CSV 或 XLSX，逐行报错）plot-ratio counting from an area-schedule sheet. Where the city's documents set no counting rules (Yangquan) this is a reference calculation under 鄂府发〔2025〕34号 (鄂尔多斯市): `reference`, `document` and `city` in the answer say so.
 #[utoipa::path(
     post,
     path = "/api/v1/market/plot-ratio/schedule",
@@ -105,7 +105,7 @@ async fn plot_template() -> ApiResult<Response> {
     ))
 }
 
-/// 租金水平（按县区、户型、月份公布，每平方米每月）published rent levels per m² per month by district, home type and month (public, 四（三）).
+/// 租金水平（按县区、户型、月份公布，每平方米每月）published rent levels per m² per month by district, home type and month (public: the city's rent-monitoring article, e.g. 山西省“十四五”城镇住房发展规划 五（四） for Yangquan, 鄂府发〔2025〕34号 四（三） for Ordos).
 #[utoipa::path(
     get,
     path = "/api/v1/market/rents",
@@ -149,7 +149,7 @@ async fn import_rents(
     Ok(Json(svc::import_rents(&st, &user, &rows).await?))
 }
 
-/// 各县区商品住房去化周期（逐月，含计算依据；公开发布）destocking periods by district and month, with their inputs — published to anyone (002 一（一）: 由住建部门定期公布).
+/// 各县区商品住房去化周期（逐月，含计算依据；公开发布）destocking periods by district and month, with their inputs — published to anyone (Ordos's 鄂府发〔2025〕34号 一（一） has the housing bureau publish them; for Yangquan, publication is anju's transparency choice beside 山西省“十四五”城镇住房发展规划 三（三）).
 #[utoipa::path(
     get,
     path = "/api/v1/market/destocking",
@@ -309,7 +309,7 @@ async fn land_year(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// 地块登记（含闲置认定与配建要求）parcels with idle-land findings and set-asides on today's date.
+/// 地块登记（含闲置认定与配建要求）parcels with idle-land findings and set-asides on today's date (`not_regulated` when the city's documents set no set-aside: 本市文件未规定配建比例).
 #[utoipa::path(
     get,
     path = "/api/v1/market/parcels",
@@ -410,7 +410,7 @@ async fn parcel_started(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// 容积率计算（九条计容规则逐项说明）plot-ratio counting under the nine rules, item by item.
+/// 容积率计算（九条计容规则逐项说明）plot-ratio counting under the nine rules, item by item. A reference calculation under 鄂府发〔2025〕34号 (鄂尔多斯市) where the city's documents set no counting rules: `reference`, `document` and `city` say whose rules were used.
 #[utoipa::path(
     post,
     path = "/api/v1/market/plot-ratio",

@@ -66,6 +66,12 @@ pub fn parcels(ps: &[ParcelView]) -> ApiResult<Vec<u8>> {
     .map(String::from)
     .to_vec()];
     for p in ps {
+        // A city without a set-aside rule says so in both columns rather
+        // than show a zero that reads as "nothing owed under a rule".
+        let (sa_area, sa_units) = match &p.set_aside.not_regulated {
+            Some(n) => (n.what.clone(), n.what.clone()),
+            None => (s(p.set_aside.min_area), s(p.set_aside.min_units)),
+        };
         rows.push(vec![
             p.district.clone(),
             p.id.clone(),
@@ -79,8 +85,8 @@ pub fn parcels(ps: &[ParcelView]) -> ApiResult<Vec<u8>> {
             p.started_on.clone().unwrap_or_default(),
             p.idle.status.label_zh().into(),
             p.idle.fee.map(s).unwrap_or_default(),
-            s(p.set_aside.min_area),
-            s(p.set_aside.min_units),
+            sa_area,
+            sa_units,
         ]);
     }
     sheet(&rows, SheetStyle::AllText, &[(2, 20.0), (10, 20.0)])

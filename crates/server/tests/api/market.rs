@@ -172,8 +172,16 @@ async fn market(app: &TestApp) {
     let p = r.json();
     assert_eq!(p["idle"]["status"], "fee", "{b}: {p}");
     assert_eq!(p["idle"]["fee"], 2_000_000_000i64, "{b}: {p}");
-    // 140302 is the example central district in the demo city's rules: 6% of 60,000 m².
-    assert_eq!(p["set_aside"]["min_area"], 360_000, "{b}: {p}");
+    // Yangquan's documents set no set-aside: said in words, never Ordos's 6%.
+    assert_eq!(p["set_aside"]["min_area"], 0, "{b}: {p}");
+    assert_eq!(
+        p["set_aside"]["not_regulated"]["what"], "本市文件未规定配建比例",
+        "{b}: {p}"
+    );
+    assert!(
+        !p.to_string().contains("鄂府发"),
+        "{b}: a Yangquan parcel cites no Ordos document: {p}"
+    );
     let dup = m.post_json("/api/v1/market/parcels", &parcel).await;
     assert_eq!(dup.status, StatusCode::CONFLICT, "{b}");
     let bad = m.post_json("/api/v1/market/parcels", &json!({"id": "G-2", "name": "x", "district": D, "use_code": "residential", "land_m2": "-1", "above_ground_m2": "1", "price_yuan": "1", "supply_date": "2025-01-01", "contract_start": "2025-01-01"})).await;
@@ -195,6 +203,14 @@ async fn market(app: &TestApp) {
     let r = auditor.post_json("/api/v1/market/plot-ratio", &plot).await;
     assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
     let v = r.json();
+    // Yangquan has no counting rules: a reference calculation under Ordos's, said so.
+    assert_eq!(v["reference"], true, "{b}: {v}");
+    assert_eq!(v["document"], "鄂府发〔2025〕34号", "{b}: {v}");
+    assert_eq!(v["city"], "鄂尔多斯市", "{b}: {v}");
+    assert!(
+        v["rules"].as_str().unwrap().starts_with("market-ordos@"),
+        "{b}: {v}"
+    );
     let balcony = v["counted"]["items"]
         .as_array()
         .unwrap()
@@ -275,9 +291,10 @@ async fn market(app: &TestApp) {
         .await
         .json();
     assert_eq!(r["approved"], true, "{b}: {r}");
-    // Guarantee: 30% of the 7,400,000 still needed = 2,220,000.
+    // Guarantee: Yangquan's documents set no guarantee in place of
+    // supervised funds (the 30% cap is Ordos's), so even a small one is refused.
     let over = m
-        .post_json(&format!("{url}/funds"), &fund("guarantee", "2220000.01", 5))
+        .post_json(&format!("{url}/funds"), &fund("guarantee", "1", 5))
         .await;
     assert_eq!(
         over.status,
@@ -285,6 +302,7 @@ async fn market(app: &TestApp) {
         "{b}: {}",
         over.text()
     );
+    assert_eq!(over.error()["code"], "guarantee_not_regulated", "{b}");
     let d = auditor.get(&url).await.json();
     let kinds: Vec<&str> = d["ledger"]
         .as_array()
@@ -486,10 +504,53 @@ async fn the_demo_market_is_seeded() {
         let calc = a.get("/market/plot?site=10000&ratio=2.5&ordinary=20000&homes=10&internal=100&home_area=200&balcony_w=4&balcony_d=2.2&void=45&stilt=600&footprint=1000&stilt_h=4.9").await;
         assert_eq!(calc.status, StatusCode::OK, "{b}");
         assert!(calc.text().contains("plot-items"), "{b}: {}", calc.text());
+        // The page names whose rules it counts under.
+        assert!(
+            calc.text().contains("data-reference=\"true\"")
+                && calc.text().contains("鄂府发〔2025〕34号（鄂尔多斯市）"),
+            "{b}: {}",
+            calc.text()
+        );
+        let dash = page.text();
+        assert!(
+            dash.contains("本市文件未规定配建比例") && dash.contains("五（四）"),
+            "{b}: the dashboard says what Yangquan does not regulate and cites its own rent article"
+        );
+        assert!(
+            !dash.contains("四（三）"),
+            "{b}: no Ordos rent article on Yangquan's dashboard"
+        );
         assert_eq!(
             app.login("family").await.get("/market").await.status,
             StatusCode::FORBIDDEN,
             "{b}"
         );
+    }
+}
+
+/// A Loudi deployment has no market rules file: the market answers so, and
+/// the plot-ratio calculator stays a labelled reference under Ordos's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_city_without_market_rules_says_so() {
+    for app in TestApp::each_backend_under("loudi-2025", ("urban_average_wage", "60000")).await {
+        let b = app.backend();
+        app.set_today(date("2026-11-29"));
+        anju_server::demo::market::seed(&app.state())
+            .await
+            .expect("seed skips a city without market rules");
+        let a = app.login("auditor").await;
+        let r = a.get("/api/v1/market/parcels").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: {}", r.text());
+        assert_eq!(r.error()["code"], "no_market_rules", "{b}");
+        let page = a.get("/market").await;
+        assert!(
+            page.text().contains("没有市场监管规则文件"),
+            "{b}: {}",
+            page.text()
+        );
+        let plot = json!({"schedule": {"site_area": 1000000, "permitted_ratio": 250, "ordinary": 2000000}});
+        let r = a.post_json("/api/v1/market/plot-ratio", &plot).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+        assert_eq!(r.json()["reference"], true, "{b}");
     }
 }

@@ -18,6 +18,8 @@ struct Dashboard<'a> {
     can_write: bool,
     year: i32,
     rule_name: String,
+    /// The article rent monitoring comes from, or words saying there is none.
+    rent_basis: String,
     destock: Vec<DestockRow>,
     /// ECharts data (JSON in a data attribute: the page has no inline script).
     destock_chart: String,
@@ -132,7 +134,19 @@ pub(super) async fn dashboard(
             mean: anju_market::Fen(l.mean_fen_per_m2).to_string(),
         })
         .collect();
-    let rule_name = svc::rules().map(|r| r.title.clone()).unwrap_or_default();
+    let city_rules = svc::rules(&st).ok();
+    let rule_name = city_rules.map(|r| r.title.clone()).unwrap_or_default();
+    // Rent levels cite the city's own article; a city whose documents ask
+    // for no rent monitoring is told so, not given another city's article.
+    let rent_basis = match city_rules.and_then(|r| r.rent_monitoring.as_ref()) {
+        Some(cite) => cite.to_string(),
+        None => c
+            .t(
+                "本市文件未规定租金监测",
+                "this city's documents set no rent monitoring",
+            )
+            .into(),
+    };
     let mut destock = Vec::new();
     let mut months: Vec<String> = Vec::new();
     for s in &series {
@@ -176,7 +190,7 @@ pub(super) async fn dashboard(
             json!({"name": district_name(&s.district, en), "data": data})
         })
         .collect();
-    let bands: Vec<u32> = svc::rules()
+    let bands: Vec<u32> = svc::rules(&st)
         .ok()
         .and_then(|r| r.land_rule(st.clock.today()).ok())
         .map(|r| r.bands.iter().filter_map(|b| b.above_months).collect())
@@ -263,7 +277,13 @@ pub(super) async fn dashboard(
             }
             .into(),
             fee: p.idle.fee.map(|f| f.to_string()).unwrap_or_default(),
-            set_aside: if p.set_aside.min_units == 0 && p.set_aside.min_area.0 == 0 {
+            set_aside: if let Some(n) = &p.set_aside.not_regulated {
+                if en {
+                    n.what_en.clone()
+                } else {
+                    n.what.clone()
+                }
+            } else if p.set_aside.min_units == 0 && p.set_aside.min_area.0 == 0 {
                 c.t("无", "none").into()
             } else {
                 format!(
@@ -288,7 +308,7 @@ pub(super) async fn dashboard(
                 p.leader.label_zh()
             }
             .into(),
-            node: svc::node_label(&p.allowance.node, en, st.clock.today()),
+            node: svc::node_label(&st, &p.allowance.node, en, st.clock.today()),
             supervised: p.supervised.to_string(),
             deposited: p.deposited.to_string(),
             released: p.released.to_string(),
@@ -319,6 +339,7 @@ pub(super) async fn dashboard(
         can_write: svc::may_write(&user).is_ok(),
         year,
         rule_name,
+        rent_basis,
         destock,
         destock_chart,
         land,

@@ -73,6 +73,9 @@ struct PlotPage<'a> {
     error: Option<String>,
     /// Rows of an uploaded schedule that could not be read.
     row_errors: Vec<anju_market::import::RowError>,
+    /// Whose counting rules are used: named on the page so that a reference
+    /// calculation is never read as this city's rule.
+    basis: Option<svc::PlotBasis>,
 }
 
 impl PlotPage<'_> {
@@ -217,6 +220,7 @@ pub(super) async fn plot(
         result,
         error,
         row_errors: vec![],
+        basis: svc::plot_basis(&st).ok(),
     })
 }
 
@@ -250,6 +254,7 @@ pub(super) async fn upload(
             result: Some(r.result),
             error: None,
             row_errors: r.errors,
+            basis: svc::plot_basis(&st).ok(),
         }),
         Err(e) => c.error(e),
     }

@@ -64,7 +64,7 @@ pub(super) async fn project(
     let today = st.clock.today();
     let mut d = d;
     for e in &mut d.ledger {
-        e.node = svc::node_label(&e.node, en, today);
+        e.node = svc::node_label(&st, &e.node, en, today);
     }
     let p = &d.project;
     let checks = p
@@ -79,7 +79,7 @@ pub(super) async fn project(
             )
         })
         .collect();
-    let nodes = svc::rules()
+    let nodes = svc::rules(&st)
         .ok()
         .and_then(|r| r.ladder(st.clock.today()).ok())
         .map(|l| {

@@ -1,6 +1,7 @@
 //! `/market/published`: what the housing bureau publishes to everyone —
 //! each district's latest destocking period with its inputs and band
-//! (002 一（一）) and the latest rent levels (002 四（三）).
+//! and the latest rent levels (Ordos: 002 一（一）, 四（三）; Yangquan: the
+//! Shanxi plan's rent monitoring, 五（四）, publication by anju's choice).
 
 use askama::Template;
 use axum::extract::State;

@@ -103,11 +103,11 @@ fn sums(ledger: &[FundEntryRecord]) -> (Fen, Fen, Fen) {
 }
 
 pub fn project_view(
+    rules: &anju_market::MarketRules,
     r: &MarketProjectRecord,
     ledger: &[FundEntryRecord],
     as_of: chrono::NaiveDate,
 ) -> ApiResult<ProjectView> {
-    let rules = rules()?;
     let grade = parse_grade(r.grade.as_deref())?;
     let (deposited, released, guarantee) = sums(ledger);
     let st = FundState {
@@ -193,7 +193,7 @@ pub async fn add_project(
         )
     })?;
     let (supervised, formula) =
-        presale::supervised_amount(rules()?, st.clock.today(), area).map_err(rules_error)?;
+        presale::supervised_amount(rules(st)?, st.clock.today(), area).map_err(rules_error)?;
     let now = st.clock.now().to_string();
     let rec = MarketProjectRecord {
         district: p.district.clone(),
@@ -216,7 +216,7 @@ pub async fn add_project(
         .market()
         .market_add_project(&rec, draft(user, st, "market.project_create", format!("market_project:{}/{}", rec.district, rec.id), json!({"investment_fen": rec.investment_fen, "supervised_fen": rec.supervised_fen, "supervised_formula": formula})))
         .await?;
-    project_view(&rec, &[], st.clock.today())
+    project_view(rules(st)?, &rec, &[], st.clock.today())
 }
 
 pub async fn projects(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<ProjectView>> {
@@ -229,7 +229,7 @@ pub async fn projects(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<Projec
             .await?
             .map(|x| x.1)
             .unwrap_or_default();
-        out.push(project_view(&p, &ledger, st.clock.today())?);
+        out.push(project_view(rules(st)?, &p, &ledger, st.clock.today())?);
     }
     Ok(out)
 }
@@ -253,7 +253,7 @@ pub async fn project(
         .market_project(district, id)
         .await?
         .ok_or_else(|| not_found(district, id))?;
-    let view = project_view(&p, &ledger, st.clock.today())?;
+    let view = project_view(rules(st)?, &p, &ledger, st.clock.today())?;
     Ok(ProjectDetail {
         project: view,
         ledger: ledger
@@ -307,7 +307,7 @@ pub async fn update_project(
         p.grade = parse_grade(Some(g))?.map(|g| g.as_str().to_string());
     }
     if let Some(n) = u.node.as_deref() {
-        let ladder = rules()?.ladder(st.clock.today()).map_err(rules_error)?;
+        let ladder = rules(st)?.ladder(st.clock.today()).map_err(rules_error)?;
         if !ladder.nodes.iter().any(|x| x.key == n) {
             let keys: Vec<&str> = ladder.nodes.iter().map(|x| x.key.as_str()).collect();
             return Err(bad(
@@ -413,7 +413,7 @@ pub async fn fund_entry(
             p.version
         )));
     }
-    let rules = rules()?;
+    let rules = rules(st)?;
     let today = st.clock.today();
     let grade = parse_grade(p.grade.as_deref())?;
     let (deposited, released, guarantee) = sums(&ledger);
@@ -431,7 +431,9 @@ pub async fn fund_entry(
             let e = presale::check_guarantee(rules, today, &fs, amount).map_err(rules_error)?;
             if !e.all_hold() {
                 let why: Vec<String> = e.checks.iter().filter(|c| !c.holds).map(|c| c.message.clone()).collect();
-                return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "guarantee_over_cap", why.join("；")).field("amount_yuan"));
+                // Two refusals: over the city's cap, or no guarantee rule at all.
+                let code = if rules.has_param("guarantee_max_percent") { "guarantee_over_cap" } else { "guarantee_not_regulated" };
+                return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, code, why.join("；")).field("amount_yuan"));
             }
             ("guarantee", true, e.checks)
         }

@@ -109,10 +109,12 @@ pub async fn destocking(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<Dest
     published_destocking(st).await
 }
 
-/// The same, published to anyone: 002 一（一） has the housing bureau publish
-/// each district's period, and the figures are aggregates (no one's data).
+/// The same, published to anyone: Ordos's 002 一（一） has the housing bureau
+/// publish each district's period; for Yangquan publication is anju's
+/// transparency choice (docs/market.md). The figures are aggregates (no
+/// one's data).
 pub async fn published_destocking(st: &AppState) -> ApiResult<Vec<DestockSeries>> {
-    let rules = rules()?;
+    let rules = rules(st)?;
     let all = st.store.market().market_monthly().await?;
     let mut groups: BTreeMap<(String, String), Vec<&MonthlyRecord>> = BTreeMap::new();
     for r in &all {
@@ -219,7 +221,7 @@ pub async fn land_decision(
             "年份应在2000至2100之间 (year must be 2000 to 2100)".into(),
         ));
     }
-    let rules = rules()?;
+    let rules = rules(st)?;
     let m = st.store.market();
     let all = m.market_monthly().await?;
     let figs: Vec<MonthFigures> = all
@@ -513,7 +515,7 @@ pub async fn add_parcel(st: &AppState, user: &CurrentUser, p: NewParcel) -> ApiR
         .market()
         .market_add_parcel(&rec, draft(user, st, "market.parcel_create", format!("parcel:{}/{}", rec.district, rec.id), json!({"use": rec.use_code, "land_area": rec.land_area, "price_fen": rec.price_fen})))
         .await?;
-    parcel_view(&rec, st.clock.today())
+    parcel_view(rules(st)?, &rec, st.clock.today())
 }
 
 /// Records that construction started on a parcel.
@@ -545,8 +547,11 @@ pub async fn parcel_started(
     Ok(())
 }
 
-pub fn parcel_view(r: &ParcelRecord, as_of: NaiveDate) -> ApiResult<ParcelView> {
-    let rules = rules()?;
+pub fn parcel_view(
+    rules: &anju_market::MarketRules,
+    r: &ParcelRecord,
+    as_of: NaiveDate,
+) -> ApiResult<ParcelView> {
     let date = |s: &str| {
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|e| ApiError::internal(format!("stored date {s:?}: {e}")))
@@ -596,12 +601,13 @@ pub fn parcel_view(r: &ParcelRecord, as_of: NaiveDate) -> ApiResult<ParcelView> 
 pub async fn parcels(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<ParcelView>> {
     may_read(user)?;
     let today = st.clock.today();
+    let rules = rules(st)?;
     st.store
         .market()
         .market_parcels()
         .await?
         .iter()
-        .map(|r| parcel_view(r, today))
+        .map(|r| parcel_view(rules, r, today))
         .collect()
 }
 
@@ -614,7 +620,16 @@ pub struct PlotResult {
     pub checks: Vec<Check>,
     /// Commercial share check, when a commercial area was given.
     pub commercial: Option<Vec<Check>>,
+    /// The rules file and date the count used (`market-ordos@2026-11-29`).
     pub rules: String,
+    /// The city whose rules were used (`鄂尔多斯市`).
+    pub city: String,
+    /// The document whose counting rules were used (`鄂府发〔2025〕34号`).
+    pub document: String,
+    /// True when the deployment's city has no counting rules of its own and
+    /// the count is a reference calculation under another city's document:
+    /// not a finding under this city's rules.
+    pub reference: bool,
 }
 
 /// A schedule and, optionally, the commercial area to check against 10%.
@@ -628,11 +643,39 @@ pub struct PlotRequest {
     pub contract_percent: Option<u32>,
 }
 
+/// Whose counting rules the calculator uses, for the page's heading and
+/// the API's answer.
+#[derive(Debug, Clone)]
+pub struct PlotBasis {
+    /// `鄂尔多斯市`.
+    pub city: String,
+    /// `鄂府发〔2025〕34号`.
+    pub document: String,
+    /// A reference calculation under another city's document.
+    pub reference: bool,
+}
+
+pub fn plot_basis(st: &AppState) -> ApiResult<PlotBasis> {
+    let (rules, reference) = plot_rules(st)?;
+    // The counting rules' own citation names the document they come from.
+    let document = rules
+        .param("balcony_half_depth_cm", st.clock.today())
+        .map_err(rules_error)?
+        .citation
+        .document;
+    Ok(PlotBasis {
+        city: rules.city.clone(),
+        document,
+        reference,
+    })
+}
+
 pub fn plot_ratio(st: &AppState, user: &CurrentUser, req: &PlotRequest) -> ApiResult<PlotResult> {
     may_read(user)?;
-    let rules = rules()?;
+    let (rules, reference) = plot_rules(st)?;
     let today = st.clock.today();
     let c = plot::count(rules, today, &req.schedule).map_err(rules_error)?;
+    let basis = plot_basis(st)?;
     let commercial = req
         .commercial
         .map(|a| {
@@ -643,6 +686,9 @@ pub fn plot_ratio(st: &AppState, user: &CurrentUser, req: &PlotRequest) -> ApiRe
         .map_err(rules_error)?;
     Ok(PlotResult {
         rules: c.rules,
+        city: basis.city,
+        document: basis.document,
+        reference,
         counted: c.outcome,
         checks: c.checks,
         commercial,
