@@ -14,7 +14,7 @@ use anju_holdings::CAMPAIGN_DEPARTMENTS;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Homes per statement when a department's clean answers are applied.
-pub const ANSWER_BATCH: usize = 500;
+pub const ANSWER_BATCH: usize = 1000;
 use crate::core::allotment::conflict;
 use crate::crypto::random_hex;
 use crate::retry::retrying;
@@ -200,9 +200,9 @@ impl Holdings<'_> {
     /// flag. Rows for homes not in the campaign are returned, not dropped.
     ///
     /// Homes with nothing found (nearly all of them) are applied in batches
-    /// of [`ANSWER_BATCH`] per project: one query finds which are in the
-    /// campaign, one UPDATE marks them, so a file of 10⁶ rows is a few
-    /// thousand statements. Homes with findings go one by one.
+    /// of [`ANSWER_BATCH`] per project: one UPDATE marks them (and only when
+    /// it marks fewer than it was given, one query finds which homes are not
+    /// in the campaign), so a file of 10⁶ rows is a thousand statements. Homes with findings go one by one.
     pub async fn hold_record_answers(
         &self,
         campaign_id: &str,
@@ -246,6 +246,24 @@ impl Holdings<'_> {
                 .join(" AND ");
             for (project, homes) in &clean {
                 for chunk in homes.chunks(ANSWER_BATCH) {
+                    let mut q = Q::new(format!(
+                        "UPDATE hold_reviews SET {col} = 1, state = CASE WHEN state = 'flagged' THEN 'flagged' WHEN {all_others} THEN 'clear' ELSE 'pending' END, updated_at = $3 \
+                         WHERE campaign_id = $1 AND project_id = $2 AND home_id IN ({})",
+                        (0..chunk.len()).map(|k| format!("${}", k + 4)).collect::<Vec<_>>().join(", ")
+                    ))
+                    .text(campaign_id)
+                    .text(*project)
+                    .text(now.to_rfc3339());
+                    for (_, h) in chunk {
+                        q = q.text(*h);
+                    }
+                    let updated = q.execute(&mut tx.conn()).await?;
+                    out.applied += updated;
+                    if updated == chunk.len() as u64 {
+                        continue;
+                    }
+                    // Some homes are not in the campaign: find which, so
+                    // their rows come back to the sender.
                     let marks: Vec<String> =
                         (0..chunk.len()).map(|k| format!("${}", k + 3)).collect();
                     let mut q = Q::new(format!(
@@ -268,18 +286,6 @@ impl Holdings<'_> {
                             out.unknown.push(*i);
                         }
                     }
-                    let mut q = Q::new(format!(
-                        "UPDATE hold_reviews SET {col} = 1, state = CASE WHEN state = 'flagged' THEN 'flagged' WHEN {all_others} THEN 'clear' ELSE 'pending' END, updated_at = $3 \
-                         WHERE campaign_id = $1 AND project_id = $2 AND home_id IN ({})",
-                        (0..chunk.len()).map(|k| format!("${}", k + 4)).collect::<Vec<_>>().join(", ")
-                    ))
-                    .text(campaign_id)
-                    .text(*project)
-                    .text(now.to_rfc3339());
-                    for (_, h) in chunk {
-                        q = q.text(*h);
-                    }
-                    out.applied += q.execute(&mut tx.conn()).await?;
                 }
             }
             // Something found: one by one.
