@@ -20,6 +20,9 @@ pub enum HomeSource {
     Acquired,
     /// 政府持有.
     GovernmentHeld,
+    /// 回购房源: bought back from a family (阳泉 第十九条; 娄底 八、(一)4:
+    /// 回购后的房源继续用作保障性住房) and allotted again.
+    BoughtBack,
 }
 
 impl HomeSource {
@@ -28,6 +31,7 @@ impl HomeSource {
             HomeSource::NewBuild => "新建",
             HomeSource::Acquired => "收购存量房",
             HomeSource::GovernmentHeld => "政府持有",
+            HomeSource::BoughtBack => "回购房源",
         }
     }
 
@@ -36,6 +40,7 @@ impl HomeSource {
             HomeSource::NewBuild => "new build",
             HomeSource::Acquired => "acquired existing home",
             HomeSource::GovernmentHeld => "government-held",
+            HomeSource::BoughtBack => "bought back",
         }
     }
 
@@ -45,6 +50,9 @@ impl HomeSource {
             "收购" | "收购存量房" | "acquired" => Some(HomeSource::Acquired),
             "政府持有" | "government_held" | "government-held" => {
                 Some(HomeSource::GovernmentHeld)
+            }
+            "回购" | "回购房源" | "bought_back" | "bought back" => {
+                Some(HomeSource::BoughtBack)
             }
             _ => None,
         }

@@ -60,3 +60,23 @@ pub async fn dealings_of(
         .map(|(_, d, on)| (d, on))
         .collect())
 }
+
+/// A home back in the company's hands (holdings' pool), added to a project
+/// whose plan is still editable: the home as allotment knows it, its
+/// source now "bought back". Only the company may.
+pub async fn add_returned_home(
+    st: &AppState,
+    user: &CurrentUser,
+    from_project: &str,
+    home_id: &str,
+    to_project: &str,
+) -> ApiResult<()> {
+    let home = st
+        .store
+        .allotment()
+        .allot_home(from_project, home_id)
+        .await?
+        .ok_or_else(|| crate::web::error::ApiError::not_found("房源 (home)"))?
+        .home;
+    super::service::add_returned_home(st, user, to_project, home).await
+}

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::holdings::service::{
     self as svc, AnswerReport, BuybackRequest, BuybackStepRequest, CampaignRequest,
-    CaseStepRequest, RegisterQuery, ReportRequest,
+    CaseStepRequest, RegisterQuery, ReportRequest, TakeRequest,
 };
 use crate::web::apidoc::{self, Csrf};
 use crate::web::auth::CurrentUser;
@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases))
         .routes(routes!(case_step))
         .routes(routes!(pool))
+        .routes(routes!(take))
 }
 
 /// A held home in the register.
@@ -704,8 +705,9 @@ pub struct PoolHomeJson {
     source: String,
     buyback_id: String,
     returned_on: chrono::NaiveDate,
-    /// `available`.
+    /// `available`, or `taken` by `taken_by`.
     state: String,
+    taken_by: Option<String>,
 }
 
 /// The pool.
@@ -741,7 +743,47 @@ async fn pool(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Json<P
                 buyback_id: p.buyback_id,
                 returned_on: p.returned_on,
                 state: p.state,
+                taken_by: p.taken_by,
             })
             .collect(),
     }))
+}
+
+/// 把回购收回的房源纳入仍可修改的配售项目（实施主体）take a pool home into a project (company).
+#[utoipa::path(
+    post,
+    path = "/api/v1/holdings/pool/{id}/take",
+    tag = "holdings",
+    params(("id" = String, Path, description = "the buyback the home came from"), Csrf),
+    request_body = TakeRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "taken", body = Taken),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+    )
+)]
+async fn take(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Taken>> {
+    svc::require(&user, &[Role::Company], "把回购房源纳入配售项目")?;
+    let req: TakeRequest = parse_json(&body)?;
+    let project = req.project_id.trim().to_string();
+    svc::take_into_project(&st, &user, &id, req).await?;
+    Ok(Json(Taken {
+        project_id: project,
+    }))
+}
+
+/// The project that took the home.
+#[derive(Serialize, ToSchema)]
+pub struct Taken {
+    project_id: String,
 }

@@ -354,6 +354,61 @@ async fn holdings(app: &TestApp) {
         .await
         .json();
     assert_eq!(homes(&after)[0]["state"], "returned", "{b}");
+    // The pool home goes into a new project whose plan is a draft, as a
+    // bought-back home; a second take is refused; a submitted plan is refused.
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/pool/{id}/take"),
+            &json!({"project_id": "PD-2026-01"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "{b}: a submitted plan's homes are fixed: {}",
+        res.text()
+    );
+    assert_eq!(res.error()["field"], "project_id", "{b}");
+    let res = company
+        .post_json(
+            "/api/v1/projects",
+            &json!({"id": "YQ-2027-01", "name": "回购房源再配售", "district": "140303"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{b}: {}", res.text());
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/pool/{id}/take"),
+            &json!({"project_id": "YQ-2027-01"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
+    let project = company.get("/api/v1/projects/YQ-2027-01").await.json();
+    let taken = project["homes"]
+        .as_array()
+        .expect("homes")
+        .iter()
+        .find(|h| h["id"] == h2)
+        .cloned()
+        .expect("the home is in the project");
+    assert_eq!(taken["source"], "bought_back", "{b}: {taken}");
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/pool/{id}/take"),
+            &json!({"project_id": "YQ-2027-01"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{b}: taken once");
+    let pool = company.get("/api/v1/holdings/pool").await.json();
+    assert!(
+        pool["homes"]
+            .as_array()
+            .expect("pool")
+            .iter()
+            .any(|p| p["taken_by"] == "YQ-2027-01"),
+        "{b}: {pool}"
+    );
+
     // A returned home takes no new buyback.
     let res = company
         .post_json(

@@ -162,6 +162,61 @@ pub fn may_import_homes(user: &CurrentUser) -> ApiResult<()> {
     forbidden_unless(user, &[Role::Company], "导入房源（实施主体的职责）")
 }
 
+/// Adds one home that came back to the company (a buyback) to a project
+/// whose plan is still editable, as a bought-back home with its original
+/// area, layout and price; refused if the project already has a home with
+/// that id. Holdings calls this through `allotment::interface`.
+pub async fn add_returned_home(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    mut home: allot::Home,
+) -> ApiResult<()> {
+    may_import_homes(user)?;
+    let p = load_project(st, Some(user), id).await?;
+    if !p.plan_status.editable() {
+        return Err(ApiError::conflict(format!(
+            "配售方案状态为“{}”，房源表已随方案报批，不能再加入房源 (the plan is {}: homes are fixed)",
+            p.plan_status.zh(),
+            p.plan_status.code()
+        ))
+        .field("project_id"));
+    }
+    if st
+        .store
+        .allotment()
+        .allot_home(id, home.id.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::conflict(format!(
+            "项目 {id} 已有房源 {} (the project already has this home id)",
+            home.id
+        ))
+        .field("project_id"));
+    }
+    home.source = allot::HomeSource::BoughtBack;
+    home.acquisition_cost = None;
+    let now = st.clock.now();
+    st.store
+        .allotment()
+        .allot_upsert_homes(
+            id,
+            p.version,
+            std::slice::from_ref(&home),
+            now,
+            audit(
+                user,
+                now,
+                "allotment.homes_import".into(),
+                format!("project:{id}"),
+                json!({"homes_saved": 1, "source": "bought_back", "home": home.id.as_str()}),
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
 pub async fn import_homes(
     st: &AppState,
     user: &CurrentUser,

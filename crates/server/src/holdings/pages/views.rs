@@ -42,6 +42,7 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
         "buyback_step" => l.t("已办理回购步骤。", "Buyback step recorded."),
         "case_step" => l.t("已办理案件步骤。", "Case step recorded."),
         "answers" => l.t("已导入部门核查结果。", "Department answers imported."),
+        "pool_take" => l.t("回购房源已纳入该项目。", "The home is now in this project."),
         _ => l.t("已完成。", "Done."),
     }
 }
@@ -472,6 +473,7 @@ pub(super) fn fen_text(fen: u64) -> String {
 #[template(path = "holdings/templates/campaigns.html")]
 struct CampaignsPage<'a> {
     c: &'a Ctx,
+    done: Option<&'static str>,
     campaigns: Vec<CampaignRecord>,
     cases: Vec<CaseRow>,
     pool: Vec<PoolHomeRecord>,
@@ -562,6 +564,7 @@ pub(super) async fn campaigns_page(
     use chrono::Datelike;
     c.page(&CampaignsPage {
         c: &c,
+        done: c.done().map(|d| done_label(c.lang, d)),
         campaigns,
         cases,
         pool,

@@ -155,3 +155,75 @@ pub async fn buybacks(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<Buybac
     register_scope(user)?;
     Ok(st.store.holdings().hold_buybacks(None, None, 500).await?)
 }
+
+/// Taking a pool home into an allotment project.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TakeRequest {
+    /// A project whose plan is still a draft or returned, e.g. YQ-2027-01.
+    pub project_id: String,
+}
+
+/// Puts a home that came back (a completed buyback) into a new allotment
+/// project (company): the pool marks it taken, then allotment adds it as
+/// a bought-back home; if allotment refuses, the pool gives it back, and
+/// both steps are in the audit log.
+pub async fn take_into_project(
+    st: &AppState,
+    user: &CurrentUser,
+    buyback_id: &str,
+    req: TakeRequest,
+) -> ApiResult<()> {
+    require(user, &[Role::Company], "把回购房源纳入配售项目")?;
+    let to = text_field(Some(&req.project_id), "project_id", true, 40)?;
+    let home = st
+        .store
+        .holdings()
+        .hold_pool()
+        .await?
+        .into_iter()
+        .find(|p| p.buyback_id == buyback_id)
+        .ok_or_else(|| ApiError::not_found("房源池中的房源 (pool home)"))?;
+    let now = st.clock.now();
+    let subject = format!("pool:{buyback_id}");
+    st.store
+        .holdings()
+        .hold_pool_take(
+            buyback_id,
+            Some(&to),
+            crate::web::audit(
+                user,
+                now,
+                "holdings.pool_take".into(),
+                subject.clone(),
+                serde_json::json!({"project": to, "home": home.home_id}),
+            ),
+        )
+        .await?;
+    if let Err(e) = crate::allotment::interface::add_returned_home(
+        st,
+        user,
+        &home.project_id,
+        &home.home_id,
+        &to,
+    )
+    .await
+    {
+        st.store
+            .holdings()
+            .hold_pool_take(
+                buyback_id,
+                None,
+                crate::web::audit(
+                    user,
+                    st.clock.now(),
+                    "holdings.pool_release".into(),
+                    subject,
+                    serde_json::json!({"project": to, "why": e.message}),
+                ),
+            )
+            .await?;
+        return Err(e.field("project_id"));
+    }
+    Ok(())
+}

@@ -123,7 +123,8 @@ CREATE TABLE hold_steps (
 );
 
 -- Homes back in the company's hands: available to a new allotment project
--- or to rentals, with the buyback they came from.
+-- or to rentals, with the buyback they came from; taken_by: the project
+-- that took it (state 'taken').
 CREATE TABLE pool_homes (
     project_id VARCHAR(64) NOT NULL,
     home_id VARCHAR(64) NOT NULL,
@@ -131,5 +132,6 @@ CREATE TABLE pool_homes (
     buyback_id VARCHAR(64) NOT NULL,
     returned_on VARCHAR(10) NOT NULL,
     state VARCHAR(16) NOT NULL,
+    taken_by VARCHAR(64),
     PRIMARY KEY (project_id, home_id, buyback_id)
 );

@@ -350,7 +350,7 @@ impl Holdings<'_> {
     pub async fn hold_pool(&self) -> Result<Vec<PoolHomeRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(
-            "SELECT ph.project_id, ph.home_id, ph.source, ph.buyback_id, ph.returned_on, ph.state, h.home_json, p.district \
+            "SELECT ph.project_id, ph.home_id, ph.source, ph.buyback_id, ph.returned_on, ph.state, ph.taken_by, h.home_json, p.district \
              FROM pool_homes ph LEFT JOIN allot_homes h ON h.project_id = ph.project_id AND h.home_id = ph.home_id \
              LEFT JOIN allot_projects p ON p.id = ph.project_id ORDER BY ph.returned_on DESC, ph.project_id, ph.home_id",
         )
@@ -365,6 +365,7 @@ impl Holdings<'_> {
                 buyback_id: r.text("buyback_id")?,
                 returned_on: parse_date(&r.text("returned_on")?)?,
                 state: r.text("state")?,
+                taken_by: r.opt_text("taken_by")?,
                 home: r
                     .opt_text("home_json")?
                     .map(|s| from_json(&s, "home_json"))

@@ -189,7 +189,10 @@ pub struct PoolHomeRecord {
     pub source: String,
     pub buyback_id: String,
     pub returned_on: NaiveDate,
+    /// `available` or `taken`.
     pub state: String,
+    /// The project that took it.
+    pub taken_by: Option<String>,
     pub home: Option<Home>,
     pub district: Option<String>,
 }

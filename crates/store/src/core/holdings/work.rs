@@ -622,6 +622,41 @@ async fn insert_buyback(c: &mut Conn<'_>, b: &BuybackRecord) -> Result<()> {
     Ok(())
 }
 
+impl Holdings<'_> {
+    /// Marks a pool home as taken by a project (`to = Some`) or available
+    /// again (`None`, when the project could not take it), from the state
+    /// the caller expects; a lost race is a conflict.
+    pub async fn hold_pool_take(
+        &self,
+        buyback_id: &str,
+        to: Option<&str>,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let (from, state) = if to.is_some() {
+                ("available", "taken")
+            } else {
+                ("taken", "available")
+            };
+            let n = Q::new("UPDATE pool_homes SET state = $1, taken_by = $2 WHERE buyback_id = $3 AND state = $4")
+                .text(state)
+                .opt_text(to)
+                .text(buyback_id)
+                .text(from)
+                .execute(&mut tx.conn())
+                .await?;
+            if n != 1 {
+                return Err(conflict(
+                    "该房源已不在可用房源池中 (the home is no longer available in the pool)",
+                ));
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
+    }
+}
+
 /// One synthetic sold home for `anju bench holdings`: (home id, home JSON
 /// as `anju_allotment::Home`, price in fen).
 pub type SyntheticHome = (String, String, u64);
