@@ -79,6 +79,11 @@ impl ApiError {
             format!("{what} 不存在 (not found)"),
         )
     }
+    /// 422: the input is well formed but the rules refuse it now.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)
     }

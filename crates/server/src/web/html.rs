@@ -116,6 +116,18 @@ pub fn url_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A district code in words in the page's language (`140302 城区`), or the
+/// code as it stands when it is not one.
+pub fn district_name(l: Lang, code: &str) -> String {
+    match anju_domain::DistrictCode::parse(code) {
+        Ok(d) => match l {
+            Lang::Zh => d.describe_zh(),
+            Lang::En => d.describe_en(),
+        },
+        Err(_) => code.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

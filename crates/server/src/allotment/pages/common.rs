@@ -1,7 +1,7 @@
 //! Shared pieces of the allotment pages: the page query, labels in both languages, small form builders.
 
 use anju_allotment::{AbsentRule, CallState, Dealing, Fen, PlanStatus, RoundStatus, RoundWindow};
-use anju_domain::{DistrictCode, Role};
+use anju_domain::Role;
 use anju_store::HomeState;
 use axum::http::HeaderMap;
 use serde::Deserialize;
@@ -65,15 +65,7 @@ pub(super) const DEALINGS: [Dealing; 5] = [
     },
 ];
 
-pub(super) fn district_name(l: Lang, code: &str) -> String {
-    match DistrictCode::parse(code) {
-        Ok(d) => match l {
-            Lang::Zh => d.describe_zh(),
-            Lang::En => d.describe_en(),
-        },
-        Err(_) => code.to_string(),
-    }
-}
+pub(super) use crate::web::html::district_name;
 
 /// What a finished action is called in the banner after the redirect.
 pub(super) fn done_label(l: Lang, code: &str) -> &'static str {

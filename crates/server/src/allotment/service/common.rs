@@ -3,7 +3,6 @@
 use anju_allotment::{PlanStatus, PlanStep, RoundStatus};
 use anju_domain::{ApplicationId, DistrictCode, Role};
 use anju_store::{EntrantRecord, ProjectRecord, RoundRecord};
-use axum::http::StatusCode;
 
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
@@ -13,21 +12,6 @@ use crate::web::AppState;
 /// city): every citation of a term that differs by city comes from here.
 pub fn city(st: &AppState) -> anju_allotment::cite::City {
     anju_allotment::cite::City::of_policy(&st.policy.id)
-}
-
-pub(super) fn forbidden_unless(user: &CurrentUser, roles: &[Role], what: &str) -> ApiResult<()> {
-    if roles.contains(&user.user.role) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "当前角色（{}）不能{what} (your role may not do this)",
-            user.user.role.label_zh()
-        )))
-    }
-}
-
-pub(super) fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
 /// Staff who see every project, published or not.

@@ -39,7 +39,7 @@ pub async fn create_project(
     user: &CurrentUser,
     req: NewProject,
 ) -> ApiResult<ProjectRecord> {
-    forbidden_unless(user, &[Role::Company], "新建项目（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "新建项目（实施主体的职责）")?;
     let id = req.id.trim().to_string();
     if !project_id_ok(&id) {
         return Err(ApiError::bad_request(
@@ -123,7 +123,7 @@ pub async fn save_plan(
     id: &str,
     req: PlanRequest,
 ) -> ApiResult<ProjectRecord> {
-    forbidden_unless(user, &[Role::Company], "编制配售方案（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "编制配售方案（实施主体的职责）")?;
     let mut p = load_project(st, Some(user), id).await?;
     if !p.plan_status.editable() {
         return Err(ApiError::conflict(format!(
@@ -159,7 +159,7 @@ pub async fn save_plan(
 /// Good rows are saved; every bad row comes back with its reason.
 /// Only the company imports homes: checked before an upload is read.
 pub fn may_import_homes(user: &CurrentUser) -> ApiResult<()> {
-    forbidden_unless(user, &[Role::Company], "导入房源（实施主体的职责）")
+    crate::web::auth::require_role(user, &[Role::Company], "导入房源（实施主体的职责）")
 }
 
 /// Adds one home that came back to the company (a buyback) to a project
@@ -277,12 +277,12 @@ pub async fn plan_step(
     version: i64,
 ) -> ApiResult<ProjectRecord> {
     match step {
-        PlanStep::Submit | PlanStep::Publish => forbidden_unless(
+        PlanStep::Submit | PlanStep::Publish => crate::web::auth::require_role(
             user,
             &[Role::Company],
             "报批或公布配售方案（实施主体的职责）",
         )?,
-        PlanStep::Approve | PlanStep::Return { .. } => forbidden_unless(
+        PlanStep::Approve | PlanStep::Return { .. } => crate::web::auth::require_role(
             user,
             &[Role::CityBureau],
             "审批配售方案（第十五条：报市住房和城乡建设局批准）",
@@ -290,7 +290,9 @@ pub async fn plan_step(
     }
     let mut p = load_project(st, Some(user), id).await?;
     if p.plan.is_none() {
-        return Err(unprocessable("no_plan", "尚未编制配售方案 (no plan yet)").field("terms"));
+        return Err(
+            ApiError::unprocessable("no_plan", "尚未编制配售方案 (no plan yet)").field("terms"),
+        );
     }
     let (_, check) = price_check(st, &p).await?;
     let check = check.unwrap_or(PriceCheck {
@@ -298,7 +300,7 @@ pub async fn plan_step(
         violations: vec![],
     });
     let next = next_status(p.plan_status, &step, &check)
-        .map_err(|e| unprocessable("plan_step_refused", e.to_string()))?;
+        .map_err(|e| ApiError::unprocessable("plan_step_refused", e.to_string()))?;
     let now = st.clock.now();
     match &step {
         PlanStep::Return { reason } => p.returned_reason = Some(reason.trim().to_string()),

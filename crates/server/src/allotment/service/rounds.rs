@@ -52,7 +52,7 @@ pub async fn open_round(
     id: &str,
     round_no: u8,
 ) -> ApiResult<Frozen> {
-    forbidden_unless(user, &[Role::Company], "开启配售轮次（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "开启配售轮次（实施主体的职责）")?;
     let p = load_project(st, Some(user), id).await?;
     let rounds = st.store.allotment().allot_rounds(id).await?;
     let homes = st.store.allotment().allot_homes(id).await?;
@@ -67,14 +67,14 @@ pub async fn open_round(
         round_no,
         left,
     )
-    .map_err(|e| unprocessable("round_refused", e.to_string()).field("round"))?;
+    .map_err(|e| ApiError::unprocessable("round_refused", e.to_string()).field("round"))?;
     // The plan's schedule (配售活动安排, art. 15) says which rounds there are.
     if p.plan
         .as_ref()
         .and_then(|plan| plan.window(round_no))
         .is_none()
     {
-        return Err(unprocessable(
+        return Err(ApiError::unprocessable(
             "round_refused",
             format!("配售方案未安排第{round_no}轮（第十五条：配售活动安排） (the plan schedules no round {round_no})"),
         )
@@ -114,7 +114,7 @@ pub async fn open_round(
         }
     }
     if entrants.is_empty() {
-        return Err(unprocessable(
+        return Err(ApiError::unprocessable(
             "round_refused",
             allot::OpenRoundError::NoEntrants(round_no).to_string(),
         )
@@ -188,7 +188,7 @@ pub async fn draw(
     round_no: u8,
     req: DrawRequest,
 ) -> ApiResult<u32> {
-    forbidden_unless(user, &[Role::Company], "组织摇号（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "组织摇号（实施主体的职责）")?;
     let _ = load_project(st, Some(user), id).await?;
     let r = round(st, id, round_no).await?;
     let notary = req.notary.trim();
@@ -287,7 +287,7 @@ pub async fn request_redraw(
     round_no: u8,
     reason: &str,
 ) -> ApiResult<()> {
-    forbidden_unless(user, &[Role::Company], "申请重新摇号")?;
+    crate::web::auth::require_role(user, &[Role::Company], "申请重新摇号")?;
     let reason = reason.trim();
     if reason.chars().count() < 4 || reason.chars().count() > 1000 {
         return Err(ApiError::bad_request("reason_required", "重新摇号须书面写明理由（4–1000字） (a written reason of 4-1000 characters is required)").field("reason"));
@@ -320,7 +320,7 @@ pub async fn approve_redraw(
     id: &str,
     round_no: u8,
 ) -> ApiResult<()> {
-    forbidden_unless(user, &[Role::CityBureau, Role::Company], "批准重新摇号")?;
+    crate::web::auth::require_role(user, &[Role::CityBureau, Role::Company], "批准重新摇号")?;
     let _ = load_project(st, Some(user), id).await?;
     st.store
         .allotment()
@@ -347,7 +347,7 @@ pub async fn set_round(
     round_no: u8,
     to: RoundStatus,
 ) -> ApiResult<()> {
-    forbidden_unless(user, &[Role::Company], "管理配售轮次（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "管理配售轮次（实施主体的职责）")?;
     let _ = load_project(st, Some(user), id).await?;
     let from = match to {
         RoundStatus::Selecting => RoundStatus::Drawn,
@@ -392,7 +392,7 @@ pub async fn call_next(
     round_no: u8,
     count: u32,
 ) -> ApiResult<Vec<String>> {
-    forbidden_unless(user, &[Role::Company], "叫号（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "叫号（实施主体的职责）")?;
     if count == 0 || count > 200 {
         return Err(ApiError::bad_request(
             "invalid_count",

@@ -112,7 +112,7 @@ pub async fn call_step(
         )));
     }
     let to = next_state(call_now, &step, plan.absent_rule, today)
-        .map_err(|e| unprocessable("call_refused", e.to_string()))?;
+        .map_err(|e| ApiError::unprocessable("call_refused", e.to_string()))?;
     let subject = format!("project:{id}/round:{round_no}");
     match req {
         CallRequest::Absent { .. } | CallRequest::Decline { .. } => {
@@ -129,7 +129,7 @@ pub async fn call_step(
         CallRequest::Choose { home_id, .. } => {
             if let Some(w) = plan.window(round_no) {
                 if today < w.opens || today > w.closes {
-                    return Err(unprocessable(
+                    return Err(ApiError::unprocessable(
                         "outside_window",
                         format!("第{round_no}轮选房期为{}至{}，今天不在选房期内（配售方案） (outside the round's selection window)", w.opens, w.closes),
                     ));
@@ -168,7 +168,11 @@ pub async fn call_step(
             abandon(st, user, id, round_no, &app, AbandonmentKind::GaveUp, today).await?;
         }
         CallRequest::Sign { contract, .. } => {
-            forbidden_unless(user, &[Role::Company], "登记购房合同（实施主体的职责）")?;
+            crate::web::auth::require_role(
+                user,
+                &[Role::Company],
+                "登记购房合同（实施主体的职责）",
+            )?;
             let home_id = e
                 .home_id
                 .clone()
@@ -203,7 +207,7 @@ pub async fn call_step(
                     allot::ContractError::Sum { .. } => "contract.commercial_loan".into(),
                     allot::ContractError::Price { .. } => "contract".into(),
                 };
-                unprocessable("contract_refused", e.to_string()).field(field)
+                ApiError::unprocessable("contract_refused", e.to_string()).field(field)
             })?;
             st.store
                 .allotment()
@@ -255,7 +259,7 @@ pub(super) async fn abandon(
 /// Chosen homes not signed for by their deadline become abandonments
 /// (004 §8(1)2 "逾期未签约视为自动放弃"; 001 art. 14). Returns how many.
 pub async fn expire_overdue(st: &AppState, user: &CurrentUser, id: &str) -> ApiResult<usize> {
-    forbidden_unless(user, &[Role::Company], "处理逾期未签约（实施主体的职责）")?;
+    crate::web::auth::require_role(user, &[Role::Company], "处理逾期未签约（实施主体的职责）")?;
     let _ = load_project(st, Some(user), id).await?;
     let today = st.clock.today();
     let mut n = 0;

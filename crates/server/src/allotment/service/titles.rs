@@ -28,7 +28,7 @@ pub async fn register_title(
     home_id: &str,
     req: TitleRequest,
 ) -> ApiResult<Title> {
-    forbidden_unless(
+    crate::web::auth::require_role(
         user,
         &[Role::Company],
         "登记不动产权证书（实施主体协助办理）",
@@ -74,7 +74,7 @@ pub async fn dealing(
     home_id: &str,
     code: &str,
 ) -> ApiResult<()> {
-    forbidden_unless(
+    crate::web::auth::require_role(
         user,
         &[Role::Company, Role::CityBureau],
         "登记房屋交易、出租、赠与或抵押",
@@ -133,7 +133,7 @@ pub async fn dealing(
                     json!({"dealing": d.code(), "citations": cites}),
                 ))
                 .await?;
-            Err(unprocessable(
+            Err(ApiError::unprocessable(
                 "dealing_refused",
                 format!("{}（{}）", refusal.message, cites.join("；")),
             )

@@ -1,6 +1,6 @@
 //! The holdings pages' handlers and the data their templates show.
 
-use anju_domain::{Department, DistrictCode, Role};
+use anju_domain::{Department, Role};
 use anju_holdings::{is_overdue, BuybackCase, Finding, Flag, ReviewState, CAMPAIGN_DEPARTMENTS};
 use anju_store::holdings::{
     BuybackRecord, CampaignRecord, CaseRecord, HolderRecord, PoolHomeRecord, ReviewRecord,
@@ -15,23 +15,13 @@ use crate::holdings::service::{self as svc, RegisterQuery};
 use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
 use crate::web::forms::{ctx, Ctx, PageQuery};
-use crate::web::html::{url_encode, Lang};
+use crate::web::html::{district_name, url_encode, Lang};
 use crate::web::sheets::{
     csv_bytes, csv_response, official_sheet, xlsx_response, Cell, OfficialSheet,
 };
 use crate::web::AppState;
 
 const PER_PAGE: u32 = 50;
-
-pub(super) fn district_name(l: Lang, code: &str) -> String {
-    match DistrictCode::parse(code) {
-        Ok(d) => match l {
-            Lang::Zh => d.describe_zh(),
-            Lang::En => d.describe_en(),
-        },
-        Err(_) => code.to_string(),
-    }
-}
 
 /// What a finished action is called in the banner.
 pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
@@ -155,7 +145,7 @@ pub(super) async fn register_xlsx(
         let mut q = RegisterQuery { after: None, ..q };
         let mut rows = Vec::new();
         loop {
-            let (page, _) = svc::register(&st, &user, &q, 5000).await?;
+            let page = svc::register_rows(&st, &user, &q, 5000).await?;
             let Some(last) = page.last() else { break };
             q.after = Some(format!("{}/{}", last.project_id, last.home.id.as_str()));
             let full = page.len() == 5000;

@@ -17,7 +17,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
 
-use super::common::{date_field, forbidden, regime, text_field, unprocessable};
+use super::common::{date_field, forbidden, regime, text_field};
 use super::register::home_file;
 
 /// A buyback application.
@@ -179,7 +179,7 @@ pub async fn apply_buyback(
         );
     }
     let cite = may_apply(r, case, Some(holder.registered_on), applied_on)
-        .map_err(|e| unprocessable("buyback_not_allowed", e.to_string()).field("case"))?;
+        .map_err(|e| ApiError::unprocessable("buyback_not_allowed", e.to_string()).field("case"))?;
     let now = st.clock.now();
     let id = new_id("B");
     let b = BuybackRecord {
@@ -316,7 +316,7 @@ pub async fn buyback_step(
         paid_on: b.paid_on,
     };
     let to = next_status(b.status, &step, &facts, today)
-        .map_err(|e| unprocessable("step_not_allowed", e.to_string()).field("step"))?;
+        .map_err(|e| ApiError::unprocessable("step_not_allowed", e.to_string()).field("step"))?;
     let needs_note = matches!(req.step.as_str(), "city_refuse" | "stop" | "withdraw");
     let note = text_field(req.note.as_deref(), "note", needs_note, 500)?;
     let mut change = BuybackChange {
@@ -356,7 +356,7 @@ pub async fn buyback_step(
                     anju_holdings::AppraisalError::BeforeApplication { .. } => "on",
                     _ => "firm",
                 };
-                unprocessable("invalid_appraisal", e.to_string()).field(field)
+                ApiError::unprocessable("invalid_appraisal", e.to_string()).field(field)
             })?;
             let fees = parse_fees(req.fees.as_deref())?;
             let price: BuybackPrice = buyback_price(r, &appraisal, &fees).map_err(|e| {
@@ -365,7 +365,7 @@ pub async fn buyback_step(
                 } else {
                     "value_yuan"
                 };
-                unprocessable("invalid_price", e.to_string()).field(field)
+                ApiError::unprocessable("invalid_price", e.to_string()).field(field)
             })?;
             change.appraisal_json = Some(
                 serde_json::to_string(&appraisal).map_err(|e| ApiError::internal(e.to_string()))?,

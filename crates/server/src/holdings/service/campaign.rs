@@ -18,7 +18,7 @@ use crate::web::error::{ApiError, ApiResult};
 use crate::web::sheets::upload_table;
 use crate::web::AppState;
 
-use super::common::{date_field, forbidden, regime, text_field, unprocessable};
+use super::common::{date_field, forbidden, regime, text_field};
 use super::register::home_file;
 
 /// Opening a campaign.
@@ -496,7 +496,7 @@ pub async fn case_step(
         );
     }
     let to = next_case_status(c.flag, c.status, c.deadline, &step, today)
-        .map_err(|e| unprocessable("step_not_allowed", e.to_string()).field("step"))?;
+        .map_err(|e| ApiError::unprocessable("step_not_allowed", e.to_string()).field("step"))?;
     let note = text_field(req.note.as_deref(), "note", req.step == "dismiss", 500)?;
     let r = regime(st);
     let cite = c.flag.cite(r);

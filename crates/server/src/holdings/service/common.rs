@@ -3,7 +3,6 @@
 
 use anju_domain::Role;
 use anju_holdings::Regime;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 
 use crate::web::auth::CurrentUser;
@@ -15,26 +14,7 @@ pub fn regime(st: &AppState) -> Regime {
     Regime(anju_allotment::cite::City::of_policy(&st.policy.id))
 }
 
-pub(crate) fn forbidden(user: &CurrentUser, what: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "当前角色（{}）不能{what} (your role may not do this)",
-        user.user.role.label_zh()
-    ))
-}
-
-/// Refuses a role the operation does not name, before its input is read
-/// (a refused caller learns nothing from validation).
-pub fn require(user: &CurrentUser, roles: &[Role], what: &str) -> ApiResult<()> {
-    if roles.contains(&user.user.role) {
-        Ok(())
-    } else {
-        Err(forbidden(user, what))
-    }
-}
-
-pub(crate) fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-}
+pub use crate::web::auth::{require_role as require, role_forbidden as forbidden};
 
 /// Which districts a staff member may read in the register: `None` for
 /// the whole city (company, city bureau, auditors), one district for a

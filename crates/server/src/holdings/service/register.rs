@@ -34,17 +34,10 @@ fn opt(s: &Option<String>) -> Option<String> {
         .map(|s| s.chars().take(64).collect())
 }
 
-/// One page of the register and the total.
-pub async fn register(
-    st: &AppState,
-    user: &CurrentUser,
-    q: &RegisterQuery,
-    limit: u32,
-) -> ApiResult<(Vec<HolderRecord>, u64)> {
-    let districts = register_scope(user)?;
-    let f = RegisterFilter {
+fn register_filter(user: &CurrentUser, q: &RegisterQuery) -> ApiResult<RegisterFilter> {
+    Ok(RegisterFilter {
         district: opt(&q.district),
-        districts,
+        districts: register_scope(user)?,
         project_id: opt(&q.project),
         home_id: opt(&q.home),
         application_id: None,
@@ -52,7 +45,29 @@ pub async fn register(
             a.split_once('/')
                 .map(|(p, h)| (p.to_string(), h.to_string()))
         }),
-    };
+    })
+}
+
+/// One page of the register, after the query's cursor (the export reads
+/// page after page with this, without counting each time).
+pub async fn register_rows(
+    st: &AppState,
+    user: &CurrentUser,
+    q: &RegisterQuery,
+    limit: u32,
+) -> ApiResult<Vec<HolderRecord>> {
+    let f = register_filter(user, q)?;
+    Ok(st.store.holdings().hold_register(&f, limit).await?)
+}
+
+/// One page of the register and the total.
+pub async fn register(
+    st: &AppState,
+    user: &CurrentUser,
+    q: &RegisterQuery,
+    limit: u32,
+) -> ApiResult<(Vec<HolderRecord>, u64)> {
+    let f = register_filter(user, q)?;
     let h = st.store.holdings();
     Ok((
         h.hold_register(&f, limit).await?,
@@ -179,10 +194,8 @@ pub async fn take_into_project(
     let home = st
         .store
         .holdings()
-        .hold_pool()
+        .hold_pool_home(buyback_id)
         .await?
-        .into_iter()
-        .find(|p| p.buyback_id == buyback_id)
         .ok_or_else(|| ApiError::not_found("房源池中的房源 (pool home)"))?;
     let now = st.clock.now();
     let subject = format!("pool:{buyback_id}");

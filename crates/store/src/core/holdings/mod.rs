@@ -16,7 +16,7 @@ pub use records::*;
 pub use work::{BuybackChange, NewCampaign, SyntheticHome, ANSWER_BATCH};
 
 use anju_domain::Department;
-use anju_holdings::{Flag, ReviewState};
+use anju_holdings::ReviewState;
 
 use super::allotment::from_json;
 use super::{parse_date, Holdings};
@@ -161,26 +161,39 @@ impl Holdings<'_> {
 
     /// Campaigns, newest first, with their progress.
     pub async fn hold_campaigns(&self) -> Result<Vec<CampaignRecord>> {
-        let mut pc = self.read_conn().await?;
-        let rows = Q::new(
-            "SELECT c.id, c.year, c.district, c.due_on, c.total, c.opened_at, c.opened_by, \
-             (SELECT COUNT(*) FROM hold_reviews r WHERE r.campaign_id = c.id AND r.state = 'pending') AS pending, \
-             (SELECT COUNT(*) FROM hold_reviews r WHERE r.campaign_id = c.id AND r.state = 'clear') AS clear, \
-             (SELECT COUNT(*) FROM hold_reviews r WHERE r.campaign_id = c.id AND r.state = 'flagged') AS flagged \
-             FROM hold_campaigns c ORDER BY c.opened_at DESC, c.id",
-        )
-        .fetch_all(&mut pc.conn())
-        .await?;
-        rows.iter().map(campaign_from_row).collect()
+        self.campaigns_where("", None).await
     }
 
     /// One campaign with its progress.
     pub async fn hold_campaign(&self, id: &str) -> Result<Option<CampaignRecord>> {
         Ok(self
-            .hold_campaigns()
+            .campaigns_where(" WHERE c.id = $1", Some(id))
             .await?
             .into_iter()
-            .find(|c| c.id == id))
+            .next())
+    }
+
+    async fn campaigns_where(
+        &self,
+        clause: &str,
+        arg: Option<&str>,
+    ) -> Result<Vec<CampaignRecord>> {
+        let mut pc = self.read_conn().await?;
+        let mut q = Q::new(format!(
+            "SELECT c.id, c.year, c.district, c.due_on, c.total, c.opened_at, c.opened_by, \
+             (SELECT COUNT(*) FROM hold_reviews r WHERE r.campaign_id = c.id AND r.state = 'pending') AS pending, \
+             (SELECT COUNT(*) FROM hold_reviews r WHERE r.campaign_id = c.id AND r.state = 'clear') AS clear, \
+             (SELECT COUNT(*) FROM hold_reviews r WHERE r.campaign_id = c.id AND r.state = 'flagged') AS flagged \
+             FROM hold_campaigns c{clause} ORDER BY c.opened_at DESC, c.id"
+        ));
+        if let Some(a) = arg {
+            q = q.text(a);
+        }
+        q.fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(campaign_from_row)
+            .collect()
     }
 
     /// One page of a campaign's homes, optionally in one state, after the
@@ -348,36 +361,52 @@ impl Holdings<'_> {
     /// The homes back in the company's hands, newest first, with the home
     /// as allotment knows it.
     pub async fn hold_pool(&self) -> Result<Vec<PoolHomeRecord>> {
-        let mut pc = self.read_conn().await?;
-        Q::new(
-            "SELECT ph.project_id, ph.home_id, ph.source, ph.buyback_id, ph.returned_on, ph.state, ph.taken_by, h.home_json, p.district \
-             FROM pool_homes ph LEFT JOIN allot_homes h ON h.project_id = ph.project_id AND h.home_id = ph.home_id \
-             LEFT JOIN allot_projects p ON p.id = ph.project_id ORDER BY ph.returned_on DESC, ph.project_id, ph.home_id",
-        )
-        .fetch_all(&mut pc.conn())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(PoolHomeRecord {
-                project_id: r.text("project_id")?,
-                home_id: r.text("home_id")?,
-                source: r.text("source")?,
-                buyback_id: r.text("buyback_id")?,
-                returned_on: parse_date(&r.text("returned_on")?)?,
-                state: r.text("state")?,
-                taken_by: r.opt_text("taken_by")?,
-                home: r
-                    .opt_text("home_json")?
-                    .map(|s| from_json(&s, "home_json"))
-                    .transpose()?,
-                district: r.opt_text("district")?,
-            })
-        })
-        .collect()
+        self.pool_where("", None).await
     }
 
-    /// Open cases by flag, and open cases whose notice deadline has passed
-    /// on `today` (for the home page's figures).
+    /// The pool home a buyback returned.
+    pub async fn hold_pool_home(&self, buyback_id: &str) -> Result<Option<PoolHomeRecord>> {
+        Ok(self
+            .pool_where(" WHERE ph.buyback_id = $1", Some(buyback_id))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn pool_where(&self, clause: &str, arg: Option<&str>) -> Result<Vec<PoolHomeRecord>> {
+        let mut pc = self.read_conn().await?;
+        let mut q = Q::new(format!(
+            "SELECT ph.project_id, ph.home_id, ph.source, ph.buyback_id, ph.returned_on, ph.state, ph.taken_by, h.home_json, p.district \
+             FROM pool_homes ph LEFT JOIN allot_homes h ON h.project_id = ph.project_id AND h.home_id = ph.home_id \
+             LEFT JOIN allot_projects p ON p.id = ph.project_id{clause} ORDER BY ph.returned_on DESC, ph.project_id, ph.home_id"
+        ));
+        if let Some(a) = arg {
+            q = q.text(a);
+        }
+        q.fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PoolHomeRecord {
+                    project_id: r.text("project_id")?,
+                    home_id: r.text("home_id")?,
+                    source: r.text("source")?,
+                    buyback_id: r.text("buyback_id")?,
+                    returned_on: parse_date(&r.text("returned_on")?)?,
+                    state: r.text("state")?,
+                    taken_by: r.opt_text("taken_by")?,
+                    home: r
+                        .opt_text("home_json")?
+                        .map(|s| from_json(&s, "home_json"))
+                        .transpose()?,
+                    district: r.opt_text("district")?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many cases are open, and how many of them are notices whose
+    /// deadline has passed on `today` (the register page's figures).
     pub async fn hold_case_counts(&self, today: chrono::NaiveDate) -> Result<(u64, u64)> {
         let mut pc = self.read_conn().await?;
         let open =
@@ -470,9 +499,4 @@ pub struct AnswerOutcome {
     pub unknown: Vec<usize>,
     /// Cases opened by the findings.
     pub cases_opened: u64,
-}
-
-/// A case opened by a finding, with its flag.
-pub(super) fn flag_cases(findings: &[anju_holdings::Finding]) -> Vec<Flag> {
-    anju_holdings::flags_for(findings)
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::super::audit::append_audit_in;
 use super::super::{date_text, Holdings};
 use super::records::*;
-use super::{answer_column, answered_of, flag_cases, AnswerOutcome, AnswerRow};
+use super::{answer_column, answered_of, AnswerOutcome, AnswerRow};
 use anju_holdings::CAMPAIGN_DEPARTMENTS;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -348,7 +348,7 @@ impl Holdings<'_> {
                     &mut tx.conn(),
                     &row.project_id,
                     &row.home_id,
-                    &flag_cases(&findings),
+                    &anju_holdings::flags_for(&findings),
                     Some(campaign_id),
                     actor,
                     now,
