@@ -139,7 +139,15 @@ test('allotment: approve a plan, freeze, draw, call, choose, sign, title, refuse
   assert.match(await page.locator('#entrant-state').innerText(), /已叫号，请选房/);
   const firstHome = await page.locator('#available-homes [data-home]').first().getAttribute('data-home');
   await shot(page, '08-choose');
-  await Promise.all([page.waitForNavigation(), page.locator('.choose-home button').first().click()]);
+  // Choosing asks first: the home, its price and area, the signing deadline and the ban.
+  await Promise.all([page.waitForNavigation(), page.locator('#available-homes a.button').first().click()]);
+  assert.equal(await page.locator('#confirm-home').innerText(), firstHome);
+  assert.equal(await page.locator('#confirm-sign-by').innerText().then((t) => t.slice(0, 10)), '2026-03-17');
+  assert.match(await page.locator('#confirm-choice').innerText(), /2年内/);
+  assert.match(await page.locator('#entrant-state').innerText(), /已叫号，请选房/); // nothing chosen yet
+  await shot(page, '08b-choose-confirm');
+  await page.check('#confirm-choose-tick');
+  await Promise.all([page.waitForNavigation(), page.click('#confirm-choose')]);
   assert.equal(await page.locator('.banner.bad').count(), 0);
   assert.match(await page.locator('#entrant-state').innerText(), /已选房，待签约/);
   assert.match(await page.locator('#chosen-home').innerText(), new RegExp(firstHome));

@@ -206,6 +206,31 @@ impl City {
         }
     }
 
+    /// What giving up a chosen home (or not signing in time) costs, and
+    /// where it is written: Yangquan's article 14 (2 years after the first
+    /// abandonment, 5 after the second); Loudi 八、(一)2 (1 year).
+    pub fn abandonment(self) -> Cite {
+        match self {
+            City::Yangquan => ART14_ABANDONMENT,
+            City::Loudi => LOUDI_8_1_2_SIGNING,
+        }
+    }
+
+    /// [`abandonment`](Self::abandonment) in a sentence for the family,
+    /// Chinese and English.
+    pub fn abandonment_words(self) -> (&'static str, &'static str) {
+        match self {
+            City::Yangquan => (
+                "弃购（放弃所选房源或逾期未签约）的，首次选房后弃购2年内、二次选房后弃购5年内不予受理保障性住房购房申请",
+                "giving up the chosen home (or not signing in time) is an abandonment: no new application is accepted for 2 years after the first, 5 years after the second",
+            ),
+            City::Loudi => (
+                "放弃所选房源或逾期未签约视为自动放弃，1年内不得再次申请",
+                "giving up the chosen home or not signing in time counts as giving it up: no new application for 1 year",
+            ),
+        }
+    }
+
     /// The document every cite of this city must come from.
     pub fn documents(self) -> &'static [&'static str] {
         match self {
@@ -229,6 +254,7 @@ mod tests {
                 city.acquired_price(),
                 city.priority(),
                 city.trade(),
+                city.abandonment(),
             ] {
                 assert!(
                     city.documents().contains(&cite.document),

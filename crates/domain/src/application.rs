@@ -454,8 +454,16 @@ pub enum Action {
         /// The finding.
         note: NonEmptyText,
     },
-    /// The family withdraws.
-    Withdraw,
+    /// The family withdraws (or the community clerk at the counter, for a
+    /// paper application, on the family's written request; see
+    /// [`crate::permissions::may_withdraw`]).
+    Withdraw {
+        /// Why. Required of every new withdrawal (the service refuses one
+        /// without); optional here only because events recorded before the
+        /// reason was asked for carry none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<NonEmptyText>,
+    },
 }
 
 /// [`Action`] without its data.
@@ -584,7 +592,7 @@ impl Action {
             Action::Qualify => ActionKind::Qualify,
             Action::RequestReview { .. } => ActionKind::RequestReview,
             Action::DecideReview { .. } => ActionKind::DecideReview,
-            Action::Withdraw => ActionKind::Withdraw,
+            Action::Withdraw { .. } => ActionKind::Withdraw,
         }
     }
 }
@@ -1333,7 +1341,7 @@ impl Application {
                     }
                 }
             }
-            (_, Action::Withdraw) => Status::Withdrawn,
+            (_, Action::Withdraw { .. }) => Status::Withdrawn,
             _ => {
                 return Err(TransitionError::IllegalTransition {
                     state,

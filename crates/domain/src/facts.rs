@@ -425,6 +425,128 @@ impl FactField {
         }
     }
 
+    /// What the field is, in Chinese, as a reviewer reads it.
+    pub fn label_zh(self) -> &'static str {
+        self.labels().0
+    }
+
+    /// What the field is, in English words.
+    pub fn label_en(self) -> &'static str {
+        self.labels().1
+    }
+
+    fn labels(self) -> (&'static str, &'static str) {
+        use FactField as F;
+        match self {
+            F::Relation => ("与申请人关系", "relation to the applicant"),
+            F::Name => ("姓名", "name"),
+            F::IdNumber => ("身份证号码", "resident ID number"),
+            F::BirthDate => ("出生日期", "date of birth"),
+            F::Sex => ("性别", "sex"),
+            F::Married => ("已婚", "married"),
+            F::FullCivilCapacity => ("完全民事行为能力", "full civil capacity"),
+            F::Resident => ("本市常住人口", "permanent resident of the city"),
+            F::HukouLocal => ("本市户籍", "local hukou"),
+            F::ResidenceYears => ("在本地居住年数", "years resident here"),
+            F::Employment => ("就业情况", "employment"),
+            F::LaborContract => ("签订劳动合同", "labour contract"),
+            F::SocialInsuranceMonths => ("社保缴纳月数", "months of social insurance"),
+            F::ResidenceRegistration => ("办理居住登记", "residence registration"),
+            F::Occupation => ("职业", "occupation"),
+            F::WorkplaceTownship => ("在乡镇工作", "works in a township"),
+            F::Talent => ("人才类型", "talent status"),
+            F::AnnualIncomeYuan => ("年收入（元）", "annual income (yuan)"),
+            F::OwnedHomes => ("本市名下住房套数", "homes owned in the city"),
+            F::OwnedFloorAreaM2 => ("住房总建筑面积（㎡）", "their floor area (m²)"),
+            F::AffordableHomesOwned => ("名下保障性住房套数", "affordable homes owned"),
+            F::PolicyHousing => (
+                "享受过房改房、集资建房或经济适用住房",
+                "ever had reform, fund-raised or economy housing",
+            ),
+            F::ExpropriationCompensationDates => {
+                ("征收补偿日期", "expropriation compensation dates")
+            }
+            F::PropertyTransferDates => ("住房产权转移日期", "property transfer dates"),
+            F::AffordableHousingReceived => ("已取得保障性住房", "received affordable housing"),
+            F::AffordableHousingExited => ("已退出保障性住房", "left affordable housing"),
+            F::Fraud => (
+                "有骗取保障性住房记录",
+                "record of obtaining housing by fraud",
+            ),
+            F::Abandonments => ("选房后弃购日期", "dates of giving up a chosen home"),
+            F::BlacklistedOn => ("列入失信名单日期", "dates put on the dishonesty list"),
+            F::CurrentBenefits => ("正在享受的住房保障", "housing benefits now received"),
+            F::Special => ("特殊群体", "special groups"),
+        }
+    }
+
+    /// A coded value of this field in words (`new_form` → 新业态从业人员),
+    /// or `None` when `code` is not one of its codes.
+    pub fn code_label(self, code: &str) -> Option<(&'static str, &'static str)> {
+        use FactField as F;
+        let table: &[(&str, &str, &str)] = match self {
+            F::Relation => &[
+                ("applicant", "主申请人", "main applicant"),
+                ("spouse", "配偶", "spouse"),
+                ("child", "子女", "child"),
+            ],
+            F::Sex => &[("male", "男", "male"), ("female", "女", "female")],
+            F::Employment => &[
+                ("employee", "单位在职职工", "employee"),
+                ("flexible", "灵活就业", "flexible work"),
+                ("new_form", "新业态从业人员", "platform work"),
+                ("self_employed", "个体经营", "self-employed"),
+                ("unemployed", "无工作", "not working"),
+                ("retired", "退休", "retired"),
+            ],
+            F::Talent => &[
+                ("high_level", "高层次人才", "high-level talent"),
+                ("certified", "经认定的其他人才", "certified talent"),
+            ],
+            F::CurrentBenefits => &[
+                ("public_housing", "公有住房", "public housing"),
+                ("public_rental", "公共租赁住房", "public rental housing"),
+                ("rental_subsidy", "租赁补贴", "rental subsidy"),
+                ("talent_apartment", "人才公寓", "talent apartment"),
+                ("talent_rent_subsidy", "人才租房补贴", "talent rent subsidy"),
+            ],
+            F::Special => &[
+                ("veteran", "退役军人", "veteran"),
+                (
+                    "veteran_in_difficulty",
+                    "困难退役军人",
+                    "veteran in difficulty",
+                ),
+                ("disabled", "残疾人家庭", "family with a disabled member"),
+                (
+                    "hardship",
+                    "家庭变故或灾害致困",
+                    "hardship from a family event or disaster",
+                ),
+                (
+                    "frontline_shortage",
+                    "基层一线紧缺从业人员",
+                    "front-line worker in short supply",
+                ),
+            ],
+            F::Occupation => &[
+                ("teacher", "教师", "teacher"),
+                ("doctor", "医生", "doctor"),
+                ("nurse", "护士", "nurse"),
+                ("police", "民警", "police officer"),
+                ("civil_servant", "公职人员", "civil servant"),
+                ("community_worker", "社区工作者", "community worker"),
+                ("sanitation_worker", "环卫工人", "sanitation worker"),
+                ("bus_driver", "公交司机", "bus driver"),
+            ],
+            _ => &[],
+        };
+        table
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map(|(_, zh, en)| (*zh, *en))
+    }
+
     /// The schema pattern, e.g. `members[].resident`, `housing.owned_homes`.
     pub fn pattern(self) -> &'static str {
         self.info().pattern
@@ -581,6 +703,18 @@ impl FactPath {
     /// The department that may correct this fact, if any.
     pub fn owner(&self) -> Option<Department> {
         self.field.owner()
+    }
+
+    /// The value at this path in a household document, if it is there.
+    pub fn read<'a>(&self, household: &'a Value) -> Option<&'a Value> {
+        let info = self.field.info();
+        let holder = match (info.section, self.member) {
+            (Section::Member, Some(i)) => household.get("members")?.get(usize::from(i))?,
+            (Section::Member, None) => return None,
+            (Section::Housing | Section::History, _) => household.get(info.section.key())?,
+            (Section::Top, _) => household,
+        };
+        holder.get(info.key)
     }
 }
 

@@ -8,7 +8,8 @@
 //! |---|---|
 //! | Submit | the family online (any district: hukou or residence place, 001 art. 12); community of the district at the counter |
 //! | StreetPass / StreetReturn / StreetReject | street of the district (art. 4, 14) |
-//! | Resubmit, RequestReview, Withdraw | the family (owner); community of the district at the counter |
+//! | Resubmit, RequestReview | the family (owner); community of the district at the counter |
+//! | Withdraw | the family (owner); community of the district only for a paper (counter) application |
 //! | DepartmentConfirm | a verifier of that department, city-level or of the district (art. 4, 14) |
 //! | RecordDecision, StartNotice, ResolveObjection, Qualify, DecideReview | district bureau (art. 14) |
 //! | RecordObjection | district bureau, street or community of the district (objections arrive at any of them) |
@@ -20,7 +21,7 @@
 //! pre-sale funds) is recorded by market regulators ([`market_may_write`])
 //! and read by them, the city bureau and auditors ([`market_may_read`]).
 
-use crate::application::{Action, ActionKind, Application, Status};
+use crate::application::{Action, ActionKind, Application, Channel, Status};
 use crate::district::DistrictCode;
 use crate::role::{can_see_district, Actor, Department, Role};
 use crate::text::UserId;
@@ -50,6 +51,9 @@ pub enum Forbidden {
         /// The action.
         action: ActionKind,
     },
+    /// A clerk withdrawing an application the family filed online itself.
+    #[error("该申请由家庭本人在网上提交，只能由申请人本人撤回；社区只能为在窗口提交的纸质申请办理撤回 (the family filed this application online; only the family may withdraw it — the community withdraws only paper applications filed at its counter)")]
+    FiledOnlineByFamily,
     /// A verifier confirming for another department.
     #[error("{}不能代替{}确认核验 ({} may not confirm for {})", .role.label_zh(), .department.label_zh(), .role.label_en(), .department.label_en())]
     OtherDepartment {
@@ -272,6 +276,14 @@ pub fn may_decide_review(actor: &Actor, app: &Application) -> Result<(), Forbidd
 }
 
 /// Withdraw: the family, or the community at the counter.
+///
+/// Interpretation (the documents do not say who may withdraw): applying is
+/// the family's own choice (001 art. 12, 13: the family applies and signs
+/// its declaration), so withdrawing is too. A family that applied online
+/// withdraws online; the community clerk withdraws only a paper application
+/// filed at the counter, on the family's written request, whose reason the
+/// clerk records. A clerk never withdraws an online application: the family
+/// did not come to the counter for it, and a withdrawal cannot be undone.
 pub fn may_withdraw(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
     check(
         actor,
@@ -279,7 +291,11 @@ pub fn may_withdraw(actor: &Actor, app: &Application) -> Result<(), Forbidden> {
         app.owner(),
         ActionKind::Withdraw,
         None,
-    )
+    )?;
+    if actor.role() == Role::Community && app.channel() == Channel::Online {
+        return Err(Forbidden::FiledOnlineByFamily);
+    }
+    Ok(())
 }
 
 /// The permission check for a concrete action, as [`crate::apply`] runs it.
@@ -287,6 +303,7 @@ pub fn permit(actor: &Actor, app: &Application, action: &Action) -> Result<(), F
     match action {
         Action::Submit(s) => may_submit(actor, &s.district, s.applicant_account.as_ref()),
         Action::DepartmentConfirm { department, .. } => may_confirm(actor, app, *department),
+        Action::Withdraw { .. } => may_withdraw(actor, app),
         other => check(actor, Some(app.district()), app.owner(), other.kind(), None),
     }
 }
@@ -344,6 +361,8 @@ pub fn available_actions(app: &Application, actor: &Actor) -> Vec<ActionKind> {
             (ActionKind::ResolveObjection, _, _) => {
                 app.objections().iter().any(|o| o.resolved.is_none())
             }
+            // A clerk does not withdraw what the family filed online.
+            (ActionKind::Withdraw, _, _) => may_withdraw(actor, app).is_ok(),
             _ => true,
         })
         .collect()

@@ -922,12 +922,12 @@ fn the_family_withdraws_before_qualification() {
         let before = s.kind();
         let r = s
             .clone()
-            .try_act(Action::Withdraw, &family())
+            .try_act(Action::Withdraw { reason: None }, &family())
             .map(|a| a.status().kind());
         match before {
             StatusKind::Qualified | StatusKind::Rejected | StatusKind::Withdrawn => {
                 assert_eq!(
-                    illegal(s.try_act(Action::Withdraw, &family())),
+                    illegal(s.try_act(Action::Withdraw { reason: None }, &family())),
                     (before, ActionKind::Withdraw)
                 )
             }
@@ -935,16 +935,30 @@ fn the_family_withdraws_before_qualification() {
         }
         if before != StatusKind::Withdrawn {
             assert!(matches!(
-                forbidden(s.try_act(Action::Withdraw, &other_family())),
+                forbidden(s.try_act(Action::Withdraw { reason: None }, &other_family())),
                 Forbidden::NotOwner { .. }
             ));
             assert!(matches!(
-                forbidden(s.try_act(Action::Withdraw, &street(D))),
+                forbidden(s.try_act(Action::Withdraw { reason: None }, &street(D))),
                 Forbidden::RoleNotAllowed { .. }
             ));
         }
     }
-    Story::submitted().act(Action::Withdraw, &community(D));
+    // The clerk does not withdraw what the family filed online …
+    assert_eq!(
+        forbidden(Story::submitted().try_act(Action::Withdraw { reason: None }, &community(D))),
+        Forbidden::FiledOnlineByFamily
+    );
+    assert!(
+        !anju_domain::available_actions(&Story::submitted().app, &community(D))
+            .contains(&ActionKind::Withdraw)
+    );
+    // … but does withdraw a paper application filed at its counter.
+    let paper = Story::submitted_by(&community(D), D);
+    assert!(
+        anju_domain::available_actions(&paper.app, &community(D)).contains(&ActionKind::Withdraw)
+    );
+    paper.act(Action::Withdraw { reason: None }, &community(D));
 }
 
 // ---- Everything else ----------------------------------------------------------
@@ -1006,7 +1020,7 @@ fn forbidden_is_checked_before_the_state() {
         Forbidden::OtherDistrict { .. }
     ));
     assert!(matches!(
-        forbidden(s.try_act(Action::Withdraw, &other_family())),
+        forbidden(s.try_act(Action::Withdraw { reason: None }, &other_family())),
         Forbidden::NotOwner { .. }
     ));
 }

@@ -187,7 +187,7 @@ fn resolve(t: &Tmpl, app: &Application, at: Timestamp) -> Action {
             reverse: *reverse,
             note: text("复核决定"),
         },
-        Tmpl::Withdraw => Action::Withdraw,
+        Tmpl::Withdraw => Action::Withdraw { reason: None },
     }
 }
 

@@ -701,7 +701,7 @@ async fn a_member_may_be_in_one_active_application() {
 
         // Withdrawn: the members are free again.
         first
-            .act(s, Action::Withdraw, &family(1))
+            .act(s, Action::Withdraw { reason: None }, &family(1))
             .await
             .expect("withdraw");
         assert!(
@@ -763,7 +763,7 @@ async fn a_member_may_be_in_one_active_application() {
         // members are active again.
         let mut third = third;
         third
-            .act(s, Action::Withdraw, &family(3))
+            .act(s, Action::Withdraw { reason: None }, &family(3))
             .await
             .expect("withdraw");
         second
@@ -1170,7 +1170,7 @@ async fn lists_filter_and_page_newest_first() {
             .await
             .expect("created");
             if i == 4 {
-                flow.act(s, Action::Withdraw, &family(i % 3))
+                flow.act(s, Action::Withdraw { reason: None }, &family(i % 3))
                     .await
                     .expect("withdraw");
             }

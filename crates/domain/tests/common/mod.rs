@@ -398,7 +398,7 @@ impl Story {
     }
 
     pub fn withdrawn() -> Story {
-        Story::submitted().act(Action::Withdraw, &family())
+        Story::submitted().act(Action::Withdraw { reason: None }, &family())
     }
 
     /// One story in each state.
@@ -481,6 +481,6 @@ pub fn sample_action(kind: ActionKind, today: NaiveDate) -> (Action, Actor) {
             },
             bureau(D),
         ),
-        ActionKind::Withdraw => (Action::Withdraw, family()),
+        ActionKind::Withdraw => (Action::Withdraw { reason: None }, family()),
     }
 }

@@ -208,6 +208,9 @@ fn merge_benefits(household: &mut Value, held: &[String]) -> bool {
 }
 
 /// Online submission by the family, or at the counter by community staff.
+/// The longest member name an application accepts.
+pub const MEMBER_NAME_MAX_CHARS: usize = 40;
+
 pub async fn submit_application(
     st: &AppState,
     user: &CurrentUser,
@@ -243,6 +246,20 @@ pub async fn submit_application(
     })?;
     let mut member_ids = Vec::new();
     for (i, m) in h.members.iter().enumerate() {
+        // The engine's contract leaves names free; an application's names
+        // are printed on notices and pages, so they are held to what a
+        // person's name can be (the longest Chinese names, with a 间隔号,
+        // run to about 20 characters).
+        if let Some(name) = &m.name {
+            let n = name.trim().chars().count();
+            if n == 0 || n > MEMBER_NAME_MAX_CHARS || name.chars().any(char::is_control) {
+                return Err(ApiError::bad_request(
+                    "invalid_name",
+                    format!("姓名应为1至{MEMBER_NAME_MAX_CHARS}个字符，不含控制字符 (a name has 1 to {MEMBER_NAME_MAX_CHARS} characters and no control characters)"),
+                )
+                .field(format!("household.members[{i}].name")));
+            }
+        }
         match &m.id_number {
             Some(id) => member_ids.push(id.as_str().to_string()),
             None => {
@@ -429,7 +446,11 @@ pub enum ActionRequest {
         reverse: bool,
         note: String,
     },
-    Withdraw,
+    /// Why the family withdraws (required; recorded in the history).
+    Withdraw {
+        #[serde(default)]
+        reason: String,
+    },
 }
 
 /// Loads an application the user may read, or 404 (also for one the user
@@ -566,7 +587,18 @@ pub async fn act(
             reverse,
             note: text(&note, "note")?,
         },
-        ActionRequest::Withdraw => Action::Withdraw,
+        ActionRequest::Withdraw { reason } => {
+            if reason.trim().is_empty() {
+                return Err(ApiError::bad_request(
+                    "reason_required",
+                    "请填写撤回原因：撤回后本申请终止，不能恢复 (say why the application is withdrawn: a withdrawal cannot be undone)",
+                )
+                .field("reason"));
+            }
+            Action::Withdraw {
+                reason: Some(text(&reason, "reason")?),
+            }
+        }
     };
     let event = apply(&stored.app, &action, &user.actor, now).map_err(transition_error)?;
     let new_state = stored

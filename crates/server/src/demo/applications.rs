@@ -175,7 +175,16 @@ pub(super) async fn walk(
             )
             .await
         }
-        StatusKind::Withdrawn => return step(past, &community, A::Withdraw).await,
+        StatusKind::Withdrawn => {
+            return step(
+                past,
+                &community,
+                A::Withdraw {
+                    reason: "家庭递交书面撤回申请：已自行购房".into(),
+                },
+            )
+            .await
+        }
         _ => {}
     }
     if target == StatusKind::Rejected || target == StatusKind::ReviewRequested {

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod cookies;
 pub mod error;
 pub mod extract;
+pub mod field_errors;
 pub mod forms;
 pub mod headers;
 pub mod html;

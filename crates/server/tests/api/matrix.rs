@@ -78,7 +78,7 @@ const EXACT: &[(&str, &str)] = &[
     ("POST   /api/v1/applications @submission",                       "201  201  201  403  403  403  403  403  403  403  403  403  403  403  403  403  401"),
     ("GET    /api/v1/applications/{A}",                               "200  404  200  404  200  404  200  200  200  200  200  200  404  200  200  200  401"),
     (r#"POST   /api/v1/applications/{A}/actions {"type": "street_pass"}"#, "403  403  403  403  200  404  403  403  403  403  403  403  403  403  403  403  401"),
-    (r#"POST   /api/v1/applications/{A}/actions {"type": "withdraw"}"#,    "200  404  200  404  403  403  403  403  403  403  403  403  403  403  403  403  401"),
+    (r#"POST   /api/v1/applications/{A}/actions {"type": "withdraw", "reason": "家庭已购得其他住房"}"#,    "200  404  403  404  403  403  403  403  403  403  403  403  403  403  403  403  401"),
     (r#"POST   /api/v1/applications/{A}/actions {"type": "record_objection", "text": "群众反映该户在外地有住房"}"#, "403  403  409  404  409  404  403  403  403  403  403  409  404  403  403  403  401"),
     (r#"POST   /api/v1/applications/{A}/actions {"type": "qualify"}"#,     "403  403  403  403  403  403  403  403  403  403  403  409  404  403  403  403  401"),
     (r#"POST   /api/v1/applications/{U}/actions {"type": "department_confirm", "department": "{dept}"}"#, "403  403  403  403  403  403  200  200  200  200  200  403  403  403  403  403  401"),

@@ -294,7 +294,9 @@ fn good_body(method: &Method, path: &str) -> Option<(&'static str, Vec<u8>)> {
         (&Method::POST, "/api/v1/applications") => {
             json(Family::new(D, ["赵志强", "孙丽娟"]).submission())
         }
-        (&Method::POST, "/api/v1/applications/{id}/actions") => json(json!({"type": "withdraw"})),
+        (&Method::POST, "/api/v1/applications/{id}/actions") => {
+            json(json!({"type": "withdraw", "reason": "家庭不再申请"}))
+        }
         (&Method::POST, "/api/v1/verification/{department}/upload") => {
             Some(("text/csv", b"application_id,resident_id\n".to_vec()))
         }

@@ -107,7 +107,9 @@ async fn duplicates(app: &TestApp) {
     assert_eq!(all["items"].as_array().map(Vec::len), Some(1), "{b}: {all}");
 
     // Once A is withdrawn, its members are free to apply again.
-    let withdrawn = family.act_ok(&a_id, json!({"type": "withdraw"})).await;
+    let withdrawn = family
+        .act_ok(&a_id, json!({"type": "withdraw", "reason": "家庭不再申请"}))
+        .await;
     assert_eq!(status(&withdrawn), "withdrawn");
     family2.submit_ok(&dup.submission()).await;
 
@@ -190,7 +192,12 @@ async fn a_family_account_holds_one_active_application() {
         let first = accepted[0].json()["id"].as_str().expect("id").to_owned();
         // Once withdrawn, the account may apply again; the community
         // counter is not limited by account.
-        family.act_ok(&first, json!({"type": "withdraw"})).await;
+        family
+            .act_ok(
+                &first,
+                json!({"type": "withdraw", "reason": "家庭不再申请"}),
+            )
+            .await;
         family
             .submit_ok(&Family::new(D, ["林建国", "黄秀兰"]).submission())
             .await;

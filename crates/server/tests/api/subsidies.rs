@@ -446,15 +446,6 @@ async fn the_pages_take_an_application_to_its_first_payment() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_city_has_subsidy_applications_in_every_state() {
     for app in TestApp::each_backend().await {

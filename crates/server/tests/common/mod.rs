@@ -574,6 +574,23 @@ impl Session {
             .await
     }
 
+    /// A page form's POST (urlencoded, with the session's `_csrf` field).
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Resp {
+        let body: Vec<String> = pairs
+            .iter()
+            .copied()
+            .chain([("_csrf", self.csrf.as_str())])
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect();
+        self.post_raw(
+            path,
+            "application/x-www-form-urlencoded",
+            body.join("&").into_bytes(),
+            &[],
+        )
+        .await
+    }
+
     /// PUT of a JSON body with the CSRF header.
     pub async fn put_json(&self, path: &str, value: &Value) -> Resp {
         let h = [
@@ -691,6 +708,16 @@ impl Resp {
         );
         e
     }
+}
+
+/// Percent-encodes a form value.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {

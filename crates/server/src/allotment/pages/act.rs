@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum::Form;
 use chrono::NaiveDate;
 
+use crate::allotment::service::common::city;
 use crate::allotment::service::{
     self as svc, CallRequest, ContractForm, DrawRequest, Frozen, PlanRequest, TitleRequest,
 };
@@ -257,18 +258,37 @@ pub(super) async fn call_action(
     let (req, msg) = match ty {
         "absent" => (CallRequest::Absent { application_id }, "absent"),
         "decline" => (CallRequest::Decline { application_id }, "decline"),
-        "choose" => (
-            CallRequest::Choose {
-                application_id,
-                home_id: text(f, "home_id"),
-            },
-            "choose",
-        ),
-        "give_up" => {
+        "choose" => {
+            // Choosing starts the signing clock: not signing in time is an
+            // abandonment with a ban, so the page asks first.
             if !checked(f, "confirm") {
+                let (zh, en) = city(st).abandonment_words();
                 return Err(ApiError::bad_request(
                     "confirmation_required",
-                    "弃购须勾选确认：弃购后2年内（第二次5年内）不予受理购房申请（阳政办发〔2026〕2号 第十四条） (tick the confirmation: an abandonment bars new applications for 2 or 5 years, art. 14)",
+                    format!(
+                        "选定房源须勾选确认：选定后须按期签约，{zh}（{}） (tick the confirmation: {en})",
+                        city(st).abandonment().short()
+                    ),
+                )
+                .field("confirm"));
+            }
+            (
+                CallRequest::Choose {
+                    application_id,
+                    home_id: text(f, "home_id"),
+                },
+                "choose",
+            )
+        }
+        "give_up" => {
+            if !checked(f, "confirm") {
+                let (zh, en) = city(st).abandonment_words();
+                return Err(ApiError::bad_request(
+                    "confirmation_required",
+                    format!(
+                        "弃购须勾选确认：{zh}（{}） (tick the confirmation: {en})",
+                        city(st).abandonment().short()
+                    ),
                 )
                 .field("confirm"));
             }

@@ -1,6 +1,5 @@
 //! The family's choice of a home, and its allotment section on the application page.
 
-use anju_allotment::cite::ART14_ABANDONMENT;
 use anju_allotment::{CallState, Cite};
 use anju_domain::Role;
 use anju_store::{EntrantRecord, FamilyEntry, HomeRecord, HomeState};
@@ -56,7 +55,7 @@ pub(super) async fn choose(
                 .field("round"))
             }
         };
-        choose_view(&st, &c, &user, &id, &round_s, &app).await
+        choose_view(&st, &c, &user, &id, &round_s, &app, q.home.as_deref()).await
     }
     .await;
     match body {
@@ -131,8 +130,10 @@ pub(super) struct ChoosePage<'a> {
     step: ChooseStep,
     /// Loudi 8(1)2: sign within the plan's days of choosing.
     signing: Cite,
-    /// Art. 14: what giving up the chosen home costs.
-    abandonment: &'static Cite,
+    /// What giving up the chosen home costs (the city's rule).
+    abandonment: Cite,
+    /// The same, in a sentence (Chinese, English).
+    abandonment_words: (&'static str, &'static str),
 }
 
 /// What the family can do now.
@@ -141,6 +142,15 @@ pub(super) enum ChooseStep {
     Called {
         signing_days: u16,
         homes: Vec<HomeCard>,
+    },
+    /// One home picked from the list: what it is, what choosing it commits
+    /// the family to, and the confirmation (choosing starts the signing
+    /// clock, and not signing is an abandonment with a ban).
+    Confirm {
+        home: HomeCard,
+        signing_days: u16,
+        /// The signing deadline if the family confirms today.
+        sign_by: String,
     },
     /// A home chosen: the contract deadline, and giving it up.
     Chosen {
@@ -180,22 +190,34 @@ pub(super) async fn choose_view<'a>(
     id: &str,
     round_s: &str,
     app: &str,
+    picked: Option<&str>,
 ) -> ApiResult<ChoosePage<'a>> {
     let l = c.lang;
     let round = parse_round(round_s)?;
     let p = svc::load_project(st, Some(user), id).await?;
     let e = own_entry(st, user, id, round, app).await?;
     let homes = st.store.allotment().allot_homes(id).await?;
-    let step = match e.state {
-        CallState::Called => ChooseStep::Called {
-            signing_days: p.plan.as_ref().map_or(15, |t| t.signing_days),
+    let signing_days = p.plan.as_ref().map_or(15, |t| t.signing_days);
+    let picked = picked.filter(|h| !h.trim().is_empty()).and_then(|h| {
+        homes
+            .iter()
+            .find(|x| x.home.id.as_str() == h && x.state == HomeState::Available)
+    });
+    let step = match (e.state, picked) {
+        (CallState::Called, Some(h)) => ChooseStep::Confirm {
+            home: HomeCard::of(h),
+            signing_days,
+            sign_by: anju_allotment::sign_by(st.clock.today(), signing_days).to_string(),
+        },
+        (CallState::Called, None) => ChooseStep::Called {
+            signing_days,
             homes: homes
                 .iter()
                 .filter(|h| h.state == HomeState::Available)
                 .map(HomeCard::of)
                 .collect(),
         },
-        CallState::Chosen => ChooseStep::Chosen {
+        (CallState::Chosen, _) => ChooseStep::Chosen {
             home: homes
                 .iter()
                 .find(|h| Some(h.home.id.as_str()) == e.home_id.as_deref())
@@ -204,6 +226,7 @@ pub(super) async fn choose_view<'a>(
         },
         _ => ChooseStep::Other,
     };
+    let city = crate::allotment::service::common::city(st);
     Ok(ChoosePage {
         c,
         done: done_text(c),
@@ -214,8 +237,9 @@ pub(super) async fn choose_view<'a>(
         call_position: e.call_position,
         state: call_state(l, e.state),
         step,
-        signing: crate::allotment::service::common::city(st).signing(),
-        abandonment: &ART14_ABANDONMENT,
+        signing: city.signing(),
+        abandonment: city.abandonment(),
+        abandonment_words: city.abandonment_words(),
     })
 }
 

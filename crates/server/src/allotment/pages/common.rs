@@ -17,6 +17,8 @@ pub(super) struct AllotQuery {
     pub(super) application: Option<String>,
     /// The commitment published before a draw, to check a draw against.
     pub(super) commitment: Option<String>,
+    /// The home a called family is about to choose (the confirmation step).
+    pub(super) home: Option<String>,
 }
 
 pub(super) async fn page_ctx(st: &AppState, headers: &HeaderMap, q: &AllotQuery) -> Ctx {

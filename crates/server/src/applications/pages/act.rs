@@ -91,7 +91,21 @@ pub(super) async fn act(
             reverse: checked(&f, "reverse"),
             note: text("note"),
         }),
-        "withdraw" => Ok(ActionRequest::Withdraw),
+        "withdraw" => {
+            // A withdrawal ends the application for good: the form asks the
+            // person to tick that they know (the API takes the reason alone).
+            if !checked(&f, "confirm") {
+                Err(ApiError::bad_request(
+                    "confirmation_required",
+                    "撤回申请须勾选确认：撤回后本申请终止，不能恢复，如需申请须重新提交 (tick the confirmation: a withdrawn application cannot be restored; applying again means a new application)",
+                )
+                .field("confirm"))
+            } else {
+                Ok(ActionRequest::Withdraw {
+                    reason: text("reason"),
+                })
+            }
+        }
         other => Err(ApiError::bad_request(
             "unknown_action",
             format!("未知的操作 {other} (unknown action)"),

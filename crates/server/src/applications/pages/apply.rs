@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::applications::service::{self, SubmitRequest};
 use crate::web::auth::{self, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
+use crate::web::field_errors::FieldErrors;
 use crate::web::forms::{checked, ctx, done_redirect, field, Ctx, Fields, PageQuery};
 use crate::web::html::{url_encode, Markup};
 use crate::web::AppState;
@@ -59,9 +60,82 @@ const MARITAL: [(&str, &str, &str); 4] = [
 struct ApplyPage<'a> {
     c: &'a Ctx,
     household: Markup,
-    /// `(name, label)` of each material's checkbox.
-    materials: Vec<(&'static str, &'static str)>,
+    /// `(name, label, ticked)` of each material's checkbox.
+    materials: Vec<(&'static str, &'static str, bool)>,
     marital: Vec<Opt>,
+    /// What was posted (the tick boxes below the household keep their state).
+    f: &'a Fields,
+    /// Every problem with the posted form, listed on top and beside each field.
+    errors: &'a FieldErrors,
+}
+
+impl ApplyPage<'_> {
+    fn chk(&self, name: &str) -> bool {
+        checked(self.f, name)
+    }
+
+    fn err(&self, name: &str) -> Option<&str> {
+        self.errors.get(name, self.c.lang)
+    }
+}
+
+/// The form again, as posted, with every problem beside its field.
+fn apply_page(c: &Ctx, f: &Fields, errors: &FieldErrors) -> Response {
+    let l = c.lang;
+    let household = match household_form(c, true, f, errors) {
+        Ok(h) => h,
+        Err(e) => return c.error(e),
+    };
+    let page = ApplyPage {
+        c,
+        household,
+        materials: MATERIALS
+            .iter()
+            .map(|(name, zh, en)| (*name, l.t(zh, en), checked(f, &format!("m_{name}"))))
+            .collect(),
+        marital: options(&MARITAL, l, field(f, "marital").unwrap_or("married")),
+        f,
+        errors,
+    };
+    if errors.is_empty() {
+        c.page(&page)
+    } else {
+        let mut r = c.page(&page);
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    }
+}
+
+/// Where a service's refusal belongs on this form: `household.members[i].x`
+/// is the i-th person filled in (applicant, spouse when ticked, children in
+/// order); anything else the form has a place for keeps its name.
+fn form_field(f: &Fields, api_field: &str) -> String {
+    if let Some(rest) = api_field.strip_prefix("household.members[") {
+        let mut people = vec!["a".to_string()];
+        if checked(f, "s_present") && field(f, "s_id").is_some_and(|v| !v.trim().is_empty()) {
+            people.push("s".into());
+        }
+        for i in 1..=3 {
+            if field(f, &format!("c{i}_id")).is_some_and(|v| !v.trim().is_empty()) {
+                people.push(format!("c{i}"));
+            }
+        }
+        let (index, what) = rest.split_once("].").unwrap_or((rest, ""));
+        if let Some(p) = index.parse::<usize>().ok().and_then(|i| people.get(i)) {
+            let suffix = match what {
+                "name" => "_name",
+                "birth_date" => "_birth",
+                _ => "_id",
+            };
+            return format!("{p}{suffix}");
+        }
+        return String::new();
+    }
+    match api_field {
+        "household.region" => "region".into(),
+        "materials" => "materials".into(),
+        _ => String::new(),
+    }
 }
 
 pub(super) async fn apply_form(
@@ -74,23 +148,10 @@ pub(super) async fn apply_form(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let l = c.lang;
     if !matches!(user.user.role, Role::Applicant | Role::Community) {
         return c.error(ApiError::forbidden("只有申请家庭或社区（村）受理人员可以提交申请 (only families and community staff submit applications)"));
     }
-    let household = match household_form(&c, true, &vec![]) {
-        Ok(h) => h,
-        Err(e) => return c.error(e),
-    };
-    c.page(&ApplyPage {
-        c: &c,
-        household,
-        materials: MATERIALS
-            .iter()
-            .map(|(name, zh, en)| (*name, l.t(zh, en)))
-            .collect(),
-        marital: options(&MARITAL, l, "married"),
-    })
+    apply_page(&c, &vec![], &FieldErrors::new())
 }
 
 fn checklist_from_form(f: &Fields, members: usize) -> ApiResult<anju_domain::MaterialsChecklist> {
@@ -125,13 +186,33 @@ pub(super) async fn apply(
     if let Err(e) = auth::check_form_csrf(&user, field(&f, CSRF_FIELD)) {
         return c.error(e);
     }
+    // Every problem the form itself can see, at once; then the service's.
+    let household = household_from_form(&f, true);
+    let mut errors = household.as_ref().err().cloned().unwrap_or_default();
+    if !checked(&f, "signed_commitment") {
+        errors.add(
+            "signed_commitment",
+            "请阅读并勾选承诺：申请家庭须签订承诺书，对申请材料的真实性负责",
+            "read and tick the declaration: the family signs that its application is true",
+        );
+    }
+    if !checked(&f, "consent") {
+        errors.add(
+            "consent",
+            "请勾选同意核验：申请家庭须同意相关部门核验其收入、住房、婚姻、社保等信息",
+            "tick the consent: the family agrees that the departments verify its income, housing, marriage and social insurance",
+        );
+    }
+    let household = match household {
+        Ok(h) if errors.is_empty() => h,
+        _ => return apply_page(&c, &f, &errors),
+    };
     let result = async {
-        let household = household_from_form(&f, true)?;
         let members = household["members"].as_array().map_or(1, |m| m.len());
         let req = SubmitRequest {
             materials: checklist_from_form(&f, members)?,
-            signed_commitment: checked(&f, "signed_commitment"),
-            consent_to_verification: checked(&f, "consent"),
+            signed_commitment: true,
+            consent_to_verification: true,
             household,
         };
         service::submit_application(&st, &user, req).await
@@ -144,6 +225,14 @@ pub(super) async fn apply(
             &format!("/applications/{}", url_encode(stored.app.id().as_str())),
             "submitted",
         ),
+        // A refusal about the form's content goes back to the form, beside
+        // its field; one about the account or the database is a page.
+        Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::FORBIDDEN => {
+            let mut errors = FieldErrors::new();
+            let at = form_field(&f, e.field.as_deref().unwrap_or(""));
+            errors.add_bilingual(&at, &e.message);
+            apply_page(&c, &f, &errors)
+        }
         Err(e) => c.error(e),
     }
 }

@@ -3,7 +3,7 @@
 //! reasons, objections, the forms of the actions the viewer may take, and
 //! the history.
 
-use anju_domain::ActionKind;
+use anju_domain::{Action, ActionKind};
 use anju_store::StoredApplication;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -48,6 +48,9 @@ struct HistoryRow {
     at: String,
     by: &'static str,
     action: &'static str,
+    /// What the person wrote with the step (a withdrawal's reason, what to
+    /// correct, a street refusal's reason), so the history explains itself.
+    note: Option<String>,
     status_after: &'static str,
 }
 
@@ -74,6 +77,8 @@ struct DetailPage<'a> {
     rejection: Option<Vec<String>>,
     objections: Vec<ObjectionRow>,
     actions: Vec<ActionForm>,
+    /// A community clerk is looking: the withdrawal form says the clerk's rule.
+    counter_clerk: bool,
     /// The articles a refusal may cite (street rejection, an objection upheld).
     articles: Vec<ArticleOpt>,
     history: Vec<HistoryRow>,
@@ -205,12 +210,25 @@ fn detail_page<'a>(
             department,
         })
         .collect();
+    let counter_clerk = user.user.role == anju_domain::Role::Community;
     let history = events
         .iter()
         .map(|e| HistoryRow {
             at: e.at.to_shanghai().format("%Y-%m-%d %H:%M").to_string(),
             by: c.role_label(&e.actor.role()),
             action: action_label(l, e.action.kind()),
+            note: match &e.action {
+                Action::Withdraw { reason } => reason.as_ref().map(|r| r.as_str().to_string()),
+                Action::StreetReturn { reason } => Some(reason.as_str().to_string()),
+                Action::StreetReject { reasons } => Some(
+                    reasons
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
+                _ => None,
+            },
             status_after: status_label(l, e.status_after),
         })
         .collect();
@@ -239,6 +257,7 @@ fn detail_page<'a>(
         rejection,
         objections,
         actions,
+        counter_clerk,
         articles: policy_articles(l, policy),
         history,
     })

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::Form;
 
 use crate::applications::service;
+use crate::web::field_errors::FieldErrors;
 use crate::web::forms::{ctx, Ctx, Fields, PageQuery};
 use crate::web::html::Markup;
 use crate::web::AppState;
@@ -31,7 +32,7 @@ pub(super) async fn self_check_form(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
-    match household_form(&c, false, &vec![]) {
+    match household_form(&c, false, &vec![], &FieldErrors::new()) {
         Ok(form) => c.page(&SelfCheckPage {
             c: &c,
             decision: None,
@@ -48,20 +49,30 @@ pub(super) async fn self_check(
     Form(f): Form<Fields>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
-    let shown = household_from_form(&f, false)
-        .and_then(|h| service::self_check(&st, &h))
-        .and_then(|d| {
+    // The form's own problems, all at once beside their fields; then the
+    // engine's decision above the same form, filled in.
+    let shown = match household_from_form(&f, false) {
+        Err(errors) => household_form(&c, false, &f, &errors).map(|form| (None, form, true)),
+        Ok(h) => service::self_check(&st, &h).and_then(|d| {
             Ok((
-                decision(&c, &st.policy, &d)?,
-                household_form(&c, false, &f)?,
+                Some(decision(&c, &st.policy, &d)?),
+                household_form(&c, false, &f, &FieldErrors::new())?,
+                false,
             ))
-        });
-    match shown {
-        Ok((d, form)) => c.page(&SelfCheckPage {
-            c: &c,
-            decision: Some(d),
-            form,
         }),
+    };
+    match shown {
+        Ok((decision, form, invalid)) => {
+            let mut r = c.page(&SelfCheckPage {
+                c: &c,
+                decision,
+                form,
+            });
+            if invalid {
+                *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            r
+        }
         Err(e) => c.error(e),
     }
 }

@@ -1,0 +1,141 @@
+//! What is wrong with a posted form, field by field, all at once, so the
+//! page can be shown again with what the person typed and each problem
+//! beside the field it concerns (issue 12 defect 7: never one error at a
+//! time on a separate page).
+
+use super::error::ApiError;
+use super::html::Lang;
+
+/// One problem: the form field (`""` for the form as a whole) and the
+/// words in each language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// Every problem found in one posted form, in the order found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    /// Records a problem with `field`. Only the first problem of a field is
+    /// kept: the person fixes one thing per field at a time.
+    pub fn add(&mut self, field: &str, zh: impl Into<String>, en: impl Into<String>) {
+        if self.0.iter().any(|e| e.field == field) {
+            return;
+        }
+        self.0.push(FieldError {
+            field: field.to_string(),
+            zh: zh.into(),
+            en: en.into(),
+        });
+    }
+
+    /// Records a message written the anju way, `中文 (English)`.
+    pub fn add_bilingual(&mut self, field: &str, message: &str) {
+        let (zh, en) = split_bilingual(message);
+        self.add(field, zh, en);
+    }
+
+    /// An error from a service, beside its field when it names one.
+    pub fn from_api_error(e: &ApiError) -> FieldErrors {
+        let mut out = FieldErrors::new();
+        out.add_bilingual(e.field.as_deref().unwrap_or(""), &e.message);
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
+        self.0.iter()
+    }
+
+    /// The problem with `field`, in `lang`.
+    pub fn get(&self, field: &str, lang: Lang) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| lang.t(&e.zh, &e.en))
+    }
+}
+
+/// Splits `中文 (English)` at its last top-level parenthesis; a message
+/// without one is the same in both languages.
+pub fn split_bilingual(message: &str) -> (String, String) {
+    let m = message.trim();
+    if let Some(body) = m.strip_suffix(')') {
+        // Find the '(' that opens the final group, counting nesting.
+        let mut depth = 0usize;
+        for (i, ch) in body.char_indices().rev() {
+            match ch {
+                ')' => depth += 1,
+                '(' if depth == 0 => {
+                    let zh = body[..i].trim_end();
+                    let en = &body[i + 1..];
+                    if !zh.is_empty() {
+                        return (zh.to_string(), en.to_string());
+                    }
+                    break;
+                }
+                '(' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    (m.to_string(), m.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilingual_messages_split_at_their_last_group() {
+        assert_eq!(
+            split_bilingual(
+                "居民身份证号码应为18位，实际为11位 (expected 18 characters, found 11)"
+            ),
+            (
+                "居民身份证号码应为18位，实际为11位".to_string(),
+                "expected 18 characters, found 11".to_string()
+            )
+        );
+        assert_eq!(
+            split_bilingual(
+                "第18位应为数字或X (character 18 must be a digit or 'X', found (\"Y\"))"
+            ),
+            (
+                "第18位应为数字或X".to_string(),
+                "character 18 must be a digit or 'X', found (\"Y\")".to_string()
+            )
+        );
+        assert_eq!(
+            split_bilingual("只有中文"),
+            ("只有中文".to_string(), "只有中文".to_string())
+        );
+    }
+
+    #[test]
+    fn one_problem_per_field_in_the_order_found() {
+        let mut e = FieldErrors::new();
+        e.add("a", "甲", "A");
+        e.add("b", "乙", "B");
+        e.add("a", "甲2", "A2");
+        assert_eq!(e.len(), 2);
+        assert_eq!(e.get("a", Lang::Zh), Some("甲"));
+        assert_eq!(e.get("b", Lang::En), Some("B"));
+        assert_eq!(e.get("c", Lang::En), None);
+    }
+}
