@@ -88,7 +88,9 @@ pub use district::{District, DistrictCode, DistrictCodeError, YANGQUAN_DISTRICTS
 pub use facts::{FactCorrection, FactCorrectionParts, FactError, FactField, FactPath};
 pub use mask::mask_name;
 pub use materials::{MaritalStatus, Material, MaterialsChecklist};
-pub use permissions::{available_actions, can_read, permit, role_may, Forbidden};
+pub use permissions::{
+    available_actions, can_read, declaration_view, permit, role_may, DeclarationView, Forbidden,
+};
 pub use role::{
     can_see_district, Actor, ActorError, ActorParts, Department, DistrictScope, Role, RoleError,
 };

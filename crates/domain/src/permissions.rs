@@ -322,6 +322,35 @@ pub fn role_may(actor: &Actor, action: ActionKind) -> Result<(), Forbidden> {
     }
 }
 
+/// How much of a family's declaration a reader sees (issue 12 defect 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclarationView {
+    /// Every fact, names and ID numbers in full: the family itself, and the
+    /// staff whose step is to review the whole application — the community
+    /// that took it, the street that reviews it first and the district
+    /// bureau that decides (001 art. 4, 13, 14).
+    Full,
+    /// Who the members are (names and ID numbers in full: a department
+    /// looks them up in its own records) and the facts this department
+    /// holds and confirms (001 art. 4), nothing else.
+    Department(Department),
+    /// Names and ID numbers masked, no facts: the city bureau supervises,
+    /// the company sells to qualified families and auditors check the
+    /// process — none of them assesses the declaration.
+    Masked,
+}
+
+/// What of a readable application's declaration `actor` sees.
+pub fn declaration_view(actor: &Actor) -> DeclarationView {
+    match actor.role() {
+        Role::Applicant | Role::Community | Role::Street | Role::DistrictBureau => {
+            DeclarationView::Full
+        }
+        Role::Verifier(d) => DeclarationView::Department(d),
+        _ => DeclarationView::Masked,
+    }
+}
+
 /// Whether `actor` may read `app`: its owner, or staff who see its district.
 pub fn can_read(actor: &Actor, app: &Application) -> bool {
     match actor.role() {

@@ -18,16 +18,11 @@ use crate::web::html::{Lang, Markup};
 use crate::web::AppState;
 
 use super::common::{action_label, decision, policy_articles, status_label, ArticleOpt};
+use super::declaration::{declaration, Declaration};
 use axum::routing::get;
 use axum::Router;
 
 /// A household member (full identity: this read is audited).
-struct Member {
-    relation: &'static str,
-    name: String,
-    id_number: String,
-}
-
 struct ObjectionRow {
     id: u32,
     text: String,
@@ -68,7 +63,10 @@ struct DetailPage<'a> {
     waitlist_place: Option<u32>,
     /// Added by other capabilities (配售进展).
     sections: Vec<Markup>,
-    members: Vec<Member>,
+    /// The declaration, as much as the reader's role needs.
+    declaration: Declaration,
+    /// Under review: the family's grounds and the rejection it contests.
+    review: Option<(String, Vec<String>)>,
     decision: Option<Markup>,
     /// The engine's decision was overtaken by an upheld objection: say so
     /// beside it, so that "符合申请条件" is never read as the outcome.
@@ -151,21 +149,14 @@ fn detail_page<'a>(
 ) -> ApiResult<DetailPage<'a>> {
     let l = c.lang;
     let app = &stored.app;
-    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let members = stored.household["members"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|m| Member {
-            relation: match m["relation"].as_str() {
-                Some("applicant") => l.t("主申请人", "applicant"),
-                Some("spouse") => l.t("配偶", "spouse"),
-                _ => l.t("子女", "child"),
-            },
-            name: text(&m["name"]),
-            id_number: text(&m["id_number"]),
-        })
-        .collect();
+    let declaration = declaration(l, &user.actor, &stored.household, app.status(), events);
+    let review = match app.status() {
+        anju_domain::Status::ReviewRequested { reasons, rejection } => Some((
+            reasons.as_str().to_string(),
+            rejection.reasons.iter().map(|r| r.to_string()).collect(),
+        )),
+        _ => None,
+    };
     let decision = match app.decisions().last() {
         Some(rd) => {
             let d = serde_json::to_value(rd.decision.parts()).unwrap_or(Value::Null);
@@ -245,7 +236,8 @@ fn detail_page<'a>(
         masked_id: &stored.masked_id,
         waitlist_place: stored.waitlist_place,
         sections,
-        members,
+        declaration,
+        review,
         decision,
         overtaken: matches!(
             app.status(),

@@ -11,6 +11,7 @@
 mod act;
 mod apply;
 mod common;
+mod declaration;
 mod detail;
 mod home;
 mod household_form;

@@ -1,0 +1,88 @@
+//! Reviewers see what they review (issue 12 defect 6): the street and the
+//! bureau the whole declaration, a department the members and its own facts
+//! beside what it confirmed, supervisors masked names only; every staff
+//! reading is audited; a review request shows the rejection it contests.
+
+use crate::common::*;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_sees_the_declaration_it_needs() {
+    let app = TestApp::sqlite().await;
+    let family = app.login("family").await;
+    let f = Family::new(D, ["王振国", "李秀梅"]);
+    let id = family.submit_ok(&f.submission()).await;
+    let page = |who: &'static str| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let s = app.login(who).await;
+            s.get(&format!("/applications/{id}")).await.text()
+        }
+    };
+
+    // The street reviews everything: names, IDs and income in full.
+    let street = page("street-140302").await;
+    assert!(
+        street.contains("王振国") && street.contains(&f.ids[0]),
+        "street sees who"
+    );
+    assert!(
+        street.contains("年收入（元）") && street.contains("40000"),
+        "and the income"
+    );
+    assert!(
+        street.contains("待公安部门核验"),
+        "owned facts await their department"
+    );
+
+    // Public security: who the members are, and its own facts only.
+    let police = page("verifier-public_security").await;
+    assert!(police.contains(&f.ids[0]), "the ID, to look the person up");
+    assert!(police.contains("本市常住人口") && police.contains("在本地居住年数"));
+    assert!(!police.contains("年收入（元）"), "not the income");
+    assert!(
+        !police.contains("本市名下住房套数"),
+        "not the property records"
+    );
+
+    // The company and the city bureau: masked, no facts.
+    for who in ["company", "city"] {
+        let p = page(who).await;
+        assert!(
+            !p.contains("王振国") && !p.contains(&f.ids[0]),
+            "{who}: masked"
+        );
+        assert!(p.contains("王*国"), "{who}: the masked name");
+        assert!(!p.contains("年收入（元）"), "{who}: no facts");
+    }
+
+    // Every staff reading is in the audit log.
+    let auditor = app.login("auditor").await;
+    let log = auditor
+        .get("/api/v1/audit?action=personal_data.read&limit=50")
+        .await
+        .json();
+    assert!(log.to_string().contains(&id), "{log}");
+
+    // A correction shows what was declared and what it became.
+    app.login("street-140302")
+        .await
+        .act_ok(&id, json!({"type": "street_pass"}))
+        .await;
+    app.login("verifier-public_security")
+        .await
+        .act_ok(
+            &id,
+            json!({"type": "department_confirm", "department": "public_security",
+                   "corrections": [{"path": "members[0].residence_years", "old": 6, "new": 8}]}),
+        )
+        .await;
+    let bureau = page("bureau-140302").await;
+    assert!(bureau.contains("公安部门更正为：8"), "the correction");
+    assert!(bureau.contains(r#"class="corrected""#));
+    assert!(
+        bureau.contains("公安部门已核验，一致"),
+        "facts it left as declared"
+    );
+}
