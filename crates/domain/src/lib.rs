@@ -70,6 +70,7 @@ pub mod screening;
 pub mod text;
 pub mod throttle;
 pub mod time;
+pub mod timeline;
 
 pub use application::{
     apply, submit, Action, ActionKind, Application, Channel, DecisionRef, Event, FoldError,

@@ -86,3 +86,45 @@ async fn each_role_sees_the_declaration_it_needs() {
         "facts it left as declared"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_family_sees_its_progress_and_prints_a_receipt() {
+    let app = TestApp::sqlite().await;
+    let family = app.login("family").await;
+    let f = Family::new(D, ["王振国", "李秀梅"]);
+    let id = family.submit_ok(&f.submission()).await;
+    let page = family.get(&format!("/applications/{id}")).await.text();
+    assert!(page.contains(r#"id="timeline""#), "the timeline");
+    assert!(
+        page.contains(r#"<li class="current"><strong>街道（乡镇）初审"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("文件未规定办理时限"),
+        "says there is no set time"
+    );
+    assert!(page.contains(&format!("/applications/{id}/receipt")));
+    // The receipt: number, materials, next step, seal; names masked.
+    let r = family.get(&format!("/applications/{id}/receipt")).await;
+    assert_eq!(r.status, axum::http::StatusCode::OK);
+    let r = r.text();
+    assert!(r.contains(&id) && r.contains("已提交材料") && r.contains("（盖章）"));
+    assert!(r.contains("王*国") && !r.contains("王振国") && !r.contains(&f.ids[0]));
+    // Another family cannot read it.
+    let other = app.login("family2").await;
+    let res = other.get(&format!("/applications/{id}/receipt")).await;
+    assert_eq!(res.status, axum::http::StatusCode::NOT_FOUND);
+    // Returned: the page says what to correct.
+    app.login("street-140302")
+        .await
+        .act_ok(
+            &id,
+            json!({"type": "street_return", "reason": "请补充社保缴纳证明"}),
+        )
+        .await;
+    let page = family.get(&format!("/applications/{id}")).await.text();
+    assert!(
+        page.contains("请按退回原因补正后重新提交：请补充社保缴纳证明"),
+        "{page}"
+    );
+}

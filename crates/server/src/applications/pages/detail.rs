@@ -19,6 +19,7 @@ use crate::web::AppState;
 
 use super::common::{action_label, decision, policy_articles, status_label, ArticleOpt};
 use super::declaration::{declaration, Declaration};
+use super::progress::{progress, Progress};
 use axum::routing::get;
 use axum::Router;
 
@@ -63,6 +64,8 @@ struct DetailPage<'a> {
     waitlist_place: Option<u32>,
     /// Added by other capabilities (配售进展).
     sections: Vec<Markup>,
+    /// Where the application stands and what happens next.
+    progress: Progress,
     /// The declaration, as much as the reader's role needs.
     declaration: Declaration,
     /// Under review: the family's grounds and the rejection it contests.
@@ -150,6 +153,7 @@ fn detail_page<'a>(
     let l = c.lang;
     let app = &stored.app;
     let declaration = declaration(l, &user.actor, &stored.household, app.status(), events);
+    let progress = progress(l, app.status(), events);
     let review = match app.status() {
         anju_domain::Status::ReviewRequested { reasons, rejection } => Some((
             reasons.as_str().to_string(),
@@ -237,6 +241,7 @@ fn detail_page<'a>(
         waitlist_place: stored.waitlist_place,
         sections,
         declaration,
+        progress,
         review,
         decision,
         overtaken: matches!(

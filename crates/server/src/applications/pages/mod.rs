@@ -16,6 +16,8 @@ mod detail;
 mod home;
 mod household_form;
 mod notices;
+mod progress;
+mod receipt;
 mod self_check;
 mod verify;
 mod work;
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(apply::routes())
         .merge(work::routes())
         .merge(detail::routes())
+        .merge(receipt::routes())
         .merge(act::routes())
         .merge(verify::routes())
 }

@@ -21,3 +21,10 @@ document.addEventListener("click", function (e) {
   history.back();
   e.preventDefault();
 });
+// A print button (printable pages); without script, the browser's own print.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("[data-print]");
+  if (!b) return;
+  window.print();
+  e.preventDefault();
+});

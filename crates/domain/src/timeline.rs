@@ -1,0 +1,214 @@
+//! Where an application stands, as its family reads it (issue 12 feature
+//! 16): the six steps of 001 articles 12–14 with the day each was done,
+//! the step now under way, who takes it, by when where a document sets a
+//! date, and what the family must do. Pure: the page puts it in words.
+
+use chrono::NaiveDate;
+
+use crate::application::{Event, Status, StatusKind};
+use crate::role::Department;
+
+/// The steps every application walks (001 art. 12–14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// 提交申请.
+    Submitted,
+    /// 街道（乡镇）初审.
+    StreetReview,
+    /// 部门核验.
+    Verification,
+    /// 资格判定.
+    Decision,
+    /// 公示（不少于5个工作日）.
+    Notice,
+    /// 取得配售资格，进入轮候库.
+    Qualified,
+}
+
+impl Step {
+    /// In order.
+    pub const ALL: [Step; 6] = [
+        Step::Submitted,
+        Step::StreetReview,
+        Step::Verification,
+        Step::Decision,
+        Step::Notice,
+        Step::Qualified,
+    ];
+
+    /// Chinese name.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Step::Submitted => "提交申请",
+            Step::StreetReview => "街道（乡镇）初审",
+            Step::Verification => "相关部门核验",
+            Step::Decision => "资格判定",
+            Step::Notice => "公示",
+            Step::Qualified => "取得配售资格",
+        }
+    }
+
+    /// English name.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Step::Submitted => "Application submitted",
+            Step::StreetReview => "Initial review by the street",
+            Step::Verification => "Verification by the departments",
+            Step::Decision => "Eligibility decision",
+            Step::Notice => "Public notice",
+            Step::Qualified => "Qualified, on the waitlist",
+        }
+    }
+}
+
+/// How far a step has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepState {
+    /// Done on this day.
+    Done(NaiveDate),
+    /// Under way now.
+    Current,
+    /// Still to come.
+    Upcoming,
+    /// Will not happen: the application was rejected or withdrawn before.
+    Stopped,
+}
+
+/// What happens now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// The street reviews the materials; no document sets a time limit.
+    StreetReview,
+    /// The family must correct and resubmit.
+    Correct {
+        /// What to correct, as the street wrote it.
+        reason: String,
+    },
+    /// Departments verify; these have not answered yet.
+    Verification {
+        /// Still to confirm.
+        waiting: Vec<Department>,
+    },
+    /// The district bureau decides with the policy engine.
+    Decision,
+    /// The district bureau is to publish the notice (≥ 5 working days).
+    NoticeToStart,
+    /// On notice until `end`; without a founded objection the family
+    /// qualifies after it.
+    OnNotice {
+        /// Last day of the notice (working-day calendar).
+        end: NaiveDate,
+    },
+    /// On the district waitlist at `place`; called by an allotment project.
+    Waitlist {
+        /// Place in the district waitlist, once assigned.
+        place: Option<u32>,
+    },
+    /// Rejected: the family may ask the district bureau for a review.
+    MayRequestReview,
+    /// The district bureau reviews the rejection.
+    UnderReview,
+    /// Withdrawn: nothing more happens.
+    Ended,
+}
+
+/// The timeline of one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Every step with its state.
+    pub steps: Vec<(Step, StepState)>,
+    /// What happens now.
+    pub next: Next,
+}
+
+/// The step a status stands at.
+fn current(status: &Status) -> Option<Step> {
+    Some(match status {
+        Status::Submitted | Status::ReturnedForCorrection { .. } => Step::StreetReview,
+        Status::UnderVerification { .. } => Step::Verification,
+        Status::Verified | Status::Decided { .. } => Step::Decision,
+        Status::OnNotice { .. } => Step::Notice,
+        Status::Qualified { .. } => return None,
+        Status::Rejected { .. } | Status::ReviewRequested { .. } | Status::Withdrawn => {
+            return None
+        }
+    })
+}
+
+/// The step an event completes, by the state it led to.
+fn completes(kind: StatusKind) -> Option<Step> {
+    match kind {
+        StatusKind::Submitted => Some(Step::Submitted),
+        StatusKind::UnderVerification => Some(Step::StreetReview),
+        StatusKind::Verified => Some(Step::Verification),
+        StatusKind::Decided => Some(Step::Decision),
+        StatusKind::Qualified => Some(Step::Qualified),
+        _ => None,
+    }
+}
+
+/// The timeline of an application in `status` with these `events` (in
+/// order).
+pub fn timeline(status: &Status, events: &[Event]) -> Timeline {
+    let mut done: Vec<(Step, NaiveDate)> = Vec::new();
+    for e in events {
+        if let Some(step) = completes(e.status_after) {
+            // The latest day a step was completed (a resubmission walks the
+            // street review again).
+            done.retain(|(s, _)| *s != step);
+            done.push((step, e.at.date()));
+        }
+        // The notice is done the day the family qualifies.
+        if e.status_after == StatusKind::Qualified {
+            done.retain(|(s, _)| *s != Step::Notice);
+            done.push((Step::Notice, e.at.date()));
+        }
+    }
+    let now = current(status);
+    let stopped = matches!(
+        status,
+        Status::Rejected { .. } | Status::ReviewRequested { .. } | Status::Withdrawn
+    );
+    let steps = Step::ALL
+        .into_iter()
+        .map(|s| {
+            let state = if now == Some(s) {
+                StepState::Current
+            } else if let Some((_, d)) = done.iter().find(|(x, _)| *x == s) {
+                // A step done before a resubmission is under way again.
+                if now.is_some_and(|n| {
+                    Step::ALL.iter().position(|x| *x == n) < Step::ALL.iter().position(|x| *x == s)
+                }) {
+                    StepState::Upcoming
+                } else {
+                    StepState::Done(*d)
+                }
+            } else if stopped {
+                StepState::Stopped
+            } else {
+                StepState::Upcoming
+            };
+            (s, state)
+        })
+        .collect();
+    let next = match status {
+        Status::Submitted => Next::StreetReview,
+        Status::ReturnedForCorrection { reason } => Next::Correct {
+            reason: reason.as_str().to_string(),
+        },
+        Status::UnderVerification { confirmed } => Next::Verification {
+            waiting: Department::ALL
+                .into_iter()
+                .filter(|d| !confirmed.contains(d))
+                .collect(),
+        },
+        Status::Verified => Next::Decision,
+        Status::Decided { .. } => Next::NoticeToStart,
+        Status::OnNotice { notice_end, .. } => Next::OnNotice { end: *notice_end },
+        Status::Qualified { place, .. } => Next::Waitlist { place: *place },
+        Status::Rejected { .. } => Next::MayRequestReview,
+        Status::ReviewRequested { .. } => Next::UnderReview,
+        Status::Withdrawn => Next::Ended,
+    };
+    Timeline { steps, next }
+}
