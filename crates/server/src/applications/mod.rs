@@ -7,6 +7,7 @@
 //! [`interface`], never through its handlers.
 
 pub mod api;
+pub mod dashboard;
 pub mod interface;
 pub mod limits;
 pub mod notices;

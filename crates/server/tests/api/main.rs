@@ -9,6 +9,7 @@ mod common;
 mod allotment;
 mod audit;
 mod audit_page;
+mod dashboard;
 mod declaration;
 mod errors;
 mod faults;

@@ -11,6 +11,7 @@
 mod act;
 mod apply;
 mod common;
+mod dashboard;
 mod declaration;
 mod detail;
 mod home;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(apply::routes())
         .merge(work::routes())
+        .merge(dashboard::routes())
         .merge(detail::routes())
         .merge(receipt::routes())
         .merge(act::routes())

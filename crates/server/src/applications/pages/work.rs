@@ -107,6 +107,20 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
         }),
         _ => {}
     }
+    if !matches!(
+        role,
+        Role::Applicant | Role::MarketRegulator | Role::TalentOffice
+    ) {
+        links.insert(
+            0,
+            Link {
+                href: "/dashboard".into(),
+                id: Some("go-dashboard"),
+                secondary: false,
+                label: l.t("工作概览", "Dashboard"),
+            },
+        );
+    }
     links.push(Link {
         href: "/projects".into(),
         id: Some("go-projects"),

@@ -1,4 +1,4 @@
-// Market dashboard charts: each .chart element carries its data in a
+// Charts (the market dashboard, and any room's `stacked` bars): each .chart element carries its data in a
 // data-chart attribute (JSON; the CSP forbids inline script), drawn with
 // the vendored ECharts. The table beside each chart has the same figures.
 (function () {
@@ -31,6 +31,17 @@
         xAxis: { type: 'category', data: d.kind === 'land' ? d.districts : d.statuses },
         yAxis: { type: 'value', name: d.y, minInterval: d.kind === 'idle' ? 1 : 0 },
         series: d.series.map(function (s) { return { name: s.name, type: 'bar', data: s.data }; })
+      };
+    } else if (d.kind === 'stacked') {
+      // Any room's stacked bars: categories on the x axis, one series per
+      // group (the staff dashboard: states by district).
+      option = {
+        tooltip: { trigger: 'axis' },
+        legend: { type: 'scroll', bottom: 0 },
+        grid: { left: 48, right: 16, top: 24, bottom: 72 },
+        xAxis: { type: 'category', data: d.categories, axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: 'value', name: d.y, minInterval: 1 },
+        series: d.series.map(function (s) { return { name: s.name, type: 'bar', stack: 'all', data: s.data }; })
       };
     } else {
       option = {
