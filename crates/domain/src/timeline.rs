@@ -212,3 +212,71 @@ pub fn timeline(status: &Status, events: &[Event]) -> Timeline {
     };
     Timeline { steps, next }
 }
+
+/// What a family is told of (issue 12 feature 17): the steps that change
+/// what it may or must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum News {
+    /// Returned for correction (detail: what to correct).
+    ReturnedForCorrection,
+    /// The public notice started (detail: its last day).
+    NoticeStarted,
+    /// Qualified and on the waitlist.
+    Qualified,
+    /// Not approved (at any stage).
+    Rejected,
+    /// A review reversed the rejection.
+    ReviewReversed,
+}
+
+impl News {
+    /// Every kind.
+    pub const ALL: [News; 5] = [
+        News::ReturnedForCorrection,
+        News::NoticeStarted,
+        News::Qualified,
+        News::Rejected,
+        News::ReviewReversed,
+    ];
+
+    /// Stable code, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            News::ReturnedForCorrection => "returned_for_correction",
+            News::NoticeStarted => "notice_started",
+            News::Qualified => "qualified",
+            News::Rejected => "rejected",
+            News::ReviewReversed => "review_reversed",
+        }
+    }
+
+    /// Parses [`code`](Self::code).
+    pub fn from_code(code: &str) -> Option<News> {
+        News::ALL.into_iter().find(|n| n.code() == code)
+    }
+}
+
+/// What the family should be told of `event`, which led to `after`, and
+/// the detail the words need; nothing for its own steps.
+pub fn news_for_family(
+    event: &Event,
+    after: &Status,
+    owner: Option<&crate::text::UserId>,
+) -> Option<(News, String)> {
+    if owner.is_none() || owner == Some(event.actor.user_id()) {
+        return None;
+    }
+    use crate::application::Action as A;
+    match (&event.action, after) {
+        (A::StreetReturn { reason }, _) => {
+            Some((News::ReturnedForCorrection, reason.as_str().to_string()))
+        }
+        (A::StartNotice { .. }, Status::OnNotice { notice_end, .. }) => {
+            Some((News::NoticeStarted, notice_end.to_string()))
+        }
+        (_, Status::Qualified { .. }) => Some((News::Qualified, String::new())),
+        (_, Status::Rejected { .. }) => Some((News::Rejected, String::new())),
+        (A::DecideReview { reverse: true, .. }, _) => Some((News::ReviewReversed, String::new())),
+        _ => None,
+    }
+}

@@ -61,6 +61,7 @@ pub(crate) mod audit;
 pub(crate) mod holdings;
 pub(crate) mod keys;
 pub(crate) mod market;
+pub(crate) mod messages;
 pub(crate) mod subsidies;
 
 use std::collections::BTreeSet;

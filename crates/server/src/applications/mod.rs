@@ -10,6 +10,7 @@ pub mod api;
 pub mod dashboard;
 pub mod interface;
 pub mod limits;
+pub mod messages;
 pub mod notices;
 pub mod pages;
 pub mod service;

@@ -612,9 +612,12 @@ pub async fn act(
             )?);
         }
     }
+    // The family hears of what changes what it may or must do, in the same
+    // transaction as the step (anju_domain::timeline::news_for_family).
+    let message = super::messages::message_for(&event, &new_state, now);
     st.store
         .applications()
-        .append_event(
+        .append_event_telling(
             &event,
             &new_state,
             new_household.as_ref(),
@@ -625,6 +628,7 @@ pub async fn act(
                 event.audit_subject(),
                 json!({"status_after": event.status_after}),
             ),
+            message.as_ref(),
         )
         .await?;
     // A qualifying event took its waitlist place in the same transaction.

@@ -128,3 +128,48 @@ async fn the_family_sees_its_progress_and_prints_a_receipt() {
         "{page}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_family_is_told_and_a_text_message_queued_with_the_step() {
+    for app in TestApp::each_backend().await {
+        let b = app.backend();
+        let family = app.login("family").await;
+        let id = family
+            .submit_ok(&Family::new(D, ["王振国", "李秀梅"]).submission())
+            .await;
+        // Its own submission tells it nothing.
+        let page = family.get("/messages").await.text();
+        assert!(page.contains(r#"id="no-messages""#), "{b}: {page}");
+        app.login("street-140302")
+            .await
+            .act_ok(
+                &id,
+                json!({"type": "street_return", "reason": "请补充社保缴纳证明"}),
+            )
+            .await;
+        let page = family.get("/messages").await.text();
+        assert!(page.contains(r#"id="unread""#), "{b}: {page}");
+        assert!(
+            page.contains("已退回补正，需补正：请补充社保缴纳证明"),
+            "{b}: {page}"
+        );
+        // Read once opened.
+        let page = family.get("/messages").await.text();
+        assert!(!page.contains(r#"id="unread""#), "{b}: read now");
+        // Another family sees none of it.
+        let other = app.login("family2").await.get("/messages").await.text();
+        assert!(other.contains(r#"id="no-messages""#), "{b}");
+        // The SMS outbox holds the text for a gateway.
+        let sms = app
+            .store()
+            .applications()
+            .sms_pending(10)
+            .await
+            .expect("outbox");
+        assert_eq!(sms.len(), 1, "{b}: {sms:?}");
+        assert!(
+            sms[0].text.starts_with("【安居】您的保障性住房申请")
+                && sms[0].text.contains("请补充社保缴纳证明")
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! of household facts.
 
 use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
+use super::messages::NewMessage;
 use super::*;
 
 impl Applications<'_> {
@@ -142,6 +143,20 @@ impl Applications<'_> {
         household: Option<&Value>,
         audit: AuditDraft,
     ) -> Result<()> {
+        self.append_event_telling(event, new_state, household, audit, None)
+            .await
+    }
+
+    /// [`append_event`](Self::append_event), and a message to the family
+    /// (and its text message) in the same transaction.
+    pub async fn append_event_telling(
+        &self,
+        event: &Event,
+        new_state: &Application,
+        household: Option<&Value>,
+        audit: AuditDraft,
+        message: Option<&NewMessage>,
+    ) -> Result<()> {
         retrying!(self, {
             if &event.application_id != new_state.id()
                 || event.seq != new_state.version()
@@ -266,6 +281,9 @@ impl Applications<'_> {
             // yet Qualified.
             if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
                 place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
+            }
+            if let Some(m) = message {
+                super::messages::insert_message(&mut c, m).await?;
             }
             append_audit_in(&mut c, audit.clone()).await?;
             tx.commit().await

@@ -16,6 +16,7 @@ mod declaration;
 mod detail;
 mod home;
 mod household_form;
+mod inbox;
 mod notices;
 mod progress;
 mod receipt;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(detail::routes())
         .merge(receipt::routes())
+        .merge(inbox::routes())
         .merge(act::routes())
         .merge(verify::routes())
 }

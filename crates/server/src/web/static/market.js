@@ -38,7 +38,7 @@
       option = {
         tooltip: { trigger: 'axis' },
         legend: { type: 'scroll', bottom: 0 },
-        grid: { left: 48, right: 16, top: 24, bottom: 72 },
+        grid: { left: 48, right: 16, top: 40, bottom: 72 },
         xAxis: { type: 'category', data: d.categories, axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: 'value', name: d.y, minInterval: 1 },
         series: d.series.map(function (s) { return { name: s.name, type: 'bar', stack: 'all', data: s.data }; })
