@@ -47,6 +47,33 @@ pub struct Ctx {
     done: Option<String>,
     /// Whether the page showed `done`, and so clears the cookie.
     done_shown: std::sync::atomic::AtomicBool,
+    /// The deployment's programme, Chinese and English (`阳泉市配售型保障性住房`):
+    /// a Loudi deployment is not headed with Yangquan's.
+    pub programme: (String, String),
+}
+
+/// `阳泉市配售型保障性住房` from the policy file: the city from its issuer,
+/// the programme's name from its title.
+fn programme(policy: &anju_policy::Policy) -> (String, String) {
+    let issuer = policy.issued_by.as_deref().unwrap_or(&policy.title);
+    let city = issuer
+        .find('市')
+        .map(|i| &issuer[..i + '市'.len_utf8()])
+        .unwrap_or("");
+    let programme = if policy.title.contains("配售型") {
+        "配售型保障性住房"
+    } else {
+        "保障性住房"
+    };
+    let city_en = policy
+        .title_en
+        .as_deref()
+        .and_then(|t| t.split_whitespace().next())
+        .unwrap_or("");
+    (
+        format!("{city}{programme}"),
+        format!("{city_en} affordable housing"),
+    )
 }
 
 /// After an action: back to `location`, and what was done (`code`, e.g.
@@ -80,6 +107,7 @@ pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
         database_away,
         done,
         done_shown: std::sync::atomic::AtomicBool::new(false),
+        programme: programme(&st.policy),
         set_lang: q.lang.as_ref().map(|l| {
             format!(
                 "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",

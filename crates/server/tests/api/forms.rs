@@ -84,3 +84,18 @@ async fn the_api_refuses_a_name_longer_than_a_person_has() {
         assert_eq!(res.error()["field"], "household.members[1].name");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_city_heads_its_pages_with_its_own_name() {
+    let yq = TestApp::sqlite().await;
+    let page = yq.anon_get("/").await.text();
+    assert!(page.contains("安居 · 阳泉市配售型保障性住房"), "{page}");
+    for app in TestApp::each_backend_under("loudi-2025", ("urban_average_wage", "60000")).await {
+        let page = app.anon_get("/").await.text();
+        assert!(page.contains("安居 · 娄底市保障性住房"), "{page}");
+        let at = page
+            .find("阳泉")
+            .map(|i| page[i.saturating_sub(200)..(i + 60).min(page.len())].to_string());
+        assert!(at.is_none(), "a Loudi page never names Yangquan: {at:?}");
+    }
+}
