@@ -61,6 +61,7 @@ pub(crate) mod audit;
 pub(crate) mod holdings;
 pub(crate) mod keys;
 pub(crate) mod market;
+pub(crate) mod rentals;
 pub(crate) mod subsidies;
 
 use std::collections::BTreeSet;
@@ -158,6 +159,12 @@ handle!(
     Market,
     market,
     "Market regulation: monthly sales and inventory, land figures, parcels, developer projects and the pre-sale fund ledger."
+);
+
+handle!(
+    Rentals,
+    rentals,
+    "Rentals: rental homes and market-rent evidence, offers, leases, the append-only rent ledger and the dishonesty list."
 );
 
 handle!(
