@@ -99,10 +99,19 @@ pub struct ExitSection {
     pub source: Source,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct AllocationSection {
+    /// `household.special` facts that put a family first.
+    pub priority_special: Vec<String>,
+    #[serde(flatten)]
+    pub source: Source,
+}
+
 /// A city's rental rules.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RentalRules {
     pub rules: Header,
+    pub allocation: AllocationSection,
     pub rent: RentSection,
     pub purchase: Source,
     pub lease: LeaseSection,
@@ -139,6 +148,13 @@ impl RentalRules {
             });
         }
         Ok(r)
+    }
+
+    /// Whether a family with these `special` facts is in a priority group.
+    pub fn is_priority(&self, special: &[String]) -> bool {
+        special
+            .iter()
+            .any(|s| self.allocation.priority_special.contains(s))
     }
 
     /// The serious case with this code.

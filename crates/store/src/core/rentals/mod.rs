@@ -333,7 +333,7 @@ impl Rentals<'_> {
     pub async fn rent_chargeable(&self, after: &str, limit: u32) -> Result<Vec<ChargeableLease>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
-            "SELECT id, starts_on, ends_on, rent_fen, cycle FROM rent_leases \
+            "SELECT id, starts_on, ends_on, rent_fen, cycle, exit_deadline, market_monthly_fen, status FROM rent_leases \
              WHERE status IN ('active', 'ending') AND id > $1 ORDER BY id LIMIT {}",
             limit.clamp(1, 100_000)
         ))
@@ -348,6 +348,9 @@ impl Rentals<'_> {
                 ends_on: parse_date(&r.text("ends_on")?)?,
                 rent_fen: r.int("rent_fen")?,
                 cycle: r.text("cycle")?,
+                exit_deadline: opt_date(r, "exit_deadline")?,
+                market_monthly_fen: r.int("market_monthly_fen")?,
+                status: r.text("status")?,
             })
         })
         .collect()

@@ -147,6 +147,11 @@ pub struct ChargeableLease {
     pub ends_on: NaiveDate,
     pub rent_fen: i64,
     pub cycle: String,
+    /// A leaving lease's exit deadline (no rent period starts after it).
+    pub exit_deadline: Option<NaiveDate>,
+    /// The market rent per month, for overstay.
+    pub market_monthly_fen: i64,
+    pub status: String,
 }
 
 /// A listing on the dishonesty list, as the pages show it.
