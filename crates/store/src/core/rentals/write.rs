@@ -12,7 +12,7 @@ use crate::retry::retrying;
 use crate::sql::{is_unique_violation, Conn, Q};
 use crate::{AuditDraft, Result, StoreError};
 
-/// Charges per statement in the monthly batch.
+/// Charges per statement in the monthly batch (10 parameters a row).
 pub const CHARGE_CHUNK: usize = 500;
 
 async fn insert_survey(c: &mut Conn<'_>, s: &SurveyRecord) -> Result<()> {
@@ -449,10 +449,10 @@ async fn insert_charge_chunk(c: &mut Conn<'_>, chunk: &[LedgerRow]) -> Result<u6
     let mut p = 0;
     for e in chunk {
         values.push(format!(
-            "SELECT ${} AS entry_key, ${} AS lease_id, ${} AS amount_fen, ${} AS on_date, ${} AS due_on, ${} AS covers_to, ${} AS recorded_by, ${} AS at",
-            p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8
+            "SELECT ${} AS entry_key, ${} AS lease_id, ${} AS amount_fen, ${} AS on_date, ${} AS due_on, ${} AS covers_to, ${} AS recorded_by, ${} AS at, ${} AS kind, ${} AS reason",
+            p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8, p + 9, p + 10
         ));
-        p += 8;
+        p += 10;
         q = q
             .text(&e.key)
             .text(&e.lease_id)
@@ -461,11 +461,13 @@ async fn insert_charge_chunk(c: &mut Conn<'_>, chunk: &[LedgerRow]) -> Result<u6
             .opt_text(e.due_on.map(date_text))
             .opt_text(e.covers_to.map(date_text))
             .text(&e.recorded_by)
-            .text(&e.at);
+            .text(&e.at)
+            .text(&e.kind)
+            .text(&e.reason);
     }
     let sql = format!(
         "INSERT INTO rent_ledger (entry_key, lease_id, kind, amount_fen, on_date, due_on, covers_to, reason, approver, recorded_by, at) \
-         SELECT v.entry_key, v.lease_id, 'charge', v.amount_fen, v.on_date, v.due_on, v.covers_to, '', '', v.recorded_by, v.at \
+         SELECT v.entry_key, v.lease_id, v.kind, v.amount_fen, v.on_date, v.due_on, v.covers_to, v.reason, '', v.recorded_by, v.at \
          FROM ({}) v WHERE NOT EXISTS (SELECT 1 FROM rent_ledger r WHERE r.entry_key = v.entry_key)",
         values.join(" UNION ALL ")
     );
