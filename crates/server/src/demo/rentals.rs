@@ -26,15 +26,78 @@ const D: &str = "140311";
 
 /// The homes: (number, address, area, layout, source, market rent yuan/m²).
 const HOMES: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("ZF-0311-0101", "郊区康乐路8号1栋101", "89.50", "两室一厅", "acquired", "18.50"),
-    ("ZF-0311-0102", "郊区康乐路8号1栋102", "72.30", "两室一厅", "acquired", "18.50"),
-    ("ZF-0311-0201", "郊区康乐路8号2栋201", "95.00", "三室一厅", "acquired", "19.00"),
-    ("ZF-0311-0202", "郊区康乐路8号2栋202", "64.80", "一室一厅", "moved_from_sale", "17.60"),
-    ("ZF-0311-0301", "郊区和平街12号301", "110.20", "三室两厅", "acquired", "20.20"),
-    ("ZF-0311-0302", "郊区和平街12号302", "86.40", "两室一厅", "acquired", "19.80"),
-    ("ZF-0311-0401", "郊区和平街12号401", "78.00", "两室一厅", "moved_from_sale", "18.20"),
-    ("ZF-0311-0402", "郊区和平街12号402", "90.60", "两室一厅", "acquired", "18.80"),
-    ("ZF-0311-0501", "郊区和平街12号501", "70.00", "两室一厅", "acquired", "18.00"),
+    (
+        "ZF-0311-0101",
+        "郊区康乐路8号1栋101",
+        "89.50",
+        "两室一厅",
+        "acquired",
+        "18.50",
+    ),
+    (
+        "ZF-0311-0102",
+        "郊区康乐路8号1栋102",
+        "72.30",
+        "两室一厅",
+        "acquired",
+        "18.50",
+    ),
+    (
+        "ZF-0311-0201",
+        "郊区康乐路8号2栋201",
+        "95.00",
+        "三室一厅",
+        "acquired",
+        "19.00",
+    ),
+    (
+        "ZF-0311-0202",
+        "郊区康乐路8号2栋202",
+        "64.80",
+        "一室一厅",
+        "moved_from_sale",
+        "17.60",
+    ),
+    (
+        "ZF-0311-0301",
+        "郊区和平街12号301",
+        "110.20",
+        "三室两厅",
+        "acquired",
+        "20.20",
+    ),
+    (
+        "ZF-0311-0302",
+        "郊区和平街12号302",
+        "86.40",
+        "两室一厅",
+        "acquired",
+        "19.80",
+    ),
+    (
+        "ZF-0311-0401",
+        "郊区和平街12号401",
+        "78.00",
+        "两室一厅",
+        "moved_from_sale",
+        "18.20",
+    ),
+    (
+        "ZF-0311-0402",
+        "郊区和平街12号402",
+        "90.60",
+        "两室一厅",
+        "acquired",
+        "18.80",
+    ),
+    (
+        "ZF-0311-0501",
+        "郊区和平街12号501",
+        "70.00",
+        "两室一厅",
+        "acquired",
+        "18.00",
+    ),
 ];
 
 /// The tenant account's family: a priority family of 郊区 walked to
@@ -55,7 +118,15 @@ async fn tenant_family(st: &AppState) -> ApiResult<()> {
     h["history"] = json!({});
     h["current_benefits"] = json!([]);
     h["special"] = json!(["disabled"]);
-    walk(&past, st, &h, &district, StatusKind::Qualified, Some("family-tenant")).await
+    walk(
+        &past,
+        st,
+        &h,
+        &district,
+        StatusKind::Qualified,
+        Some("family-tenant"),
+    )
+    .await
 }
 
 fn months_back(d: NaiveDate, n: u32) -> NaiveDate {
@@ -189,9 +260,17 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     let plan: [(&str, NaiveDate, &str); 8] = [
         ("ZF-0311-0101", months_back(today, 8), "monthly"), // tenant: in force, last month unpaid
         ("ZF-0311-0102", months_back(today, 7), "quarterly"), // arrears
-        ("ZF-0311-0201", three_years_ago + Duration::days(20), "monthly"), // renewed
+        (
+            "ZF-0311-0201",
+            three_years_ago + Duration::days(20),
+            "monthly",
+        ), // renewed
         ("ZF-0311-0202", months_back(today, 14), "monthly"), // leaving
-        ("ZF-0311-0301", three_years_ago - Duration::days(60), "monthly"), // overstaying
+        (
+            "ZF-0311-0301",
+            three_years_ago - Duration::days(60),
+            "monthly",
+        ), // overstaying
         ("ZF-0311-0302", months_back(today, 20), "monthly"), // ended, serious
         ("ZF-0311-0401", months_back(today, 30), "quarterly"), // ended
         ("ZF-0311-0402", months_back(today, 3), "monthly"), // in force, paid
@@ -211,28 +290,88 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         reason: why.into(),
     };
     if let Some(l) = id(3) {
-        svc::exit_notice(st, &company, &l, notice("ineligible", today - Duration::days(10), "年度核查：家庭已购买商品住房，不再符合保障条件（演示）")).await?;
+        svc::exit_notice(
+            st,
+            &company,
+            &l,
+            notice(
+                "ineligible",
+                today - Duration::days(10),
+                "年度核查：家庭已购买商品住房，不再符合保障条件（演示）",
+            ),
+        )
+        .await?;
     }
     if let Some(l) = id(4) {
-        let ends = st.store.rentals().rent_lease(&l).await?.map(|x| x.ends_on).unwrap_or(today);
-        svc::exit_notice(st, &company, &l, notice("lease_ended", ends, "租赁期满未申请续租（演示）")).await?;
+        let ends = st
+            .store
+            .rentals()
+            .rent_lease(&l)
+            .await?
+            .map(|x| x.ends_on)
+            .unwrap_or(today);
+        svc::exit_notice(
+            st,
+            &company,
+            &l,
+            notice("lease_ended", ends, "租赁期满未申请续租（演示）"),
+        )
+        .await?;
     }
     if let Some(l) = id(5) {
-        svc::exit_notice(st, &company, &l, notice("misuse", today - Duration::days(40), "社区走访：房屋整体转租给他人经营（演示）")).await?;
+        svc::exit_notice(
+            st,
+            &company,
+            &l,
+            notice(
+                "misuse",
+                today - Duration::days(40),
+                "社区走访：房屋整体转租给他人经营（演示）",
+            ),
+        )
+        .await?;
     }
     if let Some(l) = id(6) {
-        svc::exit_notice(st, &company, &l, notice("ineligible", today - Duration::days(35), "家庭收入超过标准（演示）")).await?;
+        svc::exit_notice(
+            st,
+            &company,
+            &l,
+            notice(
+                "ineligible",
+                today - Duration::days(35),
+                "家庭收入超过标准（演示）",
+            ),
+        )
+        .await?;
     }
     // Every month's rent, from the oldest lease's first month to this one.
     let mut m = months_back(today, 40).with_day(1).unwrap_or(today);
     while m <= today {
-        svc::charge_month(st, &company, ChargeRequest { month: m.format("%Y-%m").to_string() }).await?;
-        m = m.checked_add_months(Months::new(1)).unwrap_or(today + Duration::days(1));
+        svc::charge_month(
+            st,
+            &company,
+            ChargeRequest {
+                month: m.format("%Y-%m").to_string(),
+            },
+        )
+        .await?;
+        m = m
+            .checked_add_months(Months::new(1))
+            .unwrap_or(today + Duration::days(1));
     }
     // Payments: the tenant leaves the last month; the arrears lease paid
     // its first quarter only; the overstaying family stopped paying at
     // the end of its lease; the others paid everything.
-    for (i, leave) in [(0, 1), (1, usize::MAX), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0)] {
+    for (i, leave) in [
+        (0, 1),
+        (1, usize::MAX),
+        (2, 0),
+        (3, 0),
+        (4, 0),
+        (5, 0),
+        (6, 0),
+        (7, 0),
+    ] {
         if let Some(l) = id(i) {
             if leave == usize::MAX {
                 let first = st.store.rentals().rent_ledger(&l).await?;
