@@ -261,11 +261,10 @@ pub async fn exit_notice(
     })?;
     let today = st.clock.today();
     let mut notified_on = date_field(req.notified_on.as_deref(), "notified_on", today)?;
-    if ground == ExitGround::LeaseEnded {
-        if today <= l.ends_on && notified_on <= l.ends_on {
-            // Served before the end: the 30 days run from the last day.
-            notified_on = l.ends_on;
-        }
+    // Served before an unrenewed lease's end: the 30 days run from its
+    // last day.
+    if ground == ExitGround::LeaseEnded && today <= l.ends_on && notified_on <= l.ends_on {
+        notified_on = l.ends_on;
     }
     if notified_on > today {
         return Err(ApiError::bad_request(
@@ -297,12 +296,7 @@ pub async fn exit_notice(
             ),
         )
         .await?;
-    Ok(st
-        .store
-        .rentals()
-        .rent_lease(&l.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("租赁合同 (lease)"))?)
+    lease_for_ledger(st, &l.id).await
 }
 
 /// Closing a leaving lease.
@@ -459,12 +453,7 @@ pub async fn close(
             ),
         )
         .await?;
-    Ok(st
-        .store
-        .rentals()
-        .rent_lease(&l.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("租赁合同 (lease)"))?)
+    lease_for_ledger(st, &l.id).await
 }
 
 /// A payment received.
@@ -491,6 +480,7 @@ pub struct AdjustmentRequest {
     pub approver: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn append(
     st: &AppState,
     user: &CurrentUser,

@@ -359,10 +359,10 @@ impl Rentals<'_> {
     /// How many ledger entries there are (benchmarks and tests).
     pub async fn rent_ledger_count(&self) -> Result<i64> {
         let mut pc = self.read_conn().await?;
-        Ok(Q::new("SELECT COUNT(*) AS n FROM rent_ledger")
+        Q::new("SELECT COUNT(*) AS n FROM rent_ledger")
             .fetch_one(&mut pc.conn())
             .await?
-            .int("n")?)
+            .int("n")
     }
 
     /// Dates on which any of these people were put on the dishonesty
