@@ -100,6 +100,29 @@ const HOMES: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Two more families of 郊区 walked to qualified, still waiting after the
+/// demo's leases (one home, ZF-0311-0501, stays available for them).
+async fn waiting_families(st: &AppState) -> ApiResult<()> {
+    let today = st.clock.today();
+    let district =
+        anju_domain::DistrictCode::parse(D).map_err(|e| ApiError::internal(e.to_string()))?;
+    let past = AppState {
+        clock: crate::web::clock::Clock::pinned(today - Duration::days(20)),
+        ..st.clone()
+    };
+    for i in 0..2usize {
+        let mut h = household(&mut Rng(950 + i as u64), 2100 + i, &district);
+        h["id"] = json!(format!("demo-waiting-{i}"));
+        h["members"][0]["resident"] = json!(true);
+        h["members"][0]["annual_income_yuan"] = json!(32_000);
+        h["housing"] = json!({"owned_homes": 0, "owned_floor_area_m2": 0});
+        h["history"] = json!({});
+        h["current_benefits"] = json!([]);
+        walk(&past, st, &h, &district, StatusKind::Qualified, None).await?;
+    }
+    Ok(())
+}
+
 /// The tenant account's family: a priority family of 郊区 walked to
 /// qualified a month ago.
 async fn tenant_family(st: &AppState) -> ApiResult<()> {
@@ -400,6 +423,9 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         if let Err(e) = svc::renew(st, &company, &l, RenewRequest::default()).await {
             eprintln!("demo: renewal refused: {}", e.message);
         }
+    }
+    if let Err(e) = waiting_families(st).await {
+        eprintln!("demo: the waiting families stopped early: {}", e.message);
     }
     // Closings: a serious case (sublet) and an ordinary one.
     if let Some(l) = id(5) {

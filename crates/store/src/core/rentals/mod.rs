@@ -226,13 +226,13 @@ impl Rentals<'_> {
             .transpose()
     }
 
-    /// Applications with an open offer or a lease not terminated (they
-    /// are not offered another home).
+    /// Applications with an open offer or any lease (a family housed, or
+    /// one that left, is not offered another home on the same application).
     pub async fn rent_housed_or_offered(&self) -> Result<Vec<String>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(
             "SELECT application_id FROM rent_offers WHERE status = 'offered' \
-             UNION SELECT application_id FROM rent_leases WHERE status <> 'terminated' AND status <> 'renewed'",
+             UNION SELECT application_id FROM rent_leases",
         )
         .fetch_all(&mut pc.conn())
         .await?;
