@@ -100,9 +100,10 @@ const HOMES: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-/// Two more families of 郊区 walked to qualified, still waiting after the
-/// demo's leases (one home, ZF-0311-0501, stays available for them).
-async fn waiting_families(st: &AppState) -> ApiResult<()> {
+/// `n` more families of 郊区 walked to qualified (numbered from `from`):
+/// the demo's tenants however few households it has, and two still
+/// waiting after the leases (one home, ZF-0311-0501, stays available).
+async fn waiting_families(st: &AppState, from: usize, n: usize) -> ApiResult<()> {
     let today = st.clock.today();
     let district =
         anju_domain::DistrictCode::parse(D).map_err(|e| ApiError::internal(e.to_string()))?;
@@ -110,7 +111,7 @@ async fn waiting_families(st: &AppState) -> ApiResult<()> {
         clock: crate::web::clock::Clock::pinned(today - Duration::days(20)),
         ..st.clone()
     };
-    for i in 0..2usize {
+    for i in from..from + n {
         let mut h = household(&mut Rng(950 + i as u64), 2100 + i, &district);
         h["id"] = json!(format!("demo-waiting-{i}"));
         h["members"][0]["resident"] = json!(true);
@@ -232,6 +233,9 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     let today = st.clock.today();
     if let Err(e) = tenant_family(st).await {
         eprintln!("demo: the tenant family stopped early: {}", e.message);
+    }
+    if let Err(e) = waiting_families(st, 0, 8).await {
+        eprintln!("demo: the tenants stopped early: {}", e.message);
     }
     let surveyed = months_back(today, 40);
     for (id, addr, area, rooms, source, rent) in HOMES {
@@ -424,7 +428,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             eprintln!("demo: renewal refused: {}", e.message);
         }
     }
-    if let Err(e) = waiting_families(st).await {
+    if let Err(e) = waiting_families(st, 8, 2).await {
         eprintln!("demo: the waiting families stopped early: {}", e.message);
     }
     // Closings: a serious case (sublet) and an ordinary one.
