@@ -36,7 +36,9 @@ async fn charge(store: &AnyStore, year: i32, month: u32) -> Result<(u64, u64, u6
         after = last.id.clone();
         leases += page.len() as u64;
         for l in &page {
-            let Some(cycle) = Cycle::parse(&l.cycle) else { continue };
+            let Some(cycle) = Cycle::parse(&l.cycle) else {
+                continue;
+            };
             let t = LeaseTerms {
                 starts_on: l.starts_on,
                 ends_on: l.ends_on,
