@@ -515,9 +515,11 @@ pub struct LeaseShow {
     pub overdue: String,
     pub accruing: String,
     pub per_day: String,
+    /// The rules' share of the market rent (80).
+    pub ratio: u32,
 }
 
-pub fn lease_show(c: &Ctx, v: LeaseView) -> LeaseShow {
+pub fn lease_show(c: &Ctx, v: LeaseView, ratio: u32) -> LeaseShow {
     let today_dim = v
         .lease
         .exit_deadline
@@ -543,6 +545,7 @@ pub fn lease_show(c: &Ctx, v: LeaseView) -> LeaseShow {
         per_day: yuan(
             anju_rentals::exit::per_day(v.lease.market_monthly_fen, today_dim).per_day_fen,
         ),
+        ratio,
         v,
     }
 }
@@ -578,7 +581,7 @@ pub(super) async fn lease_page(
             done: c.done().map(|d| done_label(c.lang, d)),
             f: facts(&c, rules),
             runs: user.user.role == Role::Company,
-            s: lease_show(&c, v),
+            s: lease_show(&c, v, rules.rent.ratio_percent),
             grounds: ExitGround::ALL
                 .iter()
                 .map(|g| (g.code(), c.t(g.zh(), g.en()).to_string()))
@@ -618,7 +621,7 @@ pub(super) async fn bill_page(
         let v = svc::lease(&st, &user, &id).await?;
         ApiResult::Ok(BillPage {
             c: &c,
-            s: lease_show(&c, v),
+            s: lease_show(&c, v, rules.rent.ratio_percent),
             today: st.clock.today(),
             city: rules.rules.city.clone(),
         })
@@ -660,7 +663,10 @@ pub(super) async fn mine_page(
             c: &c,
             done: c.done().map(|d| done_label(c.lang, d)),
             f: facts(&c, rules),
-            leases: leases.into_iter().map(|v| lease_show(&c, v)).collect(),
+            leases: leases
+                .into_iter()
+                .map(|v| lease_show(&c, v, rules.rent.ratio_percent))
+                .collect(),
         })
     }
     .await;
