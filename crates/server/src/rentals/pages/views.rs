@@ -181,9 +181,10 @@ fn home_row(c: &Ctx, v: &HomeView) -> HomeRow {
             .as_ref()
             .map(|s| {
                 format!(
-                    "{} {} 元/㎡·月（{}，{}）",
+                    "{} {} {}（{}，{}）",
                     s.effective_from,
                     yuan(s.per_m2_fen),
+                    c.t("元/㎡·月", "yuan per m² a month"),
                     s.source,
                     s.surveyed_on
                 )
