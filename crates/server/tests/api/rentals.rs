@@ -271,6 +271,21 @@ async fn offer_lease_ledger_renewal_exit_and_the_list() {
             .json();
         assert_eq!(l["status"], "overstaying", "{b}: {l}");
         assert_eq!(l["accruing_days"], 14, "{b}: 21 May – 3 June");
+        // June's batch charges May's overstay days (the renewal's rent
+        // periods start only in 2029); closing then skips May by its key.
+        let r = company
+            .post_json("/api/v1/rentals/charges", &json!({"month": "2026-06"}))
+            .await
+            .json();
+        assert_eq!(r["added"], 1, "{b}: {r}");
+        let l = company
+            .get(&format!("/api/v1/rentals/leases/{nid}"))
+            .await
+            .json();
+        assert_eq!(
+            l["accruing_days"], 3,
+            "{b}: only June's days are not yet charged"
+        );
         // Closing needs its confirmation; then a serious case.
         let res = company
             .post_json(
