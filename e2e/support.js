@@ -129,10 +129,11 @@ export async function crawlSite(anju, { role, lang, problems, limit = 60 }, chec
   return seen;
 }
 
-function startServer(dataDir, today) {
+function startServer(dataDir, today, policy) {
   return new Promise((resolve, reject) => {
     const p = spawn(bin, ['serve', '--demo', '--demo-households', '12', '--listen', '127.0.0.1:0', '--today', today,
-      '--database-url', `sqlite:${join(dataDir, 'anju.sqlite')}`, '--key-file', join(dataDir, 'anju.key')],
+      '--database-url', `sqlite:${join(dataDir, 'anju.sqlite')}`, '--key-file', join(dataDir, 'anju.key'),
+      ...(policy ? ['--policy', policy] : [])],
       { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120000);
@@ -156,7 +157,7 @@ async function stopServer(server) {
 // Registers the file's before/after hooks; `ctx.base` and `ctx.browser`
 // are set once the `before` hook has run (and `ctx.base` again by
 // `ctx.restart`).
-export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) {
+export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '', policy = undefined }) {
   const ctx = { base: undefined, browser: undefined };
   // Every page runs under anju's Content-Security-Policy: anything the
   // browser refuses under it (an inline script or style) fails the file.
@@ -169,11 +170,11 @@ export function anjuWithBrowser({ tag, today = '2026-03-02', shotPrefix = '' }) 
   // Stops the server and starts it again on the same data on another day.
   ctx.restart = async (day) => {
     await stopServer(server);
-    server = await startServer(dataDir, day);
+    server = await startServer(dataDir, day, policy);
     ctx.base = server.url;
   };
   before(async () => {
-    server = await startServer(dataDir, today);
+    server = await startServer(dataDir, today, policy);
     ctx.base = server.url;
     ctx.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -69,6 +69,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         holders: usize,
     },
+    /// A month's rent for N synthetic leases in force, generated twice (the
+    /// second run must add nothing; docs/rentals.md), on a fresh database
+    /// (SQLite by default; --database-url for PostgreSQL).
+    Rentals {
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        leases: usize,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -128,6 +137,21 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
                 .map_err(|e| Fail(e.to_string()))?;
             eprintln!("database {db}");
             print!("{}", crate::bench_holdings::run(&store, holders).await?);
+            Ok(())
+        }),
+        BenchCommand::Rentals {
+            database_url,
+            leases,
+        } => crate::server_cmd::runtime()?.block_on(async {
+            let tmp = std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&tmp)?;
+            let db = database_url
+                .unwrap_or_else(|| format!("sqlite:{}", tmp.join("bench.sqlite").display()));
+            let store = anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
+                .await
+                .map_err(|e| Fail(e.to_string()))?;
+            eprintln!("database {db}");
+            print!("{}", crate::bench_rentals::run(&store, leases).await?);
             Ok(())
         }),
         BenchCommand::Households { lines, seed } => {

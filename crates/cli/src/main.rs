@@ -14,6 +14,7 @@ mod backup_cmd;
 mod batch;
 mod bench;
 mod bench_holdings;
+mod bench_rentals;
 mod bench_selection;
 mod bench_server;
 mod calendar_cmd;

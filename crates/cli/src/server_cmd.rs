@@ -153,6 +153,15 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
         // and says so on every page that shows the rules.
         overrides.push(("urban_disposable_income_per_capita".into(), "40000".into()));
     }
+    // Loudi's plan (四、(二)2) compares income with the city's average wage,
+    // which the document does not give either: the Loudi demo uses a round
+    // figure too.
+    if args.demo
+        && !overrides.iter().any(|(n, _)| n == "urban_average_wage")
+        && policy.param_by_name("urban_average_wage").is_some()
+    {
+        overrides.push(("urban_average_wage".into(), "60000".into()));
+    }
     let clock = match &args.today {
         Some(d) => Clock::pinned(parse_date(d, "--today")?),
         None => Clock::system(),

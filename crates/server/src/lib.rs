@@ -29,6 +29,7 @@ pub mod demo;
 pub mod holdings;
 pub mod market;
 pub mod openapi;
+pub mod rentals;
 pub mod subsidies;
 pub mod web;
 
@@ -45,6 +46,7 @@ pub fn links() -> Links {
         recorded_abandonments: allotment::interface::recorded_abandonments,
         application_sections: allotment::interface::application_sections,
         held_benefits: subsidies::interface::held_benefits,
+        recorded_blacklistings: rentals::interface::recorded_blacklistings,
     }
 }
 
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(market::routes())
         .merge(audit::routes())
         .merge(subsidies::routes())
+        .merge(rentals::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(
             web::headers::security_headers,

@@ -62,6 +62,7 @@ pub(crate) mod holdings;
 pub(crate) mod keys;
 pub(crate) mod market;
 pub(crate) mod messages;
+pub(crate) mod rentals;
 pub(crate) mod subsidies;
 
 use std::collections::BTreeSet;
@@ -159,6 +160,12 @@ handle!(
     Market,
     market,
     "Market regulation: monthly sales and inventory, land figures, parcels, developer projects and the pre-sale fund ledger."
+);
+
+handle!(
+    Rentals,
+    rentals,
+    "Rentals: rental homes and market-rent evidence, offers, leases, the append-only rent ledger and the dishonesty list."
 );
 
 handle!(

@@ -67,6 +67,13 @@ pub mod holdings {
         RegisterFilter, ReviewRecord, StepRecord, SyntheticHome, ANSWER_BATCH,
     };
 }
+pub mod rentals {
+    //! Records of rentals (see `core/rentals/`).
+    pub use crate::core::rentals::{
+        ChargeableLease, ExitNotice, LeaseClose, LeaseFilter, LeaseRecord, LedgerRow, Listing,
+        ListingRecord, OfferRecord, RentHomeRecord, SurveyRecord, CHARGE_CHUNK,
+    };
+}
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
@@ -77,6 +84,7 @@ pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
+pub use crate::core::Rentals;
 pub use crate::core::{
     Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation, Market,
     Subsidies,
@@ -508,5 +516,11 @@ impl AnyStore {
     /// Subsidies: applications, payment ledgers, the benefits register.
     pub fn subsidies(&self) -> Subsidies<'_> {
         self.core().subsidies()
+    }
+
+    /// Rentals: homes, evidence, offers, leases, the rent ledger and the
+    /// dishonesty list (`core/rentals/`).
+    pub fn rentals(&self) -> Rentals<'_> {
+        self.core().rentals()
     }
 }

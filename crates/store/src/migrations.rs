@@ -11,6 +11,8 @@
 //! * `market` — monthly sales and inventory, land figures, parcels,
 //!   developer projects and the pre-sale fund ledger (0010–0019 are
 //!   reserved for this series).
+//! * `rentals` — rental homes and market-rent evidence, offers, leases,
+//!   the append-only rent ledger and the dishonesty list (0030–0039).
 //!
 //! Version numbers are global: a new migration takes the next unused
 //! number in its own capability's folder. A file's text must never change
@@ -108,6 +110,7 @@ mod tests {
                 "foundation",
                 "holdings",
                 "market",
+                "rentals",
                 "subsidies"
             ]
         );

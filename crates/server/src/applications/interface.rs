@@ -145,3 +145,45 @@ pub async fn members_of(
     }
     Ok(out)
 }
+
+/// A fresh eligibility decision on an application's recorded household.
+pub struct FreshCheck {
+    pub eligible: bool,
+    /// The first reason it fails, cited, when it does.
+    pub reason: Option<String>,
+}
+
+/// Decides afresh, as of `today` and under the deployment's rules, whether
+/// the family of application `id` qualifies (its recorded household, with
+/// the abandonments and dishonesty-list entries on record merged in) —
+/// for a renewal of a rental lease (Loudi 八、(二)1).
+pub async fn eligible_today(
+    st: &AppState,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> ApiResult<FreshCheck> {
+    let aid = anju_domain::ApplicationId::new(id)
+        .map_err(|_| ApiError::not_found("申请 (application)"))?;
+    let Some(a) = st.store.applications().load_application(&aid).await? else {
+        return Err(ApiError::not_found("申请 (application)"));
+    };
+    let mut household = a.household.clone();
+    let ids: Vec<String> = household["members"]
+        .as_array()
+        .map(|ms| {
+            ms.iter()
+                .filter_map(|m| m["id_number"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let listed = (st.links.recorded_blacklistings)(st, &ids).await?;
+    service::merge_history_dates(&mut household, "blacklisted_on", &listed);
+    let ev = service::evaluate(st, &household, today)?;
+    let eligible = ev.json["eligible"].as_bool().unwrap_or(false);
+    let reason = ev.json["reasons"].as_array().and_then(|rs| {
+        rs.iter()
+            .find(|r| r["passed"].as_bool() == Some(false))
+            .and_then(|r| r["message"].as_str().map(String::from))
+    });
+    Ok(FreshCheck { eligible, reason })
+}

@@ -184,6 +184,38 @@ fn merge_abandonments(household: &mut Value, recorded: &[NaiveDate]) -> bool {
     added
 }
 
+/// Adds recorded dates to `household.history.<key>` (e.g. the dishonesty
+/// list's `blacklisted_on`); true when something was added.
+pub(crate) fn merge_history_dates(
+    household: &mut Value,
+    key: &str,
+    recorded: &[NaiveDate],
+) -> bool {
+    if recorded.is_empty() {
+        return false;
+    }
+    let Some(obj) = household.as_object_mut() else {
+        return false;
+    };
+    let history = obj.entry("history").or_insert_with(|| json!({}));
+    let Some(history) = history.as_object_mut() else {
+        return false;
+    };
+    let list = history.entry(key).or_insert_with(|| json!([]));
+    let Some(list) = list.as_array_mut() else {
+        return false;
+    };
+    let mut added = false;
+    for d in recorded {
+        let text = d.format("%Y-%m-%d").to_string();
+        if !list.iter().any(|v| v.as_str() == Some(text.as_str())) {
+            list.push(Value::String(text));
+            added = true;
+        }
+    }
+    added
+}
+
 /// Adds the register's benefits to `current_benefits`; true when any was
 /// missing from the declaration.
 fn merge_benefits(household: &mut Value, held: &[String]) -> bool {
@@ -233,7 +265,10 @@ pub async fn submit_application(
         .collect();
     let recorded = (st.links.recorded_abandonments)(st, &ids).await?;
     let held = (st.links.held_benefits)(st, &ids, today).await?;
-    let merged = merge_abandonments(&mut req.household, &recorded);
+    // Dishonesty-list entries on record (Loudi 8.2.3) join the history too.
+    let listed = (st.links.recorded_blacklistings)(st, &ids).await?;
+    let listed = merge_history_dates(&mut req.household, "blacklisted_on", &listed);
+    let merged = merge_abandonments(&mut req.household, &recorded) || listed;
     // Benefits the register records join those declared (a family cannot
     // leave out a talent rent subsidy it receives; article 10's 90 days
     // then apply).

@@ -68,6 +68,12 @@ pub fn demo_accounts() -> Vec<(String, String, Role, Option<DistrictCode>)> {
             Role::TalentOffice,
             None,
         ),
+        (
+            "family-tenant".to_string(),
+            "孙丽华（承租家庭）".to_string(),
+            Role::Applicant,
+            None,
+        ),
     ];
     for d in [
         Department::PublicSecurity,

@@ -240,7 +240,13 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             P,
             third,
             BuybackRequest {
-                case: "illness".into(),
+                // Loudi's plan has no illness case (八、(一)4, 八、(三)3):
+                // its demo clears the home instead.
+                case: if st.policy.id.starts_with("loudi") {
+                    "clearance".into()
+                } else {
+                    "illness".into()
+                },
                 reason: "家庭成员患重大疾病需筹措医疗费用，提交三甲医院诊断证明（演示）".into(),
                 applied_on: None,
             },

@@ -9,6 +9,7 @@ pub mod allotment;
 pub mod applications;
 pub mod holdings;
 pub mod market;
+pub mod rentals;
 pub mod subsidies;
 
 use crate::web::error::ApiResult;
@@ -33,5 +34,7 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     }
     applications::seed(st, households).await?;
     allotment::seed(st).await?;
-    holdings::seed(st).await
+    holdings::seed(st).await?;
+    // Rentals only where the city's documents regulate renting (Loudi).
+    rentals::seed(st).await
 }

@@ -46,6 +46,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "market", description = "市场监管：去化周期、土地供应、地块、容积率、开发项目与预售资金 market regulation"),
         (name = "audit", description = "审计日志 the audit log"),
         (name = "subsidies", description = "补贴自测与购房金融计算 subsidy self-checks and finance calculators"),
+        (name = "rentals", description = "配租：房源与市场租金、配租通知、租赁合同、租金台账、退出与失信名单 rentals"),
         (name = "meta", description = "this document"),
     )
 )]
@@ -82,6 +83,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::market::api())
         .merge(crate::audit::api())
         .merge(crate::subsidies::api())
+        .merge(crate::rentals::api())
 }
 
 /// The document as JSON (built once).

@@ -106,4 +106,9 @@ pub struct Links {
     /// engine decides, so article 10's 90-day obligation follows the record
     /// rather than the declaration. Answered by subsidies.
     pub held_benefits: BenefitsLink,
+    /// Dates on which these resident IDs were put on the dishonesty list
+    /// (Loudi 8.2.3), merged into `history.blacklisted_on` before the
+    /// engine decides, so the 3-year ban is enforced by the eligibility
+    /// rules themselves. Answered by rentals.
+    pub recorded_blacklistings: AbandonmentsLink,
 }

@@ -23,6 +23,7 @@ mod notices;
 mod objections;
 mod openapi;
 mod pages;
+mod rentals;
 mod screening;
 mod security;
 mod sign_in;

@@ -133,7 +133,12 @@ impl KeyRotation<'_> {
             }
             current.insert(new);
         }
-        for table in ["application_members", "active_members", "abandonments"] {
+        for table in [
+            "application_members",
+            "active_members",
+            "abandonments",
+            "rent_blacklist",
+        ] {
             let rows = Q::new(format!(
                 "SELECT DISTINCT id_hash FROM {table} WHERE application_id = $1 ORDER BY id_hash"
             ))
