@@ -3,12 +3,11 @@
 //! handover and the registration deadline, each checked against the city's
 //! rules; the purchase's status machine.
 
-use anju_allotment::{Area, Fen};
+use anju_allotment::Fen;
 use anju_calendar::{Calendar, CalendarError};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::cap::{may_contract, PriceCap};
 use crate::policy::Policy;
 
 /// 限面积、竞房价 or 限房价、竞面积.
@@ -110,13 +109,13 @@ pub fn notice_end(
 }
 
 /// A contract may be signed the day after the notice's last day, with no
-/// unresolved objection, at a price within the cap.
+/// unresolved objection, at a price within the cap (`cap`: the lot's caps
+/// summed, see [`crate::PriceCap::home_cap`]).
 pub fn may_sign(
     notice_end: NaiveDate,
     today: NaiveDate,
     open_objections: u32,
-    cap: &PriceCap,
-    area: Area,
+    cap: Fen,
     price: Fen,
 ) -> Result<(), StepError> {
     if today <= notice_end {
@@ -128,7 +127,10 @@ pub fn may_sign(
     if open_objections > 0 {
         return Err(StepError::Objections(open_objections));
     }
-    may_contract(cap, area, price).map_err(|(price, cap)| StepError::AboveCap { price, cap })
+    if price > cap {
+        return Err(StepError::AboveCap { price, cap });
+    }
+    Ok(())
 }
 
 /// The registration deadline: `months` calendar months after handover (the
@@ -281,6 +283,8 @@ pub fn may_hand_over(items: &[InspectionItem], warranty_years: u32) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cap::PriceCap;
+    use anju_allotment::Area;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -67,6 +67,7 @@ pub mod holdings {
         RegisterFilter, ReviewRecord, StepRecord, SyntheticHome, ANSWER_BATCH,
     };
 }
+pub use crate::core::acquisition::{AcqLedgerRecord, AcqRecord};
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
@@ -76,6 +77,7 @@ pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
+pub use crate::core::Acquisition;
 pub use crate::core::{
     Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation, Market,
     Subsidies,
@@ -496,6 +498,12 @@ impl AnyStore {
     /// and the pool of homes that came back (`core/holdings/`).
     pub fn holdings(&self) -> Holdings<'_> {
         self.core().holdings()
+    }
+
+    /// Acquisition of existing homes: the room's documents and the
+    /// companies' ledgers (`core/acquisition.rs`).
+    pub fn acquisition(&self) -> Acquisition<'_> {
+        self.core().acquisition()
     }
 
     /// Market regulation: monthly figures, land, parcels, developer

@@ -46,6 +46,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "market", description = "市场监管：去化周期、土地供应、地块、容积率、开发项目与预售资金 market regulation"),
         (name = "audit", description = "审计日志 the audit log"),
         (name = "subsidies", description = "补贴自测与购房金融计算 subsidy self-checks and finance calculators"),
+        (name = "acquisition", description = "收购存量商品房：需求摸排、房源筛查、限价、以需定购计划、公示、签约、交接、登记、资金台账 acquisition of existing homes"),
         (name = "meta", description = "this document"),
     )
 )]
@@ -82,6 +83,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::market::api())
         .merge(crate::audit::api())
         .merge(crate::subsidies::api())
+        .merge(crate::acquisition::api())
 }
 
 /// The document as JSON (built once).
