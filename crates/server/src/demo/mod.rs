@@ -5,6 +5,7 @@
 //! decisions are exactly what real use would produce.
 
 pub mod accounts;
+pub mod acquisition;
 pub mod allotment;
 pub mod applications;
 pub mod holdings;
@@ -33,5 +34,6 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     }
     applications::seed(st, households).await?;
     allotment::seed(st).await?;
-    holdings::seed(st).await
+    holdings::seed(st).await?;
+    acquisition::seed(st).await
 }
