@@ -25,3 +25,4 @@ mod security;
 mod sign_in;
 mod subsidies;
 mod verification_file;
+mod acquisition;
