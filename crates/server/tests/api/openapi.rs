@@ -392,7 +392,9 @@ async fn openapi(app: &TestApp) {
             || template.starts_with("/api/v1/market/") && template.contains("{id}");
         // Operations on one held home, buyback, campaign or case: with a
         // made-up key the authorised answer is a routed 404.
-        let keyed_op = template.starts_with("/api/v1/holdings/") && template.contains('{');
+        let keyed_op = (template.starts_with("/api/v1/holdings/")
+            || template.starts_with("/api/v1/acquisition/"))
+            && template.contains('{');
         let params = [
             ("round", "1"),
             ("draw", "1"),
