@@ -108,6 +108,11 @@ const EXACT: &[(&str, &str)] = &[
     ("GET    /api/v1/projects/{M}/results.xlsx (a draft)",            "404  404  404  404  404  404  404  404  404  404  404  404  404  200  200  200  404"),
     (r#"POST   /api/v1/projects/{M}/plan/steps {"step": "submit", "version": {version}}"#, "403  403  403  403  403  403  403  403  403  403  403  403  403  403  200  403  401"),
     ("GET    /api/v1/applications/{A}/allotment",                     "200  404  200  404  200  404  200  200  200  200  200  200  404  200  200  200  401"),
+    ("GET    /api/v1/acquisition",                                    "403  403  403  403  403  403  403  403  403  403  403  403  403  200  200  200  401"),
+    (r#"POST   /api/v1/acquisition/companies {"id": "MATRIX-CO", "name": "矩阵测试公司"}"#, "403  403  403  403  403  403  403  403  403  403  403  403  403  201  403  403  401"),
+    ("POST   /api/v1/acquisition/surveys {}",                         "403  403  403  403  403  403  403  403  403  403  403  403  403  403  201  403  401"),
+    (r#"POST   /api/v1/acquisition/plans/{M}/approval {"version": 0}"#, "403  403  403  403  403  403  403  403  403  403  403  403  403  404  403  403  401"),
+    (r#"POST   /api/v1/acquisition/purchases/{M}/steps {"step": "notice", "start": "2026-06-08"}"#, "403  403  403  403  403  403  403  403  403  403  403  403  403  403  404  403  401"),
     ("DELETE /api/v1/session",                                        "204  204  204  204  204  204  204  204  204  204  204  204  204  204  204  204  401"),
 ];
 
