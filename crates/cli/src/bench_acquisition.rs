@@ -7,7 +7,14 @@ use anju_acquisition::synthetic;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-pub fn run(homes: u64, districts: u64, budget_pct: u64, seed: u64, time_limit: f64, gap: f32) -> String {
+pub fn run(
+    homes: u64,
+    districts: u64,
+    budget_pct: u64,
+    seed: u64,
+    time_limit: f64,
+    gap: f32,
+) -> String {
     let policy = anju_acquisition::Policy::yangquan();
     let started = Instant::now();
     let city = synthetic::city(homes, districts, seed, budget_pct);
@@ -31,10 +38,23 @@ pub fn run(homes: u64, districts: u64, budget_pct: u64, seed: u64, time_limit: f
             let _ = writeln!(out, "lots (buildings/units) {}", city.lots.len());
             let _ = writeln!(out, "waiting families      {families}");
             let _ = writeln!(out, "budget (yuan)         {}", city.budget);
-            let _ = writeln!(out, "lots bought           {chosen} ({} homes, {} of them 70–120 m²)", p.evaluation.homes, p.evaluation.main_homes);
-            let _ = writeln!(out, "families covered      {:?} (tier 1, 2, 3)", p.evaluation.covered);
+            let _ = writeln!(
+                out,
+                "lots bought           {chosen} ({} homes, {} of them 70–120 m²)",
+                p.evaluation.homes, p.evaluation.main_homes
+            );
+            let _ = writeln!(
+                out,
+                "families covered      {:?} (tier 1, 2, 3)",
+                p.evaluation.covered
+            );
             let _ = writeln!(out, "cost (yuan)           {}", p.evaluation.cost);
-            let _ = writeln!(out, "status                {} ({})", p.status.en(), p.status.zh());
+            let _ = writeln!(
+                out,
+                "status                {} ({})",
+                p.status.en(),
+                p.status.zh()
+            );
             if let Some(g) = p.gap_pct() {
                 let _ = writeln!(out, "below LP bound        {g:.3} %");
             }

@@ -253,11 +253,13 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     let purchases = svc::purchases(st).await?;
     let items = svc::checklist();
     // (days ago: negotiated, filed, notice, signed, handed over, registered)
+    // The registered one first, then the overdue one, so that even a
+    // small demo (few lots bought) shows both.
     let walks: [(i64, Option<i64>, Option<i64>); 4] = [
-        (140, Some(110), None),     // handed over 110 days ago: overdue
-        (100, Some(20), None),      // handed over 20 days ago: registration pending
-        (60, None, None),           // contracted, handover to come
         (130, Some(100), Some(60)), // registered
+        (140, Some(110), None),     // handed over 110 days ago: overdue
+        (60, None, None),           // contracted, handover to come
+        (100, Some(20), None),      // handed over 20 days ago: registration pending
     ];
     for ((p, _), (start, handed, registered)) in purchases.iter().zip(walks) {
         let asking = p.total_asking();

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acquisition;
 mod allotment;
 mod audit;
 mod audit_page;
@@ -25,4 +26,3 @@ mod security;
 mod sign_in;
 mod subsidies;
 mod verification_file;
-mod acquisition;
