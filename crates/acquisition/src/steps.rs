@@ -317,18 +317,11 @@ mod tests {
         let limit = cap.home_cap(area);
         assert_eq!(limit, Fen::new(52_500_000));
         let end = d("2026-06-12");
-        assert!(may_sign(end, end, 0, &cap, area, limit).is_err());
-        assert!(may_sign(end, d("2026-06-13"), 1, &cap, area, limit).is_err());
-        assert!(may_sign(end, d("2026-06-13"), 0, &cap, area, limit).is_ok());
+        assert!(may_sign(end, end, 0, limit, limit).is_err());
+        assert!(may_sign(end, d("2026-06-13"), 1, limit, limit).is_err());
+        assert!(may_sign(end, d("2026-06-13"), 0, limit, limit).is_ok());
         assert_eq!(
-            may_sign(
-                end,
-                d("2026-06-13"),
-                0,
-                &cap,
-                area,
-                Fen::new(limit.fen() + 1)
-            ),
+            may_sign(end, d("2026-06-13"), 0, limit, Fen::new(limit.fen() + 1)),
             Err(StepError::AboveCap {
                 price: Fen::new(52_500_001),
                 cap: limit

@@ -27,6 +27,7 @@ fn row(c: &[&str]) -> Vec<String> {
 fn offer_rows() -> Vec<Vec<String>> {
     let mut rows = vec![svc::OFFER_COLUMNS.iter().map(|s| s.to_string()).collect()];
     // (project, district, building, unit count, whole, areas per unit)
+    #[allow(clippy::type_complexity)]
     let lots: [(&str, &str, &str, u32, bool, [&str; 6]); 6] = [
         (
             "桃林苑",
@@ -311,7 +312,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         // One registered home into a draft allotment project, as acquired.
         let project = crate::allotment::service::create_project(
             st,
-            &company,
+            company,
             crate::allotment::service::NewProject {
                 id: "YQ-2026-03".into(),
                 name: "收购房源配售项目（草稿）".into(),
@@ -325,7 +326,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             let price = home.price.mul_ratio_floor(105, 100);
             svc::allot(
                 st,
-                &company,
+                company,
                 &p.id,
                 &AllotRequest {
                     project: project.id.clone(),

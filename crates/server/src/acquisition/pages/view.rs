@@ -200,8 +200,8 @@ pub(super) async fn page(
     let mut per: BTreeMap<String, [u64; 3]> = BTreeMap::new();
     for d in survey.iter().flat_map(|s| s.demand.iter()) {
         let e = per.entry(d.district.clone()).or_insert([0; 3]);
-        for t in 0..3 {
-            e[t] += d.tiers[t];
+        for (x, y) in e.iter_mut().zip(d.tiers) {
+            *x += y;
         }
     }
     let demand_rows = per

@@ -178,8 +178,8 @@ pub async fn propose(st: &AppState, user: &CurrentUser, r: &PlanRequest) -> ApiR
     let proposal = plan::optimise_with(&input, TIME_LIMIT_S, MIP_GAP)
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let families = survey.demand.iter().fold([0u64; 3], |mut a, l| {
-        for t in 0..3 {
-            a[t] += l.tiers[t];
+        for (x, y) in a.iter_mut().zip(l.tiers) {
+            *x += y;
         }
         a
     });
