@@ -38,6 +38,15 @@ test('acquisition: from the demand survey to a home available for allotment', as
   assert.match(await page.locator('body').innerText(), /未满 6 个月/);
   await page.goto(`${anju.base}/acquisition`);
 
+  // The overdue registration is recorded from its row; the banner goes.
+  const overdueRow = page.locator('#purchases tr', { hasText: '已逾期' }).first();
+  await overdueRow.locator('input[name=on]').fill('2026-02-27');
+  await overdueRow.locator('input[name=certificate]').fill('晋(2026)阳泉市不动产权第0001300号');
+  await Promise.all([page.waitForNavigation(), overdueRow.locator('.register-go').click()]);
+  assert.match(await page.locator('.banner.good').innerText(), /已完成/);
+  assert.equal(await page.locator('#overdue').count(), 0);
+  await shot(page, 'registered');
+
   // The registered home, now an available acquired home of a project.
   const href = await page.locator('#purchases a').first().getAttribute('href');
   assert.match(href, /^\/projects\//);

@@ -60,6 +60,7 @@ struct Page<'a> {
     ledgers: Vec<LedgerView>,
     is_company: bool,
     is_city: bool,
+    today: String,
     survey_cite: String,
     registration_cite: String,
 }
@@ -236,6 +237,7 @@ pub(super) async fn page(
         purchases,
         ledgers,
         is_company: user.user.role == Role::Company,
+        today: today.to_string(),
         is_city: user.user.role == Role::CityBureau,
         survey_cite: format!(
             "{} {}",
@@ -263,6 +265,14 @@ pub(super) async fn act(State(st): State<AppState>, headers: HeaderMap, req: Req
     let r: ApiResult<&str> = async {
         match field(&f, "type").unwrap_or("") {
             "survey" => svc::take_survey(&st, &user).await.map(|_| "survey"),
+            "register" => {
+                let id = field(&f, "id").unwrap_or("").to_string();
+                let step = svc::PurchaseStep::Register {
+                    on: field(&f, "on").unwrap_or("").to_string(),
+                    certificate: field(&f, "certificate").unwrap_or("").to_string(),
+                };
+                svc::step(&st, &user, &id, &step).await.map(|_| "register")
+            }
             "approve" => {
                 if field(&f, "confirm") != Some("on") {
                     return Err(ApiError::bad_request("confirm", "请勾选确认：批准后计划不能再修改 (tick to confirm: an approved plan cannot be changed)").field("confirm"));
