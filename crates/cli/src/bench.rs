@@ -78,6 +78,25 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         leases: usize,
     },
+    /// The acquisition purchase plan (integer program + explanation) on a
+    /// synthetic city: N candidate homes in units, D districts.
+    Acquisition {
+        #[arg(long, default_value_t = 10_000)]
+        homes: u64,
+        #[arg(long, default_value_t = 20)]
+        districts: u64,
+        /// Budget as a percentage of the whole pool's cost.
+        #[arg(long, default_value_t = 40)]
+        budget_pct: u64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Seconds the solver may search (the server uses 8).
+        #[arg(long, default_value_t = 8.0)]
+        time_limit: f64,
+        /// Relative MIP gap at which it may stop (the server uses 0.005).
+        #[arg(long, default_value_t = 0.005)]
+        gap: f32,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -154,6 +173,20 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
             print!("{}", crate::bench_rentals::run(&store, leases).await?);
             Ok(())
         }),
+        BenchCommand::Acquisition {
+            homes,
+            districts,
+            budget_pct,
+            seed,
+            time_limit,
+            gap,
+        } => {
+            print!(
+                "{}",
+                crate::bench_acquisition::run(homes, districts, budget_pct, seed, time_limit, gap)
+            );
+            Ok(())
+        }
         BenchCommand::Households { lines, seed } => {
             let mut rng = Rng::new(seed);
             let stdout = std::io::stdout();

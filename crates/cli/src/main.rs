@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod backup_cmd;
 mod batch;
 mod bench;
+mod bench_acquisition;
 mod bench_holdings;
 mod bench_rentals;
 mod bench_selection;

@@ -22,6 +22,7 @@
 //! that knows them all.
 
 pub mod accounts;
+pub mod acquisition;
 pub mod allotment;
 pub mod applications;
 pub mod audit;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(subsidies::routes())
         .merge(rentals::routes())
+        .merge(acquisition::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::map_response(
             web::headers::security_headers,

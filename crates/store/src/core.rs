@@ -55,6 +55,7 @@
 //! `tx.commit()`, inside `retrying!(self, { … })`.
 
 pub(crate) mod accounts;
+pub(crate) mod acquisition;
 pub(crate) mod allotment;
 pub(crate) mod applications;
 pub(crate) mod audit;
@@ -172,6 +173,12 @@ handle!(
     Subsidies,
     subsidies,
     "Subsidy applications, their payment ledgers and the benefits register."
+);
+
+handle!(
+    Acquisition,
+    acquisition,
+    "Acquisition of existing homes: companies, surveys, offers, caps, plans, purchases and the companies' ledgers."
 );
 
 /// The store's one implementation, shared by both backends. Outside this

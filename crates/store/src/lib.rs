@@ -74,6 +74,7 @@ pub mod rentals {
         ListingRecord, OfferRecord, RentHomeRecord, SurveyRecord, CHARGE_CHUNK,
     };
 }
+pub use crate::core::acquisition::{AcqLedgerRecord, AcqRecord};
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
@@ -84,6 +85,7 @@ pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
+pub use crate::core::Acquisition;
 pub use crate::core::Rentals;
 pub use crate::core::{
     Accounts, Allotment, Applications, Audit, Core as StoreCore, Holdings, KeyRotation, Market,
@@ -505,6 +507,12 @@ impl AnyStore {
     /// and the pool of homes that came back (`core/holdings/`).
     pub fn holdings(&self) -> Holdings<'_> {
         self.core().holdings()
+    }
+
+    /// Acquisition of existing homes: the room's documents and the
+    /// companies' ledgers (`core/acquisition.rs`).
+    pub fn acquisition(&self) -> Acquisition<'_> {
+        self.core().acquisition()
     }
 
     /// Market regulation: monthly figures, land, parcels, developer

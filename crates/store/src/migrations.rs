@@ -105,6 +105,7 @@ mod tests {
         assert_eq!(
             caps.into_iter().collect::<Vec<_>>(),
             [
+                "acquisition",
                 "allotment",
                 "applications",
                 "foundation",

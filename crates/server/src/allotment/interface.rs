@@ -80,3 +80,23 @@ pub async fn add_returned_home(
         .home;
     super::service::add_returned_home(st, user, to_project, home).await
 }
+
+/// A home acquisition registered (its title transferred to the company),
+/// added to a project whose plan is still editable: source "acquired",
+/// with its contract price as the cost that the cost + 5 % price check
+/// reads. Only the company may.
+pub async fn add_acquired_home(
+    st: &AppState,
+    user: &CurrentUser,
+    to_project: &str,
+    mut home: anju_allotment::Home,
+) -> ApiResult<()> {
+    home.source = anju_allotment::HomeSource::Acquired;
+    if home.acquisition_cost.is_none() {
+        return Err(crate::web::error::ApiError::bad_request(
+            "missing_cost",
+            "收购房源须有收购成本 (an acquired home needs its cost)",
+        ));
+    }
+    super::service::add_home_from_company(st, user, to_project, home).await
+}

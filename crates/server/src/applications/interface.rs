@@ -26,6 +26,9 @@ pub struct QualifiedFamily {
     pub special: Vec<String>,
     pub masked_name: String,
     pub masked_id: String,
+    /// Members in the application (acquisition's survey reads the size of
+    /// home a family needs from it).
+    pub household_size: usize,
 }
 
 /// Every qualified family of these districts (and of `county_seat_of`,
@@ -91,6 +94,11 @@ async fn family(st: &AppState, s: ApplicationSummary) -> ApiResult<Option<Qualif
         special,
         masked_name: s.masked_name,
         masked_id: s.masked_id,
+        household_size: stored
+            .household
+            .get("members")
+            .and_then(Value::as_array)
+            .map_or(1, |m| m.len()),
     }))
 }
 

@@ -5,6 +5,7 @@
 //! decisions are exactly what real use would produce.
 
 pub mod accounts;
+pub mod acquisition;
 pub mod allotment;
 pub mod applications;
 pub mod holdings;
@@ -36,5 +37,6 @@ pub async fn seed(st: &AppState, households: usize) -> ApiResult<()> {
     allotment::seed(st).await?;
     holdings::seed(st).await?;
     // Rentals only where the city's documents regulate renting (Loudi).
-    rentals::seed(st).await
+    rentals::seed(st).await?;
+    acquisition::seed(st).await
 }

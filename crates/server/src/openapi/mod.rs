@@ -47,6 +47,7 @@ pub const DECISION_SCHEMA: &str = include_str!("decision.schema.json");
         (name = "audit", description = "审计日志 the audit log"),
         (name = "subsidies", description = "补贴自测与购房金融计算 subsidy self-checks and finance calculators"),
         (name = "rentals", description = "配租：房源与市场租金、配租通知、租赁合同、租金台账、退出与失信名单 rentals"),
+        (name = "acquisition", description = "收购存量商品房：需求摸排、房源筛查、限价、以需定购计划、公示、签约、交接、登记、资金台账 acquisition of existing homes"),
         (name = "meta", description = "this document"),
     )
 )]
@@ -84,6 +85,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::audit::api())
         .merge(crate::subsidies::api())
         .merge(crate::rentals::api())
+        .merge(crate::acquisition::api())
 }
 
 /// The document as JSON (built once).

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acquisition;
 mod allotment;
 mod audit;
 mod audit_page;

@@ -397,7 +397,9 @@ async fn openapi(app: &TestApp) {
         // Rentals: the default city (Yangquan) has no rental rules, so
         // every operation answers a routed 404 `no_rental_rules`
         // (rentals.rs runs the whole flow under Loudi).
-        let keyed_op = template.starts_with("/api/v1/holdings/") && template.contains('{')
+        let keyed_op = (template.starts_with("/api/v1/holdings/")
+            || template.starts_with("/api/v1/acquisition/"))
+            && template.contains('{')
             || template.starts_with("/api/v1/rentals/");
         let params = [
             ("round", "1"),

@@ -172,6 +172,19 @@ pub async fn add_returned_home(
     id: &str,
     mut home: allot::Home,
 ) -> ApiResult<()> {
+    home.source = allot::HomeSource::BoughtBack;
+    home.acquisition_cost = None;
+    add_home_from_company(st, user, id, home).await
+}
+
+/// A home from the company's own hands (bought back, or acquired: its
+/// source and cost as given) added to a project whose plan is editable.
+pub async fn add_home_from_company(
+    st: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    home: allot::Home,
+) -> ApiResult<()> {
     may_import_homes(user)?;
     let p = load_project(st, Some(user), id).await?;
     if !p.plan_status.editable() {
@@ -195,8 +208,10 @@ pub async fn add_returned_home(
         ))
         .field("project_id"));
     }
-    home.source = allot::HomeSource::BoughtBack;
-    home.acquisition_cost = None;
+    let source = match home.source {
+        allot::HomeSource::Acquired => "acquired",
+        _ => "bought_back",
+    };
     let now = st.clock.now();
     st.store
         .allotment()
@@ -210,7 +225,7 @@ pub async fn add_returned_home(
                 now,
                 "allotment.homes_import".into(),
                 format!("project:{id}"),
-                json!({"homes_saved": 1, "source": "bought_back", "home": home.id.as_str()}),
+                json!({"homes_saved": 1, "source": source, "home": home.id.as_str()}),
             ),
         )
         .await?;
