@@ -731,12 +731,14 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn resident_id(region: &str, birth: &str, male: bool) -> String {
     static SEQ: AtomicU32 = AtomicU32::new(0);
     let n = SEQ.fetch_add(1, Ordering::Relaxed);
-    // Order code: three digits, the last odd for men and even for women.
-    let order = (n % 500) * 2 + u32::from(male);
+    // Order code: three digits, the last odd for men and even for women;
+    // never 000, which is not assigned (GB 11643: a woman's 000 was
+    // generated every 500th id before, and refused).
+    let order = (n % 499 + 1) * 2 + u32::from(male);
     let birth = birth.replace('-', "");
-    // A different day every 500 ids keeps them unique.
+    // A different day every 499 ids keeps them unique.
     let day = NaiveDate::parse_from_str(&birth, "%Y%m%d").expect("birth date")
-        + chrono::Duration::days(i64::from(n / 500));
+        + chrono::Duration::days(i64::from(n / 499));
     let first17 = format!("{region}{}{order:03}", day.format("%Y%m%d"));
     let mut b = [0u8; 17];
     b.copy_from_slice(first17.as_bytes());
