@@ -34,6 +34,7 @@ pub struct Void {
 /// A home type of the building and how many homes have it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", schema(as = PlotHomeType))]
 pub struct HomeType {
     pub label: String,
     pub count: u32,

@@ -18,6 +18,7 @@ pub const LOUDI: &str = "娄底市收购存量商品房用作保障性住房工�
 /// A cited article with the words it says.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", schema(as = SubsidyCite))]
 pub struct Cite {
     pub document: &'static str,
     pub article: &'static str,

@@ -37,6 +37,7 @@ impl City {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", schema(as = FinanceHomeType))]
 pub enum HomeType {
     /// 商品住房 (普通商品住房).
     Commercial,

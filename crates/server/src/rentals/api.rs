@@ -403,6 +403,7 @@ pub struct LeaseJson {
 
 /// A ledger entry.
 #[derive(Serialize, ToSchema)]
+#[schema(as = RentLedgerEntry)]
 pub struct EntryJson {
     key: String,
     /// `charge`, `payment`, `adjustment` or `overstay`.
@@ -571,6 +572,7 @@ async fn leases(
 
 /// The family's leases.
 #[derive(Serialize, ToSchema)]
+#[schema(as = RentalMine)]
 pub struct MineJson {
     leases: Vec<LeaseJson>,
 }

@@ -74,6 +74,7 @@ pub struct ImportError {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = IndicatorImportReport)]
 pub struct ImportReport {
     pub rows: usize,
     pub imported: usize,

@@ -30,6 +30,7 @@ pub struct EntryRequest {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = AcquisitionLedgerEntry)]
 pub struct EntryJson {
     pub seq: i64,
     pub kind: String,

@@ -25,6 +25,7 @@ pub const TIME_LIMIT_S: f64 = 8.0;
 pub const MIP_GAP: f32 = 0.005;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = AcquisitionPlanRequest)]
 pub struct PlanRequest {
     #[schema(example = "2026")]
     pub year: String,

@@ -25,7 +25,8 @@ use crate::web::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HomeLine {
     pub home: String,
-    #[schema(value_type = String)]
+    /// Floor area in hundredths of a square metre (8956 = 89.56 m²).
+    #[schema(value_type = u64)]
     pub area: Area,
     pub layout: String,
     pub asking: Fen,
@@ -36,6 +37,7 @@ pub struct HomeLine {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = NegotiationRound)]
 pub struct Round {
     pub on: NaiveDate,
     pub offer: Fen,
