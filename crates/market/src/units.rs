@@ -8,12 +8,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Money in fen (分). 1 yuan = 100 fen.
+/// Money in fen (分). 1 yuan = 100 fen. Signed (a ledger's movements),
+/// unlike allotment's prices: its own schema name.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", schema(as = MarketFen))]
 pub struct Fen(pub i64);
 
 impl Fen {

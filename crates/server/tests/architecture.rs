@@ -457,3 +457,63 @@ fn no_page_points_at_the_source_tree() {
         "pages that name files of the source tree (serve them and link the site's address): {found:#?}"
     );
 }
+
+/// The OpenAPI document names a schema by its type (or its `schema(as =
+/// …)`): two types of one name in different rooms would silently share a
+/// component, and one room's answers be documented with the other's shape
+/// (schema fuzzing found acquisition's ledger checked against rentals').
+#[test]
+fn every_schema_has_its_own_component_name() {
+    let mut files = Vec::new();
+    let crates = src().join("../..");
+    for e in std::fs::read_dir(&crates).expect("crates") {
+        let dir = e.expect("entry").path().join("src");
+        if dir.is_dir() {
+            rust_files(&dir, &mut files);
+        }
+    }
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if !(l.contains("derive") && l.contains("ToSchema")) {
+                continue;
+            }
+            let mut alias = None;
+            for next in lines.iter().skip(i).take(15) {
+                if let Some(rest) = next.split("schema(as = ").nth(1) {
+                    alias = rest.split(')').next().map(str::to_string);
+                }
+                // `struct X`, `pub struct X`, `pub(crate) enum X` …
+                let t = next.trim_start();
+                let t = match t.strip_prefix("pub") {
+                    Some(rest) if rest.starts_with('(') => {
+                        rest.split_once(')').map_or("", |(_, r)| r.trim_start())
+                    }
+                    Some(rest) => rest.trim_start(),
+                    None => t,
+                };
+                let item = t
+                    .strip_prefix("struct ")
+                    .or_else(|| t.strip_prefix("enum "));
+                if let Some(item) = item {
+                    let name: String = item
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    names
+                        .entry(alias.clone().unwrap_or(name))
+                        .or_default()
+                        .push(format!("{}:{}", p.display(), i + 1));
+                    break;
+                }
+            }
+        }
+    }
+    let clashes: Vec<_> = names.iter().filter(|(_, at)| at.len() > 1).collect();
+    assert!(
+        clashes.is_empty(),
+        "give each its own name with #[schema(as = …)]: {clashes:?}"
+    );
+}
