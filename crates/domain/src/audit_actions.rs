@@ -214,6 +214,123 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
         "导入省级指标完成值",
         "indicator actuals imported",
     ),
+    // Rentals (Loudi 八、(二)).
+    ("rentals.home_add", "登记配租房源", "rental home registered"),
+    (
+        "rentals.survey_add",
+        "登记市场租金评估",
+        "market-rent survey recorded",
+    ),
+    (
+        "rentals.offer",
+        "向轮候家庭发出配租通知",
+        "rental home offered",
+    ),
+    (
+        "rentals.offer_accept",
+        "家庭接受配租",
+        "rental offer accepted",
+    ),
+    (
+        "rentals.offer_refuse",
+        "家庭放弃配租",
+        "rental offer refused",
+    ),
+    ("rentals.renew", "续签租赁合同", "lease renewed"),
+    ("rentals.exit_notice", "发出腾退通知", "exit notice given"),
+    ("rentals.close", "租赁结束", "lease closed"),
+    (
+        "rentals.charge_month",
+        "生成当月租金",
+        "month's rent charged",
+    ),
+    ("rentals.charge", "记收租金", "rent charged"),
+    ("rentals.payment", "登记租金缴纳", "rent payment recorded"),
+    ("rentals.adjustment", "调整租金账目", "rent ledger adjusted"),
+    ("rentals.overstay", "记收逾期占用费", "overstay charged"),
+    // Acquisition of existing homes.
+    (
+        "acquisition.company_add",
+        "登记收购主体",
+        "implementing company registered",
+    ),
+    (
+        "acquisition.survey_freeze",
+        "冻结需求摸排",
+        "demand survey frozen",
+    ),
+    (
+        "acquisition.offers_import",
+        "导入房源报价",
+        "developers' offers imported",
+    ),
+    ("acquisition.cap", "登记限价依据", "price cap recorded"),
+    (
+        "acquisition.plan_propose",
+        "拟定收购计划",
+        "purchase plan proposed",
+    ),
+    (
+        "acquisition.plan_edit",
+        "调整收购计划",
+        "purchase plan edited",
+    ),
+    (
+        "acquisition.plan_approve",
+        "批准收购计划",
+        "purchase plan approved",
+    ),
+    (
+        "acquisition.purchase_negotiate",
+        "记录议价",
+        "negotiation recorded",
+    ),
+    (
+        "acquisition.purchase_appraise",
+        "记录评估",
+        "appraisal recorded",
+    ),
+    ("acquisition.purchase_file", "收购备案", "purchase filed"),
+    (
+        "acquisition.purchase_notice",
+        "收购公示",
+        "purchase notice started",
+    ),
+    (
+        "acquisition.purchase_object",
+        "登记公示异议",
+        "objection to a purchase recorded",
+    ),
+    (
+        "acquisition.purchase_answer",
+        "答复公示异议",
+        "objection answered",
+    ),
+    (
+        "acquisition.purchase_sign",
+        "签订收购合同",
+        "purchase contract signed",
+    ),
+    (
+        "acquisition.purchase_hand_over",
+        "交付验收",
+        "homes handed over",
+    ),
+    (
+        "acquisition.purchase_register",
+        "办理产权登记",
+        "title registered",
+    ),
+    (
+        "acquisition.home_allot",
+        "收购房源转入配售项目",
+        "acquired home added to an allotment project",
+    ),
+    (
+        "acquisition.ledger_entry",
+        "登记资金台账",
+        "ledger entry recorded",
+    ),
 ];
 
 /// The words for an audit action code, Chinese and English; `None` for a
