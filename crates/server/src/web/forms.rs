@@ -117,6 +117,20 @@ pub async fn ctx(st: &AppState, headers: &HeaderMap, q: &PageQuery) -> Ctx {
     }
 }
 
+/// The page context for a room whose query carries only the language
+/// beside its own fields (holdings, rentals).
+pub async fn ctx_for_lang(st: &AppState, headers: &HeaderMap, lang: Option<String>) -> Ctx {
+    ctx(
+        st,
+        headers,
+        &PageQuery {
+            lang,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// The error page: the message (Chinese first, English in parentheses) and
 /// the field at fault.
 #[derive(askama::Template)]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::holdings::service::{self as svc, RegisterQuery};
 use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
-use crate::web::forms::{ctx, Ctx, PageQuery};
+use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, url_encode, Lang};
 use crate::web::sheets::{
     csv_bytes, csv_response, official_sheet, xlsx_response, Cell, OfficialSheet,
@@ -35,18 +35,6 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
         "pool_take" => l.t("回购房源已纳入该项目。", "The home is now in this project."),
         _ => l.t("已完成。", "Done."),
     }
-}
-
-async fn page_ctx(st: &AppState, headers: &HeaderMap, lang: Option<String>) -> Ctx {
-    ctx(
-        st,
-        headers,
-        &PageQuery {
-            lang,
-            ..Default::default()
-        },
-    )
-    .await
 }
 
 // ------------------------------------------------------------- register
@@ -77,7 +65,7 @@ pub(super) async fn register_page(
     headers: HeaderMap,
     Query(q): Query<RegisterQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang.clone()).await;
+    let c = ctx_for_lang(&st, &headers, q.lang.clone()).await;
     let user = match c.require_user("/holdings") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -136,7 +124,7 @@ pub(super) async fn register_xlsx(
     headers: HeaderMap,
     Query(q): Query<RegisterQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang.clone()).await;
+    let c = ctx_for_lang(&st, &headers, q.lang.clone()).await;
     let user = match c.require_user("/holdings") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -284,7 +272,7 @@ pub(super) async fn home_page(
     Path((project, home)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let next = format!(
         "/holdings/homes/{}/{}",
         url_encode(&project),
@@ -403,7 +391,7 @@ pub(super) async fn buyback_page(
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user(&format!("/holdings/buybacks/{}", url_encode(&id))) {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -501,7 +489,7 @@ pub(super) async fn campaigns_page(
     headers: HeaderMap,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user("/holdings/campaigns") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -606,7 +594,7 @@ pub(super) async fn campaign_page(
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user(&format!("/holdings/campaigns/{}", url_encode(&id))) {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -666,7 +654,7 @@ pub(super) async fn request_download(
     headers: HeaderMap,
     Path((id, dept)): Path<(String, String)>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, None).await;
+    let c = ctx_for_lang(&st, &headers, None).await;
     let user = match c.require_user(&format!("/holdings/campaigns/{}", url_encode(&id))) {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -713,7 +701,7 @@ pub(super) async fn mine_page(
     headers: HeaderMap,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user("/holdings/mine") {
         Ok(u) => u.clone(),
         Err(r) => return r,

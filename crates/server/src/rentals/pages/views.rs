@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::rentals::service::{self as svc, HomeView, LeaseView};
 use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
-use crate::web::forms::{ctx, Ctx, PageQuery};
+use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, Lang};
 use crate::web::sheets::{official_sheet, xlsx_response, Cell, OfficialSheet};
 use crate::web::AppState;
@@ -42,18 +42,6 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
         ),
         _ => l.t("已完成。", "Done."),
     }
-}
-
-async fn page_ctx(st: &AppState, headers: &HeaderMap, lang: Option<String>) -> Ctx {
-    ctx(
-        st,
-        headers,
-        &PageQuery {
-            lang,
-            ..Default::default()
-        },
-    )
-    .await
 }
 
 pub fn yuan(fen: i64) -> String {
@@ -296,7 +284,7 @@ pub(super) async fn desk_page(
     headers: HeaderMap,
     Query(q): Query<DeskQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang.clone()).await;
+    let c = ctx_for_lang(&st, &headers, q.lang.clone()).await;
     let user = match c.require_user("/rentals") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -424,7 +412,7 @@ pub(super) async fn home_page(
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user("/rentals") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -569,7 +557,7 @@ pub(super) async fn lease_page(
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user("/rentals") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -612,7 +600,7 @@ pub(super) async fn bill_page(
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user("/rentals/mine") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -649,7 +637,7 @@ pub(super) async fn mine_page(
     headers: HeaderMap,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let c = page_ctx(&st, &headers, q.lang).await;
+    let c = ctx_for_lang(&st, &headers, q.lang).await;
     let user = match c.require_user("/rentals/mine") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -679,7 +667,7 @@ pub(super) async fn mine_page(
 
 /// Every lease as an official sheet (readers).
 pub(super) async fn leases_xlsx(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let c = page_ctx(&st, &headers, None).await;
+    let c = ctx_for_lang(&st, &headers, None).await;
     let user = match c.require_user("/rentals") {
         Ok(u) => u.clone(),
         Err(r) => return r,
@@ -738,7 +726,7 @@ pub(super) async fn leases_xlsx(State(st): State<AppState>, headers: HeaderMap) 
 
 /// Arrears with ageing as an official sheet (readers).
 pub(super) async fn arrears_xlsx(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let c = page_ctx(&st, &headers, None).await;
+    let c = ctx_for_lang(&st, &headers, None).await;
     let user = match c.require_user("/rentals") {
         Ok(u) => u.clone(),
         Err(r) => return r,
