@@ -55,7 +55,14 @@
     }
     chart.setOption(option);
     el.setAttribute('data-drawn', 'true');
-    window.addEventListener('resize', function () { chart.resize(); });
+    // The chart follows its box, not only the window: a box narrowed by the
+    // layout (or a phone turned) redraws it instead of leaving a canvas wider
+    // than the screen.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { chart.resize(); }).observe(el);
+    } else {
+      window.addEventListener('resize', function () { chart.resize(); });
+    }
   }
   function start() {
     var els = document.querySelectorAll('.chart[data-chart]');
