@@ -90,7 +90,8 @@ pub use facts::{FactCorrection, FactCorrectionParts, FactError, FactField, FactP
 pub use mask::mask_name;
 pub use materials::{MaritalStatus, Material, MaterialsChecklist};
 pub use permissions::{
-    available_actions, can_read, declaration_view, permit, role_may, DeclarationView, Forbidden,
+    available_actions, bulk_action, can_read, declaration_view, permit, role_may, DeclarationView,
+    Forbidden,
 };
 pub use role::{
     can_see_district, Actor, ActorError, ActorParts, Department, DistrictScope, Role, RoleError,

@@ -21,7 +21,7 @@
 //! pre-sale funds) is recorded by market regulators ([`market_may_write`])
 //! and read by them, the city bureau and auditors ([`market_may_read`]).
 
-use crate::application::{Action, ActionKind, Application, Channel, Status};
+use crate::application::{Action, ActionKind, Application, Channel, Status, StatusKind};
 use crate::district::DistrictCode;
 use crate::role::{can_see_district, Actor, Department, Role};
 use crate::text::UserId;
@@ -319,6 +319,31 @@ pub fn role_may(actor: &Actor, action: ActionKind) -> Result<(), Forbidden> {
             _ => Err(role_not_allowed(actor, action)),
         },
         _ => check(actor, None, Some(actor.user_id()), action, None),
+    }
+}
+
+/// The step `role` may take for a checked set of applications in `status`
+/// at once (issue 12 feature 15), if any.
+///
+/// Interpretation (the documents name the steps — 001 art. 14: street
+/// initial review, department verification, the bureau's notice — not how
+/// many files a reviewer signs at a time): a batch is many
+/// single decisions taken together, each still checked, recorded and
+/// audited per family. Only a step that needs no reason of its own for
+/// each family may be batched — the street's pass of complete files (art.
+/// 14 初审), the district bureau running the engine on verified files, and
+/// its starting the public notice (art. 14 公示, published as a list
+/// anyway) and confirming qualification once a notice ended without
+/// objection. A return, a rejection, an objection or a review always says
+/// why for one family, so it is never offered in a batch; departments
+/// already answer in bulk by file.
+pub fn bulk_action(role: Role, status: StatusKind) -> Option<ActionKind> {
+    match (role, status) {
+        (Role::Street, StatusKind::Submitted) => Some(ActionKind::StreetPass),
+        (Role::DistrictBureau, StatusKind::Verified) => Some(ActionKind::RecordDecision),
+        (Role::DistrictBureau, StatusKind::Decided) => Some(ActionKind::StartNotice),
+        (Role::DistrictBureau, StatusKind::OnNotice) => Some(ActionKind::Qualify),
+        _ => None,
     }
 }
 

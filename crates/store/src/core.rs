@@ -84,8 +84,8 @@ use crate::group::GroupWriter;
 use crate::retry::retrying;
 use crate::sql::{is_unique_violation, PoolConn, Row, Script, Tx, Q};
 use crate::{
-    ApplicationSummary, AuditDraft, AuditFilter, ListFilter, NewUser, Result, SessionRecord,
-    StoreError, StoredApplication, UserRecord,
+    ApplicationSummary, AuditDraft, AuditFilter, ListFilter, ListOrder, ListSearch, NewUser,
+    Result, SessionRecord, StoreError, StoredApplication, UserRecord,
 };
 
 #[derive(Clone)]

@@ -343,10 +343,49 @@ pub struct ListFilter {
     /// submission first). Combine with `offset: 0`; unlike `offset`, the
     /// cost does not grow with the depth of the page.
     pub after: Option<ListCursor>,
+    /// Only those the search finds (application number, masked name, the
+    /// last four characters of the resident ID).
+    pub search: Option<ListSearch>,
+    /// Only families qualified in this category (its policy code).
+    pub category: Option<String>,
+    /// Submitted on or after this day (Beijing time).
+    pub submitted_from: Option<chrono::NaiveDate>,
+    /// Submitted on or before this day (Beijing time).
+    pub submitted_to: Option<chrono::NaiveDate>,
+    /// In which order. Keyset paging (`after`) follows only the default
+    /// order; the other orders page by `offset`.
+    pub order: ListOrder,
     /// At most this many (0 gives none).
     pub limit: u32,
     /// Skipping this many.
     pub offset: u32,
+}
+
+/// What a list search matches. Only what the list itself shows can be
+/// searched: a search by full name or full ID number would let a clerk
+/// confirm who applied without opening (and so without auditing) a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListSearch {
+    /// Application numbers starting with this text.
+    IdPrefix(String),
+    /// The masked main applicant's name, exactly (`王*国`).
+    MaskedName(String),
+    /// Masked names starting with this surname.
+    Surname(String),
+    /// The resident ID's last four characters (`123X`).
+    IdTail(String),
+}
+
+/// The order of an application list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Newest submission first (the default).
+    #[default]
+    NewestFirst,
+    /// Oldest submission first: who has waited longest.
+    OldestFirst,
+    /// Most recently changed first.
+    RecentlyUpdated,
 }
 
 /// A place in an application list, for keyset paging: the last line of a
@@ -378,6 +417,11 @@ impl Default for ListFilter {
             owner: None,
             notice_on: None,
             after: None,
+            search: None,
+            category: None,
+            submitted_from: None,
+            submitted_to: None,
+            order: ListOrder::NewestFirst,
             limit: 50,
             offset: 0,
         }

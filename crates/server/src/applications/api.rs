@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::applications::listing;
 use crate::applications::service::{self, ActionRequest, SubmitRequest};
 use crate::applications::verification::{self, ImportReport};
 use crate::web::apidoc::{
@@ -65,6 +66,21 @@ async fn check(State(st): State<AppState>, body: Bytes) -> ApiResult<Json<Value>
 struct ListQuery {
     /// Only applications in this state.
     status: Option<StatusKind>,
+    /// Search: an application number or its beginning (at least six
+    /// characters), the resident ID's last four characters, a surname, or a
+    /// name (masked before it is compared: lists never match full names).
+    q: Option<String>,
+    /// Only this district (six-digit code); district staff find nothing in
+    /// another district.
+    district: Option<String>,
+    /// Only families qualified in this category (the policy's code).
+    category: Option<String>,
+    /// Submitted on or after this day (YYYY-MM-DD, Beijing time).
+    from: Option<String>,
+    /// Submitted on or before this day (YYYY-MM-DD, Beijing time).
+    to: Option<String>,
+    /// Order: `newest` (default), `oldest` or `updated`.
+    sort: Option<String>,
     /// At most this many (default 100).
     #[serde(default = "default_limit")]
     limit: u32,
@@ -96,8 +112,22 @@ async fn list(
     user: CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
-    let rows = service::list(&st, &user, q.status, q.limit, q.offset).await?;
-    let total = service::count(&st, &user, q.status).await?;
+    let status = q.status.map(listing::status_code);
+    let req = listing::parse(
+        &st,
+        listing::RawList {
+            status: status.as_deref(),
+            district: q.district.as_deref(),
+            q: q.q.as_deref(),
+            category: q.category.as_deref(),
+            from: q.from.as_deref(),
+            to: q.to.as_deref(),
+            sort: q.sort.as_deref(),
+        },
+    )
+    .map_err(|e| listing::api_error(&e))?;
+    let rows = service::list(&st, &user, &req, q.limit, q.offset).await?;
+    let total = service::count(&st, &user, &req).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
     Ok(Json(ApplicationList { items, total }).into_response())
 }

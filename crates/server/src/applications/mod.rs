@@ -7,9 +7,11 @@
 //! [`interface`], never through its handlers.
 
 pub mod api;
+pub mod bulk;
 pub mod dashboard;
 pub mod interface;
 pub mod limits;
+pub mod listing;
 pub mod messages;
 pub mod notices;
 pub mod pages;

@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::applications::listing::ListRequest;
 use crate::web::audit;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
@@ -675,52 +676,71 @@ pub async fn act(
 pub async fn list(
     st: &AppState,
     user: &CurrentUser,
-    status: Option<StatusKind>,
+    req: &ListRequest,
     limit: u32,
     offset: u32,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     // Market regulators work on the market and see no family's file.
-    if user.user.role == Role::MarketRegulator {
+    let Some(filter) = scope(user, req) else {
         return Ok(Vec::new());
-    }
+    };
     let filter = ListFilter {
         limit: limit.clamp(1, 500),
         offset,
-        ..scope(user, status)
+        ..filter
     };
     Ok(st.store.applications().list_applications(&filter).await?)
 }
 
 /// How many applications `list` would page through in all.
-pub async fn count(
+pub async fn count(st: &AppState, user: &CurrentUser, req: &ListRequest) -> ApiResult<u64> {
+    let Some(filter) = scope(user, req) else {
+        return Ok(0);
+    };
+    Ok(st.store.applications().count_listed(&filter).await?)
+}
+
+/// How many applications stand in each state, per district the reader
+/// sees (the work list's counts).
+pub async fn status_counts(
     st: &AppState,
     user: &CurrentUser,
-    status: Option<StatusKind>,
-) -> ApiResult<u64> {
-    if user.user.role == Role::MarketRegulator {
-        return Ok(0);
-    }
+) -> ApiResult<Vec<(anju_domain::DistrictCode, StatusKind, u64)>> {
     Ok(st
         .store
         .applications()
-        .count_listed(&scope(user, status))
+        .status_counts(user.user.district.as_ref())
         .await?)
 }
 
-/// What a user may list: a family its own, district staff their district.
-fn scope(user: &CurrentUser, status: Option<StatusKind>) -> ListFilter {
+/// What a user may list, narrowed by what they asked for: a family its own,
+/// district staff their district (asking for another district finds
+/// nothing), city-wide staff any district. `None`: nothing at all.
+fn scope(user: &CurrentUser, req: &ListRequest) -> Option<ListFilter> {
+    if user.user.role == Role::MarketRegulator {
+        return None;
+    }
+    let asked = ListFilter {
+        status: req.status,
+        search: req.search.clone(),
+        category: req.category.clone(),
+        submitted_from: req.from,
+        submitted_to: req.to,
+        order: req.order,
+        ..ListFilter::default()
+    };
     if user.user.role == Role::Applicant {
-        ListFilter {
+        return Some(ListFilter {
             owner: Some(user.user.id.clone()),
-            status,
-            ..ListFilter::default()
-        }
-    } else {
-        ListFilter {
-            district: user.user.district,
-            status,
-            ..ListFilter::default()
-        }
+            ..asked
+        });
+    }
+    match (user.user.district, req.district) {
+        (Some(own), Some(other)) if own != other => None,
+        (own, other) => Some(ListFilter {
+            district: own.or(other),
+            ..asked
+        }),
     }
 }
 

@@ -17,6 +17,7 @@ mod faults;
 mod forms;
 mod holdings;
 mod lifecycle;
+mod lists;
 mod loudi;
 mod market;
 mod matrix;

@@ -366,8 +366,13 @@ impl Applications<'_> {
     pub async fn list_applications(&self, filter: &ListFilter) -> Result<Vec<ApplicationSummary>> {
         let (mut sql, texts) = list_where(SUMMARY_SELECT, filter, true)?;
         let n = texts.len();
+        let order = match filter.order {
+            ListOrder::NewestFirst => "a.submitted_at DESC, a.id DESC",
+            ListOrder::OldestFirst => "a.submitted_at ASC, a.id ASC",
+            ListOrder::RecentlyUpdated => "a.updated_at DESC, a.id DESC",
+        };
         sql.push_str(&format!(
-            " ORDER BY a.submitted_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            " ORDER BY {order} LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         ));
@@ -947,6 +952,56 @@ fn list_where(select: &str, filter: &ListFilter, keyset: bool) -> Result<(String
         let i = texts.len();
         conds.push(format!("a.notice_start <= ${i} AND a.notice_end >= ${i}"));
     }
+    match &filter.search {
+        Some(ListSearch::IdPrefix(p)) => {
+            // A range rather than LIKE: it uses the primary key on both
+            // backends and needs no escaping of `%` or `_`.
+            texts.push(p.clone());
+            let lo = texts.len();
+            texts.push(format!("{p}\u{10FFFF}"));
+            let hi = texts.len();
+            conds.push(format!("a.id >= ${lo} AND a.id < ${hi}"));
+        }
+        Some(ListSearch::MaskedName(m)) => {
+            texts.push(m.clone());
+            conds.push(format!("a.masked_name = ${}", texts.len()));
+        }
+        Some(ListSearch::Surname(p)) => {
+            texts.push(p.clone());
+            let lo = texts.len();
+            texts.push(format!("{p}\u{10FFFF}"));
+            let hi = texts.len();
+            conds.push(format!("a.masked_name >= ${lo} AND a.masked_name < ${hi}"));
+        }
+        Some(ListSearch::IdTail(t)) => {
+            // The same expression as the `applications_id_tail` index.
+            texts.push(t.clone());
+            conds.push(format!("substr(a.masked_id, 15, 4) = ${}", texts.len()));
+        }
+        None => {}
+    }
+    if let Some(c) = &filter.category {
+        // Codes are policy identifiers (letters, digits, `_`), checked by
+        // the caller, so the quoted code cannot contain LIKE wildcards
+        // other than `_`, which is escaped.
+        texts.push(format!("%\"{}\"%", c.replace('_', "\\_")));
+        conds.push(format!(
+            "a.categories_json LIKE ${} ESCAPE '\\'",
+            texts.len()
+        ));
+    }
+    // Stored as Beijing-time text (`Timestamp::to_rfc3339`), so text order
+    // is time order and a day starts at its `T00:00:00`.
+    if let Some(d) = filter.submitted_from {
+        texts.push(format!("{d}T00:00:00"));
+        conds.push(format!("a.submitted_at >= ${}", texts.len()));
+    }
+    if let Some(d) = filter.submitted_to {
+        let next = d.succ_opt().unwrap_or(d);
+        texts.push(format!("{next}T00:00:00"));
+        conds.push(format!("a.submitted_at < ${}", texts.len()));
+    }
+    let keyset = keyset && filter.order == ListOrder::NewestFirst;
     if let (true, Some(c)) = (keyset, &filter.after) {
         texts.push(c.submitted_at.to_rfc3339());
         let t = texts.len();

@@ -10,6 +10,7 @@
 
 mod act;
 mod apply;
+mod bulk;
 mod common;
 mod dashboard;
 mod declaration;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(apply::routes())
         .merge(work::routes())
+        .merge(bulk::routes())
         .merge(dashboard::routes())
         .merge(detail::routes())
         .merge(receipt::routes())

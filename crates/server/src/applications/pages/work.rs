@@ -5,10 +5,12 @@ use anju_domain::{Role, StatusKind};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::json;
+use serde::Deserialize;
 
+use crate::applications::listing::{self, RawList};
 use crate::applications::service;
-use crate::web::forms::{ctx, Ctx, PageQuery};
+use crate::web::field_errors::FieldErrors;
+use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::Lang;
 use crate::web::paging::Pager;
 use crate::web::AppState;
@@ -25,10 +27,27 @@ struct Link {
     label: &'static str,
 }
 
-/// A status to filter by: its code (`?status=`) and name.
+/// A status to filter by: its code (`?status=`), name and how many stand
+/// in it (in the reader's district, before the other filters).
 struct Filter {
     code: String,
     label: &'static str,
+    count: Option<u64>,
+    current: bool,
+}
+
+/// An option of a select in the filter form.
+struct Choice {
+    code: String,
+    label: String,
+    selected: bool,
+}
+
+/// The filter form as the person filled it, kept on the page.
+struct Asked {
+    q: String,
+    from: String,
+    to: String,
 }
 
 /// One application in the list.
@@ -41,15 +60,66 @@ struct Row {
     updated: String,
 }
 
+/// The step a checked set may take together, when the list shows a state
+/// that has one for the reader's role.
+struct Bulk {
+    code: &'static str,
+    label: String,
+    status_code: String,
+}
+
 #[derive(askama::Template)]
 #[template(path = "applications/templates/work.html")]
 struct WorkPage<'a> {
     c: &'a Ctx,
     district: String,
     links: Vec<Link>,
+    /// Whether the list is narrowed to one state (else "all" is current).
+    any_status: bool,
     filters: Vec<Filter>,
+    statuses: Vec<Choice>,
+    districts: Vec<Choice>,
+    categories: Vec<Choice>,
+    orders: Vec<Choice>,
+    asked: Asked,
+    errors: FieldErrors,
     rows: Vec<Row>,
     pager: Pager,
+    bulk: Option<Bulk>,
+}
+
+impl WorkPage<'_> {
+    fn err(&self, name: &str) -> Option<&str> {
+        self.errors.get(name, self.c.lang)
+    }
+}
+
+/// The work list's query: the page's language and page, and the filters.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct WorkQuery {
+    lang: Option<String>,
+    page: Option<String>,
+    status: Option<String>,
+    district: Option<String>,
+    q: Option<String>,
+    category: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+}
+
+impl WorkQuery {
+    fn raw(&self) -> RawList<'_> {
+        RawList {
+            status: self.status.as_deref(),
+            district: self.district.as_deref(),
+            q: self.q.as_deref(),
+            category: self.category.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+            sort: self.sort.as_deref(),
+        }
+    }
 }
 
 /// Applications per page of the work list.
@@ -133,48 +203,131 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
 pub(super) async fn work(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<WorkQuery>,
 ) -> Response {
-    let c = ctx(&st, &headers, &q).await;
+    let c = ctx_for_lang(&st, &headers, q.lang.clone()).await;
     let user = match c.require_user("/work") {
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
     let l = c.lang;
-    let status: Option<StatusKind> = q
-        .status
-        .as_deref()
-        .and_then(|s| serde_json::from_value(json!(s)).ok());
-    let total = match service::count(&st, &user, status).await {
+    // A filter typed wrong is said beside its field; the list then shows
+    // what the rest of the filters ask for, never a silent "nothing".
+    let (req, errors) = listing::parse_lenient(&st, q.raw());
+    let total = match service::count(&st, &user, &req).await {
         Ok(n) => n,
         Err(e) => return c.error(e),
     };
-    let status_code = q
-        .status
-        .as_deref()
-        .filter(|_| status.is_some())
-        .unwrap_or("");
-    let pager = Pager::new(
-        q.page.as_deref(),
-        PER_PAGE,
-        total,
-        "/work",
-        &[("status", status_code)],
-    );
-    let rows = match service::list(&st, &user, status, PER_PAGE, pager.offset()).await {
+    let keep: Vec<(&str, String)> = vec![
+        (
+            "status",
+            req.status.map(listing::status_code).unwrap_or_default(),
+        ),
+        (
+            "district",
+            req.district
+                .map(|d| d.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "q",
+            if req.search.is_some() {
+                q.q.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+        ),
+        ("category", req.category.clone().unwrap_or_default()),
+        ("from", req.from.map(|d| d.to_string()).unwrap_or_default()),
+        ("to", req.to.map(|d| d.to_string()).unwrap_or_default()),
+        ("sort", order_code(req.order).to_string()),
+    ];
+    let keep_refs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/work", &keep_refs);
+    let rows = match service::list(&st, &user, &req, PER_PAGE, pager.offset()).await {
         Ok(r) => r,
         Err(e) => return c.error(e),
     };
+    let role = user.user.role;
+    // Counts per state and the districts to choose from (city-wide staff):
+    // one grouped query. A family's own list needs neither.
+    let figures = if role == Role::Applicant || role == Role::MarketRegulator {
+        Vec::new()
+    } else {
+        match service::status_counts(&st, &user).await {
+            Ok(f) => f,
+            Err(e) => return c.error(e),
+        }
+    };
+    let shown_district = user.user.district.or(req.district);
     let filters = StatusKind::ALL
         .iter()
         .map(|s| Filter {
-            code: serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
+            code: listing::status_code(*s),
             label: status_label(l, *s),
+            count: (!figures.is_empty()).then(|| {
+                figures
+                    .iter()
+                    .filter(|(d, k, _)| *k == *s && shown_district.is_none_or(|x| x == *d))
+                    .map(|(_, _, n)| n)
+                    .sum()
+            }),
+            current: req.status == Some(*s),
         })
         .collect();
+    let statuses = StatusKind::ALL
+        .iter()
+        .map(|s| Choice {
+            code: listing::status_code(*s),
+            label: status_label(l, *s).to_string(),
+            selected: req.status == Some(*s),
+        })
+        .collect();
+    let mut district_codes: Vec<anju_domain::DistrictCode> =
+        figures.iter().map(|(d, _, _)| *d).collect();
+    district_codes.dedup();
+    let districts = if user.user.district.is_none() && role != Role::Applicant {
+        district_codes
+            .iter()
+            .map(|d| Choice {
+                code: d.as_str().to_string(),
+                label: district_name(l, d),
+                selected: req.district == Some(*d),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let categories = st
+        .policy
+        .categories
+        .iter()
+        .map(|k| Choice {
+            code: k.id.clone(),
+            label: match l {
+                Lang::Zh => k.label.clone(),
+                Lang::En => k.label_en.clone().unwrap_or_else(|| k.label.clone()),
+            },
+            selected: req.category.as_deref() == Some(k.id.as_str()),
+        })
+        .collect();
+    let orders = listing::ORDERS
+        .iter()
+        .map(|(o, code, zh, en)| Choice {
+            code: (*code).to_string(),
+            label: l.t(zh, en).to_string(),
+            selected: req.order == *o,
+        })
+        .collect();
+    let bulk = req.status.and_then(|s| {
+        anju_domain::bulk_action(role, s)
+            .filter(|_| !rows.is_empty())
+            .map(|k| Bulk {
+                code: k.code(),
+                label: l.t(k.label_zh(), k.label_en()).to_string(),
+                status_code: listing::status_code(s),
+            })
+    });
     let rows = rows
         .iter()
         .map(|r| Row {
@@ -196,14 +349,34 @@ pub(super) async fn work(
         .as_ref()
         .map(|d| district_name(l, d))
         .unwrap_or_else(|| l.t("全市", "whole city").to_string());
+    let asked = Asked {
+        q: q.q.clone().unwrap_or_default(),
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+    };
     c.page(&WorkPage {
         c: &c,
         district,
-        links: links(l, user.user.role),
+        links: links(l, role),
+        any_status: req.status.is_some(),
         filters,
+        statuses,
+        districts,
+        categories,
+        orders,
+        asked,
+        errors,
         rows,
         pager,
+        bulk,
     })
+}
+
+fn order_code(o: anju_store::ListOrder) -> &'static str {
+    listing::ORDERS
+        .iter()
+        .find(|x| x.0 == o)
+        .map_or("", |x| x.1)
 }
 
 /// This page's routes, declared beside its handlers.

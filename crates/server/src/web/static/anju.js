@@ -28,3 +28,11 @@ document.addEventListener("click", function (e) {
   window.print();
   e.preventDefault();
 });
+// "Select this page" in a list with a batch action: ticks or clears every
+// row's box of the same name. Without script each row is ticked by hand.
+document.addEventListener("change", function (e) {
+  var all = e.target.closest && e.target.closest("input[data-check-all]");
+  if (!all || !all.form) return;
+  var boxes = all.form.querySelectorAll('input[type=checkbox][name="' + all.getAttribute("data-check-all") + '"]');
+  for (var i = 0; i < boxes.length; i++) boxes[i].checked = all.checked;
+});
