@@ -280,3 +280,63 @@ pub fn news_for_family(
         _ => None,
     }
 }
+
+/// What an office must hear of (issue 12 feature 17, staff side): a step
+/// someone else took that puts an exception on its desk. The dashboard
+/// already shows what waits in the ordinary course; these are the files
+/// that come back or are contested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeNews {
+    /// A file the street returned came back corrected (to the street).
+    Resubmitted,
+    /// Someone objected during the public notice (to the district bureau,
+    /// 001 art. 14: the bureau publishes and handles the notice).
+    ObjectionRecorded,
+    /// The family asked for a review of a rejection (to the district
+    /// bureau, 001 art. 14: "可向所在县（区）住建部门提出复核申请").
+    ReviewRequested,
+}
+
+impl OfficeNews {
+    /// Every kind.
+    pub const ALL: [OfficeNews; 3] = [
+        OfficeNews::Resubmitted,
+        OfficeNews::ObjectionRecorded,
+        OfficeNews::ReviewRequested,
+    ];
+
+    /// Stable code, as stored (distinct from [`News`] codes).
+    pub fn code(self) -> &'static str {
+        match self {
+            OfficeNews::Resubmitted => "office_resubmitted",
+            OfficeNews::ObjectionRecorded => "office_objection",
+            OfficeNews::ReviewRequested => "office_review_requested",
+        }
+    }
+
+    /// Parses [`code`](Self::code).
+    pub fn from_code(code: &str) -> Option<OfficeNews> {
+        OfficeNews::ALL.into_iter().find(|n| n.code() == code)
+    }
+
+    /// The office that must hear of it (in the application's district).
+    pub fn office(self) -> crate::role::Role {
+        match self {
+            OfficeNews::Resubmitted => crate::role::Role::Street,
+            OfficeNews::ObjectionRecorded | OfficeNews::ReviewRequested => {
+                crate::role::Role::DistrictBureau
+            }
+        }
+    }
+}
+
+/// What an office should be told of `event`, if anything.
+pub fn news_for_office(event: &Event) -> Option<OfficeNews> {
+    use crate::application::Action as A;
+    match &event.action {
+        A::Resubmit => Some(OfficeNews::Resubmitted),
+        A::RecordObjection { .. } => Some(OfficeNews::ObjectionRecorded),
+        A::RequestReview { .. } => Some(OfficeNews::ReviewRequested),
+        _ => None,
+    }
+}

@@ -85,3 +85,23 @@ fn a_rejection_or_withdrawal_stops_what_was_to_come() {
         assert!(!t.steps.iter().any(|(_, x)| *x == StepState::Current));
     }
 }
+
+#[test]
+fn an_office_hears_of_files_that_come_back_or_are_contested() {
+    use anju_domain::timeline::{news_for_office, OfficeNews};
+    let s = Story::returned();
+    assert_eq!(news_for_office(s.events.last().expect("an event")), None);
+    let s = s.act(Action::Resubmit, &family());
+    let news = news_for_office(s.events.last().expect("an event"));
+    assert_eq!(news, Some(OfficeNews::Resubmitted));
+    assert_eq!(news.map(OfficeNews::office), Some(Role::Street));
+    for n in OfficeNews::ALL {
+        assert_eq!(OfficeNews::from_code(n.code()), Some(n));
+        assert!(timeline_codes_differ(n.code()), "{}", n.code());
+    }
+}
+
+/// Office codes never read as a family's news.
+fn timeline_codes_differ(code: &str) -> bool {
+    anju_domain::timeline::News::from_code(code).is_none()
+}

@@ -80,7 +80,7 @@ pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
     RentSampleRecord,
 };
-pub use crate::core::messages::{MessageRecord, NewMessage, SmsRecord};
+pub use crate::core::messages::{Mailboxes, MessageRecord, NewMessage, SmsRecord};
 pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,

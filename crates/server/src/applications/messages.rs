@@ -3,9 +3,9 @@
 //! tell the family is the pure rule `anju_domain::timeline::news_for_family`;
 //! the message is written in the same transaction as its event.
 
-use anju_domain::timeline::{news_for_family, News};
-use anju_domain::{Application, Event, Timestamp};
-use anju_store::{MessageRecord, NewMessage};
+use anju_domain::timeline::{news_for_family, news_for_office, News, OfficeNews};
+use anju_domain::{Application, DistrictCode, Event, Role, Timestamp};
+use anju_store::{Mailboxes, MessageRecord, NewMessage};
 
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiResult;
@@ -28,6 +28,48 @@ pub fn message_for(event: &Event, after: &Application, now: Timestamp) -> Option
         detail,
         created_at: now.to_rfc3339(),
     })
+}
+
+/// The shared mailbox of `role`'s office in `district` (see
+/// [`Mailboxes`]); no account has this id.
+pub fn office_mailbox(role: Role, district: &DistrictCode) -> String {
+    format!("office:{}:{}", role.code(), district.as_str())
+}
+
+/// The message `event` calls for to an office of the application's
+/// district, if any. Staff read it in the message centre; no text message.
+pub fn office_message_for(
+    event: &Event,
+    after: &Application,
+    now: Timestamp,
+) -> Option<NewMessage> {
+    let news = news_for_office(event)?;
+    Some(NewMessage {
+        user_id: office_mailbox(news.office(), after.district()),
+        application_id: Some(after.id().as_str().to_string()),
+        kind: news.code().to_string(),
+        sms: None,
+        detail: String::new(),
+        created_at: now.to_rfc3339(),
+    })
+}
+
+/// What an office is told, after "申请 X".
+pub fn office_words(l: Lang, news: OfficeNews) -> &'static str {
+    match news {
+        OfficeNews::Resubmitted => l.t(
+            "退回补正后已重新提交，待街道初审",
+            " was corrected and submitted again; it waits for the initial review",
+        ),
+        OfficeNews::ObjectionRecorded => l.t(
+            "公示期间收到异议，待县（区）住建部门处理",
+            " received an objection during its notice; the district bureau must resolve it",
+        ),
+        OfficeNews::ReviewRequested => l.t(
+            "的家庭申请复核，待作出复核决定",
+            ": the family asked for a review; a review decision is due",
+        ),
+    }
 }
 
 /// What happened, in a sentence.
@@ -78,25 +120,41 @@ pub struct Shown {
 /// were unread; opening them marks them read.
 pub async fn inbox(st: &AppState, user: &CurrentUser, l: Lang) -> ApiResult<(Vec<Shown>, u64)> {
     let store = st.store.applications();
-    let me = user.user.id.as_str();
-    let unread = store.unread_messages(me).await?;
-    let list: Vec<MessageRecord> = store.messages(me, None, 100).await?;
+    // Staff of a district also read their office's shared mailbox.
+    let office = match (user.user.role, user.user.district.as_ref()) {
+        (r @ (Role::Street | Role::DistrictBureau), Some(d)) => Some(office_mailbox(r, d)),
+        _ => None,
+    };
+    let boxes = Mailboxes {
+        own: user.user.id.as_str(),
+        office: office.as_deref(),
+    };
+    let unread = store.unread_messages(boxes).await?;
+    let list: Vec<MessageRecord> = store.messages(boxes, None, 100).await?;
     if let Some(newest) = list.first() {
         store
-            .mark_messages_read(me, newest.id, &st.clock.now().to_rfc3339())
+            .mark_messages_read(boxes, newest.id, &st.clock.now().to_rfc3339())
             .await?;
     }
     let shown = list
         .into_iter()
         .map(|m| {
-            let what = News::from_code(&m.kind)
-                .map(|n| words(l, n, &m.detail))
-                .unwrap_or_default();
+            let text = match (OfficeNews::from_code(&m.kind), &m.application_id) {
+                (Some(n), Some(a)) => {
+                    format!("{}{a}{}", l.t("申请", "Application "), office_words(l, n))
+                }
+                _ => {
+                    let what = News::from_code(&m.kind)
+                        .map(|n| words(l, n, &m.detail))
+                        .unwrap_or_default();
+                    match &m.application_id {
+                        Some(a) => format!("{}{a}{what}", l.t("您的申请", "Your application ")),
+                        None => what,
+                    }
+                }
+            };
             Shown {
-                text: match &m.application_id {
-                    Some(a) => format!("{}{a}{what}", l.t("您的申请", "Your application ")),
-                    None => what,
-                },
+                text,
                 id: m.id,
                 application_id: m.application_id,
                 at: m

@@ -648,9 +648,13 @@ pub async fn act(
             )?);
         }
     }
-    // The family hears of what changes what it may or must do, in the same
-    // transaction as the step (anju_domain::timeline::news_for_family).
-    let message = super::messages::message_for(&event, &new_state, now);
+    // The family hears of what changes what it may or must do, and an office
+    // of a file that comes back or is contested, in the same transaction as
+    // the step (anju_domain::timeline::news_for_family, news_for_office).
+    let messages: Vec<_> = super::messages::message_for(&event, &new_state, now)
+        .into_iter()
+        .chain(super::messages::office_message_for(&event, &new_state, now))
+        .collect();
     st.store
         .applications()
         .append_event_telling(
@@ -664,7 +668,7 @@ pub async fn act(
                 event.audit_subject(),
                 json!({"status_after": event.status_after}),
             ),
-            message.as_ref(),
+            &messages,
         )
         .await?;
     // A qualifying event took its waitlist place in the same transaction.

@@ -159,6 +159,47 @@ async fn the_family_is_told_and_a_text_message_queued_with_the_step() {
         // Another family sees none of it.
         let other = app.login("family2").await.get("/messages").await.text();
         assert!(other.contains(r#"id="no-messages""#), "{b}");
+
+        // The corrected file comes back: the street office hears of it
+        // (its shared mailbox), another district's street does not, and
+        // the family is not told of its own step.
+        family.act_ok(&id, json!({"type": "resubmit"})).await;
+        let page = app
+            .login("street-140302")
+            .await
+            .get("/messages")
+            .await
+            .text();
+        assert!(page.contains(r#"id="unread""#), "{b}: {page}");
+        assert!(
+            page.contains(&format!("申请{id}退回补正后已重新提交，待街道初审")),
+            "{b}: {page}"
+        );
+        // Read for the office once one of its staff opened it.
+        let page = app
+            .login("street-140302")
+            .await
+            .get("/messages")
+            .await
+            .text();
+        assert!(!page.contains(r#"id="unread""#), "{b}: {page}");
+        let page = app
+            .login("street-140303")
+            .await
+            .get("/messages")
+            .await
+            .text();
+        assert!(page.contains(r#"id="no-messages""#), "{b}: {page}");
+        let page = app
+            .login("bureau-140302")
+            .await
+            .get("/messages")
+            .await
+            .text();
+        assert!(
+            page.contains(r#"id="no-messages""#),
+            "{b}: not the bureau's: {page}"
+        );
         // The SMS outbox holds the text for a gateway.
         let sms = app
             .store()

@@ -143,19 +143,20 @@ impl Applications<'_> {
         household: Option<&Value>,
         audit: AuditDraft,
     ) -> Result<()> {
-        self.append_event_telling(event, new_state, household, audit, None)
+        self.append_event_telling(event, new_state, household, audit, &[])
             .await
     }
 
-    /// [`append_event`](Self::append_event), and a message to the family
-    /// (and its text message) in the same transaction.
+    /// [`append_event`](Self::append_event), and the messages it calls for
+    /// (the family's with its text message, an office's) in the same
+    /// transaction.
     pub async fn append_event_telling(
         &self,
         event: &Event,
         new_state: &Application,
         household: Option<&Value>,
         audit: AuditDraft,
-        message: Option<&NewMessage>,
+        messages: &[NewMessage],
     ) -> Result<()> {
         retrying!(self, {
             if &event.application_id != new_state.id()
@@ -282,7 +283,7 @@ impl Applications<'_> {
             if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
                 place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
             }
-            if let Some(m) = message {
+            for m in messages {
                 super::messages::insert_message(&mut c, m).await?;
             }
             append_audit_in(&mut c, audit.clone()).await?;

@@ -78,6 +78,24 @@ pub(super) async fn insert_message(c: &mut crate::sql::Conn<'_>, m: &NewMessage)
     Ok(())
 }
 
+/// Whose messages to read: an account's own and, for staff, their
+/// office's shared mailbox (a `user_id` such as `office:street:140302`,
+/// which no account has): a message for "the street office of 城区" reaches
+/// whoever of it is on duty, without copying it to each account.
+#[derive(Debug, Clone, Copy)]
+pub struct Mailboxes<'a> {
+    /// The account's own id.
+    pub own: &'a str,
+    /// Its office's mailbox, for staff who have one.
+    pub office: Option<&'a str>,
+}
+
+impl Mailboxes<'_> {
+    fn office_or_own(&self) -> &str {
+        self.office.unwrap_or(self.own)
+    }
+}
+
 fn message(r: &crate::sql::Row) -> Result<MessageRecord> {
     Ok(MessageRecord {
         id: r.int("id")?,
@@ -90,20 +108,22 @@ fn message(r: &crate::sql::Row) -> Result<MessageRecord> {
 }
 
 impl Applications<'_> {
-    /// An account's messages, newest first, `limit` of them before `before`
-    /// (an id; keyset paging).
+    /// The messages of an account and of its office's mailbox (see
+    /// [`Mailboxes`]), newest first, `limit` of them before `before` (an
+    /// id; keyset paging).
     pub async fn messages(
         &self,
-        user_id: &str,
+        boxes: Mailboxes<'_>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<MessageRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(
             "SELECT id, application_id, kind, detail, created_at, read_at FROM messages \
-             WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+             WHERE user_id IN ($1, $2) AND id < $3 ORDER BY id DESC LIMIT $4",
         )
-        .text(user_id)
+        .text(boxes.own)
+        .text(boxes.office_or_own())
         .int(before.unwrap_or(i64::MAX))
         .int(i64::from(limit))
         .fetch_all(&mut pc.conn())
@@ -113,26 +133,36 @@ impl Applications<'_> {
         .collect()
     }
 
-    /// How many of an account's messages are unread.
-    pub async fn unread_messages(&self, user_id: &str) -> Result<u64> {
+    /// How many of the mailboxes' messages are unread.
+    pub async fn unread_messages(&self, boxes: Mailboxes<'_>) -> Result<u64> {
         let mut pc = self.read_conn().await?;
-        let row =
-            Q::new("SELECT COUNT(*) AS n FROM messages WHERE user_id = $1 AND read_at IS NULL")
-                .text(user_id)
-                .fetch_one(&mut pc.conn())
-                .await?;
+        let row = Q::new(
+            "SELECT COUNT(*) AS n FROM messages WHERE user_id IN ($1, $2) AND read_at IS NULL",
+        )
+        .text(boxes.own)
+        .text(boxes.office_or_own())
+        .fetch_one(&mut pc.conn())
+        .await?;
         to_u64(row.int("n")?)
     }
 
-    /// Marks an account's messages up to `up_to` (an id) read; returns how
-    /// many were unread. Another account's messages are never touched.
-    pub async fn mark_messages_read(&self, user_id: &str, up_to: i64, at: &str) -> Result<u64> {
+    /// Marks the mailboxes' messages up to `up_to` (an id) read; returns
+    /// how many were unread. Other accounts' messages are never touched;
+    /// an office's message read by one of its staff is read for the office.
+    pub async fn mark_messages_read(
+        &self,
+        boxes: Mailboxes<'_>,
+        up_to: i64,
+        at: &str,
+    ) -> Result<u64> {
         retrying!(self, {
             let mut tx = self.begin_write().await?;
             let n = Q::new(
-                "UPDATE messages SET read_at = $3 WHERE user_id = $1 AND id <= $2 AND read_at IS NULL",
+                "UPDATE messages SET read_at = $4 \
+                 WHERE user_id IN ($1, $2) AND id <= $3 AND read_at IS NULL",
             )
-            .text(user_id)
+            .text(boxes.own)
+            .text(boxes.office_or_own())
             .int(up_to)
             .text(at)
             .execute(&mut tx.conn())
