@@ -50,6 +50,15 @@ test('work list: search, filters with counts, a confirmed batch step', async () 
   await page.goto(`${anju.base}/applications/${encodeURIComponent(first)}`);
   assert.match(await page.locator('body').innerText(), /街道初审通过/);
 
+  // A project's homes: counts per state and layout, narrowed on request.
+  await page.goto(`${anju.base}/projects/YQ-2026-01`);
+  await page.selectOption('#f_homes', 'available');
+  await Promise.all([page.waitForNavigation(), page.click('#homes-filter-submit')]);
+  assert.match(await page.locator('#homes-count').innerText(), /显示 \d+ \/ \d+ 套/);
+  const states = await page.locator('#homes td.state').allInnerTexts();
+  assert.ok(states.length > 0 && states.every((x) => x === '可选'), states.join(','));
+  await shot(page, 'homes');
+
   // The family-sized screen: the filter form and list fit a phone.
   const phone = await anju.browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
   await login(phone, 'street-140302');

@@ -19,6 +19,10 @@ pub(super) struct AllotQuery {
     pub(super) commitment: Option<String>,
     /// The home a called family is about to choose (the confirmation step).
     pub(super) home: Option<String>,
+    /// The project page's homes list: only homes in this state (its code).
+    pub(super) homes: Option<String>,
+    /// The project page's homes list: only this layout (as the plan writes it).
+    pub(super) layout: Option<String>,
 }
 
 pub(super) async fn page_ctx(st: &AppState, headers: &HeaderMap, q: &AllotQuery) -> Ctx {

@@ -52,6 +52,8 @@ struct ProjectPage<'a> {
     dealings: Vec<Choice>,
     homes: Vec<HomeRow<'a>>,
     homes_available: usize,
+    /// The homes list's filters: states with their counts, layouts.
+    home_filter: HomeFilter,
     verify: Option<VerifyBox>,
     /// Whose documents the terms cite (the deployment's city).
     city: anju_allotment::cite::City,
@@ -129,7 +131,22 @@ pub(super) async fn detail(
         may_register: company,
         may_deal: matches!(role, Some(Role::Company | Role::CityBureau)),
         dealings: dealing_choices(l),
-        homes: v.homes.iter().map(|h| home_row(l, h)).collect(),
+        home_filter: home_filter(l, &v.homes, &q),
+        homes: v
+            .homes
+            .iter()
+            .filter(|h| {
+                q.homes
+                    .as_deref()
+                    .is_none_or(|s| s.is_empty() || h.state.code() == s)
+            })
+            .filter(|h| {
+                q.layout
+                    .as_deref()
+                    .is_none_or(|x| x.is_empty() || h.home.layout == x)
+            })
+            .map(|h| home_row(l, h))
+            .collect(),
         homes_available: v
             .homes
             .iter()
@@ -201,6 +218,55 @@ fn home_row(l: Lang, h: &HomeRecord) -> HomeRow<'_> {
         h,
         source: l.t(h.home.source.zh(), h.home.source.en()),
         state: home_state(l, h.state),
+    }
+}
+
+/// The homes list's filter form: each state with how many homes stand in
+/// it, and the project's layouts (issue 12 feature 15: every list says
+/// its counts and narrows to what a person looks for).
+struct HomeFilter {
+    states: Vec<HomeChoice>,
+    layouts: Vec<HomeChoice>,
+    total: usize,
+    /// Whether a filter narrows the list.
+    narrowed: bool,
+}
+
+struct HomeChoice {
+    code: String,
+    label: String,
+    count: usize,
+    selected: bool,
+}
+
+fn home_filter(l: Lang, homes: &[HomeRecord], q: &AllotQuery) -> HomeFilter {
+    let states = [HomeState::Available, HomeState::Held, HomeState::Sold]
+        .into_iter()
+        .map(|s| HomeChoice {
+            code: s.code().to_string(),
+            label: home_state(l, s).to_string(),
+            count: homes.iter().filter(|h| h.state == s).count(),
+            selected: q.homes.as_deref() == Some(s.code()),
+        })
+        .collect();
+    let mut names: Vec<&str> = homes.iter().map(|h| h.home.layout.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let layouts = names
+        .into_iter()
+        .map(|x| HomeChoice {
+            code: x.to_string(),
+            label: x.to_string(),
+            count: homes.iter().filter(|h| h.home.layout == x).count(),
+            selected: q.layout.as_deref() == Some(x),
+        })
+        .collect();
+    HomeFilter {
+        states,
+        layouts,
+        total: homes.len(),
+        narrowed: q.homes.as_deref().is_some_and(|s| !s.is_empty())
+            || q.layout.as_deref().is_some_and(|s| !s.is_empty()),
     }
 }
 
