@@ -58,6 +58,7 @@ pub(crate) mod accounts;
 pub(crate) mod acquisition;
 pub(crate) mod allotment;
 pub(crate) mod application_figures;
+pub(crate) mod application_lists;
 pub(crate) mod applications;
 pub(crate) mod audit;
 pub(crate) mod holdings;

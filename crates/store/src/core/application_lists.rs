@@ -1,0 +1,135 @@
+//! The application lists (work list, API, notices): search, filters,
+//! orders and paging over the `applications` table's own columns, no
+//! events replayed. Methods of the applications handle.
+
+use super::applications::summary_from_row;
+use super::*;
+
+impl Applications<'_> {
+    /// Lists applications, newest submission first.
+    pub async fn list_applications(&self, filter: &ListFilter) -> Result<Vec<ApplicationSummary>> {
+        let (mut sql, texts) = list_where(SUMMARY_SELECT, filter, true)?;
+        let n = texts.len();
+        let order = match filter.order {
+            ListOrder::NewestFirst => "a.submitted_at DESC, a.id DESC",
+            ListOrder::OldestFirst => "a.submitted_at ASC, a.id ASC",
+            ListOrder::RecentlyUpdated => "a.updated_at DESC, a.id DESC",
+        };
+        sql.push_str(&format!(
+            " ORDER BY {order} LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ));
+        let mut q = Q::new(sql);
+        for t in texts {
+            q = q.text(t);
+        }
+        let q = q.int(i64::from(filter.limit)).int(i64::from(filter.offset));
+        let mut pc = self.read_conn().await?;
+        let rows = q.fetch_all(&mut pc.conn()).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// How many applications the filter matches in all (its `limit`,
+    /// `offset` and `after` ignored): the total a paged list shows.
+    pub async fn count_listed(&self, filter: &ListFilter) -> Result<u64> {
+        let (sql, texts) = list_where("SELECT COUNT(*) AS n FROM applications a", filter, false)?;
+        let mut q = Q::new(sql);
+        for t in texts {
+            q = q.text(t);
+        }
+        let mut pc = self.read_conn().await?;
+        let row = q.fetch_one(&mut pc.conn()).await?;
+        u64::try_from(row.int("n")?).map_err(|_| StoreError::Corrupt("negative count".to_owned()))
+    }
+}
+
+/// `select` with the filter's conditions appended (parameters `$1…` in the
+/// order of the returned texts). `keyset` adds the `after` cursor.
+fn list_where(select: &str, filter: &ListFilter, keyset: bool) -> Result<(String, Vec<String>)> {
+    let mut sql = String::from(select);
+    let mut conds: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(d) = &filter.district {
+        texts.push(d.as_str().to_owned());
+        conds.push(format!("a.district = ${}", texts.len()));
+    }
+    if let Some(s) = filter.status {
+        texts.push(status_code(s)?);
+        conds.push(format!("a.status_code = ${}", texts.len()));
+    }
+    if let Some(o) = &filter.owner {
+        texts.push(o.as_str().to_owned());
+        conds.push(format!("a.owner_user_id = ${}", texts.len()));
+    }
+    if let Some(day) = filter.notice_on {
+        // Dates are stored as ISO text, so text order is date order.
+        texts.push(day.to_string());
+        let i = texts.len();
+        conds.push(format!("a.notice_start <= ${i} AND a.notice_end >= ${i}"));
+    }
+    match &filter.search {
+        Some(ListSearch::IdPrefix(p)) => {
+            // A range rather than LIKE: it uses the primary key on both
+            // backends and needs no escaping of `%` or `_`.
+            texts.push(p.clone());
+            let lo = texts.len();
+            texts.push(format!("{p}\u{10FFFF}"));
+            let hi = texts.len();
+            conds.push(format!("a.id >= ${lo} AND a.id < ${hi}"));
+        }
+        Some(ListSearch::MaskedName(m)) => {
+            texts.push(m.clone());
+            conds.push(format!("a.masked_name = ${}", texts.len()));
+        }
+        Some(ListSearch::Surname(p)) => {
+            texts.push(p.clone());
+            let lo = texts.len();
+            texts.push(format!("{p}\u{10FFFF}"));
+            let hi = texts.len();
+            conds.push(format!("a.masked_name >= ${lo} AND a.masked_name < ${hi}"));
+        }
+        Some(ListSearch::IdTail(t)) => {
+            // The same expression as the `applications_id_tail` index.
+            texts.push(t.clone());
+            conds.push(format!("substr(a.masked_id, 15, 4) = ${}", texts.len()));
+        }
+        None => {}
+    }
+    if let Some(c) = &filter.category {
+        // Codes are policy identifiers (letters, digits, `_`), checked by
+        // the caller, so the quoted code cannot contain LIKE wildcards
+        // other than `_`, which is escaped.
+        texts.push(format!("%\"{}\"%", c.replace('_', "\\_")));
+        conds.push(format!(
+            "a.categories_json LIKE ${} ESCAPE '\\'",
+            texts.len()
+        ));
+    }
+    // Stored as Beijing-time text (`Timestamp::to_rfc3339`), so text order
+    // is time order and a day starts at its `T00:00:00`.
+    if let Some(d) = filter.submitted_from {
+        texts.push(format!("{d}T00:00:00"));
+        conds.push(format!("a.submitted_at >= ${}", texts.len()));
+    }
+    if let Some(d) = filter.submitted_to {
+        let next = d.succ_opt().unwrap_or(d);
+        texts.push(format!("{next}T00:00:00"));
+        conds.push(format!("a.submitted_at < ${}", texts.len()));
+    }
+    let keyset = keyset && filter.order == ListOrder::NewestFirst;
+    if let (true, Some(c)) = (keyset, &filter.after) {
+        texts.push(c.submitted_at.to_rfc3339());
+        let t = texts.len();
+        texts.push(c.id.as_str().to_owned());
+        let i = texts.len();
+        conds.push(format!(
+            "(a.submitted_at < ${t} OR (a.submitted_at = ${t} AND a.id < ${i}))"
+        ));
+    }
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    Ok((sql, texts))
+}
