@@ -6,7 +6,7 @@
 
 use anju_acquisition::{
     check_appraisal, may_hand_over, may_sign, notice_end, registration_due, registration_overdue,
-    Appraisal, InspectionItem, NegotiationMode, PriceCap, Purpose, Status, CHECKLIST,
+    Appraisal, InspectionItem, NegotiationMode, PriceCap, Purpose, Status, StepError, CHECKLIST,
 };
 use anju_allotment::{Area, Fen};
 use chrono::NaiveDate;
@@ -224,8 +224,8 @@ fn order(from: Status, to: Status) -> ApiResult<Status> {
     from.step(to).map_err(|e| ApiError::conflict(e.to_string()))
 }
 
-/// The lot's cap: Σ each home's cap.
-async fn lot_cap(st: &AppState, d: &PurchaseDoc) -> ApiResult<Fen> {
+/// The lot's cap: Σ each home's cap (the page shows it beside the price).
+pub async fn lot_cap(st: &AppState, d: &PurchaseDoc) -> ApiResult<Fen> {
     let key = match d.purpose {
         Purpose::Sale => "sale",
         Purpose::Rent => "rent",
@@ -344,8 +344,15 @@ pub async fn step(
                 no_conflict_declared: *no_conflict_declared,
                 value: yuan(value_yuan, "value_yuan")?,
             };
-            check_appraisal(&p, &a)
-                .map_err(|e| ApiError::unprocessable("appraisal", e.to_string()).field("firm"))?;
+            // Each refusal beside the field it concerns.
+            check_appraisal(&p, &a).map_err(|e| {
+                let field = match e {
+                    StepError::FirmNotRegistered(_) => "registered_in_city",
+                    StepError::Conflict(_) => "no_conflict_declared",
+                    _ => "firm",
+                };
+                ApiError::unprocessable("appraisal", e.to_string()).field(field)
+            })?;
             let cap = lot_cap(st, &d).await?;
             let price = a.value.min(cap);
             d.agreed = Some(price);
