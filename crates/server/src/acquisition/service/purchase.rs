@@ -320,7 +320,12 @@ pub async fn step(
             if *agreed {
                 let cap = lot_cap(st, &d).await?;
                 if offer > cap {
-                    return Err(ApiError::unprocessable("above_cap", format!("成交价 {offer} 元高于限价合计 {cap} 元，不能成交（{}） (above the cap)", p.rules.sale_cap.cited())).field("offer_yuan"));
+                    // A rental purchase's cap is the market appraisal: its own rule.
+                    let rule = match d.purpose {
+                        Purpose::Sale => &p.rules.sale_cap,
+                        Purpose::Rent => &p.rules.rent_cap,
+                    };
+                    return Err(ApiError::unprocessable("above_cap", format!("成交价 {offer} 元高于限价合计 {cap} 元，不能成交（{}） (above the cap)", rule.cited())).field("offer_yuan"));
                 }
                 d.agreed = Some(offer);
                 spread(&mut d.homes, offer);
