@@ -84,7 +84,10 @@ async fn loudi(app: &TestApp) {
         res.text()
     );
     assert!(res.text().contains("不是轮候中的合格家庭"), "{b}");
-    assert!(res.text().contains("value=\"三室\""), "{b}: typed value kept");
+    assert!(
+        res.text().contains("value=\"三室\""),
+        "{b}: typed value kept"
+    );
     let res = company
         .post_form(
             "/acquisition/act",
@@ -107,7 +110,12 @@ async fn loudi(app: &TestApp) {
     let main: u64 = arr(&survey["demand"])
         .iter()
         .filter(|d| d["district"] == D && d["band"] == "main")
-        .map(|d| arr(&d["tiers"]).iter().filter_map(Value::as_u64).sum::<u64>())
+        .map(|d| {
+            arr(&d["tiers"])
+                .iter()
+                .filter_map(Value::as_u64)
+                .sum::<u64>()
+        })
         .sum();
     assert_eq!(main, 1, "{b}: counted in its stated band: {survey}");
 
@@ -203,9 +211,7 @@ async fn loudi(app: &TestApp) {
     // The plan buys the rental home (500,000 yuan) for the one family; own
     // capital a fen short of 20 % is refused at approval, exactly 20 % is
     // approved.
-    let propose = |year: &str, own: &str, loans: &str| {
-        json!({"year": year, "company_id": "LD-AJ", "own_capital_yuan": own, "loans_yuan": loans, "special_funds_yuan": "0"})
-    };
+    let propose = |year: &str, own: &str, loans: &str| json!({"year": year, "company_id": "LD-AJ", "own_capital_yuan": own, "loans_yuan": loans, "special_funds_yuan": "0"});
     let approve = |id: String| {
         let city = &city;
         async move {
@@ -288,10 +294,16 @@ async fn loudi(app: &TestApp) {
 
     // Filing, then 5 working days across the National Day holiday:
     // 28, 29, 30 September, 8 and 9 October.
-    let res = step(json!({"step": "file", "housing_on": "2026-09-21", "finance_on": "2026-09-22"})).await;
+    let res =
+        step(json!({"step": "file", "housing_on": "2026-09-21", "finance_on": "2026-09-22"})).await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
     let res = step(json!({"step": "notice", "start": "2026-09-28"})).await;
-    assert_eq!(res.json()["notice_end"], "2026-10-09", "{b}: {}", res.text());
+    assert_eq!(
+        res.json()["notice_end"],
+        "2026-10-09",
+        "{b}: {}",
+        res.text()
+    );
 
     // The page's contract form: without the tick, 422 with what was typed.
     let page = format!("/acquisition/purchases/{pid}");
@@ -309,15 +321,21 @@ async fn loudi(app: &TestApp) {
         }
         f
     };
-    let res = company.post_form(&page, &sign_form("2026-10-10", false)).await;
+    let res = company
+        .post_form(&page, &sign_form("2026-10-10", false))
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(res.text().contains("sign-confirm-error"), "{b}");
     assert!(res.text().contains("签约付30%，交付付70%"), "{b}: kept");
     // On the notice's last day: refused beside the date.
-    let res = company.post_form(&page, &sign_form("2026-10-09", true)).await;
+    let res = company
+        .post_form(&page, &sign_form("2026-10-09", true))
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(res.text().contains("sign-on-error"), "{b}: {}", res.text());
-    let res = company.post_form(&page, &sign_form("2026-10-10", true)).await;
+    let res = company
+        .post_form(&page, &sign_form("2026-10-10", true))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.text());
 
     // Handover on 30 November: registration due 28 February (3 months).
@@ -332,7 +350,9 @@ async fn loudi(app: &TestApp) {
     .iter()
     .map(|i| json!({"item": i, "passed": true, "defect": null}))
     .collect();
-    let res = step(json!({"step": "hand_over", "on": "2026-11-30", "items": items, "warranty_years": 2})).await;
+    let res =
+        step(json!({"step": "hand_over", "on": "2026-11-30", "items": items, "warranty_years": 2}))
+            .await;
     assert_eq!(res.json()["registration_due"], "2027-02-28", "{b}");
     app.set_today(date("2027-02-28"));
     let company = app.login("company").await;

@@ -225,16 +225,19 @@ async fn render(
                 .enumerate()
                 .map(|(i, (zh, en))| (i, l.t(zh, en)))
                 .collect(),
-            modes: [NegotiationMode::FixedAreaPrice, NegotiationMode::FixedPriceArea]
-                .iter()
-                .map(|m| {
-                    let key = match m {
-                        NegotiationMode::FixedAreaPrice => "fixed_area_price",
-                        NegotiationMode::FixedPriceArea => "fixed_price_area",
-                    };
-                    (key, l.t(m.zh(), m.en()))
-                })
-                .collect(),
+            modes: [
+                NegotiationMode::FixedAreaPrice,
+                NegotiationMode::FixedPriceArea,
+            ]
+            .iter()
+            .map(|m| {
+                let key = match m {
+                    NegotiationMode::FixedAreaPrice => "fixed_area_price",
+                    NegotiationMode::FixedPriceArea => "fixed_price_area",
+                };
+                (key, l.t(m.zh(), m.en()))
+            })
+            .collect(),
             runs: user.user.role == Role::Company,
             appraisal_applies: policy.rules.appraisal.applies,
             notice_days: policy.rules.notice.working_days.unwrap_or(5),
@@ -480,8 +483,11 @@ fn floor(f: &Fields) -> Result<Option<i32>, ApiError> {
         return Ok(None);
     }
     t.parse::<i32>().map(Some).map_err(|_| {
-        ApiError::bad_request("invalid_floor", "楼层应为整数 (the floor is a whole number)")
-            .field("floor")
+        ApiError::bad_request(
+            "invalid_floor",
+            "楼层应为整数 (the floor is a whole number)",
+        )
+        .field("floor")
     })
 }
 

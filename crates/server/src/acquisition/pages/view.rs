@@ -378,7 +378,15 @@ pub(super) async fn act(State(st): State<AppState>, headers: HeaderMap, req: Req
             ) =>
         {
             let posted = field(&f, "type").unwrap_or("").to_string();
-            render(&st, &c, &user, &posted, &f, &FieldErrors::from_api_error(&e)).await
+            render(
+                &st,
+                &c,
+                &user,
+                &posted,
+                &f,
+                &FieldErrors::from_api_error(&e),
+            )
+            .await
         }
         Err(e) => c.error(e),
     }

@@ -161,11 +161,10 @@ pub async fn record_preference(
         "main" => Band::Main,
         "large" => Band::Large,
         _ => {
-            return Err(ApiError::bad_request(
-                "invalid_band",
-                "请选择面积段 (choose a size band)",
+            return Err(
+                ApiError::bad_request("invalid_band", "请选择面积段 (choose a size band)")
+                    .field("band"),
             )
-            .field("band"))
         }
     };
     let layout = optional(&r.layout, "layout", 40)?;
@@ -210,7 +209,10 @@ pub async fn record_preference(
         }
         None => {
             store
-                .acq_insert(&[new_record(st, PREFERENCE, &id, "", "stated", &doc)?], draft)
+                .acq_insert(
+                    &[new_record(st, PREFERENCE, &id, "", "stated", &doc)?],
+                    draft,
+                )
                 .await?
         }
     }
