@@ -33,7 +33,6 @@ async fn loudi_acquisition_rules_at_their_boundaries() {
 async fn loudi(app: &TestApp) {
     let b = app.backend();
     let city = app.login("city").await;
-    let company = app.login("company").await;
 
     // Two companies at most (二), the refusal citing Loudi's plan.
     for (id, name) in [("LD-AJ", "娄底市安居公司"), ("LD-2", "娄底市第二公司")] {
