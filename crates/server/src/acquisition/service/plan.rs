@@ -148,7 +148,7 @@ pub async fn propose(st: &AppState, user: &CurrentUser, r: &PlanRequest) -> ApiR
     // A building/unit an earlier approved plan already bought (it has a
     // purchase) is not offered again: a new plan would otherwise buy the
     // same homes twice for the same frozen demand.
-    let bought: std::collections::BTreeSet<String> = super::purchases(st)
+    let bought: std::collections::BTreeSet<String> = super::purchase::purchases(st)
         .await?
         .into_iter()
         .map(|(d, _)| d.lot)
