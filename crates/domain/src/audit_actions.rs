@@ -322,6 +322,11 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
         "title registered",
     ),
     (
+        "acquisition.preference_record",
+        "登记家庭住房需求偏好",
+        "a family's housing preference recorded",
+    ),
+    (
         "acquisition.home_allot",
         "收购房源转入配售项目",
         "acquired home added to an allotment project",

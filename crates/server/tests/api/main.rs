@@ -7,6 +7,7 @@
 mod common;
 
 mod acquisition;
+mod acquisition_loudi;
 mod allotment;
 mod audit;
 mod audit_page;

@@ -14,6 +14,7 @@ use crate::acquisition::service::{
 use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::extract::Query;
+use crate::web::field_errors::FieldErrors;
 use crate::web::forms::{ctx, done_redirect, field, Ctx, Fields, PageQuery};
 use crate::web::html::{district_name, Lang};
 use crate::web::AppState;
@@ -63,6 +64,14 @@ struct Page<'a> {
     today: String,
     survey_cite: String,
     registration_cite: String,
+    /// Stated preferences recorded so far (the next survey counts them).
+    preferences: Vec<svc::PreferenceDoc>,
+    /// The plan year a new proposal defaults to.
+    next_year: String,
+    /// Which form came back (`type`), what it held and what was wrong.
+    posted: &'a str,
+    f: &'a Fields,
+    errors: &'a FieldErrors,
 }
 
 impl Page<'_> {
@@ -79,6 +88,28 @@ impl Page<'_> {
             "edited" => c.t("公司调整后", "edited by the company"),
             _ => c.t("—", "—"),
         }
+    }
+    /// What was typed in `name` of form `form`, when that form came back.
+    fn v(&self, form: &str, name: &str) -> &str {
+        if self.posted == form {
+            field(self.f, name).unwrap_or("")
+        } else {
+            ""
+        }
+    }
+    fn sel(&self, form: &str, name: &str, value: &str) -> bool {
+        self.posted == form && field(self.f, name) == Some(value)
+    }
+    /// The problem with `name` of form `form` (`""`: the form as a whole).
+    fn err(&self, form: &str, name: &str) -> Option<&str> {
+        if self.posted == form {
+            self.errors.get(name, self.c.lang)
+        } else {
+            None
+        }
+    }
+    fn band(&self, b: &anju_acquisition::Band) -> &'static str {
+        self.c.t(b.zh(), b.en())
     }
     fn tiers(&self, t: &[u64; 3]) -> String {
         format!("{} / {} / {}", t[0], t[1], t[2])
@@ -173,7 +204,21 @@ pub(super) async fn page(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    let (companies, mut surveys, offers, plans, purchases) = match load(&st, &user).await {
+    render(&st, &c, &user, "", &vec![], &FieldErrors::new()).await
+}
+
+/// The page; a form that came back (`posted`) keeps what was typed and
+/// shows each problem beside its field (422).
+async fn render(
+    st: &AppState,
+    c: &Ctx,
+    user: &CurrentUser,
+    posted: &str,
+    f: &Fields,
+    errors: &FieldErrors,
+) -> Response {
+    let st = st.clone();
+    let (companies, mut surveys, offers, plans, purchases) = match load(&st, user).await {
         Ok(x) => x,
         Err(e) => return c.error(e),
     };
@@ -188,12 +233,9 @@ pub(super) async fn page(
     let today = st.clock.today();
     let policy = svc::policy(&st);
     let survey = surveys.pop();
-    let plan = plans
-        .iter()
-        .rev()
-        .find(|(p, _)| p.state == "approved")
-        .or(plans.last())
-        .cloned();
+    // The newest plan: a draft waiting for the city bureau is the one to
+    // act on; otherwise the newest approved plan.
+    let plan = plans.last().cloned();
     let chart = survey
         .as_ref()
         .map(|s| chart_json(l, s, plan.as_ref().map(|(p, _)| p)))
@@ -222,8 +264,12 @@ pub(super) async fn page(
             p,
         })
         .collect();
-    c.page(&Page {
-        c: &c,
+    let preferences = match svc::preferences(&st).await {
+        Ok(p) => p,
+        Err(e) => return c.error(e),
+    };
+    let page = Page {
+        c,
         done: c.done().map(|_| l.t("已完成。", "Done.")),
         policy_title: format!("{}（{}）", policy.title, policy.document),
         companies,
@@ -244,7 +290,17 @@ pub(super) async fn page(
             policy.survey.source.document, policy.survey.source.article
         ),
         registration_cite: policy.rules.registration.cited(),
-    })
+        preferences,
+        next_year: (chrono::Datelike::year(&today) + 1).to_string(),
+        posted,
+        f,
+        errors,
+    };
+    let mut res = c.page(&page);
+    if !errors.is_empty() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
 }
 
 /// The page's forms: freeze a survey (company), approve the plan (city
@@ -262,8 +318,34 @@ pub(super) async fn act(State(st): State<AppState>, headers: HeaderMap, req: Req
     if let Err(e) = auth::check_form_csrf(&user, field(&f, CSRF_FIELD)) {
         return c.error(e);
     }
+    let text = |n: &str| field(&f, n).unwrap_or("").trim().to_string();
     let r: ApiResult<&str> = async {
         match field(&f, "type").unwrap_or("") {
+            "propose" => svc::propose(
+                &st,
+                &user,
+                &svc::PlanRequest {
+                    year: text("year"),
+                    company_id: text("company_id"),
+                    own_capital_yuan: text("own_capital_yuan"),
+                    loans_yuan: text("loans_yuan"),
+                    special_funds_yuan: text("special_funds_yuan"),
+                },
+            )
+            .await
+            .map(|_| "propose"),
+            "preference" => svc::record_preference(
+                &st,
+                &user,
+                &svc::PreferenceRequest {
+                    application_id: text("application_id"),
+                    band: text("band"),
+                    layout: text("layout"),
+                    location: text("location"),
+                },
+            )
+            .await
+            .map(|_| "preference"),
             "survey" => svc::take_survey(&st, &user).await.map(|_| "survey"),
             "register" => {
                 let id = field(&f, "id").unwrap_or("").to_string();
@@ -287,6 +369,25 @@ pub(super) async fn act(State(st): State<AppState>, headers: HeaderMap, req: Req
     .await;
     match r {
         Ok(code) => done_redirect(&headers, &st, "/acquisition", code),
+        // The forms' own refusals come back beside their fields; not
+        // allowed, not found or out of order is the error page.
+        Err(e)
+            if matches!(
+                e.status,
+                axum::http::StatusCode::BAD_REQUEST | axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            ) =>
+        {
+            let posted = field(&f, "type").unwrap_or("").to_string();
+            render(
+                &st,
+                &c,
+                &user,
+                &posted,
+                &f,
+                &FieldErrors::from_api_error(&e),
+            )
+            .await
+        }
         Err(e) => c.error(e),
     }
 }

@@ -145,10 +145,18 @@ pub async fn propose(st: &AppState, user: &CurrentUser, r: &PlanRequest) -> ApiR
             "请先冻结需求摸排 (freeze a demand survey first)",
         ));
     };
+    // A building/unit an earlier approved plan already bought (it has a
+    // purchase) is not offered again: a new plan would otherwise buy the
+    // same homes twice for the same frozen demand.
+    let bought: std::collections::BTreeSet<String> = super::purchase::purchases(st)
+        .await?
+        .into_iter()
+        .map(|(d, _)| d.lot)
+        .collect();
     let pool: Vec<_> = offers(st)
         .await?
         .into_iter()
-        .filter(|o| o.screening.eligible)
+        .filter(|o| o.screening.eligible && !bought.contains(&o.lot))
         .map(|o| {
             let s = anju_acquisition::Screening {
                 failures: vec![],

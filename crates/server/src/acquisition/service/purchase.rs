@@ -6,7 +6,7 @@
 
 use anju_acquisition::{
     check_appraisal, may_hand_over, may_sign, notice_end, registration_due, registration_overdue,
-    Appraisal, InspectionItem, NegotiationMode, PriceCap, Purpose, Status, CHECKLIST,
+    Appraisal, InspectionItem, NegotiationMode, PriceCap, Purpose, Status, StepError, CHECKLIST,
 };
 use anju_allotment::{Area, Fen};
 use chrono::NaiveDate;
@@ -224,8 +224,8 @@ fn order(from: Status, to: Status) -> ApiResult<Status> {
     from.step(to).map_err(|e| ApiError::conflict(e.to_string()))
 }
 
-/// The lot's cap: Σ each home's cap.
-async fn lot_cap(st: &AppState, d: &PurchaseDoc) -> ApiResult<Fen> {
+/// The lot's cap: Σ each home's cap (the page shows it beside the price).
+pub async fn lot_cap(st: &AppState, d: &PurchaseDoc) -> ApiResult<Fen> {
     let key = match d.purpose {
         Purpose::Sale => "sale",
         Purpose::Rent => "rent",
@@ -320,7 +320,12 @@ pub async fn step(
             if *agreed {
                 let cap = lot_cap(st, &d).await?;
                 if offer > cap {
-                    return Err(ApiError::unprocessable("above_cap", format!("成交价 {offer} 元高于限价合计 {cap} 元，不能成交（{}） (above the cap)", p.rules.sale_cap.cited())).field("offer_yuan"));
+                    // A rental purchase's cap is the market appraisal: its own rule.
+                    let rule = match d.purpose {
+                        Purpose::Sale => &p.rules.sale_cap,
+                        Purpose::Rent => &p.rules.rent_cap,
+                    };
+                    return Err(ApiError::unprocessable("above_cap", format!("成交价 {offer} 元高于限价合计 {cap} 元，不能成交（{}） (above the cap)", rule.cited())).field("offer_yuan"));
                 }
                 d.agreed = Some(offer);
                 spread(&mut d.homes, offer);
@@ -344,8 +349,15 @@ pub async fn step(
                 no_conflict_declared: *no_conflict_declared,
                 value: yuan(value_yuan, "value_yuan")?,
             };
-            check_appraisal(&p, &a)
-                .map_err(|e| ApiError::unprocessable("appraisal", e.to_string()).field("firm"))?;
+            // Each refusal beside the field it concerns.
+            check_appraisal(&p, &a).map_err(|e| {
+                let field = match e {
+                    StepError::FirmNotRegistered(_) => "registered_in_city",
+                    StepError::Conflict(_) => "no_conflict_declared",
+                    _ => "firm",
+                };
+                ApiError::unprocessable("appraisal", e.to_string()).field(field)
+            })?;
             let cap = lot_cap(st, &d).await?;
             let price = a.value.min(cap);
             d.agreed = Some(price);

@@ -99,6 +99,134 @@ pub struct SurveyDoc {
     pub families: u64,
     /// How a family's size chose its band (the interpretation).
     pub size_rule: String,
+    /// Families whose band came from a stated preference, not their size.
+    #[serde(default)]
+    pub stated: u64,
+    /// (district, layout, location, families) of the stated preferences.
+    #[serde(default)]
+    pub preferences: Vec<(String, String, String, u64)>,
+}
+
+/// A waiting family's stated preference (issue 15 item 1: size, layout
+/// and location), recorded by the company's survey form. The next frozen
+/// survey counts the family in the stated band instead of the band its
+/// size suggests; layout and location are counted beside it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = AcquisitionPreference)]
+pub struct PreferenceDoc {
+    pub application_id: String,
+    pub district: String,
+    #[schema(value_type = String)]
+    pub band: Band,
+    pub layout: String,
+    pub location: String,
+    pub recorded_on: chrono::NaiveDate,
+}
+
+/// What the survey form posts.
+#[derive(Debug, Clone, Default)]
+pub struct PreferenceRequest {
+    pub application_id: String,
+    /// small | main | large
+    pub band: String,
+    pub layout: String,
+    pub location: String,
+}
+
+pub const PREFERENCE: &str = "preference";
+
+/// Optional free text, at most `max` characters.
+fn optional(s: &str, field: &str, max: usize) -> ApiResult<String> {
+    let t = s.trim().to_string();
+    if t.chars().count() > max {
+        return Err(ApiError::bad_request(
+            "too_long",
+            format!("不能超过 {max} 个字 (at most {max} characters)"),
+        )
+        .field(field.to_string()));
+    }
+    Ok(t)
+}
+
+/// Records (or replaces) a waiting family's stated preference.
+pub async fn record_preference(
+    st: &AppState,
+    user: &CurrentUser,
+    r: &PreferenceRequest,
+) -> ApiResult<PreferenceDoc> {
+    may_work(user)?;
+    let id = text(&r.application_id, "application_id", 40)?;
+    let band = match r.band.as_str() {
+        "small" => Band::Small,
+        "main" => Band::Main,
+        "large" => Band::Large,
+        _ => {
+            return Err(
+                ApiError::bad_request("invalid_band", "请选择面积段 (choose a size band)")
+                    .field("band"),
+            )
+        }
+    };
+    let layout = optional(&r.layout, "layout", 40)?;
+    let location = optional(&r.location, "location", 60)?;
+    let districts: Vec<String> = YANGQUAN_DISTRICTS
+        .iter()
+        .map(|d| d.code.as_str().to_string())
+        .collect();
+    let family = crate::applications::interface::qualified_families(st, &districts, None)
+        .await?
+        .into_iter()
+        .find(|f| f.application_id == id)
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "not_waiting",
+                format!("{id} 不是轮候中的合格家庭 (not a qualified family on a waitlist)"),
+            )
+            .field("application_id")
+        })?;
+    let doc = PreferenceDoc {
+        application_id: id.clone(),
+        district: family.district,
+        band,
+        layout,
+        location,
+        recorded_on: st.clock.today(),
+    };
+    let now = st.clock.now();
+    let draft = audit(
+        user,
+        now,
+        "acquisition.preference_record".into(),
+        format!("application:{id}"),
+        json!({"band": doc.band, "layout": doc.layout, "location": doc.location}),
+    );
+    let store = st.store.acquisition();
+    match store.acq_get(PREFERENCE, &id).await? {
+        Some(old) => {
+            store
+                .acq_update(&[changed(st, &old, "stated", &doc)?], draft)
+                .await?
+        }
+        None => {
+            store
+                .acq_insert(
+                    &[new_record(st, PREFERENCE, &id, "", "stated", &doc)?],
+                    draft,
+                )
+                .await?
+        }
+    }
+    Ok(doc)
+}
+
+pub async fn preferences(st: &AppState) -> ApiResult<Vec<PreferenceDoc>> {
+    st.store
+        .acquisition()
+        .acq_list(PREFERENCE)
+        .await?
+        .iter()
+        .map(body)
+        .collect()
 }
 
 /// The band a family needs, from its size (interpretation, docs): one or
@@ -126,6 +254,22 @@ pub async fn take_survey(st: &AppState, user: &CurrentUser) -> ApiResult<SurveyD
         .map(|d| d.code.as_str().to_string())
         .collect();
     let families = crate::applications::interface::qualified_families(st, &districts, None).await?;
+    let stated: std::collections::BTreeMap<String, PreferenceDoc> = preferences(st)
+        .await?
+        .into_iter()
+        .map(|p| (p.application_id.clone(), p))
+        .collect();
+    let mut counted = 0u64;
+    let mut by_pref: std::collections::BTreeMap<(String, String, String), u64> =
+        std::collections::BTreeMap::new();
+    for f in &families {
+        if let Some(p) = stated.get(&f.application_id) {
+            counted += 1;
+            *by_pref
+                .entry((f.district.clone(), p.layout.clone(), p.location.clone()))
+                .or_insert(0) += 1;
+        }
+    }
     let waiting: Vec<Waiting> = families
         .iter()
         .map(|f| Waiting {
@@ -135,8 +279,15 @@ pub async fn take_survey(st: &AppState, user: &CurrentUser) -> ApiResult<SurveyD
                 Some(anju_domain::Scope::CountySeat) => "县城保障".into(),
                 _ => format!("第{}层级", f.tier.unwrap_or(1)),
             },
-            band: band_for_size(f.household_size),
-            layout: String::new(),
+            // A stated preference wins over the size rule.
+            band: stated
+                .get(&f.application_id)
+                .map(|p| p.band)
+                .unwrap_or_else(|| band_for_size(f.household_size)),
+            layout: stated
+                .get(&f.application_id)
+                .map(|p| p.layout.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let s = Survey::take(today, &waiting)
@@ -160,6 +311,11 @@ pub async fn take_survey(st: &AppState, user: &CurrentUser) -> ApiResult<SurveyD
             .collect(),
         families: s.total(),
         size_rule: SIZE_RULE.into(),
+        stated: counted,
+        preferences: by_pref
+            .into_iter()
+            .map(|((d, l, o), n)| (d, l, o, n))
+            .collect(),
     };
     let now = st.clock.now();
     st.store

@@ -191,6 +191,15 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
             },
         );
     }
+    // The acquisition room, for the roles it lets in (its `may_read`).
+    if matches!(role, Role::Company | Role::CityBureau | Role::Auditor) {
+        links.push(Link {
+            href: "/acquisition".into(),
+            id: Some("go-acquisition"),
+            secondary: role != Role::Company,
+            label: l.t("收购存量商品房", "Acquisition of existing homes"),
+        });
+    }
     links.push(Link {
         href: "/projects".into(),
         id: Some("go-projects"),
