@@ -48,6 +48,7 @@ pub fn links() -> Links {
         application_sections: allotment::interface::application_sections,
         held_benefits: subsidies::interface::held_benefits,
         recorded_blacklistings: rentals::interface::recorded_blacklistings,
+        rent_pool_home: rentals::interface::rent_pool_home,
     }
 }
 

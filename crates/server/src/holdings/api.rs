@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::holdings::service::{
     self as svc, AnswerReport, BuybackRequest, BuybackStepRequest, CampaignRequest,
-    CaseStepRequest, RegisterQuery, ReportRequest, TakeRequest,
+    CaseStepRequest, RegisterQuery, RentRequest, Rented, ReportRequest, TakeRequest,
 };
 use crate::web::apidoc::{self, Csrf};
 use crate::web::auth::CurrentUser;
@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_step))
         .routes(routes!(pool))
         .routes(routes!(take))
+        .routes(routes!(rent))
 }
 
 /// A held home in the register.
@@ -786,4 +787,34 @@ async fn take(
 #[derive(Serialize, ToSchema)]
 pub struct Taken {
     project_id: String,
+}
+
+/// 把回购收回的房源转为配租房源（实施主体；仅限有配租规定的城市）move a pool home into the rental programme (company; cities with rental rules only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/holdings/pool/{id}/rent",
+    tag = "holdings",
+    params(("id" = String, Path, description = "the buyback the home came from"), Csrf),
+    request_body = RentRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "registered for rent", body = Rented),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn rent(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Rented>> {
+    svc::require(&user, &[Role::Company], "把回购房源转为配租")?;
+    let req: RentRequest = parse_json(&body)?;
+    Ok(Json(svc::rent_from_pool(&st, &user, &id, req).await?))
 }

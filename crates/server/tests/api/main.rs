@@ -16,6 +16,7 @@ mod errors;
 mod faults;
 mod forms;
 mod holdings;
+mod holdings_pool;
 mod lifecycle;
 mod loudi;
 mod market;

@@ -33,6 +33,7 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
         "case_step" => l.t("已办理案件步骤。", "Case step recorded."),
         "answers" => l.t("已导入部门核查结果。", "Department answers imported."),
         "pool_take" => l.t("回购房源已纳入该项目。", "The home is now in this project."),
+        "pool_rent" => l.t("回购房源已转为配租房源。", "The home is now a rental home."),
         _ => l.t("已完成。", "Done."),
     }
 }
@@ -461,6 +462,10 @@ struct CampaignsPage<'a> {
     year: i32,
     today: chrono::NaiveDate,
     review_cite: String,
+    /// Whether the city lets bought-back homes (Loudi), and the article
+    /// that allows it or shows why not (Yangquan).
+    may_rent: bool,
+    rent_cite: String,
 }
 
 impl CampaignsPage<'_> {
@@ -552,6 +557,8 @@ pub(super) async fn campaigns_page(
         year: today.year(),
         today,
         review_cite: r.review().short(),
+        may_rent: r.rental().is_ok(),
+        rent_cite: r.rental().unwrap_or_else(|c| c).short(),
     })
 }
 

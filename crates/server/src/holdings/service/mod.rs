@@ -4,9 +4,11 @@
 mod buyback;
 mod campaign;
 mod common;
+mod pool;
 mod register;
 
 pub use buyback::*;
 pub use campaign::*;
 pub use common::*;
+pub use pool::*;
 pub use register::*;
