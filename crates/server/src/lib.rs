@@ -65,6 +65,10 @@ impl AppState {
                 20,
                 std::time::Duration::from_secs(60),
             )),
+            tip_limiter: Arc::new(auth::RateLimiter::new(
+                holdings::service::TIPS_PER_ADDRESS_HOUR,
+                std::time::Duration::from_secs(3600),
+            )),
             sessions: Arc::new(auth::SessionCache::default()),
             links: links(),
             checkpoints: None,

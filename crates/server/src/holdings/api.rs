@@ -24,6 +24,8 @@ use crate::web::json::parse_json;
 use crate::web::sheets::{csv_bytes, csv_response, read_body};
 use crate::web::AppState;
 
+use super::api_tips::*;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(register))
@@ -42,6 +44,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pool))
         .routes(routes!(take))
         .routes(routes!(rent))
+        .routes(routes!(tip_submit))
+        .routes(routes!(tip_status))
+        .routes(routes!(tip_list))
+        .routes(routes!(tip_triage))
 }
 
 /// A held home in the register.

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Mark cookies Secure (behind HTTPS).
     pub secure_cookies: bool,
     pub limiter: Arc<auth::RateLimiter>,
+    /// Tips from the public per address (docs/security.md, the tip line).
+    pub tip_limiter: Arc<auth::RateLimiter>,
     pub sessions: Arc<auth::SessionCache>,
     /// How the server signs audit checkpoints; `None`: it does not (they
     /// are then written with `anju audit checkpoint`).
@@ -66,6 +68,7 @@ impl Clone for AppState {
             clock: self.clock.clone(),
             secure_cookies: self.secure_cookies,
             limiter: self.limiter.clone(),
+            tip_limiter: self.tip_limiter.clone(),
             sessions: self.sessions.clone(),
             links: self.links,
             checkpoints: self.checkpoints.clone(),

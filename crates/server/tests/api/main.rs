@@ -17,6 +17,7 @@ mod faults;
 mod forms;
 mod holdings;
 mod holdings_pool;
+mod holdings_tips;
 mod lifecycle;
 mod loudi;
 mod market;

@@ -149,6 +149,7 @@ async fn run(st: &AppState, user: &CurrentUser, f: &Fields) -> ApiResult<(String
             .await?;
             Ok((home_link(&c.project_id, &c.home_id), "case_step"))
         }
+        "tip_triage" => super::tips::triage(st, user, f).await,
         "pool_rent" => {
             if !checked(f, "confirm") {
                 return Err(ApiError::bad_request(

@@ -6,9 +6,11 @@ mod campaign;
 mod common;
 mod pool;
 mod register;
+mod tips;
 
 pub use buyback::*;
 pub use campaign::*;
 pub use common::*;
 pub use pool::*;
 pub use register::*;
+pub use tips::*;
