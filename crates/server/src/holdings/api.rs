@@ -21,7 +21,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::extract::{Path, Query};
 use crate::web::json::parse_json;
-use crate::web::sheets::{csv_bytes, csv_response, read_body};
+use crate::web::sheets::read_body;
 use crate::web::AppState;
 
 use super::api_tips::*;
@@ -607,11 +607,8 @@ async fn request_file(
     Path((id, dept)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let d = department(&dept)?;
-    let rows = svc::request_rows(&st, &user, &id, d).await?;
-    Ok(csv_response(
-        csv_bytes(&rows)?,
-        &format!("{id}-{}.csv", d.code()),
-    ))
+    let file = svc::request_file(&st, &user, &id, d).await?;
+    Ok(svc::request_response(file, &format!("{id}-{}.csv", d.code())))
 }
 
 /// 导入部门核查结果（逐行报错，不丢行）import a department's answers, with row-level errors.

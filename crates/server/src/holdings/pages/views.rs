@@ -17,7 +17,7 @@ use crate::web::extract::{Path, Query};
 use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, url_encode, Lang};
 use crate::web::sheets::{
-    csv_bytes, csv_response, official_sheet, xlsx_response, Cell, OfficialSheet,
+    official_sheet, xlsx_response, Cell, OfficialSheet,
 };
 use crate::web::AppState;
 
@@ -671,11 +671,8 @@ pub(super) async fn request_download(
     let Some(d) = Department::from_code(&dept) else {
         return c.error(crate::web::error::ApiError::not_found("部门 (department)"));
     };
-    match svc::request_rows(&st, &user, &id, d)
-        .await
-        .and_then(|rows| csv_bytes(&rows))
-    {
-        Ok(bytes) => csv_response(bytes, &format!("{id}-{}.csv", d.code())),
+    match svc::request_file(&st, &user, &id, d).await {
+        Ok(file) => svc::request_response(file, &format!("{id}-{}.csv", d.code())),
         Err(e) => c.error(e),
     }
 }
