@@ -608,7 +608,10 @@ async fn request_file(
 ) -> ApiResult<Response> {
     let d = department(&dept)?;
     let file = svc::request_file(&st, &user, &id, d).await?;
-    Ok(svc::request_response(file, &format!("{id}-{}.csv", d.code())))
+    Ok(svc::request_response(
+        file,
+        &format!("{id}-{}.csv", d.code()),
+    ))
 }
 
 /// 导入部门核查结果（逐行报错，不丢行）import a department's answers, with row-level errors.

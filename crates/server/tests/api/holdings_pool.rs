@@ -80,7 +80,11 @@ async fn a_pool_home_into_rentals_under_loudi() {
         let company = app.login("company").await;
         let url = format!("/api/v1/holdings/pool/{BB}/rent");
         // Only the company.
-        let res = app.login("city").await.post_json(&url, &rent_body("ZF-9")).await;
+        let res = app
+            .login("city")
+            .await
+            .post_json(&url, &rent_body("ZF-9"))
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
         // Bad evidence: refused beside its field, the pool untouched.
         let mut bad = rent_body("ZF-9");
@@ -106,8 +110,17 @@ async fn a_pool_home_into_rentals_under_loudi() {
         let res = company.post_json(&url, &other).await;
         assert!(res.status.is_client_error(), "{b}: {}", res.text());
         let pool = company.get("/api/v1/holdings/pool").await.json();
-        assert_eq!(pool_entry(&pool)["state"], "available", "{b}: given back: {pool}");
-        let audit = app.login("auditor").await.get("/api/v1/audit?limit=1000").await.text();
+        assert_eq!(
+            pool_entry(&pool)["state"],
+            "available",
+            "{b}: given back: {pool}"
+        );
+        let audit = app
+            .login("auditor")
+            .await
+            .get("/api/v1/audit?limit=1000")
+            .await
+            .text();
         assert!(
             audit.contains("holdings.pool_take") && audit.contains("holdings.pool_release"),
             "{b}: both steps audited: {audit}"
@@ -116,7 +129,9 @@ async fn a_pool_home_into_rentals_under_loudi() {
         let res = company.post_json(&url, &rent_body("ZF-9")).await;
         assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
         assert!(
-            res.json()["citation"].as_str().is_some_and(|c| c.contains("八、(一)4")),
+            res.json()["citation"]
+                .as_str()
+                .is_some_and(|c| c.contains("八、(一)4")),
             "{b}: {}",
             res.text()
         );

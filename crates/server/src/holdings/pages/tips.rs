@@ -48,7 +48,10 @@ impl TipFormPage<'_> {
 }
 
 fn kinds(c: &Ctx) -> Vec<(&'static str, &'static str)> {
-    TIP_KINDS.iter().map(|(k, zh, en)| (*k, c.t(zh, en))).collect()
+    TIP_KINDS
+        .iter()
+        .map(|(k, zh, en)| (*k, c.t(zh, en)))
+        .collect()
 }
 
 fn form_page(st: &AppState, headers: &HeaderMap, c: &Ctx, page: TipFormPage<'_>) -> Response {
@@ -114,7 +117,13 @@ pub(super) async fn tip_post(
         refused: None,
     };
     if !from_our_page {
-        page.refused = Some(c.t("表单已过期或不是从本站打开的，请重新填写。", "The form expired or did not come from this site: please fill it in again.").to_string());
+        page.refused = Some(
+            c.t(
+                "表单已过期或不是从本站打开的，请重新填写。",
+                "The form expired or did not come from this site: please fill it in again.",
+            )
+            .to_string(),
+        );
         page.form = form;
         return form_page(&st, &headers, &c, page);
     }
@@ -122,7 +131,12 @@ pub(super) async fn tip_post(
         Ok(r) => page.receipt = Some(r),
         Err((e, errors)) => {
             if errors.is_empty() {
-                page.refused = Some(FieldErrors::from_api_error(&e).get("", c.lang).unwrap_or("").to_string());
+                page.refused = Some(
+                    FieldErrors::from_api_error(&e)
+                        .get("", c.lang)
+                        .unwrap_or("")
+                        .to_string(),
+                );
             }
             page.errors = errors;
             page.form = form;
@@ -246,5 +260,12 @@ pub(super) async fn triage(
         },
     )
     .await?;
-    Ok(("/holdings/tips".to_string(), if step == "attach" { "tip_attach" } else { "tip_dismiss" }))
+    Ok((
+        "/holdings/tips".to_string(),
+        if step == "attach" {
+            "tip_attach"
+        } else {
+            "tip_dismiss"
+        },
+    ))
 }

@@ -16,9 +16,7 @@ use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
 use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, url_encode, Lang};
-use crate::web::sheets::{
-    official_sheet, xlsx_response, Cell, OfficialSheet,
-};
+use crate::web::sheets::{official_sheet, xlsx_response, Cell, OfficialSheet};
 use crate::web::AppState;
 
 const PER_PAGE: u32 = 50;
@@ -33,7 +31,10 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
         "case_step" => l.t("已办理案件步骤。", "Case step recorded."),
         "answers" => l.t("已导入部门核查结果。", "Department answers imported."),
         "pool_take" => l.t("回购房源已纳入该项目。", "The home is now in this project."),
-        "tip_attach" => l.t("举报已并入年度核查并立案。", "The tip is attached to the campaign; a case is open."),
+        "tip_attach" => l.t(
+            "举报已并入年度核查并立案。",
+            "The tip is attached to the campaign; a case is open.",
+        ),
         "tip_dismiss" => l.t("举报已不予采纳。", "The tip is dismissed."),
         "pool_rent" => l.t("回购房源已转为配租房源。", "The home is now a rental home."),
         _ => l.t("已完成。", "Done."),

@@ -181,11 +181,25 @@ impl RequestFile {
             if members.is_empty() {
                 // A home is never dropped from the file: without family
                 // facts it still asks the department about the home.
-                rows.push(vec![p, h, String::new(), String::new(), String::new(), String::new()]);
+                rows.push(vec![
+                    p,
+                    h,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
                 continue;
             }
             for (idn, name) in members {
-                rows.push(vec![p.clone(), h.clone(), idn, name, String::new(), String::new()]);
+                rows.push(vec![
+                    p.clone(),
+                    h.clone(),
+                    idn,
+                    name,
+                    String::new(),
+                    String::new(),
+                ]);
             }
         }
         let mut bytes = crate::web::sheets::csv_bytes(&rows)?;
@@ -620,7 +634,10 @@ pub fn request_response(file: RequestFile, file_name: &str) -> axum::response::R
     });
     (
         [
-            (header::CONTENT_TYPE, crate::web::sheets::CSV_TYPE.to_string()),
+            (
+                header::CONTENT_TYPE,
+                crate::web::sheets::CSV_TYPE.to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file_name}\""),

@@ -83,10 +83,10 @@ pub async fn rent_from_pool(
         .await?
         .ok_or_else(|| ApiError::not_found("房源池中的房源 (pool home)"))?;
     if let Some(t) = &home.taken_by {
-        return Err(ApiError::conflict(format!(
-            "该房源已被 {t} 纳入 (already taken by {t})"
-        ))
-        .field("rent_home_id"));
+        return Err(
+            ApiError::conflict(format!("该房源已被 {t} 纳入 (already taken by {t})"))
+                .field("rent_home_id"),
+        );
     }
     let (Some(h), Some(district)) = (home.home.as_ref(), home.district.as_ref()) else {
         return Err(ApiError::conflict(

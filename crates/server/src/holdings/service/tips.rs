@@ -90,7 +90,10 @@ fn too_many(message: &str) -> ApiError {
 
 /// Every problem with a tip, field by field (the page shows them beside
 /// their fields and keeps what was typed).
-pub fn check_tip(req: &TipRequest, today: chrono::NaiveDate) -> (FieldErrors, Option<chrono::NaiveDate>) {
+pub fn check_tip(
+    req: &TipRequest,
+    today: chrono::NaiveDate,
+) -> (FieldErrors, Option<chrono::NaiveDate>) {
     let mut e = FieldErrors::new();
     if !TIP_KINDS.iter().any(|(k, _, _)| *k == req.kind.trim()) {
         e.add("kind", "请选择看到的情况", "choose what you saw");
@@ -108,11 +111,21 @@ pub fn check_tip(req: &TipRequest, today: chrono::NaiveDate) -> (FieldErrors, Op
     }
     let seen = anju_policy::household::parse_iso_date(req.seen_on.trim());
     match seen {
-        None => e.add("seen_on", "请填写看到的日期（年-月-日）", "the date seen (YYYY-MM-DD)"),
-        Some(d) if d > today => e.add("seen_on", "日期不能晚于今天", "the date cannot be in the future"),
-        Some(d) if d < today - chrono::Duration::days(366 * 3) => {
-            e.add("seen_on", "只受理三年内看到的情况", "only what was seen in the last three years")
-        }
+        None => e.add(
+            "seen_on",
+            "请填写看到的日期（年-月-日）",
+            "the date seen (YYYY-MM-DD)",
+        ),
+        Some(d) if d > today => e.add(
+            "seen_on",
+            "日期不能晚于今天",
+            "the date cannot be in the future",
+        ),
+        Some(d) if d < today - chrono::Duration::days(366 * 3) => e.add(
+            "seen_on",
+            "只受理三年内看到的情况",
+            "only what was seen in the last three years",
+        ),
         _ => {}
     }
     if len(&req.what) == 0 {
@@ -121,7 +134,11 @@ pub fn check_tip(req: &TipRequest, today: chrono::NaiveDate) -> (FieldErrors, Op
         e.add("what", "不能超过 1000 个字", "at most 1000 characters");
     }
     if req.contact.as_deref().map(len).unwrap_or(0) > 100 {
-        e.add("contact", "联系方式不能超过 100 个字", "at most 100 characters");
+        e.add(
+            "contact",
+            "联系方式不能超过 100 个字",
+            "at most 100 characters",
+        );
     }
     (e, seen)
 }
@@ -141,12 +158,20 @@ pub async fn submit_tip(
     // without touching the budget; only a tip that would be stored counts.
     let (errors, seen) = check_tip(req, today);
     let Some(seen_on) = seen.filter(|_| errors.is_empty()) else {
-        let first = errors.iter().next().map(|e| (e.field.clone(), format!("{} ({})", e.zh, e.en)));
+        let first = errors
+            .iter()
+            .next()
+            .map(|e| (e.field.clone(), format!("{} ({})", e.zh, e.en)));
         let (field, msg) = first.unwrap_or_default();
-        return Err((ApiError::bad_request("invalid_tip", msg).field(field), errors));
+        return Err((
+            ApiError::bad_request("invalid_tip", msg).field(field),
+            errors,
+        ));
     };
     if !st.tip_limiter.allow(ip) {
-        return Err(plain(too_many("提交过于频繁，请一小时后再试 (too many tips from this address: try again in an hour)")));
+        return Err(plain(too_many(
+            "提交过于频繁，请一小时后再试 (too many tips from this address: try again in an hour)",
+        )));
     }
     let since = format!("{today}T00:00:00");
     let n = st
@@ -160,7 +185,12 @@ pub async fn submit_tip(
     }
     let hex = crate::web::auth::random_token()[..16].to_uppercase();
     let id = format!("JB-{hex}");
-    let opt = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let opt = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let tip = TipRecord {
         id: id.clone(),
         kind: req.kind.trim().to_string(),
@@ -211,13 +241,26 @@ pub async fn tip_status(st: &AppState, receipt: &str) -> ApiResult<TipStatus> {
     if receipt.len() > 32 {
         return Err(not_found());
     }
-    let t = st.store.holdings().hold_tip(&receipt).await?.ok_or_else(not_found)?;
-    let day = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok().map(|d| d.date_naive());
+    let t = st
+        .store
+        .holdings()
+        .hold_tip(&receipt)
+        .await?
+        .ok_or_else(not_found)?;
+    let day = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|d| d.date_naive())
+    };
     let handled = t.status != "received";
     Ok(TipStatus {
         receipt: t.id,
         status: if handled { "handled" } else { "received" },
-        status_label: if handled { "已处理" } else { "已收到，待核实" },
+        status_label: if handled {
+            "已处理"
+        } else {
+            "已收到，待核实"
+        },
         received_on: day(&t.received_at).unwrap_or_default(),
         handled_on: t.triaged_at.as_deref().and_then(day),
     })

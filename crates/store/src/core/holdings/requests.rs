@@ -30,7 +30,10 @@ impl Holdings<'_> {
         limit: u32,
     ) -> Result<Vec<RequestHome>> {
         let col = answer_column(d).ok_or_else(|| {
-            StoreError::Corrupt(format!("部门 {} 不参加年度核查 (department not asked)", d.code()))
+            StoreError::Corrupt(format!(
+                "部门 {} 不参加年度核查 (department not asked)",
+                d.code()
+            ))
         })?;
         let mut sql = format!(
             "SELECT r.project_id, r.home_id, r.application_id, f.key_version, f.nonce, f.ciphertext \

@@ -175,7 +175,9 @@ impl Holdings<'_> {
                 .execute(&mut tx.conn())
                 .await?;
             if n == 0 {
-                return Err(conflict(format!("举报 {tip_id} 已处理 (tip already triaged)")));
+                return Err(conflict(format!(
+                    "举报 {tip_id} 已处理 (tip already triaged)"
+                )));
             }
             Q::new("INSERT INTO hold_findings (id, project_id, home_id, campaign_id, finding, source, evidence, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, 'public_tip', $6, $7, $8)")
                 .text(format!("F-{}", random_hex(6)))
@@ -230,7 +232,9 @@ impl Holdings<'_> {
                 .execute(&mut tx.conn())
                 .await?;
             if n == 0 {
-                return Err(conflict(format!("举报 {tip_id} 已处理 (tip already triaged)")));
+                return Err(conflict(format!(
+                    "举报 {tip_id} 已处理 (tip already triaged)"
+                )));
             }
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await?;
