@@ -494,6 +494,14 @@ async fn openapi(app: &TestApp) {
                 documented.contains(&401),
                 "{b}: {label} does not document 401"
             );
+        } else if template == "/api/v1/tips" {
+            // The public tip line: an empty body is refused, routed.
+            assert_eq!(
+                anon.status,
+                StatusCode::BAD_REQUEST,
+                "{b}: {label}: {}",
+                anon.text()
+            );
         } else if project_op {
             assert_eq!(
                 anon.status,
