@@ -129,9 +129,70 @@ async fn seed(store: &AnyStore, holders: usize) -> Result<(), Fail> {
             .hold_synthetic_titles(PROJECT, &homes, today, &|n| b.inc(n))
             .await
             .map_err(fail)?;
+        // Each holder family: two members, encrypted as real ones are.
+        let families: Vec<(String, serde_json::Value)> = (start..end)
+            .map(|i| {
+                let id = home_id(i)?;
+                Ok((
+                    format!("BENCH-{}", id.as_str()),
+                    serde_json::json!({"members": [
+                        {"id_number": format!("14030219800101{:04}", i % 10_000), "name": format!("持有人{i}")},
+                        {"id_number": format!("14030219820202{:04}", i % 10_000), "name": format!("配偶{i}")}
+                    ]}),
+                ))
+            })
+            .collect::<Result<_, Fail>>()?;
+        store
+            .holdings()
+            .hold_synthetic_households(&families, &now.to_rfc3339())
+            .await
+            .map_err(fail)?;
     }
     b.finish();
     Ok(())
+}
+
+/// The public security department's request file over every pending home:
+/// the batches the server streams (`anju_server::holdings::service::
+/// REQUEST_BATCH` homes a keyset query, families decrypted together), each
+/// formatted as CSV and dropped, with the time and the peak batch size.
+async fn request_file(store: &AnyStore, campaign: &str, holders: usize) -> Result<String, Fail> {
+    let batch = anju_server::holdings::service::REQUEST_BATCH;
+    let t = Instant::now();
+    let b = bar(holders as u64, "request file");
+    let mut after = None;
+    let (mut homes, mut rows, mut bytes, mut peak) = (0u64, 0u64, 0u64, 0usize);
+    loop {
+        let part = store
+            .holdings()
+            .hold_request_batch(campaign, Department::PublicSecurity, after.clone(), batch)
+            .await
+            .map_err(fail)?;
+        let mut table: Vec<[&str; 6]> = Vec::new();
+        for (p, h, members) in &part {
+            for (idn, name) in members {
+                table.push([p.as_str(), h.as_str(), idn.as_str(), name.as_str(), "", ""]);
+                rows += 1;
+            }
+        }
+        // The server's CSV writer (every cell neutralised).
+        let out = anju_server::web::sheets::csv_bytes(&table).map_err(|e| Fail(e.message))?;
+        peak = peak.max(out.len());
+        bytes += out.len() as u64;
+        homes += part.len() as u64;
+        b.inc(part.len() as u64);
+        match part.last() {
+            Some((p, h, _)) if part.len() as u32 == batch => after = Some((p.clone(), h.clone())),
+            _ => break,
+        }
+    }
+    b.finish();
+    Ok(format!(
+        "request file (public security): {homes} homes, {rows} member rows, {:.1} MB in {:.2} s; batches of {batch} homes, largest {:.1} MB in memory",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64(),
+        peak as f64 / 1e6
+    ))
 }
 
 /// Runs the benchmark; the figures as text.
@@ -158,6 +219,7 @@ pub async fn run(store: &AnyStore, holders: usize) -> Result<String, Fail> {
         format!("{holders} sold homes written in {seeded:.1} s (not timed below)"),
         format!("open the campaign: {n} review rows in {opened:.2} s"),
     ];
+    lines.push(request_file(store, &campaign.id, holders).await?);
     let mut cases = 0;
     for d in [
         Department::NaturalResources,

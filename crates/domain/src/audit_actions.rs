@@ -145,6 +145,21 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
         "department answers imported",
     ),
     ("holdings.report", "登记违规使用线索", "misuse reported"),
+    (
+        "holdings.tip_receive",
+        "收到群众举报",
+        "public tip received",
+    ),
+    (
+        "holdings.tip_attach",
+        "举报并入年度核查",
+        "public tip attached to the campaign",
+    ),
+    (
+        "holdings.tip_dismiss",
+        "举报不予采纳",
+        "public tip dismissed",
+    ),
     ("holdings.buyback_apply", "申请回购", "buyback applied for"),
     (
         "holdings.buyback_city_accept",

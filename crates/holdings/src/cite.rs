@@ -81,6 +81,20 @@ pub const LOUDI_10_3_FRAUD: Cite = Cite {
     quote: "加强信用监管,对开发企业弄虚作假、保障对象违规骗购骗租等行为,纳入失信名单,实施联合惩戒",
 };
 
+pub const ART2_SALE_ONLY: Cite = Cite {
+    document: YANGQUAN,
+    article: "第二条",
+    ref_: "2",
+    quote: "本办法所称的配售型保障性住房，是指限定套型、面积和销售价格，按规定实施封闭管理，面向符合条件的人群配售的保障性住房。",
+};
+
+pub const LOUDI_8_1_4_BACK_IN_SUPPLY: Cite = Cite {
+    document: LOUDI,
+    article: "八、(一)4",
+    ref_: "8.1.4",
+    quote: "回购后的房源继续用作保障性住房,纳入当地保障性住房供给体系统一管理",
+};
+
 /// Whose rules a deployment's held homes follow.
 ///
 /// Interpretations, written here because the two documents differ:
@@ -143,6 +157,23 @@ impl Regime {
         }
     }
 
+    /// Whether a bought-back home may go into the rental programme: `Ok`
+    /// with the article that allows it, `Err` with the article that shows
+    /// why not.
+    ///
+    /// *Interpretation*: Loudi's plan keeps bought-back homes in "the local
+    /// affordable-housing supply" (八、(一)4), which has both sale (八、(一))
+    /// and rent (八、(二)), so the company may let one. Yangquan's
+    /// 阳政办发〔2026〕2号 defines only homes for sale (第二条) and has no
+    /// rental rules: a bought-back home there goes back into a new
+    /// allotment project (第十五条's "一项目一配售方案").
+    pub fn rental(self) -> Result<Cite, Cite> {
+        match self.0 {
+            City::Yangquan => Err(ART2_SALE_ONLY),
+            City::Loudi => Ok(LOUDI_8_1_4_BACK_IN_SUPPLY),
+        }
+    }
+
     /// The documents this city's cites may come from.
     pub fn documents(self) -> &'static [&'static str] {
         self.0.documents()
@@ -160,6 +191,7 @@ mod tests {
         for city in [City::Yangquan, City::Loudi] {
             let r = Regime(city);
             let mut cites = vec![r.review(), r.exit(), r.price(), r.misuse(), r.fraud()];
+            cites.push(r.rental().unwrap_or_else(|c| c));
             for case in BuybackCase::ALL {
                 if let Some(c) = case.cite(r) {
                     cites.push(c);

@@ -48,6 +48,7 @@ pub fn links() -> Links {
         application_sections: allotment::interface::application_sections,
         held_benefits: subsidies::interface::held_benefits,
         recorded_blacklistings: rentals::interface::recorded_blacklistings,
+        rent_pool_home: rentals::interface::rent_pool_home,
     }
 }
 
@@ -63,6 +64,10 @@ impl AppState {
             limiter: Arc::new(auth::RateLimiter::new(
                 20,
                 std::time::Duration::from_secs(60),
+            )),
+            tip_limiter: Arc::new(auth::RateLimiter::new(
+                holdings::service::TIPS_PER_ADDRESS_HOUR,
+                std::time::Duration::from_secs(3600),
             )),
             sessions: Arc::new(auth::SessionCache::default()),
             links: links(),

@@ -64,7 +64,8 @@ pub mod holdings {
     pub use crate::core::holdings::{
         AnswerOutcome, AnswerRow, BuybackChange, BuybackRecord, CampaignRecord, CaseRecord,
         FindingRecord, HolderRecord, HoldingState, NewCampaign, NewStep, PoolHomeRecord,
-        RegisterFilter, ReviewRecord, StepRecord, SyntheticHome, ANSWER_BATCH,
+        RegisterFilter, RequestHome, ReviewRecord, StepRecord, SyntheticHome, TipRecord,
+        ANSWER_BATCH,
     };
 }
 pub mod rentals {

@@ -14,15 +14,17 @@ use utoipa_axum::routes;
 
 use crate::holdings::service::{
     self as svc, AnswerReport, BuybackRequest, BuybackStepRequest, CampaignRequest,
-    CaseStepRequest, RegisterQuery, ReportRequest, TakeRequest,
+    CaseStepRequest, RegisterQuery, RentRequest, Rented, ReportRequest, TakeRequest,
 };
 use crate::web::apidoc::{self, Csrf};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::extract::{Path, Query};
 use crate::web::json::parse_json;
-use crate::web::sheets::{csv_bytes, csv_response, read_body};
+use crate::web::sheets::read_body;
 use crate::web::AppState;
+
+use super::api_tips::*;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -41,6 +43,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_step))
         .routes(routes!(pool))
         .routes(routes!(take))
+        .routes(routes!(rent))
+        .routes(routes!(tip_submit))
+        .routes(routes!(tip_status))
+        .routes(routes!(tip_list))
+        .routes(routes!(tip_triage))
 }
 
 /// A held home in the register.
@@ -600,9 +607,9 @@ async fn request_file(
     Path((id, dept)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let d = department(&dept)?;
-    let rows = svc::request_rows(&st, &user, &id, d).await?;
-    Ok(csv_response(
-        csv_bytes(&rows)?,
+    let file = svc::request_file(&st, &user, &id, d).await?;
+    Ok(svc::request_response(
+        file,
         &format!("{id}-{}.csv", d.code()),
     ))
 }
@@ -786,4 +793,34 @@ async fn take(
 #[derive(Serialize, ToSchema)]
 pub struct Taken {
     project_id: String,
+}
+
+/// 把回购收回的房源转为配租房源（实施主体；仅限有配租规定的城市）move a pool home into the rental programme (company; cities with rental rules only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/holdings/pool/{id}/rent",
+    tag = "holdings",
+    params(("id" = String, Path, description = "the buyback the home came from"), Csrf),
+    request_body = RentRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "registered for rent", body = Rented),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn rent(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Rented>> {
+    svc::require(&user, &[Role::Company], "把回购房源转为配租")?;
+    let req: RentRequest = parse_json(&body)?;
+    Ok(Json(svc::rent_from_pool(&st, &user, &id, req).await?))
 }

@@ -7,6 +7,7 @@
 //! through the store's register read.
 
 pub mod api;
+pub mod api_tips;
 pub mod interface;
 pub mod pages;
 pub mod service;

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Mark cookies Secure (behind HTTPS).
     pub secure_cookies: bool,
     pub limiter: Arc<auth::RateLimiter>,
+    /// Tips from the public per address (docs/security.md, the tip line).
+    pub tip_limiter: Arc<auth::RateLimiter>,
     pub sessions: Arc<auth::SessionCache>,
     /// How the server signs audit checkpoints; `None`: it does not (they
     /// are then written with `anju audit checkpoint`).
@@ -66,6 +68,7 @@ impl Clone for AppState {
             clock: self.clock.clone(),
             secure_cookies: self.secure_cookies,
             limiter: self.limiter.clone(),
+            tip_limiter: self.tip_limiter.clone(),
             sessions: self.sessions.clone(),
             links: self.links,
             checkpoints: self.checkpoints.clone(),
@@ -90,6 +93,32 @@ pub type BenefitsLink =
 pub type SectionsLink =
     for<'a> fn(&'a AppState, &'a CurrentUser, &'a str, Lang) -> Fut<'a, ApiResult<Vec<Markup>>>;
 
+/// A home back in the holdings pool to be registered for rent: what
+/// holdings knows of the home and the company's market-rent evidence
+/// (the rental home needs its first evidence to exist, Loudi 五、3(3)).
+#[derive(Debug, Clone, Default)]
+pub struct PoolRental {
+    /// The buyback the home came back through (the pool's key).
+    pub buyback_id: String,
+    /// The company's number for the rental home.
+    pub rent_home_id: String,
+    pub district: String,
+    pub address: String,
+    /// Floor area, m² ("86.40").
+    pub area_m2: String,
+    pub rooms: String,
+    pub surveyed_on: String,
+    /// `survey` or `appraisal`.
+    pub method: String,
+    pub survey_source: String,
+    pub comparables: String,
+    pub rent_per_m2_yuan: String,
+}
+
+/// Registers a pool home for rent; answers the rental home's id.
+pub type PoolRentalLink =
+    for<'a> fn(&'a AppState, &'a CurrentUser, PoolRental) -> Fut<'a, ApiResult<String>>;
+
 /// What capabilities ask of each other, answered by later capabilities.
 #[derive(Clone, Copy)]
 pub struct Links {
@@ -111,4 +140,9 @@ pub struct Links {
     /// engine decides, so the 3-year ban is enforced by the eligibility
     /// rules themselves. Answered by rentals.
     pub recorded_blacklistings: AbandonmentsLink,
+    /// Registers a bought-back home of the holdings pool as a rental home
+    /// (the rentals room takes it from the pool through
+    /// `holdings::interface` and gives it back if it cannot register it).
+    /// Holdings asks; rentals answers.
+    pub rent_pool_home: PoolRentalLink,
 }

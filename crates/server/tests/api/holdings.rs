@@ -419,6 +419,27 @@ async fn holdings(app: &TestApp) {
         "{b}: {pool}"
     );
 
+    // Yangquan has no rental rules: moving a pool home into rentals is
+    // refused, citing the article that limits the document to sale.
+    let res = company
+        .post_json(
+            &format!("/api/v1/holdings/pool/{id}/rent"),
+            &json!({"rent_home_id": "ZF-1", "surveyed_on": "2026-01-01", "method": "survey", "survey_source": "x", "comparables": "x", "rent_per_m2_yuan": "20.00"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: {}",
+        res.text()
+    );
+    assert_eq!(res.error()["code"], "no_rental_programme", "{b}");
+    let msg = res.error()["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        msg.contains("第二条") && !msg.contains("娄底"),
+        "{b}: {msg}"
+    );
+
     // A returned home takes no new buyback.
     let res = company
         .post_json(

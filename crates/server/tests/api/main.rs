@@ -17,6 +17,8 @@ mod errors;
 mod faults;
 mod forms;
 mod holdings;
+mod holdings_pool;
+mod holdings_tips;
 mod lifecycle;
 mod lists;
 mod loudi;

@@ -149,6 +149,33 @@ async fn run(st: &AppState, user: &CurrentUser, f: &Fields) -> ApiResult<(String
             .await?;
             Ok((home_link(&c.project_id, &c.home_id), "case_step"))
         }
+        "tip_triage" => super::tips::triage(st, user, f).await,
+        "pool_rent" => {
+            if !checked(f, "confirm") {
+                return Err(ApiError::bad_request(
+                    "confirm",
+                    "转为配租后房源离开房源池，请勾选确认 (the home leaves the pool: tick to confirm)",
+                )
+                .field("confirm"));
+            }
+            let r = svc::rent_from_pool(
+                st,
+                user,
+                &text("id"),
+                svc::RentRequest {
+                    rent_home_id: text("rent_home_id"),
+                    address: opt(f, "address"),
+                    surveyed_on: text("surveyed_on"),
+                    method: text("method"),
+                    survey_source: text("survey_source"),
+                    comparables: text("comparables"),
+                    rent_per_m2_yuan: text("rent_per_m2_yuan"),
+                },
+            )
+            .await?;
+            let _ = r;
+            Ok(("/holdings/campaigns#pool-title".to_string(), "pool_rent"))
+        }
         other => Err(ApiError::bad_request(
             "unknown_action",
             format!("未知的操作 {other} (unknown action)"),

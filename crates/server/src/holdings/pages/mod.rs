@@ -4,6 +4,7 @@
 //! campaign) and comes back with its banner.
 
 mod act;
+mod tips;
 mod views;
 
 use axum::routing::{get, post};
@@ -29,4 +30,7 @@ pub fn routes() -> Router<AppState> {
             post(act::upload_answers),
         )
         .route("/holdings/act", post(act::act))
+        .route("/holdings/tips", get(tips::tips_page))
+        .route("/tips", get(tips::tip_page).post(tips::tip_post))
+        .route("/tips/status", get(tips::tip_status_page))
 }

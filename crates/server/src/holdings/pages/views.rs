@@ -16,9 +16,7 @@ use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
 use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, url_encode, Lang};
-use crate::web::sheets::{
-    csv_bytes, csv_response, official_sheet, xlsx_response, Cell, OfficialSheet,
-};
+use crate::web::sheets::{official_sheet, xlsx_response, Cell, OfficialSheet};
 use crate::web::AppState;
 
 const PER_PAGE: u32 = 50;
@@ -33,6 +31,12 @@ pub(super) fn done_label(l: Lang, code: &str) -> &'static str {
         "case_step" => l.t("已办理案件步骤。", "Case step recorded."),
         "answers" => l.t("已导入部门核查结果。", "Department answers imported."),
         "pool_take" => l.t("回购房源已纳入该项目。", "The home is now in this project."),
+        "tip_attach" => l.t(
+            "举报已并入年度核查并立案。",
+            "The tip is attached to the campaign; a case is open.",
+        ),
+        "tip_dismiss" => l.t("举报已不予采纳。", "The tip is dismissed."),
+        "pool_rent" => l.t("回购房源已转为配租房源。", "The home is now a rental home."),
         _ => l.t("已完成。", "Done."),
     }
 }
@@ -461,6 +465,10 @@ struct CampaignsPage<'a> {
     year: i32,
     today: chrono::NaiveDate,
     review_cite: String,
+    /// Whether the city lets bought-back homes (Loudi), and the article
+    /// that allows it or shows why not (Yangquan).
+    may_rent: bool,
+    rent_cite: String,
 }
 
 impl CampaignsPage<'_> {
@@ -552,6 +560,8 @@ pub(super) async fn campaigns_page(
         year: today.year(),
         today,
         review_cite: r.review().short(),
+        may_rent: r.rental().is_ok(),
+        rent_cite: r.rental().unwrap_or_else(|c| c).short(),
     })
 }
 
@@ -662,11 +672,8 @@ pub(super) async fn request_download(
     let Some(d) = Department::from_code(&dept) else {
         return c.error(crate::web::error::ApiError::not_found("部门 (department)"));
     };
-    match svc::request_rows(&st, &user, &id, d)
-        .await
-        .and_then(|rows| csv_bytes(&rows))
-    {
-        Ok(bytes) => csv_response(bytes, &format!("{id}-{}.csv", d.code())),
+    match svc::request_file(&st, &user, &id, d).await {
+        Ok(file) => svc::request_response(file, &format!("{id}-{}.csv", d.code())),
         Err(e) => c.error(e),
     }
 }

@@ -4,7 +4,7 @@
 //! the findings open.
 
 use anju_domain::{Department, DistrictCode, Role};
-use anju_holdings::{next_case_status, CaseStep, Finding, ReviewState, CAMPAIGN_DEPARTMENTS};
+use anju_holdings::{next_case_status, CaseStep, Finding, CAMPAIGN_DEPARTMENTS};
 use anju_store::holdings::{
     AnswerRow, BuybackRecord, CampaignRecord, CaseRecord, NewCampaign, NewStep,
 };
@@ -129,54 +129,72 @@ pub fn department_of(user: &CurrentUser, d: Department) -> ApiResult<()> {
     }
 }
 
-/// A department's request file: one row per holder family member of each
-/// home still awaiting that department, with the empty answer columns.
-/// The export of resident IDs is audited.
-pub async fn request_rows(
-    st: &AppState,
-    user: &CurrentUser,
-    campaign_id: &str,
+/// Homes per batch of a request file: one keyset query and one bulk
+/// decryption each, so memory holds one batch whatever the campaign's size.
+pub const REQUEST_BATCH: u32 = 2_000;
+
+/// A department's request file, produced batch by batch: one row per
+/// holder family member of each pending home still awaiting the
+/// department, with the empty answer columns (header first). Opening it
+/// authorises and writes the audit entry of the export of resident IDs
+/// (with the number of homes pending, before any leaves).
+pub struct RequestFile {
+    st: AppState,
+    campaign_id: String,
     d: Department,
-) -> ApiResult<Vec<Vec<String>>> {
-    department_of(user, d)?;
-    if !CAMPAIGN_DEPARTMENTS.contains(&d) {
-        return Err(ApiError::not_found(
-            "该部门不参加年度核查 (department not asked)",
-        ));
-    }
-    let c = campaign(st, user, campaign_id).await?;
-    let mut rows = vec![vec![
-        PROJECT_COL.to_string(),
-        HOME_COL.to_string(),
-        "身份证号 resident ID".to_string(),
-        "姓名 name".to_string(),
-        FINDING_COL.to_string(),
-        EVIDENCE_COL.to_string(),
-    ]];
-    let mut after: Option<(String, String)> = None;
-    let mut homes = 0u64;
-    loop {
-        let page = st
+    after: Option<(String, String)>,
+    started: bool,
+    done: bool,
+}
+
+impl RequestFile {
+    /// The next part of the CSV (the first carries the BOM and header);
+    /// `None` when the file is complete.
+    pub async fn next_chunk(&mut self) -> ApiResult<Option<Vec<u8>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let batch = self
+            .st
             .store
             .holdings()
-            .hold_reviews(&c.id, Some(ReviewState::Pending), after.clone(), 1000)
+            .hold_request_batch(&self.campaign_id, self.d, self.after.clone(), REQUEST_BATCH)
             .await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.project_id.clone(), last.home_id.clone()));
-        let waiting: Vec<_> = page.iter().filter(|r| !r.answered.contains(&d)).collect();
-        let ids: Vec<String> = waiting.iter().map(|r| r.application_id.clone()).collect();
-        let members = crate::applications::interface::members_of(st, &ids).await?;
-        for r in waiting {
-            homes += 1;
-            let ms = members
-                .iter()
-                .find(|(a, _)| *a == r.application_id)
-                .map(|(_, m)| m.clone())
-                .unwrap_or_default();
-            for (idn, name) in ms {
+        if (batch.len() as u32) < REQUEST_BATCH {
+            self.done = true;
+        }
+        if let Some((p, h, _)) = batch.last() {
+            self.after = Some((p.clone(), h.clone()));
+        }
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        if !self.started {
+            rows.push(vec![
+                PROJECT_COL.to_string(),
+                HOME_COL.to_string(),
+                "身份证号 resident ID".to_string(),
+                "姓名 name".to_string(),
+                FINDING_COL.to_string(),
+                EVIDENCE_COL.to_string(),
+            ]);
+        }
+        for (p, h, members) in batch {
+            if members.is_empty() {
+                // A home is never dropped from the file: without family
+                // facts it still asks the department about the home.
                 rows.push(vec![
-                    r.project_id.clone(),
-                    r.home_id.clone(),
+                    p,
+                    h,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+                continue;
+            }
+            for (idn, name) in members {
+                rows.push(vec![
+                    p.clone(),
+                    h.clone(),
                     idn,
                     name,
                     String::new(),
@@ -184,10 +202,39 @@ pub async fn request_rows(
                 ]);
             }
         }
-        if page.len() < 1000 {
-            break;
+        let mut bytes = crate::web::sheets::csv_bytes(&rows)?;
+        if self.started {
+            // Only the file's first part carries the byte-order mark.
+            bytes.drain(..3.min(bytes.len()));
         }
+        self.started = true;
+        Ok(Some(bytes))
     }
+
+    /// The whole file in memory (tests and small campaigns).
+    pub async fn collect(mut self) -> ApiResult<Vec<u8>> {
+        let mut out = Vec::new();
+        while let Some(b) = self.next_chunk().await? {
+            out.extend(b);
+        }
+        Ok(out)
+    }
+}
+
+/// Opens a department's request file (see [`RequestFile`]).
+pub async fn request_file(
+    st: &AppState,
+    user: &CurrentUser,
+    campaign_id: &str,
+    d: Department,
+) -> ApiResult<RequestFile> {
+    department_of(user, d)?;
+    if !CAMPAIGN_DEPARTMENTS.contains(&d) {
+        return Err(ApiError::not_found(
+            "该部门不参加年度核查 (department not asked)",
+        ));
+    }
+    let c = campaign(st, user, campaign_id).await?;
     st.store
         .audit()
         .append_audit(AuditDraft {
@@ -196,10 +243,17 @@ pub async fn request_rows(
             role: user.user.role,
             action: "personal_data.export".into(),
             subject: format!("campaign:{}", c.id),
-            detail: json!({"homes": homes, "department": d.code()}),
+            detail: json!({"homes_pending": c.pending, "department": d.code()}),
         })
         .await?;
-    Ok(rows)
+    Ok(RequestFile {
+        st: st.clone(),
+        campaign_id: c.id,
+        d,
+        after: None,
+        started: false,
+        done: false,
+    })
 }
 
 /// A row of an answer file that could not be taken.
@@ -561,4 +615,35 @@ pub async fn case_step(
         .hold_case(id)
         .await?
         .ok_or_else(|| ApiError::internal("case vanished"))
+}
+
+/// The request file as a streamed CSV download: each batch is sent as it
+/// is read, so the server holds one batch at a time. An error after the
+/// first bytes cuts the download short (the department sees an incomplete
+/// file rather than a wrong one).
+pub fn request_response(file: RequestFile, file_name: &str) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let stream = futures_util::stream::unfold(Some(file), |f| async move {
+        let mut f = f?;
+        match f.next_chunk().await {
+            Ok(Some(b)) => Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(b)), Some(f))),
+            Ok(None) => None,
+            Err(e) => Some((Err(std::io::Error::other(e.message)), None)),
+        }
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                crate::web::sheets::CSV_TYPE.to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
 }

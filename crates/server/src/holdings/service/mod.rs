@@ -4,9 +4,13 @@
 mod buyback;
 mod campaign;
 mod common;
+mod pool;
 mod register;
+mod tips;
 
 pub use buyback::*;
 pub use campaign::*;
 pub use common::*;
+pub use pool::*;
 pub use register::*;
+pub use tips::*;

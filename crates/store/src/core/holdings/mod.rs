@@ -10,9 +10,13 @@
 //! status = $old`; a lost race is [`StoreError::Conflict`]).
 
 mod records;
+mod requests;
+mod tips;
 mod work;
 
 pub use records::*;
+pub use requests::RequestHome;
+pub use tips::TipRecord;
 pub use work::{BuybackChange, NewCampaign, SyntheticHome, ANSWER_BATCH};
 
 use anju_domain::Department;

@@ -72,7 +72,7 @@ async fn append_step(
 
 /// Opens a case for each flag of a home that has none open; returns how
 /// many were opened.
-async fn open_cases(
+pub(super) async fn open_cases(
     c: &mut Conn<'_>,
     project_id: &str,
     home_id: &str,
