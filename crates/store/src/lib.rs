@@ -80,6 +80,8 @@ pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
     RentSampleRecord,
 };
+pub use crate::core::drafts::DraftRecord;
+pub use crate::core::material_files::{MaterialFileRecord, MaterialLimits, NewMaterialFile};
 pub use crate::core::messages::{MessageRecord, NewMessage, SmsRecord};
 pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
