@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::permissions::DeclarationView;
 use crate::role::Department;
-use crate::StatusKind;
+use crate::role::{can_see_district, Actor, Role};
+use crate::{Application, Channel, StatusKind};
 
 /// Largest file: 5 MiB. A phone photograph of a document page is 1–4 MB
 /// as JPEG; a scanned multi-page PDF of a booklet stays under this at the
@@ -91,6 +92,24 @@ pub fn materials_editable(state: StatusKind) -> bool {
         state,
         StatusKind::Submitted | StatusKind::ReturnedForCorrection
     )
+}
+
+/// Whether `actor` may add or delete files of `app` now: the family that
+/// owns the application, or the community staff of its district for an
+/// application taken at their counter (they scan the papers the family
+/// brought; an online family's files are the family's own to change, as
+/// its withdrawal is), and only while [`materials_editable`].
+pub fn may_edit(actor: &Actor, app: &Application) -> bool {
+    if !materials_editable(app.status().kind()) {
+        return false;
+    }
+    match actor.role() {
+        Role::Applicant => app.owner() == Some(actor.user_id()),
+        Role::Community => {
+            app.channel() == Channel::Counter && can_see_district(actor, app.district())
+        }
+        _ => false,
+    }
 }
 
 /// Whether a reader with `view` sees files of `item`: the family and the

@@ -8,8 +8,10 @@
 
 pub mod api;
 pub mod dashboard;
+pub mod drafts;
 pub mod interface;
 pub mod limits;
+pub mod material_files;
 pub mod messages;
 pub mod notices;
 pub mod pages;
@@ -28,4 +30,6 @@ pub fn routes() -> Router<AppState> {
 /// The JSON API, routed and documented together.
 pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
     api::router()
+        .merge(material_files::router())
+        .merge(drafts::router())
 }

@@ -16,7 +16,9 @@ mod declaration;
 mod detail;
 mod home;
 mod household_form;
+mod drafts;
 mod inbox;
+mod materials;
 mod notices;
 mod progress;
 mod receipt;
@@ -42,4 +44,6 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         .merge(act::routes())
         .merge(verify::routes())
+        .merge(materials::routes())
+        .merge(drafts::routes())
 }

@@ -50,6 +50,10 @@ struct WorkPage<'a> {
     filters: Vec<Filter>,
     rows: Vec<Row>,
     pager: Pager,
+    /// "我的草稿" (families and counter clerks).
+    drafts: Option<crate::web::html::Markup>,
+    /// What the last action did.
+    done: Option<&'static str>,
 }
 
 /// Applications per page of the work list.
@@ -196,6 +200,15 @@ pub(super) async fn work(
         .as_ref()
         .map(|d| district_name(l, d))
         .unwrap_or_else(|| l.t("全市", "whole city").to_string());
+    let done_code = c.done().map(str::to_owned);
+    let unconfirmed = done_code
+        .as_deref()
+        .and_then(|d| d.strip_prefix("draft_unconfirmed:"));
+    let drafts = super::drafts::section(&c, &st, &user, unconfirmed).await;
+    let done = match done_code.as_deref() {
+        Some("draft_deleted") => Some(l.t("草稿已删除。", "The draft was deleted.")),
+        _ => None,
+    };
     c.page(&WorkPage {
         c: &c,
         district,
@@ -203,6 +216,8 @@ pub(super) async fn work(
         filters,
         rows,
         pager,
+        drafts,
+        done,
     })
 }
 
