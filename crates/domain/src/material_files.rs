@@ -231,16 +231,28 @@ mod tests {
             codes.dedup();
             assert_eq!(codes.len(), l.items.len(), "{city}: duplicate codes");
         }
-        assert_eq!(for_policy("yangquan-2026").map(|l| l.list.article.as_str()), Some("第十三条"));
-        assert_eq!(for_policy("loudi-2025").map(|l| l.list.article.as_str()), Some("四、(二)"));
+        assert_eq!(
+            for_policy("yangquan-2026").map(|l| l.list.article.as_str()),
+            Some("第十三条")
+        );
+        assert_eq!(
+            for_policy("loudi-2025").map(|l| l.list.article.as_str()),
+            Some("四、(二)")
+        );
         assert!(for_policy("ordos-2025").is_none());
     }
 
     #[test]
     fn kind_is_told_by_the_bytes_not_the_name() {
         assert_eq!(FileKind::sniff(b"%PDF-1.7\n..."), Some(FileKind::Pdf));
-        assert_eq!(FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpeg));
-        assert_eq!(FileKind::sniff(b"\x89PNG\r\n\x1a\n...."), Some(FileKind::Png));
+        assert_eq!(
+            FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(FileKind::Jpeg)
+        );
+        assert_eq!(
+            FileKind::sniff(b"\x89PNG\r\n\x1a\n...."),
+            Some(FileKind::Png)
+        );
         assert_eq!(FileKind::sniff(b"MZ\x90\x00 an exe named a.pdf"), None);
         assert_eq!(FileKind::sniff(b"<html><script>"), None);
         assert_eq!(FileKind::sniff(b""), None);
@@ -251,8 +263,14 @@ mod tests {
         let l = for_policy("yangquan-2026").expect("list");
         let marriage = l.item("marriage").expect("marriage");
         assert!(may_view(DeclarationView::Full, marriage));
-        assert!(may_view(DeclarationView::Department(Department::CivilAffairs), marriage));
-        assert!(!may_view(DeclarationView::Department(Department::NaturalResources), marriage));
+        assert!(may_view(
+            DeclarationView::Department(Department::CivilAffairs),
+            marriage
+        ));
+        assert!(!may_view(
+            DeclarationView::Department(Department::NaturalResources),
+            marriage
+        ));
         assert!(!may_view(DeclarationView::Masked, marriage));
     }
 
@@ -261,7 +279,10 @@ mod tests {
         assert_eq!(clean_file_name("C:\\x\\身份证.jpg"), "身份证.jpg");
         assert_eq!(clean_file_name("a\"b;\r\nc.pdf"), "abc.pdf");
         assert_eq!(clean_file_name("  "), "file");
-        assert_eq!(clean_file_name(&"长".repeat(200)).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(
+            clean_file_name(&"长".repeat(200)).chars().count(),
+            MAX_NAME_CHARS
+        );
     }
 
     #[test]

@@ -75,12 +75,12 @@ pub mod rentals {
     };
 }
 pub use crate::core::acquisition::{AcqLedgerRecord, AcqRecord};
+pub use crate::core::drafts::DraftRecord;
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
     RentSampleRecord,
 };
-pub use crate::core::drafts::DraftRecord;
 pub use crate::core::material_files::{MaterialFileRecord, MaterialLimits, NewMaterialFile};
 pub use crate::core::messages::{MessageRecord, NewMessage, SmsRecord};
 pub use crate::core::subsidies::{

@@ -49,6 +49,7 @@ const NOT_KEPT: [&str; 2] = ["_csrf", "draft"];
 #[schema(as = DraftBody)]
 pub struct DraftBody {
     /// The apply form's fields by name (`a_name`, `a_id`, `region`, `a_income`, …; ticked boxes are `"on"`).
+    #[serde(default)]
     pub fields: BTreeMap<String, String>,
 }
 
@@ -92,7 +93,9 @@ fn check_size(body: &DraftBody) -> ApiResult<DraftBody> {
     }
     let mut body = body.clone();
     body.fields.retain(|k, _| !NOT_KEPT.contains(&k.as_str()));
-    let size = serde_json::to_vec(&body).map(|v| v.len()).unwrap_or(usize::MAX);
+    let size = serde_json::to_vec(&body)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX);
     if size > MAX_DRAFT_BYTES {
         return Err(too_big());
     }
@@ -244,7 +247,11 @@ async fn list_api(State(st): State<AppState>, user: CurrentUser) -> ApiResult<Js
         (status = 422, response = apidoc::Unprocessable),
     )
 )]
-async fn create_api(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {
+async fn create_api(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> ApiResult<Response> {
     may_draft(&user)?;
     let body: DraftBody = parse_json(&body)?;
     let id = save(&st, &user, None, &body).await?;
@@ -334,4 +341,3 @@ async fn delete_api(
     delete(&st, &user, &id, q.confirm).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

@@ -16,6 +16,7 @@ use anju_domain::material_files::{
 };
 use anju_domain::{declaration_view, DeclarationView, Role};
 use anju_store::{MaterialFileRecord, MaterialLimits, NewMaterialFile, StoredApplication};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -61,6 +62,18 @@ pub struct UploadForm {
     pub file: Option<(String, Vec<u8>)>,
 }
 
+/// A body that is no multipart form, in the JSON error envelope.
+pub fn multipart_rejection(e: MultipartRejection) -> ApiError {
+    ApiError::bad_request(
+        "invalid_form",
+        format!(
+            "请以 multipart/form-data 上传文件 (send the file as multipart/form-data): {}",
+            e.body_text()
+        ),
+    )
+    .field("file")
+}
+
 fn too_big() -> ApiError {
     ApiError::unprocessable(
         "file_too_large",
@@ -84,7 +97,9 @@ pub async fn read_form(mut mp: Multipart) -> (UploadForm, Option<ApiError>) {
             Ok(Some(p)) => p,
             Ok(None) => break,
             // The body limit cut the stream: the file was too large.
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return (form, Some(too_big())),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return (form, Some(too_big()))
+            }
             Err(e) => {
                 return (
                     form,
@@ -114,7 +129,10 @@ pub async fn read_form(mut mp: Multipart) -> (UploadForm, Option<ApiError>) {
                         Err(e) => {
                             return (
                                 form,
-                                Some(ApiError::bad_request("invalid_form", e.body_text()).field("file")),
+                                Some(
+                                    ApiError::bad_request("invalid_form", e.body_text())
+                                        .field("file"),
+                                ),
                             )
                         }
                     }
@@ -144,9 +162,7 @@ pub fn may_upload_at_all(user: &CurrentUser) -> ApiResult<()> {
 async fn editable(st: &AppState, user: &CurrentUser, id: &str) -> ApiResult<StoredApplication> {
     let stored = service::load_visible(st, user, id).await?;
     if !may_edit(&user.actor, &stored.app) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "materials_closed",
+        return Err(ApiError::conflict(
             "申请已进入审核，材料不能再增删；如需补正，请等待街道退回补正 (the application is under review: materials can be changed only before review or when returned for correction)",
         ));
     }
@@ -312,6 +328,8 @@ pub async fn delete(
     file: &str,
     confirmed: bool,
 ) -> ApiResult<()> {
+    // The role first: others learn nothing about the application.
+    may_upload_at_all(user)?;
     let stored = editable(st, user, id).await?;
     if !confirmed {
         return Err(ApiError::unprocessable(
@@ -362,7 +380,10 @@ pub fn file_response(record: &MaterialFileRecord, bytes: Vec<u8>) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -468,7 +489,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "applications",
     params(("id" = String, Path, description = "application id")),
     security(("session" = [])),
-    extensions(("x-anju-roles" = json!(["applicant", "community", "street", "district_bureau", "verifier"]))),
+    extensions(("x-anju-roles" = json!(["applicant", "community", "street", "district_bureau", "verifier:public_security", "verifier:civil_affairs", "verifier:natural_resources", "verifier:human_resources", "verifier:provident_fund"]))),
     responses(
         (status = 200, description = "the files", body = MaterialFilesJson),
         (status = 400, response = apidoc::BadRequest),
@@ -496,7 +517,10 @@ async fn list(
                 label_en: i.label_en.clone(),
             })
             .collect(),
-        files: files.iter().map(|f| MaterialFileJson::new(f, Some(list))).collect(),
+        files: files
+            .iter()
+            .map(|f| MaterialFileJson::new(f, Some(list)))
+            .collect(),
         editable: may_edit(&user.actor, &stored.app),
         max_files: MAX_FILES,
         max_file_bytes: MAX_FILE_BYTES,
@@ -527,16 +551,21 @@ async fn create(
     State(st): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    mp: Multipart,
+    mp: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
     may_upload_at_all(&user)?;
+    let mp = mp.map_err(multipart_rejection)?;
     let (form, err) = read_form(mp).await;
     if let Some(e) = err {
         return Err(e);
     }
     let record = upload(&st, &user, &id, form.material.as_deref(), form.file).await?;
     let list = mf::for_policy(&st.policy.id);
-    Ok((StatusCode::CREATED, Json(MaterialFileJson::new(&record, list))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(MaterialFileJson::new(&record, list)),
+    )
+        .into_response())
 }
 
 /// 下载申请材料 one file, as an attachment with its own Content-Type (staff downloads are audited).
@@ -546,7 +575,7 @@ async fn create(
     tag = "applications",
     params(("id" = String, Path, description = "application id"), ("file" = String, Path, description = "file id")),
     security(("session" = [])),
-    extensions(("x-anju-roles" = json!(["applicant", "community", "street", "district_bureau", "verifier"]))),
+    extensions(("x-anju-roles" = json!(["applicant", "community", "street", "district_bureau", "verifier:public_security", "verifier:civil_affairs", "verifier:natural_resources", "verifier:human_resources", "verifier:provident_fund"]))),
     responses(
         (status = 200, description = "the file", content(
             (Binary = "image/jpeg"),

@@ -26,24 +26,37 @@ async fn drafts_are_private_encrypted_and_no_application() {
         let list = family.get("/api/v1/drafts").await.json();
         assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{b}");
         let other = app.login("family2").await;
-        assert_eq!(other.get(&format!("/api/v1/drafts/{id}")).await.status, StatusCode::NOT_FOUND);
         assert_eq!(
-            other.get("/api/v1/drafts").await.json()["items"].as_array().map(Vec::len),
+            other.get(&format!("/api/v1/drafts/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            other.get("/api/v1/drafts").await.json()["items"]
+                .as_array()
+                .map(Vec::len),
             Some(0)
         );
         let r = family
-            .put_json(&format!("/api/v1/drafts/{id}"), &json!({"fields": {"region": D, "a_name": marker, "a_income": "30000"}}))
+            .put_json(
+                &format!("/api/v1/drafts/{id}"),
+                &json!({"fields": {"region": D, "a_name": marker, "a_income": "30000"}}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
         assert_eq!(r.json()["fields"]["a_income"], "30000");
 
         // Staff keep no drafts, and see none in their lists.
         let street = app.login("street-140302").await;
-        assert_eq!(street.get("/api/v1/drafts").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            street.get("/api/v1/drafts").await.status,
+            StatusCode::FORBIDDEN
+        );
         let work = street.get("/api/v1/applications").await.text();
         assert!(!work.contains(marker), "{b}");
         assert_eq!(
-            family.get("/api/v1/applications").await.json()["items"].as_array().map(Vec::len),
+            family.get("/api/v1/applications").await.json()["items"]
+                .as_array()
+                .map(Vec::len),
             Some(0),
             "{b}: a draft is not an application"
         );
@@ -62,9 +75,14 @@ async fn drafts_are_private_encrypted_and_no_application() {
         // Deleting needs confirmation.
         let r = family.delete(&format!("/api/v1/drafts/{id}")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        let r = family.delete(&format!("/api/v1/drafts/{id}?confirm=true")).await;
+        let r = family
+            .delete(&format!("/api/v1/drafts/{id}?confirm=true"))
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{b}");
-        assert_eq!(family.get(&format!("/api/v1/drafts/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            family.get(&format!("/api/v1/drafts/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
 }
 
@@ -84,7 +102,10 @@ async fn submitting_from_a_draft_deletes_it_with_the_application() {
         bad["draft"] = json!(draft);
         let r = family.post_json("/api/v1/applications", &bad).await;
         assert!(r.status.is_client_error(), "{b}: {}", r.text());
-        assert_eq!(family.get(&format!("/api/v1/drafts/{draft}")).await.status, StatusCode::OK);
+        assert_eq!(
+            family.get(&format!("/api/v1/drafts/{draft}")).await.status,
+            StatusCode::OK
+        );
 
         // An accepted one removes it.
         let mut body = Family::new(D, ["褚一", "卫二"]).submission();
@@ -103,7 +124,10 @@ async fn pages_save_resume_and_submit_a_draft() {
     let app = TestApp::sqlite().await;
     let family = app.login("family").await;
     let r = family
-        .post_form("/apply/draft", &[("region", D), ("a_name", "蒋三"), ("a_income", "36000")])
+        .post_form(
+            "/apply/draft",
+            &[("region", D), ("a_name", "蒋三"), ("a_income", "36000")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let to = r.header("location").expect("location").to_owned();
@@ -134,7 +158,10 @@ async fn self_check_facts_reach_the_form() {
     assert!(family.get(&to).await.text().contains("value=\"41234\""));
 
     // Not signed in: sign in first; the facts ride in a cookie meanwhile.
-    let body: Vec<String> = facts.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect();
+    let body: Vec<String> = facts
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
     let r = app
         .send(request(
             axum::http::Method::POST,
@@ -144,9 +171,14 @@ async fn self_check_facts_reach_the_form() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(r.header("location").is_some_and(|l| l.starts_with("/login?next=")));
+    assert!(r
+        .header("location")
+        .is_some_and(|l| l.starts_with("/login?next=")));
     let set = r.header("set-cookie").expect("cookie").to_owned();
-    assert!(set.starts_with("anju_check=") && set.contains("HttpOnly"), "{set}");
+    assert!(
+        set.starts_with("anju_check=") && set.contains("HttpOnly"),
+        "{set}"
+    );
     let carried = set.split(';').next().expect("pair").to_owned();
     let cookie = format!("{}; {carried}", family.cookie);
     let r = app
@@ -158,5 +190,8 @@ async fn self_check_facts_reach_the_form() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text().contains("value=\"41234\""), "carried through the sign-in");
+    assert!(
+        r.text().contains("value=\"41234\""),
+        "carried through the sign-in"
+    );
 }

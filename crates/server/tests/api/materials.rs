@@ -64,7 +64,9 @@ async fn upload_list_download_and_encryption_at_rest() {
         let fid = file["id"].as_str().expect("id").to_owned();
 
         // Listed with the city's own list and article.
-        let list = family.get(&format!("/api/v1/applications/{id}/materials")).await;
+        let list = family
+            .get(&format!("/api/v1/applications/{id}/materials"))
+            .await;
         assert_eq!(list.status, StatusCode::OK, "{b}: {}", list.text());
         let list = list.json();
         assert_eq!(list["article"], "第十三条");
@@ -85,7 +87,10 @@ async fn upload_list_download_and_encryption_at_rest() {
 
         // Encrypted at rest: neither the content nor the name is stored in clear.
         let raw = app.raw_database().await;
-        assert!(!contains(&raw, marker.as_bytes()), "{b}: file content in clear");
+        assert!(
+            !contains(&raw, marker.as_bytes()),
+            "{b}: file content in clear"
+        );
         assert!(
             !contains(&raw, "结婚证-王振国".as_bytes()),
             "{b}: file name in clear"
@@ -93,7 +98,10 @@ async fn upload_list_download_and_encryption_at_rest() {
 
         // The page lists it on the application, under the city's heading.
         let page = family.get(&format!("/applications/{id}")).await.text();
-        assert!(page.contains("申请材料（阳政办发〔2026〕2号 第十三条）"), "{b}");
+        assert!(
+            page.contains("申请材料（阳政办发〔2026〕2号 第十三条）"),
+            "{b}"
+        );
         assert!(page.contains("结婚证-王振国.pdf"), "{b}");
     }
 }
@@ -115,7 +123,10 @@ async fn types_are_told_by_the_bytes_and_limits_hold() {
             let res = upload(&family, &id, "income", name, &bytes).await;
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b} {name}");
             assert_eq!(res.error()["field"], "file");
-            assert!(res.error()["message"].as_str().unwrap_or("").contains("只接收"));
+            assert!(res.error()["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("只接收"));
         }
         // A material not on the city's list.
         let res = upload(&family, &id, "passport_photo", "a.pdf", &pdf("x")).await;
@@ -123,15 +134,32 @@ async fn types_are_told_by_the_bytes_and_limits_hold() {
         assert_eq!(res.error()["field"], "material");
 
         // Over 5 MB per file.
-        let res = upload(&family, &id, "income", "big.jpg", &jpeg(5 * 1024 * 1024 + 1)).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", res.text());
+        let res = upload(
+            &family,
+            &id,
+            "income",
+            "big.jpg",
+            &jpeg(5 * 1024 * 1024 + 1),
+        )
+        .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            res.text()
+        );
         assert_eq!(res.error()["field"], "file");
 
         // 30 MB in all: six files of 4.9 MB fit, the seventh does not.
         let big = jpeg(4_900_000);
         for i in 0..6 {
             let res = upload(&family, &id, "identity", &format!("id{i}.jpg"), &big).await;
-            assert_eq!(res.status, StatusCode::CREATED, "{b} file {i}: {}", res.text());
+            assert_eq!(
+                res.status,
+                StatusCode::CREATED,
+                "{b} file {i}: {}",
+                res.text()
+            );
         }
         let res = upload(&family, &id, "identity", "id7.jpg", &big).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -141,7 +169,12 @@ async fn types_are_told_by_the_bytes_and_limits_hold() {
         let small = jpeg(100);
         for i in 6..20 {
             let res = upload(&family, &id, "income", &format!("p{i}.jpg"), &small).await;
-            assert_eq!(res.status, StatusCode::CREATED, "{b} file {i}: {}", res.text());
+            assert_eq!(
+                res.status,
+                StatusCode::CREATED,
+                "{b} file {i}: {}",
+                res.text()
+            );
         }
         let res = upload(&family, &id, "income", "p21.jpg", &small).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -157,8 +190,12 @@ async fn reviewers_see_their_files_and_downloads_are_audited() {
         let id = family
             .submit_ok(&Family::new(D, ["孙三", "李四"]).submission())
             .await;
-        let marriage = upload(&family, &id, "marriage", "m.pdf", &pdf("m")).await.json();
-        let property = upload(&family, &id, "property_query", "p.pdf", &pdf("p")).await.json();
+        let marriage = upload(&family, &id, "marriage", "m.pdf", &pdf("m"))
+            .await
+            .json();
+        let property = upload(&family, &id, "property_query", "p.pdf", &pdf("p"))
+            .await
+            .json();
         let (m, p) = (
             marriage["id"].as_str().expect("m").to_owned(),
             property["id"].as_str().expect("p").to_owned(),
@@ -170,8 +207,16 @@ async fn reviewers_see_their_files_and_downloads_are_audited() {
             let s = app.login(who).await;
             let r = s.get(&path).await;
             assert_eq!(r.status, StatusCode::OK, "{b} {who}");
-            assert_eq!(r.json()["files"].as_array().map(Vec::len), Some(2), "{b} {who}");
-            assert_eq!(r.json()["editable"], false, "{b} {who}: an online family's files");
+            assert_eq!(
+                r.json()["files"].as_array().map(Vec::len),
+                Some(2),
+                "{b} {who}"
+            );
+            assert_eq!(
+                r.json()["editable"],
+                false,
+                "{b} {who}: an online family's files"
+            );
         }
         // Civil affairs: the marriage proof, not the property query.
         let ca = app.login("verifier-civil_affairs").await;
@@ -183,9 +228,13 @@ async fn reviewers_see_their_files_and_downloads_are_audited() {
             .filter_map(|f| f["id"].as_str())
             .collect();
         assert_eq!(listed, vec![m.as_str()], "{b}");
-        let dl = ca.get(&format!("/api/v1/applications/{id}/materials/{p}")).await;
+        let dl = ca
+            .get(&format!("/api/v1/applications/{id}/materials/{p}"))
+            .await;
         assert_eq!(dl.status, StatusCode::NOT_FOUND, "{b}: not its file");
-        let dl = ca.get(&format!("/api/v1/applications/{id}/materials/{m}")).await;
+        let dl = ca
+            .get(&format!("/api/v1/applications/{id}/materials/{m}"))
+            .await;
         assert_eq!(dl.status, StatusCode::OK, "{b}");
 
         // Supervisors review no declaration: 403. Another district: 404.
@@ -221,18 +270,28 @@ async fn deletion_needs_confirmation_and_stops_at_review() {
         let id = family
             .submit_ok(&Family::new(D, ["周五", "吴六"]).submission())
             .await;
-        let f1 = upload(&family, &id, "income", "a.pdf", &pdf("a")).await.json();
+        let f1 = upload(&family, &id, "income", "a.pdf", &pdf("a"))
+            .await
+            .json();
         let f1 = f1["id"].as_str().expect("id").to_owned();
-        let f2 = upload(&family, &id, "income", "b.pdf", &pdf("b")).await.json();
+        let f2 = upload(&family, &id, "income", "b.pdf", &pdf("b"))
+            .await
+            .json();
         let f2 = f2["id"].as_str().expect("id").to_owned();
 
         let r = family
             .delete(&format!("/api/v1/applications/{id}/materials/{f1}"))
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: unconfirmed");
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: unconfirmed"
+        );
         assert_eq!(r.error()["field"], "confirm");
         let r = family
-            .delete(&format!("/api/v1/applications/{id}/materials/{f1}?confirm=true"))
+            .delete(&format!(
+                "/api/v1/applications/{id}/materials/{f1}?confirm=true"
+            ))
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{b}: {}", r.text());
 
@@ -242,7 +301,9 @@ async fn deletion_needs_confirmation_and_stops_at_review() {
             .act_ok(&id, json!({"type": "street_pass"}))
             .await;
         let r = family
-            .delete(&format!("/api/v1/applications/{id}/materials/{f2}?confirm=true"))
+            .delete(&format!(
+                "/api/v1/applications/{id}/materials/{f2}?confirm=true"
+            ))
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
         let r = upload(&family, &id, "income", "c.pdf", &pdf("c")).await;
@@ -267,7 +328,10 @@ async fn returned_for_correction_accepts_files_again() {
         .await;
     app.login("street-140302")
         .await
-        .act_ok(&id, json!({"type": "street_return", "reason": "请补充社保缴纳证明"}))
+        .act_ok(
+            &id,
+            json!({"type": "street_return", "reason": "请补充社保缴纳证明"}),
+        )
         .await;
     let r = upload(&family, &id, "social_insurance", "si.pdf", &pdf("si")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -282,7 +346,11 @@ async fn the_page_keeps_the_choice_and_says_the_error_beside_the_file() {
         .await;
     let mut body = Vec::new();
     body.extend_from_slice(
-        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", family.csrf).as_bytes(),
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
+            family.csrf
+        )
+        .as_bytes(),
     );
     body.extend(multipart("marriage", "fake.pdf", b"GIF89a not a pdf"));
     let r = family
@@ -297,7 +365,10 @@ async fn the_page_keeps_the_choice_and_says_the_error_beside_the_file() {
     let page = r.text();
     assert!(page.contains("id=\"file-error\""), "{page}");
     assert!(page.contains("只接收 JPG、PNG 图片或 PDF 文件"), "{page}");
-    assert!(page.contains("<option value=\"marriage\" selected>"), "{page}");
+    assert!(
+        page.contains("<option value=\"marriage\" selected>"),
+        "{page}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -308,6 +379,9 @@ async fn loudi_lists_its_own_materials() {
     let family = app.login("family").await;
     let page = family.get("/apply").await.text();
     assert!(page.contains("四、(二)"), "{page}");
-    assert!(!page.contains("第十三条"), "no Yangquan article on a Loudi form");
+    assert!(
+        !page.contains("第十三条"),
+        "no Yangquan article on a Loudi form"
+    );
     assert!(!page.contains("阳泉市配售型保障性住房申请表"));
 }

@@ -63,12 +63,11 @@ impl Applications<'_> {
             .execute(&mut c)
             .await?;
             if n == 0 {
-                let held = Q::new(
-                    "SELECT COUNT(*) AS n FROM application_drafts WHERE owner_user_id = $1",
-                )
-                .text(owner.as_str())
-                .fetch_one(&mut c)
-                .await?;
+                let held =
+                    Q::new("SELECT COUNT(*) AS n FROM application_drafts WHERE owner_user_id = $1")
+                        .text(owner.as_str())
+                        .fetch_one(&mut c)
+                        .await?;
                 if to_u64(held.int("n")?)? >= max_drafts {
                     return Err(StoreError::Conflict {
                         what: format!(

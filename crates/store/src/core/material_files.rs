@@ -109,7 +109,7 @@ impl Applications<'_> {
                 return Err(application_not_found(app));
             }
             let held = Q::new(
-                "SELECT COUNT(*) AS n, COALESCE(SUM(size_bytes), 0) AS total FROM material_files \
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS total FROM material_files \
                  WHERE application_id = $1",
             )
             .text(app_id)
@@ -162,7 +162,10 @@ impl Applications<'_> {
     }
 
     /// The files of `app`, oldest first (names decrypted, contents not).
-    pub async fn list_material_files(&self, app: &ApplicationId) -> Result<Vec<MaterialFileRecord>> {
+    pub async fn list_material_files(
+        &self,
+        app: &ApplicationId,
+    ) -> Result<Vec<MaterialFileRecord>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(format!(
             "SELECT {META_COLS} FROM material_files WHERE application_id = $1 ORDER BY uploaded_at, id"

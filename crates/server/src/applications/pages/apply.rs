@@ -25,11 +25,7 @@ use axum::Router;
 
 /// The materials of article 13 (identity proofs apart), as checkboxes `m_<name>`.
 const MATERIALS: [(&str, &str, &str); 6] = [
-    (
-        "application_form",
-        "申请表",
-        "Application form",
-    ),
+    ("application_form", "申请表", "Application form"),
     (
         "hukou_or_residence_proof",
         "户口簿或居住证明",
@@ -273,7 +269,9 @@ pub(super) async fn apply(
             signed_commitment: true,
             consent_to_verification: true,
             household,
-            draft: field(&f, "draft").filter(|d| !d.is_empty()).map(str::to_owned),
+            draft: field(&f, "draft")
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned),
         };
         service::submit_application(&st, &user, req).await
     }

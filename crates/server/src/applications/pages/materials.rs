@@ -5,6 +5,7 @@
 
 use anju_domain::material_files::{may_edit, MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 use anju_store::{MaterialFileRecord, StoredApplication};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -61,7 +62,11 @@ fn rows(l: Lang, st: &AppState, files: &[MaterialFileRecord]) -> Vec<FileRow> {
                 "image/png" => "PNG",
                 _ => "JPG",
             },
-            uploaded_at: f.uploaded_at.get(..16).unwrap_or(&f.uploaded_at).replace('T', " "),
+            uploaded_at: f
+                .uploaded_at
+                .get(..16)
+                .unwrap_or(&f.uploaded_at)
+                .replace('T', " "),
         })
         .collect()
 }
@@ -215,7 +220,7 @@ async fn upload(
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
-    mp: Multipart,
+    mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let c = ctx(&st, &headers, &q).await;
     let user = match c.require_user(&format!("/applications/{id}/materials")) {
@@ -225,6 +230,10 @@ async fn upload(
     if let Err(e) = service::may_upload_at_all(&user) {
         return c.error(e);
     }
+    let mp = match mp {
+        Ok(mp) => mp,
+        Err(e) => return c.error(service::multipart_rejection(e)),
+    };
     let (form, err) = service::read_form(mp).await;
     // A body cut short may have lost the token: a too-large file is said
     // beside the field only to the session whose token came first.
