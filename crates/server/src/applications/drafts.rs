@@ -112,8 +112,7 @@ pub async fn save(
     may_draft(user)?;
     let body = check_size(body)?;
     let value = serde_json::to_value(&body).map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(st
-        .store
+    st.store
         .applications()
         .save_draft(
             user.id(),
@@ -128,7 +127,7 @@ pub async fn save(
                 ApiError::unprocessable("too_many_drafts", what).field("draft")
             }
             other => other.into(),
-        })?)
+        })
 }
 
 /// The account's drafts, the latest first.
