@@ -13,6 +13,21 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
     ("user.reset_password", "重置密码", "password reset"),
     ("personal_data.read", "查看个人信息", "personal data viewed"),
     (
+        "material.upload",
+        "上传申请材料",
+        "application material uploaded",
+    ),
+    (
+        "material.download",
+        "下载申请材料",
+        "application material downloaded",
+    ),
+    (
+        "material.delete",
+        "删除申请材料",
+        "application material deleted",
+    ),
+    (
         "personal_data.export",
         "导出个人信息",
         "personal data exported",

@@ -63,6 +63,7 @@ pub mod decision;
 pub mod district;
 pub mod facts;
 pub mod mask;
+pub mod material_files;
 pub mod materials;
 pub mod permissions;
 pub mod role;

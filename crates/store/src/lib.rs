@@ -76,11 +76,13 @@ pub mod rentals {
     };
 }
 pub use crate::core::acquisition::{AcqLedgerRecord, AcqRecord};
+pub use crate::core::drafts::DraftRecord;
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
     FundEntryRecord, LandYearRecord, MarketProjectRecord, MonthlyRecord, ParcelRecord,
     RentSampleRecord,
 };
+pub use crate::core::material_files::{MaterialFileRecord, MaterialLimits, NewMaterialFile};
 pub use crate::core::messages::{Mailboxes, MessageRecord, NewMessage, SmsRecord};
 pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,

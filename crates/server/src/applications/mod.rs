@@ -9,9 +9,11 @@
 pub mod api;
 pub mod bulk;
 pub mod dashboard;
+pub mod drafts;
 pub mod interface;
 pub mod limits;
 pub mod listing;
+pub mod material_files;
 pub mod messages;
 pub mod notices;
 pub mod pages;
@@ -30,4 +32,6 @@ pub fn routes() -> Router<AppState> {
 /// The JSON API, routed and documented together.
 pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
     api::router()
+        .merge(material_files::router())
+        .merge(drafts::router())
 }

@@ -144,6 +144,10 @@ pub struct SubmitRequest {
     pub materials: MaterialsChecklist,
     pub signed_commitment: bool,
     pub consent_to_verification: bool,
+    /// The caller's draft this submission comes from: deleted in the same
+    /// transaction as the application is created.
+    #[serde(default)]
+    pub draft: Option<String>,
 }
 
 fn new_application_id(district: &DistrictCode, today: NaiveDate) -> ApiResult<ApplicationId> {
@@ -367,7 +371,7 @@ pub async fn submit_application(
     indexed.extend(super::limits::account_index_key(st, user));
     st.store
         .applications()
-        .create_application(
+        .create_application_replacing_draft(
             &app,
             &first,
             &req.household,
@@ -381,6 +385,10 @@ pub async fn submit_application(
                 first.audit_subject(),
                 json!({"status_after": first.status_after, "channel": app.channel()}),
             ),
+            req.draft
+                .as_deref()
+                .filter(|d| !d.is_empty())
+                .map(|d| (&user.user.id, d)),
         )
         .await?;
     // What was just stored, without reading it back.

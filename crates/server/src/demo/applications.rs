@@ -154,6 +154,7 @@ pub(super) async fn walk(
             materials: checklist(members),
             signed_commitment: true,
             consent_to_verification: true,
+            draft: None,
         },
     )
     .await?;

@@ -22,6 +22,8 @@ pub struct PageQuery {
     pub status: Option<String>,
     /// 1-based page number of a paged list (see `web::paging`).
     pub page: Option<String>,
+    /// The draft an application form resumes (`/apply?draft=`).
+    pub draft: Option<String>,
 }
 
 pub type Fields = Vec<(String, String)>;

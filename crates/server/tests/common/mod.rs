@@ -492,7 +492,7 @@ impl TestApp {
     }
 }
 
-fn request(method: Method, path: &str, headers: &[(&str, &str)], body: Body) -> Request<Body> {
+pub fn request(method: Method, path: &str, headers: &[(&str, &str)], body: Body) -> Request<Body> {
     let mut b = Request::builder().method(method).uri(path);
     for (k, v) in headers {
         b = b.header(*k, *v);

@@ -22,6 +22,35 @@ impl Applications<'_> {
         masked_id: &str,
         audit: AuditDraft,
     ) -> Result<()> {
+        self.create_application_replacing_draft(
+            app,
+            first,
+            household,
+            member_ids,
+            masked_name,
+            masked_id,
+            audit,
+            None,
+        )
+        .await
+    }
+
+    /// [`create_application`](Self::create_application), deleting the
+    /// draft `(owner, draft id)` it was submitted from in the same
+    /// transaction: a family never holds both the application and the
+    /// draft it came from, nor loses the draft to a submission that failed.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_application_replacing_draft(
+        &self,
+        app: &Application,
+        first: &Event,
+        household: &Value,
+        member_ids: &[String],
+        masked_name: &str,
+        masked_id: &str,
+        audit: AuditDraft,
+        draft: Option<(&UserId, &str)>,
+    ) -> Result<()> {
         retrying!(self, {
             if first.seq != 1 || app.version() != 1 || &first.application_id != app.id() {
                 return Err(mismatch(app.id()));
@@ -94,6 +123,13 @@ impl Applications<'_> {
                         true,
                     )));
                 }
+            }
+            if let Some((owner, draft_id)) = draft {
+                script.push(
+                    Q::new("DELETE FROM application_drafts WHERE owner_user_id = $1 AND id = $2")
+                        .text(owner.as_str())
+                        .text(draft_id),
+                );
             }
             script.push(audit_head_bump());
 

@@ -189,6 +189,9 @@ impl KeyRotation<'_> {
             .await?;
             done.re_encrypted += 1;
         }
+        // The application's uploaded files and their names, under the
+        // same row lock (issue 12 feature 18).
+        super::material_files::rotate_files(self, c, id).await?;
         Ok(())
     }
 }

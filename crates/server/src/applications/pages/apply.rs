@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum::Form;
 use serde_json::json;
 
+use crate::applications::drafts;
 use crate::applications::service::{self, SubmitRequest};
 use crate::web::auth::{self, CSRF_FIELD};
 use crate::web::error::{ApiError, ApiResult};
@@ -24,11 +25,7 @@ use axum::Router;
 
 /// The materials of article 13 (identity proofs apart), as checkboxes `m_<name>`.
 const MATERIALS: [(&str, &str, &str); 6] = [
-    (
-        "application_form",
-        "《阳泉市配售型保障性住房申请表》",
-        "Application form",
-    ),
+    ("application_form", "申请表", "Application form"),
     (
         "hukou_or_residence_proof",
         "户口簿或居住证明",
@@ -59,9 +56,15 @@ const MARITAL: [(&str, &str, &str); 4] = [
 #[template(path = "applications/templates/apply.html")]
 struct ApplyPage<'a> {
     c: &'a Ctx,
+    /// "申请材料（<the city's document> <article>）": never another city's.
+    materials_heading: String,
+    /// Said above the form: a draft saved or opened, the self-check's facts carried in.
+    notice: Option<&'a str>,
+    /// The draft this form resumes (kept in a hidden field).
+    draft: Option<&'a str>,
     household: Markup,
     /// `(name, label, ticked)` of each material's checkbox.
-    materials: Vec<(&'static str, &'static str, bool)>,
+    materials: Vec<(&'static str, String, bool)>,
     marital: Vec<Opt>,
     /// What was posted (the tick boxes below the household keep their state).
     f: &'a Fields,
@@ -79,19 +82,50 @@ impl ApplyPage<'_> {
     }
 }
 
+/// The city list's item a checkbox of the form stands for.
+fn list_code(name: &str) -> &str {
+    match name {
+        "hukou_or_residence_proof" => "hukou_or_residence",
+        "marriage_proof" => "marriage",
+        other => other,
+    }
+}
+
 /// The form again, as posted, with every problem beside its field.
-fn apply_page(c: &Ctx, f: &Fields, errors: &FieldErrors) -> Response {
+pub(super) fn apply_page(
+    c: &Ctx,
+    st: &AppState,
+    f: &Fields,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Response {
     let l = c.lang;
     let household = match household_form(c, true, f, errors) {
         Ok(h) => h,
         Err(e) => return c.error(e),
     };
+    let list = anju_domain::material_files::for_policy(&st.policy.id);
     let page = ApplyPage {
         c,
+        materials_heading: match list {
+            Some(list) => super::materials::heading(l, list),
+            None => l.t("申请材料", "Materials").to_owned(),
+        },
+        notice,
+        draft: field(f, "draft").filter(|d| !d.is_empty()),
         household,
+        // The labels are the city's own words where its list has the item
+        // (the Yangquan form names 《阳泉市配售型保障性住房申请表》, which a
+        // Loudi page must not); otherwise the generic words below.
         materials: MATERIALS
             .iter()
-            .map(|(name, zh, en)| (*name, l.t(zh, en), checked(f, &format!("m_{name}"))))
+            .map(|(name, zh, en)| {
+                let label = list
+                    .and_then(|li| li.item(list_code(name)))
+                    .map(|i| l.t(&i.label, &i.label_en).to_owned())
+                    .unwrap_or_else(|| l.t(zh, en).to_owned());
+                (*name, label, checked(f, &format!("m_{name}")))
+            })
             .collect(),
         marital: options(&MARITAL, l, field(f, "marital").unwrap_or("married")),
         f,
@@ -151,7 +185,28 @@ pub(super) async fn apply_form(
     if !matches!(user.user.role, Role::Applicant | Role::Community) {
         return c.error(ApiError::forbidden("只有申请家庭或社区（村）受理人员可以提交申请 (only families and community staff submit applications)"));
     }
-    apply_page(&c, &vec![], &FieldErrors::new())
+    let l = c.lang;
+    match q.draft.as_deref().filter(|d| !d.is_empty()) {
+        None => apply_page(&c, &st, &vec![], &FieldErrors::new(), None),
+        Some(id) => match drafts::load(&st, user, id).await {
+            Ok(d) => {
+                let mut f: Fields = drafts::fields_of(&d).fields.into_iter().collect();
+                f.push(("draft".into(), d.id.clone()));
+                let notice = match c.done() {
+                    Some("draft_saved") => l.t(
+                        "草稿已保存。可以随时回来继续填写，填完后提交。",
+                        "Draft saved. Come back any time, then submit.",
+                    ),
+                    _ => l.t(
+                        "已打开草稿，请继续填写；提交后草稿自动删除。",
+                        "Draft opened: carry on; it is deleted once you submit.",
+                    ),
+                };
+                apply_page(&c, &st, &f, &FieldErrors::new(), Some(notice))
+            }
+            Err(e) => c.error(e),
+        },
+    }
 }
 
 fn checklist_from_form(f: &Fields, members: usize) -> ApiResult<anju_domain::MaterialsChecklist> {
@@ -205,7 +260,7 @@ pub(super) async fn apply(
     }
     let household = match household {
         Ok(h) if errors.is_empty() => h,
-        _ => return apply_page(&c, &f, &errors),
+        _ => return apply_page(&c, &st, &f, &errors, None),
     };
     let result = async {
         let members = household["members"].as_array().map_or(1, |m| m.len());
@@ -214,6 +269,9 @@ pub(super) async fn apply(
             signed_commitment: true,
             consent_to_verification: true,
             household,
+            draft: field(&f, "draft")
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned),
         };
         service::submit_application(&st, &user, req).await
     }
@@ -231,7 +289,7 @@ pub(super) async fn apply(
             let mut errors = FieldErrors::new();
             let at = form_field(&f, e.field.as_deref().unwrap_or(""));
             errors.add_bilingual(&at, &e.message);
-            apply_page(&c, &f, &errors)
+            apply_page(&c, &st, &f, &errors, None)
         }
         Err(e) => c.error(e),
     }

@@ -107,11 +107,17 @@ pub(super) async fn detail(
         .await
         .unwrap_or_default();
     // Sections other capabilities add (配售进展: the family's rounds).
-    let sections =
+    let mut sections =
         match (st.links.application_sections)(&st, &user, stored.app.id().as_str(), c.lang).await {
             Ok(s) => s,
             Err(e) => return c.error(e),
         };
+    // The uploaded materials, for the readers who review them.
+    match super::materials::section(&c, &st, &user, stored.app.id().as_str()).await {
+        Ok(Some(m)) => sections.insert(0, m),
+        Ok(None) => {}
+        Err(e) => return c.error(e),
+    }
     match detail_page(&c, &st.policy, &user, &stored, &events, c.done(), sections) {
         Ok(page) => c.page(&page),
         Err(e) => c.error(e),

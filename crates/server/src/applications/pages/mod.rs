@@ -15,9 +15,11 @@ mod common;
 mod dashboard;
 mod declaration;
 mod detail;
+mod drafts;
 mod home;
 mod household_form;
 mod inbox;
+mod materials;
 mod notices;
 mod progress;
 mod receipt;
@@ -44,4 +46,6 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         .merge(act::routes())
         .merge(verify::routes())
+        .merge(materials::routes())
+        .merge(drafts::routes())
 }

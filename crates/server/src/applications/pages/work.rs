@@ -86,6 +86,10 @@ struct WorkPage<'a> {
     rows: Vec<Row>,
     pager: Pager,
     bulk: Option<Bulk>,
+    /// "我的草稿" (families and counter clerks).
+    drafts: Option<crate::web::html::Markup>,
+    /// What the last action did.
+    done: Option<&'static str>,
 }
 
 impl WorkPage<'_> {
@@ -358,6 +362,15 @@ pub(super) async fn work(
         .as_ref()
         .map(|d| district_name(l, d))
         .unwrap_or_else(|| l.t("全市", "whole city").to_string());
+    let done_code = c.done().map(str::to_owned);
+    let unconfirmed = done_code
+        .as_deref()
+        .and_then(|d| d.strip_prefix("draft_unconfirmed:"));
+    let drafts = super::drafts::section(&c, &st, &user, unconfirmed).await;
+    let done = match done_code.as_deref() {
+        Some("draft_deleted") => Some(l.t("草稿已删除。", "The draft was deleted.")),
+        _ => None,
+    };
     let asked = Asked {
         q: q.q.clone().unwrap_or_default(),
         from: q.from.clone().unwrap_or_default(),
@@ -378,6 +391,8 @@ pub(super) async fn work(
         rows,
         pager,
         bulk,
+        drafts,
+        done,
     })
 }
 
