@@ -67,7 +67,7 @@ export const KNOWN = [
   '/projects/YQ-2026-01', '/projects/PD-2026-01', '/audit-log', '/login',
   '/lottery', '/no-such-page', '/applications/A-0000-000000',
   '/verify/public_security', '/verify/natural_resources',
-  '/holdings', '/holdings/campaigns', '/holdings/mine',
+  '/holdings', '/holdings/campaigns', '/holdings/mine', '/tips', '/tips/status', '/messages',
 ];
 
 export const ROLES = [
