@@ -57,6 +57,7 @@
 pub(crate) mod accounts;
 pub(crate) mod acquisition;
 pub(crate) mod allotment;
+pub(crate) mod application_bulk;
 pub(crate) mod application_figures;
 pub(crate) mod application_lists;
 pub(crate) mod applications;
@@ -88,7 +89,7 @@ use crate::retry::retrying;
 use crate::sql::{is_unique_violation, PoolConn, Row, Script, Tx, Q};
 use crate::{
     ApplicationSummary, AuditDraft, AuditFilter, ListFilter, ListOrder, ListSearch, NewUser,
-    Result, SessionRecord, StoreError, StoredApplication, UserRecord,
+    Result, SessionRecord, StoreError, StoredApplication, UserRecord, WaitlistFamily,
 };
 
 #[derive(Clone)]
@@ -211,9 +212,22 @@ impl std::fmt::Debug for Core {
 const USER_COLS: &str =
     "id, username, display_name, role_code, district, password_hash, failed_logins, locked_until, created_at";
 
-const SUMMARY_SELECT: &str = "SELECT a.id, a.district, a.status_code, a.masked_name, a.masked_id, \
-     a.owner_user_id, a.submitted_at, a.updated_at, a.categories_json, a.tier, a.notice_start, a.notice_end, \
-     a.qualified_on, w.place FROM applications a LEFT JOIN waitlist_places w ON w.application_id = a.id";
+/// The summary's columns, for queries that add their own ([`SUMMARY_SELECT`]).
+macro_rules! summary_cols {
+    () => {
+        "SELECT a.id, a.district, a.status_code, a.masked_name, a.masked_id, \
+         a.owner_user_id, a.submitted_at, a.updated_at, a.categories_json, a.tier, a.notice_start, a.notice_end, \
+         a.qualified_on, w.place"
+    };
+}
+macro_rules! summary_from {
+    () => {
+        "FROM applications a LEFT JOIN waitlist_places w ON w.application_id = a.id"
+    };
+}
+const SUMMARY_SELECT: &str = concat!(summary_cols!(), " ", summary_from!());
+const SUMMARY_SELECT_COLS: &str = summary_cols!();
+const SUMMARY_FROM: &str = summary_from!();
 
 impl Core {
     pub(crate) fn new(backend: Backend, crypto: Crypto) -> Core {

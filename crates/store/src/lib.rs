@@ -76,6 +76,7 @@ pub mod rentals {
     };
 }
 pub use crate::core::acquisition::{AcqLedgerRecord, AcqRecord};
+pub use crate::core::application_bulk::BulkApplication;
 pub use crate::core::drafts::DraftRecord;
 pub use crate::core::keys::RotationBatch;
 pub use crate::core::market::{
@@ -293,6 +294,20 @@ pub struct StoredApplication {
     pub masked_id: String,
     /// Place in the district waitlist.
     pub waitlist_place: Option<u32>,
+}
+
+/// A qualified family as the waitlist read model holds it: what opening
+/// an allotment round asks, read without replaying events or decrypting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitlistFamily {
+    /// The summary line (district, tier, masked name and ID, place).
+    pub summary: ApplicationSummary,
+    /// Where the family may buy; None only for a row not yet projected.
+    pub scope: Option<anju_domain::Scope>,
+    /// The household's priority facts (`special`) and its size; None for
+    /// a row written before the read model existed (migration 0050):
+    /// readers then fall back to the events and facts.
+    pub projected: Option<(Vec<String>, u32)>,
 }
 
 /// One line of an application list: no personal data but the masked name

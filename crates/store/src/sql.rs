@@ -315,6 +315,30 @@ impl Script {
     }
 }
 
+/// The placeholders of a multi-row `VALUES` list: `rows` groups of `cols`
+/// parameters numbered from `$1`, e.g. `($1, $2), ($3, $4)`. Set-based
+/// writes (one statement for hundreds of rows) are how bulk work stays
+/// fast on both engines; keep `rows * cols` under SQLite's 32,766
+/// parameters.
+pub(crate) fn values_rows(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(r * cols + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// Appends `sql` to `out` with every `$N` parameter raised by `offset`.
 /// (anju's statements hold no `$` inside literals.)
 fn renumber_into(out: &mut String, sql: &str, offset: usize) {
@@ -482,6 +506,13 @@ mod tests {
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
         assert_eq!(classify(&sqlx::Error::Io(refused)), Fault::Unavailable);
         assert_eq!(classify(&sqlx::Error::RowNotFound), Fault::Other);
+    }
+
+    #[test]
+    fn values_rows_numbers_every_parameter_once() {
+        assert_eq!(values_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_rows(1, 1), "($1)");
+        assert_eq!(values_rows(0, 4), "");
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn household(rng: &mut Rng, i: usize, district: &DistrictCode) -> Value {
     })
 }
 
-fn checklist(members: usize) -> MaterialsChecklist {
+pub(super) fn checklist(members: usize) -> MaterialsChecklist {
     let members = u8::try_from(members).unwrap_or(u8::MAX);
     MaterialsChecklist {
         application_form: true,

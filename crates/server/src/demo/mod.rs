@@ -12,6 +12,7 @@ pub mod holdings;
 pub mod market;
 pub mod rentals;
 pub mod subsidies;
+pub mod synthetic;
 
 use crate::web::error::ApiResult;
 use crate::web::AppState;

@@ -35,5 +35,6 @@ mod screening;
 mod security;
 mod sign_in;
 mod subsidies;
+mod synthetic;
 mod verification_file;
 mod withdrawal;

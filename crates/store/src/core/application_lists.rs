@@ -30,6 +30,57 @@ impl Applications<'_> {
         rows.iter().map(summary_from_row).collect()
     }
 
+    /// Every qualified family of `districts`, from the waitlist read model
+    /// (the summary row's projected columns): one indexed query, nothing
+    /// replayed or decrypted. In application-number order.
+    pub async fn waitlist_families(
+        &self,
+        districts: &[DistrictCode],
+    ) -> Result<Vec<WaitlistFamily>> {
+        if districts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (0..districts.len())
+            .map(|i| format!("${}", i + 2))
+            .collect();
+        let mut q = Q::new(format!(
+            "{SUMMARY_SELECT_COLS}, a.scope_code, a.priority_facts, a.household_size {SUMMARY_FROM} \
+             WHERE a.status_code = $1 AND a.district IN ({}) ORDER BY a.id",
+            marks.join(", ")
+        ))
+        .text(status_code(StatusKind::Qualified)?);
+        for d in districts {
+            q = q.text(d.as_str());
+        }
+        let mut pc = self.read_conn().await?;
+        let rows = q.fetch_all(&mut pc.conn()).await?;
+        rows.iter()
+            .map(|r| {
+                let scope = match r.opt_text("scope_code")?.as_deref() {
+                    None => None,
+                    Some("city") => Some(anju_domain::Scope::City),
+                    Some("county_seat") => Some(anju_domain::Scope::CountySeat),
+                    Some(other) => return Err(StoreError::Corrupt(format!("scope_code {other}"))),
+                };
+                let projected = match (r.opt_text("priority_facts")?, r.opt_int("household_size")?)
+                {
+                    (Some(facts), Some(size)) => Some((
+                        serde_json::from_str::<Vec<String>>(&facts)
+                            .map_err(|e| StoreError::Corrupt(format!("priority_facts: {e}")))?,
+                        u32::try_from(size)
+                            .map_err(|_| StoreError::Corrupt(format!("household_size {size}")))?,
+                    )),
+                    _ => None,
+                };
+                Ok(WaitlistFamily {
+                    summary: summary_from_row(r)?,
+                    scope,
+                    projected,
+                })
+            })
+            .collect()
+    }
+
     /// How many applications the filter matches in all (its `limit`,
     /// `offset` and `after` ignored): the total a paged list shows.
     pub async fn count_listed(&self, filter: &ListFilter) -> Result<u64> {

@@ -66,6 +66,7 @@ impl Applications<'_> {
                 .map(|m| self.crypto.resident_id_hash(m))
                 .collect();
             let s = Summary::of(app)?;
+            let (special, size) = household_projection(household)?;
 
             // One script: the inserts and the audit head's bump travel to the
             // SQLite writer together (see `Script`); only the audit entry,
@@ -75,7 +76,8 @@ impl Applications<'_> {
                 Q::new(
                     "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
                      masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
-                     qualified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                     qualified_on, scope_code, priority_facts, household_size) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
                 )
                 .text(id)
                 .text(app.district().as_str())
@@ -91,7 +93,10 @@ impl Applications<'_> {
                 .opt_int(s.tier)
                 .opt_text(s.notice_start.clone())
                 .opt_text(s.notice_end.clone())
-                .opt_text(s.qualified_on.clone()),
+                .opt_text(s.qualified_on.clone())
+                .opt_text(s.scope)
+                .text(special)
+                .int(size),
             );
             let event = script.push(event_insert(first, &body)?);
             script.push(
@@ -209,6 +214,7 @@ impl Applications<'_> {
                 .map(|h| self.encrypt_household(app_id, h))
                 .transpose()?;
             let s = Summary::of(new_state)?;
+            let projection = household.map(household_projection).transpose()?;
             let expected = to_i64(event.seq - 1)?;
             // Qualifying takes the district waitlist place in the same
             // transaction, so no qualified family is ever without one (001
@@ -237,7 +243,8 @@ impl Applications<'_> {
             let n = Q::new(
                 "UPDATE applications SET status_code = $3, owner_user_id = $4, last_seq = $5, updated_at = $6, \
                  categories_json = $7, tier = $8, notice_start = COALESCE($9, notice_start), \
-                 notice_end = COALESCE($10, notice_end), qualified_on = $11 \
+                 notice_end = COALESCE($10, notice_end), qualified_on = $11, scope_code = $12, \
+                 priority_facts = COALESCE($13, priority_facts), household_size = COALESCE($14, household_size) \
                  WHERE id = $1 AND last_seq = $2",
             )
             .text(id)
@@ -251,6 +258,9 @@ impl Applications<'_> {
             .opt_text(s.notice_start.clone())
             .opt_text(s.notice_end.clone())
             .opt_text(s.qualified_on.clone())
+            .opt_text(s.scope)
+            .opt_text(projection.as_ref().map(|p| p.0.clone()))
+            .opt_int(projection.as_ref().map(|p| p.1))
             .execute(&mut c)
             .await?;
             if n == 0 {
@@ -509,7 +519,7 @@ impl Applications<'_> {
 
     /// Creates a counter at 0 if it does not exist. Its own transaction: a
     /// concurrent creator may win (unique violation), which is as good.
-    async fn ensure_counter(&self, name: &str) -> Result<()> {
+    pub(super) async fn ensure_counter(&self, name: &str) -> Result<()> {
         let exists = Q::new("SELECT current_value FROM counters WHERE counter_name = $1")
             .text(name)
             .fetch_optional(&mut self.read_conn().await?.conn())
@@ -663,6 +673,26 @@ impl Applications<'_> {
 
 /// The members' resident IDs in household facts
 /// (`contracts/household.schema.json`: `members[].id_number`).
+/// The household's part of the waitlist read model: its priority facts
+/// (the `special` codes, as a JSON array) and its number of members. Kept
+/// on the summary row whenever the facts are written, so allotment reads
+/// them without decrypting.
+pub(super) fn household_projection(household: &Value) -> Result<(String, i64)> {
+    let special: Vec<&str> = household
+        .get("special")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let size = household
+        .get("members")
+        .and_then(Value::as_array)
+        .map_or(1, Vec::len);
+    Ok((
+        serde_json::to_string(&special).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        to_i64(size as u64)?,
+    ))
+}
+
 pub(super) fn member_ids_of(household: &Value) -> Vec<String> {
     household["members"]
         .as_array()
@@ -815,10 +845,22 @@ pub(super) async fn place_in_waitlist(
 /// Increments a counter and returns its new value; holds the counter's
 /// row lock until the transaction ends.
 pub(super) async fn bump_counter(c: &mut crate::sql::Conn<'_>, name: &str) -> Result<i64> {
-    let n = Q::new("UPDATE counters SET current_value = current_value + 1 WHERE counter_name = $1")
-        .text(name)
-        .execute(c)
-        .await?;
+    bump_counter_by(c, name, 1).await
+}
+
+/// Raises counter `name` by `k` under its row lock; returns the new value
+/// (the `k` values handed out are `new - k + 1 ..= new`).
+pub(super) async fn bump_counter_by(
+    c: &mut crate::sql::Conn<'_>,
+    name: &str,
+    k: i64,
+) -> Result<i64> {
+    let n =
+        Q::new("UPDATE counters SET current_value = current_value + $2 WHERE counter_name = $1")
+            .text(name)
+            .int(k)
+            .execute(c)
+            .await?;
     if n != 1 {
         return Err(StoreError::Corrupt(format!(
             "计数器 {name} 缺失 (counter {name} is missing)"
@@ -833,18 +875,20 @@ pub(super) async fn bump_counter(c: &mut crate::sql::Conn<'_>, name: &str) -> Re
 
 /// Summary columns derived from an application's state.
 pub(super) struct Summary {
-    status: String,
-    owner: Option<String>,
-    updated_at: String,
-    categories: String,
-    tier: Option<i64>,
-    notice_start: Option<String>,
-    notice_end: Option<String>,
-    qualified_on: Option<String>,
+    pub(super) status: String,
+    pub(super) owner: Option<String>,
+    pub(super) updated_at: String,
+    pub(super) categories: String,
+    pub(super) tier: Option<i64>,
+    pub(super) notice_start: Option<String>,
+    pub(super) notice_end: Option<String>,
+    pub(super) qualified_on: Option<String>,
+    /// Where a qualified family may buy (the waitlist read model).
+    pub(super) scope: Option<&'static str>,
 }
 
 impl Summary {
-    fn of(app: &Application) -> Result<Summary> {
+    pub(super) fn of(app: &Application) -> Result<Summary> {
         let mut s = Summary {
             status: status_code(app.status().kind())?,
             owner: app.owner().map(|o| o.as_str().to_owned()),
@@ -854,6 +898,7 @@ impl Summary {
             notice_start: None,
             notice_end: None,
             qualified_on: None,
+            scope: None,
         };
         match app.status() {
             Status::OnNotice {
@@ -878,8 +923,13 @@ impl Summary {
                 categories,
                 tier,
                 qualified_on,
+                scope,
                 ..
             } => {
+                s.scope = Some(match scope {
+                    anju_domain::Scope::City => "city",
+                    anju_domain::Scope::CountySeat => "county_seat",
+                });
                 let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
                 s.categories = serde_json::to_string(&names)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -232,24 +232,30 @@ impl Allotment<'_> {
                 }
                 Err(e) => return Err(e.into()),
             }
-            for e in entrants {
-                Q::new(
+            // Set-based: 500 entrants per statement (a city's round of 10⁵
+            // families is 200 statements, not 10⁵; issue 11 item 3).
+            for chunk in entrants.chunks(500) {
+                let mut q = Q::new(format!(
                     "INSERT INTO allot_entrants (project_id, round_no, application_id, entrant_seq, district, tier, \
-                     priority, masked_name, masked_id, draw_position, call_position, state, recalled, home_id, chosen_on, \
-                     sign_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, 'waiting', 0, NULL, NULL, NULL, $10)",
-                )
-                .text(&round.project_id)
-                .int(i64::from(round.round_no))
-                .text(&e.application_id)
-                .int(i64::from(e.entrant_seq))
-                .text(&e.district)
-                .int(i64::from(e.tier))
-                .int(i64::from(e.priority))
-                .text(&e.masked_name)
-                .text(&e.masked_id)
-                .text(&round.frozen_at)
-                .execute(&mut tx.conn())
-                .await?;
+                     priority, masked_name, masked_id, state, recalled, updated_at) VALUES {}",
+                    crate::sql::values_rows(chunk.len(), 12)
+                ));
+                for e in chunk {
+                    q = q
+                        .text(&round.project_id)
+                        .int(i64::from(round.round_no))
+                        .text(&e.application_id)
+                        .int(i64::from(e.entrant_seq))
+                        .text(&e.district)
+                        .int(i64::from(e.tier))
+                        .int(i64::from(e.priority))
+                        .text(&e.masked_name)
+                        .text(&e.masked_id)
+                        .text("waiting")
+                        .int(0)
+                        .text(&round.frozen_at);
+                }
+                q.execute(&mut tx.conn()).await?;
             }
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await
@@ -482,18 +488,34 @@ impl Allotment<'_> {
             .opt_text(approved)
             .execute(&mut tx.conn())
             .await?;
-            for (app, dpos, cpos) in positions {
-                Q::new(
-                    "UPDATE allot_entrants SET draw_position = $1, call_position = $2 \
-                     WHERE project_id = $3 AND round_no = $4 AND application_id = $5",
-                )
-                .int(i64::from(*dpos))
-                .int(i64::from(*cpos))
-                .text(project_id)
-                .int(i64::from(round_no))
-                .text(app)
-                .execute(&mut tx.conn())
-                .await?;
+            // Set-based: one UPDATE per 1,000 entrants joined to a VALUES
+            // list (`column1..3` are the names both engines give an
+            // unaliased VALUES list), not a statement per entrant: the
+            // PostgreSQL draw of 10⁴ entrants took 17.9 s one by one.
+            for chunk in positions.chunks(1_000) {
+                let mut q = Q::new(format!(
+                    "UPDATE allot_entrants SET draw_position = v.column2, call_position = v.column3 \
+                     FROM (VALUES {}) AS v \
+                     WHERE allot_entrants.project_id = ${} AND allot_entrants.round_no = ${} \
+                     AND allot_entrants.application_id = v.column1",
+                    crate::sql::values_rows(chunk.len(), 3),
+                    chunk.len() * 3 + 1,
+                    chunk.len() * 3 + 2
+                ));
+                for (app, dpos, cpos) in chunk {
+                    q = q.text(app).int(i64::from(*dpos)).int(i64::from(*cpos));
+                }
+                let n = q
+                    .text(project_id)
+                    .int(i64::from(round_no))
+                    .execute(&mut tx.conn())
+                    .await?;
+                if n != chunk.len() as u64 {
+                    return Err(corrupt(format!(
+                        "draw positions: {n} of {} entrants updated",
+                        chunk.len()
+                    )));
+                }
             }
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await?;
