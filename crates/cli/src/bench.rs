@@ -97,6 +97,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0.005)]
         gap: f32,
     },
+    /// A synthetic city of N families on a fresh database (SQLite by default;
+    /// --database-url for PostgreSQL): seeding, a city-wide round and its
+    /// draw, lists and searches, exports and storage per family, each beside
+    /// its target (issue 11; docs/benchmarks.md).
+    Scale {
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        families: usize,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -187,6 +197,14 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
             );
             Ok(())
         }
+        BenchCommand::Scale {
+            database_url,
+            families,
+        } => crate::server_cmd::runtime()?.block_on(crate::bench_scale::run(
+            database_url,
+            families,
+            dir,
+        )),
         BenchCommand::Households { lines, seed } => {
             let mut rng = Rng::new(seed);
             let stdout = std::io::stdout();

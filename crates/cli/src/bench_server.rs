@@ -55,6 +55,7 @@ impl Conn {
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| Fail(format!("bad status line {line:?}")))?;
         let mut len = 0usize;
+        let mut chunked = false;
         let mut cookie = None;
         loop {
             line.clear();
@@ -67,8 +68,38 @@ impl Conn {
                 let k = k.to_ascii_lowercase();
                 if k == "content-length" {
                     len = v.trim().parse().unwrap_or(0);
+                } else if k == "transfer-encoding" && v.trim().eq_ignore_ascii_case("chunked") {
+                    chunked = true;
                 } else if k == "set-cookie" {
-                    cookie = v.trim().split(';').next().map(String::from);
+                    // Every cookie set, as one Cookie header sends them back
+                    // (sign-in sets the session and the device cookie).
+                    let pair = v.trim().split(';').next().unwrap_or("").to_string();
+                    cookie = Some(match cookie {
+                        Some(c) => format!("{c}; {pair}"),
+                        None => pair,
+                    });
+                }
+            }
+        }
+        if chunked {
+            // A streamed response (exports): chunk sizes in hex, then a
+            // zero-size chunk and an empty trailer line.
+            let mut body = Vec::new();
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line).await.map_err(io)?;
+                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16)
+                    .map_err(|e| Fail(format!("bad chunk size {line:?}: {e}")))?;
+                let start = body.len();
+                body.resize(start + size, 0);
+                self.stream
+                    .read_exact(&mut body[start..])
+                    .await
+                    .map_err(io)?;
+                line.clear();
+                self.stream.read_line(&mut line).await.map_err(io)?;
+                if size == 0 {
+                    return Ok((status, body, cookie));
                 }
             }
         }

@@ -16,6 +16,7 @@ mod bench;
 mod bench_acquisition;
 mod bench_holdings;
 mod bench_rentals;
+mod bench_scale;
 mod bench_selection;
 mod bench_server;
 mod calendar_cmd;
@@ -26,6 +27,7 @@ mod keys_cmd;
 mod lottery_cmd;
 mod policies;
 mod policy_cmd;
+mod seed_cmd;
 mod server_cmd;
 
 use chrono::NaiveDate;
@@ -88,6 +90,9 @@ enum Command {
         #[command(subcommand)]
         command: lottery_cmd::LotteryCommand,
     },
+    /// 合成城市: N synthetic families in every state, waitlists and drawn rounds
+    /// (test and benchmark databases only; refuses a database with applications).
+    Seed(seed_cmd::SeedArgs),
     /// 基准测试: measure throughput (figures go to docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -150,6 +155,7 @@ fn main() -> ExitCode {
         Command::Policy { command } => policy_cmd::run(command, cli.policy_dir.as_deref()),
         Command::Calendar { command } => calendar_cmd::run(command),
         Command::Lottery { command } => lottery_cmd::run(command),
+        Command::Seed(args) => seed_cmd::run(args, cli.policy_dir.as_deref()),
         Command::Bench { command } => bench::run(command, cli.policy_dir.as_deref()),
     };
     match result {

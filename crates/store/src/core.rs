@@ -307,6 +307,29 @@ impl Core {
         })
     }
 
+    /// Bytes on disk per table, its indexes included, largest first
+    /// (issue 11 item 7's storage figures): PostgreSQL's
+    /// `pg_total_relation_size` in the store's schema; SQLite's `dbstat`.
+    pub(crate) async fn storage_by_table(&self) -> Result<Vec<(String, u64)>> {
+        let sql = match &self.backend {
+            Backend::Sqlite { .. } => {
+                "SELECT m.tbl_name AS t, SUM(d.pgsize) AS n FROM dbstat d \
+                 JOIN sqlite_master m ON m.name = d.name GROUP BY m.tbl_name ORDER BY n DESC"
+            }
+            Backend::Pg { .. } => {
+                "SELECT relname AS t, CAST(pg_total_relation_size(relid) AS BIGINT) AS n FROM pg_stat_user_tables \
+                 WHERE schemaname = current_schema() ORDER BY n DESC"
+            }
+        };
+        let mut pc = self.read_conn().await?;
+        Q::new(sql)
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("t")?, u64::try_from(r.int("n")?).unwrap_or(0))))
+            .collect()
+    }
+
     /// A connection for single-statement reads.
     async fn read_conn(&self) -> Result<PoolConn> {
         Ok(match &self.backend {

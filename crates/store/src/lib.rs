@@ -527,6 +527,11 @@ impl AnyStore {
         self.core().sqlite_max_page_count(pages).await
     }
 
+    /// Bytes on disk per table with its indexes, largest first.
+    pub async fn storage_by_table(&self) -> Result<Vec<(String, u64)>> {
+        self.core().storage_by_table().await
+    }
+
     fn core(&self) -> &core::Core {
         match self {
             AnyStore::Sqlite(s) => &s.core,

@@ -449,18 +449,48 @@ pub async fn seed_city(
 /// approval and publication, round 1 opened and drawn.
 async fn project(st: &AppState, p: usize, today: NaiveDate) -> ApiResult<(String, usize)> {
     let company = staff(st, "company").await?;
-    let city = staff(st, "city").await?;
     let district = YANGQUAN_DISTRICTS[p % YANGQUAN_DISTRICTS.len()].code;
     let id = format!("SYN-{:02}", p + 1);
-    let name = format!("合成项目{}", p + 1);
+    published_project(st, &id, &[district], today).await?;
+    let frozen = svc::open_round(st, &company, &id, 1).await?;
+    svc::draw(
+        st,
+        &company,
+        &id,
+        1,
+        DrawRequest {
+            reveal: format!("synthetic-{id}"),
+            notary: "合成数据（非真实摇号）".into(),
+        },
+    )
+    .await?;
+    Ok((id, frozen.entrants))
+}
+
+/// A synthetic project `id` open to the families of `districts` (the first
+/// is where its 200 homes are): created, homes imported, its plan
+/// submitted, approved by the city bureau and published — ready for its
+/// first round.
+pub async fn published_project(
+    st: &AppState,
+    id: &str,
+    districts: &[DistrictCode],
+    today: NaiveDate,
+) -> ApiResult<()> {
+    let company = staff(st, "company").await?;
+    let city = staff(st, "city").await?;
+    let (district, others) = districts
+        .split_first()
+        .ok_or_else(|| internal("a project needs a district"))?;
+    let name = format!("合成项目{id}");
     let created = svc::create_project(
         st,
         &company,
         NewProject {
-            id: id.clone(),
+            id: id.to_string(),
             name: name.clone(),
             district: district.as_str().into(),
-            districts: vec![],
+            districts: others.iter().map(|d| d.as_str().to_string()).collect(),
             county_seat_of: None,
         },
     )
@@ -504,17 +534,5 @@ async fn project(st: &AppState, p: usize, today: NaiveDate) -> ApiResult<(String
     let s = svc::plan_step(st, &company, &saved.id, PlanStep::Submit, saved.version).await?;
     let s = svc::plan_step(st, &city, &s.id, PlanStep::Approve, s.version).await?;
     svc::plan_step(st, &company, &s.id, PlanStep::Publish, s.version).await?;
-    let frozen = svc::open_round(st, &company, &id, 1).await?;
-    svc::draw(
-        st,
-        &company,
-        &id,
-        1,
-        DrawRequest {
-            reveal: format!("synthetic-{id}"),
-            notary: "合成数据（非真实摇号）".into(),
-        },
-    )
-    .await?;
-    Ok((id, frozen.entrants))
+    Ok(())
 }
