@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(template_xlsx))
         .routes(routes!(open_round))
         .routes(routes!(entrants_file))
+        .routes(routes!(entrants_page))
         .routes(routes!(draw))
         .routes(routes!(result_file))
         .routes(routes!(verify))
@@ -365,6 +366,50 @@ async fn open_round(
 ) -> ApiResult<Json<Frozen>> {
     let b: RoundBody = parse_json(&body)?;
     Ok(Json(svc::open_round(&st, &user, &id, b.round).await?))
+}
+
+/// Which page of a round's entrants.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct EntrantsQuery {
+    /// Position of the first entrant (call position once drawn), from 1.
+    #[serde(default = "one")]
+    #[param(minimum = 1)]
+    from: u32,
+    /// Entrants per page (at most 500).
+    #[serde(default = "hundred")]
+    #[param(minimum = 1, maximum = 500)]
+    limit: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn hundred() -> u32 {
+    100
+}
+
+/// 本轮参加家庭（脱敏，分页）a round's entrants, masked, a page at a time in calling order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/rounds/{round}/entrants",
+    tag = "allotment",
+    params(("id" = String, Path, description = "project id, e.g. YQ-2026-01"), ("round" = u8, Path, minimum = 1, maximum = 3, description = "round number"), EntrantsQuery),
+    responses(
+        (status = 200, description = "a page of entrants", body = svc::EntrantsPage),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 404, response = apidoc::NotFound),
+    )
+)]
+async fn entrants_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, round)): Path<(String, u8)>,
+    Query(q): Query<EntrantsQuery>,
+) -> ApiResult<Json<svc::EntrantsPage>> {
+    let r = svc::round_seen_by(&st, viewer(&st, &headers).await.as_ref(), &id, round).await?;
+    Ok(Json(svc::entrants_page(&st, &r, q.from, q.limit).await?))
 }
 
 /// 冻结的入围名单（承诺值即其 SHA-256）the frozen entrant file (its SHA-256 is the commitment).

@@ -190,6 +190,62 @@ async fn a_synthetic_city_reads_back_as_the_services_would_have_written_it() {
             "{b}"
         );
 
+        // The public project pages its entrants: the detail carries the
+        // first 100, the rest follow page by page, each family once, in
+        // calling order; the page shows a window with the total.
+        let pid = &report.projects[0];
+        let detail = app
+            .anon_get(&format!("/api/v1/projects/{pid}"))
+            .await
+            .json();
+        let round = &detail["rounds"][0];
+        let first = round["entrants"].as_array().expect("entrants");
+        assert!(
+            entrants.len() > 100,
+            "{b}: more entrants than one page: {}",
+            entrants.len()
+        );
+        assert_eq!(first.len(), 100, "{b}");
+        let mut seen: Vec<String> = first
+            .iter()
+            .map(|e| e["application_id"].as_str().unwrap_or("").to_string())
+            .collect();
+        let mut next = round["entrants_next"].as_str().map(String::from);
+        while let Some(path) = next {
+            let page = app.anon_get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{b}: {path}");
+            let page = page.json();
+            assert_eq!(page["total"], json!(entrants.len()), "{b}");
+            for e in page["entrants"].as_array().expect("entrants") {
+                seen.push(e["application_id"].as_str().unwrap_or("").to_string());
+            }
+            next = page["next_from"]
+                .as_u64()
+                .map(|f| format!("/api/v1/projects/{pid}/rounds/1/entrants?from={f}&limit=100"));
+        }
+        let in_order: Vec<String> = entrants.iter().map(|e| e.application_id.clone()).collect();
+        assert_eq!(seen, in_order, "{b}: every entrant once, in calling order");
+        let html = app
+            .anon_get(&format!("/projects/{pid}?round=1&from=101"))
+            .await
+            .text();
+        assert!(
+            html.contains(&format!("第 101–")),
+            "{b}: the window is named"
+        );
+        assert!(
+            html.contains(&format!("共 {} 户", entrants.len())),
+            "{b}: with the total"
+        );
+        assert!(
+            html.contains(&in_order[100]),
+            "{b}: the 101st family is on it"
+        );
+        assert!(
+            !html.contains(&format!("data-application=\"{}\"", in_order[0])),
+            "{b}: the first is not"
+        );
+
         // Each batch is in the audit log, and the chain holds.
         let auditor = app.login("auditor").await;
         let v = auditor.get("/api/v1/audit/verify").await.json();

@@ -109,10 +109,8 @@ pub(super) async fn own_entry(
     }
     st.store
         .allotment()
-        .allot_entrants(id, round)
+        .allot_entrant(id, round, app)
         .await?
-        .into_iter()
-        .find(|e| e.application_id == app)
         .ok_or_else(|| ApiError::not_found("参加本轮的家庭 (entrant)"))
 }
 

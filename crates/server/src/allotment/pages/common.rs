@@ -23,6 +23,8 @@ pub(super) struct AllotQuery {
     pub(super) homes: Option<String>,
     /// The project page's homes list: only this layout (as the plan writes it).
     pub(super) layout: Option<String>,
+    /// The project page's results of `round`: from this position on.
+    pub(super) from: Option<String>,
 }
 
 pub(super) async fn page_ctx(st: &AppState, headers: &HeaderMap, q: &AllotQuery) -> Ctx {

@@ -67,7 +67,23 @@ pub(super) async fn detail(
 ) -> Response {
     let c = page_ctx(&st, &headers, &q).await;
     let view = match svc::load_project(&st, c.user.as_ref(), &id).await {
-        Ok(p) => load_view(&st, p, is_staff(&c)).await,
+        Ok(p) => {
+            // A window of one round's results (positions are 1..n).
+            let window = q
+                .round
+                .as_deref()
+                .and_then(|r| r.parse::<u8>().ok())
+                .map(|r| {
+                    (
+                        r,
+                        q.from
+                            .as_deref()
+                            .and_then(|f| f.parse::<u32>().ok())
+                            .unwrap_or(1),
+                    )
+                });
+            load_view(&st, p, is_staff(&c), window).await
+        }
         Err(e) => Err(e),
     };
     let v = match view {

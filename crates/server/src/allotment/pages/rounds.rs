@@ -23,8 +23,15 @@ pub(super) struct RoundPart<'a> {
     /// A pending re-draw request, in words.
     pub(super) redraw: Option<String>,
     pub(super) excluded: Vec<Excluded>,
+    /// How many were left out in all.
+    pub(super) excluded_count: usize,
     pub(super) draws: &'a [DrawRecord],
     pub(super) entrants: Vec<EntrantRow<'a>>,
+    /// Which entrants the results table shows of how many, and the links
+    /// to the windows before and after.
+    pub(super) shown: String,
+    pub(super) earlier: Option<String>,
+    pub(super) later: Option<String>,
     pub(super) may_approve_redraw: bool,
     pub(super) may_draw: bool,
     /// Drawn with no re-draw pending: start selection or ask for a re-draw.
@@ -101,13 +108,15 @@ pub(super) fn round_part<'a>(
     });
     let redraw_ready = r.status == RoundStatus::Drawn && r.redraw_approved_by.is_some();
     let num = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+    let (excluded, excluded_count) = excluded(&r.excluded_json);
     RoundPart {
         rv,
         n: r.round_no,
         name: round_name(l, r.round_no),
         status: round_status(l, r.status),
         redraw,
-        excluded: excluded(&r.excluded_json),
+        excluded,
+        excluded_count,
         draws: &rv.draws,
         entrants: rv
             .entrants
@@ -119,6 +128,12 @@ pub(super) fn round_part<'a>(
                 state: call_state(l, e.state),
             })
             .collect(),
+        shown: shown(l, rv),
+        earlier: (rv.from > 1)
+            .then(|| window_link(v, r.round_no, rv.from.saturating_sub(ENTRANT_WINDOW).max(1))),
+        later: (u64::from(rv.from) + rv.entrants.len() as u64 <= u64::from(r.entrant_count)
+            && rv.entrants.len() as u32 == ENTRANT_WINDOW)
+            .then(|| window_link(v, r.round_no, rv.from + ENTRANT_WINDOW)),
         may_approve_redraw: may_approve_redraw(c, r),
         may_draw: company && (r.status == RoundStatus::Frozen || redraw_ready),
         drawn: company && r.status == RoundStatus::Drawn && r.redraw_reason.is_none(),
@@ -131,11 +146,37 @@ pub(super) fn round_part<'a>(
     }
 }
 
-/// The qualified families left out of a round, from the round's record.
-fn excluded(excluded_json: &str) -> Vec<Excluded> {
+/// "第1–100户，共 100,000 户" of the results table.
+fn shown(l: Lang, rv: &RoundView) -> String {
+    let total = rv.round.entrant_count;
+    if rv.entrants.is_empty() {
+        return match l {
+            Lang::Zh => format!("共 {total} 户"),
+            Lang::En => format!("{total} families in all"),
+        };
+    }
+    let last = rv.from + rv.entrants.len() as u32 - 1;
+    match l {
+        Lang::Zh => format!("第 {}–{last} 户，共 {total} 户", rv.from),
+        Lang::En => format!("Families {} to {last} of {total}", rv.from),
+    }
+}
+
+/// The project page showing round `n`'s entrants from position `from`.
+fn window_link(v: &ProjectView, n: u8, from: u32) -> String {
+    format!(
+        "/projects/{}?round={n}&from={from}#results-{n}",
+        crate::web::html::url_encode(&v.p.id)
+    )
+}
+
+/// The qualified families left out of a round, from the round's record:
+/// the first of them for the page's list, and how many in all.
+fn excluded(excluded_json: &str) -> (Vec<Excluded>, usize) {
     let items: Vec<serde_json::Value> = serde_json::from_str(excluded_json).unwrap_or_default();
-    items
+    let listed = items
         .iter()
+        .take(ENTRANT_WINDOW as usize)
         .map(|e| {
             let cite = &e["citation"];
             let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
@@ -145,7 +186,8 @@ fn excluded(excluded_json: &str) -> Vec<Excluded> {
                 article: format!("{} {}", s(&cite["document"]), s(&cite["article"])),
             }
         })
-        .collect()
+        .collect();
+    (listed, items.len())
 }
 
 /// A pending re-draw, for a second person: the city bureau or another company officer.
@@ -189,7 +231,7 @@ fn venue<'a>(l: Lang, v: &ProjectView, rv: &'a RoundView, today: NaiveDate) -> V
         .map(|h| (h.home.id.as_str(), h.home.price))
         .collect();
     let pct = v.p.plan.as_ref().map_or(15, |t| t.min_down_payment_percent);
-    rv.entrants
+    rv.active
         .iter()
         .filter_map(|e| {
             let chosen = match e.state {

@@ -82,7 +82,7 @@ pub(super) fn expire(c: &Ctx, v: &ProjectView, today: NaiveDate) -> Option<Expir
     let chosen: Vec<_> = v
         .rounds
         .iter()
-        .flat_map(|r| r.entrants.iter())
+        .flat_map(|r| r.active.iter())
         .filter(|e| e.state == CallState::Chosen)
         .collect();
     if chosen.is_empty() {

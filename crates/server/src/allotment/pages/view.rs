@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use anju_allotment::{PriceCheck, Title};
+use anju_allotment::{CallState, PriceCheck, RoundStatus, Title};
 use anju_store::{
     ContractRecord, DrawRecord, EntrantRecord, HomeRecord, HomeState, ProjectRecord, RoundRecord,
 };
@@ -16,8 +16,18 @@ use crate::web::AppState;
 pub(super) struct RoundView {
     pub(super) round: RoundRecord,
     pub(super) draws: Vec<DrawRecord>,
+    /// The window of entrants the page shows (calling order once drawn),
+    /// starting at position `from`: a city's round has 10⁵ entrants, and
+    /// the page shows them [`ENTRANT_WINDOW`] at a time with the total.
     pub(super) entrants: Vec<EntrantRecord>,
+    pub(super) from: u32,
+    /// The families called or chosen now (the company's venue desk and
+    /// the signing deadlines), whatever window is shown.
+    pub(super) active: Vec<EntrantRecord>,
 }
+
+/// Entrants per page of a round's results.
+pub(super) const ENTRANT_WINDOW: u32 = 100;
 
 /// A sold home with its contract, title and recorded dealings.
 pub(super) struct SoldView {
@@ -39,21 +49,29 @@ pub(super) async fn load_view(
     st: &AppState,
     p: ProjectRecord,
     with_titles: bool,
+    window: Option<(u8, u32)>,
 ) -> ApiResult<ProjectView> {
     let (homes, check) = svc::price_check(st, &p).await?;
     let mut rounds = Vec::new();
-    for r in st.store.allotment().allot_rounds(&p.id).await? {
-        let draws = st.store.allotment().allot_draws(&p.id, r.round_no).await?;
-        let mut entrants = st
-            .store
-            .allotment()
-            .allot_entrants(&p.id, r.round_no)
+    let store = st.store.allotment();
+    for r in store.allot_rounds(&p.id).await? {
+        let draws = store.allot_draws(&p.id, r.round_no).await?;
+        let from = window
+            .filter(|(n, _)| *n == r.round_no)
+            .map_or(1, |(_, from)| from.max(1));
+        let drawn = r.status != RoundStatus::Frozen;
+        let entrants = store
+            .allot_entrants_window(&p.id, r.round_no, drawn, from, ENTRANT_WINDOW)
             .await?;
-        entrants.sort_by_key(|e| (e.call_position.unwrap_or(u32::MAX), e.entrant_seq));
+        let active = store
+            .allot_entrants_in_states(&p.id, r.round_no, &[CallState::Called, CallState::Chosen])
+            .await?;
         rounds.push(RoundView {
             round: r,
             draws,
             entrants,
+            from,
+            active,
         });
     }
     let mut sold = Vec::new();

@@ -62,8 +62,12 @@ pub struct RoundJson {
     pub commitment: String,
     pub entrant_count: u32,
     pub frozen_at: String,
+    /// Qualified families left out of the round, with why: the first
+    /// [`ENTRANTS_IN_DETAIL`] (all are counted in `excluded_count`; the
+    /// frozen round's record keeps every one).
     #[schema(value_type = Vec<Excluded>)]
     pub excluded: Value,
+    pub excluded_count: usize,
     #[schema(required = true)]
     pub redraw_reason: Option<String>,
     pub redraw_pending_approval: bool,
@@ -71,9 +75,62 @@ pub struct RoundJson {
     #[schema(required = true)]
     pub closed_at: Option<String>,
     pub draws: Vec<DrawJson>,
-    /// In the project's detail only.
+    /// In the project's detail only: the first [`ENTRANTS_IN_DETAIL`] in
+    /// calling order (entrant-file order before the draw); the rest page
+    /// by `entrants_next`, so a city's round is never one answer of 10⁵.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entrants: Option<Vec<EntrantJson>>,
+    /// The next page of entrants (`/api/v1/projects/{id}/rounds/{round}/entrants?from=…`),
+    /// when the detail does not hold them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrants_next: Option<String>,
+}
+
+/// Entrants a project's detail carries per round.
+pub const ENTRANTS_IN_DETAIL: u32 = 100;
+
+/// A page of a round's entrants, masked.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EntrantsPage {
+    pub round: u8,
+    /// Entrants in the round.
+    pub total: u32,
+    /// Position of the first on this page (call position once drawn).
+    pub from: u32,
+    pub entrants: Vec<EntrantJson>,
+    /// `from` of the next page, when there is one.
+    #[schema(required = true)]
+    pub next_from: Option<u32>,
+}
+
+/// Entrants of round `round` from position `from`, at most `limit` (≤ 500).
+pub async fn entrants_page(
+    st: &AppState,
+    r: &anju_store::RoundRecord,
+    from: u32,
+    limit: u32,
+) -> ApiResult<EntrantsPage> {
+    let from = from.max(1);
+    let limit = limit.clamp(1, 500);
+    let es = st
+        .store
+        .allotment()
+        .allot_entrants_window(
+            &r.project_id,
+            r.round_no,
+            r.status != RoundStatus::Frozen,
+            from,
+            limit,
+        )
+        .await?;
+    let next = from + es.len() as u32;
+    Ok(EntrantsPage {
+        round: r.round_no,
+        total: r.entrant_count,
+        from,
+        next_from: (es.len() as u32 == limit && next <= r.entrant_count).then_some(next),
+        entrants: es.iter().map(entrant_json).collect(),
+    })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -146,15 +203,19 @@ pub async fn project_json(
     let mut rounds_json = Vec::new();
     for r in &rounds {
         let draws = st.store.allotment().allot_draws(&p.id, r.round_no).await?;
-        let entrants = if with_entrants {
-            let es = st
-                .store
-                .allotment()
-                .allot_entrants(&p.id, r.round_no)
-                .await?;
-            Some(es.iter().map(entrant_json).collect())
+        let excluded: Vec<Value> = serde_json::from_str(&r.excluded_json).unwrap_or_default();
+        let (entrants, entrants_next) = if with_entrants {
+            let page = entrants_page(st, r, 1, ENTRANTS_IN_DETAIL).await?;
+            let next = page.next_from.map(|f| {
+                format!(
+                    "/api/v1/projects/{}/rounds/{}/entrants?from={f}&limit={ENTRANTS_IN_DETAIL}",
+                    crate::web::html::url_encode(&p.id),
+                    r.round_no
+                )
+            });
+            (Some(page.entrants), next)
         } else {
-            None
+            (None, None)
         };
         rounds_json.push(RoundJson {
             round: r.round_no,
@@ -163,8 +224,14 @@ pub async fn project_json(
             commitment: r.commitment.clone(),
             entrant_count: r.entrant_count,
             frozen_at: r.frozen_at.clone(),
-            excluded: serde_json::from_str::<Value>(&r.excluded_json)
-                .unwrap_or(Value::Array(vec![])),
+            excluded: Value::Array(
+                excluded
+                    .iter()
+                    .take(ENTRANTS_IN_DETAIL as usize)
+                    .cloned()
+                    .collect(),
+            ),
+            excluded_count: excluded.len(),
             redraw_reason: r.redraw_reason.clone(),
             redraw_pending_approval: r.redraw_reason.is_some() && r.redraw_approved_by.is_none(),
             redraw_approved: r.redraw_approved_by.is_some(),
@@ -182,6 +249,7 @@ pub async fn project_json(
                 })
                 .collect(),
             entrants,
+            entrants_next,
         });
     }
     Ok(ProjectJson {

@@ -1,6 +1,6 @@
 //! Projects, plans, homes, rounds (frozen entrant files) and draws.
 
-use anju_allotment::{Home, RoundStatus};
+use anju_allotment::{CallState, Home, RoundStatus};
 use anju_domain::Timestamp;
 
 use super::super::audit::append_audit_in;
@@ -312,6 +312,70 @@ impl Allotment<'_> {
         .collect::<Result<Vec<_>>>()?;
         v.sort_by_key(|e| (e.call_position.unwrap_or(u32::MAX), e.entrant_seq));
         Ok(v)
+    }
+
+    /// A window of a round's entrants in calling order once drawn
+    /// (`drawn`: by call position) or in entrant-file order before: those
+    /// at position `from` or after, at most `limit`. Positions are dense
+    /// (1..n), so a window is a range on an index however deep it starts:
+    /// public pages page their entrants with it instead of sending all.
+    pub async fn allot_entrants_window(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        drawn: bool,
+        from: u32,
+        limit: u32,
+    ) -> Result<Vec<EntrantRecord>> {
+        let key = if drawn {
+            "e.call_position"
+        } else {
+            "e.entrant_seq"
+        };
+        let mut pc = self.read_conn().await?;
+        Q::new(format!(
+            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 \
+             AND {key} >= $3 ORDER BY {key} LIMIT $4"
+        ))
+        .text(project_id)
+        .int(i64::from(round_no))
+        .int(i64::from(from))
+        .int(i64::from(limit))
+        .fetch_all(&mut pc.conn())
+        .await?
+        .iter()
+        .map(entrant_from_row)
+        .collect()
+    }
+
+    /// A round's entrants in any of `states` (the venue's called and
+    /// chosen families), in calling order.
+    pub async fn allot_entrants_in_states(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        states: &[CallState],
+    ) -> Result<Vec<EntrantRecord>> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
+        let mut q = Q::new(format!(
+            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 \
+             AND e.state IN ({}) ORDER BY e.call_position, e.entrant_seq",
+            marks.join(", ")
+        ))
+        .text(project_id)
+        .int(i64::from(round_no));
+        for s in states {
+            q = q.text(code_of(s)?);
+        }
+        let mut pc = self.read_conn().await?;
+        q.fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(entrant_from_row)
+            .collect()
     }
 
     /// One entrant of a round.
