@@ -7,6 +7,7 @@
 mod common;
 
 mod acquisition;
+mod acquisition_forms;
 mod acquisition_loudi;
 mod allotment;
 mod audit;
@@ -35,5 +36,6 @@ mod screening;
 mod security;
 mod sign_in;
 mod subsidies;
+mod subsidies_universities;
 mod verification_file;
 mod withdrawal;
