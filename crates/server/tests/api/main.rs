@@ -13,6 +13,7 @@ mod allotment;
 mod audit;
 mod audit_page;
 mod dashboard;
+mod dashboard_own;
 mod declaration;
 mod drafts;
 mod errors;
