@@ -53,6 +53,22 @@ async fn verification_reads_the_dated_university_lists() {
         let msg = r.error()["message"].as_str().unwrap_or("").to_owned();
         assert!(msg.contains("阳政办发〔2022〕39号 二（三）"), "{b}: {msg}");
         assert!(msg.contains("教研函〔2022〕1号"), "{b}: {msg}");
+        // The case page names the university and that it is on no list; the
+        // page's verify form comes back with the refusal beside it.
+        let page = office.get(&format!("/subsidy-cases/{id}")).await.text();
+        assert!(
+            page.contains("id=\"case-university\">阳泉职业技术学院：不在"),
+            "{b}"
+        );
+        let r = office
+            .post_form(
+                &format!("/subsidy-cases/{id}/act"),
+                &[("type", "verify"), ("passed", "on"), ("note", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().contains("id=\"verify-error\""), "{b}");
+        assert!(r.text().contains("二（三）"), "{b}");
         // Still submitted: the office may record the verification as failed.
         let case = office
             .get(&format!("/api/v1/subsidy-applications/{id}"))
@@ -62,6 +78,11 @@ async fn verification_reads_the_dated_university_lists() {
         // On the 双一流 list (spelled with half-width brackets): verified,
         // the list and its source recorded.
         let id = apply("吴静怡", "1994-07-08", "中国石油大学(华东)").await;
+        let page = office.get(&format!("/subsidy-cases/{id}")).await.text();
+        assert!(
+            page.contains("在名单 国内“双一流”建设高校（第二轮）"),
+            "{b}"
+        );
         let r = verify(id).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
         let v: Value = r.json()["events"]
