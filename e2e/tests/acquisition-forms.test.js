@@ -8,11 +8,14 @@
 // home of it is an available acquired home of an allotment project. Every
 // refusal comes back beside its field with what was typed. A second
 // purchase on notice today takes an objection and its answer, and offers no
-// contract form. Screenshots: e2e/artifacts/acqf-*.png (and -390).
+// contract form. A second test takes the forms that were API only: a
+// project's price cap, the offers file with a bad row, a ledger entry and
+// an edit of next year's draft plan with its reason, then the page at
+// phone width. Screenshots: e2e/artifacts/acqf-*.png (and -390).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anjuWithBrowser } from '../support.js';
+import { anjuWithBrowser, overflow, PHONE } from '../support.js';
 
 const anju = anjuWithBrowser({ tag: 'acqf', shotPrefix: 'acqf-' });
 const { shot, login, logout } = anju;
@@ -229,5 +232,105 @@ test('acquisition forms: from the demand survey to a home available for allotmen
   await page.goto(`${anju.base}${purchaseHref}`);
   assert.equal(await page.locator("#next-step").count(), 0);
   assert.match(await page.locator("#p-status").innerText(), /已登记/);
+  await page.close();
+});
+
+test('acquisition forms: caps, the offers file, the ledger and a plan edit', async () => {
+  const page = await anju.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await login(page, 'company');
+  await page.goto(`${anju.base}/acquisition`);
+
+  // A cap: every empty field beside itself, what was typed kept; a rate
+  // above 5 % refused beside the rate; then recorded term by term.
+  await page.fill('#cp-project', '表单苑');
+  const [empty] = await Promise.all([page.waitForNavigation(), page.click('#cap-go')]);
+  assert.equal(empty.status(), 422);
+  for (const f of ['land_yuan_per_m2', 'construction_yuan_per_m2', 'profit_pct', 'evidence']) {
+    assert.match(await page.locator(`#cap-${f}-error`).innerText(), /必填/);
+  }
+  assert.equal(await page.inputValue('#cp-project'), '表单苑');
+  await page.fill('#cp-land', '1000');
+  await page.fill('#cp-build', '4000');
+  await page.fill('#cp-profit', '6');
+  await page.fill('#cp-evidence', '划拨决定书 阳土划〔2024〕3号；建安成本审计报告');
+  const [rate] = await Promise.all([page.waitForNavigation(), page.click('#cap-go')]);
+  assert.equal(rate.status(), 422);
+  assert.match(await page.locator('#cap-profit_pct-error').innerText(), /利润率/);
+  assert.equal(await page.inputValue('#cp-build'), '4000');
+  await shot(page, 'cap-error');
+  await page.fill('#cp-profit', '5');
+  await submit(page, '#cap-go');
+  const capRow = page.locator('#caps tr', { hasText: '表单苑' });
+  assert.match(await capRow.innerText(), /划拨土地成本 1000[\s\S]*建安成本 4000[\s\S]*利润 250[\s\S]*限价 5250/);
+
+  // The template is an Excel file with the Chinese headers.
+  const tpl = await page.request.get(`${anju.base}${await page.locator('#offers-template').getAttribute('href')}`);
+  assert.equal(tpl.status(), 200);
+  assert.match(tpl.headers()['content-type'], /spreadsheetml/);
+
+  // The offers file: one good row (at its cap), one bad; the bad row's
+  // problems come back as a table.
+  const csv = '项目,楼栋,单元,房号,县区代码,楼层,建筑面积（㎡）,户型,竣工验收备案（是/否）,产权状况（清晰/抵押/争议）,报价（元）,用途（配售/配租）,整栋整单元出售（是/否）\n'
+    + '表单苑,1,1,101,140302,1,100,三室两厅,是,清晰,525000,配售,是\n'
+    + '表单苑,1,1,201,999,2,abc,三室两厅,是,清晰,1,配售,是\n';
+  await page.setInputFiles('#of-file', { name: 'offers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await submit(page, '#offers-go');
+  assert.equal((await page.locator('#offers-saved').innerText()).trim(), '1');
+  assert.equal((await page.locator('#offers-eligible').innerText()).trim(), '1');
+  assert.match(await page.locator('#offers-row-errors').innerText(), /县区代码无效/);
+  await shot(page, 'offers-report');
+  await submit(page, '#back-to-pool');
+
+  // A ledger entry: a payment above the funds is refused beside its amount,
+  // the memo kept; own capital is recorded with its evidence.
+  await page.selectOption('#lg-kind', 'payment');
+  await page.fill('#lg-amount', '999999999');
+  await page.fill('#lg-memo', '购房款 回单 20260302-01');
+  const [over] = await Promise.all([page.waitForNavigation(), page.click('#ledger-go')]);
+  assert.equal(over.status(), 422);
+  assert.ok(await page.locator('#ledger-amount_yuan-error').count());
+  assert.equal(await page.inputValue('#lg-memo'), '购房款 回单 20260302-01');
+  assert.equal(await page.inputValue('#lg-kind'), 'payment');
+  await page.selectOption('#lg-kind', 'own_capital');
+  await page.fill('#lg-amount', '2000000');
+  await page.fill('#lg-memo', '股东注资 回单 20260302-02');
+  await submit(page, '#ledger-go');
+  assert.match(await page.locator('.ledger-entries').first().innerText(), /股东注资 回单 20260302-02/);
+
+  // Next year's draft plan, edited before approval: the lots it bought
+  // are taken out; without a reason it comes back with the ticks kept.
+  await page.fill('#pp-year', '2028');
+  await page.fill('#pp-own', '5000000');
+  await page.fill('#pp-loans', '9000000');
+  await page.fill('#pp-special', '0');
+  await submit(page, '#propose-go');
+  assert.match(await page.locator('#plan-summary').innerText(), /2028-YQ-AJ · 草案/);
+  const ticked = page.locator('input.edit-lot:checked');
+  const n = await ticked.count();
+  assert.ok(n > 0, 'the optimiser bought something');
+  const lots = [];
+  for (let i = 0; i < n; i++) lots.push(await ticked.nth(i).getAttribute('value'));
+  for (const l of lots) await page.uncheck(`input.edit-lot[value="${l}"]`);
+  const [noReason] = await Promise.all([page.waitForNavigation(), page.click('#edit-go')]);
+  assert.equal(noReason.status(), 422);
+  assert.match(await page.locator('#plan_edit-reason-error').innerText(), /必填/);
+  assert.equal(await page.locator('input.edit-lot:checked').count(), 0, 'the ticks as posted');
+  for (const l of lots) await page.uncheck(`input.edit-lot[value="${l}"]`);
+  await page.fill('#pe-reason', '专项资金尚未到位，本年度暂不收购');
+  await submit(page, '#edit-go');
+  assert.match(await page.locator('#plan-summary').innerText(), /公司调整后/);
+  assert.match(await page.locator('#plan-edits').innerText(), /调出[\s\S]*专项资金尚未到位/);
+  await shot(page, 'plan-edited');
+
+  // English words, never codes; the page fits a phone.
+  await page.goto(`${anju.base}/acquisition?lang=en`);
+  const en = await page.locator('main').innerText();
+  assert.match(en, /Record or update a project's cap/);
+  assert.doesNotMatch(en, /own_capital|plan_edit/);
+  await page.goto(`${anju.base}/acquisition?lang=zh`);
+  await page.setViewportSize(PHONE);
+  await page.goto(`${anju.base}/acquisition`);
+  const o = await overflow(page);
+  assert.equal(o.problem, '', o.problem);
   await page.close();
 });

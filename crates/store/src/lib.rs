@@ -86,7 +86,7 @@ pub use crate::core::market::{
 pub use crate::core::material_files::{MaterialFileRecord, MaterialLimits, NewMaterialFile};
 pub use crate::core::messages::{Mailboxes, MessageRecord, NewMessage, SmsRecord};
 pub use crate::core::subsidies::{
-    ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy,
+    ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy, OwnDates,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
 pub use crate::core::Acquisition;

@@ -7,6 +7,8 @@
 //! - [`ledger`]: the payment schedule an award gives (one-off, yearly or
 //!   monthly for 60 months) and what a stop event cancels.
 //! - [`register`]: one benefits register per person; no double benefit.
+//! - [`universities`]: the dated university lists (双一流, world top 200)
+//!   the talent purchase subsidy's verification reads.
 //! - [`finance`]: minimum down payment, combined loan split, deed tax,
 //!   rental-company property tax, talent-home prices.
 //!
@@ -19,6 +21,7 @@ pub mod indicators;
 pub mod ledger;
 pub mod programme;
 pub mod register;
+pub mod universities;
 
 pub use anju_allotment::{AmountError, Area, Fen};
 pub use cite::Cite;

@@ -18,7 +18,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::ApiResult;
 use crate::web::extract::Path;
 use crate::web::json::parse_json;
-use crate::web::sheets::{csv_bytes, csv_response, xlsx_response};
+use crate::web::sheets::{csv_bytes, csv_response, sheet, xlsx_response, SheetStyle};
 use crate::web::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_cap))
         .routes(routes!(offers, import_offers))
         .routes(routes!(offers_template))
+        .routes(routes!(offers_template_xlsx))
+        .routes(routes!(preferences, record_preference))
         .routes(routes!(plans, propose_plan))
         .routes(routes!(edit_plan))
         .routes(routes!(approve_plan))
@@ -318,7 +320,16 @@ async fn import_offers(
     )
 )]
 async fn offers_template() -> ApiResult<Response> {
-    let rows: Vec<Vec<String>> = [
+    Ok(csv_response(
+        csv_bytes(offers_template_rows())?,
+        "acquisition-offers-template.csv",
+    ))
+}
+
+/// The offers template: the Chinese headers the import expects, then one
+/// example row.
+pub fn offers_template_rows() -> Vec<Vec<String>> {
+    [
         OFFER_COLUMNS.to_vec(),
         vec![
             "桃林苑",
@@ -338,11 +349,86 @@ async fn offers_template() -> ApiResult<Response> {
     ]
     .iter()
     .map(|r| r.iter().map(|c| c.to_string()).collect())
-    .collect();
-    Ok(csv_response(
-        csv_bytes(&rows)?,
-        "acquisition-offers-template.csv",
+    .collect()
+}
+
+/// 房源报送模板（Excel，表头为导入所需的中文列名）the offers template as XLSX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/acquisition/offers/template.xlsx",
+    tag = "acquisition",
+    responses(
+        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary),
+    )
+)]
+async fn offers_template_xlsx() -> ApiResult<Response> {
+    // Every cell text: district codes and home numbers must not become
+    // numbers in Excel.
+    Ok(xlsx_response(
+        sheet(
+            &offers_template_rows(),
+            SheetStyle::AllText,
+            &[
+                (0, 14.0),
+                (6, 14.0),
+                (8, 20.0),
+                (9, 24.0),
+                (11, 16.0),
+                (12, 22.0),
+            ],
+        )?,
+        "acquisition-offers-template.xlsx",
     ))
+}
+
+/// 轮候家庭登记的面积、户型、区位偏好（下一次需求摸排按此计入）the stated preferences the next survey counts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/acquisition/preferences",
+    tag = "acquisition",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company", "city_bureau", "auditor"]))),
+    responses(
+        (status = 200, description = "preferences, one per application", body = Vec<PreferenceDoc>),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn preferences(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<PreferenceDoc>>> {
+    svc::may_read(&user)?;
+    Ok(Json(svc::preferences(&st).await?))
+}
+
+/// 登记轮候家庭的面积、户型、区位偏好（同一申请以新替旧）record a waiting family's stated preference.
+#[utoipa::path(
+    post,
+    path = "/api/v1/acquisition/preferences",
+    tag = "acquisition",
+    params(Csrf),
+    request_body = PreferenceRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["company"]))),
+    responses(
+        (status = 200, description = "recorded (replacing an earlier one)", body = PreferenceDoc),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn record_preference(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> ApiResult<Json<PreferenceDoc>> {
+    svc::may_work(&user)?;
+    let r: PreferenceRequest = parse_json(&body)?;
+    Ok(Json(svc::record_preference(&st, &user, &r).await?))
 }
 
 /// 年度收购计划（含逐栋/单元说明）the annual purchase plans, each lot explained.

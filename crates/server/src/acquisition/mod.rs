@@ -5,6 +5,7 @@
 //! are `anju_acquisition`'s; this room authorises, stores and shows.
 
 mod api;
+pub mod interface;
 mod pages;
 pub mod service;
 

@@ -26,6 +26,9 @@ fn talent(degree: &str, university: &str) -> SubsidyFacts {
     SubsidyFacts {
         degree: Some(degree.into()),
         university: Some(university.into()),
+        // A top claim names a university on the dated lists (the
+        // verification looks it up); the others need no name.
+        university_name: (university == "top").then(|| "太原理工大学".into()),
         employed_in_city: true,
         service_pledge_years: 5,
         ..SubsidyFacts::default()

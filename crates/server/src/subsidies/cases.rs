@@ -189,6 +189,8 @@ pub async fn submit(
 struct FactsJson {
     degree: Option<String>,
     university: Option<String>,
+    #[serde(default)]
+    university_name: Option<String>,
     employed_in_city: bool,
     service_pledge_years: u32,
     homes_owned: u32,
@@ -203,6 +205,7 @@ impl From<&SubsidyFacts> for FactsJson {
         FactsJson {
             degree: f.degree.clone(),
             university: f.university.clone(),
+            university_name: f.university_name.clone(),
             employed_in_city: f.employed_in_city,
             service_pledge_years: f.service_pledge_years,
             homes_owned: f.homes_owned,
@@ -220,6 +223,7 @@ fn facts_of(rec: &SubsidyRecord) -> ApiResult<SubsidyFacts> {
     Ok(SubsidyFacts {
         degree: f.degree,
         university: f.university,
+        university_name: f.university_name,
         employed_in_city: f.employed_in_city,
         service_pledge_years: f.service_pledge_years,
         homes_owned: f.homes_owned,
@@ -322,6 +326,52 @@ fn step(
     }
 }
 
+/// A `top` university claim checked against the dated lists
+/// (阳政办发〔2022〕39号 二（三）): the list and source it was found on, for
+/// the verification's record; `None` when nothing is claimed as top. A
+/// university on no list cannot be verified as top: refused with the
+/// article and the lists' sources, so the office records the verification
+/// as failed (or the applicant corrects the category).
+fn university_listed(f: &SubsidyFacts, today: NaiveDate) -> ApiResult<Option<Value>> {
+    use anju_subsidies::universities::{Universities, TALENT_UNIVERSITIES};
+    if f.university.as_deref() != Some("top") {
+        return Ok(None);
+    }
+    let lists = Universities::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
+    let name = f.university_name.as_deref().unwrap_or("").trim();
+    match lists.find(name, today) {
+        Some(found) => Ok(Some(json!({
+            "name": found.name,
+            "list": found.list.key,
+            "list_title": found.list.zh,
+            "effective": found.list.effective,
+            "source_title": found.list.source_title,
+            "source_url": found.list.source_url,
+        }))),
+        None => {
+            let shown = if name.is_empty() {
+                "（未填写）"
+            } else {
+                name
+            };
+            let partial = if lists.complete {
+                ""
+            } else {
+                "本系统所存名单为节选，如确属名单内高校，请先按官方名单补全后再核验；"
+            };
+            Err(ApiError::unprocessable(
+                "university_not_listed",
+                format!(
+                    "毕业院校“{shown}”不在世界排名前200名的境外一流大学或国内“双一流”高校名单中，不能按该类别核验通过（{}；名单：{}）。{partial} (the university is not on the world top-200 or Double First-Class list, so it cannot be verified in that category)",
+                    TALENT_UNIVERSITIES.short(),
+                    lists.sources()
+                ),
+            )
+            .field("university_name"))
+        }
+    }
+}
+
 /// One step on an application; returns the application after it.
 pub async fn act(
     st: &AppState,
@@ -339,15 +389,13 @@ pub async fn act(
     match action {
         SubsidyAction::Verify { passed, note } => {
             let to = if passed { "verified" } else { "rejected" };
-            let s = step(
-                id,
-                &["submitted"],
-                to,
-                "verify",
-                json!({ "passed": passed, "note": note }),
-                user,
-                &at,
-            );
+            let mut body = json!({ "passed": passed, "note": note });
+            if passed {
+                if let Some(listed) = university_listed(&facts_of(&rec)?, today)? {
+                    body["university"] = listed;
+                }
+            }
+            let s = step(id, &["submitted"], to, "verify", body, user, &at);
             store
                 .sub_step(
                     &s,

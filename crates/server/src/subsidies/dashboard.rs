@@ -30,6 +30,78 @@ pub struct Dashboard {
     /// Some figures are the demo's samples, not reported ones.
     pub includes_samples: bool,
     pub progress: Vec<Progress>,
+    /// What anju's own records give for the deployment's city, beside the
+    /// imported figures (never added into them); null when another city
+    /// is shown.
+    pub own: Option<OwnFigures>,
+}
+
+/// Figures anju computes from its own records, per year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OwnFigures {
+    /// The deployment's city.
+    pub city: String,
+    pub years: Vec<OwnYear>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OwnYear {
+    pub year: i32,
+    /// Affordable homes sold: sale contracts signed (allotment).
+    pub affordable_sold: u64,
+    /// Existing homes acquired: title registered to the company
+    /// (acquisition).
+    pub acquired_registered: u64,
+    /// Rental homes let: first leases started (rentals; renewals not
+    /// counted again).
+    pub rentals_leased: u64,
+}
+
+/// Where each own figure comes from, for the page's labels.
+pub const OWN_SOURCES: [(&str, &str); 3] = [
+    (
+        "anju 配售合同记录（签约日期）",
+        "anju's sale contracts (signing day)",
+    ),
+    (
+        "anju 收购项目记录（不动产登记日期）",
+        "anju's acquisitions (title registration day)",
+    ),
+    (
+        "anju 租赁合同记录（首次起租日期，续租不重复计）",
+        "anju's leases (first lease start; renewals not counted again)",
+    ),
+];
+
+/// The own figures from `FIRST_YEAR` to this year; a year before this one
+/// with nothing recorded is left out.
+pub async fn own_figures(st: &AppState) -> ApiResult<OwnFigures> {
+    use chrono::Datelike;
+    let dates = st.store.subsidies().ind_own_dates().await?;
+    let acquired = crate::acquisition::interface::registered_homes(st).await?;
+    let this_year = st.clock.today().year();
+    let count =
+        |ds: &[chrono::NaiveDate], y: i32| ds.iter().filter(|d| d.year() == y).count() as u64;
+    let years = (indicators::FIRST_YEAR..=this_year.max(indicators::FIRST_YEAR))
+        .rev()
+        .map(|y| OwnYear {
+            year: y,
+            affordable_sold: count(&dates.contracts_signed, y),
+            acquired_registered: acquired
+                .iter()
+                .filter(|(d, _)| d.year() == y)
+                .map(|(_, n)| n)
+                .sum(),
+            rentals_leased: count(&dates.leases_started, y),
+        })
+        .filter(|o| {
+            o.year == this_year || o.affordable_sold + o.acquired_registered + o.rentals_leased > 0
+        })
+        .collect();
+    Ok(OwnFigures {
+        city: crate::web::forms::deployment_city(&st.policy).to_owned(),
+        years,
+    })
 }
 
 pub async fn view(st: &AppState, city: Option<&str>) -> ApiResult<Dashboard> {
@@ -53,7 +125,10 @@ pub async fn view(st: &AppState, city: Option<&str>) -> ApiResult<Dashboard> {
             })
         })
         .collect();
+    let own = own_figures(st).await?;
+    let own = city.as_ref().is_none_or(|c| *c == own.city).then_some(own);
     Ok(Dashboard {
+        own,
         source: indicators::SOURCE,
         first_year: indicators::FIRST_YEAR,
         last_year: indicators::LAST_YEAR,

@@ -29,6 +29,11 @@ pub struct SubsidyFacts {
     /// 一本 university) or `other`.
     #[serde(default)]
     pub university: Option<String>,
+    /// The university's name as on the diploma (e.g. `山西大学`): the
+    /// talent office's verification looks a `top` claim up in the dated
+    /// lists (`policies/subsidies/universities.toml`).
+    #[serde(default)]
+    pub university_name: Option<String>,
     /// Employed by an employer in the city with a labour contract.
     #[serde(default)]
     pub employed_in_city: bool,

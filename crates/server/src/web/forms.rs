@@ -54,14 +54,20 @@ pub struct Ctx {
     pub programme: (String, String),
 }
 
+/// The deployment's city (`阳泉市`) from its policy file's issuer (or
+/// title); empty when neither names a city.
+pub fn deployment_city(policy: &anju_policy::Policy) -> &str {
+    let issuer = policy.issued_by.as_deref().unwrap_or(&policy.title);
+    issuer
+        .find('市')
+        .map(|i| &issuer[..i + '市'.len_utf8()])
+        .unwrap_or("")
+}
+
 /// `阳泉市配售型保障性住房` from the policy file: the city from its issuer,
 /// the programme's name from its title.
 fn programme(policy: &anju_policy::Policy) -> (String, String) {
-    let issuer = policy.issued_by.as_deref().unwrap_or(&policy.title);
-    let city = issuer
-        .find('市')
-        .map(|i| &issuer[..i + '市'.len_utf8()])
-        .unwrap_or("");
+    let city = deployment_city(policy);
     let programme = if policy.title.contains("配售型") {
         "配售型保障性住房"
     } else {

@@ -216,7 +216,7 @@ async fn acquisition(app: &TestApp) {
     let res = company
         .put_json(
             "/api/v1/acquisition/plans/2027-YQ-AJ",
-            &json!({"lots": all, "version": v}),
+            &json!({"lots": all, "version": v, "reason": "全部收购"}),
         )
         .await;
     assert_eq!(
@@ -228,7 +228,7 @@ async fn acquisition(app: &TestApp) {
     let res = company
         .put_json(
             "/api/v1/acquisition/plans/2027-YQ-AJ",
-            &json!({"lots": [], "version": v}),
+            &json!({"lots": [], "version": v, "reason": "预算不足，暂不收购"}),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());

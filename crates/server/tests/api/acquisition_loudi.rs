@@ -370,5 +370,46 @@ async fn loudi(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
     let o = company.get("/api/v1/acquisition").await.json();
     assert_eq!(arr(&o["overdue"]).len(), 0, "{b}: registered");
+
+    // The cap form offers the rental purchase in Loudi: the appraisal is
+    // required for it, beside its field; then recorded and shown.
+    let page = company.get("/acquisition").await.text();
+    assert!(page.contains("id=\"cp-appraisal\""), "{b}");
+    let res = company
+        .post_form(
+            "/acquisition/act",
+            &[
+                ("type", "cap"),
+                ("purpose", "rent"),
+                ("project", "涟钢苑"),
+                ("evidence", "市场评估报告"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        res.text()
+            .contains("id=\"cap-appraisal_yuan_per_m2-error\""),
+        "{b}"
+    );
+    let res = company
+        .post_form(
+            "/acquisition/act",
+            &[
+                ("type", "cap"),
+                ("purpose", "rent"),
+                ("project", "涟钢苑"),
+                ("appraisal_yuan_per_m2", "4800"),
+                ("evidence", "市场评估报告"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.text());
+    let page = company.get("/acquisition").await.text();
+    assert!(page.contains("<li>市场评估价 4800</li>"), "{b}");
+    assert!(
+        !page.contains("阳政办发"),
+        "{b}: a Loudi page cites no Yangquan article"
+    );
     app.set_today(day0());
 }

@@ -7,11 +7,13 @@
 mod common;
 
 mod acquisition;
+mod acquisition_forms;
 mod acquisition_loudi;
 mod allotment;
 mod audit;
 mod audit_page;
 mod dashboard;
+mod dashboard_own;
 mod declaration;
 mod drafts;
 mod errors;
@@ -35,6 +37,7 @@ mod screening;
 mod security;
 mod sign_in;
 mod subsidies;
+mod subsidies_universities;
 mod synthetic;
 mod verification_file;
 mod withdrawal;

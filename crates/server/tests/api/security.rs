@@ -318,6 +318,7 @@ async fn uploads_are_authorised_before_they_are_read() {
     for path in [
         "/api/v1/projects/YQ-2026-01/homes",
         "/api/v1/verification/public_security/upload",
+        "/api/v1/acquisition/offers",
     ] {
         let res = app
             .send(send(path, "text/csv", unread_body(), &cookie, &csrf))
@@ -341,6 +342,17 @@ async fn uploads_are_authorised_before_they_are_read() {
         "the role refusal: {}",
         res.text()
     );
+    // The acquisition page's offers file.
+    let res = app
+        .send(send(
+            "/acquisition/offers",
+            "multipart/form-data; boundary=x",
+            unread_body(),
+            &cookie,
+            &csrf,
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
 
     // The company may upload, within the limit.
     let big = vec![b'a'; anju_server::web::sheets::limits::UPLOAD_BYTES + 1];

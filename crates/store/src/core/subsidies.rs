@@ -102,6 +102,16 @@ pub struct InstalmentRow {
     pub on_day: Option<NaiveDate>,
 }
 
+/// The dashboard's own figures: dates read where the rooms keep them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnDates {
+    /// The days affordable-home sale contracts were signed (allotment).
+    pub contracts_signed: Vec<NaiveDate>,
+    /// The days rental homes' first leases started (rentals; a renewal is
+    /// the same family in the same home, not a new letting).
+    pub leases_started: Vec<NaiveDate>,
+}
+
 /// One actual figure of the province dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActualRow {
@@ -445,6 +455,25 @@ impl Subsidies<'_> {
             }
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await
+        })
+    }
+
+    /// The dates anju's own records give the province dashboard (read
+    /// only, from the allotment and rentals tables where they are kept).
+    pub async fn ind_own_dates(&self) -> Result<OwnDates> {
+        let mut pc = self.read_conn().await?;
+        let dates = |rows: Vec<Row>, col: &str| -> Result<Vec<NaiveDate>> {
+            rows.iter().map(|r| day(&r.text(col)?)).collect()
+        };
+        let contracts = Q::new("SELECT signed_on FROM allot_contracts")
+            .fetch_all(&mut pc.conn())
+            .await?;
+        let leases = Q::new("SELECT starts_on FROM rent_leases WHERE renews_id IS NULL")
+            .fetch_all(&mut pc.conn())
+            .await?;
+        Ok(OwnDates {
+            contracts_signed: dates(contracts, "signed_on")?,
+            leases_started: dates(leases, "starts_on")?,
         })
     }
 

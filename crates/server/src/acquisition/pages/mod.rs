@@ -4,6 +4,7 @@
 //! due dates and the overdue registrations, and the companies' ledgers.
 //! Its forms post to `/acquisition/act` and come back with a banner.
 
+mod forms;
 mod purchase;
 mod view;
 
@@ -16,6 +17,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/acquisition", get(view::page))
         .route("/acquisition/act", post(view::act))
+        .route("/acquisition/offers", post(forms::upload))
         .route(
             "/acquisition/purchases/{id}",
             get(purchase::page).post(purchase::act),

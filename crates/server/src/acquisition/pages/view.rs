@@ -8,6 +8,7 @@ use axum::Form;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+use super::forms::{self, cap_row, entry_kind, CapRow, ENTRY_KINDS};
 use crate::acquisition::service::{
     self as svc, Approval, LedgerView, OfferDoc, PlanDoc, PurchaseDoc, SurveyDoc,
 };
@@ -68,6 +69,17 @@ struct Page<'a> {
     preferences: Vec<svc::PreferenceDoc>,
     /// The plan year a new proposal defaults to.
     next_year: String,
+    /// The recorded caps, term by term in yuan per m².
+    caps: Vec<CapRow>,
+    /// Whether the city buys homes for rent (the cap form offers it).
+    rent_allowed: bool,
+    sale_cap_cite: String,
+    rent_cap_cite: String,
+    main_band_cite: String,
+    ledger_cite: String,
+    /// Projects of the pool, offered by the cap form.
+    projects: Vec<String>,
+    kinds: &'static [(&'static str, &'static str, &'static str)],
     /// Which form came back (`type`), what it held and what was wrong.
     posted: &'a str,
     f: &'a Fields,
@@ -107,6 +119,18 @@ impl Page<'_> {
         } else {
             None
         }
+    }
+    /// Whether the plan edit form shows `lot` ticked: what was posted when
+    /// the form came back, else the plan's own choice.
+    fn lot_on(&self, lot: &str, chosen: &bool) -> bool {
+        if self.posted == "plan_edit" {
+            self.f.iter().any(|(k, v)| k == "lot" && v == lot)
+        } else {
+            *chosen
+        }
+    }
+    fn kind(&self, k: &str) -> &'static str {
+        entry_kind(self.c.lang, k)
     }
     fn band(&self, b: &anju_acquisition::Band) -> &'static str {
         self.c.t(b.zh(), b.en())
@@ -209,7 +233,7 @@ pub(super) async fn page(
 
 /// The page; a form that came back (`posted`) keeps what was typed and
 /// shows each problem beside its field (422).
-async fn render(
+pub(super) async fn render(
     st: &AppState,
     c: &Ctx,
     user: &CurrentUser,
@@ -268,6 +292,16 @@ async fn render(
         Ok(p) => p,
         Err(e) => return c.error(e),
     };
+    let caps = match svc::caps(&st).await {
+        Ok(cs) => cs.iter().map(|x| cap_row(l, x)).collect(),
+        Err(e) => return c.error(e),
+    };
+    let projects: Vec<String> = offers
+        .iter()
+        .map(|o| o.home.project.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let page = Page {
         c,
         done: c.done().map(|_| l.t("已完成。", "Done.")),
@@ -292,6 +326,14 @@ async fn render(
         registration_cite: policy.rules.registration.cited(),
         preferences,
         next_year: (chrono::Datelike::year(&today) + 1).to_string(),
+        caps,
+        rent_allowed: policy.purpose.rent && policy.rules.rent_cap.applies,
+        sale_cap_cite: policy.rules.sale_cap.cited(),
+        rent_cap_cite: policy.rules.rent_cap.cited(),
+        main_band_cite: policy.rules.main_band.cited(),
+        ledger_cite: policy.rules.ledger.cited(),
+        projects,
+        kinds: &ENTRY_KINDS,
         posted,
         f,
         errors,
@@ -319,8 +361,16 @@ pub(super) async fn act(State(st): State<AppState>, headers: HeaderMap, req: Req
         return c.error(e);
     }
     let text = |n: &str| field(&f, n).unwrap_or("").trim().to_string();
+    let ty = field(&f, "type").unwrap_or("");
+    let missing = forms::precheck(ty, &f);
+    if !missing.is_empty() {
+        return render(&st, &c, &user, ty, &f, &missing).await;
+    }
     let r: ApiResult<&str> = async {
-        match field(&f, "type").unwrap_or("") {
+        if let Some(r) = forms::run(&st, &user, ty, &f).await {
+            return r;
+        }
+        match ty {
             "propose" => svc::propose(
                 &st,
                 &user,

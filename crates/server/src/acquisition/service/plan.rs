@@ -92,6 +92,23 @@ pub struct PlanDoc {
     pub approved_on: Option<chrono::NaiveDate>,
     /// The own-capital check's outcome, with its citation.
     pub own_capital_check: String,
+    /// The company's edits before approval, oldest first, each with the
+    /// lots it put in or took out and why (issue 15 item 4: "editable by
+    /// the company"). A plan solved again starts with none.
+    #[serde(default)]
+    pub edits: Vec<PlanEditNote>,
+}
+
+/// One edit of a draft plan by the company.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanEditNote {
+    pub on: chrono::NaiveDate,
+    pub by: String,
+    /// Lots put into the plan by this edit.
+    pub added: Vec<String>,
+    /// Lots taken out of the plan by this edit.
+    pub removed: Vec<String>,
+    pub reason: String,
 }
 
 fn demand_of(s: &SurveyDoc) -> BTreeMap<(String, Band), [u64; 3]> {
@@ -213,6 +230,7 @@ pub async fn propose(st: &AppState, user: &CurrentUser, r: &PlanRequest) -> ApiR
         state: "draft".into(),
         approved_on: None,
         own_capital_check: String::new(),
+        edits: Vec::new(),
     };
     let now = st.clock.now();
     let a = audit(
@@ -259,6 +277,10 @@ pub struct PlanEdit {
     /// The lots to buy.
     pub lots: Vec<String>,
     pub version: i64,
+    /// Why the company puts lots in or takes them out (required).
+    #[schema(example = "3号楼2单元产权抵押尚未解除，暂不收购")]
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// The company's edit: the lots it chooses, evaluated and explained; an
@@ -273,6 +295,7 @@ pub async fn edit(st: &AppState, user: &CurrentUser, id: &str, e: &PlanEdit) -> 
         ));
     }
     rec.version = e.version;
+    let reason = text(&e.reason, "reason", 500)?;
     let mut doc: PlanDoc = body(&rec)?;
     for l in &e.lots {
         if !doc.lots.iter().any(|x| &x.id == l) {
@@ -284,6 +307,22 @@ pub async fn edit(st: &AppState, user: &CurrentUser, id: &str, e: &PlanEdit) -> 
         }
     }
     let chosen: Vec<bool> = doc.lots.iter().map(|l| e.lots.contains(&l.id)).collect();
+    let moved = |now: bool| -> Vec<String> {
+        doc.lots
+            .iter()
+            .zip(doc.chosen.iter().zip(&chosen))
+            .filter(|(_, (was, is))| **was != now && **is == now)
+            .map(|(l, _)| l.id.clone())
+            .collect()
+    };
+    let (added, removed) = (moved(true), moved(false));
+    if added.is_empty() && removed.is_empty() {
+        return Err(ApiError::unprocessable(
+            "unchanged",
+            "没有调整任何栋/单元 (no building/unit put in or taken out)",
+        )
+        .field("lots"));
+    }
     let survey = load(st, SURVEY, &doc.survey_id, "需求摸排 (survey)").await?;
     let demand = demand_of(&body(&survey)?);
     let input = PlanInput {
@@ -330,6 +369,13 @@ pub async fn edit(st: &AppState, user: &CurrentUser, id: &str, e: &PlanEdit) -> 
     doc.main_homes = ev.main_homes;
     doc.covered = ev.covered;
     doc.solved = "edited".into();
+    doc.edits.push(PlanEditNote {
+        on: st.clock.today(),
+        by: user.user.username.clone(),
+        added: added.clone(),
+        removed: removed.clone(),
+        reason: reason.clone(),
+    });
     let now = st.clock.now();
     st.store
         .acquisition()
@@ -340,7 +386,7 @@ pub async fn edit(st: &AppState, user: &CurrentUser, id: &str, e: &PlanEdit) -> 
                 now,
                 "acquisition.plan_edit".into(),
                 format!("plan:{id}"),
-                json!({"lots": e.lots}),
+                json!({"lots": e.lots, "added": added, "removed": removed, "reason": reason}),
             ),
         )
         .await?;

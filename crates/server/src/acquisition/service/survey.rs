@@ -123,13 +123,20 @@ pub struct PreferenceDoc {
     pub recorded_on: chrono::NaiveDate,
 }
 
-/// What the survey form posts.
-#[derive(Debug, Clone, Default)]
+/// What the survey form (and `POST /api/v1/acquisition/preferences`) posts.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = AcquisitionPreferenceRequest)]
 pub struct PreferenceRequest {
+    #[schema(example = "A-2026-000123")]
     pub application_id: String,
     /// small | main | large
+    #[schema(example = "main")]
     pub band: String,
+    #[serde(default)]
+    #[schema(example = "两室一厅")]
     pub layout: String,
+    #[serde(default)]
+    #[schema(example = "南山公园附近")]
     pub location: String,
 }
 

@@ -13,7 +13,7 @@ use anju_subsidies::ledger::StopReason;
 use anju_subsidies::programme::ProgrammeId;
 
 use crate::subsidies::cases::{self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase};
-use crate::web::auth::{self, CSRF_FIELD};
+use crate::web::auth::{self, CurrentUser, CSRF_FIELD};
 use crate::web::error::ApiError;
 use crate::web::extract::Path;
 use crate::web::forms::{checked, ctx, done_redirect, field, Ctx, Fields, PageQuery};
@@ -119,6 +119,41 @@ struct CasePage<'a> {
     done: Option<String>,
     reasons: Vec<(&'static str, String)>,
     today: String,
+    /// The university the application names and what the dated lists say
+    /// of it (empty when it names none).
+    university: String,
+    /// Why the verification just posted was refused, beside its form.
+    verify_error: Option<String>,
+}
+
+/// "太原理工大学：在 国内“双一流”建设高校（第二轮）名单（…，2022-02-14 起）",
+/// or that it is on no list, for the officer before verifying.
+fn university_line(c: &Ctx, facts: &serde_json::Value, today: chrono::NaiveDate) -> String {
+    use anju_subsidies::universities::Universities;
+    let name = facts["university_name"].as_str().unwrap_or("").trim();
+    if name.is_empty() {
+        return String::new();
+    }
+    let Ok(lists) = Universities::builtin() else {
+        return name.to_owned();
+    };
+    match lists.find(name, today) {
+        Some(f) => format!(
+            "{name}：{} {}（{}，{} {}）",
+            c.t("在名单", "on the list"),
+            c.t(&f.list.zh, &f.list.en),
+            f.list.source_title,
+            f.list.effective,
+            c.t("起", "onwards"),
+        ),
+        None => format!(
+            "{name}：{}",
+            c.t(
+                "不在世界前200名（境外）或“双一流”名单中（本系统所存名单为节选）",
+                "on neither the world top-200 (outside the mainland) nor the Double First-Class list (the lists held are subsets)",
+            )
+        ),
+    }
 }
 
 fn event_view(c: &Ctx, e: &cases::CaseEvent) -> EventView {
@@ -157,7 +192,19 @@ pub(super) async fn detail(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    let k = match cases::detail(&st, &user, &id).await {
+    render(&st, &c, &user, &id, None).await
+}
+
+/// The case page; `verify_error` is a refused verification's reason,
+/// shown beside the verify form (422).
+async fn render(
+    st: &AppState,
+    c: &Ctx,
+    user: &CurrentUser,
+    id: &str,
+    verify_error: Option<String>,
+) -> Response {
+    let k = match cases::detail(st, user, id).await {
         Ok(k) => k,
         Err(e) => return c.error(e),
     };
@@ -175,7 +222,7 @@ pub(super) async fn detail(
             n: i.instalment,
             due: i.due.to_string(),
             amount: yuan(i.amount),
-            state: state_label(&c, &i.state),
+            state: state_label(c, &i.state),
             raw_state: i.state.clone(),
         })
         .collect();
@@ -188,21 +235,28 @@ pub(super) async fn detail(
         .into_iter()
         .map(|r| (r.as_str(), c.t(r.label_zh(), r.label_en()).to_owned()))
         .collect();
+    let refused = verify_error.is_some();
     let page = CasePage {
-        programme: programme_label(&c, &k.programme),
-        status: status_label(&c, &k.status),
+        university: university_line(c, &k.facts, st.clock.today()),
+        verify_error,
+        programme: programme_label(c, &k.programme),
+        status: status_label(c, &k.status),
         award,
         instalments,
-        events: k.events.iter().map(|e| event_view(&c, e)).collect(),
+        events: k.events.iter().map(|e| event_view(c, e)).collect(),
         next_instalment,
         may_act: user.user.role == Role::TalentOffice,
         done: c.done().map(str::to_owned),
         reasons,
         today: st.clock.today().to_string(),
-        c: &c,
+        c,
         k,
     };
-    c.page(&page)
+    let mut res = c.page(&page);
+    if refused {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
 }
 
 pub(super) async fn act(
@@ -271,6 +325,11 @@ pub(super) async fn act(
     };
     match done {
         Ok(_) => done_redirect(&headers, &st, &format!("/subsidy-cases/{id}"), ty),
+        // A verification the lists refuse: beside the verify form.
+        Err(e) if ty == "verify" && e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+            let (zh, en) = crate::web::field_errors::split_bilingual(&e.message);
+            render(&st, &c, &user, &id, Some(c.t(&zh, &en).to_owned())).await
+        }
         Err(e) => c.error(e),
     }
 }

@@ -84,6 +84,16 @@ fn inputs(c: &Ctx, id: ProgrammeId, f: &Fields) -> Vec<Input> {
             ("other", "其他普通高校", "Another regular university"),
         ],
     );
+    // Verification looks a top claim up in the dated lists by this name.
+    let university_name = || {
+        Input::text(
+            c,
+            f,
+            "university_name",
+            "毕业院校名称（按毕业证书填写）",
+            "University name (as on the diploma)",
+        )
+    };
     let employed = Input::checkbox(
         c,
         f,
@@ -95,6 +105,7 @@ fn inputs(c: &Ctx, id: ProgrammeId, f: &Fields) -> Vec<Input> {
         ProgrammeId::TalentPurchase => vec![
             degree,
             university,
+            university_name(),
             employed,
             Input::number(
                 c,
@@ -116,6 +127,7 @@ fn inputs(c: &Ctx, id: ProgrammeId, f: &Fields) -> Vec<Input> {
         ProgrammeId::TalentRent => vec![
             degree,
             university,
+            university_name(),
             employed,
             Input::checkbox(
                 c,

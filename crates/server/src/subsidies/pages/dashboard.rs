@@ -65,6 +65,8 @@ struct DashboardPage<'a> {
     may_import: bool,
     export_href: String,
     report: Option<ImportReport>,
+    own: Option<crate::subsidies::dashboard::OwnFigures>,
+    own_sources: [(&'static str, &'static str); 3],
 }
 
 async fn render(
@@ -156,6 +158,8 @@ async fn render(
             .is_some_and(|u| u.user.role == Role::CityBureau),
         export_href,
         report,
+        own: d.own.clone(),
+        own_sources: crate::subsidies::dashboard::OWN_SOURCES,
         c,
     };
     c.page(&page)

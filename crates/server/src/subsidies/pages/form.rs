@@ -52,6 +52,16 @@ impl Input {
             ..Input::number(c, f, name, zh, en, default)
         }
     }
+    /// Free text (a name as written on a document).
+    pub fn text(c: &Ctx, f: &Fields, name: &'static str, zh: &str, en: &str) -> Input {
+        Input {
+            name,
+            label: c.t(zh, en).to_owned(),
+            kind: "text",
+            value: field(f, name).unwrap_or("").to_owned(),
+            options: vec![],
+        }
+    }
     pub fn checkbox(c: &Ctx, f: &Fields, name: &'static str, zh: &str, en: &str) -> Input {
         Input {
             name,
@@ -124,6 +134,7 @@ pub(crate) fn check_facts(f: &Fields) -> Result<SubsidyFacts, ApiError> {
     Ok(SubsidyFacts {
         degree: text("degree"),
         university: text("university"),
+        university_name: text("university_name"),
         employed_in_city: checked(f, "employed_in_city"),
         service_pledge_years: service::form_whole(
             field(f, "service_pledge_years"),
