@@ -407,6 +407,10 @@ impl Row {
     pub(crate) fn bytes(&self, col: &str) -> Result<Vec<u8>, StoreError> {
         self.get(col)
     }
+
+    pub(crate) fn opt_bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get(col)
+    }
 }
 
 /// Whether `e` is a unique (or primary key) violation.

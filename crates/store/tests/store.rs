@@ -473,6 +473,22 @@ async fn applications_round_trip() {
             .expect("events");
         assert_eq!(events.len() as u64, flow.app.version());
         assert_eq!(Application::replay(&events).expect("replays"), flow.app);
+        // Bodies are stored deflated (migration 0052); one written before,
+        // as plain JSON, still reads the same.
+        let plain = serde_json::to_string(&events[0]).expect("json");
+        db.raw_execute(
+            "UPDATE application_events SET body_json = $1, body_z = NULL WHERE application_id = $2 AND seq = 1",
+            &[&plain, flow.app.id().as_str()],
+        )
+        .await;
+        assert_eq!(
+            s.applications()
+                .application_events(flow.app.id())
+                .await
+                .expect("events"),
+            events,
+            "{name}: a plain-JSON body and deflated ones together"
+        );
         let log = whole_log(s).await;
         assert_eq!(
             log.len() as u64,

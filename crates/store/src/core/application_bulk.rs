@@ -5,7 +5,7 @@
 //! summary with the waitlist read model, its waitlist place — but hundreds
 //! to a statement, and each batch with one audit entry that names it.
 
-use super::applications::{bump_counter_by, household_projection, Summary};
+use super::applications::{bump_counter_by, deflate, household_projection, Summary};
 use super::audit::append_audit_in;
 use std::collections::BTreeMap;
 
@@ -64,7 +64,7 @@ impl Applications<'_> {
         }
         // Everything that does not need the database, before the transaction.
         let mut app_rows = Vec::with_capacity(batch.len());
-        let mut event_rows: Vec<(&Event, String)> = Vec::new();
+        let mut event_rows: Vec<(&Event, Vec<u8>)> = Vec::new();
         let mut facts = Vec::with_capacity(batch.len());
         let mut members: Vec<(String, String)> = Vec::new();
         let mut active: Vec<(String, String)> = Vec::new();
@@ -74,7 +74,7 @@ impl Applications<'_> {
             let projection = household_projection(&b.household)?;
             app_rows.push((b, s, projection));
             for e in &b.events {
-                event_rows.push((e, to_json(e)?));
+                event_rows.push((e, deflate(&to_json(e)?)?));
             }
             let (nonce, ciphertext) = self.encrypt_household(b.app.id(), &b.household)?;
             facts.push((
@@ -144,8 +144,8 @@ impl Applications<'_> {
             }
             for chunk in event_rows.chunks(EVENTS_PER_STATEMENT) {
                 let mut q = Q::new(format!(
-                    "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json) VALUES {}",
-                    values_rows(chunk.len(), 6)
+                    "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json, body_z) VALUES {}",
+                    values_rows(chunk.len(), 7)
                 ));
                 for (e, body) in chunk {
                     q = q
@@ -154,7 +154,8 @@ impl Applications<'_> {
                         .text(e.at.to_rfc3339())
                         .text(e.action.kind().code())
                         .text(e.actor.user_id().as_str())
-                        .text(body);
+                        .text("")
+                        .bytes(body.clone());
                 }
                 q.execute(&mut c).await?;
             }

@@ -173,6 +173,33 @@ impl TestDb {
         }
     }
 
+    /// Runs one statement with text parameters, with plain SQL (to put the
+    /// database in a state an older version of anju wrote).
+    pub async fn raw_execute(&self, sql: &str, texts: &[&str]) {
+        match &self.target {
+            Target::Sqlite { path } => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .expect("raw sqlite");
+                let mut q = sqlx::query(sql);
+                for t in texts {
+                    q = q.bind(*t);
+                }
+                q.execute(&pool).await.expect("raw statement");
+                pool.close().await;
+            }
+            Target::Postgres { url, .. } => {
+                let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
+                let mut q = sqlx::query(sql);
+                for t in texts {
+                    q = q.bind(*t);
+                }
+                q.execute(&pool).await.expect("raw statement");
+                pool.close().await;
+            }
+        }
+    }
+
     /// Everything the database holds, as bytes: the SQLite files, or every
     /// row of every table of the test schema as text.
     pub async fn everything(&self) -> Vec<u8> {
