@@ -233,9 +233,12 @@ impl KeyRotation<'_> {
             let (id, owner) = (r.text("id")?, r.text("owner_user_id")?);
             let version = r.int("key_version")?;
             let aad = super::drafts::draft_aad(&owner, &id);
-            let plain =
-                self.crypto
-                    .decrypt_version(version, &r.bytes("nonce")?, &r.bytes("ciphertext")?, &aad)?;
+            let plain = self.crypto.decrypt_version(
+                version,
+                &r.bytes("nonce")?,
+                &r.bytes("ciphertext")?,
+                &aad,
+            )?;
             let (nonce, ciphertext) = self.crypto.encrypt(&plain, &aad)?;
             again.push((id, version, r.text("updated_at")?, nonce, ciphertext));
         }
