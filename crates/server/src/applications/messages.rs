@@ -210,11 +210,7 @@ pub async fn inbox(st: &AppState, user: &CurrentUser, l: Lang) -> ApiResult<(Vec
                 text,
                 id: m.id,
                 application_id: m.application_id,
-                at: m
-                    .created_at
-                    .get(..16)
-                    .unwrap_or(&m.created_at)
-                    .replace('T', " "),
+                at: crate::web::html::beijing_minute(&m.created_at),
                 unread: m.read_at.is_none(),
             }
         })
