@@ -204,3 +204,69 @@ async fn public_tips_from_receipt_to_case() {
         assert_eq!(triage.status, StatusCode::OK, "{b}");
     }
 }
+
+/// The triage page's forms: a refused attachment or dismissal is shown
+/// again open, with what was typed and the problem beside its field (HTTP
+/// 422); the tip stays waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_forms_keep_values_and_say_errors_beside_fields() {
+    let app = TestApp::sqlite().await;
+    anju_server::demo::seed(&app.state(), 300)
+        .await
+        .expect("demo seeds");
+    let res = app
+        .anon_post_json("/api/v1/tips", &tip("每周看到不同租客进出"))
+        .await;
+    let r = res.json()["receipt"].as_str().expect("receipt").to_string();
+    let company = app.login("company").await;
+    let res = company
+        .post_form(
+            "/holdings/act",
+            &[
+                ("type", "tip_triage"),
+                ("step", "attach"),
+                ("id", &r),
+                ("project_id", P),
+                ("home_id", "9-9-999"),
+                ("finding", "lent"),
+                ("note", "上门核实有外人居住"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.text()
+    );
+    let page = res.text();
+    assert!(page.contains(&format!(r#"id="ta-h-{r}-error""#)), "{page}");
+    assert!(page.contains(r#"value="9-9-999""#), "{page}");
+    assert!(page.contains(">上门核实有外人居住</textarea>"), "{page}");
+    assert!(page.contains(r#"<option value="lent" selected"#), "{page}");
+    assert!(page.contains("<details open>"), "{page}");
+    let res = company
+        .post_form(
+            "/holdings/act",
+            &[
+                ("type", "tip_triage"),
+                ("step", "dismiss"),
+                ("id", &r),
+                ("note", "查无此事"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.text()
+    );
+    let page = res.text();
+    assert!(page.contains(&format!(r#"id="td-c-{r}-error""#)), "{page}");
+    assert!(page.contains(">查无此事</textarea>"), "{page}");
+    let st = app
+        .anon_get(&format!("/api/v1/holdings/tip-status/{r}"))
+        .await;
+    assert_eq!(st.json()["status"], "received", "still waiting");
+}
