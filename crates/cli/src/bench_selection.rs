@@ -187,14 +187,23 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
     while called < families {
         let n = store
             .allotment()
-            .allot_call_next(PROJECT, 1, 200, now, |_| AuditDraft {
-                at: now,
-                actor_user_id: bench_user.clone(),
-                role: Role::Company,
-                action: "bench.call".into(),
-                subject: format!("project:{PROJECT}"),
-                detail: serde_json::json!({}),
-            })
+            .allot_call_next(
+                PROJECT,
+                1,
+                200,
+                now,
+                |_| AuditDraft {
+                    at: now,
+                    actor_user_id: bench_user.clone(),
+                    role: Role::Company,
+                    action: "bench.call".into(),
+                    subject: format!("project:{PROJECT}"),
+                    detail: serde_json::json!({}),
+                },
+                |app, owner| {
+                    anju_server::applications::messages::called_message(app, owner, PROJECT, 1, now)
+                },
+            )
             .await
             .map_err(fail)?
             .len();

@@ -112,7 +112,27 @@ async fn rotate(url: &str, old_file: &Path, new_file: &Path, batch: u32) -> Resu
     println!(
         "  人才补贴申请 (subsidy applications): 重新加密 (re-encrypted) {subs}，待遇登记重算索引 (register rows re-keyed) {grants}"
     );
+    // Drafts of the application form belong to accounts, not applications.
+    let mut drafts = 0u64;
+    loop {
+        let n = rotation
+            .rotate_drafts(batch)
+            .await
+            .map_err(|e| Fail(format!("{e}（已完成的批次已提交，修复后重跑即可继续 (finished batches are committed; run again to continue)）")))?;
+        if n == 0 {
+            break;
+        }
+        drafts += n;
+    }
+    println!("  申请草稿 (application drafts): 重新加密 (re-encrypted) {drafts}");
     let (_, left) = rotation.progress().await.map_err(store_fail)?;
+    let drafts_left = rotation.drafts_left().await.map_err(store_fail)?;
+    if drafts_left > 0 {
+        println!(
+            "仍有 {drafts_left} 份草稿未用新密钥加密：是否还有进程只用旧密钥运行？请用新密钥重启所有进程后重跑 ({drafts_left} drafts are still under an older key: is a process still running with the old key alone? restart every process with the new key, then run again)"
+        );
+        return Ok(false);
+    }
     if left > 0 {
         println!(
             "仍有 {left} 份申请未用新密钥加密：是否还有进程只用旧密钥运行？请用 --key-file 新密钥 --previous-key-file 旧密钥 重启所有进程后重跑 ({left} applications are still under an older key: is a process still running with the old key alone? restart every process with the new key as --key-file and the old as --previous-key-file, then run again)"
@@ -134,6 +154,7 @@ async fn rotate(url: &str, old_file: &Path, new_file: &Path, batch: u32) -> Resu
         "re_encrypted": sum.re_encrypted,
         "rehashed": sum.rehashed,
         "unmatched": sum.unmatched,
+        "drafts_re_encrypted": drafts,
     });
     store
         .audit()

@@ -129,6 +129,10 @@ pub struct ServeArgs {
     /// Minutes between scheduled checkpoints.
     #[arg(long, default_value_t = 60)]
     pub checkpoint_minutes: u64,
+    /// Minutes between runs of the deadline reminders (signing, exit, correction): each
+    /// deadline is told once, whatever the number of server processes.
+    #[arg(long, default_value_t = 60)]
+    pub reminder_minutes: u64,
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, Fail> {
@@ -193,6 +197,8 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
             let every = std::time::Duration::from_secs(args.checkpoint_minutes.max(1) * 60);
             anju_server::audit::checkpoints::spawn_schedule(state.clone(), every);
         }
+        let every = std::time::Duration::from_secs(args.reminder_minutes.max(1) * 60);
+        anju_server::applications::reminders::spawn_schedule(state.clone(), every);
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Fail(format!("--listen {}: {e}", args.listen)))?;
         println!("anju 已启动 (listening): http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or(args.listen.clone()));
         anju_server::serve(state, listener).await.map_err(|e| Fail(format!("server: {e}")))

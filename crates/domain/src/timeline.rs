@@ -227,16 +227,26 @@ pub enum News {
     Rejected,
     /// A review reversed the rejection.
     ReviewReversed,
+    /// The family's turn in the calling order came: choose a home now
+    /// (detail: the project).
+    CalledToChoose,
+    /// A deadline the family must meet is near (detail: the last day).
+    /// See [`Deadline`].
+    DeadlineApproaching(Deadline),
 }
 
 impl News {
     /// Every kind.
-    pub const ALL: [News; 5] = [
+    pub const ALL: [News; 9] = [
         News::ReturnedForCorrection,
         News::NoticeStarted,
         News::Qualified,
         News::Rejected,
         News::ReviewReversed,
+        News::CalledToChoose,
+        News::DeadlineApproaching(Deadline::Signing),
+        News::DeadlineApproaching(Deadline::Exit),
+        News::DeadlineApproaching(Deadline::Correction),
     ];
 
     /// Stable code, as stored.
@@ -247,6 +257,8 @@ impl News {
             News::Qualified => "qualified",
             News::Rejected => "rejected",
             News::ReviewReversed => "review_reversed",
+            News::CalledToChoose => "called_to_choose",
+            News::DeadlineApproaching(d) => d.code(),
         }
     }
 
@@ -254,6 +266,63 @@ impl News {
     pub fn from_code(code: &str) -> Option<News> {
         News::ALL.into_iter().find(|n| n.code() == code)
     }
+}
+
+/// The deadlines a family is reminded of before they pass (issue 12
+/// feature 17, "deadline approaching"): each is a date some step has
+/// already fixed, and missing it costs the family something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// Signing the purchase contract after choosing a home: the plan's
+    /// days (Yangquan: the project's 配售方案, art. 15; Loudi 8(1)2);
+    /// unsigned by then is an abandonment (001 art. 14).
+    Signing,
+    /// Leaving the home within 30 days of applying for a buyback
+    /// (阳政办发〔2026〕2号 art. 20); late, the company may stop it.
+    Exit,
+    /// Correcting a misuse of the home by the deadline of the company's
+    /// notice to correct (Loudi 8(3); the holdings enforcement ladder);
+    /// uncorrected, the home may be recovered.
+    Correction,
+}
+
+impl Deadline {
+    /// Stable code, as stored (a [`News`] kind).
+    pub fn code(self) -> &'static str {
+        match self {
+            Deadline::Signing => "deadline_signing",
+            Deadline::Exit => "deadline_exit",
+            Deadline::Correction => "deadline_correction",
+        }
+    }
+}
+
+/// How many calendar days before a deadline the family is reminded.
+///
+/// Interpretation: no document sets a reminder; three calendar days leave
+/// at least one working day even when a weekend falls between, and the
+/// shortest deadline reminded of (15 days to sign) is five times longer.
+pub const REMIND_DAYS_BEFORE: u64 = 3;
+
+/// Whether a reminder of `deadline` is due on `today`: from
+/// [`REMIND_DAYS_BEFORE`] days before it to the day itself (a server that
+/// was down on the first day still reminds on the next). Sent once per
+/// deadline: the store keeps the key.
+pub fn reminder_due(deadline: NaiveDate, today: NaiveDate) -> bool {
+    today <= deadline
+        && deadline
+            .checked_sub_days(chrono::Days::new(REMIND_DAYS_BEFORE))
+            .is_none_or(|from| today >= from)
+}
+
+/// The first and last deadline a reminder is due for on `today`.
+pub fn reminder_window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (
+        today,
+        today
+            .checked_add_days(chrono::Days::new(REMIND_DAYS_BEFORE))
+            .unwrap_or(today),
+    )
 }
 
 /// What the family should be told of `event`, which led to `after`, and

@@ -105,3 +105,23 @@ fn an_office_hears_of_files_that_come_back_or_are_contested() {
 fn timeline_codes_differ(code: &str) -> bool {
     anju_domain::timeline::News::from_code(code).is_none()
 }
+
+/// A deadline is reminded of from three calendar days before it to the day
+/// itself, never after; every news kind reads back from its stored code.
+#[test]
+fn deadlines_are_reminded_of_three_days_ahead() {
+    use anju_domain::timeline::{reminder_due, reminder_window, News};
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let deadline = d("2026-10-15");
+    assert!(!reminder_due(deadline, d("2026-10-11")));
+    assert!(reminder_due(deadline, d("2026-10-12")));
+    assert!(reminder_due(deadline, d("2026-10-15")));
+    assert!(!reminder_due(deadline, d("2026-10-16")));
+    assert_eq!(
+        reminder_window(d("2026-10-12")),
+        (d("2026-10-12"), d("2026-10-15"))
+    );
+    for n in News::ALL {
+        assert_eq!(News::from_code(n.code()), Some(n), "{}", n.code());
+    }
+}

@@ -84,7 +84,9 @@ pub use crate::core::market::{
     RentSampleRecord,
 };
 pub use crate::core::material_files::{MaterialFileRecord, MaterialLimits, NewMaterialFile};
-pub use crate::core::messages::{Mailboxes, MessageRecord, NewMessage, SmsRecord};
+pub use crate::core::messages::{
+    DeadlineKind, Mailboxes, MessageRecord, NewMessage, OpenDeadline, SmsRecord,
+};
 pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy, OwnDates,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,

@@ -1894,3 +1894,59 @@ async fn key_rotation_re_keys_everything_without_downtime() {
         }
     }
 }
+
+/// `anju keys rotate` re-encrypts the drafts of the application form too
+/// (they belong to accounts, not applications): afterwards the new key
+/// alone reads every draft, the old key alone none, and a second run finds
+/// nothing left. A draft saved meanwhile is written with the new key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_rotation_re_encrypts_drafts() {
+    for db in backends().await {
+        let name = db.name();
+        let at = Timestamp::parse("2026-03-01T09:30:00+08:00").expect("time");
+        let owners: Vec<UserId> = (1..=3)
+            .map(|i| UserId::new(format!("u-draft-{i}")).expect("user"))
+            .collect();
+        let mut drafts = Vec::new();
+        for (i, owner) in owners.iter().enumerate() {
+            let id = db
+                .store
+                .applications()
+                .save_draft(owner, None, &json!({"a_name": format!("草稿{i}")}), at, 5)
+                .await
+                .expect("draft");
+            drafts.push((owner.clone(), id));
+        }
+        let old = crypto(&db.key_hex);
+        let new_hex = anju_store::Crypto::generate_hex();
+        let ring = db
+            .another_process_with_crypto(crypto(&new_hex).with_previous(&old))
+            .await;
+        let rotation = ring.key_rotation();
+        assert_eq!(rotation.drafts_left().await.expect("left"), 3, "{name}");
+        // A batch of two, then the rest, then nothing.
+        assert_eq!(rotation.rotate_drafts(2).await.expect("batch"), 2, "{name}");
+        assert_eq!(rotation.drafts_left().await.expect("left"), 1, "{name}");
+        assert_eq!(rotation.rotate_drafts(2).await.expect("batch"), 1, "{name}");
+        assert_eq!(rotation.rotate_drafts(2).await.expect("again"), 0, "{name}");
+        assert_eq!(rotation.drafts_left().await.expect("left"), 0, "{name}");
+        let new_only = db.another_process_with_key(&new_hex).await;
+        let old_only = db.another_process_with_key(&db.key_hex).await;
+        for (i, (owner, id)) in drafts.iter().enumerate() {
+            let d = new_only
+                .applications()
+                .load_draft(owner, id)
+                .await
+                .expect("the new key reads it")
+                .expect("draft");
+            assert_eq!(d.body, json!({"a_name": format!("草稿{i}")}), "{name}");
+            assert!(
+                old_only.applications().load_draft(owner, id).await.is_err(),
+                "{name}: the old key alone reads no rotated draft"
+            );
+        }
+        for s in [&ring, &new_only, &old_only] {
+            s.close().await;
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! tell the family is the pure rule `anju_domain::timeline::news_for_family`;
 //! the message is written in the same transaction as its event.
 
-use anju_domain::timeline::{news_for_family, news_for_office, News, OfficeNews};
+use anju_domain::timeline::{news_for_family, news_for_office, Deadline, News, OfficeNews};
 use anju_domain::{Application, DistrictCode, Event, Role, Timestamp};
 use anju_store::{Mailboxes, MessageRecord, NewMessage};
 
@@ -27,7 +27,32 @@ pub fn message_for(event: &Event, after: &Application, now: Timestamp) -> Option
         )),
         detail,
         created_at: now.to_rfc3339(),
+        once_key: None,
     })
+}
+
+/// The message to a family whose turn in the calling order came (issue 12
+/// feature 17), written with the call (`allot_call_next`).
+pub fn called_message(
+    application_id: &str,
+    owner: &str,
+    project_id: &str,
+    round_no: u8,
+    now: Timestamp,
+) -> NewMessage {
+    let detail = format!("{project_id}/{round_no}");
+    NewMessage {
+        user_id: owner.to_string(),
+        application_id: Some(application_id.to_string()),
+        kind: News::CalledToChoose.code().to_string(),
+        sms: Some(format!(
+            "【安居】您的保障性住房申请{application_id}{}。详情请登录查看。",
+            words(Lang::Zh, News::CalledToChoose, &detail)
+        )),
+        detail,
+        created_at: now.to_rfc3339(),
+        once_key: None,
+    }
 }
 
 /// The shared mailbox of `role`'s office in `district` (see
@@ -51,6 +76,7 @@ pub fn office_message_for(
         sms: None,
         detail: String::new(),
         created_at: now.to_rfc3339(),
+        once_key: None,
     })
 }
 
@@ -104,6 +130,33 @@ pub fn words(l: Lang, news: News, detail: &str) -> String {
                 ": the review reversed the rejection; the application goes on",
             )
             .to_string(),
+        News::CalledToChoose => {
+            // detail: "<project>/<round>".
+            let (project, round) = detail.split_once('/').unwrap_or((detail, ""));
+            match l {
+                Lang::Zh => format!("已叫号：请在选房期内登录选房（项目 {project} 第{round}轮）"),
+                Lang::En => format!(
+                    " was called: choose a home during the selection period (project {project}, round {round})"
+                ),
+            }
+        }
+        News::DeadlineApproaching(d) => {
+            let what = match d {
+                Deadline::Signing => l.t(
+                    "所选房屋的购房合同签约期限将至，逾期未签约视为放弃选房：请于",
+                    ": the contract for the chosen home must be signed soon (unsigned it counts as giving up), by ",
+                ),
+                Deadline::Exit => l.t(
+                    "回购腾退期限将至，逾期未腾退的，实施主体可停止回购：请于",
+                    ": the home must be vacated for the buyback soon (late, the company may stop the buyback), by ",
+                ),
+                Deadline::Correction => l.t(
+                    "整改期限将至，逾期未整改的，房屋可被依法收回：请于",
+                    ": the deadline to correct the use of the home is near (uncorrected, the home may be recovered), by ",
+                ),
+            };
+            format!("{what}{detail}{}", l.t(" 前办理", ""))
+        }
     }
 }
 
@@ -157,11 +210,7 @@ pub async fn inbox(st: &AppState, user: &CurrentUser, l: Lang) -> ApiResult<(Vec
                 text,
                 id: m.id,
                 application_id: m.application_id,
-                at: m
-                    .created_at
-                    .get(..16)
-                    .unwrap_or(&m.created_at)
-                    .replace('T', " "),
+                at: crate::web::html::beijing_minute(&m.created_at),
                 unread: m.read_at.is_none(),
             }
         })

@@ -270,5 +270,91 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         )
         .await?;
     }
+    tips(st, &company, sold.get(3)).await
+}
+
+/// The public tip line in its three states: one waiting for the company,
+/// one it attached to the home's review (the home flagged, its case
+/// opened), one dismissed with why. Sent as the public sends them, each
+/// from its own documentation address (RFC 5737) so the per-address limit
+/// is the public's, untouched.
+async fn tips(
+    st: &AppState,
+    company: &crate::web::auth::CurrentUser,
+    lent_home: Option<&String>,
+) -> ApiResult<()> {
+    let seen = (st.clock.today() - Duration::days(4)).to_string();
+    let send = |n: u8, kind: &str, address: &str, home: Option<&String>, what: &str| {
+        let req = svc::TipRequest {
+            kind: kind.into(),
+            address: address.into(),
+            project_id: home.map(|_| P.to_string()),
+            home_id: home.cloned(),
+            seen_on: seen.clone(),
+            what: what.into(),
+            contact: None,
+        };
+        async move {
+            svc::submit_tip(st, std::net::IpAddr::from([192, 0, 2, n]), &req)
+                .await
+                .map(|r| r.receipt)
+                .map_err(|(e, _)| e)
+        }
+    };
+    send(
+        1,
+        "idle",
+        "矿区某小区3栋2单元（演示）",
+        None,
+        "晚上从不亮灯，门口广告单堆了几个月（演示）",
+    )
+    .await?;
+    let triage = |step: &str, home: Option<&String>, note: &str| svc::TriageRequest {
+        step: step.into(),
+        project_id: home.map(|_| P.to_string()),
+        home_id: home.cloned(),
+        finding: home.map(|_| "lent".to_string()),
+        note: note.into(),
+    };
+    if let Some(home) = lent_home {
+        let id = send(
+            2,
+            "lent",
+            "矿区某小区1栋（演示）",
+            Some(home),
+            "房主一家搬走，亲戚住了半年（演示）",
+        )
+        .await?;
+        svc::triage_tip(
+            st,
+            company,
+            &id,
+            triage(
+                "attach",
+                Some(home),
+                "上门核实：住户为房主亲属，房主全家已迁居外地（演示）",
+            ),
+        )
+        .await?;
+    }
+    let id = send(
+        3,
+        "sold",
+        "城区某路（演示）",
+        None,
+        "听说有人私下转让（演示）",
+    )
+    .await?;
+    svc::triage_tip(
+        st,
+        company,
+        &id,
+        triage(
+            "dismiss",
+            None,
+            "地址所指为商品住房小区，无配售型保障性住房（演示）",
+        ),
+    )
+    .await?;
     Ok(())
 }

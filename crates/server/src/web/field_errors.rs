@@ -71,6 +71,83 @@ impl FieldErrors {
     }
 }
 
+/// The refused form of one row of a list page (a form per row, such as
+/// triaging a tip or renting a pool home): the page is shown again, with
+/// HTTP 422, that row's form open, what was typed kept and the problem
+/// beside its field.
+#[derive(Debug, Clone, Default)]
+pub struct RowForm {
+    /// The row (its id as the form posted it).
+    pub row: String,
+    /// The fields as posted.
+    pub values: Vec<(String, String)>,
+    /// What is wrong.
+    pub errors: FieldErrors,
+}
+
+impl RowForm {
+    /// The form of `row`, posted with `values`, refused with `e`.
+    pub fn refused(row: &str, values: &[(String, String)], e: &ApiError) -> RowForm {
+        // A problem with the row's hidden fields (which row, which
+        // action) is said for the form as a whole, never lost.
+        let field = e
+            .field
+            .as_deref()
+            .filter(|f| !["id", "type", "step"].contains(f))
+            .unwrap_or("");
+        let mut errors = FieldErrors::new();
+        errors.add_bilingual(field, &e.message);
+        RowForm {
+            row: row.to_string(),
+            values: values.to_vec(),
+            errors,
+        }
+    }
+
+    /// Whether this is the form of `row`.
+    pub fn is(&self, row: &str) -> bool {
+        self.row == row
+    }
+
+    /// What was typed in `name` ("" when nothing).
+    pub fn value(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// What a list page with row forms keeps of a refused one: the value of a
+/// field of a row's form, and its problem.
+pub trait RowForms {
+    /// The refused form, if the page shows one.
+    fn refused_form(&self) -> Option<&RowForm>;
+    /// The page's language.
+    fn row_lang(&self) -> Lang;
+
+    /// What was typed in `name` of `row`'s form ("" unless that form was
+    /// refused).
+    fn kept(&self, row: &str, name: &str) -> &str {
+        self.refused_form()
+            .filter(|f| f.is(row))
+            .map_or("", |f| f.value(name))
+    }
+
+    /// The problem with `name` of `row`'s form (`""`: the form as a whole).
+    fn row_err(&self, row: &str, name: &str) -> Option<&str> {
+        let lang = self.row_lang();
+        self.refused_form()
+            .filter(|f| f.is(row))
+            .and_then(|f| f.errors.get(name, lang))
+    }
+
+    /// Whether `row`'s form is the refused one (shown open).
+    fn row_open(&self, row: &str) -> bool {
+        self.refused_form().is_some_and(|f| f.is(row))
+    }
+}
+
 /// Splits `中文 (English)` at its last top-level parenthesis; a message
 /// without one is the same in both languages.
 pub fn split_bilingual(message: &str) -> (String, String) {

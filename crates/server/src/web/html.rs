@@ -78,6 +78,16 @@ impl askama::filters::HtmlSafe for Markup {}
 
 /// Percent-encodes `s` (RFC 3986 unreserved characters stay) for a path
 /// segment or a query-string value: the one encoder of every page.
+/// A stored RFC 3339 time as pages show it: to the minute, in Beijing time
+/// (UTC+8, `anju_domain::time`), whatever offset it was written with. Text
+/// that is not a time is shown as it is.
+pub fn beijing_minute(stored: &str) -> String {
+    match anju_domain::Timestamp::parse(stored) {
+        Ok(t) => t.to_shanghai().format("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => stored.to_string(),
+    }
+}
+
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

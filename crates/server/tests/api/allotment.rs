@@ -467,6 +467,21 @@ async fn allotment(app: &TestApp) {
         .await
         .json();
     assert_eq!(called["called"][0], pri.as_str(), "{b}: {called}");
+    // Each called family is told, with the call (issue 12 feature 17).
+    let inbox = family_pri.get("/messages").await.text();
+    assert!(
+        inbox.contains("已叫号：请在选房期内登录选房"),
+        "{b}: the called family is told: {inbox}"
+    );
+    assert!(
+        !app.login("family5")
+            .await
+            .get("/messages")
+            .await
+            .text()
+            .contains("已叫号"),
+        "{b}: a family not called is not"
+    );
     // Two called families race for one home: it is sold once.
     let (ba, bc) = (
         json!({"type": "choose", "application_id": a, "home_id": "1-1-301"}),
@@ -606,6 +621,44 @@ async fn allotment(app: &TestApp) {
         .format("%Y")
         .to_string();
     assert!(msg.contains(&until), "{b}: a 2-year ban: {msg}");
+
+    // The family still to sign is reminded three days before its signing
+    // deadline (today + 15), once: by the job run again, or by two server
+    // processes at the same time (issue 12 feature 17).
+    let reminders = anju_server::applications::reminders::send_due;
+    app.set_today(today + chrono::Duration::days(11));
+    assert_eq!(
+        reminders(&app.state()).await.ok(),
+        Some(0),
+        "{b}: too early"
+    );
+    app.set_today(today + chrono::Duration::days(12));
+    let (s1, s2) = (app.state(), app.state());
+    let (r1, r2) = tokio::join!(reminders(&s1), reminders(&s2));
+    assert_eq!(
+        r1.ok().unwrap_or(9) + r2.ok().unwrap_or(9),
+        1,
+        "{b}: one reminder in all"
+    );
+    app.set_today(today + chrono::Duration::days(15));
+    assert_eq!(
+        reminders(&app.state()).await.ok(),
+        Some(0),
+        "{b}: sent once"
+    );
+    let inbox = app
+        .login(if loser == &a { "family" } else { "family4" })
+        .await
+        .get("/messages")
+        .await
+        .text();
+    let deadline = (today + chrono::Duration::days(15)).to_string();
+    assert_eq!(
+        inbox.matches("签约期限将至").count(),
+        1,
+        "{b}: reminded once: {inbox}"
+    );
+    assert!(inbox.contains(&deadline), "{b}: {inbox}");
 
     // Not signing within the plan's 15 days is an abandonment too (the
     // plan's schedule, article 15).

@@ -138,6 +138,17 @@ async fn pages_save_resume_and_submit_a_draft() {
     assert!(page.contains("name=\"draft\""), "the draft rides along");
     let work = family.get("/work").await.text();
     assert!(work.contains("我的草稿") && work.contains("蒋三"), "{work}");
+    // "保存于" is Beijing time, to the minute: the server's own clock …
+    let now = app.state().clock.now().to_shanghai();
+    let shown = now.format("%Y-%m-%d %H:").to_string();
+    assert!(work.contains(&format!("保存于 {shown}")), "{shown}: {work}");
+    // … and a time stored with another offset (a row written in UTC) is
+    // turned into Beijing time, never shown as written.
+    app.raw_execute("UPDATE application_drafts SET updated_at = '2026-03-01T01:30:00.000000Z'")
+        .await;
+    let work = family.get("/work").await.text();
+    assert!(work.contains("保存于 2026-03-01 09:30"), "{work}");
+    assert!(!work.contains("2026-03-01 01:30"), "{work}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

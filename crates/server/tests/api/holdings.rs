@@ -224,6 +224,61 @@ async fn holdings(app: &TestApp) {
         StatusCode::FORBIDDEN,
         "{b}: only the company runs cases"
     );
+    // Three days before, the holder is reminded of the deadline to
+    // correct, once (issue 12 feature 17).
+    app.set_today(deadline - Duration::days(3));
+    // The demo's holders were entered at a counter, without an account:
+    // give this one an account to tell.
+    let home = sublet["home_id"].as_str().expect("home").to_string();
+    app.raw_execute(&format!(
+        "UPDATE applications SET owner_user_id = 'u-holder' WHERE id IN \
+         (SELECT application_id FROM allot_contracts WHERE project_id = '{P}' AND home_id = '{home}')"
+    ))
+    .await;
+    let due = app
+        .store()
+        .applications()
+        .open_deadlines(deadline - Duration::days(3), deadline)
+        .await
+        .expect("deadlines");
+    assert!(
+        due.iter()
+            .any(|d| d.kind == anju_store::DeadlineKind::Correction
+                && d.subject == case_id
+                && d.deadline == deadline),
+        "{b}: {due:?}"
+    );
+    let sent = anju_server::applications::reminders::send_due(&app.state())
+        .await
+        .ok();
+    assert!(sent.is_some_and(|n| n >= 1), "{b}: {sent:?}");
+    assert_eq!(
+        anju_server::applications::reminders::send_due(&app.state())
+            .await
+            .ok(),
+        Some(0),
+        "{b}: once"
+    );
+    let told = app
+        .store()
+        .applications()
+        .messages(
+            anju_store::Mailboxes {
+                own: "u-holder",
+                office: None,
+            },
+            None,
+            10,
+        )
+        .await
+        .expect("messages");
+    assert_eq!(
+        told.iter()
+            .filter(|m| m.kind == "deadline_correction" && m.detail == deadline.to_string())
+            .count(),
+        1,
+        "{b}: {told:?}"
+    );
     app.set_today(deadline);
     let company = app.login("company").await;
     let res = company

@@ -153,3 +153,87 @@ async fn a_pool_home_into_rentals_under_loudi() {
         assert!(page.contains("/rentals/homes/ZF-9"), "{b}");
     }
 }
+
+/// The campaigns page's forms for a pool home: a refused rental keeps what
+/// was typed, opens its form and says the problem beside the field, with
+/// HTTP 422; an unticked confirmation is said beside the tick; a refused
+/// take into a project likewise, beside the project number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pool_forms_keep_values_and_say_errors_beside_fields() {
+    let app = TestApp::each_backend_under("loudi-2025", WAGE)
+        .await
+        .remove(0);
+    pool_home(&app).await;
+    let company = app.login("company").await;
+    let rent = |per: &'static str, confirm: bool| {
+        let mut f = vec![
+            ("type", "pool_rent"),
+            ("id", BB),
+            ("rent_home_id", "ZF-77"),
+            ("address", "娄底某路1号"),
+            ("surveyed_on", "2026-01-01"),
+            ("method", "appraisal"),
+            ("survey_source", "某评估公司"),
+            ("comparables", "同小区两套"),
+            ("rent_per_m2_yuan", per),
+        ];
+        if confirm {
+            f.push(("confirm", "1"));
+        }
+        f
+    };
+    let res = company.post_form("/holdings/act", &rent("abc", true)).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.text()
+    );
+    let page = res.text();
+    assert!(
+        page.contains(&format!(r#"id="rent-per-{BB}-error""#)),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"class="pool-rent" open"#),
+        "the form is open"
+    );
+    for kept in [
+        r#"value="ZF-77""#,
+        r#"value="娄底某路1号""#,
+        r#"value="abc""#,
+        ">同小区两套</textarea>",
+        r#"<option value="appraisal" selected"#,
+    ] {
+        assert!(page.contains(kept), "{kept} kept: {page}");
+    }
+    let res = company
+        .post_form("/holdings/act", &rent("20.00", false))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .contains(&format!(r#"id="rent-confirm-{BB}-error""#)),
+        "{}",
+        res.text()
+    );
+    let res = company
+        .post_form(
+            "/holdings/act",
+            &[
+                ("type", "pool_take"),
+                ("id", BB),
+                ("project_id", "NO-SUCH-1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.text()
+    );
+    let page = res.text();
+    assert!(page.contains(r#"value="NO-SUCH-1""#), "{page}");
+    assert!(page.contains(&format!(r#"id="take-{BB}-error""#)), "{page}");
+}

@@ -21,7 +21,7 @@ pub struct DraftRecord {
     pub body: Value,
 }
 
-fn draft_aad(owner: &str, id: &str) -> Vec<u8> {
+pub(super) fn draft_aad(owner: &str, id: &str) -> Vec<u8> {
     format!("anju/application-draft/v1/{owner}/{id}").into_bytes()
 }
 

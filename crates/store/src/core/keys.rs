@@ -12,6 +12,10 @@
 //! and `abandonments` (the plaintext IDs come from the facts). The work is
 //! decided by content, not by a cursor kept somewhere, so a rotation that
 //! stopped can simply be run again: finished applications are only read.
+//!
+//! Drafts of the application form belong to accounts, not applications,
+//! so they are walked apart ([`KeyRotation::rotate_drafts`]) after the
+//! applications.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -193,5 +197,73 @@ impl KeyRotation<'_> {
         // same row lock (issue 12 feature 18).
         super::material_files::rotate_files(self, c, id).await?;
         Ok(())
+    }
+
+    /// How many saved drafts are not yet under the current key.
+    pub async fn drafts_left(&self) -> Result<u64> {
+        let mut pc = self.read_conn().await?;
+        let n = Q::new("SELECT COUNT(*) AS n FROM application_drafts WHERE key_version <> $1")
+            .int(self.crypto.key_id())
+            .fetch_one(&mut pc.conn())
+            .await?
+            .int("n")?;
+        to_u64(n)
+    }
+
+    /// Re-encrypts up to `limit` drafts still under an older key, in one
+    /// transaction; returns how many. Run until it returns 0. A draft the
+    /// family saves meanwhile is written with the current key already: the
+    /// update is conditional on the row being the one read (same key
+    /// version and save time), so a newer save is never overwritten with
+    /// the older text.
+    pub async fn rotate_drafts(&self, limit: u32) -> Result<u64> {
+        let rows = {
+            let mut pc = self.read_conn().await?;
+            Q::new(
+                "SELECT id, owner_user_id, updated_at, key_version, nonce, ciphertext \
+                 FROM application_drafts WHERE key_version <> $1 ORDER BY id LIMIT $2",
+            )
+            .int(self.crypto.key_id())
+            .int(i64::from(limit.max(1)))
+            .fetch_all(&mut pc.conn())
+            .await?
+        };
+        let mut again = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (id, owner) = (r.text("id")?, r.text("owner_user_id")?);
+            let version = r.int("key_version")?;
+            let aad = super::drafts::draft_aad(&owner, &id);
+            let plain = self.crypto.decrypt_version(
+                version,
+                &r.bytes("nonce")?,
+                &r.bytes("ciphertext")?,
+                &aad,
+            )?;
+            let (nonce, ciphertext) = self.crypto.encrypt(&plain, &aad)?;
+            again.push((id, version, r.text("updated_at")?, nonce, ciphertext));
+        }
+        if again.is_empty() {
+            return Ok(0);
+        }
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let mut n = 0u64;
+            for (id, version, updated_at, nonce, ciphertext) in &again {
+                n += Q::new(
+                    "UPDATE application_drafts SET key_version = $4, nonce = $5, ciphertext = $6 \
+                     WHERE id = $1 AND key_version = $2 AND updated_at = $3",
+                )
+                .text(id)
+                .int(*version)
+                .text(updated_at)
+                .int(self.crypto.key_id())
+                .bytes(nonce.clone())
+                .bytes(ciphertext.clone())
+                .execute(&mut tx.conn())
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(n)
+        })
     }
 }

@@ -406,15 +406,24 @@ pub async fn call_next(
     let called = st
         .store
         .allotment()
-        .allot_call_next(id, round_no, count, now, |apps| {
-            audit(
-                user,
-                now,
-                "allotment.call".into(),
-                subject.clone(),
-                json!({"called": apps}),
-            )
-        })
+        .allot_call_next(
+            id,
+            round_no,
+            count,
+            now,
+            |apps| {
+                audit(
+                    user,
+                    now,
+                    "allotment.call".into(),
+                    subject.clone(),
+                    json!({"called": apps}),
+                )
+            },
+            |app, owner| {
+                crate::applications::messages::called_message(app, owner, id, round_no, now)
+            },
+        )
         .await?;
     Ok(called)
 }

@@ -77,11 +77,7 @@ pub(super) async fn section(
                     .map(|n| n.chars().take(20).collect::<String>())
                     .filter(|n| !n.trim().is_empty())
                     .unwrap_or_else(|| l.t("（未填姓名）", "(no name yet)").to_owned()),
-                updated: d
-                    .updated_at
-                    .get(..16)
-                    .unwrap_or(&d.updated_at)
-                    .replace('T', " "),
+                updated: crate::web::html::beijing_minute(&d.updated_at),
             }
         })
         .collect();

@@ -62,11 +62,7 @@ fn rows(l: Lang, st: &AppState, files: &[MaterialFileRecord]) -> Vec<FileRow> {
                 "image/png" => "PNG",
                 _ => "JPG",
             },
-            uploaded_at: f
-                .uploaded_at
-                .get(..16)
-                .unwrap_or(&f.uploaded_at)
-                .replace('T', " "),
+            uploaded_at: crate::web::html::beijing_minute(&f.uploaded_at),
         })
         .collect()
 }

@@ -150,6 +150,18 @@ async fn run(st: &AppState, user: &CurrentUser, f: &Fields) -> ApiResult<(String
             Ok((home_link(&c.project_id, &c.home_id), "case_step"))
         }
         "tip_triage" => super::tips::triage(st, user, f).await,
+        "pool_take" => {
+            svc::take_into_project(
+                st,
+                user,
+                &text("id"),
+                svc::TakeRequest {
+                    project_id: text("project_id"),
+                },
+            )
+            .await?;
+            Ok(("/holdings/campaigns#pool-title".to_string(), "pool_take"))
+        }
         "pool_rent" => {
             if !checked(f, "confirm") {
                 return Err(ApiError::bad_request(
@@ -199,7 +211,45 @@ pub(super) async fn act(State(st): State<AppState>, headers: HeaderMap, req: Req
     }
     match run(&st, &user, &f).await {
         Ok((to, code)) => done_redirect(&headers, &st, &to, code),
-        Err(e) => c.error(e),
+        Err(e) => refused(&st, &c, &user, &f, e).await,
+    }
+}
+
+/// A refused form: the forms of a list's rows (a pool home, a tip) are
+/// shown again on their page, open, with what was typed and the problem
+/// beside its field (HTTP 422); a refusal that no typing can mend (not
+/// allowed, no such row) and the other forms get the error page.
+async fn refused(
+    st: &AppState,
+    c: &crate::web::forms::Ctx,
+    user: &CurrentUser,
+    f: &Fields,
+    e: ApiError,
+) -> Response {
+    use axum::http::StatusCode;
+    // A number typed that names nothing (a project, a home) is mended by
+    // typing again; a row that is gone is not.
+    let mendable = match e.status {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => true,
+        StatusCode::NOT_FOUND => e.field.as_deref().is_some_and(|f| f != "id"),
+        _ => false,
+    };
+    let id = field(f, "id").unwrap_or("");
+    let row = match (field(f, "type").unwrap_or(""), field(f, "step")) {
+        ("pool_rent", _) => format!("rent:{id}"),
+        ("pool_take", _) => format!("take:{id}"),
+        ("tip_triage", Some("attach")) => format!("attach:{id}"),
+        ("tip_triage", Some("dismiss")) => format!("dismiss:{id}"),
+        _ => return c.error(e),
+    };
+    if !mendable {
+        return c.error(e);
+    }
+    let form = crate::web::field_errors::RowForm::refused(&row, f, &e);
+    if row.starts_with("attach:") || row.starts_with("dismiss:") {
+        super::tips::tips_list(st, c, user, false, Some(form)).await
+    } else {
+        super::views::campaigns(st, c, user, Some(form)).await
     }
 }
 

@@ -12,7 +12,7 @@ use axum::Form;
 use crate::holdings::service::{self as svc, TipReceipt, TipRequest, TipStatus, TIP_KINDS};
 use crate::web::auth::{self, ClientIp};
 use crate::web::error::ApiError;
-use crate::web::field_errors::FieldErrors;
+use crate::web::field_errors::{FieldErrors, RowForm, RowForms};
 use crate::web::forms::{ctx, field, Ctx, Fields, PageQuery};
 use crate::web::AppState;
 
@@ -191,9 +191,35 @@ struct TipsPage<'a> {
     done: Option<&'static str>,
     tips: Vec<anju_store::holdings::TipRecord>,
     all: bool,
+    /// A refused triage form (its row: `attach:<tip>` or `dismiss:<tip>`).
+    failed: Option<RowForm>,
+}
+
+impl RowForms for TipsPage<'_> {
+    fn refused_form(&self) -> Option<&RowForm> {
+        self.failed.as_ref()
+    }
+    fn row_lang(&self) -> crate::web::html::Lang {
+        self.c.lang
+    }
 }
 
 impl TipsPage<'_> {
+    fn attach_kept(&self, id: &str, name: &str) -> &str {
+        self.kept(&format!("attach:{id}"), name)
+    }
+    fn attach_err(&self, id: &str, name: &str) -> Option<&str> {
+        self.row_err(&format!("attach:{id}"), name)
+    }
+    fn dismiss_kept(&self, id: &str, name: &str) -> &str {
+        self.kept(&format!("dismiss:{id}"), name)
+    }
+    fn dismiss_err(&self, id: &str, name: &str) -> Option<&str> {
+        self.row_err(&format!("dismiss:{id}"), name)
+    }
+    fn open(&self, id: &str) -> bool {
+        self.row_open(&format!("attach:{id}")) || self.row_open(&format!("dismiss:{id}"))
+    }
     fn kind(&self, k: &str) -> &'static str {
         TIP_KINDS
             .iter()
@@ -220,13 +246,37 @@ pub(super) async fn tips_page(
         Err(r) => return r,
     };
     let all = q.status.as_deref() == Some("all");
-    match svc::tips(&st, &user, all).await {
-        Ok(tips) => c.page(&TipsPage {
-            c: &c,
-            done: c.done().map(|d| super::views::done_label(c.lang, d)),
-            tips,
-            all,
-        }),
+    tips_list(&st, &c, &user, all, None).await
+}
+
+/// The triage page; with `failed`, the tip's refused form open with what
+/// was typed and its problem (HTTP 422).
+pub(super) async fn tips_list(
+    st: &AppState,
+    c: &Ctx,
+    user: &crate::web::auth::CurrentUser,
+    all: bool,
+    failed: Option<RowForm>,
+) -> Response {
+    let status = if failed.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    match svc::tips(st, user, all).await {
+        Ok(tips) => {
+            let mut res = c.page(&TipsPage {
+                c,
+                done: c.done().map(|d| super::views::done_label(c.lang, d)),
+                tips,
+                all,
+                failed,
+            });
+            if res.status().is_success() {
+                *res.status_mut() = status;
+            }
+            res
+        }
         Err(e) => c.error(e),
     }
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::holdings::service::{self as svc, RegisterQuery};
 use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
+use crate::web::field_errors::{RowForm, RowForms};
 use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, url_encode, Lang};
 use crate::web::sheets::{official_sheet, xlsx_response, Cell, OfficialSheet};
@@ -469,9 +470,37 @@ struct CampaignsPage<'a> {
     /// that allows it or shows why not (Yangquan).
     may_rent: bool,
     rent_cite: String,
+    /// A refused rental form (its row: the buyback id).
+    failed: Option<RowForm>,
+}
+
+impl RowForms for CampaignsPage<'_> {
+    fn refused_form(&self) -> Option<&RowForm> {
+        self.failed.as_ref()
+    }
+    fn row_lang(&self) -> Lang {
+        self.c.lang
+    }
 }
 
 impl CampaignsPage<'_> {
+    // A pool home's two forms (take into a project, move to rentals) are
+    // told apart by the refused form's row: `take:<buyback>`, `rent:<buyback>`.
+    fn take_kept(&self, id: &str, name: &str) -> &str {
+        self.kept(&format!("take:{id}"), name)
+    }
+    fn take_err(&self, id: &str, name: &str) -> Option<&str> {
+        self.row_err(&format!("take:{id}"), name)
+    }
+    fn rent_kept(&self, id: &str, name: &str) -> &str {
+        self.kept(&format!("rent:{id}"), name)
+    }
+    fn rent_err(&self, id: &str, name: &str) -> Option<&str> {
+        self.row_err(&format!("rent:{id}"), name)
+    }
+    fn rent_open(&self, id: &str) -> bool {
+        self.row_open(&format!("rent:{id}"))
+    }
     fn district(&self, code: &str) -> String {
         district_name(self.c.lang, code)
     }
@@ -502,6 +531,18 @@ pub(super) async fn campaigns_page(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
+    campaigns(&st, &c, &user, None).await
+}
+
+/// The campaigns page; with `failed`, the pool home's refused rental form
+/// open with what was typed and its problem (HTTP 422).
+pub(super) async fn campaigns(
+    st: &AppState,
+    c: &Ctx,
+    user: &crate::web::auth::CurrentUser,
+    failed: Option<RowForm>,
+) -> Response {
+    let (st, c, user) = (st.clone(), c, user.clone());
     let r = svc::regime(&st);
     let today = st.clock.today();
     let loaded = async {
@@ -548,8 +589,14 @@ pub(super) async fn campaigns_page(
         })
         .collect();
     use chrono::Datelike;
-    c.page(&CampaignsPage {
-        c: &c,
+    let status = if failed.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut res = c.page(&CampaignsPage {
+        c,
+        failed,
         done: c.done().map(|d| done_label(c.lang, d)),
         campaigns,
         cases,
@@ -562,7 +609,11 @@ pub(super) async fn campaigns_page(
         review_cite: r.review().short(),
         may_rent: r.rental().is_ok(),
         rent_cite: r.rental().unwrap_or_else(|c| c).short(),
-    })
+    });
+    if res.status().is_success() {
+        *res.status_mut() = status;
+    }
+    res
 }
 
 #[derive(askama::Template)]

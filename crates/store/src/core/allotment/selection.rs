@@ -17,6 +17,9 @@ impl Allotment<'_> {
     /// is waiting, those absent once are called again (the plan's
     /// `call_again_at_end`). Returns the application ids called. `audit`
     /// builds the entry from the ids called; it runs once per attempt.
+    /// `tell` builds the message to each called family's account
+    /// (application id, account), written in the same transaction (issue
+    /// 12 feature 17: "called to choose a home").
     pub async fn allot_call_next(
         &self,
         project_id: &str,
@@ -24,6 +27,7 @@ impl Allotment<'_> {
         count: u32,
         now: Timestamp,
         audit: impl Fn(&[String]) -> AuditDraft,
+        tell: impl Fn(&str, &str) -> crate::NewMessage,
     ) -> Result<Vec<String>> {
         retrying!(self, {
             let mut tx = self.begin_write().await?;
@@ -76,6 +80,19 @@ impl Allotment<'_> {
             }
             if called.is_empty() {
                 return Ok(called);
+            }
+            for app in &called {
+                let owner = Q::new("SELECT owner_user_id FROM applications WHERE id = $1")
+                    .text(app)
+                    .fetch_optional(&mut tx.conn())
+                    .await?
+                    .map(|r| r.opt_text("owner_user_id"))
+                    .transpose()?
+                    .flatten();
+                if let Some(owner) = owner {
+                    super::super::messages::insert_message(&mut tx.conn(), &tell(app, &owner))
+                        .await?;
+                }
             }
             append_audit_in(&mut tx.conn(), audit(&called)).await?;
             tx.commit().await?;
