@@ -129,6 +129,16 @@ pub struct ServeArgs {
     /// Minutes between scheduled checkpoints.
     #[arg(long, default_value_t = 60)]
     pub checkpoint_minutes: u64,
+    /// A reverse proxy in front of anju (repeat, or comma-separate): from these addresses
+    /// only, X-Forwarded-For names the client (per-address limits count the visitor, not
+    /// the proxy). Without it the header is ignored (docs/operations.md).
+    #[arg(long = "trusted-proxy", env = "ANJU_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Milliseconds a confirmed session is trusted without asking the database. Default:
+    /// 2000 on SQLite, 0 on PostgreSQL, where several anju processes may serve one
+    /// database and a sign-out through one must end the session on all at once.
+    #[arg(long)]
+    pub session_cache_ms: Option<u64>,
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, Fail> {
@@ -172,6 +182,14 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
         let store = args.db.connect().await?;
         let mut state = AppState::new(store, policy, overrides, clock);
         state.secure_cookies = args.secure_cookies;
+        state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
+        let cache_ms = args.session_cache_ms.unwrap_or(match state.store {
+            anju_store::AnyStore::Postgres(_) => 0,
+            _ => 2000,
+        });
+        state.sessions = std::sync::Arc::new(anju_server::auth::SessionCache::new(
+            std::time::Duration::from_millis(cache_ms),
+        ));
         if let Some(file) = &args.audit_signing_key_file {
             state.checkpoints = Some(std::sync::Arc::new(anju_server::web::CheckpointSigning {
                 key: signing_key(file)?,
