@@ -23,12 +23,20 @@ fn fail(e: impl std::fmt::Display) -> Fail {
 
 /// Synthetic entries shaped like the real ones: the lifecycle's actions on
 /// applications by the officials of six districts, small details.
-fn drafts(rng: &mut Rng, from: u64, n: usize, start: chrono::DateTime<chrono::Utc>) -> Result<Vec<AuditDraft>, Fail> {
+fn drafts(
+    rng: &mut Rng,
+    from: u64,
+    n: usize,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<AuditDraft>, Fail> {
     const ACTIONS: [(&str, Role); 6] = [
         ("application.submit", Role::Applicant),
         ("application.street_pass", Role::Street),
         ("personal_data.read", Role::Street),
-        ("application.verify", Role::Verifier(anju_domain::Department::PublicSecurity)),
+        (
+            "application.verify",
+            Role::Verifier(anju_domain::Department::PublicSecurity),
+        ),
         ("application.decide", Role::CityBureau),
         ("allotment.draw", Role::CityBureau),
     ];
@@ -74,7 +82,12 @@ pub async fn run(store: &AnyStore, entries: u64, since: u64) -> Result<String, F
     let mut rng = Rng::new(11);
     let start = chrono::Utc::now() - chrono::Duration::days(365);
     let t = Instant::now();
-    let mut done = store.audit().audit_head().await.map_err(fail)?.map_or(0, |h| h.seq);
+    let mut done = store
+        .audit()
+        .audit_head()
+        .await
+        .map_err(fail)?
+        .map_or(0, |h| h.seq);
     let first = done;
     let target = done + entries;
     while done < target {
@@ -93,7 +106,12 @@ pub async fn run(store: &AnyStore, entries: u64, since: u64) -> Result<String, F
     // A checkpoint of the log as filled, signed with a throwaway key, then
     // `since` more entries (what arrives between two scheduled checkpoints).
     let key: [u8; 32] = std::array::from_fn(|_| rng.next() as u8);
-    let head = store.audit().audit_head().await.map_err(fail)?.map(|h| (h.seq, h.hash));
+    let head = store
+        .audit()
+        .audit_head()
+        .await
+        .map_err(fail)?
+        .map(|h| (h.seq, h.hash));
     let cp = checkpoint_of(head, Timestamp::from_datetime(&chrono::Utc::now())).sign(&key);
     let mut more = since;
     while more > 0 {
@@ -113,7 +131,9 @@ pub async fn run(store: &AnyStore, entries: u64, since: u64) -> Result<String, F
     );
     peak_rss_mb(true);
     let t = Instant::now();
-    let full = anju_server::audit::verify_audit(store).await.map_err(|e| Fail(e.message))?;
+    let full = anju_server::audit::verify_audit(store)
+        .await
+        .map_err(|e| Fail(e.message))?;
     let secs = t.elapsed().as_secs_f64();
     let n = full.map_err(|e| Fail(format!("full verification failed: {e}")))?;
     out += &format!(

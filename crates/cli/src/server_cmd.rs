@@ -132,7 +132,11 @@ pub struct ServeArgs {
     /// A reverse proxy in front of anju (repeat, or comma-separate): from these addresses
     /// only, X-Forwarded-For names the client (per-address limits count the visitor, not
     /// the proxy). Without it the header is ignored (docs/operations.md).
-    #[arg(long = "trusted-proxy", env = "ANJU_TRUSTED_PROXIES", value_delimiter = ',')]
+    #[arg(
+        long = "trusted-proxy",
+        env = "ANJU_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Milliseconds a confirmed session is trusted without asking the database. Default:
     /// 2000 on SQLite, 0 on PostgreSQL, where several anju processes may serve one
@@ -456,12 +460,13 @@ fn read_checkpoint(
 ) -> Result<Option<anju_domain::checkpoint::SignedCheckpoint>, Fail> {
     let text =
         std::fs::read_to_string(file).map_err(|e| Fail(format!("{}: {e}", file.display())))?;
-    let cp: anju_domain::checkpoint::SignedCheckpoint = serde_json::from_str(&text).map_err(|e| {
-        Fail(format!(
-            "{}: 不是检查点文件 (not a checkpoint file): {e}",
-            file.display()
-        ))
-    })?;
+    let cp: anju_domain::checkpoint::SignedCheckpoint =
+        serde_json::from_str(&text).map_err(|e| {
+            Fail(format!(
+                "{}: 不是检查点文件 (not a checkpoint file): {e}",
+                file.display()
+            ))
+        })?;
     if let Err(e) = cp.verify_signature(public_key) {
         println!("检查点无效 (checkpoint invalid): {e}");
         return Ok(None);

@@ -741,8 +741,8 @@ fn incremental_audit_verification_from_a_checkpoint() {
     add_streets(&db, &key, &["street-a", "street-b", "street-c"]);
     let public_key = checkpoint_into(&db, &key, &dir.join("cps"), &signing);
     let cp = p(&dir.join("cps").join("latest.json"));
-    let size: u64 = serde_json::from_str::<Value>(&std::fs::read_to_string(&cp).unwrap())
-        .unwrap()["size"]
+    let size: u64 = serde_json::from_str::<Value>(&std::fs::read_to_string(&cp).unwrap()).unwrap()
+        ["size"]
         .as_u64()
         .unwrap();
     add_streets(&db, &key, &["street-d", "street-e"]);
@@ -775,7 +775,10 @@ fn incremental_audit_verification_from_a_checkpoint() {
         assert!(ok.success(), "{q}");
     };
     // An entry after the checkpoint altered: found.
-    sql(&format!("UPDATE audit_log SET subject = 'x' WHERE seq = {}", size + 1));
+    sql(&format!(
+        "UPDATE audit_log SET subject = 'x' WHERE seq = {}",
+        size + 1
+    ));
     let o = since(&[]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("altered"), "{}", stdout(&o));

@@ -59,7 +59,11 @@ fn two_processes_on_one_postgres_database_act_as_one_server() {
 
     // A session made through one works through the other …
     let (cookie, csrf) = login(a, "street-140302");
-    let me = |addr: &str| http(addr, "GET", "/api/v1/me", &[("Cookie", &cookie)], "").unwrap().0;
+    let me = |addr: &str| {
+        http(addr, "GET", "/api/v1/me", &[("Cookie", &cookie)], "")
+            .unwrap()
+            .0
+    };
     assert_eq!(me(b), 200);
     assert_eq!(me(a), 200);
     // … and a sign-out through either ends it on both, at once (each
@@ -81,7 +85,11 @@ fn two_processes_on_one_postgres_database_act_as_one_server() {
     // locked out from this address on both, even with the right password.
     for i in 0..6 {
         let addr = if i % 2 == 0 { a } else { b };
-        assert_eq!(sign_in(addr, "street-140303", "wrong-password"), 401, "attempt {i}");
+        assert_eq!(
+            sign_in(addr, "street-140303", "wrong-password"),
+            401,
+            "attempt {i}"
+        );
     }
     assert_eq!(sign_in(a, "street-140303", "anju-demo-2026"), 429);
     assert_eq!(sign_in(b, "street-140303", "anju-demo-2026"), 429);

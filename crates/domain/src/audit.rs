@@ -359,7 +359,9 @@ pub fn verify_chain_from(
         match check.push(entry.seq, &entry.prev_hash, &entry.hash, content_ok) {
             Ok(()) => {}
             // Removed, unless the missing entry is further on.
-            Err(ChainError::Removed { next, .. }) if iter.any(|later| later.seq == check.next_seq()) => {
+            Err(ChainError::Removed { next, .. })
+                if iter.any(|later| later.seq == check.next_seq()) =>
+            {
                 return Err(ChainError::Reordered {
                     seq: check.next_seq(),
                     after: next,

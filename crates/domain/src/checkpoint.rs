@@ -181,8 +181,8 @@ impl SignedCheckpoint {
             return Err(CheckpointError::Truncated { log_ends, covers });
         }
         if covers > 0 {
-            let same = hash_at_size
-                .is_some_and(|h| hex(h) == self.checkpoint.head.to_ascii_lowercase());
+            let same =
+                hash_at_size.is_some_and(|h| hex(h) == self.checkpoint.head.to_ascii_lowercase());
             if !same {
                 return Err(CheckpointError::Rewritten { seq: covers });
             }
@@ -217,7 +217,10 @@ pub fn diagnose(entries: &[AuditEntry], e: ChainError) -> ChainError {
 /// [`diagnose`] for one altered `entry` against the positions `seqs` of a
 /// log that is not in memory: `Some(Reordered)` when its content checks at
 /// one of them.
-pub fn diagnose_moved(entry: &AuditEntry, seqs: impl IntoIterator<Item = u64>) -> Option<ChainError> {
+pub fn diagnose_moved(
+    entry: &AuditEntry,
+    seqs: impl IntoIterator<Item = u64>,
+) -> Option<ChainError> {
     let mut moved = entry.clone();
     let home = seqs.into_iter().find(|&k| {
         k != entry.seq && {

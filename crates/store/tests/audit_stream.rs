@@ -19,7 +19,11 @@ async fn whole_log(store: &AnyStore) -> Vec<AuditEntry> {
     let mut all = Vec::new();
     loop {
         let after = all.last().map_or(0, |e: &AuditEntry| e.seq);
-        let page = store.audit().audit_log(after, 5000).await.expect("audit log");
+        let page = store
+            .audit()
+            .audit_log(after, 5000)
+            .await
+            .expect("audit log");
         if page.is_empty() {
             return all;
         }
@@ -72,7 +76,12 @@ async fn streamed_verification_names_what_the_in_memory_check_names() {
                 .await
                 .expect("batch");
         }
-        let head = s.audit().audit_head().await.expect("head").expect("entries");
+        let head = s
+            .audit()
+            .audit_head()
+            .await
+            .expect("head")
+            .expect("entries");
         assert_eq!(head.seq, N, "{name}");
         assert_eq!(streamed(s).await, Ok(Some(head)), "{name}");
         assert_eq!(in_memory(s).await, Ok(Some(head)), "{name}");
@@ -92,13 +101,19 @@ async fn streamed_verification_names_what_the_in_memory_check_names() {
             hash: [7u8; 32],
         };
         assert_eq!(
-            s.audit().verify_audit_chain(Some(forged)).await.expect("runs"),
+            s.audit()
+                .verify_audit_chain(Some(forged))
+                .await
+                .expect("runs"),
             Err(ChainError::BrokenLink { seq: mid.seq + 1 }),
             "{name}"
         );
         // Nothing after the head: the head itself.
         assert_eq!(
-            s.audit().verify_audit_chain(Some(head)).await.expect("runs"),
+            s.audit()
+                .verify_audit_chain(Some(head))
+                .await
+                .expect("runs"),
             Ok(Some(head)),
             "{name}"
         );
@@ -126,8 +141,13 @@ async fn streamed_verification_names_what_the_in_memory_check_names() {
         );
         let cases: Vec<(Vec<String>, Vec<String>, ChainError)> = vec![
             (
-                vec!["UPDATE audit_log SET subject = 'application:forged' WHERE seq = 25000".into()],
-                vec![format!("UPDATE audit_log SET subject = '{}' WHERE seq = 25000", log[24_999].subject)],
+                vec![
+                    "UPDATE audit_log SET subject = 'application:forged' WHERE seq = 25000".into(),
+                ],
+                vec![format!(
+                    "UPDATE audit_log SET subject = '{}' WHERE seq = 25000",
+                    log[24_999].subject
+                )],
                 ChainError::Altered { seq: 25_000 },
             ),
             (

@@ -91,9 +91,6 @@ mod tests {
         assert_eq!(client_addr(proxy, None, &trusted), proxy);
         assert_eq!(client_addr(proxy, Some("nonsense"), &trusted), proxy);
         // Nothing trusted configured: never read.
-        assert_eq!(
-            client_addr(proxy, Some("198.51.100.7"), &[]),
-            proxy
-        );
+        assert_eq!(client_addr(proxy, Some("198.51.100.7"), &[]), proxy);
     }
 }

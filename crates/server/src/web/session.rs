@@ -48,10 +48,16 @@ impl RateLimiter {
     /// Counts one attempt from `ip`; false when the address is over its
     /// limit in the current window. Wall-clock time (not the server's
     /// civil clock, which tests pin): windows are real elapsed time.
-    pub async fn allow(&self, store: &anju_store::AnyStore, ip: IpAddr) -> anju_store::Result<bool> {
+    pub async fn allow(
+        &self,
+        store: &anju_store::AnyStore,
+        ip: IpAddr,
+    ) -> anju_store::Result<bool> {
         let hash = super::auth::token_hash(&format!("rate\u{0}{}\u{0}{ip}", self.name));
         let key = format!("{}:{}", self.name, &hash[..40]);
-        let window = i64::try_from(self.window.as_secs()).unwrap_or(i64::MAX).max(1);
+        let window = i64::try_from(self.window.as_secs())
+            .unwrap_or(i64::MAX)
+            .max(1);
         let hits = store
             .accounts()
             .count_hit(&key, chrono::Utc::now().timestamp(), window)

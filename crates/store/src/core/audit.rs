@@ -414,8 +414,7 @@ fn hash_page(page: Vec<RawEntry>) -> Vec<Checked> {
                 detail: e.detail.as_bytes(),
             };
             let content_ok = entry_hash_of_text(&prev_hash, e.seq, &text) == hash
-                || e
-                    .parse(prev_hash, hash)
+                || e.parse(prev_hash, hash)
                     .is_ok_and(|p| p.computed_hash() == hash);
             Checked {
                 seq: e.seq,

@@ -151,13 +151,21 @@ impl TestDb {
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
                     .await
                     .expect("raw sqlite");
-                let n = sqlx::query(sql).execute(&pool).await.expect(sql).rows_affected();
+                let n = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect(sql)
+                    .rows_affected();
                 pool.close().await;
                 n
             }
             Target::Postgres { url, .. } => {
                 let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
-                let n = sqlx::query(sql).execute(&pool).await.expect(sql).rows_affected();
+                let n = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect(sql)
+                    .rows_affected();
                 pool.close().await;
                 n
             }
