@@ -107,6 +107,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         families: usize,
     },
+    /// The audit chain at size: N synthetic chained entries on a fresh database (SQLite by
+    /// default; --database-url for PostgreSQL), then full and incremental verification
+    /// timed with peak memory.
+    Audit {
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        /// Entries appended after the signed checkpoint (what incremental verification reads).
+        #[arg(long, default_value_t = 10_000)]
+        since: u64,
+    },
     /// Write N synthetic households as JSONL (input for `anju check --batch`).
     Households {
         #[arg(long, default_value_t = 1_000_000)]
@@ -181,6 +193,22 @@ pub fn run(cmd: BenchCommand, dir: Option<&Path>) -> Result<(), Fail> {
                 .map_err(|e| Fail(e.to_string()))?;
             eprintln!("database {db}");
             print!("{}", crate::bench_rentals::run(&store, leases).await?);
+            Ok(())
+        }),
+        BenchCommand::Audit {
+            database_url,
+            entries,
+            since,
+        } => crate::server_cmd::runtime()?.block_on(async {
+            let tmp = std::env::temp_dir().join(format!("anju-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&tmp)?;
+            let db = database_url
+                .unwrap_or_else(|| format!("sqlite:{}", tmp.join("bench.sqlite").display()));
+            let store = anju_store::AnyStore::connect(&db, anju_store::Crypto::generate())
+                .await
+                .map_err(|e| Fail(e.to_string()))?;
+            eprintln!("database {db}");
+            print!("{}", crate::bench_audit::run(&store, entries, since).await?);
             Ok(())
         }),
         BenchCommand::Acquisition {

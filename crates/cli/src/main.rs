@@ -14,6 +14,7 @@ mod backup_cmd;
 mod batch;
 mod bench;
 mod bench_acquisition;
+mod bench_audit;
 mod bench_holdings;
 mod bench_rentals;
 mod bench_scale;

@@ -133,6 +133,20 @@ pub struct ServeArgs {
     /// deadline is told once, whatever the number of server processes.
     #[arg(long, default_value_t = 60)]
     pub reminder_minutes: u64,
+    /// A reverse proxy in front of anju (repeat, or comma-separate): from these addresses
+    /// only, X-Forwarded-For names the client (per-address limits count the visitor, not
+    /// the proxy). Without it the header is ignored (docs/operations.md).
+    #[arg(
+        long = "trusted-proxy",
+        env = "ANJU_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Milliseconds a confirmed session is trusted without asking the database. Default:
+    /// 2000 on SQLite, 0 on PostgreSQL, where several anju processes may serve one
+    /// database and a sign-out through one must end the session on all at once.
+    #[arg(long)]
+    pub session_cache_ms: Option<u64>,
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, Fail> {
@@ -176,6 +190,14 @@ pub fn serve(args: ServeArgs, policy_dir: Option<&Path>) -> Result<(), Fail> {
         let store = args.db.connect().await?;
         let mut state = AppState::new(store, policy, overrides, clock);
         state.secure_cookies = args.secure_cookies;
+        state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
+        let cache_ms = args.session_cache_ms.unwrap_or(match state.store {
+            anju_store::AnyStore::Postgres(_) => 0,
+            _ => 2000,
+        });
+        state.sessions = std::sync::Arc::new(anju_server::auth::SessionCache::new(
+            std::time::Duration::from_millis(cache_ms),
+        ));
         if let Some(file) = &args.audit_signing_key_file {
             state.checkpoints = Some(std::sync::Arc::new(anju_server::web::CheckpointSigning {
                 key: signing_key(file)?,
@@ -379,6 +401,11 @@ pub enum AuditCommand {
         /// with it. Without it, the key in the file is used and printed.
         #[arg(long)]
         public_key: Option<String>,
+        /// Incremental: verify only the entries after this signed checkpoint (the log must
+        /// still hold its last entry with its hash). Entries before it are not read: run a
+        /// full verify (without --since) regularly too (docs/security.md).
+        #[arg(long, conflicts_with = "checkpoint")]
+        since: Option<PathBuf>,
     },
     /// 审计检查点: sign the chain's current head with the audit signing key (a file, never
     /// in the database) and write it to publish: anyone can later prove the log was not
@@ -431,6 +458,34 @@ fn signing_key(path: &Path) -> Result<[u8; 32], Fail> {
     parse(&hex).ok_or_else(|| Fail("generated key".into()))
 }
 
+/// A signed checkpoint file, its signature checked (and its key, when the
+/// published one is given); `None` (after saying why) when it does not hold.
+fn read_checkpoint(
+    file: &Path,
+    public_key: Option<&str>,
+) -> Result<Option<anju_domain::checkpoint::SignedCheckpoint>, Fail> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Fail(format!("{}: {e}", file.display())))?;
+    let cp: anju_domain::checkpoint::SignedCheckpoint =
+        serde_json::from_str(&text).map_err(|e| {
+            Fail(format!(
+                "{}: 不是检查点文件 (not a checkpoint file): {e}",
+                file.display()
+            ))
+        })?;
+    if let Err(e) = cp.verify_signature(public_key) {
+        println!("检查点无效 (checkpoint invalid): {e}");
+        return Ok(None);
+    }
+    if public_key.is_none() {
+        println!(
+            "签名公钥 (signing key) {}：请与公布的公钥核对，或用 --public-key 指定 (compare with the published key, or pass --public-key)",
+            cp.public_key
+        );
+    }
+    Ok(Some(cp))
+}
+
 /// Ok(true) when the chain is intact (and holds the checkpoint given).
 pub fn audit(cmd: AuditCommand) -> Result<bool, Fail> {
     runtime()?.block_on(async {
@@ -438,6 +493,7 @@ pub fn audit(cmd: AuditCommand) -> Result<bool, Fail> {
             AuditCommand::Verify {
                 db,
                 checkpoint: None,
+                since: None,
                 ..
             } => {
                 let store = db.connect().await?;
@@ -457,28 +513,65 @@ pub fn audit(cmd: AuditCommand) -> Result<bool, Fail> {
             }
             AuditCommand::Verify {
                 db,
-                checkpoint: Some(file),
+                checkpoint: None,
+                since: Some(file),
                 public_key,
             } => {
-                let text = std::fs::read_to_string(&file)
-                    .map_err(|e| Fail(format!("{}: {e}", file.display())))?;
-                let cp: anju_domain::checkpoint::SignedCheckpoint = serde_json::from_str(&text)
-                    .map_err(|e| Fail(format!("{}: 不是检查点文件 (not a checkpoint file): {e}", file.display())))?;
-                if let Err(e) = cp.verify_signature(public_key.as_deref()) {
-                    println!("检查点无效 (checkpoint invalid): {e}");
+                let Some(cp) = read_checkpoint(&file, public_key.as_deref())? else {
                     return Ok(false);
-                }
-                if public_key.is_none() {
-                    println!(
-                        "签名公钥 (signing key) {}：请与公布的公钥核对，或用 --public-key 指定 (compare with the published key, or pass --public-key)",
-                        cp.public_key
-                    );
-                }
+                };
                 let store = db.connect().await?;
-                let all = anju_server::audit::service::whole_log(&store)
+                match anju_server::audit::service::verify_audit_since(&store, &cp)
                     .await
-                    .map_err(|e| Fail(e.message))?;
-                match cp.check_log(&all) {
+                    .map_err(|e| Fail(e.message))?
+                {
+                    Ok(n) => {
+                        println!(
+                            "检查点（{} 条）之后的审计记录完整，检查点的最后一条仍在 (the entries after the checkpoint's {} are intact and its last entry is still there): {n} 条记录 (entries)",
+                            cp.checkpoint.size, cp.checkpoint.size
+                        );
+                        Ok(true)
+                    }
+                    Err(e) => {
+                        println!("审计链与检查点不符 (audit log does not hold the checkpoint): {e}");
+                        Ok(false)
+                    }
+                }
+            }
+            AuditCommand::Verify {
+                db,
+                checkpoint: Some(file),
+                public_key,
+                ..
+            } => {
+                let Some(cp) = read_checkpoint(&file, public_key.as_deref())? else {
+                    return Ok(false);
+                };
+                let store = db.connect().await?;
+                // The whole chain streamed first (an altered or reordered
+                // entry is named as such), then what the checkpoint covers.
+                let verdict = match anju_server::audit::verify_audit(&store)
+                    .await
+                    .map_err(|e| Fail(e.message))?
+                {
+                    Err(e) => Err(anju_domain::checkpoint::CheckpointError::Chain(e)),
+                    Ok(n) => {
+                        let size = cp.checkpoint.size;
+                        let at = match size {
+                            0 => None,
+                            _ => store
+                                .audit()
+                                .audit_log(size - 1, 1)
+                                .await
+                                .map_err(|e| Fail(e.to_string()))?
+                                .into_iter()
+                                .find(|e| e.seq == size)
+                                .map(|e| e.hash),
+                        };
+                        cp.check_covered(n, at.as_ref())
+                    }
+                };
+                match verdict {
                     Ok(n) => {
                         println!(
                             "审计链完整，且包含检查点（{} 条，{}）所承诺的全部记录 (audit chain intact and holding the checkpoint's {} entries of {}): {n} 条记录 (entries)",

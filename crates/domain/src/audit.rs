@@ -213,16 +213,51 @@ pub fn entry_hash(
     subject: &str,
     detail_canonical: &[u8],
 ) -> Hash32 {
+    entry_hash_of_text(
+        prev_hash,
+        seq,
+        &EntryText {
+            at: &at.to_rfc3339(),
+            actor_user_id: actor_user_id.as_str(),
+            role: &role.code(),
+            action,
+            subject,
+            detail: detail_canonical,
+        },
+    )
+}
+
+/// An entry's hashed fields as stored text, for checking a stored entry
+/// without parsing it: the stored timestamp, role code and canonical
+/// detail are exactly the bytes that were hashed when it was written.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryText<'a> {
+    /// `YYYY-MM-DDTHH:MM:SS.ffffff+08:00`.
+    pub at: &'a str,
+    /// The actor's user id.
+    pub actor_user_id: &'a str,
+    /// The role code.
+    pub role: &'a str,
+    /// The action code.
+    pub action: &'a str,
+    /// The subject.
+    pub subject: &'a str,
+    /// The canonical JSON bytes of the detail.
+    pub detail: &'a [u8],
+}
+
+/// [`entry_hash`] of fields given as text (the same encoding).
+pub fn entry_hash_of_text(prev_hash: &Hash32, seq: u64, t: &EntryText<'_>) -> Hash32 {
     let mut h = Sha256::new();
     field(&mut h, TAG);
     h.update(prev_hash);
     h.update(seq.to_be_bytes());
-    field(&mut h, at.to_rfc3339().as_bytes());
-    field(&mut h, actor_user_id.as_str().as_bytes());
-    field(&mut h, role.code().as_bytes());
-    field(&mut h, action.as_bytes());
-    field(&mut h, subject.as_bytes());
-    field(&mut h, detail_canonical);
+    field(&mut h, t.at.as_bytes());
+    field(&mut h, t.actor_user_id.as_bytes());
+    field(&mut h, t.role.as_bytes());
+    field(&mut h, t.action.as_bytes());
+    field(&mut h, t.subject.as_bytes());
+    field(&mut h, t.detail);
     h.finalize().into()
 }
 
@@ -317,41 +352,87 @@ pub fn verify_chain_from(
     start: Option<ChainHead>,
     entries: impl IntoIterator<Item = AuditEntry>,
 ) -> Result<Option<ChainHead>, ChainError> {
-    let mut prev = start;
+    let mut check = ChainCheck::from(start);
     let mut iter = entries.into_iter();
     while let Some(entry) = iter.next() {
-        if entry.computed_hash() != entry.hash {
-            return Err(ChainError::Altered { seq: entry.seq });
-        }
-        let last = prev.map_or(0, |p| p.seq);
-        let expected = last.saturating_add(1);
-        if entry.seq < expected {
-            return Err(ChainError::Reordered {
-                seq: entry.seq,
-                after: last,
-            });
-        }
-        if entry.seq > expected {
+        let content_ok = entry.computed_hash() == entry.hash;
+        match check.push(entry.seq, &entry.prev_hash, &entry.hash, content_ok) {
+            Ok(()) => {}
             // Removed, unless the missing entry is further on.
-            return Err(if iter.any(|later| later.seq == expected) {
-                ChainError::Reordered {
-                    seq: expected,
-                    after: entry.seq,
-                }
-            } else {
-                ChainError::Removed {
-                    after: last,
-                    next: entry.seq,
-                }
+            Err(ChainError::Removed { next, .. })
+                if iter.any(|later| later.seq == check.next_seq()) =>
+            {
+                return Err(ChainError::Reordered {
+                    seq: check.next_seq(),
+                    after: next,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(check.head())
+}
+
+/// The chain check one entry at a time, for logs read in pages that are
+/// never all in memory (`anju audit verify` streams the database in seq
+/// order). The caller hashes each entry's content (any way it likes, e.g.
+/// in parallel: an entry's own hash does not depend on the others) and
+/// passes the result; this keeps the order and link checks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChainCheck {
+    prev: Option<ChainHead>,
+}
+
+impl ChainCheck {
+    /// Continuing from `start` (a head verified earlier, or `None`: the
+    /// first entry is seq 1 with a zero `prev_hash`).
+    pub fn from(start: Option<ChainHead>) -> Self {
+        ChainCheck { prev: start }
+    }
+
+    /// The last entry accepted (or the start).
+    pub fn head(&self) -> Option<ChainHead> {
+        self.prev
+    }
+
+    /// The seq the next entry must have.
+    pub fn next_seq(&self) -> u64 {
+        // 2^64 entries cannot be written; saturating keeps this total.
+        self.prev.map_or(0, |p| p.seq).saturating_add(1)
+    }
+
+    /// Accepts the next entry: `content_ok` says whether its content
+    /// hashes to `hash`. On an error nothing is accepted. A seq above the
+    /// next one is reported as [`ChainError::Removed`]; a reader that can
+    /// see further entries may find the missing one later and call it
+    /// reordered instead.
+    pub fn push(
+        &mut self,
+        seq: u64,
+        prev_hash: &Hash32,
+        hash: &Hash32,
+        content_ok: bool,
+    ) -> Result<(), ChainError> {
+        if !content_ok {
+            return Err(ChainError::Altered { seq });
+        }
+        let last = self.prev.map_or(0, |p| p.seq);
+        let expected = self.next_seq();
+        if seq < expected {
+            return Err(ChainError::Reordered { seq, after: last });
+        }
+        if seq > expected {
+            return Err(ChainError::Removed {
+                after: last,
+                next: seq,
             });
         }
-        let want = prev.map_or([0u8; 32], |p| p.hash);
-        if entry.prev_hash != want {
-            return Err(ChainError::BrokenLink { seq: entry.seq });
+        if *prev_hash != self.prev.map_or([0u8; 32], |p| p.hash) {
+            return Err(ChainError::BrokenLink { seq });
         }
-        prev = Some(entry.head());
+        self.prev = Some(ChainHead { seq, hash: *hash });
+        Ok(())
     }
-    Ok(prev)
 }
 
 /// Lower-case hex of a hash.

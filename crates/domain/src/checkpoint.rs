@@ -157,23 +157,47 @@ impl SignedCheckpoint {
     /// intact: returns the log's length.
     pub fn check_log(&self, entries: &[AuditEntry]) -> Result<u64, CheckpointError> {
         self.verify_signature(None)?;
-        let covers = self.checkpoint.size;
         // The chain first: an altered or reordered entry is named as such.
         let head = crate::audit::verify_chain_head(entries.iter().cloned())
             .map_err(|e| CheckpointError::Chain(diagnose(entries, e)))?;
-        let log_ends = head.as_ref().map_or(0, |h| h.seq);
+        let at = entries
+            .iter()
+            .find(|e| e.seq == self.checkpoint.size)
+            .map(|e| e.hash);
+        self.check_covered(head.as_ref().map_or(0, |h| h.seq), at.as_ref())
+    }
+
+    /// The checks after the chain's own (see [`Self::check_log`]), for a
+    /// log read in pages: `log_ends` is the last seq of an intact chain and
+    /// `hash_at_size` the hash the log now holds for the checkpoint's last
+    /// entry. Returns `log_ends`. Does not check the signature.
+    pub fn check_covered(
+        &self,
+        log_ends: u64,
+        hash_at_size: Option<&Hash32>,
+    ) -> Result<u64, CheckpointError> {
+        let covers = self.checkpoint.size;
         if log_ends < covers {
             return Err(CheckpointError::Truncated { log_ends, covers });
         }
         if covers > 0 {
-            let at = entries.iter().find(|e| e.seq == covers);
             let same =
-                at.is_some_and(|e| hex(&e.hash) == self.checkpoint.head.to_ascii_lowercase());
+                hash_at_size.is_some_and(|h| hex(h) == self.checkpoint.head.to_ascii_lowercase());
             if !same {
                 return Err(CheckpointError::Rewritten { seq: covers });
             }
         }
         Ok(log_ends)
+    }
+
+    /// The head the checkpoint commits to (`None` for an empty log), to
+    /// verify only what was appended since: see `anju audit verify --since`.
+    pub fn chain_head(&self) -> Option<crate::audit::ChainHead> {
+        let hash = unhex::<32>(&self.checkpoint.head)?;
+        (self.checkpoint.size > 0).then_some(crate::audit::ChainHead {
+            seq: self.checkpoint.size,
+            hash,
+        })
     }
 }
 
@@ -184,22 +208,30 @@ impl SignedCheckpoint {
 pub fn diagnose(entries: &[AuditEntry], e: ChainError) -> ChainError {
     if let ChainError::Altered { seq } = e {
         if let Some(entry) = entries.iter().find(|x| x.seq == seq) {
-            let home = entries.iter().map(|x| x.seq).find(|&k| {
-                k != seq && {
-                    let mut moved = entry.clone();
-                    moved.seq = k;
-                    moved.computed_hash() == entry.hash
-                }
-            });
-            if let Some(home) = home {
-                return ChainError::Reordered {
-                    seq: home,
-                    after: seq.saturating_sub(1),
-                };
-            }
+            return diagnose_moved(entry, entries.iter().map(|x| x.seq)).unwrap_or(e);
         }
     }
     e
+}
+
+/// [`diagnose`] for one altered `entry` against the positions `seqs` of a
+/// log that is not in memory: `Some(Reordered)` when its content checks at
+/// one of them.
+pub fn diagnose_moved(
+    entry: &AuditEntry,
+    seqs: impl IntoIterator<Item = u64>,
+) -> Option<ChainError> {
+    let mut moved = entry.clone();
+    let home = seqs.into_iter().find(|&k| {
+        k != entry.seq && {
+            moved.seq = k;
+            moved.computed_hash() == entry.hash
+        }
+    })?;
+    Some(ChainError::Reordered {
+        seq: home,
+        after: entry.seq.saturating_sub(1),
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {

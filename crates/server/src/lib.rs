@@ -62,10 +62,12 @@ impl AppState {
             clock,
             secure_cookies: false,
             limiter: Arc::new(auth::RateLimiter::new(
+                "login",
                 20,
                 std::time::Duration::from_secs(60),
             )),
             tip_limiter: Arc::new(auth::RateLimiter::new(
+                "tip",
                 holdings::service::TIPS_PER_ADDRESS_HOUR,
                 std::time::Duration::from_secs(3600),
             )),
@@ -73,6 +75,7 @@ impl AppState {
             links: links(),
             checkpoints: None,
             one_application_per_account: true,
+            trusted_proxies: Arc::new(Vec::new()),
         }
     }
 }
@@ -94,6 +97,10 @@ pub fn router(state: AppState) -> Router {
         .merge(rentals::routes())
         .merge(acquisition::routes())
         .fallback(web::not_found::fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::forwarded::resolve,
+        ))
         .layer(axum::middleware::map_response(
             web::headers::security_headers,
         ))

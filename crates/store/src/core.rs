@@ -68,6 +68,7 @@ pub(crate) mod keys;
 pub(crate) mod market;
 pub(crate) mod material_files;
 pub(crate) mod messages;
+pub(crate) mod rate_windows;
 pub(crate) mod rentals;
 pub(crate) mod subsidies;
 

@@ -32,12 +32,19 @@ impl Drop for Server {
 /// Starts `anju serve --demo --demo-households N` on a free port.
 pub fn start(dir: &Path, db: &str, demo_households: usize) -> Server {
     let households = demo_households.to_string();
+    start_with(
+        dir,
+        db,
+        &["--demo", "--demo-households", households.as_str()],
+    )
+}
+
+/// Starts `anju serve` with `extra` arguments on a free port.
+pub fn start_with(dir: &Path, db: &str, extra: &[&str]) -> Server {
     let mut child = anju()
+        .arg("serve")
+        .args(extra)
         .args([
-            "serve",
-            "--demo",
-            "--demo-households",
-            households.as_str(),
             "--listen",
             "127.0.0.1:0",
             "--today",

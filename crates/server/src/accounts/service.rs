@@ -31,9 +31,10 @@ pub async fn do_login(
     username: &str,
     password: &str,
 ) -> ApiResult<SignedIn> {
-    // In-process burst limit: keeps Argon2 from eating the CPU under a
-    // flood; the throttle below is the shared, per-counter one.
-    if !st.limiter.allow(ip) {
+    // Burst limit per address (shared by every process): keeps Argon2
+    // from eating the CPU under a flood; the throttle below is the
+    // per-counter one that locks names out.
+    if !st.limiter.allow(&st.store, ip).await? {
         return Err(too_many(60));
     }
     let name = username.trim();

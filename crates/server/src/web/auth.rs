@@ -145,13 +145,18 @@ pub fn check_form_csrf(user: &CurrentUser, given: Option<&str>) -> Result<(), Ap
 }
 
 /// The client's address when the server was started with connect info
-/// (always, outside in-process tests, where it is 127.0.0.1).
+/// (always, outside in-process tests, where it is 127.0.0.1); behind a
+/// trusted reverse proxy, the address it forwarded (`web::forwarded`).
 pub struct ClientIp(pub IpAddr);
 
 impl<St: Send + Sync> FromRequestParts<St> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &St) -> Result<Self, Self::Rejection> {
+        // Resolved behind a trusted proxy by `forwarded::resolve`.
+        if let Some(c) = parts.extensions.get::<super::forwarded::ClientAddr>() {
+            return Ok(ClientIp(c.0));
+        }
         Ok(ClientIp(
             parts
                 .extensions

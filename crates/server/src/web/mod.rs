@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod field_errors;
 pub mod forms;
+pub mod forwarded;
 pub mod headers;
 pub mod html;
 pub mod json;

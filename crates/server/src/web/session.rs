@@ -1,6 +1,7 @@
-//! The signed-in account behind a request and the in-memory helpers of
-//! signing in: the per-address rate limiter and the short-lived session
-//! cache. Plain types: the extractors that fill them are in `auth`.
+//! The signed-in account behind a request and the helpers of signing in:
+//! the per-address rate limiter (shared through the database) and the
+//! short-lived session cache. Plain types: the extractors that fill them
+//! are in `auth`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -24,73 +25,94 @@ impl CurrentUser {
     }
 }
 
-/// A fixed-window counter per client address, for the login endpoint.
-/// In-process on purpose: it blunts password guessing from one address; the
-/// account lockout (in the database) covers guessing spread over processes.
+/// A fixed-window limit per client address (the sign-in form's, the
+/// public tip line's), counted in the database (`rate_windows`), so that it
+/// holds across every anju process serving one database behind one
+/// address. The address is kept only as a keyed hash.
 pub struct RateLimiter {
+    /// Which limit (part of the key, so limits never share a counter).
+    name: &'static str,
     limit: u32,
     window: Duration,
-    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
 impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> Self {
+    pub fn new(name: &'static str, limit: u32, window: Duration) -> Self {
         RateLimiter {
+            name,
             limit,
             window,
-            seen: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts one attempt; false when the address is over its limit.
-    pub fn allow(&self, ip: IpAddr) -> bool {
-        let Ok(mut seen) = self.seen.lock() else {
-            return true;
-        };
-        let now = Instant::now();
-        if seen.len() > 10_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = seen.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.limit
+    /// Counts one attempt from `ip`; false when the address is over its
+    /// limit in the current window. Wall-clock time (not the server's
+    /// civil clock, which tests pin): windows are real elapsed time.
+    pub async fn allow(
+        &self,
+        store: &anju_store::AnyStore,
+        ip: IpAddr,
+    ) -> anju_store::Result<bool> {
+        let hash = super::auth::token_hash(&format!("rate\u{0}{}\u{0}{ip}", self.name));
+        let key = format!("{}:{}", self.name, &hash[..40]);
+        let window = i64::try_from(self.window.as_secs())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        let hits = store
+            .accounts()
+            .count_hit(&key, chrono::Utc::now().timestamp(), window)
+            .await?;
+        Ok(hits <= u64::from(self.limit))
     }
 }
 
-/// Recently confirmed sessions, kept for a couple of seconds so a burst of
-/// requests from one signed-in official costs one database lookup. Several
-/// anju processes may share a database, so an entry is trusted only
-/// briefly: a sign-out, password reset or lock made through another process
-/// takes effect here within [`SessionCache::TTL`]. Sign-out through this
-/// process removes the entry at once.
+/// Recently confirmed sessions, kept for a moment so a burst of requests
+/// from one signed-in official costs one database lookup. Sign-out through
+/// this process removes the entry at once; a sign-out, password reset or
+/// lock made through *another* process takes effect here only when the
+/// entry expires. So the cache is on (two seconds) for one process on
+/// SQLite, and off by default on PostgreSQL, where several processes may
+/// serve one database (`anju serve --session-cache-ms`, docs/operations.md).
 pub struct SessionCache {
+    ttl: Duration,
     entries: Mutex<HashMap<String, (Instant, CurrentUser)>>,
 }
 
 impl Default for SessionCache {
     fn default() -> Self {
-        SessionCache {
-            entries: Mutex::new(HashMap::new()),
-        }
+        SessionCache::new(Self::TTL)
     }
 }
 
 impl SessionCache {
+    /// The default lifetime of an entry.
     pub const TTL: Duration = Duration::from_secs(2);
 
+    /// A cache whose entries live `ttl` (zero: no cache).
+    pub fn new(ttl: Duration) -> Self {
+        SessionCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub(super) fn get(&self, token_hash: &str, now: anju_domain::Timestamp) -> Option<CurrentUser> {
+        if self.ttl.is_zero() {
+            return None;
+        }
         let entries = self.entries.lock().ok()?;
         let (at, user) = entries.get(token_hash)?;
-        (at.elapsed() < Self::TTL && user.session.expires_at > now).then(|| user.clone())
+        (at.elapsed() < self.ttl && user.session.expires_at > now).then(|| user.clone())
     }
 
     pub(super) fn put(&self, token_hash: String, user: CurrentUser) {
+        if self.ttl.is_zero() {
+            return;
+        }
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() > 10_000 {
-                entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
+                let ttl = self.ttl;
+                entries.retain(|_, (at, _)| at.elapsed() < ttl);
             }
             entries.insert(token_hash, (Instant::now(), user));
         }

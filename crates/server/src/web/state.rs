@@ -48,6 +48,9 @@ pub struct AppState {
     /// probes something else with many applications of one account turns
     /// it off.
     pub one_application_per_account: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`web::forwarded`); empty: the connection's address is the client.
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The audit signing key (read from a file, never stored in the database)
@@ -73,6 +76,7 @@ impl Clone for AppState {
             links: self.links,
             checkpoints: self.checkpoints.clone(),
             one_application_per_account: self.one_application_per_account,
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }

@@ -205,6 +205,7 @@ impl TestApp {
         // Every in-process request comes from 127.0.0.1: a test logs in more
         // accounts a minute than the per-address login limit allows.
         state.limiter = Arc::new(anju_server::auth::RateLimiter::new(
+            "login",
             1_000_000,
             std::time::Duration::from_secs(60),
         ));

@@ -2,6 +2,8 @@
 //! and the head.
 
 use super::*;
+use anju_domain::audit::{entry_hash_of_text, ChainCheck, EntryText};
+use anju_domain::{ChainError, Hash32};
 
 impl Audit<'_> {
     // ---------------------------------------------------------------- audit
@@ -62,6 +64,98 @@ impl Audit<'_> {
         }
         let mut pc = self.read_conn().await?;
         to_u64(q.fetch_one(&mut pc.conn()).await?.int("n")?)
+    }
+
+    /// Appends `drafts` to the chain in one transaction, in order, and
+    /// returns the new head: for loading many entries at once (the audit
+    /// benchmark's synthetic log). Each entry is hashed and linked exactly
+    /// as [`Self::append_audit`] does; the rows go in multi-row `INSERT`s.
+    pub async fn append_audit_batch(&self, drafts: Vec<AuditDraft>) -> Result<Option<ChainHead>> {
+        if drafts.is_empty() {
+            return self.audit_head().await;
+        }
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let head = append_audit_batch_in(&mut tx.conn(), &drafts).await?;
+            tx.commit().await?;
+            Ok(Some(head))
+        })
+    }
+
+    /// Verifies the chain from `start` (a head verified earlier; `None`:
+    /// from the first entry) to its end, reading [`VERIFY_PAGE`] entries at
+    /// a time by seq (keyset: `seq > last`), so memory stays flat however
+    /// long the log. While one page is hashed on a blocking thread the next
+    /// is read. Returns the last entry verified (`start` when nothing
+    /// follows it), or the first problem, named as
+    /// [`anju_domain::verify_chain_from`] and
+    /// [`anju_domain::checkpoint::diagnose`] name it.
+    pub async fn verify_audit_chain(
+        &self,
+        start: Option<ChainHead>,
+    ) -> Result<std::result::Result<Option<ChainHead>, ChainError>> {
+        let mut check = ChainCheck::from(start);
+        let mut after = start.map_or(0, |h| h.seq);
+        let mut page = self.audit_raw_page(after).await?;
+        while !page.is_empty() {
+            after = page.last().map_or(after, |r| r.seq);
+            // The hashing starts on its own thread at once; the next page
+            // is read meanwhile.
+            let hashing = tokio::task::spawn_blocking(move || hash_page(page));
+            let next = self.audit_raw_page(after).await;
+            let checked = hashing
+                .await
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            for r in &checked {
+                if let Err(e) = check.push(r.seq, &r.prev_hash, &r.hash, r.content_ok) {
+                    return Ok(Err(self.diagnose_altered(e).await?));
+                }
+            }
+            page = next?;
+        }
+        Ok(Ok(check.head()))
+    }
+
+    /// One page of entries after `after`, as stored.
+    async fn audit_raw_page(&self, after: u64) -> Result<Vec<RawEntry>> {
+        let mut pc = self.read_conn().await?;
+        let rows = Q::new(
+            "SELECT seq, occurred_at, actor_user_id, role_code, action_code, subject, detail_json, prev_hash, \
+             entry_hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .int(to_i64(after)?)
+        .int(VERIFY_PAGE)
+        .fetch_all(&mut pc.conn())
+        .await?;
+        rows.iter().map(RawEntry::from_row).collect()
+    }
+
+    /// An altered entry may have been moved: if its content checks at
+    /// another position of the log, say so (as `diagnose` does for a log in
+    /// memory; only run on a failed check).
+    async fn diagnose_altered(&self, e: ChainError) -> Result<ChainError> {
+        let ChainError::Altered { seq } = e else {
+            return Ok(e);
+        };
+        let entry = match self.audit_log(seq.saturating_sub(1), 1).await {
+            Ok(page) => page.into_iter().find(|x| x.seq == seq),
+            // Content that does not even parse was not moved: altered.
+            Err(StoreError::Corrupt(_)) => None,
+            Err(other) => return Err(other),
+        };
+        let Some(entry) = entry else { return Ok(e) };
+        let mut pc = self.read_conn().await?;
+        let last = Q::new("SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log")
+            .fetch_one(&mut pc.conn())
+            .await?
+            .int("n")?;
+        let last = to_u64(last)?;
+        Ok(tokio::task::spawn_blocking(move || {
+            anju_domain::checkpoint::diagnose_moved(&entry, 1..=last)
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
+        .unwrap_or(e))
     }
 
     /// The audit chain's head (last seq and hash), `None` while empty: to
@@ -232,4 +326,185 @@ fn audit_where(select: &str, f: &AuditFilter, page: bool) -> (String, Vec<Arg>) 
         sql.push_str(&conds.join(" AND "));
     }
     (sql, args)
+}
+
+/// Entries read per page by [`Audit::verify_audit_chain`]: large enough
+/// that a round trip is small beside the hashing, small enough that two
+/// pages (one hashed, one read) stay a few megabytes.
+pub const VERIFY_PAGE: i64 = 20_000;
+
+/// An entry as stored, for checking its hash without parsing it.
+struct RawEntry {
+    seq: u64,
+    at: String,
+    actor: String,
+    role: String,
+    action: String,
+    subject: String,
+    detail: String,
+    /// `None`: not 64 hex digits (then the entry cannot match its hash).
+    prev_hash: Option<Hash32>,
+    hash: Option<Hash32>,
+}
+
+impl RawEntry {
+    fn from_row(r: &Row) -> Result<RawEntry> {
+        Ok(RawEntry {
+            seq: to_u64(r.int("seq")?)?,
+            at: r.text("occurred_at")?,
+            actor: r.text("actor_user_id")?,
+            role: r.text("role_code")?,
+            action: r.text_or_empty("action_code")?,
+            subject: r.text_or_empty("subject")?,
+            detail: r.text("detail_json")?,
+            prev_hash: from_hex(&r.text("prev_hash")?),
+            hash: from_hex(&r.text("entry_hash")?),
+        })
+    }
+
+    /// The entry parsed (the slow way, for an entry whose stored text does
+    /// not hash to its stored hash).
+    fn parse(&self, prev_hash: Hash32, hash: Hash32) -> Result<AuditEntry> {
+        Ok(AuditEntry {
+            seq: self.seq,
+            at: parse_ts(&self.at)?,
+            actor_user_id: parse_user_id(&self.actor)?,
+            role: Role::parse(&self.role).map_err(corrupt)?,
+            action: self.action.clone(),
+            subject: self.subject.clone(),
+            detail: serde_json::from_str(&self.detail)
+                .map_err(|e| StoreError::Corrupt(format!("audit detail_json: {e}")))?,
+            prev_hash,
+            hash,
+        })
+    }
+}
+
+/// An entry after its content was hashed.
+struct Checked {
+    seq: u64,
+    prev_hash: Hash32,
+    hash: Hash32,
+    content_ok: bool,
+}
+
+/// Hashes each entry of a page. The stored text is what was hashed when
+/// the entry was written (the timestamp as printed, the canonical detail),
+/// so it is hashed as it is; only when that does not match is the entry
+/// parsed and its canonical form hashed, so an entry stored in an
+/// equivalent form (e.g. by another tool) is judged exactly as
+/// `AuditEntry::computed_hash` judges it.
+fn hash_page(page: Vec<RawEntry>) -> Vec<Checked> {
+    page.into_iter()
+        .map(|e| {
+            let (Some(prev_hash), Some(hash)) = (e.prev_hash, e.hash) else {
+                return Checked {
+                    seq: e.seq,
+                    prev_hash: e.prev_hash.unwrap_or_default(),
+                    hash: e.hash.unwrap_or_default(),
+                    content_ok: false,
+                };
+            };
+            let text = EntryText {
+                at: &e.at,
+                actor_user_id: &e.actor,
+                role: &e.role,
+                action: &e.action,
+                subject: &e.subject,
+                detail: e.detail.as_bytes(),
+            };
+            let content_ok = entry_hash_of_text(&prev_hash, e.seq, &text) == hash
+                || e.parse(prev_hash, hash)
+                    .is_ok_and(|p| p.computed_hash() == hash);
+            Checked {
+                seq: e.seq,
+                prev_hash,
+                hash,
+                content_ok,
+            }
+        })
+        .collect()
+}
+
+/// Rows per multi-row `INSERT` of [`append_audit_batch_in`]: 9 parameters
+/// each, under SQLite's 32,766 and PostgreSQL's 65,535.
+const INSERT_ROWS: usize = 1000;
+
+/// Appends `drafts` inside the caller's transaction (its last write, as
+/// [`append_audit_in`]): takes `drafts.len()` seqs from the head at once.
+async fn append_audit_batch_in(
+    c: &mut crate::sql::Conn<'_>,
+    drafts: &[AuditDraft],
+) -> Result<ChainHead> {
+    let n = to_i64(drafts.len() as u64)?;
+    let head = Q::new(
+        "UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash",
+    )
+    .int(n)
+    .fetch_optional(c)
+    .await?
+    .ok_or_else(|| {
+        StoreError::Corrupt("审计链头记录缺失 (the audit head row is missing)".to_owned())
+    })?;
+    let last = to_u64(head.int("last_seq")?)?;
+    let mut prev = ChainHead {
+        seq: last - drafts.len() as u64,
+        hash: parse_hash(&head.text("last_hash")?)?,
+    };
+    for chunk in drafts.chunks(INSERT_ROWS) {
+        let mut sql = String::from(
+            "INSERT INTO audit_log (seq, occurred_at, actor_user_id, role_code, action_code, subject, \
+             detail_json, prev_hash, entry_hash) VALUES ",
+        );
+        let mut q = Q::new("");
+        for (i, d) in chunk.iter().enumerate() {
+            let seq = prev.seq + 1;
+            let canonical = canonical_json(&d.detail);
+            let hash = entry_hash(
+                &prev.hash,
+                seq,
+                d.at,
+                &d.actor_user_id,
+                d.role,
+                &d.action,
+                &d.subject,
+                &canonical,
+            );
+            let detail = String::from_utf8(canonical)
+                .map_err(|_| StoreError::Corrupt("canonical JSON is not UTF-8".to_owned()))?;
+            if i > 0 {
+                sql.push(',');
+            }
+            let b = i * 9;
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${},${},${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            ));
+            q = q
+                .int(to_i64(seq)?)
+                .text(d.at.to_rfc3339())
+                .text(d.actor_user_id.as_str())
+                .text(d.role.code())
+                .text(&d.action)
+                .text(&d.subject)
+                .text(detail)
+                .text(to_hex(&prev.hash))
+                .text(to_hex(&hash));
+            prev = ChainHead { seq, hash };
+        }
+        q.with_sql(sql).execute(c).await?;
+    }
+    Q::new("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .text(to_hex(&prev.hash))
+        .execute(c)
+        .await?;
+    Ok(prev)
 }

@@ -143,6 +143,35 @@ impl TestDb {
         }
     }
 
+    /// Runs `sql` with plain SQL, as someone with the database would
+    /// (tampering tests); rows affected.
+    pub async fn raw_execute(&self, sql: &str) -> u64 {
+        match &self.target {
+            Target::Sqlite { path } => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .expect("raw sqlite");
+                let n = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect(sql)
+                    .rows_affected();
+                pool.close().await;
+                n
+            }
+            Target::Postgres { url, .. } => {
+                let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
+                let n = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect(sql)
+                    .rows_affected();
+                pool.close().await;
+                n
+            }
+        }
+    }
+
     /// The stored nonce and ciphertext of an application's household, read
     /// with plain SQL.
     pub async fn raw_household(&self, id: &str) -> (Vec<u8>, Vec<u8>) {

@@ -168,7 +168,12 @@ pub async fn submit_tip(
             errors,
         ));
     };
-    if !st.tip_limiter.allow(ip) {
+    if !st
+        .tip_limiter
+        .allow(&st.store, ip)
+        .await
+        .map_err(|e| plain(e.into()))?
+    {
         return Err(plain(too_many(
             "提交过于频繁，请一小时后再试 (too many tips from this address: try again in an hour)",
         )));
