@@ -84,9 +84,12 @@ struct ListQuery {
     /// At most this many (default 100).
     #[serde(default = "default_limit")]
     limit: u32,
-    /// Skip this many.
+    /// Skip this many (deep pages: use `after`).
     #[serde(default)]
     offset: u32,
+    /// Keyset paging: the lines after this application number, in the
+    /// default newest-first order (`next_after` of the previous page).
+    after: Option<String>,
 }
 
 fn default_limit() -> u32 {
@@ -126,18 +129,47 @@ async fn list(
         },
     )
     .map_err(|e| listing::api_error(&e))?;
-    let rows = service::list(&st, &user, &req, q.limit, q.offset).await?;
+    let after = q
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            anju_domain::ApplicationId::new(a)
+                .map_err(|e| ApiError::bad_request("invalid_cursor", e.to_string()).field("after"))
+        })
+        .transpose()?;
+    if after.is_some() && req.order != anju_store::ListOrder::NewestFirst {
+        return Err(ApiError::bad_request(
+            "invalid_cursor",
+            "按编号翻页（after）只用于默认的最新在前排序 (after pages only the default newest-first order)",
+        )
+        .field("after"));
+    }
+    let limit = q.limit.clamp(1, 500);
+    let rows = service::list(&st, &user, &req, limit, q.offset, after.as_ref()).await?;
     let total = service::count(&st, &user, &req).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
-    Ok(Json(ApplicationList { items, total }).into_response())
+    let next_after = (rows.len() as u32 == limit
+        && req.order == anju_store::ListOrder::NewestFirst)
+        .then(|| rows.last().map(|r| r.id.as_str().to_string()))
+        .flatten();
+    Ok(Json(ApplicationList {
+        items,
+        total,
+        next_after,
+    })
+    .into_response())
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ApplicationList<'a> {
     items: Vec<SummaryJson<'a>>,
     /// How many the caller may list in all (with this status filter): page
-    /// with `offset` until it is reached.
+    /// with `offset` until it is reached, or with `after`.
     total: u64,
+    /// `after` for the next page (newest-first order, when this page is full).
+    #[schema(required = true)]
+    next_after: Option<String>,
 }
 
 /// One list line as the API writes it. A typed view rather than a

@@ -131,7 +131,15 @@ pub async fn visible_applications(
     user: &CurrentUser,
     limit: u32,
 ) -> ApiResult<Vec<ApplicationSummary>> {
-    service::list(st, user, &super::listing::ListRequest::default(), limit, 0).await
+    service::list(
+        st,
+        user,
+        &super::listing::ListRequest::default(),
+        limit,
+        0,
+        None,
+    )
+    .await
 }
 
 /// The members (resident ID and name, decrypted) of each application, for

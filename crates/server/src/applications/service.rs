@@ -691,14 +691,35 @@ pub async fn list(
     req: &ListRequest,
     limit: u32,
     offset: u32,
+    after: Option<&ApplicationId>,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     // Market regulators work on the market and see no family's file.
     let Some(filter) = scope(user, req) else {
         return Ok(Vec::new());
     };
+    // Keyset paging (issue 11 item 4): after the line with this number, in
+    // the newest-first order, at any depth for the cost of the first page.
+    let after = match after {
+        Some(id) => Some(
+            st.store
+                .applications()
+                .application_summary(id)
+                .await?
+                .map(|s| anju_store::ListCursor::of(&s))
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid_cursor",
+                        "没有这个申请编号 (no such application)",
+                    )
+                    .field("after")
+                })?,
+        ),
+        None => None,
+    };
     let filter = ListFilter {
         limit: limit.clamp(1, 500),
-        offset,
+        offset: if after.is_some() { 0 } else { offset },
+        after,
         ..filter
     };
     Ok(st.store.applications().list_applications(&filter).await?)

@@ -138,6 +138,7 @@ fn facts(rng: &mut Rng, i: usize, district: &DistrictCode, eligible: bool) -> Va
     h
 }
 
+#[derive(Clone)]
 struct Staff {
     community: Actor,
     street: Actor,
@@ -398,22 +399,45 @@ pub async fn seed_city(
         .collect();
     let mut report = SeedReport::default();
     let mut counts: HashMap<StatusKind, usize> = HashMap::new();
-    let mut rng = Rng(seed);
-    for start in (0..families).step_by(BATCH) {
+    // Families are made on a blocking thread, one batch ahead of the
+    // database writing the previous one: two cores, two kinds of work.
+    let people = std::sync::Arc::new(people);
+    let verifiers = std::sync::Arc::new(verifiers);
+    let make = |start: usize| {
+        let (st, people, verifiers, districts) = (
+            st.clone(),
+            people.clone(),
+            verifiers.clone(),
+            districts.clone(),
+        );
         let end = (start + BATCH).min(families);
-        let mut batch = Vec::with_capacity(end - start);
-        for i in start..end {
-            // Spread by fixed hashes of i (not the rng) so that a family's
-            // district and state do not depend on the batch size.
-            let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let district = pick(&districts, ((x >> 20) % 1000) as u32);
-            let target = pick(&STATES, ((x >> 40) % 1000) as u32);
-            let who = people
-                .get(&district)
-                .ok_or_else(|| internal("district staff"))?;
-            let b = walk(st, i, &district, target, who, &verifiers, today, &mut rng)?;
+        tokio::task::spawn_blocking(move || {
+            (start..end)
+                .map(|i| {
+                    // Spread by fixed hashes of i, and a generator per
+                    // family, so a family does not depend on the batches.
+                    let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    let district = pick(&districts, ((x >> 20) % 1000) as u32);
+                    let target = pick(&STATES, ((x >> 40) % 1000) as u32);
+                    let who = people
+                        .get(&district)
+                        .ok_or_else(|| internal("district staff"))?;
+                    let mut rng = Rng(seed ^ x);
+                    walk(&st, i, &district, target, who, &verifiers, today, &mut rng)
+                })
+                .collect::<ApiResult<Vec<BulkApplication>>>()
+        })
+    };
+    let mut next = (families > 0).then(|| make(0));
+    let mut start = 0;
+    while let Some(job) = next.take() {
+        let batch = job.await.map_err(internal)??;
+        start += BATCH;
+        if start < families {
+            next = Some(make(start));
+        }
+        for b in &batch {
             *counts.entry(b.app.status().kind()).or_default() += 1;
-            batch.push(b);
         }
         let first = batch.first().map(|b| b.app.id().as_str().to_string());
         let last = batch.last().map(|b| b.app.id().as_str().to_string());

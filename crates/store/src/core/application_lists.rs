@@ -81,6 +81,20 @@ impl Applications<'_> {
             .collect()
     }
 
+    /// One application's list line, by number.
+    pub async fn application_summary(
+        &self,
+        id: &ApplicationId,
+    ) -> Result<Option<ApplicationSummary>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(format!("{SUMMARY_SELECT} WHERE a.id = $1"))
+            .text(id.as_str())
+            .fetch_optional(&mut pc.conn())
+            .await?
+            .map(|r| summary_from_row(&r))
+            .transpose()
+    }
+
     /// How many applications the filter matches in all (its `limit`,
     /// `offset` and `after` ignored): the total a paged list shows.
     pub async fn count_listed(&self, filter: &ListFilter) -> Result<u64> {
@@ -141,9 +155,15 @@ fn list_where(select: &str, filter: &ListFilter, keyset: bool) -> Result<(String
             conds.push(format!("a.masked_name >= ${lo} AND a.masked_name < ${hi}"));
         }
         Some(ListSearch::IdTail(t)) => {
-            // The same expression as the `applications_id_tail` index.
+            // The same expression as the `applications_id_tail_only` index,
+            // in a subquery: beside an ORDER BY on the submission time the
+            // planner would otherwise walk the time index and compute the
+            // tail of every row (80 ms at 10⁵ on SQLite).
             texts.push(t.clone());
-            conds.push(format!("substr(a.masked_id, 15, 4) = ${}", texts.len()));
+            conds.push(format!(
+                "a.id IN (SELECT t.id FROM applications t WHERE substr(t.masked_id, 15, 4) = ${})",
+                texts.len()
+            ));
         }
         None => {}
     }

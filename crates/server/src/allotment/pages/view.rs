@@ -54,8 +54,8 @@ pub(super) async fn load_view(
     let (homes, check) = svc::price_check(st, &p).await?;
     let mut rounds = Vec::new();
     let store = st.store.allotment();
-    for r in store.allot_rounds(&p.id).await? {
-        let draws = store.allot_draws(&p.id, r.round_no).await?;
+    for r in store.allot_rounds_without_files(&p.id).await? {
+        let draws = store.allot_draws_without_files(&p.id, r.round_no).await?;
         let from = window
             .filter(|(n, _)| *n == r.round_no)
             .map_or(1, |(_, from)| from.max(1));

@@ -199,10 +199,18 @@ pub async fn project_json(
     with_entrants: bool,
 ) -> ApiResult<ProjectJson> {
     let (homes, check) = price_check(st, p).await?;
-    let rounds = st.store.allotment().allot_rounds(&p.id).await?;
+    let rounds = st
+        .store
+        .allotment()
+        .allot_rounds_without_files(&p.id)
+        .await?;
     let mut rounds_json = Vec::new();
     for r in &rounds {
-        let draws = st.store.allotment().allot_draws(&p.id, r.round_no).await?;
+        let draws = st
+            .store
+            .allotment()
+            .allot_draws_without_files(&p.id, r.round_no)
+            .await?;
         let excluded: Vec<Value> = serde_json::from_str(&r.excluded_json).unwrap_or_default();
         let (entrants, entrants_next) = if with_entrants {
             let page = entrants_page(st, r, 1, ENTRANTS_IN_DETAIL).await?;

@@ -257,7 +257,7 @@ pub(super) async fn work(
     ];
     let keep_refs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/work", &keep_refs);
-    let rows = match service::list(&st, &user, &req, PER_PAGE, pager.offset()).await {
+    let rows = match service::list(&st, &user, &req, PER_PAGE, pager.offset(), None).await {
         Ok(r) => r,
         Err(e) => return c.error(e),
     };

@@ -276,6 +276,43 @@ impl Allotment<'_> {
         .collect()
     }
 
+    /// A project's rounds without their entrant files (`entrant_file`
+    /// empty): what pages and the project's JSON show. A city's entrant
+    /// file is megabytes, read only to serve it or to draw.
+    pub async fn allot_rounds_without_files(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(format!(
+            "SELECT {} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no",
+            ROUND_COLS.replace("entrant_file", "'' AS entrant_file")
+        ))
+        .text(project_id)
+        .fetch_all(&mut pc.conn())
+        .await?
+        .iter()
+        .map(round_from_row)
+        .collect()
+    }
+
+    /// A round's draws without their result files (`result_file` empty).
+    pub async fn allot_draws_without_files(
+        &self,
+        project_id: &str,
+        round_no: u8,
+    ) -> Result<Vec<DrawRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(
+            "SELECT draw_no, reveal, notary, seed, '' AS result_file, drawn_at, drawn_by, redraw_reason, redraw_requested_by, \
+             redraw_approved_by, superseded FROM allot_draws WHERE project_id = $1 AND round_no = $2 ORDER BY draw_no",
+        )
+        .text(project_id)
+        .int(i64::from(round_no))
+        .fetch_all(&mut pc.conn())
+        .await?
+        .iter()
+        .map(draw_from_row)
+        .collect()
+    }
+
     /// A round's status alone (the choose path reads it on every request;
     /// the entrant file can be megabytes).
     pub async fn allot_round_status(
@@ -362,7 +399,7 @@ impl Allotment<'_> {
         let marks: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
         let mut q = Q::new(format!(
             "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 \
-             AND e.state IN ({}) ORDER BY e.call_position, e.entrant_seq",
+             AND e.state IN ({})",
             marks.join(", ")
         ))
         .text(project_id)
@@ -371,11 +408,17 @@ impl Allotment<'_> {
             q = q.text(code_of(s)?);
         }
         let mut pc = self.read_conn().await?;
-        q.fetch_all(&mut pc.conn())
+        // Sorted here, not by SQL: an ORDER BY on the call position leads
+        // SQLite to walk the round in calling order (10⁵ rows) to find the
+        // few called or chosen, instead of using the state index.
+        let mut v = q
+            .fetch_all(&mut pc.conn())
             .await?
             .iter()
             .map(entrant_from_row)
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        v.sort_by_key(|e| (e.call_position.unwrap_or(u32::MAX), e.entrant_seq));
+        Ok(v)
     }
 
     /// One entrant of a round.
@@ -552,11 +595,11 @@ impl Allotment<'_> {
             .opt_text(approved)
             .execute(&mut tx.conn())
             .await?;
-            // Set-based: one UPDATE per 1,000 entrants joined to a VALUES
+            // Set-based: one UPDATE per 5,000 entrants joined to a VALUES
             // list (`column1..3` are the names both engines give an
             // unaliased VALUES list), not a statement per entrant: the
             // PostgreSQL draw of 10⁴ entrants took 17.9 s one by one.
-            for chunk in positions.chunks(1_000) {
+            for chunk in positions.chunks(5_000) {
                 let mut q = Q::new(format!(
                     "UPDATE allot_entrants SET draw_position = v.column2, call_position = v.column3 \
                      FROM (VALUES {}) AS v \
