@@ -595,11 +595,19 @@ impl Allotment<'_> {
             .opt_text(approved)
             .execute(&mut tx.conn())
             .await?;
-            // Set-based: one UPDATE per 5,000 entrants joined to a VALUES
+            // Set-based: one UPDATE per chunk of entrants joined to a VALUES
             // list (`column1..3` are the names both engines give an
             // unaliased VALUES list), not a statement per entrant: the
             // PostgreSQL draw of 10⁴ entrants took 17.9 s one by one.
-            for chunk in positions.chunks(5_000) {
+            // Chunk sizes as measured at 7 × 10⁴ entrants (docs/benchmarks.md):
+            // PostgreSQL is fastest with large ones, SQLite's join slows
+            // with the VALUES list's length.
+            let rows = if matches!(self.backend, super::super::Backend::Sqlite { .. }) {
+                1_000
+            } else {
+                5_000
+            };
+            for chunk in positions.chunks(rows) {
                 let mut q = Q::new(format!(
                     "UPDATE allot_entrants SET draw_position = v.column2, call_position = v.column3 \
                      FROM (VALUES {}) AS v \
