@@ -495,7 +495,7 @@ fn pg_fault(code: &str) -> Fault {
 
 #[cfg(test)]
 mod tests {
-    use super::{classify, pg_fault, renumber_into, Fault};
+    use super::{classify, pg_fault, renumber_into, values_rows, Fault};
 
     #[test]
     fn faults_are_told_apart() {

@@ -476,7 +476,7 @@ async fn applications_round_trip() {
         // Bodies are stored deflated (migration 0052); one written before,
         // as plain JSON, still reads the same.
         let plain = serde_json::to_string(&events[0]).expect("json");
-        db.raw_execute(
+        db.raw_execute_bound(
             "UPDATE application_events SET body_json = $1, body_z = NULL WHERE application_id = $2 AND seq = 1",
             &[&plain, flow.app.id().as_str()],
         )

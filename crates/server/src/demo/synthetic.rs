@@ -152,16 +152,22 @@ fn at(day: NaiveDate, minute: i64) -> ApiResult<Timestamp> {
 }
 
 /// One family walked to `target` through the domain's transitions.
+/// Who acts on a family's file, and the day the city stands at.
+struct Cast<'a> {
+    people: &'a Staff,
+    verifiers: &'a [(Department, Actor)],
+    today: NaiveDate,
+}
+
 fn walk(
     st: &AppState,
     i: usize,
     district: &DistrictCode,
     target: StatusKind,
-    people: &Staff,
-    verifiers: &[(Department, Actor)],
-    today: NaiveDate,
+    cast: &Cast<'_>,
     rng: &mut Rng,
 ) -> ApiResult<BulkApplication> {
+    let (people, verifiers, today) = (cast.people, cast.verifiers, cast.today);
     let eligible = matches!(
         target,
         StatusKind::Decided | StatusKind::OnNotice | StatusKind::Qualified
@@ -423,7 +429,12 @@ pub async fn seed_city(
                         .get(&district)
                         .ok_or_else(|| internal("district staff"))?;
                     let mut rng = Rng(seed ^ x);
-                    walk(&st, i, &district, target, who, &verifiers, today, &mut rng)
+                    let cast = Cast {
+                        people: who,
+                        verifiers: &verifiers,
+                        today,
+                    };
+                    walk(&st, i, &district, target, &cast, &mut rng)
                 })
                 .collect::<ApiResult<Vec<BulkApplication>>>()
         })

@@ -229,10 +229,7 @@ async fn a_synthetic_city_reads_back_as_the_services_would_have_written_it() {
             .anon_get(&format!("/projects/{pid}?round=1&from=101"))
             .await
             .text();
-        assert!(
-            html.contains(&format!("第 101–")),
-            "{b}: the window is named"
-        );
+        assert!(html.contains("第 101–"), "{b}: the window is named");
         assert!(
             html.contains(&format!("共 {} 户", entrants.len())),
             "{b}: with the total"

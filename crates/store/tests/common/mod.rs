@@ -204,7 +204,7 @@ impl TestDb {
 
     /// Runs one statement with text parameters, with plain SQL (to put the
     /// database in a state an older version of anju wrote).
-    pub async fn raw_execute(&self, sql: &str, texts: &[&str]) {
+    pub async fn raw_execute_bound(&self, sql: &str, texts: &[&str]) {
         match &self.target {
             Target::Sqlite { path } => {
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
