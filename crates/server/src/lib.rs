@@ -98,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(acquisition::routes())
         .fallback(web::not_found::fallback)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.trusted_proxies.clone(),
             web::forwarded::resolve,
         ))
         .layer(axum::middleware::map_response(

@@ -63,6 +63,7 @@ pub(crate) mod application_lists;
 pub(crate) mod applications;
 pub(crate) mod audit;
 pub(crate) mod drafts;
+pub(crate) mod event_bodies;
 pub(crate) mod holdings;
 pub(crate) mod keys;
 pub(crate) mod market;

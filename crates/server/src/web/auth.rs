@@ -13,7 +13,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 pub use super::cookies::{
@@ -21,7 +20,7 @@ pub use super::cookies::{
     DEVICE_COOKIE, DEVICE_DAYS, LOGIN_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 use super::error::ApiError;
-pub use super::session::{CurrentUser, RateLimiter, SessionCache};
+pub use super::session::{token_hash, CurrentUser, RateLimiter, SessionCache};
 use super::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -70,10 +69,6 @@ pub fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
     hex::encode(b)
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Looks up the session of a request, if any.

@@ -13,8 +13,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::AppState;
-
 /// The client address resolved for this request (see the module).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub IpAddr);
@@ -43,8 +41,14 @@ pub fn client_addr(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]
     client
 }
 
-/// Middleware: records [`ClientAddr`] for the `ClientIp` extractor.
-pub async fn resolve(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Middleware: records [`ClientAddr`] for the `ClientIp` extractor. Its
+/// state is the trusted proxies alone (not the application state, which
+/// would tie this module to the session and auth modules that read it).
+pub async fn resolve(
+    State(trusted): State<std::sync::Arc<Vec<IpAddr>>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(peer) = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -54,7 +58,7 @@ pub async fn resolve(State(st): State<AppState>, mut req: Request, next: Next) -
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok());
-        let ip = client_addr(peer, header, &st.trusted_proxies);
+        let ip = client_addr(peer, header, &trusted);
         req.extensions_mut().insert(ClientAddr(ip));
     }
     next.run(req).await

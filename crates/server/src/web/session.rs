@@ -10,6 +10,13 @@ use std::time::{Duration, Instant};
 
 use anju_domain::{Actor, UserId};
 use anju_store::{SessionRecord, UserRecord};
+use sha2::{Digest, Sha256};
+
+/// SHA-256 of a token, hex: what is stored of session tokens, device
+/// tokens and rate-window keys (never the token itself).
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
 
 /// The signed-in account behind a request.
 #[derive(Clone, Debug)]
@@ -53,7 +60,7 @@ impl RateLimiter {
         store: &anju_store::AnyStore,
         ip: IpAddr,
     ) -> anju_store::Result<bool> {
-        let hash = super::auth::token_hash(&format!("rate\u{0}{}\u{0}{ip}", self.name));
+        let hash = token_hash(&format!("rate\u{0}{}\u{0}{ip}", self.name));
         let key = format!("{}:{}", self.name, &hash[..40]);
         let window = i64::try_from(self.window.as_secs())
             .unwrap_or(i64::MAX)

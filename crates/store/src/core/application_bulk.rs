@@ -5,8 +5,9 @@
 //! summary with the waitlist read model, its waitlist place — but hundreds
 //! to a statement, and each batch with one audit entry that names it.
 
-use super::applications::{bump_counter_by, deflate, household_projection, Summary};
+use super::applications::{bump_counter_by, household_projection, Summary};
 use super::audit::append_audit_in;
+use super::event_bodies::deflate;
 use std::collections::BTreeMap;
 
 use super::*;

@@ -5,6 +5,7 @@
 //! Its forms post to `/acquisition/act` and come back with a banner.
 
 mod forms;
+mod offers;
 mod purchase;
 mod view;
 
@@ -17,7 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/acquisition", get(view::page))
         .route("/acquisition/act", post(view::act))
-        .route("/acquisition/offers", post(forms::upload))
+        .route("/acquisition/offers", post(offers::upload))
         .route(
             "/acquisition/purchases/{id}",
             get(purchase::page).post(purchase::act),
