@@ -264,26 +264,25 @@ impl Allotment<'_> {
 
     /// A project's rounds in order.
     pub async fn allot_rounds(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
-        let mut pc = self.read_conn().await?;
-        Q::new(format!(
-            "SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no"
-        ))
-        .text(project_id)
-        .fetch_all(&mut pc.conn())
-        .await?
-        .iter()
-        .map(round_from_row)
-        .collect()
+        self.rounds_of(project_id, true).await
     }
 
     /// A project's rounds without their entrant files (`entrant_file`
     /// empty): what pages and the project's JSON show. A city's entrant
     /// file is megabytes, read only to serve it or to draw.
     pub async fn allot_rounds_without_files(&self, project_id: &str) -> Result<Vec<RoundRecord>> {
+        self.rounds_of(project_id, false).await
+    }
+
+    async fn rounds_of(&self, project_id: &str, files: bool) -> Result<Vec<RoundRecord>> {
+        let cols = if files {
+            ROUND_COLS.to_string()
+        } else {
+            ROUND_COLS.replace("entrant_file", "'' AS entrant_file")
+        };
         let mut pc = self.read_conn().await?;
         Q::new(format!(
-            "SELECT {} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no",
-            ROUND_COLS.replace("entrant_file", "'' AS entrant_file")
+            "SELECT {cols} FROM allot_rounds WHERE project_id = $1 ORDER BY round_no"
         ))
         .text(project_id)
         .fetch_all(&mut pc.conn())
@@ -299,11 +298,25 @@ impl Allotment<'_> {
         project_id: &str,
         round_no: u8,
     ) -> Result<Vec<DrawRecord>> {
+        self.draws_of(project_id, round_no, false).await
+    }
+
+    async fn draws_of(
+        &self,
+        project_id: &str,
+        round_no: u8,
+        files: bool,
+    ) -> Result<Vec<DrawRecord>> {
+        let file = if files {
+            "result_file"
+        } else {
+            "'' AS result_file"
+        };
         let mut pc = self.read_conn().await?;
-        Q::new(
-            "SELECT draw_no, reveal, notary, seed, '' AS result_file, drawn_at, drawn_by, redraw_reason, redraw_requested_by, \
-             redraw_approved_by, superseded FROM allot_draws WHERE project_id = $1 AND round_no = $2 ORDER BY draw_no",
-        )
+        Q::new(format!(
+            "SELECT draw_no, reveal, notary, seed, {file}, drawn_at, drawn_by, redraw_reason, redraw_requested_by, \
+             redraw_approved_by, superseded FROM allot_draws WHERE project_id = $1 AND round_no = $2 ORDER BY draw_no"
+        ))
         .text(project_id)
         .int(i64::from(round_no))
         .fetch_all(&mut pc.conn())
@@ -479,18 +492,7 @@ impl Allotment<'_> {
 
     /// Every draw of a round, superseded ones included.
     pub async fn allot_draws(&self, project_id: &str, round_no: u8) -> Result<Vec<DrawRecord>> {
-        let mut pc = self.read_conn().await?;
-        Q::new(
-            "SELECT draw_no, reveal, notary, seed, result_file, drawn_at, drawn_by, redraw_reason, redraw_requested_by, \
-             redraw_approved_by, superseded FROM allot_draws WHERE project_id = $1 AND round_no = $2 ORDER BY draw_no",
-        )
-        .text(project_id)
-        .int(i64::from(round_no))
-        .fetch_all(&mut pc.conn())
-        .await?
-        .iter()
-        .map(draw_from_row)
-        .collect()
+        self.draws_of(project_id, round_no, true).await
     }
 
     /// Records a draw and the order it gives. The first draw needs the
