@@ -22,7 +22,8 @@ use crate::web::auth::{self, CurrentUser};
 use crate::web::error::ApiResult;
 use crate::web::extract::{Path, Query};
 use crate::web::json::parse_json;
-use crate::web::sheets::{csv_bytes, csv_response, sheet, xlsx_response, SheetStyle};
+use crate::web::sheets::{csv_bytes, csv_response, sheet, xlsx_response, Cell, SheetStyle};
+use crate::web::stream::{SheetWriter, PAGE_ROWS};
 use crate::web::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -858,51 +859,71 @@ async fn dealing(
     Ok(Json(Recorded { recorded: true }))
 }
 
-/// Results as XLSX: every round's current draw with masked identities.
-pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> ApiResult<Vec<u8>> {
+/// Results as XLSX: every round's current draw with masked identities, in
+/// calling order, read a window of entrants at a time and written to the
+/// download as it goes (a city-wide round is 10⁵ rows; issue 11 item 5).
+pub async fn results_workbook(st: &AppState, headers: &HeaderMap, id: &str) -> ApiResult<Response> {
     let user = viewer(st, headers).await;
     let p = svc::load_project(st, user.as_ref(), id).await?;
-    let mut rows = vec![[
-        "轮次",
-        "摇号顺序号",
-        "选房顺序号",
-        "优先选房",
-        "申请编号",
-        "姓名",
-        "身份证号",
-        "县（区）",
-        "选房状态",
-        "所选房源",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect::<Vec<_>>()];
+    let mut w = SheetWriter::table(
+        "摇号与选房结果",
+        &[
+            "轮次",
+            "摇号顺序号",
+            "选房顺序号",
+            "优先选房",
+            "申请编号",
+            "姓名",
+            "身份证号",
+            "县（区）",
+            "选房状态",
+            "所选房源",
+        ],
+        &[(4, 24.0), (6, 22.0)],
+        false,
+    )?;
     for r in st.store.allotment().allot_rounds(&p.id).await? {
-        for e in st
-            .store
-            .allotment()
-            .allot_entrants(&p.id, r.round_no)
-            .await?
-        {
-            rows.push(vec![
-                r.round_no.to_string(),
-                e.draw_position.map(|v| v.to_string()).unwrap_or_default(),
-                e.call_position.map(|v| v.to_string()).unwrap_or_default(),
-                if e.priority {
-                    "是".into()
-                } else {
-                    String::new()
-                },
-                e.application_id.clone(),
-                e.masked_name.clone(),
-                e.masked_id.clone(),
-                e.district.clone(),
-                e.state.zh().to_string(),
-                e.home_id.clone().unwrap_or_default(),
-            ]);
+        let drawn = r.status != anju_allotment::RoundStatus::Frozen;
+        let mut from = 1;
+        loop {
+            let page = st
+                .store
+                .allotment()
+                .allot_entrants_window(&p.id, r.round_no, drawn, from, PAGE_ROWS)
+                .await?;
+            let full = page.len() == PAGE_ROWS as usize;
+            from += PAGE_ROWS;
+            let num = |v: Option<u32>| {
+                v.map_or(Cell::Text(String::new()), |v| Cell::Number(f64::from(v)))
+            };
+            let rows = page
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        Cell::Number(f64::from(r.round_no)),
+                        num(e.draw_position),
+                        num(e.call_position),
+                        Cell::Text(if e.priority {
+                            "是".into()
+                        } else {
+                            String::new()
+                        }),
+                        Cell::Text(e.application_id),
+                        Cell::Text(e.masked_name),
+                        Cell::Text(e.masked_id),
+                        Cell::Text(e.district),
+                        Cell::Text(e.state.zh().to_string()),
+                        Cell::Text(e.home_id.unwrap_or_default()),
+                    ]
+                })
+                .collect();
+            w = w.write_page(rows).await?;
+            if !full {
+                break;
+            }
         }
     }
-    sheet(&rows, SheetStyle::Header, &[])
+    w.into_response(&format!("{id}-results.xlsx")).await
 }
 
 /// 摇号与选房结果（脱敏）results, masked.
@@ -921,8 +942,7 @@ async fn results_xlsx(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let bytes = results_workbook(&st, &headers, &id).await?;
-    Ok(xlsx_response(bytes, &format!("{id}-results.xlsx")))
+    results_workbook(&st, &headers, &id).await
 }
 
 /// One round the family entered.

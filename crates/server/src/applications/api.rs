@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(action))
         .routes(routes!(notices))
         .routes(routes!(notices_xlsx))
+        .routes(routes!(super::export::applications_csv))
         .routes(routes!(template_xlsx))
         .routes(routes!(template))
         .routes(routes!(upload))
@@ -463,11 +464,7 @@ async fn notices(State(st): State<AppState>, Query(q): Query<NoticeQuery>) -> Ap
     responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
 )]
 async fn notices_xlsx(State(st): State<AppState>) -> ApiResult<Response> {
-    let rows = service::all_notices(&st).await?;
-    Ok(xlsx_response(
-        super::notices::workbook(&st, &rows)?,
-        "notices.xlsx",
-    ))
+    super::notices::workbook_response(&st).await
 }
 
 fn department(code: &str) -> ApiResult<Department> {

@@ -2,26 +2,27 @@
 //! the title, issuing office, period and date, categories in words, rounds
 //! as numbers, how to object, and a seal area.
 
-use anju_store::ApplicationSummary;
+use anju_store::{ApplicationSummary, ListCursor};
+use axum::response::Response;
 
+use super::service;
 use crate::web::error::ApiResult;
-use crate::web::sheets::{official_sheet, Cell, OfficialSheet};
+use crate::web::sheets::Cell;
+use crate::web::stream::{OfficialHead, SheetWriter, PAGE_ROWS};
 use crate::web::AppState;
 
 /// How to object, as article 14 says and the notice page shows.
 pub const HOW_TO_OBJECT: &str = "对公示对象有异议的，请在公示期内向所在县（区）住建部门实名反映，写明异议事实（阳政办发〔2026〕2号 第十四条）。";
 
-pub fn workbook(st: &AppState, rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>> {
-    let label = |id: &str| {
-        st.policy
-            .categories
-            .iter()
-            .find(|c| c.id == id)
-            .map_or(id.to_string(), |c| c.label.clone())
-    };
-    let period = period(rows).map(|(s, e)| format!("公示期：{s} 至 {e}"));
+/// The notice as a streamed download: the period read first (it stands
+/// above the table), then every family under notice a keyset page at a
+/// time — the export never drops a row and never holds the list.
+pub async fn workbook_response(st: &AppState) -> ApiResult<Response> {
+    let period = service::notices_span(st)
+        .await?
+        .map(|(s, e)| format!("公示期：{s} 至 {e}"));
     let office = issuing_office(st);
-    official_sheet(&OfficialSheet {
+    let mut w = SheetWriter::official(&OfficialHead {
         sheet_name: "公示名单",
         title: "配售型保障性住房配售资格公示名单",
         office: &office,
@@ -38,12 +39,35 @@ pub fn workbook(st: &AppState, rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>
             "公示开始",
             "公示结束",
         ],
-        rows: rows
+        note: Some(HOW_TO_OBJECT),
+        widths: &[
+            (1, 26.0),
+            (2, 12.0),
+            (4, 22.0),
+            (5, 30.0),
+            (7, 12.0),
+            (8, 12.0),
+        ],
+    })?;
+    let label = |id: &str| {
+        st.policy
+            .categories
             .iter()
-            .enumerate()
-            .map(|(i, n)| {
+            .find(|c| c.id == id)
+            .map_or(id.to_string(), |c| c.label.clone())
+    };
+    let mut after = None;
+    let mut seq = 0u64;
+    loop {
+        let page = service::notices_after(st, after, PAGE_ROWS).await?;
+        after = page.last().map(ListCursor::of);
+        let full = page.len() == PAGE_ROWS as usize;
+        let rows = page
+            .iter()
+            .map(|n| {
+                seq += 1;
                 vec![
-                    Cell::Number(i as f64 + 1.0),
+                    Cell::Number(seq as f64),
                     Cell::Text(n.id.as_str().to_string()),
                     Cell::Text(n.district.describe_zh().to_string()),
                     Cell::Text(n.masked_name.clone()),
@@ -61,17 +85,13 @@ pub fn workbook(st: &AppState, rows: &[ApplicationSummary]) -> ApiResult<Vec<u8>
                     Cell::Text(n.notice_end.map(|d| d.to_string()).unwrap_or_default()),
                 ]
             })
-            .collect(),
-        note: Some(HOW_TO_OBJECT),
-        widths: &[
-            (1, 26.0),
-            (2, 12.0),
-            (4, 22.0),
-            (5, 30.0),
-            (7, 12.0),
-            (8, 12.0),
-        ],
-    })
+            .collect();
+        w = w.write_page(rows).await?;
+        if !full {
+            break;
+        }
+    }
+    w.into_response("notices.xlsx").await
 }
 
 /// The span of the notice periods of these families: from the earliest

@@ -694,7 +694,7 @@ pub async fn list(
     after: Option<&ApplicationId>,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     // Market regulators work on the market and see no family's file.
-    let Some(filter) = scope(user, req) else {
+    let Some(filter) = list_scope(user, req) else {
         return Ok(Vec::new());
     };
     // Keyset paging (issue 11 item 4): after the line with this number, in
@@ -727,7 +727,7 @@ pub async fn list(
 
 /// How many applications `list` would page through in all.
 pub async fn count(st: &AppState, user: &CurrentUser, req: &ListRequest) -> ApiResult<u64> {
-    let Some(filter) = scope(user, req) else {
+    let Some(filter) = list_scope(user, req) else {
         return Ok(0);
     };
     Ok(st.store.applications().count_listed(&filter).await?)
@@ -749,7 +749,9 @@ pub async fn status_counts(
 /// What a user may list, narrowed by what they asked for: a family its own,
 /// district staff their district (asking for another district finds
 /// nothing), city-wide staff any district. `None`: nothing at all.
-fn scope(user: &CurrentUser, req: &ListRequest) -> Option<ListFilter> {
+/// The list filter `req` becomes for this caller: scoped to its district
+/// or its own applications; `None` when the role lists nothing.
+pub fn list_scope(user: &CurrentUser, req: &ListRequest) -> Option<ListFilter> {
     if user.user.role == Role::MarketRegulator {
         return None;
     }
@@ -807,6 +809,43 @@ pub async fn notices_page(
         limit: limit.clamp(1, 500),
         offset,
         ..notice_filter(st)
+    };
+    Ok(st.store.applications().list_applications(&filter).await?)
+}
+
+/// The families under notice today, one keyset page after `after`, in
+/// the notice's order; for exports that write a page at a time.
+pub async fn notices_after(
+    st: &AppState,
+    after: Option<ListCursor>,
+    limit: u32,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    listed_after(st, notice_filter(st), after, limit).await
+}
+
+/// The span of today's notice periods (earliest start, latest end).
+pub async fn notices_span(
+    st: &AppState,
+) -> ApiResult<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+    Ok(st
+        .store
+        .applications()
+        .notice_span_listed(&notice_filter(st))
+        .await?)
+}
+
+/// One keyset page of what `filter` matches after `after`.
+pub async fn listed_after(
+    st: &AppState,
+    filter: ListFilter,
+    after: Option<ListCursor>,
+    limit: u32,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    let filter = ListFilter {
+        limit,
+        offset: 0,
+        after,
+        ..filter
     };
     Ok(st.store.applications().list_applications(&filter).await?)
 }

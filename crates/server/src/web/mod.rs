@@ -24,6 +24,7 @@ pub mod session;
 pub mod sheets;
 pub mod state;
 pub mod r#static;
+pub mod stream;
 
 pub use audit::audit;
 pub use clock::Clock;

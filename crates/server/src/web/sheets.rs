@@ -153,81 +153,21 @@ pub struct OfficialSheet<'a> {
     pub widths: &'a [(u16, f64)],
 }
 
-/// An [`OfficialSheet`] as XLSX bytes.
+/// An [`OfficialSheet`] as XLSX bytes (the layout is the streamed
+/// writer's, `stream::SheetWriter::official`).
 pub fn official_sheet(doc: &OfficialSheet) -> ApiResult<Vec<u8>> {
-    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-    let xl = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e.to_string());
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(doc.sheet_name).map_err(xl)?;
-    let cols =
-        u16::try_from(doc.header.len().max(1)).map_err(|e| ApiError::internal(e.to_string()))?;
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center);
-    let bold = Format::new()
-        .set_bold()
-        .set_border(rust_xlsxwriter::FormatBorder::Thin);
-    let cell = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
-    ws.merge_range(0, 0, 0, cols - 1, doc.title, &title)
-        .map_err(xl)?;
-    let mut meta = format!("发布单位：{}", doc.office);
-    if let Some(p) = &doc.period {
-        meta.push_str(&format!("　　{p}"));
-    }
-    meta.push_str(&format!("　　制表日期：{}", doc.issued_on));
-    ws.merge_range(1, 0, 1, cols - 1, &meta, &Format::new())
-        .map_err(xl)?;
-    for (c, h) in doc.header.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|e| ApiError::internal(e.to_string()))?;
-        ws.write_string_with_format(3, c, *h, &bold).map_err(xl)?;
-    }
-    let mut r: u32 = 4;
-    for row in &doc.rows {
-        for (c, v) in row.iter().enumerate() {
-            let c = u16::try_from(c).map_err(|e| ApiError::internal(e.to_string()))?;
-            match v {
-                Cell::Text(t) => ws.write_string_with_format(r, c, t, &cell),
-                Cell::Number(n) => ws.write_number_with_format(r, c, *n, &cell),
-            }
-            .map_err(xl)?;
-        }
-        r += 1;
-    }
-    r += 1;
-    if let Some(note) = doc.note {
-        ws.merge_range(r, 0, r, cols - 1, note, &Format::new().set_text_wrap())
-            .map_err(xl)?;
-        ws.set_row_height(r, 32).map_err(xl)?;
-        r += 2;
-    }
-    // The seal area: the office stamps the printout here.
-    let right = Format::new().set_align(FormatAlign::Right);
-    ws.merge_range(
-        r,
-        0,
-        r,
-        cols - 1,
-        &format!("{}（盖章）", doc.office),
-        &right,
-    )
-    .map_err(xl)?;
-    ws.merge_range(
-        r + 1,
-        0,
-        r + 1,
-        cols - 1,
-        &doc.issued_on.format("%Y年%m月%d日").to_string(),
-        &right,
-    )
-    .map_err(xl)?;
-    for &(col, width) in doc.widths {
-        ws.set_column_width(col, width).map_err(xl)?;
-    }
-    ws.set_landscape();
-    ws.set_repeat_rows(3, 3).map_err(xl)?;
-    wb.save_to_buffer().map_err(xl)
+    let mut w = super::stream::SheetWriter::official(&super::stream::OfficialHead {
+        sheet_name: doc.sheet_name,
+        title: doc.title,
+        office: doc.office,
+        period: doc.period.clone(),
+        issued_on: doc.issued_on,
+        header: doc.header,
+        note: doc.note,
+        widths: doc.widths,
+    })?;
+    w.write(&doc.rows)?;
+    w.into_bytes()
 }
 
 fn too_large(zh: &str, en: &str, limit: impl std::fmt::Display) -> ApiError {

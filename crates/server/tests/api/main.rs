@@ -17,6 +17,7 @@ mod dashboard_own;
 mod declaration;
 mod drafts;
 mod errors;
+mod exports;
 mod faults;
 mod forms;
 mod holdings;

@@ -288,6 +288,8 @@ async fn a_synthetic_city_reads_back_as_the_services_would_have_written_it() {
             .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{b}");
 
+        crate::exports::every_row_is_exported(&app, b, &all, pid, &in_order).await;
+
         // Each batch is in the audit log, and the chain holds.
         let auditor = app.login("auditor").await;
         let v = auditor.get("/api/v1/audit/verify").await.json();

@@ -107,6 +107,32 @@ impl Applications<'_> {
         let row = q.fetch_one(&mut pc.conn()).await?;
         u64::try_from(row.int("n")?).map_err(|_| StoreError::Corrupt("negative count".to_owned()))
     }
+    /// The span of the notice periods of the applications the filter
+    /// matches — the earliest start and the latest end — read before a
+    /// streamed notice export writes its period above the table.
+    pub async fn notice_span_listed(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        let (sql, texts) = list_where(
+            "SELECT MIN(a.notice_start) AS s, MAX(a.notice_end) AS e FROM applications a",
+            filter,
+            false,
+        )?;
+        let mut q = Q::new(sql);
+        for t in texts {
+            q = q.text(t);
+        }
+        let mut pc = self.read_conn().await?;
+        let row = q.fetch_one(&mut pc.conn()).await?;
+        let date = |v: Option<String>| v.map(|t| parse_date(&t)).transpose();
+        Ok(
+            match (date(row.opt_text("s")?)?, date(row.opt_text("e")?)?) {
+                (Some(s), Some(e)) => Some((s, e)),
+                _ => None,
+            },
+        )
+    }
 }
 
 /// `select` with the filter's conditions appended (parameters `$1…` in the

@@ -85,6 +85,8 @@ struct WorkPage<'a> {
     errors: FieldErrors,
     rows: Vec<Row>,
     pager: Pager,
+    /// The whole filtered list as a streamed CSV (staff; `/api/v1/applications.csv`).
+    export_href: Option<String>,
     bulk: Option<Bulk>,
     /// "我的草稿" (families and counter clerks).
     drafts: Option<crate::web::html::Markup>,
@@ -257,6 +259,17 @@ pub(super) async fn work(
     ];
     let keep_refs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/work", &keep_refs);
+    // The export takes the same filters (its order is always newest first).
+    let export_href =
+        (user.user.role != Role::Applicant && user.user.role != Role::MarketRegulator && total > 0)
+            .then(|| {
+                let qs: Vec<String> = keep_refs
+                    .iter()
+                    .filter(|(k, v)| *k != "sort" && !v.is_empty())
+                    .map(|(k, v)| format!("{k}={}", crate::web::html::url_encode(v)))
+                    .collect();
+                format!("/api/v1/applications.csv?{}", qs.join("&"))
+            });
     let rows = match service::list(&st, &user, &req, PER_PAGE, pager.offset(), None).await {
         Ok(r) => r,
         Err(e) => return c.error(e),
@@ -390,6 +403,7 @@ pub(super) async fn work(
         errors,
         rows,
         pager,
+        export_href,
         bulk,
         drafts,
         done,

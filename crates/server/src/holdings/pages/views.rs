@@ -17,7 +17,8 @@ use crate::web::extract::{Path, Query};
 use crate::web::field_errors::{RowForm, RowForms};
 use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::{district_name, url_encode, Lang};
-use crate::web::sheets::{official_sheet, xlsx_response, Cell, OfficialSheet};
+use crate::web::sheets::Cell;
+use crate::web::stream::{OfficialHead, SheetWriter, PAGE_ROWS};
 use crate::web::AppState;
 
 const PER_PAGE: u32 = 50;
@@ -136,35 +137,7 @@ pub(super) async fn register_xlsx(
     };
     let r = async {
         let mut q = RegisterQuery { after: None, ..q };
-        let mut rows = Vec::new();
-        loop {
-            let page = svc::register_rows(&st, &user, &q, 5000).await?;
-            let Some(last) = page.last() else { break };
-            q.after = Some(format!("{}/{}", last.project_id, last.home.id.as_str()));
-            let full = page.len() == 5000;
-            for h in page {
-                rows.push(vec![
-                    Cell::Text(district_name(Lang::Zh, &h.district)),
-                    Cell::Text(h.project_name.clone()),
-                    Cell::Text(h.home.id.as_str().to_string()),
-                    Cell::Text(h.home.floor_area.to_string()),
-                    Cell::Text(h.masked_name.clone().unwrap_or_default()),
-                    Cell::Text(h.masked_id.clone().unwrap_or_default()),
-                    Cell::Text(h.contract_no.clone()),
-                    Cell::Text(h.signed_on.to_string()),
-                    Cell::Text(h.certificate_no.clone()),
-                    Cell::Text(h.registered_on.to_string()),
-                    Cell::Number(h.price.fen() as f64 / 100.0),
-                    Cell::Text(h.state.zh().to_string()),
-                ]);
-            }
-            if !full {
-                break;
-            }
-        }
-        let total = rows.len();
-        let note = format!("共 {total} 套。持有人姓名和身份证号已脱敏。");
-        official_sheet(&OfficialSheet {
+        let mut w = SheetWriter::official(&OfficialHead {
             sheet_name: "持有人登记簿",
             title: "配售型保障性住房持有人登记簿",
             office: "实施主体",
@@ -184,14 +157,46 @@ pub(super) async fn register_xlsx(
                 "价格（元）",
                 "状态",
             ],
-            rows,
-            note: Some(&note),
+            note: None,
             widths: &[(1, 28.0), (4, 10.0), (5, 22.0), (8, 30.0)],
-        })
+        })?;
+        let mut total = 0usize;
+        loop {
+            let page = svc::register_rows(&st, &user, &q, PAGE_ROWS).await?;
+            let Some(last) = page.last() else { break };
+            q.after = Some(format!("{}/{}", last.project_id, last.home.id.as_str()));
+            let full = page.len() == PAGE_ROWS as usize;
+            total += page.len();
+            let rows = page
+                .into_iter()
+                .map(|h| {
+                    vec![
+                        Cell::Text(district_name(Lang::Zh, &h.district)),
+                        Cell::Text(h.project_name),
+                        Cell::Text(h.home.id.as_str().to_string()),
+                        Cell::Text(h.home.floor_area.to_string()),
+                        Cell::Text(h.masked_name.unwrap_or_default()),
+                        Cell::Text(h.masked_id.unwrap_or_default()),
+                        Cell::Text(h.contract_no),
+                        Cell::Text(h.signed_on.to_string()),
+                        Cell::Text(h.certificate_no),
+                        Cell::Text(h.registered_on.to_string()),
+                        Cell::Number(h.price.fen() as f64 / 100.0),
+                        Cell::Text(h.state.zh().to_string()),
+                    ]
+                })
+                .collect();
+            w = w.write_page(rows).await?;
+            if !full {
+                break;
+            }
+        }
+        w.set_note(format!("共 {total} 套。持有人姓名和身份证号已脱敏。"));
+        w.into_response("holder-register.xlsx").await
     }
     .await;
     match r {
-        Ok(bytes) => xlsx_response(bytes, "holder-register.xlsx"),
+        Ok(resp) => resp,
         Err(e) => c.error(e),
     }
 }

@@ -6,7 +6,7 @@ use anju_domain::Timestamp;
 use super::super::audit::append_audit_in;
 use super::super::{corrupt, Allotment};
 use crate::retry::retrying;
-use crate::sql::{is_unique_violation, Q};
+use crate::sql::{is_unique_violation, Conn, Q};
 use crate::{AuditDraft, Result, StoreError};
 
 use super::records::*;
@@ -232,31 +232,7 @@ impl Allotment<'_> {
                 }
                 Err(e) => return Err(e.into()),
             }
-            // Set-based: 500 entrants per statement (a city's round of 10⁵
-            // families is 200 statements, not 10⁵; issue 11 item 3).
-            for chunk in entrants.chunks(500) {
-                let mut q = Q::new(format!(
-                    "INSERT INTO allot_entrants (project_id, round_no, application_id, entrant_seq, district, tier, \
-                     priority, masked_name, masked_id, state, recalled, updated_at) VALUES {}",
-                    crate::sql::values_rows(chunk.len(), 12)
-                ));
-                for e in chunk {
-                    q = q
-                        .text(&round.project_id)
-                        .int(i64::from(round.round_no))
-                        .text(&e.application_id)
-                        .int(i64::from(e.entrant_seq))
-                        .text(&e.district)
-                        .int(i64::from(e.tier))
-                        .int(i64::from(e.priority))
-                        .text(&e.masked_name)
-                        .text(&e.masked_id)
-                        .text("waiting")
-                        .int(0)
-                        .text(&round.frozen_at);
-                }
-                q.execute(&mut tx.conn()).await?;
-            }
+            insert_entrants(&mut tx.conn(), round, entrants).await?;
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await
         })
@@ -597,43 +573,7 @@ impl Allotment<'_> {
             .opt_text(approved)
             .execute(&mut tx.conn())
             .await?;
-            // Set-based: one UPDATE per chunk of entrants joined to a VALUES
-            // list (`column1..3` are the names both engines give an
-            // unaliased VALUES list), not a statement per entrant: the
-            // PostgreSQL draw of 10⁴ entrants took 17.9 s one by one.
-            // Chunk sizes as measured at 7 × 10⁴ entrants (docs/benchmarks.md):
-            // PostgreSQL is fastest with large ones, SQLite's join slows
-            // with the VALUES list's length.
-            let rows = if matches!(self.backend, super::super::Backend::Sqlite { .. }) {
-                1_000
-            } else {
-                5_000
-            };
-            for chunk in positions.chunks(rows) {
-                let mut q = Q::new(format!(
-                    "UPDATE allot_entrants SET draw_position = v.column2, call_position = v.column3 \
-                     FROM (VALUES {}) AS v \
-                     WHERE allot_entrants.project_id = ${} AND allot_entrants.round_no = ${} \
-                     AND allot_entrants.application_id = v.column1",
-                    crate::sql::values_rows(chunk.len(), 3),
-                    chunk.len() * 3 + 1,
-                    chunk.len() * 3 + 2
-                ));
-                for (app, dpos, cpos) in chunk {
-                    q = q.text(app).int(i64::from(*dpos)).int(i64::from(*cpos));
-                }
-                let n = q
-                    .text(project_id)
-                    .int(i64::from(round_no))
-                    .execute(&mut tx.conn())
-                    .await?;
-                if n != chunk.len() as u64 {
-                    return Err(corrupt(format!(
-                        "draw positions: {n} of {} entrants updated",
-                        chunk.len()
-                    )));
-                }
-            }
+            set_draw_positions(&mut tx.conn(), project_id, round_no, positions).await?;
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await?;
             u32::try_from(draw_no).map_err(corrupt)
@@ -749,4 +689,137 @@ impl Allotment<'_> {
             tx.commit().await
         })
     }
+}
+
+/// Writes every entrant's draw and calling positions, set-based — not a
+/// statement per entrant (the PostgreSQL draw of 10⁴ entrants took 17.9 s
+/// one by one; issue 11 item 3).
+///
+/// PostgreSQL takes the whole draw as one UPDATE joined to three bound
+/// arrays (`unnest`): one statement to parse and plan whatever the round's
+/// size. SQLite has no array binds, so there an UPDATE per 1,000 entrants
+/// joins a VALUES list (`column1..3` are the names it gives an unaliased
+/// VALUES list); its join slows with the list's length (measured at 7 × 10⁴
+/// entrants, docs/benchmarks.md).
+async fn set_draw_positions(
+    c: &mut Conn<'_>,
+    project_id: &str,
+    round_no: u8,
+    positions: &[(String, u32, u32)],
+) -> Result<()> {
+    let updated = match c {
+        Conn::Pg(conn) => {
+            let apps: Vec<&str> = positions.iter().map(|(a, _, _)| a.as_str()).collect();
+            let draw: Vec<i64> = positions.iter().map(|(_, d, _)| i64::from(*d)).collect();
+            let call: Vec<i64> = positions.iter().map(|(_, _, c)| i64::from(*c)).collect();
+            sqlx::query(
+                "UPDATE allot_entrants SET draw_position = v.d, call_position = v.c \
+                 FROM unnest($1::text[], $2::int8[], $3::int8[]) AS v(a, d, c) \
+                 WHERE allot_entrants.project_id = $4 AND allot_entrants.round_no = $5 \
+                 AND allot_entrants.application_id = v.a",
+            )
+            .bind(&apps)
+            .bind(&draw)
+            .bind(&call)
+            .bind(project_id)
+            .bind(i64::from(round_no))
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+        }
+        Conn::Sqlite(_) => {
+            let mut n = 0;
+            for chunk in positions.chunks(1_000) {
+                let mut q = Q::new(format!(
+                    "UPDATE allot_entrants SET draw_position = v.column2, call_position = v.column3 \
+                     FROM (VALUES {}) AS v \
+                     WHERE allot_entrants.project_id = ${} AND allot_entrants.round_no = ${} \
+                     AND allot_entrants.application_id = v.column1",
+                    crate::sql::values_rows(chunk.len(), 3),
+                    chunk.len() * 3 + 1,
+                    chunk.len() * 3 + 2
+                ));
+                for (app, dpos, cpos) in chunk {
+                    q = q.text(app).int(i64::from(*dpos)).int(i64::from(*cpos));
+                }
+                n += q
+                    .text(project_id)
+                    .int(i64::from(round_no))
+                    .execute(c)
+                    .await?;
+            }
+            n
+        }
+    };
+    if updated != positions.len() as u64 {
+        return Err(corrupt(format!(
+            "draw positions: {updated} of {} entrants updated",
+            positions.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Inserts a frozen round's entrants, set-based (a city's round of 10⁵
+/// families; issue 11 item 3): on PostgreSQL one INSERT from bound arrays
+/// (`unnest`), on SQLite 500 rows per statement (12 parameters a row,
+/// under SQLite's limit of 32,766).
+async fn insert_entrants(
+    c: &mut Conn<'_>,
+    round: &RoundRecord,
+    entrants: &[EntrantRecord],
+) -> Result<()> {
+    const COLS: &str = "project_id, round_no, application_id, entrant_seq, district, tier, \
+                        priority, masked_name, masked_id, state, recalled, updated_at";
+    match c {
+        Conn::Pg(conn) => {
+            let text =
+                |f: fn(&EntrantRecord) -> &str| -> Vec<&str> { entrants.iter().map(f).collect() };
+            let int =
+                |f: fn(&EntrantRecord) -> i64| -> Vec<i64> { entrants.iter().map(f).collect() };
+            sqlx::query(&format!(
+                "INSERT INTO allot_entrants ({COLS}) \
+                 SELECT $1, $2, a, s, d, t, p, n, i, 'waiting', 0, $3 \
+                 FROM unnest($4::text[], $5::int8[], $6::text[], $7::int8[], $8::int8[], $9::text[], $10::text[]) \
+                 AS v(a, s, d, t, p, n, i)"
+            ))
+            .bind(&round.project_id)
+            .bind(i64::from(round.round_no))
+            .bind(&round.frozen_at)
+            .bind(text(|e| e.application_id.as_str()))
+            .bind(int(|e| i64::from(e.entrant_seq)))
+            .bind(text(|e| e.district.as_str()))
+            .bind(int(|e| i64::from(e.tier)))
+            .bind(int(|e| i64::from(e.priority)))
+            .bind(text(|e| e.masked_name.as_str()))
+            .bind(text(|e| e.masked_id.as_str()))
+            .execute(&mut **conn)
+            .await?;
+        }
+        Conn::Sqlite(_) => {
+            for chunk in entrants.chunks(500) {
+                let mut q = Q::new(format!(
+                    "INSERT INTO allot_entrants ({COLS}) VALUES {}",
+                    crate::sql::values_rows(chunk.len(), 12)
+                ));
+                for e in chunk {
+                    q = q
+                        .text(&round.project_id)
+                        .int(i64::from(round.round_no))
+                        .text(&e.application_id)
+                        .int(i64::from(e.entrant_seq))
+                        .text(&e.district)
+                        .int(i64::from(e.tier))
+                        .int(i64::from(e.priority))
+                        .text(&e.masked_name)
+                        .text(&e.masked_id)
+                        .text("waiting")
+                        .int(0)
+                        .text(&round.frozen_at);
+                }
+                q.execute(c).await?;
+            }
+        }
+    }
+    Ok(())
 }
