@@ -35,6 +35,30 @@ impl Conn {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<(u16, Vec<u8>, Option<String>), Fail> {
+        let (status, body, cookie, _) = self.exchange(method, path, headers, body, true).await?;
+        Ok((status, body, cookie))
+    }
+
+    /// A GET whose answer is counted and dropped as it arrives: how a
+    /// large export is measured without the client's copy of it counting
+    /// in the memory figures. Returns (status, bytes received).
+    pub async fn get_discarding(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, usize), Fail> {
+        let (status, _, _, n) = self.exchange("GET", path, headers, b"", false).await?;
+        Ok((status, n))
+    }
+
+    async fn exchange(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        keep: bool,
+    ) -> Result<(u16, Vec<u8>, Option<String>, usize), Fail> {
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n",
             self.host,
@@ -81,31 +105,47 @@ impl Conn {
                 }
             }
         }
+        let mut body = Vec::new();
+        let mut received = 0usize;
         if chunked {
             // A streamed response (exports): chunk sizes in hex, then a
             // zero-size chunk and an empty trailer line.
-            let mut body = Vec::new();
             loop {
                 line.clear();
                 self.stream.read_line(&mut line).await.map_err(io)?;
                 let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16)
                     .map_err(|e| Fail(format!("bad chunk size {line:?}: {e}")))?;
-                let start = body.len();
-                body.resize(start + size, 0);
-                self.stream
-                    .read_exact(&mut body[start..])
-                    .await
-                    .map_err(io)?;
+                self.read_body(size, keep, &mut body).await?;
+                received += size;
                 line.clear();
                 self.stream.read_line(&mut line).await.map_err(io)?;
                 if size == 0 {
-                    return Ok((status, body, cookie));
+                    return Ok((status, body, cookie, received));
                 }
             }
         }
-        let mut body = vec![0u8; len];
-        self.stream.read_exact(&mut body).await.map_err(io)?;
-        Ok((status, body, cookie))
+        self.read_body(len, keep, &mut body).await?;
+        Ok((status, body, cookie, len))
+    }
+
+    /// Reads `n` bytes of a body: appended to `body`, or dropped 64 KiB at
+    /// a time.
+    async fn read_body(&mut self, n: usize, keep: bool, body: &mut Vec<u8>) -> Result<(), Fail> {
+        let io = |e: std::io::Error| Fail(format!("http: {e}"));
+        if keep {
+            let start = body.len();
+            body.resize(start + n, 0);
+            self.stream.read_exact(&mut body[start..]).await.map_err(io)?;
+            return Ok(());
+        }
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut left = n;
+        while left > 0 {
+            let take = left.min(buf.len());
+            self.stream.read_exact(&mut buf[..take]).await.map_err(io)?;
+            left -= take;
+        }
+        Ok(())
     }
 }
 
