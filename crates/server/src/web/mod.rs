@@ -9,6 +9,7 @@ pub mod apidoc;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod columns;
 pub mod cookies;
 pub mod error;
 pub mod extract;

@@ -438,7 +438,7 @@ pub fn upload_table(body: &[u8]) -> ApiResult<(Vec<Vec<String>>, Encoding)> {
         let rec = rec.map_err(|e| {
             ApiError::bad_request(
                 "invalid_csv",
-                format!("第{}行无法读取 (row {} unreadable): {e}", i + 1, i + 1),
+                format!("第{}行无法读取：{e} (row {} unreadable: {e})", i + 1, i + 1),
             )
             .field("file")
         })?;

@@ -35,6 +35,7 @@ mod pages;
 mod rentals;
 mod screening;
 mod security;
+mod sheet_headers;
 mod sign_in;
 mod subsidies;
 mod subsidies_universities;
