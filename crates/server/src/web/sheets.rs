@@ -374,6 +374,13 @@ impl Encoding {
             Encoding::Gb18030 => "GBK/GB18030（中文 Windows 下 Excel、WPS 另存的 CSV）",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gb18030 => "GBK/GB18030 (a CSV saved by Excel or WPS on Chinese Windows)",
+        }
+    }
 }
 
 /// The text of an uploaded CSV: UTF-8 (a BOM is dropped) when it is valid
