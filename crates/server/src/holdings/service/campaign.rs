@@ -335,11 +335,20 @@ pub async fn import_answers(
             {
                 Some(x) if allowed.contains(&x) => Some(x),
                 _ => {
-                    let words: Vec<String> = allowed
-                        .iter()
-                        .map(|x| format!("{}（{}）", x.code(), x.zh()))
-                        .collect();
-                    errors.push(AnswerError { line, project: p, home: h, message: format!("核查结果“{code}”不是本部门可填的结果：应为空、无，或 {} (not a finding this department reports)", words.join("、")) });
+                    // Chinese names in the Chinese, codes in the English:
+                    // the file takes either.
+                    let zh: Vec<&str> = allowed.iter().map(|x| x.zh()).collect();
+                    let codes: Vec<&str> = allowed.iter().map(|x| x.code()).collect();
+                    errors.push(AnswerError {
+                        line,
+                        project: p,
+                        home: h,
+                        message: format!(
+                            "核查结果“{code}”不是本部门可填的结果：应为空、无，或 {} (not a finding this department reports: leave it empty, or write none or one of {})",
+                            zh.join("、"),
+                            codes.join(", ")
+                        ),
+                    });
                     continue;
                 }
             },
