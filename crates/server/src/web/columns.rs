@@ -124,15 +124,16 @@ pub fn read_header(rows: &[Vec<String>], columns: &[Column]) -> Header {
             .filter(|cell| columns.iter().any(|c| c.is_code(cell)))
             .count()
     };
-    // A second row is the codes row when it holds codes and nothing that
-    // is not one (a row of data never does).
+    // A second row is the codes row when most of what it holds are codes
+    // (two at least, or the only column's): a row of data never holds
+    // two. A clerk's own word in an added column does not undo it.
     if let Some(second) = rows.get(1) {
         let known = codes_in(second);
         let others = second
             .iter()
             .filter(|cell| !cell.trim().is_empty() && !columns.iter().any(|c| c.is_code(cell)))
             .count();
-        if known > 0 && others == 0 {
+        if known >= 2.min(columns.len()).max(1) && known > others {
             let mut codes = map(second);
             // A codes cell left blank: the Chinese name above still says.
             let above = map(first);
@@ -237,6 +238,15 @@ mod tests {
         let file = rows(&["申请编号,身份证号,姓名", "name,140302199001010011,张三"]);
         let h = read_header(&file, &cols());
         assert_eq!((h.layout, h.rows), (Layout::Chinese, 1));
+        // A word a clerk typed over the codes row of an added column.
+        let file = rows(&[
+            "申请编号,身份证号,姓名,备注",
+            "application_id,resident_id,name,remark",
+            "A-1,140302199001010011,张三,x",
+        ]);
+        let h = read_header(&file, &cols());
+        assert_eq!((h.layout, h.rows), (Layout::ChineseAndCodes, 2));
+        assert_eq!(h.codes[3], None);
         // An unknown header keeps its place, unread.
         let h = read_header(&rows(&["序号,申请编号"]), &cols());
         assert_eq!(h.codes, vec![None, Some("application_id".to_string())]);
