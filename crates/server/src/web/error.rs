@@ -76,7 +76,7 @@ impl ApiError {
     /// language's name goes into its own sentence (`持有房屋不存在 (held
     /// home not found)`), never English inside the Chinese.
     pub fn not_found(what: &str) -> Self {
-        let (zh, en) = super::field_errors::split_bilingual(what);
+        let (zh, en) = super::bilingual::split_bilingual(what);
         let message = if zh == en {
             format!("{zh} 不存在 (not found)")
         } else {

@@ -171,11 +171,11 @@ impl Ctx {
     }
 
     /// A message written the anju way (`中文 (English)`, see
-    /// [`split_bilingual`](super::field_errors::split_bilingual)) in the
+    /// [`split_bilingual`](super::bilingual::split_bilingual)) in the
     /// page's language only: an error, an import's row error, a rule's
     /// reason.
     pub fn say(&self, message: &str) -> String {
-        let (zh, en) = super::field_errors::split_bilingual(message);
+        let (zh, en) = super::bilingual::split_bilingual(message);
         match self.lang {
             Lang::Zh => zh,
             Lang::En => en,

@@ -8,6 +8,7 @@
 pub mod apidoc;
 pub mod audit;
 pub mod auth;
+pub mod bilingual;
 pub mod clock;
 pub mod columns;
 pub mod cookies;
