@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::applications::service::{self, ActionRequest};
 use crate::web::auth::CurrentUser;
+use crate::web::columns::{header_rows, read_header, Column};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::sheets::{csv_bytes, sheet, SheetStyle};
 use crate::web::AppState;
@@ -27,6 +28,7 @@ use crate::web::AppState;
 const ID_COL: &str = "resident_id";
 const NAME_COL: &str = "name";
 const APP_COL: &str = "application_id";
+const MEMBER_COL: &str = "member";
 
 /// Only the department's own verifiers use its template and upload (checked
 /// before an upload is read).
@@ -83,8 +85,24 @@ fn cell(v: Option<&Value>) -> String {
     }
 }
 
-fn header(f: FactField) -> String {
-    f.key().to_string()
+/// The template's columns: which family and member, then the facts the
+/// department owns (member facts, then household facts), each with its
+/// code and the words a clerk reads (`crate::web::columns`).
+fn columns(d: Department) -> Vec<Column> {
+    let (member_fields, household_fields) = fields(d);
+    let mut out = vec![
+        Column::new(APP_COL, "申请编号"),
+        Column::new(ID_COL, "身份证号"),
+        Column::new(NAME_COL, "姓名"),
+        Column::new(MEMBER_COL, "成员序号"),
+    ];
+    out.extend(
+        member_fields
+            .iter()
+            .chain(&household_fields)
+            .map(|f| Column::new(f.key(), f.label_zh())),
+    );
+    out
 }
 
 /// The fields of a department, split into member and household fields.
@@ -136,20 +154,8 @@ async fn template_rows(
     check_verifier(user, d)?;
     let apps = awaiting(st, user).await?;
     let (member_fields, household_fields) = fields(d);
-    let mut out: Vec<Vec<String>> = Vec::new();
-    let mut head = vec![
-        APP_COL.to_string(),
-        ID_COL.to_string(),
-        NAME_COL.to_string(),
-        "member".to_string(),
-    ];
-    head.extend(
-        member_fields
-            .iter()
-            .chain(&household_fields)
-            .map(|f| header(*f)),
-    );
-    out.push(head);
+    // The Chinese header a clerk reads, the codes under it.
+    let mut out: Vec<Vec<String>> = header_rows(&columns(d)).into();
     for a in &apps {
         let members = a.household["members"]
             .as_array()
@@ -217,9 +223,9 @@ impl ImportReport {
     /// The row-level error report, as CSV an official opens in Excel.
     pub fn error_csv(&self) -> ApiResult<Vec<u8>> {
         let mut rows = vec![vec![
-            "行号 line".to_string(),
-            "身份证号 resident_id".to_string(),
-            "原因 reason".to_string(),
+            "行号".to_string(),
+            "身份证号".to_string(),
+            "原因".to_string(),
         ]];
         if self.already_imported {
             // Otherwise an empty report would read as "no errors".
@@ -282,48 +288,24 @@ pub async fn import(
     crate::web::sheets::check_upload_size(body)?;
     // The digest is of the file as uploaded, whichever its format.
     let sha = hex::encode(Sha256::digest(body));
-    let converted;
-    let body: &[u8] = if body.starts_with(b"PK\x03\x04") {
-        converted = crate::web::sheets::xlsx_to_csv(body)?;
-        &converted
-    } else {
-        body
-    };
     let apps = awaiting(st, user).await?;
     let by_id: BTreeMap<String, &StoredApplication> = apps
         .iter()
         .map(|a| (a.app.id().as_str().to_string(), a))
         .collect();
     let mut report = ImportReport::default();
-    // UTF-8 or GBK (a template edited in Excel or WPS on Chinese Windows).
-    let (text, encoding) = crate::web::sheets::decode_csv(body)?;
+    // XLSX, or CSV in UTF-8 or GBK (a template edited in Excel or WPS on
+    // Chinese Windows).
+    let (table, encoding) = crate::web::sheets::upload_table(body)?;
     report.encoding = Some(encoding);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| {
-            ApiError::bad_request(
-                "invalid_file",
-                format!("无法读取表头 (cannot read the header row: {e})"),
-            )
-            .field("file")
-        })?
-        .iter()
-        .map(|h| {
-            h.split(['（', '(', ' '])
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        })
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
+    // The two-row header of today's templates, the codes row of older
+    // ones, or the Chinese row alone.
+    let head = read_header(&table, &columns(d));
+    let col = |name: &str| head.position(name);
     let (Some(app_col), Some(id_col)) = (col(APP_COL), col(ID_COL)) else {
         return Err(ApiError::bad_request(
             "invalid_file",
-            format!("表头须包含 {APP_COL} 和 {ID_COL} 列 (header needs {APP_COL} and {ID_COL})"),
+            "表头须包含“申请编号”和“身份证号”两列 (the header needs the application number and resident ID columns)",
         )
         .field("file"));
     };
@@ -331,26 +313,15 @@ pub async fn import(
     // Per application: (members with a good row, corrections, any bad row).
     type PerApp = BTreeMap<String, (BTreeSet<usize>, Vec<FactCorrectionParts>, bool)>;
     let mut per_app = PerApp::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let line = n + 2;
+    for (n, rec) in table.iter().skip(head.rows).enumerate() {
+        let line = head.line_of(n);
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
         report.rows += 1;
-        crate::web::sheets::check_shape(report.rows + 1, 0)?;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                report.errors.push(RowError {
-                    line,
-                    resident_id: String::new(),
-                    reason: format!("无法解析此行 (cannot parse: {e})"),
-                });
-                continue;
-            }
-        };
         // A cell anju neutralised in the template (a leading apostrophe
-        // before = + - @) reads as the text it was.
-        let get = |i: usize| {
-            crate::web::sheets::unneutralise(rec.get(i).unwrap_or("").trim()).to_string()
-        };
+        // before = + - @) reads as the text it was (`upload_table`).
+        let get = |i: usize| rec.get(i).map_or("", |c| c.trim()).to_string();
         let rid = get(id_col);
         let fail =
             |reason: String, app: Option<&str>, report: &mut ImportReport, per_app: &mut PerApp| {
@@ -442,7 +413,10 @@ pub async fn import(
             match anju_domain::FactCorrection::try_from(parts.clone()) {
                 Ok(_) => corrections.push(parts),
                 Err(e) => {
-                    bad = Some(format!("{}: {e}", p.field().key()));
+                    // The field by its name, in both languages (the
+                    // page shows the one it speaks).
+                    let f = p.field();
+                    bad = Some(format!("{} ({}): {e}", f.label_zh(), f.label_en()));
                     break;
                 }
             }

@@ -200,8 +200,10 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     .await?;
     if let Some(first) = sold.first() {
         let nr = staff(st, "verifier-natural_resources").await?;
+        // The answer as a department returns the request file: the
+        // Chinese header, the codes row, the rows.
         let csv = format!(
-            "{},{},{},{}\n{P},{first},other_affordable_home,不动产登记簿：配偶名下另有配售型保障性住房一套（因结婚）\n",
+            "项目编号,房源编号,核查结果,依据说明\n{},{},{},{}\n{P},{first},other_affordable_home,不动产登记簿：配偶名下另有配售型保障性住房一套（因结婚）\n",
             svc::PROJECT_COL, svc::HOME_COL, svc::FINDING_COL, svc::EVIDENCE_COL
         );
         let mut lines = csv;

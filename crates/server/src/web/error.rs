@@ -72,12 +72,17 @@ impl ApiError {
     }
     /// Used for records the caller may not know exist (another district's
     /// family): indistinguishable from a missing record.
+    /// `what` is written the anju way, `持有房屋 (held home)`: each
+    /// language's name goes into its own sentence (`持有房屋不存在 (held
+    /// home not found)`), never English inside the Chinese.
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} 不存在 (not found)"),
-        )
+        let (zh, en) = super::bilingual::split_bilingual(what);
+        let message = if zh == en {
+            format!("{zh} 不存在 (not found)")
+        } else {
+            format!("{zh}不存在 ({en} not found)")
+        };
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
     /// 422: the input is well formed but the rules refuse it now.
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {

@@ -3,6 +3,7 @@
 //! beside the field it concerns (issue 12 defect 7: never one error at a
 //! time on a separate page).
 
+pub use super::bilingual::split_bilingual;
 use super::error::ApiError;
 use super::html::Lang;
 
@@ -148,61 +149,9 @@ pub trait RowForms {
     }
 }
 
-/// Splits `中文 (English)` at its last top-level parenthesis; a message
-/// without one is the same in both languages.
-pub fn split_bilingual(message: &str) -> (String, String) {
-    let m = message.trim();
-    if let Some(body) = m.strip_suffix(')') {
-        // Find the '(' that opens the final group, counting nesting.
-        let mut depth = 0usize;
-        for (i, ch) in body.char_indices().rev() {
-            match ch {
-                ')' => depth += 1,
-                '(' if depth == 0 => {
-                    let zh = body[..i].trim_end();
-                    let en = &body[i + 1..];
-                    if !zh.is_empty() {
-                        return (zh.to_string(), en.to_string());
-                    }
-                    break;
-                }
-                '(' => depth -= 1,
-                _ => {}
-            }
-        }
-    }
-    (m.to_string(), m.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bilingual_messages_split_at_their_last_group() {
-        assert_eq!(
-            split_bilingual(
-                "居民身份证号码应为18位，实际为11位 (expected 18 characters, found 11)"
-            ),
-            (
-                "居民身份证号码应为18位，实际为11位".to_string(),
-                "expected 18 characters, found 11".to_string()
-            )
-        );
-        assert_eq!(
-            split_bilingual(
-                "第18位应为数字或X (character 18 must be a digit or 'X', found (\"Y\"))"
-            ),
-            (
-                "第18位应为数字或X".to_string(),
-                "character 18 must be a digit or 'X', found (\"Y\")".to_string()
-            )
-        );
-        assert_eq!(
-            split_bilingual("只有中文"),
-            ("只有中文".to_string(), "只有中文".to_string())
-        );
-    }
 
     #[test]
     fn one_problem_per_field_in_the_order_found() {

@@ -145,8 +145,10 @@ pub async fn ctx_for_lang(st: &AppState, headers: &HeaderMap, lang: Option<Strin
 #[template(path = "web/templates/error.html")]
 struct ErrorPage<'a> {
     c: &'a Ctx,
+    /// In the page's language. The field at fault is a request's
+    /// internal name (`members[0].id_number`): it is for machines (the
+    /// JSON envelope), not shown.
     message: &'a str,
-    field: Option<&'a str>,
 }
 
 impl Ctx {
@@ -168,11 +170,40 @@ impl Ctx {
         }
     }
 
+    /// A message written the anju way (`中文 (English)`, see
+    /// [`split_bilingual`](super::bilingual::split_bilingual)) in the
+    /// page's language only: an error, an import's row error, a rule's
+    /// reason.
+    pub fn say(&self, message: &str) -> String {
+        let (zh, en) = super::bilingual::split_bilingual(message);
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// A role's name in the page's language.
     pub fn role_label(&self, role: &anju_domain::Role) -> &'static str {
         match self.lang {
             Lang::Zh => role.label_zh(),
             Lang::En => role.label_en(),
+        }
+    }
+
+    /// Who is signed in, as the header shows it: the account's name and
+    /// its role in the page's language. A name that already ends with its
+    /// role in brackets (`市保障房公司（实施主体）`) has that suffix taken
+    /// off first, so the role is said once and in the page's language.
+    pub fn signed_in_as(&self, name: &str, role: &anju_domain::Role) -> String {
+        let zh = role.label_zh();
+        let base = [format!("（{zh}）"), format!("({zh})")]
+            .iter()
+            .find_map(|suffix| name.trim_end().strip_suffix(suffix.as_str()))
+            .unwrap_or(name)
+            .trim_end();
+        match self.lang {
+            Lang::Zh => format!("{base}（{zh}）"),
+            Lang::En => format!("{base} ({})", role.label_en()),
         }
     }
 
@@ -220,10 +251,10 @@ impl Ctx {
 
     /// The error page, with the error's status.
     pub fn error(&self, e: ApiError) -> Response {
+        let message = self.say(&e.message);
         let page = self.page(&ErrorPage {
             c: self,
-            message: &e.message,
-            field: e.field.as_deref(),
+            message: &message,
         });
         let mut res = (e.status, page).into_response();
         if let Some((name, value)) = e.retry_after_header() {

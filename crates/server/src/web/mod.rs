@@ -8,7 +8,9 @@
 pub mod apidoc;
 pub mod audit;
 pub mod auth;
+pub mod bilingual;
 pub mod clock;
+pub mod columns;
 pub mod cookies;
 pub mod error;
 pub mod extract;

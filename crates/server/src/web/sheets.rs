@@ -314,6 +314,13 @@ impl Encoding {
             Encoding::Gb18030 => "GBK/GB18030（中文 Windows 下 Excel、WPS 另存的 CSV）",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gb18030 => "GBK/GB18030 (a CSV saved by Excel or WPS on Chinese Windows)",
+        }
+    }
 }
 
 /// The text of an uploaded CSV: UTF-8 (a BOM is dropped) when it is valid
@@ -378,7 +385,7 @@ pub fn upload_table(body: &[u8]) -> ApiResult<(Vec<Vec<String>>, Encoding)> {
         let rec = rec.map_err(|e| {
             ApiError::bad_request(
                 "invalid_csv",
-                format!("第{}行无法读取 (row {} unreadable): {e}", i + 1, i + 1),
+                format!("第{}行无法读取：{e} (row {} unreadable: {e})", i + 1, i + 1),
             )
             .field("file")
         })?;

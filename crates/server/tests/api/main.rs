@@ -36,6 +36,7 @@ mod pages;
 mod rentals;
 mod screening;
 mod security;
+mod sheet_headers;
 mod sign_in;
 mod subsidies;
 mod subsidies_universities;

@@ -85,3 +85,34 @@ async fn the_site_serves_the_lottery_specification_and_reference_script() {
         .header("content-disposition")
         .is_some_and(|d| d.starts_with("attachment") && d.contains("lottery_reference.py")));
 }
+
+/// The header names who is signed in and the role once, in the page's
+/// language: an account whose name already ends with its role
+/// (`市保障房公司（实施主体）`) was shown as `…（实施主体）（实施主体）`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_says_the_role_once_in_the_page_language() {
+    let app = TestApp::sqlite().await;
+    let company = app.login("company").await;
+    let html = company.get("/work").await.text();
+    assert!(
+        html.contains("<span id=\"signed-in-as\">市保障房公司（实施主体）</span>"),
+        "{}",
+        html.lines()
+            .find(|l| l.contains("signed-in-as"))
+            .unwrap_or("")
+    );
+    assert!(!html.contains("（实施主体）（实施主体）"));
+    let en = company.get("/work?lang=en").await.text();
+    assert!(
+        en.contains("<span id=\"signed-in-as\">市保障房公司 (") && !en.contains("（实施主体）"),
+        "{}",
+        en.lines()
+            .find(|l| l.contains("signed-in-as"))
+            .unwrap_or("")
+    );
+    let city = app.login("city").await.get("/work").await.text();
+    assert!(
+        city.contains("<span id=\"signed-in-as\">市住建局（"),
+        "a name without its role gets it"
+    );
+}

@@ -12,6 +12,7 @@ async fn verification_by_file() {
     }
 }
 
+/// A CSV's first row and the rows after it.
 fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text);
@@ -26,6 +27,14 @@ fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|rec| rec.expect("row").iter().map(String::from).collect())
         .collect();
     (head, rows)
+}
+
+/// A template: its Chinese header, its codes row and its rows.
+fn parse_template(bytes: &[u8]) -> (Vec<String>, Vec<String>, Vec<Vec<String>>) {
+    let (zh, mut rows) = parse_csv(bytes);
+    assert!(!rows.is_empty(), "a template has its codes row");
+    let codes = rows.remove(0);
+    (zh, codes, rows)
 }
 
 fn write_csv(head: &[String], rows: &[Vec<String>]) -> Vec<u8> {
@@ -101,17 +110,29 @@ async fn by_file(app: &TestApp) {
         .is_some_and(|c| c.starts_with("text/csv")));
     assert!(res.body.starts_with(b"\xEF\xBB\xBF"), "{b}: BOM for Excel");
     let text = res.text();
-    let first_line = text
+    // The Chinese header a clerk reads, the field codes under it.
+    let first_lines: Vec<&str> = text
         .trim_start_matches('\u{feff}')
         .lines()
-        .next()
-        .unwrap_or("");
+        .take(2)
+        .collect();
     assert_eq!(
-        first_line,
-        "application_id,resident_id,name,member,resident,hukou_local,residence_years,residence_registration",
+        first_lines,
+        [
+            "申请编号,身份证号,姓名,成员序号,本市常住人口,本市户籍,在本地居住年数,办理居住登记",
+            "application_id,resident_id,name,member,resident,hukou_local,residence_years,residence_registration",
+        ],
         "{b}"
     );
-    let (head, rows) = parse_csv(&res.body);
+    // Every header cell of the first row is Chinese.
+    assert!(
+        first_lines[0]
+            .split(',')
+            .all(|h| h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+        "{b}: {}",
+        first_lines[0]
+    );
+    let (_, head, rows) = parse_template(&res.body);
     assert_eq!(rows.len(), 6, "{b}: two members each of A, B and C: {text}");
     for (id, f) in [(&a, &fa), (&bb, &fb), (&c, &fc)] {
         for (i, rid) in f.ids.iter().enumerate() {
@@ -288,7 +309,7 @@ async fn by_file(app: &TestApp) {
     assert_eq!(police.detail(&bb).await["version"], json!(2), "{b}");
 
     // A is no longer in the template; B (still awaiting) and C are.
-    let (_, rows2) = parse_csv(
+    let (_, _, rows2) = parse_template(
         &police
             .get("/api/v1/verification/public_security/template.csv")
             .await
@@ -301,14 +322,15 @@ async fn by_file(app: &TestApp) {
         "{b}: {ids2:?}"
     );
 
-    // Civil affairs asks for the error report as CSV: B's second member's
+    // Civil affairs asks for the error report as CSV, its file headed by
+    // the Chinese row alone (the codes row deleted): B's second member's
     // marriage is not a yes/no; a second row for A's applicant (meant for
     // the spouse) does not confirm the spouse.
     let res = civil
         .get("/api/v1/verification/civil_affairs/template.csv")
         .await;
     assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.text());
-    let (chead, crows) = parse_csv(&res.body);
+    let (czh, chead, crows) = parse_template(&res.body);
     assert_eq!(
         chead,
         ["application_id", "resident_id", "name", "member", "married"],
@@ -327,7 +349,7 @@ async fn by_file(app: &TestApp) {
     let res = civil
         .upload(
             "/api/v1/verification/civil_affairs/upload",
-            &write_csv(&chead, &cfile),
+            &write_csv(&czh, &cfile),
             "text/csv",
         )
         .await;
@@ -337,11 +359,7 @@ async fn by_file(app: &TestApp) {
         .is_some_and(|c| c.starts_with("text/csv")));
     assert!(res.body.starts_with(b"\xEF\xBB\xBF"), "{b}: BOM");
     let (ehead, erows) = parse_csv(&res.body);
-    assert_eq!(
-        ehead,
-        ["行号 line", "身份证号 resident_id", "原因 reason"],
-        "{b}"
-    );
+    assert_eq!(ehead, ["行号", "身份证号", "原因"], "{b}");
     let line = |n: &str| erows.iter().find(|r| r[0] == n).cloned();
     let l3 = line("3").unwrap_or_else(|| panic!("{b}: line 3 missing: {erows:?}"));
     assert!(l3[2].contains("多行"), "{b}: {l3:?}");

@@ -129,7 +129,7 @@ pub async fn save_plan(
         return Err(ApiError::conflict(format!(
             "配售方案状态为“{}”，不能修改 (the plan is {} and cannot be edited)",
             p.plan_status.zh(),
-            p.plan_status.code()
+            p.plan_status.en()
         )));
     }
     req.terms.validate(super::common::city(st)).map_err(|e| {
@@ -191,7 +191,7 @@ pub async fn add_home_from_company(
         return Err(ApiError::conflict(format!(
             "配售方案状态为“{}”，房源表已随方案报批，不能再加入房源 (the plan is {}: homes are fixed)",
             p.plan_status.zh(),
-            p.plan_status.code()
+            p.plan_status.en()
         ))
         .field("project_id"));
     }
@@ -244,7 +244,7 @@ pub async fn import_homes(
         return Err(ApiError::conflict(format!(
             "配售方案状态为“{}”，房源表已随方案报批，不能修改 (the plan is {}: homes are fixed)",
             p.plan_status.zh(),
-            p.plan_status.code()
+            p.plan_status.en()
         )));
     }
     let file = parse_homes(rows)

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::web::audit;
 use crate::web::auth::CurrentUser;
+use crate::web::columns::{header_rows, read_header, Column};
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::sheets::upload_table;
 use crate::web::AppState;
@@ -106,11 +107,25 @@ pub async fn campaigns(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<Campa
     Ok(st.store.holdings().hold_campaigns().await?)
 }
 
-/// The columns of a department's request and answer file.
-pub const PROJECT_COL: &str = "项目编号 project";
-pub const HOME_COL: &str = "房源编号 home";
-pub const FINDING_COL: &str = "核查结果 finding";
-pub const EVIDENCE_COL: &str = "依据说明 evidence";
+/// The codes of the columns of a department's request and answer file.
+pub const PROJECT_COL: &str = "project";
+pub const HOME_COL: &str = "home";
+pub const FINDING_COL: &str = "finding";
+pub const EVIDENCE_COL: &str = "evidence";
+
+/// The columns of a department's request and answer file, with the
+/// Chinese header a clerk reads (`crate::web::columns`). Files of older
+/// campaigns, headed `项目编号 project` and so on, read as well.
+pub fn file_columns() -> Vec<Column> {
+    vec![
+        Column::new(PROJECT_COL, "项目编号"),
+        Column::new(HOME_COL, "房源编号"),
+        Column::new("resident_id", "身份证号"),
+        Column::new("name", "姓名"),
+        Column::new(FINDING_COL, "核查结果"),
+        Column::new(EVIDENCE_COL, "依据说明"),
+    ]
+}
 
 /// What a department may answer, as the file's instructions list them.
 pub fn answers_of(d: Department) -> Vec<Finding> {
@@ -168,14 +183,8 @@ impl RequestFile {
         }
         let mut rows: Vec<Vec<String>> = Vec::new();
         if !self.started {
-            rows.push(vec![
-                PROJECT_COL.to_string(),
-                HOME_COL.to_string(),
-                "身份证号 resident ID".to_string(),
-                "姓名 name".to_string(),
-                FINDING_COL.to_string(),
-                EVIDENCE_COL.to_string(),
-            ]);
+            // The Chinese header, the codes under it.
+            rows.extend(header_rows(&file_columns()));
         }
         for (p, h, members) in batch {
             if members.is_empty() {
@@ -259,7 +268,7 @@ pub async fn request_file(
 /// A row of an answer file that could not be taken.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AnswerError {
-    /// 1-based line of the file (the header is line 1).
+    /// 1-based line of the file (the header is line 1, or lines 1 and 2).
     pub line: usize,
     pub project: String,
     pub home: String,
@@ -288,17 +297,14 @@ pub async fn import_answers(
     department_of(user, d)?;
     let c = campaign(st, user, campaign_id).await?;
     let (table, _) = upload_table(body)?;
-    let mut it = table.into_iter();
-    let head = it.next().unwrap_or_default();
-    let col = |name: &str| {
-        head.iter().position(|h| {
-            h.trim() == name || h.trim().starts_with(name.split(' ').next().unwrap_or(name))
-        })
-    };
+    // The two-row header of the request file, the mixed one-row header of
+    // older files, or the Chinese row alone.
+    let head = read_header(&table, &file_columns());
+    let col = |code: &str| head.position(code);
     let (Some(pc), Some(hc), Some(fc)) = (col(PROJECT_COL), col(HOME_COL), col(FINDING_COL)) else {
         return Err(ApiError::bad_request(
             "missing_columns",
-            format!("文件须包含列：{PROJECT_COL}、{HOME_COL}、{FINDING_COL} (missing columns)"),
+            "文件须包含列：项目编号、房源编号、核查结果 (the file needs the project, home and finding columns)",
         )
         .field("file"));
     };
@@ -308,8 +314,8 @@ pub async fn import_answers(
     let mut homes: Vec<(AnswerRow, usize)> = Vec::new();
     let mut index: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
-    for (i, row) in it.enumerate() {
-        let line = i + 2;
+    for (i, row) in table.iter().skip(head.rows).enumerate() {
+        let line = head.line_of(i);
         let cell = |k: usize| row.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
         let (p, h, f) = (cell(pc), cell(hc), cell(fc));
         if p.is_empty() && h.is_empty() && f.is_empty() {
@@ -329,11 +335,20 @@ pub async fn import_answers(
             {
                 Some(x) if allowed.contains(&x) => Some(x),
                 _ => {
-                    let words: Vec<String> = allowed
-                        .iter()
-                        .map(|x| format!("{}（{}）", x.code(), x.zh()))
-                        .collect();
-                    errors.push(AnswerError { line, project: p, home: h, message: format!("核查结果“{code}”不是本部门可填的结果：应为空、无，或 {} (not a finding this department reports)", words.join("、")) });
+                    // Chinese names in the Chinese, codes in the English:
+                    // the file takes either.
+                    let zh: Vec<&str> = allowed.iter().map(|x| x.zh()).collect();
+                    let codes: Vec<&str> = allowed.iter().map(|x| x.code()).collect();
+                    errors.push(AnswerError {
+                        line,
+                        project: p,
+                        home: h,
+                        message: format!(
+                            "核查结果“{code}”不是本部门可填的结果：应为空、无，或 {} (not a finding this department reports: leave it empty, or write none or one of {})",
+                            zh.join("、"),
+                            codes.join(", ")
+                        ),
+                    });
                     continue;
                 }
             },

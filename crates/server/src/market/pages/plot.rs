@@ -211,7 +211,7 @@ pub(super) async fn plot(
     } else {
         match request(&f).and_then(|r| svc::plot_ratio(&st, &user, &r)) {
             Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(e.message)),
+            Err(e) => (None, Some(c.say(&e.message))),
         }
     };
     c.page(&PlotPage {

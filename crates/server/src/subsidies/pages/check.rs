@@ -274,7 +274,7 @@ async fn show(
                 page.award = r.award.as_ref().map(|a| award_view(&c, a));
                 page.reasons = reasons(&r.decision, &labels);
             }
-            Err(e) => page.error = Some(e.message),
+            Err(e) => page.error = Some(c.say(&e.message)),
         }
     }
     c.page(&page)

@@ -450,7 +450,7 @@ async fn show(
                 page.steps = step_rows(&c, &steps);
             }
             Err(e) => {
-                page.error = Some(e.message);
+                page.error = Some(c.say(&e.message));
                 page.error_field = e.field;
             }
         }
