@@ -291,7 +291,11 @@ pub async fn run(
         );
     }
     for (what, signed_in, path) in [
-        ("export: notices (XLSX)", false, "/api/v1/notices.xlsx".to_string()),
+        (
+            "export: notices (XLSX)",
+            false,
+            "/api/v1/notices.xlsx".to_string(),
+        ),
         (
             "export: entrant file (CSV)",
             false,

@@ -135,7 +135,10 @@ impl Conn {
         if keep {
             let start = body.len();
             body.resize(start + n, 0);
-            self.stream.read_exact(&mut body[start..]).await.map_err(io)?;
+            self.stream
+                .read_exact(&mut body[start..])
+                .await
+                .map_err(io)?;
             return Ok(());
         }
         let mut buf = vec![0u8; 64 * 1024];

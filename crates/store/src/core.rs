@@ -309,6 +309,20 @@ impl Core {
         })
     }
 
+    /// Refreshes the query planner's statistics after a bulk load (the
+    /// synthetic city): PostgreSQL's `ANALYZE` — with none, it planned the
+    /// list's keyset page as a scan of the whole table until autovacuum
+    /// came by — and SQLite's `PRAGMA optimize`, which analyses what needs it.
+    pub(crate) async fn refresh_statistics(&self) -> Result<()> {
+        let sql = match &self.backend {
+            Backend::Sqlite { .. } => "PRAGMA optimize",
+            Backend::Pg { .. } => "ANALYZE",
+        };
+        let mut tx = self.begin_write().await?;
+        Q::new(sql).execute(&mut tx.conn()).await?;
+        tx.commit().await
+    }
+
     /// Bytes on disk per table, its indexes included, largest first
     /// (issue 11 item 7's storage figures): PostgreSQL's
     /// `pg_total_relation_size` in the store's schema; SQLite's `dbstat`.

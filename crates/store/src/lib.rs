@@ -529,6 +529,11 @@ impl AnyStore {
         self.core().sqlite_max_page_count(pages).await
     }
 
+    /// Refreshes the query planner's statistics (after a bulk load).
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        self.core().refresh_statistics().await
+    }
+
     /// Bytes on disk per table with its indexes, largest first.
     pub async fn storage_by_table(&self) -> Result<Vec<(String, u64)>> {
         self.core().storage_by_table().await

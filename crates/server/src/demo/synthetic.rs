@@ -472,6 +472,9 @@ pub async fn seed_city(
     let mut by_state: Vec<_> = counts.into_iter().collect();
     by_state.sort();
     report.by_state = by_state;
+    // A bulk load: the planner learns the tables' new sizes now rather
+    // than when autovacuum next passes.
+    st.store.refresh_statistics().await?;
     for p in 0..projects {
         let (id, entrants) = project(st, p, today).await?;
         report.projects.push(id);
