@@ -10,6 +10,7 @@ mod acquisition;
 mod acquisition_forms;
 mod acquisition_loudi;
 mod allotment;
+mod application_preferences;
 mod audit;
 mod audit_page;
 mod dashboard;
