@@ -17,6 +17,7 @@ use crate::subsidies::cases::{
     self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase, TalentApartmentRequest,
 };
 use crate::subsidies::dashboard::{self, Dashboard, ImportReport};
+use crate::subsidies::property_records::{self, PropertyAnswer, PropertyRequest};
 use crate::subsidies::service::{
     self, CheckResult, DeedTaxRequest, DownPaymentRequest, LoanSplitRequest, RentalTaxRequest,
     SubsidyFacts, TalentPriceRequest,
@@ -43,6 +44,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_detail))
         .routes(routes!(case_action))
         .routes(routes!(talent_apartment))
+        .routes(routes!(property_requests))
+        .routes(routes!(property_answer))
         .routes(routes!(indicators_view))
         .routes(routes!(indicators_xlsx))
         .routes(routes!(indicators_import))
@@ -383,5 +386,56 @@ async fn talent_apartment(
     cases::staff(&user)?;
     let r: TalentApartmentRequest = parse_json(&body)?;
     cases::record_talent_apartment(&st, &user, r).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 待核查的首套房（自然资源部门，查看全名和身份证号记入审计）property-records requests awaiting the department (full identity; the read is audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/property-record-requests",
+    tag = "subsidies",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:natural_resources"]))),
+    responses(
+        (status = 200, description = "the requests", body = [PropertyRequest]),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn property_requests(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<PropertyRequest>>> {
+    Ok(Json(property_records::pending(&st, &user).await?))
+}
+
+/// 答复首套房核查：本市登记住房套数（自然资源部门）answer a first-home check from the property register.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subsidy-applications/{subsidy}/property-records",
+    tag = "subsidies",
+    params(("subsidy" = String, Path, description = "application id"), Csrf),
+    request_body = PropertyAnswer,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:natural_resources"]))),
+    responses(
+        (status = 204, description = "answered"),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn property_answer(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    property_records::verifier(&user)?;
+    let a: PropertyAnswer = parse_json(&body)?;
+    property_records::answer(&st, &user, &id, &a).await?;
     Ok(StatusCode::NO_CONTENT)
 }

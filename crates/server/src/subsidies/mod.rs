@@ -10,6 +10,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod interface;
 pub mod pages;
+pub mod property_records;
 pub mod service;
 
 use axum::Router;

@@ -7,6 +7,7 @@ mod check;
 mod dashboard;
 mod finance;
 mod form;
+mod property;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/subsidy-cases", get(cases::list))
         .route("/subsidy-cases/{id}", get(cases::detail))
         .route("/subsidy-cases/{id}/act", post(cases::act))
+        .route("/property-records", get(property::list))
+        .route("/property-records/{id}", post(property::answer))
 }
 
 #[derive(askama::Template)]
