@@ -73,6 +73,7 @@ pub(crate) mod preferences;
 pub(crate) mod rate_windows;
 pub(crate) mod rentals;
 pub(crate) mod subsidies;
+pub(crate) mod talent_apartments;
 
 use std::collections::BTreeSet;
 

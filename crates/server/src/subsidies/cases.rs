@@ -109,7 +109,7 @@ pub fn staff(user: &CurrentUser) -> ApiResult<()> {
     }
 }
 
-fn reader(user: &CurrentUser) -> ApiResult<()> {
+pub(crate) fn reader(user: &CurrentUser) -> ApiResult<()> {
     match user.user.role {
         Role::TalentOffice | Role::Auditor | Role::CityBureau => Ok(()),
         _ => Err(ApiError::forbidden(
@@ -303,7 +303,7 @@ pub async fn detail(st: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Su
     Ok(case(rec, inst))
 }
 
-fn grant_of(row: &GrantRow) -> Option<Grant> {
+pub(crate) fn grant_of(row: &GrantRow) -> Option<Grant> {
     Some(Grant {
         kind: BenefitKind::parse(&row.kind)?,
         from: row.from,
@@ -631,60 +631,4 @@ fn grant_until(
             .and_then(|i| i.due.checked_add_months(chrono::Months::new(1)))
             .and_then(|d| d.pred_opt()),
     }
-}
-
-/// A talent apartment let to someone (the city's talent apartments are run
-/// outside anju; the register must know of them, since the apartment and
-/// the rent subsidy are alternatives under 二（三）).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TalentApartmentRequest {
-    /// GB 11643 resident ID number of the tenant.
-    pub resident_id: String,
-    /// First day in the apartment.
-    pub from: NaiveDate,
-    /// Last day, if known.
-    #[serde(default)]
-    pub until: Option<NaiveDate>,
-}
-
-/// Records a talent apartment in the register (talent office).
-pub async fn record_talent_apartment(
-    st: &AppState,
-    user: &CurrentUser,
-    r: TalentApartmentRequest,
-) -> ApiResult<()> {
-    staff(user)?;
-    let id = ResidentId::parse(r.resident_id.trim()).map_err(|e| {
-        ApiError::bad_request("invalid_resident_id", format!("身份证号码：{e}"))
-            .field("resident_id")
-    })?;
-    let grant = Grant {
-        kind: BenefitKind::TalentApartment,
-        from: r.from,
-        until: r.until,
-    };
-    let row = GrantRow {
-        kind: grant.kind.as_str().into(),
-        from: r.from,
-        until: r.until,
-        source: "talent_apartment".into(),
-    };
-    let check = move |rows: &[GrantRow]| -> Result<(), String> {
-        let held: Vec<Grant> = rows.iter().filter_map(grant_of).collect();
-        register::check(&held, &grant).map_err(|e| e.to_string())
-    };
-    let now = st.clock.now();
-    let a = audit(
-        user,
-        now,
-        "benefit.talent_apartment".into(),
-        "benefits".into(),
-        json!({ "from": r.from, "until": r.until }),
-    );
-    st.store
-        .subsidies()
-        .sub_record_grant(id.as_str(), &row, &check, a)
-        .await?;
-    Ok(())
 }

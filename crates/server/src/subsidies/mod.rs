@@ -5,6 +5,7 @@
 //! property tax, talent-home price), every result explained and cited.
 //! The rules are `anju-subsidies`; this room only parses and shows.
 
+pub mod apartments;
 pub mod api;
 pub mod cases;
 pub mod dashboard;

@@ -38,6 +38,7 @@ mod screening;
 mod security;
 mod sign_in;
 mod subsidies;
+mod subsidies_apartments;
 mod subsidies_property;
 mod subsidies_universities;
 mod synthetic;
