@@ -68,12 +68,17 @@ test('a family applies online and staff take it to the waitlist', async () => {
   }
   await page.check('#signed_commitment');
   await page.check('#consent');
+  // The optional housing preference (issue 15), counted by the demand survey.
+  await page.selectOption('#pref_size', 'main');
+  await page.fill('#pref_layout', '两室一厅');
+  await page.fill('#pref_location', '南山公园附近');
   await shot(page, '03-apply-form');
   await Promise.all([page.waitForNavigation(), page.click('#apply-submit')]);
   assert.equal(await page.locator('.banner.bad').count(), 0, await page.content());
   const url = page.url();
   const id = url.match(/applications\/([^?]+)/)[1];
   assert.match(await page.locator('#status').innerText(), /已提交/);
+  assert.match(await page.locator('#preference').innerText(), /70–120㎡.*两室一厅.*南山公园附近/);
   await shot(page, '04-application-submitted');
   await logout(page);
 

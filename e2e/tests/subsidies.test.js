@@ -86,3 +86,67 @@ test('a calculator explains its figure; the dashboard draws its chart', async ()
   assert.deepEqual(errors, [], `console errors: ${errors.join('; ')}`);
   await page.close();
 });
+
+test('talent apartments: recorded at 1280 px, ended early with confirmation at 390 px', async () => {
+  const page = await anju.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await login(page, 'talent');
+  await page.goto(`${anju.base}/subsidy-cases`);
+  await Promise.all([page.waitForNavigation(), page.click('#go-talent-apartments')]);
+  await page.fill('#name', '秦志远');
+  await page.fill('#resident_id', residentId('14030219940606123'));
+  await page.fill('#apartment', '人才公寓A栋502');
+  await page.fill('#from', '2026-01-01');
+  await page.fill('#until', '2028-12-31');
+  await submit(page, 'record-submit');
+  const table = await page.locator('#apartments').innerText();
+  assert.match(table, /秦\*远/);
+  assert.match(table, /人才公寓A栋502/);
+  assert.doesNotMatch(table, /秦志远/);
+  let fit = await overflow(page);
+  assert.equal(fit.problem, '', fit.problem);
+  await shot(page, 'talent-apartments-1280');
+
+  await page.setViewportSize(PHONE);
+  const form = page.locator('form[id^="end-TA-"]').first();
+  const formId = await form.getAttribute('id');
+  const ta = formId.replace(/^end-/, '');
+  await page.fill(`#reason-${ta}`, '已取得配售型保障性住房资格，90日内退出');
+  // Without the confirmation tick: refused beside it, the reason kept.
+  await Promise.all([page.waitForNavigation(), page.click(`#end-submit-${ta}`)]);
+  assert.equal(await page.locator('#confirm-error').count(), 1);
+  assert.equal(await page.inputValue(`#reason-${ta}`), '已取得配售型保障性住房资格，90日内退出');
+  await page.check(`#confirm-${ta}`);
+  await submit(page, `end-submit-${ta}`);
+  assert.match(await page.locator(`#row-${ta}`).innerText(), /已提前退出/);
+  assert.equal(await page.locator(`#end-${ta}`).count(), 0);
+  fit = await overflow(page);
+  assert.equal(fit.problem, '', fit.problem);
+  await shot(page, 'talent-apartments-390');
+  await logout(page);
+  await page.close();
+});
+
+test('first-home check: the natural-resources verifier answers, the office verifies', async () => {
+  const page = await anju.browser.newPage({ viewport: PHONE });
+  await login(page, 'verifier-natural_resources');
+  await page.goto(`${anju.base}/work`);
+  await Promise.all([page.waitForNavigation(), page.click('#go-property-records')]);
+  const form = page.locator('form[id^="answer-BT-"]').first();
+  const id = (await form.getAttribute('id')).replace(/^answer-/, '');
+  await page.fill(`#homes_owned-${id}`, '0');
+  await page.fill(`#reference-${id}`, '阳不动产查〔2026〕0312号');
+  const fit = await overflow(page);
+  assert.equal(fit.problem, '', fit.problem);
+  await shot(page, 'property-records');
+  await submit(page, `answer-submit-${id}`);
+  assert.equal(await page.locator(`#answer-${id}`).count(), 0);
+  await logout(page);
+
+  await login(page, 'talent');
+  await page.goto(`${anju.base}/subsidy-cases/${id}`);
+  assert.match(await page.locator('#case-property').innerText(), /本市不动产登记住房 0 套.*二（三）/);
+  await submit(page, 'verify-submit');
+  assert.match(await page.locator('#case-status').innerText(), /已核验/);
+  await logout(page);
+  await page.close();
+});

@@ -112,6 +112,14 @@ async fn rotate(url: &str, old_file: &Path, new_file: &Path, batch: u32) -> Resu
     println!(
         "  人才补贴申请 (subsidy applications): 重新加密 (re-encrypted) {subs}，待遇登记重算索引 (register rows re-keyed) {grants}"
     );
+    let (lettings, rows) = store
+        .subsidies()
+        .ta_rotate_keys()
+        .await
+        .map_err(store_fail)?;
+    println!(
+        "  人才公寓 (talent apartments): 重新加密 (re-encrypted) {lettings}，待遇登记重算索引 (register rows re-keyed) {rows}"
+    );
     // Drafts of the application form belong to accounts, not applications.
     let mut drafts = 0u64;
     loop {

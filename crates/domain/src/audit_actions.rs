@@ -235,9 +235,24 @@ const OTHER_ACTIONS: &[(&str, &str, &str)] = &[
     ("subsidy.pay", "发放补贴", "subsidy paid"),
     ("subsidy.stop", "停止发放补贴", "subsidy stopped"),
     (
+        "subsidy.property_request",
+        "请求首套房不动产登记核查",
+        "property records asked for a first-home check",
+    ),
+    (
+        "subsidy.property_answer",
+        "答复首套房不动产登记核查",
+        "property records answered for a first-home check",
+    ),
+    (
         "benefit.talent_apartment",
         "登记人才公寓",
         "talent apartment recorded",
+    ),
+    (
+        "benefit.talent_apartment_end",
+        "人才公寓提前退出",
+        "talent apartment ended early",
     ),
     (
         "indicators.import",

@@ -66,6 +66,7 @@ pub mod mask;
 pub mod material_files;
 pub mod materials;
 pub mod permissions;
+pub mod preference;
 pub mod role;
 pub mod screening;
 pub mod text;

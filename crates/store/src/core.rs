@@ -69,9 +69,11 @@ pub(crate) mod keys;
 pub(crate) mod market;
 pub(crate) mod material_files;
 pub(crate) mod messages;
+pub(crate) mod preferences;
 pub(crate) mod rate_windows;
 pub(crate) mod rentals;
 pub(crate) mod subsidies;
+pub(crate) mod talent_apartments;
 
 use std::collections::BTreeSet;
 

@@ -91,6 +91,7 @@ pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy, OwnDates,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
+pub use crate::core::talent_apartments::{NewTalentApartment, TalentApartmentRecord};
 pub use crate::core::Acquisition;
 pub use crate::core::Rentals;
 pub use crate::core::{

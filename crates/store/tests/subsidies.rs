@@ -138,6 +138,23 @@ async fn register_ledger_and_key_rotation() {
             )
             .await
             .is_err());
+        // A talent apartment of another person, recorded with its register row.
+        let tenant = "140302199406060013";
+        let ta = s
+            .ta_record(
+                &anju_store::NewTalentApartment {
+                    name: "秦志远".into(),
+                    resident_id: tenant.into(),
+                    apartment: "人才公寓A栋502".into(),
+                    from: d("2026-01-01"),
+                    until: None,
+                    at: "t".into(),
+                },
+                &|_| Ok(()),
+                admin_draft("benefit.talent_apartment", "s"),
+            )
+            .await
+            .expect("talent apartment");
         // Rotation: the register still finds the person under the new key.
         let old = crypto(&db.key_hex);
         let new_hex = anju_store::Crypto::generate_hex();
@@ -151,6 +168,16 @@ async fn register_ledger_and_key_rotation() {
         );
         assert_eq!(
             ring.subsidies().sub_rotate_keys().await.expect("again"),
+            (0, 0),
+            "{name}: rerun is a no-op"
+        );
+        assert_eq!(
+            ring.subsidies().ta_rotate_keys().await.expect("rotated"),
+            (1, 1),
+            "{name}"
+        );
+        assert_eq!(
+            ring.subsidies().ta_rotate_keys().await.expect("again"),
             (0, 0),
             "{name}: rerun is a no-op"
         );
@@ -168,6 +195,27 @@ async fn register_ledger_and_key_rotation() {
             .expect("read")
             .expect("there");
         assert_eq!(rec.name, "林晓雯", "{name}");
+        let t = new_only
+            .subsidies()
+            .ta_get(&ta)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            (t.name.as_str(), t.resident_id.as_str()),
+            ("秦志远", tenant),
+            "{name}"
+        );
+        let held = new_only
+            .subsidies()
+            .sub_grants(tenant)
+            .await
+            .expect("grants");
+        assert_eq!(held.len(), 1, "{name}: re-keyed register row");
+        assert!(
+            !contains(&db.everything().await, "秦志远".as_bytes()),
+            "{name}: the tenant encrypted at rest"
+        );
         assert!(
             !contains(&db.everything().await, "林晓雯".as_bytes()),
             "{name}: encrypted at rest"

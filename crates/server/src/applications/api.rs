@@ -255,6 +255,10 @@ pub struct ApplicationJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<HouseholdSchema>)]
     household: Option<&'a Value>,
+    /// The housing preference stated on the form (detail and submission
+    /// only; absent when none was stated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preference: Option<super::preference::PreferenceJson>,
 }
 
 impl<'a> ApplicationJson<'a> {
@@ -277,7 +281,14 @@ impl<'a> ApplicationJson<'a> {
             application: app,
             available_actions: anju_domain::available_actions(app, actor),
             household: detail.then_some(&stored.household),
+            preference: None,
         }
+    }
+
+    /// With the preference stated on the form.
+    pub fn with_preference(mut self, p: Option<super::preference::PreferenceJson>) -> Self {
+        self.preference = p;
+        self
     }
 }
 
@@ -303,9 +314,10 @@ impl<'a> ApplicationJson<'a> {
 async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {
     let req: SubmitRequest = parse_json(&body)?;
     let stored = service::submit_application(&st, &user, req).await?;
+    let preference = super::preference::of_application(&st, stored.app.id().as_str()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(ApplicationJson::new(&stored, &user.actor, true)),
+        Json(ApplicationJson::new(&stored, &user.actor, true).with_preference(preference)),
     )
         .into_response())
 }
@@ -331,7 +343,11 @@ async fn detail(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let stored = service::read_application(&st, &user, &id).await?;
-    Ok(Json(ApplicationJson::new(&stored, &user.actor, true)).into_response())
+    let preference = super::preference::of_application(&st, stored.app.id().as_str()).await?;
+    Ok(
+        Json(ApplicationJson::new(&stored, &user.actor, true).with_preference(preference))
+            .into_response(),
+    )
 }
 
 /// 办理 take an action on an application (who may take which: `anju_domain::permissions`).

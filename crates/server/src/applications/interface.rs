@@ -80,6 +80,26 @@ pub async fn qualified_families(
     Ok(out)
 }
 
+/// The housing preferences stated on the application forms of these
+/// applications (issue 15), with the day each was stated; applications
+/// without one are left out. Acquisition's demand survey counts them.
+pub async fn stated_preferences(
+    st: &AppState,
+    application_ids: &[String],
+) -> ApiResult<
+    Vec<(
+        String,
+        anju_domain::preference::StatedPreference,
+        chrono::NaiveDate,
+    )>,
+> {
+    Ok(st
+        .store
+        .applications()
+        .application_preferences(application_ids)
+        .await?)
+}
+
 /// A family read from its events and facts (rows not yet in the read model).
 async fn family(st: &AppState, s: ApplicationSummary) -> ApiResult<Option<QualifiedFamily>> {
     let Some(stored) = st.store.applications().load_application(&s.id).await? else {

@@ -18,6 +18,7 @@ pub mod material_files;
 pub mod messages;
 pub mod notices;
 pub mod pages;
+pub mod preference;
 pub mod reminders;
 pub mod service;
 pub mod verification;

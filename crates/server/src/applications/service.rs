@@ -148,6 +148,10 @@ pub struct SubmitRequest {
     /// transaction as the application is created.
     #[serde(default)]
     pub draft: Option<String>,
+    /// The housing preference the family states (optional; issue 15):
+    /// counted by the acquisition company's next demand survey.
+    #[serde(default)]
+    pub preference: Option<super::preference::PreferenceJson>,
 }
 
 fn new_application_id(district: &DistrictCode, today: NaiveDate) -> ApiResult<ApplicationId> {
@@ -259,6 +263,7 @@ pub async fn submit_application(
     let now = st.clock.now();
     let today = st.clock.today();
     let mut req = req;
+    let preference = super::preference::parse(req.preference.as_ref())?;
     let mut evaluated = evaluate(st, &req.household, today)?;
     // Abandonments on record for any member (001 art. 14) join the
     // household's own history, so the engine's ban rule decides with them.
@@ -389,6 +394,7 @@ pub async fn submit_application(
                 .as_deref()
                 .filter(|d| !d.is_empty())
                 .map(|d| (&user.user.id, d)),
+            preference.as_ref().map(|p| (p, today)),
         )
         .await?;
     // What was just stored, without reading it back.

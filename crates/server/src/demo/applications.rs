@@ -155,6 +155,7 @@ pub(super) async fn walk(
             signed_commitment: true,
             consent_to_verification: true,
             draft: None,
+            preference: None,
         },
     )
     .await?;

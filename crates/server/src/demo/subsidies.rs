@@ -61,7 +61,35 @@ async fn act(st: &AppState, office: &CurrentUser, id: &str, a: SubsidyAction) ->
     cases::act(st, office, id, a).await.map(|_| ())
 }
 
+/// The first-home check of a talent purchase: the office asks, the
+/// natural-resources verifier answers from the property register.
+async fn property_records(
+    st: &AppState,
+    office: &CurrentUser,
+    id: &str,
+    homes_owned: u32,
+) -> ApiResult<()> {
+    act(st, office, id, SubsidyAction::RequestPropertyRecords).await?;
+    let nr = staff(st, "verifier-natural_resources").await?;
+    let reference = format!("阳不动产查〔2026〕{}号", 300 + id.len());
+    crate::subsidies::property_records::answer(
+        st,
+        &nr,
+        id,
+        &crate::subsidies::property_records::PropertyAnswer {
+            homes_owned,
+            reference,
+            note: String::new(),
+        },
+    )
+    .await
+}
+
 async fn approve(st: &AppState, office: &CurrentUser, id: &str, start: NaiveDate) -> ApiResult<()> {
+    let rec = st.store.subsidies().sub_get(id).await?;
+    if rec.is_some_and(|r| r.programme == "talent_purchase") {
+        property_records(st, office, id, 0).await?;
+    }
     act(
         st,
         office,
@@ -105,6 +133,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         talent("phd", "top"),
     )
     .await?;
+    property_records(st, &office, &id, 0).await?;
     act(
         st,
         &office,
@@ -115,6 +144,18 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         },
     )
     .await?;
+    // Awaiting the natural-resources department's first-home check.
+    let id = submit(
+        st,
+        &office,
+        "talent_purchase",
+        "韩书瑶",
+        10,
+        "19950918",
+        talent("master", "first_tier"),
+    )
+    .await?;
+    act(st, &office, &id, SubsidyAction::RequestPropertyRecords).await?;
     // Failed verification.
     let id = submit(
         st,

@@ -13,10 +13,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::subsidies::cases::{
-    self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase, TalentApartmentRequest,
+use crate::subsidies::apartments::{
+    self, TalentApartment, TalentApartmentEnd, TalentApartmentRequest,
 };
+use crate::subsidies::cases::{self, SubsidyAction, SubsidyApplicationRequest, SubsidyCase};
 use crate::subsidies::dashboard::{self, Dashboard, ImportReport};
+use crate::subsidies::property_records::{self, PropertyAnswer, PropertyRequest};
 use crate::subsidies::service::{
     self, CheckResult, DeedTaxRequest, DownPaymentRequest, LoanSplitRequest, RentalTaxRequest,
     SubsidyFacts, TalentPriceRequest,
@@ -42,7 +44,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_list, case_create))
         .routes(routes!(case_detail))
         .routes(routes!(case_action))
-        .routes(routes!(talent_apartment))
+        .routes(routes!(talent_apartment_list, talent_apartment))
+        .routes(routes!(talent_apartment_end))
+        .routes(routes!(property_requests))
+        .routes(routes!(property_answer))
         .routes(routes!(indicators_view))
         .routes(routes!(indicators_xlsx))
         .routes(routes!(indicators_import))
@@ -368,20 +373,129 @@ async fn indicators_import(
     security(("session" = [])),
     extensions(("x-anju-roles" = json!(["talent_office"]))),
     responses(
-        (status = 204, description = "recorded"),
+        (status = 204, description = "recorded; `Location` names it"),
         (status = 400, response = apidoc::BadRequest),
         (status = 401, response = apidoc::Unauthorized),
         (status = 403, response = apidoc::Forbidden),
         (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
     )
 )]
 async fn talent_apartment(
     State(st): State<AppState>,
     user: CurrentUser,
     body: Bytes,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Response> {
     cases::staff(&user)?;
     let r: TalentApartmentRequest = parse_json(&body)?;
-    cases::record_talent_apartment(&st, &user, r).await?;
+    let id = apartments::record(&st, &user, r).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/benefits/talent-apartments/{id}"),
+        )],
+    )
+        .into_response())
+}
+
+/// 人才公寓登记（市委人才办、市住建、审计；承租人脱敏）the register's talent apartments (tenants masked).
+#[utoipa::path(
+    get,
+    path = "/api/v1/benefits/talent-apartments",
+    tag = "subsidies",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office", "city_bureau", "auditor"]))),
+    responses(
+        (status = 200, description = "the lettings, newest first", body = [TalentApartment]),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn talent_apartment_list(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<TalentApartment>>> {
+    Ok(Json(apartments::list(&st, &user).await?))
+}
+
+/// 人才公寓提前退出（市委人才办，记入审计）end a talent apartment early, with the reason and last day.
+#[utoipa::path(
+    post,
+    path = "/api/v1/benefits/talent-apartments/{apartment}/end",
+    tag = "subsidies",
+    params(("apartment" = String, Path, description = "the letting, e.g. TA-1A2B3C4D5E6F"), Csrf),
+    request_body = TalentApartmentEnd,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office"]))),
+    responses(
+        (status = 200, description = "the letting, ended", body = TalentApartment),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn talent_apartment_end(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<TalentApartment>> {
+    cases::staff(&user)?;
+    let r: TalentApartmentEnd = parse_json(&body)?;
+    Ok(Json(apartments::end(&st, &user, &id, &r).await?))
+}
+
+/// 待核查的首套房（自然资源部门，查看全名和身份证号记入审计）property-records requests awaiting the department (full identity; the read is audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/property-record-requests",
+    tag = "subsidies",
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:natural_resources"]))),
+    responses(
+        (status = 200, description = "the requests", body = [PropertyRequest]),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+    )
+)]
+async fn property_requests(
+    State(st): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<PropertyRequest>>> {
+    Ok(Json(property_records::pending(&st, &user).await?))
+}
+
+/// 答复首套房核查：本市登记住房套数（自然资源部门）answer a first-home check from the property register.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subsidy-applications/{subsidy}/property-records",
+    tag = "subsidies",
+    params(("subsidy" = String, Path, description = "application id"), Csrf),
+    request_body = PropertyAnswer,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["verifier:natural_resources"]))),
+    responses(
+        (status = 204, description = "answered"),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn property_answer(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    property_records::verifier(&user)?;
+    let a: PropertyAnswer = parse_json(&body)?;
+    property_records::answer(&st, &user, &id, &a).await?;
     Ok(StatusCode::NO_CONTENT)
 }

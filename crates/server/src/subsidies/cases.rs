@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 
+use crate::subsidies::property_records;
 use crate::subsidies::service::{self, SubsidyFacts};
 use crate::web::audit::audit;
 use crate::web::auth::CurrentUser;
@@ -40,7 +41,11 @@ pub struct SubsidyApplicationRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SubsidyAction {
-    /// Degree, university list, service pledge and property records checked.
+    /// Asks the natural-resources department for the applicant's property
+    /// records (the talent purchase subsidy's first-home check).
+    RequestPropertyRecords,
+    /// Degree, university list, service pledge and property records
+    /// checked. A talent purchase passes only once the department answered.
     Verify {
         passed: bool,
         #[serde(default)]
@@ -104,7 +109,7 @@ pub fn staff(user: &CurrentUser) -> ApiResult<()> {
     }
 }
 
-fn reader(user: &CurrentUser) -> ApiResult<()> {
+pub(crate) fn reader(user: &CurrentUser) -> ApiResult<()> {
     match user.user.role {
         Role::TalentOffice | Role::Auditor | Role::CityBureau => Ok(()),
         _ => Err(ApiError::forbidden(
@@ -298,7 +303,7 @@ pub async fn detail(st: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Su
     Ok(case(rec, inst))
 }
 
-fn grant_of(row: &GrantRow) -> Option<Grant> {
+pub(crate) fn grant_of(row: &GrantRow) -> Option<Grant> {
     Some(Grant {
         kind: BenefitKind::parse(&row.kind)?,
         from: row.from,
@@ -387,15 +392,54 @@ pub async fn act(
     let store = st.store.subsidies();
     let subject = format!("subsidy:{id}");
     match action {
+        SubsidyAction::RequestPropertyRecords => {
+            property_records::may_ask(&rec)?;
+            let s = step(
+                id,
+                &["submitted"],
+                property_records::ASKED,
+                property_records::REQUEST,
+                property_records::request_body(),
+                user,
+                &at,
+            );
+            store
+                .sub_step(
+                    &s,
+                    audit(
+                        user,
+                        now,
+                        "subsidy.property_request".into(),
+                        subject,
+                        json!({}),
+                    ),
+                )
+                .await?;
+        }
         SubsidyAction::Verify { passed, note } => {
             let to = if passed { "verified" } else { "rejected" };
             let mut body = json!({ "passed": passed, "note": note });
+            let purchase = rec.programme == "talent_purchase";
+            let from: &'static [&'static str] = match (purchase, passed) {
+                (false, _) => &["submitted"],
+                (true, true) => &[property_records::BACK],
+                (true, false) => &["submitted", property_records::ASKED, property_records::BACK],
+            };
             if passed {
                 if let Some(listed) = university_listed(&facts_of(&rec)?, today)? {
                     body["university"] = listed;
                 }
+                if purchase {
+                    body["property_records"] =
+                        property_records::answer_of(&rec).ok_or_else(|| {
+                            ApiError::conflict(format!(
+                                "首套房须经自然资源部门不动产登记核查，请先发起核查并待其答复（{}）(the first-home check goes through the property records: ask the natural-resources department and wait for its answer)",
+                                property_records::ARTICLE
+                            ))
+                        })?;
+                }
             }
-            let s = step(id, &["submitted"], to, "verify", body, user, &at);
+            let s = step(id, from, to, "verify", body, user, &at);
             store
                 .sub_step(
                     &s,
@@ -419,6 +463,23 @@ pub async fn act(
             facts.in_talent_apartment |= grants
                 .iter()
                 .any(|g| g.kind == BenefitKind::TalentApartment && g.active_on(today));
+            // The first home as the property records show it, not as
+            // declared (二（三）; the programme file's `first_home` rule).
+            let records = match p {
+                ProgrammeId::TalentPurchase => {
+                    let a = property_records::answer_of(&rec).ok_or_else(|| {
+                        ApiError::conflict(
+                            "首套房未经自然资源部门不动产登记核查，不能决定 (no property-records answer: cannot decide)",
+                        )
+                    })?;
+                    facts.homes_owned = a["homes_owned"]
+                        .as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .unwrap_or(facts.homes_owned);
+                    Some(a)
+                }
+                _ => None,
+            };
             let result = service::check(p, &facts, today)?;
             let Some(award) = result.award else {
                 let s = step(
@@ -426,7 +487,7 @@ pub async fn act(
                     &["verified"],
                     "refused",
                     "decide",
-                    json!({ "decision": result.decision }),
+                    json!({ "decision": result.decision, "property_records": records }),
                     user,
                     &at,
                 );
@@ -468,7 +529,7 @@ pub async fn act(
                 &["verified"],
                 "approved",
                 "decide",
-                json!({ "award": award_json, "decision": result.decision }),
+                json!({ "award": award_json, "decision": result.decision, "property_records": records }),
                 user,
                 &at,
             );
@@ -570,60 +631,4 @@ fn grant_until(
             .and_then(|i| i.due.checked_add_months(chrono::Months::new(1)))
             .and_then(|d| d.pred_opt()),
     }
-}
-
-/// A talent apartment let to someone (the city's talent apartments are run
-/// outside anju; the register must know of them, since the apartment and
-/// the rent subsidy are alternatives under 二（三）).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TalentApartmentRequest {
-    /// GB 11643 resident ID number of the tenant.
-    pub resident_id: String,
-    /// First day in the apartment.
-    pub from: NaiveDate,
-    /// Last day, if known.
-    #[serde(default)]
-    pub until: Option<NaiveDate>,
-}
-
-/// Records a talent apartment in the register (talent office).
-pub async fn record_talent_apartment(
-    st: &AppState,
-    user: &CurrentUser,
-    r: TalentApartmentRequest,
-) -> ApiResult<()> {
-    staff(user)?;
-    let id = ResidentId::parse(r.resident_id.trim()).map_err(|e| {
-        ApiError::bad_request("invalid_resident_id", format!("身份证号码：{e}"))
-            .field("resident_id")
-    })?;
-    let grant = Grant {
-        kind: BenefitKind::TalentApartment,
-        from: r.from,
-        until: r.until,
-    };
-    let row = GrantRow {
-        kind: grant.kind.as_str().into(),
-        from: r.from,
-        until: r.until,
-        source: "talent_apartment".into(),
-    };
-    let check = move |rows: &[GrantRow]| -> Result<(), String> {
-        let held: Vec<Grant> = rows.iter().filter_map(grant_of).collect();
-        register::check(&held, &grant).map_err(|e| e.to_string())
-    };
-    let now = st.clock.now();
-    let a = audit(
-        user,
-        now,
-        "benefit.talent_apartment".into(),
-        "benefits".into(),
-        json!({ "from": r.from, "until": r.until }),
-    );
-    st.store
-        .subsidies()
-        .sub_record_grant(id.as_str(), &row, &check, a)
-        .await?;
-    Ok(())
 }

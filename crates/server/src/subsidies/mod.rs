@@ -5,11 +5,13 @@
 //! property tax, talent-home price), every result explained and cited.
 //! The rules are `anju-subsidies`; this room only parses and shows.
 
+pub mod apartments;
 pub mod api;
 pub mod cases;
 pub mod dashboard;
 pub mod interface;
 pub mod pages;
+pub mod property_records;
 pub mod service;
 
 use axum::Router;

@@ -417,6 +417,7 @@ async fn openapi(app: &TestApp) {
             ("programme", "talent_rent"),
             ("subsidy", subsidy.as_str()),
             ("file", "NOPE"),
+            ("apartment", "TA-NOPE"),
         ];
         let mut path = template.replace("/projects/{id}", "/projects/NOPE");
         path = path.replace("{id}", &id);

@@ -467,13 +467,14 @@ async fn the_demo_city_has_subsidy_applications_in_every_state() {
                     .collect()
             })
             .unwrap_or_default();
-        assert_eq!(states.len(), 9, "{b}");
+        assert_eq!(states.len(), 10, "{b}");
         states.sort();
         states.dedup();
         assert_eq!(
             states,
             [
                 "approved",
+                "records_asked",
                 "refused",
                 "rejected",
                 "stopped",

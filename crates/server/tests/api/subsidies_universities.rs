@@ -40,6 +40,28 @@ async fn verification_reads_the_dated_university_lists() {
                     .await
             }
         };
+        // The first-home check goes through the property records first
+        // (tests/api/subsidies_property.rs); here, no home.
+        let nr = app.login("verifier-natural_resources").await;
+        let records = |id: String| {
+            let (office, nr) = (&office, &nr);
+            async move {
+                let r = office
+                    .post_json(
+                        &format!("/api/v1/subsidy-applications/{id}/actions"),
+                        &json!({ "type": "request_property_records" }),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+                let r = nr
+                    .post_json(
+                        &format!("/api/v1/subsidy-applications/{id}/property-records"),
+                        &json!({ "homes_owned": 0, "reference": "阳不动产查〔2027〕0001号" }),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+            }
+        };
         // Not on either list: refused with the article and the sources.
         let id = apply("周明远", "1995-03-04", "阳泉职业技术学院").await;
         let r = verify(id.clone()).await;
@@ -83,6 +105,7 @@ async fn verification_reads_the_dated_university_lists() {
             page.contains("在名单 国内“双一流”建设高校（第二轮）"),
             "{b}"
         );
+        records(id.clone()).await;
         let r = verify(id).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
         let v: Value = r.json()["events"]
@@ -97,6 +120,7 @@ async fn verification_reads_the_dated_university_lists() {
         assert_eq!(v["body"]["university"]["effective"], "2022-02-14", "{b}");
         // A world top-200 university outside the mainland, in English.
         let id = apply("郑思远", "1993-11-12", "The University of Hong Kong").await;
+        records(id.clone()).await;
         assert_eq!(verify(id).await.status, StatusCode::OK, "{b}");
     }
 }

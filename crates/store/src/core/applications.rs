@@ -32,6 +32,7 @@ impl Applications<'_> {
             masked_id,
             audit,
             None,
+            None,
         )
         .await
     }
@@ -40,6 +41,7 @@ impl Applications<'_> {
     /// draft `(owner, draft id)` it was submitted from in the same
     /// transaction: a family never holds both the application and the
     /// draft it came from, nor loses the draft to a submission that failed.
+    /// `preference`: what the form stated about the home wanted (issue 15).
     #[allow(clippy::too_many_arguments)]
     pub async fn create_application_replacing_draft(
         &self,
@@ -51,6 +53,7 @@ impl Applications<'_> {
         masked_id: &str,
         audit: AuditDraft,
         draft: Option<(&UserId, &str)>,
+        preference: Option<(&anju_domain::preference::StatedPreference, NaiveDate)>,
     ) -> Result<()> {
         retrying!(self, {
             if first.seq != 1 || app.version() != 1 || &first.application_id != app.id() {
@@ -136,6 +139,9 @@ impl Applications<'_> {
                         .text(owner.as_str())
                         .text(draft_id),
                 );
+            }
+            if let Some((p, on)) = preference {
+                script.push(super::preferences::preference_insert(id, p, on));
             }
             script.push(audit_head_bump());
 

@@ -164,7 +164,7 @@ pub struct Step {
 
 const COLS: &str = "id, programme, key_version, nonce, ciphertext, facts_json, status, award_json, created_at, updated_at";
 
-fn day(s: &str) -> Result<NaiveDate> {
+pub(super) fn day(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(corrupt)
 }
 
@@ -769,7 +769,7 @@ async fn instalments_in(c: &mut Conn<'_>, id: &str) -> Result<Vec<InstalmentRow>
 /// The register rows under `hashes`, and the affordable homes bought by an
 /// application the person is a member of (allotment's signed contracts: the
 /// purchase anju holds, read where it is kept rather than copied).
-async fn grants_in(c: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<GrantRow>> {
+pub(super) async fn grants_in(c: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<GrantRow>> {
     let mut out = Vec::new();
     for h in hashes {
         for r in Q::new(

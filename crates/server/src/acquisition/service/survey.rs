@@ -236,6 +236,58 @@ pub async fn preferences(st: &AppState) -> ApiResult<Vec<PreferenceDoc>> {
         .collect()
 }
 
+/// What a waiting family stated, from whichever source is the later.
+struct Stated {
+    band: Option<Band>,
+    layout: String,
+    location: String,
+}
+
+fn band_of(p: anju_domain::preference::PreferredSize) -> Band {
+    use anju_domain::preference::PreferredSize as P;
+    match p {
+        P::Small => Band::Small,
+        P::Main => Band::Main,
+        P::Large => Band::Large,
+    }
+}
+
+/// Each waiting family's stated preference: the one on its application
+/// form (issue 15), unless the company's survey form recorded one on the
+/// same day or later, which then replaces it whole (the survey form is the
+/// family's later word; an application-form preference is never newer, as
+/// the survey form only takes families already on a waitlist).
+async fn stated_by_family(
+    st: &AppState,
+    families: &[crate::applications::interface::QualifiedFamily],
+) -> ApiResult<std::collections::BTreeMap<String, Stated>> {
+    let ids: Vec<String> = families.iter().map(|f| f.application_id.clone()).collect();
+    let mut out: std::collections::BTreeMap<String, (chrono::NaiveDate, Stated)> =
+        std::collections::BTreeMap::new();
+    for (id, p, on) in crate::applications::interface::stated_preferences(st, &ids).await? {
+        let s = Stated {
+            band: p.size.map(band_of),
+            layout: p.layout,
+            location: p.location,
+        };
+        out.insert(id, (on, s));
+    }
+    for p in preferences(st).await? {
+        let later = out
+            .get(&p.application_id)
+            .is_none_or(|(on, _)| p.recorded_on >= *on);
+        if later {
+            let s = Stated {
+                band: Some(p.band),
+                layout: p.layout,
+                location: p.location,
+            };
+            out.insert(p.application_id, (p.recorded_on, s));
+        }
+    }
+    Ok(out.into_iter().map(|(k, (_, s))| (k, s)).collect())
+}
+
 /// The band a family needs, from its size (interpretation, docs): one or
 /// two people under 70 m², three or four 70–120 m², five or more over.
 pub fn band_for_size(members: usize) -> Band {
@@ -261,17 +313,15 @@ pub async fn take_survey(st: &AppState, user: &CurrentUser) -> ApiResult<SurveyD
         .map(|d| d.code.as_str().to_string())
         .collect();
     let families = crate::applications::interface::qualified_families(st, &districts, None).await?;
-    let stated: std::collections::BTreeMap<String, PreferenceDoc> = preferences(st)
-        .await?
-        .into_iter()
-        .map(|p| (p.application_id.clone(), p))
-        .collect();
+    let stated = stated_by_family(st, &families).await?;
     let mut counted = 0u64;
     let mut by_pref: std::collections::BTreeMap<(String, String, String), u64> =
         std::collections::BTreeMap::new();
     for f in &families {
         if let Some(p) = stated.get(&f.application_id) {
-            counted += 1;
+            if p.band.is_some() {
+                counted += 1;
+            }
             *by_pref
                 .entry((f.district.clone(), p.layout.clone(), p.location.clone()))
                 .or_insert(0) += 1;
@@ -286,10 +336,10 @@ pub async fn take_survey(st: &AppState, user: &CurrentUser) -> ApiResult<SurveyD
                 Some(anju_domain::Scope::CountySeat) => "县城保障".into(),
                 _ => format!("第{}层级", f.tier.unwrap_or(1)),
             },
-            // A stated preference wins over the size rule.
+            // A stated band wins over the size rule.
             band: stated
                 .get(&f.application_id)
-                .map(|p| p.band)
+                .and_then(|p| p.band)
                 .unwrap_or_else(|| band_for_size(f.household_size)),
             layout: stated
                 .get(&f.application_id)

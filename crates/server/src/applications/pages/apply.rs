@@ -52,6 +52,39 @@ const MARITAL: [(&str, &str, &str); 4] = [
     ("widowed", "丧偶", "widowed"),
 ];
 
+/// The preferred size band (issue 15): not stated, or one of the survey's bands.
+const PREF_SIZES: [(&str, &str, &str); 4] = [
+    (
+        "",
+        "不填（按家庭人数计）",
+        "not stated (from the household's size)",
+    ),
+    ("small", "70㎡以下", "under 70 m²"),
+    ("main", "70–120㎡", "70–120 m²"),
+    ("large", "120㎡以上", "over 120 m²"),
+];
+
+/// The form's preference fields, checked; every problem beside its field.
+fn preference_from_form(
+    f: &Fields,
+    errors: &mut FieldErrors,
+) -> Option<anju_domain::preference::StatedPreference> {
+    let get = |n: &str| field(f, n).unwrap_or("");
+    match crate::applications::preference::parse_all(
+        get("pref_size"),
+        get("pref_layout"),
+        get("pref_location"),
+    ) {
+        Ok(p) => p,
+        Err(problems) => {
+            for e in problems {
+                errors.add(&format!("pref_{}", e.field), &e.zh, &e.en);
+            }
+            None
+        }
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "applications/templates/apply.html")]
 struct ApplyPage<'a> {
@@ -66,6 +99,8 @@ struct ApplyPage<'a> {
     /// `(name, label, ticked)` of each material's checkbox.
     materials: Vec<(&'static str, String, bool)>,
     marital: Vec<Opt>,
+    /// The preferred size band's options (issue 15; first: not stated).
+    pref_sizes: Vec<Opt>,
     /// What was posted (the tick boxes below the household keep their state).
     f: &'a Fields,
     /// Every problem with the posted form, listed on top and beside each field.
@@ -79,6 +114,11 @@ impl ApplyPage<'_> {
 
     fn err(&self, name: &str) -> Option<&str> {
         self.errors.get(name, self.c.lang)
+    }
+
+    /// A text field as posted.
+    fn val(&self, name: &str) -> &str {
+        field(self.f, name).unwrap_or("")
     }
 }
 
@@ -128,6 +168,7 @@ pub(super) fn apply_page(
             })
             .collect(),
         marital: options(&MARITAL, l, field(f, "marital").unwrap_or("married")),
+        pref_sizes: options(&PREF_SIZES, l, field(f, "pref_size").unwrap_or("")),
         f,
         errors,
     };
@@ -167,6 +208,9 @@ fn form_field(f: &Fields, api_field: &str) -> String {
     }
     match api_field {
         "household.region" => "region".into(),
+        "preference.size_band" => "pref_size".into(),
+        "preference.layout" => "pref_layout".into(),
+        "preference.location" => "pref_location".into(),
         "materials" => "materials".into(),
         _ => String::new(),
     }
@@ -258,6 +302,7 @@ pub(super) async fn apply(
             "tick the consent: the family agrees that the departments verify its income, housing, marriage and social insurance",
         );
     }
+    let preference = preference_from_form(&f, &mut errors);
     let household = match household {
         Ok(h) if errors.is_empty() => h,
         _ => return apply_page(&c, &st, &f, &errors, None),
@@ -272,6 +317,12 @@ pub(super) async fn apply(
             draft: field(&f, "draft")
                 .filter(|d| !d.is_empty())
                 .map(str::to_owned),
+            preference: preference.map(|p| crate::applications::preference::PreferenceJson {
+                size_band: p.size.map_or("", |b| b.code()).to_owned(),
+                layout: p.layout,
+                location: p.location,
+                recorded_on: None,
+            }),
         };
         service::submit_application(&st, &user, req).await
     }

@@ -62,6 +62,8 @@ struct DetailPage<'a> {
     masked_name: &'a str,
     masked_id: &'a str,
     waitlist_place: Option<u32>,
+    /// The housing preference stated on the form (issue 15), in words.
+    preference: Option<String>,
     /// Added by other capabilities (配售进展).
     sections: Vec<Markup>,
     /// Where the application stands and what happens next.
@@ -118,8 +120,20 @@ pub(super) async fn detail(
         Ok(None) => {}
         Err(e) => return c.error(e),
     }
+    let preference = match st
+        .store
+        .applications()
+        .application_preference(stored.app.id().as_str())
+        .await
+    {
+        Ok(p) => p.map(|(p, on)| preference_text(c.lang, &p, on)),
+        Err(e) => return c.error(e.into()),
+    };
     match detail_page(&c, &st.policy, &user, &stored, &events, c.done(), sections) {
-        Ok(page) => c.page(&page),
+        Ok(mut page) => {
+            page.preference = preference;
+            c.page(&page)
+        }
         Err(e) => c.error(e),
     }
 }
@@ -145,6 +159,34 @@ fn done_text(l: Lang, msg: &str, now: &str) -> String {
             )
         }
     }
+}
+
+/// "面积段 70–120㎡ · 户型 两室一厅 · 区位 南山公园附近（2026-03-02 填报）".
+fn preference_text(
+    l: Lang,
+    p: &anju_domain::preference::StatedPreference,
+    on: chrono::NaiveDate,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(b) = p.size {
+        parts.push(format!(
+            "{} {}",
+            l.t("面积段", "size"),
+            l.t(b.label_zh(), b.label_en())
+        ));
+    }
+    if !p.layout.is_empty() {
+        parts.push(format!("{} {}", l.t("户型", "layout"), p.layout));
+    }
+    if !p.location.is_empty() {
+        parts.push(format!("{} {}", l.t("区位", "location"), p.location));
+    }
+    format!(
+        "{}{}{on}{}",
+        parts.join(" · "),
+        l.t("（", " (stated on "),
+        l.t(" 申请时填报）", ")")
+    )
 }
 
 fn detail_page<'a>(
@@ -245,6 +287,7 @@ fn detail_page<'a>(
         masked_name: &stored.masked_name,
         masked_id: &stored.masked_id,
         waitlist_place: stored.waitlist_place,
+        preference: None,
         sections,
         declaration,
         progress,

@@ -148,12 +148,26 @@ fn links(l: Lang, role: Role) -> Vec<Link> {
             secondary: false,
             label: l.t("新建申请", "New application"),
         }),
-        Role::Verifier(d) => links.push(Link {
-            href: format!("/verify/{}", d.code()),
-            id: Some("verify-file"),
-            secondary: false,
-            label: l.t("按文件批量核验", "Verify by file"),
-        }),
+        Role::Verifier(d) => {
+            links.push(Link {
+                href: format!("/verify/{}", d.code()),
+                id: Some("verify-file"),
+                secondary: false,
+                label: l.t("按文件批量核验", "Verify by file"),
+            });
+            // The subsidies room's first-home checks, by their address only.
+            if d == anju_domain::Department::NaturalResources {
+                links.push(Link {
+                    href: "/property-records".into(),
+                    id: Some("go-property-records"),
+                    secondary: true,
+                    label: l.t(
+                        "人才购房补贴首套房核查",
+                        "First-home checks for talent subsidies",
+                    ),
+                });
+            }
+        }
         Role::Auditor | Role::CityBureau => {
             links.push(Link {
                 href: "/audit-log".into(),

@@ -30,6 +30,8 @@ pub(crate) fn programme_label(c: &Ctx, code: &str) -> String {
 pub(crate) fn status_label(c: &Ctx, s: &str) -> String {
     let (zh, en) = match s {
         "submitted" => ("已提交，待核验", "submitted, to verify"),
+        "records_asked" => ("待自然资源部门核查首套房", "awaiting the property records"),
+        "records_back" => ("首套房已核查，待核验", "property records back, to verify"),
         "verified" => ("已核验，待决定", "verified, to decide"),
         "rejected" => ("核验未通过", "failed verification"),
         "approved" => ("已批准，发放中", "approved, paying"),
@@ -124,6 +126,11 @@ struct CasePage<'a> {
     university: String,
     /// Why the verification just posted was refused, beside its form.
     verify_error: Option<String>,
+    /// The talent purchase's first-home check: what the department
+    /// answered (with the article), or that it is awaited.
+    property: String,
+    /// Whether the first-home check applies (talent purchase).
+    purchase: bool,
 }
 
 /// "太原理工大学：在 国内“双一流”建设高校（第二轮）名单（…，2022-02-14 起）",
@@ -159,6 +166,8 @@ fn university_line(c: &Ctx, facts: &serde_json::Value, today: chrono::NaiveDate)
 fn event_view(c: &Ctx, e: &cases::CaseEvent) -> EventView {
     let kind = match e.kind.as_str() {
         "submit" => c.t("提交", "submitted"),
+        "property_request" => c.t("请求首套房核查", "property records asked"),
+        "property_answer" => c.t("自然资源部门答复", "property records answered"),
         "verify" => c.t("核验", "verified"),
         "decide" => c.t("决定", "decided"),
         "stop" => c.t("停发", "stopped"),
@@ -236,7 +245,29 @@ async fn render(
         .map(|r| (r.as_str(), c.t(r.label_zh(), r.label_en()).to_owned()))
         .collect();
     let refused = verify_error.is_some();
+    let purchase = k.programme == "talent_purchase";
+    let answer = k
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.kind == crate::subsidies::property_records::ANSWER);
+    let property = match (purchase, answer, k.status.as_str()) {
+        (false, ..) => String::new(),
+        (true, Some(e), _) => format!(
+            "{}（{}）",
+            e.body["explanation"].as_str().unwrap_or_default(),
+            e.body["article"].as_str().unwrap_or_default()
+        ),
+        (true, None, "records_asked") => c
+            .t("已请自然资源部门核查，待答复", "asked of the natural-resources department, awaiting its answer")
+            .to_owned(),
+        (true, None, _) => c
+            .t("尚未核查：核验前须请自然资源部门按不动产登记核查", "not checked: the natural-resources department checks the property records before verification")
+            .to_owned(),
+    };
     let page = CasePage {
+        property,
+        purchase,
         university: university_line(c, &k.facts, st.clock.today()),
         verify_error,
         programme: programme_label(c, &k.programme),
@@ -290,6 +321,7 @@ pub(super) async fn act(
     };
     let ty = field(&f, "type").unwrap_or("");
     let action = match ty {
+        "request_property_records" => Ok(SubsidyAction::RequestPropertyRecords),
         "verify" => Ok(SubsidyAction::Verify {
             passed: checked(&f, "passed"),
             note: field(&f, "note").unwrap_or("").to_owned(),
@@ -326,7 +358,13 @@ pub(super) async fn act(
     match done {
         Ok(_) => done_redirect(&headers, &st, &format!("/subsidy-cases/{id}"), ty),
         // A verification the lists refuse: beside the verify form.
-        Err(e) if ty == "verify" && e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(e)
+            if ty == "verify"
+                && matches!(
+                    e.status,
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY | axum::http::StatusCode::CONFLICT
+                ) =>
+        {
             let (zh, en) = crate::web::field_errors::split_bilingual(&e.message);
             render(&st, &c, &user, &id, Some(c.t(&zh, &en).to_owned())).await
         }

@@ -2,11 +2,13 @@
 //! calculator. Forms are built from [`Input`] lists so one template macro
 //! draws every field the same way (label above, full width on a phone).
 
+mod apartments;
 mod cases;
 mod check;
 mod dashboard;
 mod finance;
 mod form;
+mod property;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -36,6 +38,13 @@ pub fn routes() -> Router<AppState> {
         .route("/subsidy-cases", get(cases::list))
         .route("/subsidy-cases/{id}", get(cases::detail))
         .route("/subsidy-cases/{id}/act", post(cases::act))
+        .route(
+            "/talent-apartments",
+            get(apartments::show).post(apartments::record),
+        )
+        .route("/talent-apartments/{id}/end", post(apartments::end))
+        .route("/property-records", get(property::list))
+        .route("/property-records/{id}", post(property::answer))
 }
 
 #[derive(askama::Template)]

@@ -1,0 +1,282 @@
+//! Talent apartments in the benefits register (migration 0081): a letting
+//! recorded by the talent office with its register row, in one
+//! transaction after the register check; ended early with its reason and
+//! day, which ends the register row in the same transaction.
+
+use super::audit::append_audit_in;
+use super::subsidies::{day, grants_in};
+use super::*;
+use crate::core::subsidies::GrantRow;
+
+/// A letting to record.
+#[derive(Debug, Clone)]
+pub struct NewTalentApartment {
+    /// Tenant's name (encrypted at rest; may be empty over the API).
+    pub name: String,
+    /// Tenant's resident ID (encrypted; indexed by keyed hash).
+    pub resident_id: String,
+    /// The apartment's label (the city's home).
+    pub apartment: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Planned last day, if any.
+    pub until: Option<NaiveDate>,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// A recorded letting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TalentApartmentRecord {
+    /// `TA-…`.
+    pub id: String,
+    /// Tenant's name (decrypted).
+    pub name: String,
+    /// Tenant's resident ID (decrypted).
+    pub resident_id: String,
+    /// The apartment.
+    pub apartment: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Planned last day.
+    pub until: Option<NaiveDate>,
+    /// `active` or `ended`.
+    pub status: String,
+    /// The early end's day.
+    pub ended_on: Option<NaiveDate>,
+    /// The early end's reason.
+    pub end_reason: Option<String>,
+}
+
+const TA_COLS: &str = "id, key_version, nonce, ciphertext, apartment, from_day, until_day, status, ended_on, end_reason";
+
+fn ta_aad(id: &str) -> Vec<u8> {
+    format!("talent-apartment:{id}").into_bytes()
+}
+
+impl Subsidies<'_> {
+    /// Records a letting and its register row after `check` on the
+    /// person's rows, in one transaction with the audit entry; returns its id.
+    pub async fn ta_record(
+        &self,
+        n: &NewTalentApartment,
+        check: &(dyn Fn(&[GrantRow]) -> std::result::Result<(), String> + Sync),
+        audit: AuditDraft,
+    ) -> Result<String> {
+        let id = format!("TA-{}", random_hex(6).to_uppercase());
+        let personal = serde_json::json!({ "name": n.name, "resident_id": n.resident_id });
+        let (nonce, ct) = self
+            .crypto
+            .encrypt(personal.to_string().as_bytes(), &ta_aad(&id))?;
+        let hashes = self.crypto.resident_id_hashes(&n.resident_id);
+        let hash = self.crypto.resident_id_hash(&n.resident_id);
+        let mut audit = audit;
+        audit.subject = format!("talent_apartment:{id}");
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let held = grants_in(&mut tx.conn(), &hashes).await?;
+            check(&held).map_err(|what| StoreError::Conflict { what })?;
+            Q::new(format!(
+                "INSERT INTO talent_apartments ({TA_COLS}, id_hash, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', NULL, NULL, $8, $9, $9)"
+            ))
+            .text(&id)
+            .int(self.crypto.key_id())
+            .bytes(nonce.clone())
+            .bytes(ct.clone())
+            .text(&n.apartment)
+            .text(n.from.to_string())
+            .opt_text(n.until.map(|u| u.to_string()))
+            .text(&hash)
+            .text(&n.at)
+            .execute(&mut tx.conn())
+            .await?;
+            let r = Q::new(
+                "INSERT INTO benefit_grants (id_hash, kind, from_day, until_day, source) VALUES ($1, 'talent_apartment', $2, $3, $4)",
+            )
+            .text(&hash)
+            .text(n.from.to_string())
+            .opt_text(n.until.map(|u| u.to_string()))
+            .text(&id)
+            .execute(&mut tx.conn())
+            .await;
+            match r {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Conflict {
+                        what: "同一天已登记同类待遇 (the same benefit is already registered from that day)".into(),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            }
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })?;
+        Ok(id)
+    }
+
+    fn ta_of(&self, r: &Row) -> Result<TalentApartmentRecord> {
+        let id = r.text("id")?;
+        let plain = self.crypto.decrypt_version(
+            r.int("key_version")?,
+            &r.bytes("nonce")?,
+            &r.bytes("ciphertext")?,
+            &ta_aad(&id),
+        )?;
+        let personal: Value = serde_json::from_slice(&plain).map_err(corrupt)?;
+        let s = |k: &str| personal[k].as_str().unwrap_or_default().to_owned();
+        Ok(TalentApartmentRecord {
+            name: s("name"),
+            resident_id: s("resident_id"),
+            apartment: r.text("apartment")?,
+            from: day(&r.text("from_day")?)?,
+            until: r.opt_text("until_day")?.map(|d| day(&d)).transpose()?,
+            status: r.text("status")?,
+            ended_on: r.opt_text("ended_on")?.map(|d| day(&d)).transpose()?,
+            end_reason: r.opt_text("end_reason")?,
+            id,
+        })
+    }
+
+    /// Every recorded letting, newest first.
+    pub async fn ta_list(&self) -> Result<Vec<TalentApartmentRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(format!(
+            "SELECT {TA_COLS} FROM talent_apartments ORDER BY created_at DESC, id"
+        ))
+        .fetch_all(&mut pc.conn())
+        .await?
+        .iter()
+        .map(|r| self.ta_of(r))
+        .collect()
+    }
+
+    /// One letting.
+    pub async fn ta_get(&self, id: &str) -> Result<Option<TalentApartmentRecord>> {
+        let mut pc = self.read_conn().await?;
+        Q::new(format!(
+            "SELECT {TA_COLS} FROM talent_apartments WHERE id = $1"
+        ))
+        .text(id)
+        .fetch_optional(&mut pc.conn())
+        .await?
+        .map(|r| self.ta_of(&r))
+        .transpose()
+    }
+
+    /// Ends an active letting early on `on` (its last day) with `reason`;
+    /// the register row ends the same day. Conflict when already ended;
+    /// NotFound when there is none.
+    pub async fn ta_end(
+        &self,
+        id: &str,
+        on: NaiveDate,
+        reason: &str,
+        at: &str,
+        audit: AuditDraft,
+    ) -> Result<()> {
+        retrying!(self, {
+            let mut tx = self.begin_write().await?;
+            let n = Q::new(
+                "UPDATE talent_apartments SET status = 'ended', ended_on = $2, end_reason = $3, updated_at = $4 \
+                 WHERE id = $1 AND status = 'active'",
+            )
+            .text(id)
+            .text(on.to_string())
+            .text(reason)
+            .text(at)
+            .execute(&mut tx.conn())
+            .await?;
+            if n != 1 {
+                let exists = Q::new("SELECT id FROM talent_apartments WHERE id = $1")
+                    .text(id)
+                    .fetch_optional(&mut tx.conn())
+                    .await?
+                    .is_some();
+                return Err(if exists {
+                    StoreError::Conflict {
+                        what: format!("人才公寓 {id} 已退出 (already ended)"),
+                    }
+                } else {
+                    StoreError::NotFound {
+                        what: format!("人才公寓 {id} (talent apartment {id})"),
+                    }
+                });
+            }
+            Q::new(
+                "UPDATE benefit_grants SET until_day = $2 WHERE kind = 'talent_apartment' AND source = $1",
+            )
+            .text(id)
+            .text(on.to_string())
+            .execute(&mut tx.conn())
+            .await?;
+            append_audit_in(&mut tx.conn(), audit.clone()).await?;
+            tx.commit().await
+        })
+    }
+
+    /// Re-encrypts lettings held under an older key and re-keys their
+    /// resident-ID hash and register row (`anju keys rotate`); returns
+    /// (lettings re-encrypted, register rows re-keyed). A rerun is a no-op.
+    pub async fn ta_rotate_keys(&self) -> Result<(u64, u64)> {
+        let ids: Vec<String> = {
+            let mut pc = self.read_conn().await?;
+            Q::new("SELECT id FROM talent_apartments WHERE key_version <> $1 ORDER BY id")
+                .int(self.crypto.key_id())
+                .fetch_all(&mut pc.conn())
+                .await?
+                .iter()
+                .map(|r| r.text("id"))
+                .collect::<Result<_>>()?
+        };
+        let mut done = (0u64, 0u64);
+        for id in ids {
+            let (a, g) = retrying!(self, {
+                let mut tx = self.begin_write().await?;
+                let Some(row) = Q::new(format!(
+                    "SELECT {TA_COLS}, id_hash FROM talent_apartments WHERE id = $1"
+                ))
+                .text(&id)
+                .fetch_optional(&mut tx.conn())
+                .await?
+                else {
+                    return Ok((0, 0));
+                };
+                if row.int("key_version")? == self.crypto.key_id() {
+                    return Ok((0, 0));
+                }
+                let rec = self.ta_of(&row)?;
+                let old = row.text("id_hash")?;
+                let new = self.crypto.resident_id_hash(&rec.resident_id);
+                let personal =
+                    serde_json::json!({ "name": rec.name, "resident_id": rec.resident_id });
+                let (nonce, ct) = self
+                    .crypto
+                    .encrypt(personal.to_string().as_bytes(), &ta_aad(&id))?;
+                Q::new("UPDATE talent_apartments SET key_version = $2, nonce = $3, ciphertext = $4, id_hash = $5 WHERE id = $1")
+                    .text(&id)
+                    .int(self.crypto.key_id())
+                    .bytes(nonce)
+                    .bytes(ct)
+                    .text(&new)
+                    .execute(&mut tx.conn())
+                    .await?;
+                let g = if old != new {
+                    Q::new("UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1 AND kind = 'talent_apartment' AND source = $3")
+                        .text(&old)
+                        .text(&new)
+                        .text(&id)
+                        .execute(&mut tx.conn())
+                        .await?
+                } else {
+                    0
+                };
+                tx.commit().await?;
+                Ok((1u64, g))
+            })?;
+            done.0 += a;
+            done.1 += g;
+        }
+        Ok(done)
+    }
+}
