@@ -24,10 +24,10 @@ pub mod limits {
     pub const COLUMNS: usize = 64;
 }
 
-/// The XLSX media type.
-pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-/// The CSV media type anju answers with (always UTF-8).
-pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
+// The cell type, the media types and the formula guard are the streamed
+// writer's (`stream`, which imports nothing from here), re-exported for the
+// small sheets and imports.
+pub use super::stream::{neutralise, Cell, CSV_TYPE, XLSX_TYPE};
 
 /// A download: the bytes with their media type and a file name.
 pub fn download(bytes: Vec<u8>, media_type: &str, file_name: &str) -> Response {
@@ -52,16 +52,6 @@ pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
 /// A CSV download.
 pub fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
     download(bytes, CSV_TYPE, file_name)
-}
-
-/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
-/// tab, carriage return first) gets a leading apostrophe, so it shows as
-/// text (OWASP "CSV injection"). Every CSV anju writes goes through here.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
 }
 
 /// The inverse of [`neutralise`] for a file coming back: an apostrophe
@@ -127,12 +117,6 @@ pub fn sheet(rows: &[Vec<String>], style: SheetStyle, widths: &[(u16, f64)]) -> 
         ws.set_column_width(col, width).map_err(xl)?;
     }
     wb.save_to_buffer().map_err(xl)
-}
-
-/// A cell of an official sheet: numbers stay numbers (Excel sums them).
-pub enum Cell {
-    Text(String),
-    Number(f64),
 }
 
 /// A spreadsheet fit to issue: a named sheet with the document's title, the

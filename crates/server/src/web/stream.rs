@@ -28,7 +28,27 @@ use futures_util::{Stream, StreamExt};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::error::{ApiError, ApiResult};
-use super::sheets::{neutralise, Cell, CSV_TYPE, XLSX_TYPE};
+
+/// The XLSX media type.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The CSV media type anju answers with (always UTF-8).
+pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return first) gets a leading apostrophe, so it shows as
+/// text (OWASP "CSV injection"). Every CSV anju writes goes through here.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// A cell of an official sheet: numbers stay numbers (Excel sums them).
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
 
 /// How many rows an export reads from the store at a time: large enough
 /// that per-query costs vanish, small enough that a page is a few MB.
