@@ -637,28 +637,13 @@ pub async fn case_step(
 /// first bytes cuts the download short (the department sees an incomplete
 /// file rather than a wrong one).
 pub fn request_response(file: RequestFile, file_name: &str) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let stream = futures_util::stream::unfold(Some(file), |f| async move {
+    let chunks = futures_util::stream::unfold(Some(file), |f| async move {
         let mut f = f?;
         match f.next_chunk().await {
-            Ok(Some(b)) => Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(b)), Some(f))),
+            Ok(Some(b)) => Some((Ok(b), Some(f))),
             Ok(None) => None,
-            Err(e) => Some((Err(std::io::Error::other(e.message)), None)),
+            Err(e) => Some((Err(e), None)),
         }
     });
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                crate::web::sheets::CSV_TYPE.to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        axum::body::Body::from_stream(stream),
-    )
-        .into_response()
+    crate::web::stream::bytes_download(chunks, crate::web::sheets::CSV_TYPE, file_name)
 }
