@@ -282,7 +282,11 @@ pub(super) async fn work(
                     .filter(|(k, v)| *k != "sort" && !v.is_empty())
                     .map(|(k, v)| format!("{k}={}", crate::web::html::url_encode(v)))
                     .collect();
-                format!("/api/v1/applications.csv?{}", qs.join("&"))
+                if qs.is_empty() {
+                    "/api/v1/applications.csv".to_string()
+                } else {
+                    format!("/api/v1/applications.csv?{}", qs.join("&"))
+                }
             });
     let rows = match service::list(&st, &user, &req, PER_PAGE, pager.offset(), None).await {
         Ok(r) => r,
