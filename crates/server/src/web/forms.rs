@@ -225,6 +225,16 @@ impl Ctx {
         }
     }
 
+    /// A form's page: 422 when the form was refused (its errors shown beside
+    /// the fields, what was typed kept), 200 otherwise.
+    pub fn form_page<T: askama::Template>(&self, t: &T, refused: bool) -> Response {
+        let mut res = self.page(t);
+        if refused && res.status().is_success() {
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        }
+        res
+    }
+
     /// What the action that redirected here did (its code), for the page's
     /// banner; the page that asks clears the cookie, so it is said once.
     pub fn done(&self) -> Option<&str> {

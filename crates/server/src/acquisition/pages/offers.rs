@@ -63,17 +63,14 @@ pub(super) async fn upload(
         Err(e) => Err(e),
     };
     match result {
-        Ok(report) => {
-            let mut res = c.page(&OffersReport {
+        // Nothing saved and rows refused: the file as a whole failed.
+        Ok(report) => c.form_page(
+            &OffersReport {
                 c: &c,
                 report: &report,
-            });
-            // Nothing saved and rows refused: the file as a whole failed.
-            if report.saved == 0 && !report.errors.is_empty() {
-                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            res
-        }
+            },
+            report.saved == 0 && !report.errors.is_empty(),
+        ),
         // An unreadable, empty or too large file: beside the file field.
         Err(e)
             if matches!(

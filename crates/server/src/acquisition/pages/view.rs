@@ -338,11 +338,7 @@ pub(super) async fn render(
         f,
         errors,
     };
-    let mut res = c.page(&page);
-    if !errors.is_empty() {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    c.form_page(&page, !errors.is_empty())
 }
 
 /// The page's forms: freeze a survey (company), approve the plan (city

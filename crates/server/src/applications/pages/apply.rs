@@ -172,13 +172,7 @@ pub(super) fn apply_page(
         f,
         errors,
     };
-    if errors.is_empty() {
-        c.page(&page)
-    } else {
-        let mut r = c.page(&page);
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        r
-    }
+    c.form_page(&page, !errors.is_empty())
 }
 
 /// Where a service's refusal belongs on this form: `household.members[i].x`

@@ -190,11 +190,7 @@ async fn page(
         },
         errors,
     };
-    let mut r = c.page(&p);
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    c.form_page(&p, !errors.is_empty())
 }
 
 async fn show(

@@ -62,17 +62,14 @@ pub(super) async fn self_check(
         }),
     };
     match shown {
-        Ok((decision, form, invalid)) => {
-            let mut r = c.page(&SelfCheckPage {
+        Ok((decision, form, invalid)) => c.form_page(
+            &SelfCheckPage {
                 c: &c,
                 decision,
                 form,
-            });
-            if invalid {
-                *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            r
-        }
+            },
+            invalid,
+        ),
         Err(e) => c.error(e),
     }
 }

@@ -283,11 +283,7 @@ async fn render(
         c,
         k,
     };
-    let mut res = c.page(&page);
-    if refused {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    c.form_page(&page, refused)
 }
 
 pub(super) async fn act(

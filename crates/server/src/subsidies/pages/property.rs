@@ -84,11 +84,7 @@ async fn render(
         errors,
         c,
     };
-    let mut res = c.page(&page);
-    if refused {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    c.form_page(&page, refused)
 }
 
 pub(super) async fn list(
