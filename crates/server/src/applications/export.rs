@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
 
+use crate::applications::notices::categories_zh;
 use crate::applications::{listing, service};
 use crate::web::apidoc;
 use crate::web::audit::audit;
@@ -112,18 +113,11 @@ pub(super) async fn applications_csv(
         ))
         .await?;
     let header = HEADER.iter().map(|h| h.to_string()).collect();
-    let labels: Vec<(String, String)> = st
-        .policy
-        .categories
-        .iter()
-        .map(|c| (c.id.clone(), c.label.clone()))
-        .collect();
     // State: the filter (none: nothing to list) and the cursor; `None`
     // once the last page was sent.
     let start = filter.map(|f| (f, None::<ListCursor>));
     let pages = futures_util::stream::unfold(start, move |state| {
         let st = st.clone();
-        let labels = labels.clone();
         async move {
             let (filter, after) = state?;
             let page = match service::listed_after(&st, filter.clone(), after, PAGE_ROWS).await {
@@ -136,30 +130,20 @@ pub(super) async fn applications_csv(
             let next = (page.len() == PAGE_ROWS as usize)
                 .then(|| page.last().map(|l| (filter, Some(ListCursor::of(l)))))
                 .flatten();
-            Some((Ok(page.iter().map(|n| row(n, &labels)).collect()), next))
+            Some((Ok(page.iter().map(|n| row(n, &st.policy)).collect()), next))
         }
     });
     Ok(csv_download(header, pages, "applications.csv"))
 }
 
-fn row(n: &anju_store::ApplicationSummary, labels: &[(String, String)]) -> Vec<String> {
-    let label = |id: &String| {
-        labels
-            .iter()
-            .find(|(c, _)| c == id)
-            .map_or(id.clone(), |(_, l)| l.clone())
-    };
+fn row(n: &anju_store::ApplicationSummary, policy: &anju_policy::Policy) -> Vec<String> {
     vec![
         n.id.as_str().to_string(),
         n.district.describe_zh().to_string(),
         n.masked_name.clone(),
         n.masked_id.clone(),
         n.status.label_zh().to_string(),
-        n.categories
-            .iter()
-            .map(label)
-            .collect::<Vec<_>>()
-            .join("、"),
+        categories_zh(policy, &n.categories),
         n.tier.map(|t| t.to_string()).unwrap_or_default(),
         n.submitted_at
             .to_shanghai()

@@ -49,13 +49,6 @@ pub async fn workbook_response(st: &AppState) -> ApiResult<Response> {
             (8, 12.0),
         ],
     })?;
-    let label = |id: &str| {
-        st.policy
-            .categories
-            .iter()
-            .find(|c| c.id == id)
-            .map_or(id.to_string(), |c| c.label.clone())
-    };
     let mut after = None;
     let mut seq = 0u64;
     loop {
@@ -72,13 +65,7 @@ pub async fn workbook_response(st: &AppState) -> ApiResult<Response> {
                     Cell::Text(n.district.describe_zh().to_string()),
                     Cell::Text(n.masked_name.clone()),
                     Cell::Text(n.masked_id.clone()),
-                    Cell::Text(
-                        n.categories
-                            .iter()
-                            .map(|c| label(c))
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                    ),
+                    Cell::Text(categories_zh(&st.policy, &n.categories)),
                     n.tier
                         .map_or(Cell::Text(String::new()), |t| Cell::Number(f64::from(t))),
                     Cell::Text(n.notice_start.map(|d| d.to_string()).unwrap_or_default()),
@@ -92,6 +79,21 @@ pub async fn workbook_response(st: &AppState) -> ApiResult<Response> {
         }
     }
     w.into_response("notices.xlsx").await
+}
+
+/// A family's categories in the policy's words, joined as a list is
+/// written in Chinese (整个工薪收入群体、…); an unknown code is shown as it is.
+pub fn categories_zh(policy: &anju_policy::Policy, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            policy
+                .categories
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or(id.as_str(), |c| c.label.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// The span of the notice periods of these families: from the earliest

@@ -102,12 +102,7 @@ pub(super) async fn notices(
             },
             masked_name: n.masked_name.clone(),
             masked_id: n.masked_id.clone(),
-            categories: n
-                .categories
-                .iter()
-                .map(|id| category_label(&st, id))
-                .collect::<Vec<_>>()
-                .join("、"),
+            categories: crate::applications::notices::categories_zh(&st.policy, &n.categories),
             tier: n.tier.map(|x| x.to_string()).unwrap_or_default(),
             start: opt(n.notice_start),
             end: opt(n.notice_end),
@@ -152,14 +147,6 @@ pub(super) async fn notices(
             checkpoint,
         })
     }
-}
-
-fn category_label(st: &AppState, id: &str) -> String {
-    st.policy
-        .categories
-        .iter()
-        .find(|c| c.id == id)
-        .map_or(id.to_string(), |c| c.label.clone())
 }
 
 #[derive(askama::Template)]
