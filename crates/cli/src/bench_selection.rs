@@ -16,7 +16,9 @@ use anju_allotment::{
     RoundStatus, RoundWindow,
 };
 use anju_domain::{Role, UserId};
-use anju_store::{AnyStore, AuditDraft, DrawRecord, EntrantRecord, ProjectRecord, RoundRecord};
+use anju_store::{
+    AnyStore, AuditDraft, DrawPosition, DrawRecord, EntrantRecord, ProjectRecord, RoundRecord,
+};
 
 use crate::bench_server::{login, pct, Conn};
 use crate::Fail;
@@ -148,11 +150,23 @@ pub async fn setup(store: &AnyStore, homes: usize, families: usize) -> Result<()
         .map_err(fail)?;
     let reveal = anju_lottery::Reveal::new("bench").map_err(fail)?;
     let result = anju_lottery::draw(&list, &reveal);
-    let positions: Vec<(String, u32, u32)> = result
+    let seq: std::collections::HashMap<&str, u32> = entrants
+        .iter()
+        .map(|e| (e.application_id.as_str(), e.entrant_seq))
+        .collect();
+    let positions: Vec<DrawPosition> = result
         .order()
         .enumerate()
-        .map(|(i, id)| (id.to_string(), i as u32 + 1, i as u32 + 1))
-        .collect();
+        .map(|(i, id)| {
+            Ok(DrawPosition {
+                entrant_seq: *seq
+                    .get(id)
+                    .ok_or_else(|| fail(format!("drawn {id} is no entrant")))?,
+                draw_position: i as u32 + 1,
+                call_position: i as u32 + 1,
+            })
+        })
+        .collect::<Result<_, Fail>>()?;
     let draw = DrawRecord {
         draw_no: 0,
         reveal: "bench".into(),

@@ -56,8 +56,8 @@ mod sqlite;
 use anju_domain::{Application, ApplicationId, DistrictCode, Role, StatusKind, Timestamp, UserId};
 
 pub use crate::core::allotment::{
-    AllotmentFlags, ContractRecord, DrawRecord, EntrantRecord, FamilyEntry, HomeRecord, HomeState,
-    ProjectRecord, RoundRecord,
+    AllotmentFlags, ContractRecord, DrawPosition, DrawRecord, EntrantRecord, FamilyEntry,
+    HomeRecord, HomeState, ProjectRecord, RoundRecord,
 };
 pub mod holdings {
     //! Records of held homes (see `core/holdings/`).

@@ -7,7 +7,7 @@ use anju_allotment::{
 };
 use anju_domain::Role;
 use anju_lottery::{EntrantList, Reveal};
-use anju_store::{DrawRecord, EntrantRecord, HomeState, RoundRecord};
+use anju_store::{DrawPosition, DrawRecord, EntrantRecord, HomeState, RoundRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -237,13 +237,19 @@ pub async fn draw(
         })
         .collect();
     let calls = calling_order(&drawn);
-    let mut positions: Vec<(String, u32, u32)> = Vec::with_capacity(order.len());
+    let mut positions: Vec<DrawPosition> = Vec::with_capacity(order.len());
     for (call_idx, draw_idx) in calls.iter().enumerate() {
-        positions.push((
-            order[*draw_idx].to_string(),
-            *draw_idx as u32 + 1,
-            call_idx as u32 + 1,
-        ));
+        let id = order[*draw_idx];
+        let entrant = by_id.get(id).ok_or_else(|| {
+            ApiError::internal(format!(
+                "摇号结果中的 {id} 不在本轮入围名单中 (drawn entrant {id} is not an entrant of the round)"
+            ))
+        })?;
+        positions.push(DrawPosition {
+            entrant_seq: entrant.entrant_seq,
+            draw_position: *draw_idx as u32 + 1,
+            call_position: call_idx as u32 + 1,
+        });
     }
     let now = st.clock.now();
     let rec = DrawRecord {

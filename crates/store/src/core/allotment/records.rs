@@ -128,6 +128,18 @@ pub struct EntrantRecord {
     pub sign_by: Option<NaiveDate>,
 }
 
+/// One entrant's place in a draw: the draw writes one per entrant
+/// (`allot_positions`, keyed by the entrant's line in the frozen file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawPosition {
+    /// 1-based line of the entrant in the round's entrant file.
+    pub entrant_seq: u32,
+    /// 1-based position in the draw's result.
+    pub draw_position: u32,
+    /// 1-based place in the calling order (priority groups first).
+    pub call_position: u32,
+}
+
 impl EntrantRecord {
     /// An entrant as a round is frozen: not yet drawn or called.
     pub fn waiting(
@@ -273,7 +285,13 @@ pub(super) fn round_from_row(r: &Row) -> Result<RoundRecord> {
 }
 
 pub(super) const ENTRANT_COLS: &str = "e.application_id, e.entrant_seq, e.district, e.tier, e.priority, e.masked_name, \
-    e.masked_id, e.draw_position, e.call_position, e.state, e.recalled, e.home_id, e.chosen_on, e.sign_by";
+    e.masked_id, ps.draw_position, ps.call_position, e.state, e.recalled, e.home_id, e.chosen_on, e.sign_by";
+
+/// Entrants with their positions in the current draw (none before it):
+/// the positions live in `allot_positions` (migration 0070), which the draw
+/// fills without touching the entrant rows.
+pub(super) const ENTRANTS_FROM: &str = "allot_entrants e LEFT JOIN allot_positions ps \
+    ON ps.project_id = e.project_id AND ps.round_no = e.round_no AND ps.entrant_seq = e.entrant_seq";
 
 pub(super) fn opt_u32(v: Option<i64>) -> Result<Option<u32>> {
     v.map(|n| u32::try_from(n).map_err(corrupt)).transpose()

@@ -327,7 +327,7 @@ impl Allotment<'_> {
     ) -> Result<Vec<EntrantRecord>> {
         let mut pc = self.read_conn().await?;
         let mut v = Q::new(format!(
-            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2"
+            "SELECT {ENTRANT_COLS} FROM {ENTRANTS_FROM} WHERE e.project_id = $1 AND e.round_no = $2"
         ))
         .text(project_id)
         .int(i64::from(round_no))
@@ -353,25 +353,33 @@ impl Allotment<'_> {
         from: u32,
         limit: u32,
     ) -> Result<Vec<EntrantRecord>> {
-        let key = if drawn {
-            "e.call_position"
+        // Drawn: walk the calling order on the positions' index and fetch
+        // each entrant by its line; before the draw, the entrants' own
+        // line order (which also finds no positions).
+        let sql = if drawn {
+            format!(
+                "SELECT {ENTRANT_COLS} FROM allot_positions ps JOIN allot_entrants e \
+                 ON e.project_id = ps.project_id AND e.round_no = ps.round_no AND e.entrant_seq = ps.entrant_seq \
+                 WHERE ps.project_id = $1 AND ps.round_no = $2 AND ps.call_position >= $3 \
+                 ORDER BY ps.call_position LIMIT $4"
+            )
         } else {
-            "e.entrant_seq"
+            format!(
+                "SELECT {ENTRANT_COLS} FROM {ENTRANTS_FROM} WHERE e.project_id = $1 AND e.round_no = $2 \
+                 AND e.entrant_seq >= $3 ORDER BY e.entrant_seq LIMIT $4"
+            )
         };
         let mut pc = self.read_conn().await?;
-        Q::new(format!(
-            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 \
-             AND {key} >= $3 ORDER BY {key} LIMIT $4"
-        ))
-        .text(project_id)
-        .int(i64::from(round_no))
-        .int(i64::from(from))
-        .int(i64::from(limit))
-        .fetch_all(&mut pc.conn())
-        .await?
-        .iter()
-        .map(entrant_from_row)
-        .collect()
+        Q::new(sql)
+            .text(project_id)
+            .int(i64::from(round_no))
+            .int(i64::from(from))
+            .int(i64::from(limit))
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(entrant_from_row)
+            .collect()
     }
 
     /// A round's entrants in any of `states` (the venue's called and
@@ -387,7 +395,7 @@ impl Allotment<'_> {
         }
         let marks: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
         let mut q = Q::new(format!(
-            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 \
+            "SELECT {ENTRANT_COLS} FROM {ENTRANTS_FROM} WHERE e.project_id = $1 AND e.round_no = $2 \
              AND e.state IN ({})",
             marks.join(", ")
         ))
@@ -419,7 +427,7 @@ impl Allotment<'_> {
     ) -> Result<Option<EntrantRecord>> {
         let mut pc = self.read_conn().await?;
         Q::new(format!(
-            "SELECT {ENTRANT_COLS} FROM allot_entrants e WHERE e.project_id = $1 AND e.round_no = $2 AND e.application_id = $3"
+            "SELECT {ENTRANT_COLS} FROM {ENTRANTS_FROM} WHERE e.project_id = $1 AND e.round_no = $2 AND e.application_id = $3"
         ))
         .text(project_id)
         .int(i64::from(round_no))
@@ -448,7 +456,7 @@ impl Allotment<'_> {
     pub async fn allot_family_entries(&self, application_id: &str) -> Result<Vec<FamilyEntry>> {
         let mut pc = self.read_conn().await?;
         let rows = Q::new(format!(
-            "SELECT e.project_id, p.name AS project_name, e.round_no, {ENTRANT_COLS} FROM allot_entrants e \
+            "SELECT e.project_id, p.name AS project_name, e.round_no, {ENTRANT_COLS} FROM {ENTRANTS_FROM} \
              JOIN allot_projects p ON p.id = e.project_id WHERE e.application_id = $1 ORDER BY e.project_id, e.round_no"
         ))
         .text(application_id)
@@ -474,13 +482,13 @@ impl Allotment<'_> {
     /// Records a draw and the order it gives. The first draw needs the
     /// round frozen; a re-draw needs it drawn with a reason and an approval
     /// on record, which the draw then carries and clears.
-    /// `positions`: (application id, draw position, call position).
+    /// `positions`: one per entrant of the round.
     pub async fn allot_record_draw(
         &self,
         project_id: &str,
         round_no: u8,
         draw: &DrawRecord,
-        positions: &[(String, u32, u32)],
+        positions: &[DrawPosition],
         audit: AuditDraft,
     ) -> Result<u32> {
         retrying!(self, {
@@ -693,67 +701,67 @@ impl Allotment<'_> {
 
 /// Writes every entrant's draw and calling positions, set-based — not a
 /// statement per entrant (the PostgreSQL draw of 10⁴ entrants took 17.9 s
-/// one by one; issue 11 item 3).
-///
-/// PostgreSQL takes the whole draw as one UPDATE joined to three bound
-/// arrays (`unnest`): one statement to parse and plan whatever the round's
-/// size. SQLite has no array binds, so there an UPDATE per 1,000 entrants
-/// joins a VALUES list (`column1..3` are the names it gives an unaliased
-/// VALUES list); its join slows with the list's length (measured at 7 × 10⁴
-/// entrants, docs/benchmarks.md).
+/// one by one; issue 11 item 3) — as new narrow rows in `allot_positions`
+/// rather than updates of the wide entrant rows, whose five indexes made
+/// each update write five index entries (migration 0070 has the figures).
+/// PostgreSQL takes the whole draw as one INSERT from bound arrays
+/// (`unnest`); SQLite, without array binds, 2,000 rows per statement.
 async fn set_draw_positions(
     c: &mut Conn<'_>,
     project_id: &str,
     round_no: u8,
-    positions: &[(String, u32, u32)],
+    positions: &[DrawPosition],
 ) -> Result<()> {
-    let updated = match c {
+    // A re-draw replaces the superseded draw's positions (its result file
+    // stays in `allot_draws`).
+    Q::new("DELETE FROM allot_positions WHERE project_id = $1 AND round_no = $2")
+        .text(project_id)
+        .int(i64::from(round_no))
+        .execute(c)
+        .await?;
+    const COLS: &str = "project_id, round_no, entrant_seq, draw_position, call_position";
+    let inserted = match c {
         Conn::Pg(conn) => {
-            let apps: Vec<&str> = positions.iter().map(|(a, _, _)| a.as_str()).collect();
-            let draw: Vec<i64> = positions.iter().map(|(_, d, _)| i64::from(*d)).collect();
-            let call: Vec<i64> = positions.iter().map(|(_, _, c)| i64::from(*c)).collect();
-            sqlx::query(
-                "UPDATE allot_entrants SET draw_position = v.d, call_position = v.c \
-                 FROM unnest($1::text[], $2::int8[], $3::int8[]) AS v(a, d, c) \
-                 WHERE allot_entrants.project_id = $4 AND allot_entrants.round_no = $5 \
-                 AND allot_entrants.application_id = v.a",
-            )
-            .bind(&apps)
-            .bind(&draw)
-            .bind(&call)
+            let col = |f: fn(&DrawPosition) -> u32| -> Vec<i64> {
+                positions.iter().map(|p| i64::from(f(p))).collect()
+            };
+            sqlx::query(&format!(
+                "INSERT INTO allot_positions ({COLS}) \
+                 SELECT $1, $2, s, d, c FROM unnest($3::int8[], $4::int8[], $5::int8[]) AS v(s, d, c)"
+            ))
             .bind(project_id)
             .bind(i64::from(round_no))
+            .bind(col(|p| p.entrant_seq))
+            .bind(col(|p| p.draw_position))
+            .bind(col(|p| p.call_position))
             .execute(&mut **conn)
             .await?
             .rows_affected()
         }
         Conn::Sqlite(_) => {
             let mut n = 0;
-            for chunk in positions.chunks(1_000) {
+            // 5 parameters a row, under SQLite's limit of 32,766.
+            for chunk in positions.chunks(2_000) {
                 let mut q = Q::new(format!(
-                    "UPDATE allot_entrants SET draw_position = v.column2, call_position = v.column3 \
-                     FROM (VALUES {}) AS v \
-                     WHERE allot_entrants.project_id = ${} AND allot_entrants.round_no = ${} \
-                     AND allot_entrants.application_id = v.column1",
-                    crate::sql::values_rows(chunk.len(), 3),
-                    chunk.len() * 3 + 1,
-                    chunk.len() * 3 + 2
+                    "INSERT INTO allot_positions ({COLS}) VALUES {}",
+                    crate::sql::values_rows(chunk.len(), 5)
                 ));
-                for (app, dpos, cpos) in chunk {
-                    q = q.text(app).int(i64::from(*dpos)).int(i64::from(*cpos));
+                for p in chunk {
+                    q = q
+                        .text(project_id)
+                        .int(i64::from(round_no))
+                        .int(i64::from(p.entrant_seq))
+                        .int(i64::from(p.draw_position))
+                        .int(i64::from(p.call_position));
                 }
-                n += q
-                    .text(project_id)
-                    .int(i64::from(round_no))
-                    .execute(c)
-                    .await?;
+                n += q.execute(c).await?;
             }
             n
         }
     };
-    if updated != positions.len() as u64 {
+    if inserted != positions.len() as u64 {
         return Err(corrupt(format!(
-            "draw positions: {updated} of {} entrants updated",
+            "draw positions: {inserted} of {} entrants written",
             positions.len()
         )));
     }

@@ -50,8 +50,10 @@ impl Allotment<'_> {
                     break;
                 }
                 let rows = Q::new(
-                    "SELECT application_id FROM allot_entrants WHERE project_id = $1 AND round_no = $2 AND state = $3 \
-                     ORDER BY call_position LIMIT $4",
+                    "SELECT e.application_id FROM allot_positions ps JOIN allot_entrants e \
+                     ON e.project_id = ps.project_id AND e.round_no = ps.round_no AND e.entrant_seq = ps.entrant_seq \
+                     WHERE ps.project_id = $1 AND ps.round_no = $2 AND e.state = $3 \
+                     ORDER BY ps.call_position LIMIT $4",
                 )
                 .text(project_id)
                 .int(i64::from(round_no))
