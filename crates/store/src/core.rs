@@ -39,19 +39,20 @@
 //! serialisability on top: no write skew between the reads a method makes
 //! and the rows it writes. Since every write appends to the audit chain,
 //! two overlapping writes cannot both commit; within one process they
-//! therefore take turns (`begin_write`), as on SQLite, and only writes of
-//! other processes or sessions are retried. On SQLite, write transactions begin with
-//! `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
+//! therefore go through one writer connection, and only writes of other
+//! processes or sessions are retried. On SQLite, write transactions begin
+//! with `BEGIN IMMEDIATE` (one writer at a time, others wait up to the busy
 //! timeout), which gives the same guarantees across processes.
 //!
-//! On SQLite the writes of one process are *group committed*
+//! On both backends the writes of one process are *group committed*
 //! ([`crate::group`]): the writes queued behind the process's writer
-//! connection share one `BEGIN IMMEDIATE` transaction, each in its own
-//! savepoint, and each write's `commit()` returns only after the shared
-//! `COMMIT` succeeded. A write that fails is rolled back to its savepoint
-//! and takes nothing else with it; the writes of a group run one after
-//! another, so every invariant above holds as if each had its own
-//! transaction. Methods here still just call `begin_write()` and
+//! connection share one transaction, each in its own savepoint, and each
+//! write's `commit()` returns only after the shared `COMMIT` succeeded. A
+//! write that fails is rolled back to its savepoint and takes nothing else
+//! with it (on PostgreSQL the group then ends, so that a rerun after a
+//! serialisation failure starts from a new snapshot); the writes of a group
+//! run one after another, so every invariant above holds as if each had its
+//! own transaction. Methods here still just call `begin_write()` and
 //! `tx.commit()`, inside `retrying!(self, { … })`.
 
 pub(crate) mod accounts;
@@ -111,11 +112,9 @@ pub(crate) enum Backend {
         /// Group commit on `write`'s connection.
         writer: GroupWriter,
     },
-    Pg {
-        pool: PgPool,
-        /// This process's writer turn (see `begin_write`).
-        turn: std::sync::Arc<tokio::sync::Mutex<()>>,
-    },
+    /// `pool` serves reads and, through `writer`, which keeps one of its
+    /// connections, this process's writes (group commit, as on SQLite).
+    Pg { pool: PgPool, writer: GroupWriter },
 }
 
 /// Declares a capability's handle: a borrowed [`Core`] whose methods are
@@ -258,43 +257,34 @@ impl Core {
                 read.close().await;
                 write.close().await;
             }
-            Backend::Pg { pool, .. } => pool.close().await,
+            Backend::Pg { pool, writer } => {
+                writer.close().await;
+                pool.close().await;
+            }
         }
     }
 
-    /// A transaction that will write. On PostgreSQL it is `SERIALIZABLE`:
+    /// A transaction that will write: one operation of this process's
+    /// group commit ([`crate::group`]). On PostgreSQL it is `SERIALIZABLE`:
     /// callers run inside `retrying!`, which reruns them when the
     /// engine aborts one to keep the order serial.
     pub(crate) async fn begin_write(&self) -> Result<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite { writer, .. } => Tx::SqliteGroup(writer.begin().await?),
-            Backend::Pg { pool, turn } => {
-                // One write transaction at a time per process: every write
-                // appends to the one audit chain, so concurrent ones would
-                // only abort each other under SERIALIZABLE; queueing here
-                // wastes no work. Across processes, retries still decide.
-                // Queueing and connecting share one deadline, so a request
-                // fails with 503 in bounded time while the database is away.
-                let deadline = tokio::time::Instant::now() + crate::PgStore::ACQUIRE_TIMEOUT;
-                let away = || {
-                    StoreError::Unavailable(
-                        "等待写入连接超时 (timed out waiting for a write connection)".into(),
-                    )
-                };
-                let turn = tokio::time::timeout_at(deadline, turn.clone().lock_owned())
+            Backend::Sqlite { writer, .. } => Tx::Group(writer.begin().await?),
+            Backend::Pg { writer, .. } => {
+                // Queueing for the writer and connecting share one
+                // deadline, so a request fails with 503 in bounded time
+                // while the database is away. (`begin` may be abandoned at
+                // any point: the writer hands its connection on.)
+                let mut tx = tokio::time::timeout(crate::PgStore::ACQUIRE_TIMEOUT, writer.begin())
                     .await
-                    .map_err(|_| away())?;
-                let tx = tokio::time::timeout_at(
-                    deadline,
-                    pool.begin_with("START TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
-                )
-                .await
-                .map_err(|_| away())??;
-                Tx::PgWrite(crate::sql::PgWrite {
-                    tx,
-                    doomed: self.take_doomed(),
-                    _turn: turn,
-                })
+                    .map_err(|_| {
+                        StoreError::Unavailable(
+                            "等待写入连接超时 (timed out waiting for a write connection)".into(),
+                        )
+                    })??;
+                tx.doomed = self.take_doomed();
+                Tx::Group(tx)
             }
         })
     }

@@ -1,12 +1,14 @@
-//! Group commit for the SQLite writer.
+//! Group commit for the writer of one process, on both backends.
 //!
 //! All writes of one process go through one connection. Instead of one
-//! `BEGIN IMMEDIATE … COMMIT` per write, the writes that queue up behind
-//! the connection share one outer transaction:
+//! transaction per write, the writes that queue up behind the connection
+//! share one outer transaction, and so one flush to disk at `COMMIT`:
 //!
-//! * The first operation of a group runs `BEGIN IMMEDIATE` (so other
-//!   processes sharing the file still take turns); every operation runs
-//!   inside its own `SAVEPOINT op`.
+//! * The first operation of a group opens the transaction — SQLite's
+//!   `BEGIN IMMEDIATE` (so other processes sharing the file still take
+//!   turns), PostgreSQL's `START TRANSACTION ISOLATION LEVEL SERIALIZABLE`
+//!   (see `Core::begin_write`) — and every operation runs inside its own
+//!   `SAVEPOINT op`.
 //! * An operation that commits leaves its savepoint to be released by the
 //!   next user of the connection (`RELEASE op; SAVEPOINT op` in one round
 //!   trip) and waits for the outer `COMMIT`; its `commit()` returns only
@@ -21,6 +23,17 @@
 //!   [`MAX_OPS`] operations or has been open for [`MAX_SPAN`]. The outer
 //!   transaction (and with it the database's write lock) is therefore held
 //!   only while work is queued.
+//! * On PostgreSQL a group also ends as soon as an operation is dropped
+//!   uncommitted. Its error may be a serialisation failure caused by
+//!   another process, and a rerun inside the same `SERIALIZABLE`
+//!   transaction would see the same snapshot and fail the same way: the
+//!   rerun (`retrying!`) must start a new transaction. A `COMMIT` that fails
+//!   with a serialisation failure fails every operation of the group with
+//!   it, so each is rerun whole. Before `COMMIT` the last operation's
+//!   savepoint is released explicitly: PostgreSQL answers `COMMIT` in a
+//!   transaction that an error aborted with a silent rollback, whereas
+//!   `RELEASE` there is an error, which fails the group instead of
+//!   reporting lost writes as saved.
 //!
 //! Operations run one after another on the connection, so a group is
 //! equivalent to its operations run serially, each seeing the ones before
@@ -34,9 +47,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::pool::PoolConnection;
-use sqlx::{Executor as _, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::postgres::PgPool;
+use sqlx::{Executor as _, Postgres, Sqlite, SqlitePool};
 use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
 
+use crate::sql::Conn;
 use crate::StoreError;
 
 /// Most operations in one outer transaction.
@@ -50,8 +65,61 @@ pub(crate) struct GroupWriter {
     inner: Arc<Inner>,
 }
 
+/// The pool the writer takes its connection from.
+#[derive(Clone)]
+pub(crate) enum WriterPool {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// The writer's connection.
+enum WriterConn {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl WriterPool {
+    async fn acquire(&self) -> Result<WriterConn, sqlx::Error> {
+        Ok(match self {
+            WriterPool::Sqlite(p) => WriterConn::Sqlite(p.acquire().await?),
+            WriterPool::Pg(p) => WriterConn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// Opens the outer transaction and the first operation's savepoint.
+    fn begin_sql(&self) -> &'static str {
+        match self {
+            WriterPool::Sqlite(_) => "BEGIN IMMEDIATE; SAVEPOINT op",
+            WriterPool::Pg(_) => "START TRANSACTION ISOLATION LEVEL SERIALIZABLE; SAVEPOINT op",
+        }
+    }
+
+    fn is_pg(&self) -> bool {
+        matches!(self, WriterPool::Pg(_))
+    }
+}
+
+impl WriterConn {
+    /// Runs statements without parameters (several, separated by `;`:
+    /// SQLite runs them in turn, PostgreSQL's simple query protocol too,
+    /// stopping at the first that fails).
+    async fn run(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        match self {
+            WriterConn::Sqlite(c) => c.execute(sql).await.map(|_| ()),
+            WriterConn::Pg(c) => c.execute(sql).await.map(|_| ()),
+        }
+    }
+
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            WriterConn::Sqlite(c) => Conn::Sqlite(c),
+            WriterConn::Pg(c) => Conn::Pg(c),
+        }
+    }
+}
+
 struct Inner {
-    pool: SqlitePool,
+    pool: WriterPool,
     /// Keep the connection between groups (a file database); otherwise
     /// give it back to the pool after each group (an in-memory database,
     /// whose single connection the readers share).
@@ -75,7 +143,7 @@ enum Owed {
 type Ack = oneshot::Sender<Result<(), StoreError>>;
 
 struct State {
-    conn: Option<PoolConnection<Sqlite>>,
+    conn: Option<WriterConn>,
     /// `BEGIN IMMEDIATE` has run and the transaction has not ended.
     open: bool,
     owed: Owed,
@@ -88,7 +156,7 @@ struct State {
 }
 
 impl GroupWriter {
-    pub(crate) fn new(pool: SqlitePool, keep_conn: bool) -> GroupWriter {
+    pub(crate) fn new(pool: WriterPool, keep_conn: bool) -> GroupWriter {
         GroupWriter {
             inner: Arc::new(Inner {
                 pool,
@@ -122,6 +190,7 @@ impl GroupWriter {
             guard: Some(guard),
             inner: self.inner.clone(),
             started: false,
+            doomed: false,
         };
         let st = tx.state();
         if st.unsure {
@@ -136,7 +205,7 @@ impl GroupWriter {
         }
         let was_open = st.open;
         let sql = if !was_open {
-            "BEGIN IMMEDIATE; SAVEPOINT op"
+            self.inner.pool.begin_sql()
         } else {
             match st.owed {
                 Owed::Nothing => "SAVEPOINT op",
@@ -145,10 +214,10 @@ impl GroupWriter {
             }
         };
         st.unsure = true;
-        let r = conn_of(st).execute(sql).await;
+        let r = conn_of(st).run(sql).await;
         st.unsure = false;
         match r {
-            Ok(_) => {
+            Ok(()) => {
                 if !was_open {
                     st.open = true;
                     st.started = Instant::now();
@@ -212,9 +281,15 @@ impl Inner {
     /// the next one waiting, or end it now.
     fn hand_on(self: &Arc<Self>, mut g: OwnedMutexGuard<State>) {
         let waiting = self.waiting.load(Ordering::SeqCst);
+        // On PostgreSQL a dropped operation ends the group: its rerun needs
+        // a new snapshot (see the module's documentation).
+        let dropped_on_pg = self.pool.is_pg() && g.owed == Owed::RollbackTo;
         let end = g.unsure
             || (g.open
-                && (waiting == 0 || g.members.len() >= MAX_OPS || g.started.elapsed() >= MAX_SPAN));
+                && (waiting == 0
+                    || dropped_on_pg
+                    || g.members.len() >= MAX_OPS
+                    || g.started.elapsed() >= MAX_SPAN));
         if end {
             let keep = self.keep_conn;
             let ok = spawn(async move {
@@ -244,17 +319,21 @@ async fn finish(st: &mut State) {
     if !st.open {
         return;
     }
+    // `RELEASE op` before `COMMIT`: an error in a PostgreSQL transaction
+    // that nobody rolled back makes `RELEASE` fail, where `COMMIT` alone
+    // would quietly roll back and report success.
     let sql = match (st.owed, st.members.is_empty()) {
         (Owed::RollbackTo, true) => "ROLLBACK",
-        (Owed::RollbackTo, false) => "ROLLBACK TO op; COMMIT",
+        (Owed::RollbackTo, false) => "ROLLBACK TO op; RELEASE op; COMMIT",
         (_, true) => "ROLLBACK",
-        (_, false) => "COMMIT",
+        (Owed::Release, false) => "RELEASE op; COMMIT",
+        (Owed::Nothing, false) => "COMMIT",
     };
     st.unsure = true;
-    let r = conn_of(st).execute(sql).await;
+    let r = conn_of(st).run(sql).await;
     st.unsure = false;
     match r {
-        Ok(_) => {
+        Ok(()) => {
             st.open = false;
             st.owed = Owed::Nothing;
             for m in st.members.drain(..) {
@@ -301,6 +380,9 @@ fn not_saved(why: &StoreError) -> StoreError {
     match why {
         StoreError::StorageFull(m) => StoreError::StorageFull(format!("{NOT_SAVED}: {m}")),
         StoreError::Unavailable(m) => StoreError::Unavailable(format!("{NOT_SAVED}: {m}")),
+        // A serialisation failure at PostgreSQL's `COMMIT`: nothing of the
+        // group was saved, and each operation is rerun (`retrying!`).
+        StoreError::Contention(m) => StoreError::Contention(format!("{NOT_SAVED}: {m}")),
         other => StoreError::Database(format!("{NOT_SAVED}: {other}")),
     }
 }
@@ -310,7 +392,7 @@ async fn abort(st: &mut State, why: StoreError) {
     st.unsure = true;
     if let Some(c) = st.conn.as_mut() {
         // "no transaction is active" is as good.
-        let _ = c.execute("ROLLBACK").await;
+        let _ = c.run("ROLLBACK").await;
     }
     st.unsure = false;
     st.open = false;
@@ -323,7 +405,7 @@ async fn abort(st: &mut State, why: StoreError) {
     st.conn = None;
 }
 
-fn conn_of(st: &mut State) -> &mut SqliteConnection {
+fn conn_of(st: &mut State) -> &mut WriterConn {
     st.conn.as_mut().expect("the writer holds its connection")
 }
 
@@ -347,6 +429,9 @@ pub(crate) struct GroupTx {
     inner: Arc<Inner>,
     /// Its savepoint is set.
     started: bool,
+    /// A test armed it to fail at `commit()` with a genuine serialisation
+    /// failure (see `Core::inject_serialization_failures`; PostgreSQL).
+    pub(crate) doomed: bool,
 }
 
 impl GroupTx {
@@ -354,13 +439,32 @@ impl GroupTx {
         self.guard.as_mut().expect("a live operation")
     }
 
-    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
-        conn_of(self.state())
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        conn_of(self.state()).conn()
     }
 
     /// Marks the operation done and waits until the outer transaction that
     /// holds it has committed.
     pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+        if self.doomed {
+            // The server raises the error, so it reaches the store exactly
+            // as a real one would (SQLSTATE 40001, from a statement of this
+            // operation); dropping `self` then rolls the operation back and
+            // ends the group.
+            let r = conn_of(self.state())
+                .run(
+                    "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', \
+                     MESSAGE = 'could not serialize access due to read/write dependencies \
+                     among transactions (injected by a test)'; END $$",
+                )
+                .await;
+            return Err(match r {
+                Err(e) => e.into(),
+                Ok(()) => {
+                    StoreError::Database("an injected serialisation failure did not fail".into())
+                }
+            });
+        }
         let (ack, done) = oneshot::channel();
         let mut g = self.guard.take().expect("a live operation");
         g.owed = Owed::Release;

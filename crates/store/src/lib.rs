@@ -19,11 +19,11 @@
 //!   concurrency on its version), and primary keys (one active application
 //!   per resident ID). On SQLite, write transactions also begin with
 //!   `BEGIN IMMEDIATE`, so that two processes sharing the file queue rather
-//!   than fail; within one process, the writes queued behind the writer
-//!   share one such transaction (group commit, one savepoint each), and a
-//!   write returns only after that transaction's `COMMIT`. On PostgreSQL
-//!   write transactions are `SERIALIZABLE`, and serialisation failures are
-//!   retried (see `retry.rs`).
+//!   than fail. On PostgreSQL write transactions are `SERIALIZABLE`, and
+//!   serialisation failures are retried (see `retry.rs`). On both, within
+//!   one process, the writes queued behind the writer share one
+//!   transaction (group commit, one savepoint each), and a write returns
+//!   only after that transaction's `COMMIT`.
 //! * Faults are told apart ([`StoreError::Unavailable`],
 //!   [`StoreError::StorageFull`], [`StoreError::Contention`]) so that the
 //!   server can answer 503 or 507 instead of 500 (see docs/operations.md).

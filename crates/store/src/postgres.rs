@@ -65,8 +65,11 @@ impl PgStore {
         Ok(PgStore {
             core: Core::new(
                 Backend::Pg {
+                    writer: crate::group::GroupWriter::new(
+                        crate::group::WriterPool::Pg(pool.clone()),
+                        true,
+                    ),
                     pool,
-                    turn: Default::default(),
                 },
                 crypto,
             ),

@@ -29,7 +29,6 @@ use aes_gcm::aead::rand_core::RngCore as _;
 use aes_gcm::aead::OsRng;
 
 use crate::core::{Backend, Core};
-use crate::sql::Tx;
 use crate::{Result, StoreError};
 
 /// Runs a block that performs one write operation (and returns
@@ -53,8 +52,8 @@ macro_rules! retrying {
 }
 pub(crate) use retrying;
 
-/// Attempts per operation, the first included. Within one process write
-/// transactions take turns (`Core::begin_write`), so contention comes from
+/// Attempts per operation, the first included. Within one process writes
+/// go through one writer connection (`crate::group`), so contention comes from
 /// other processes or other sessions; twelve attempts with the backoff
 /// below bound a request's extra wait to under a second.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -124,11 +123,11 @@ impl Core {
             return Err(StoreError::Database("not an SQLite store".into()));
         }
         let mut tx = self.begin_write().await?;
-        let Tx::SqliteGroup(g) = &mut tx else {
+        let crate::sql::Conn::Sqlite(c) = tx.conn() else {
             return Err(StoreError::Database("not an SQLite writer".into()));
         };
         let (cap,): (i64,) = sqlx::query_as(&format!("PRAGMA max_page_count = {pages}"))
-            .fetch_one(&mut *g.conn())
+            .fetch_one(&mut *c)
             .await?;
         tx.commit().await?;
         u64::try_from(cap).map_err(|_| StoreError::Corrupt(format!("page count {cap}")))

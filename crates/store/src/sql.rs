@@ -27,65 +27,27 @@ pub(crate) enum Conn<'c> {
 pub(crate) enum Tx {
     /// A read transaction on SQLite.
     Sqlite(sqlx::Transaction<'static, Sqlite>),
-    /// A write on SQLite: one operation of the writer's group commit
-    /// (see [`crate::group`]).
-    SqliteGroup(GroupTx),
     /// A read transaction on PostgreSQL.
     Pg(sqlx::Transaction<'static, Postgres>),
-    /// A write on PostgreSQL.
-    PgWrite(PgWrite),
-}
-
-/// A `SERIALIZABLE` write transaction on PostgreSQL, holding this
-/// process's writer turn (see `Core::begin_write`) until it ends.
-pub(crate) struct PgWrite {
-    pub(crate) tx: sqlx::Transaction<'static, Postgres>,
-    /// A test armed it to fail at `COMMIT` with a genuine serialisation
-    /// failure (see `Core::inject_serialization_failures`).
-    pub(crate) doomed: bool,
-    /// Dropped after `tx` (fields drop in order): the turn passes on only
-    /// once the transaction has ended.
-    pub(crate) _turn: tokio::sync::OwnedMutexGuard<()>,
+    /// A write, on either backend: one operation of the process's group
+    /// commit (see [`crate::group`]).
+    Group(GroupTx),
 }
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t) => Conn::Sqlite(t),
-            Tx::SqliteGroup(t) => Conn::Sqlite(t.conn()),
-            Tx::Pg(t) | Tx::PgWrite(PgWrite { tx: t, .. }) => Conn::Pg(t),
+            Tx::Pg(t) => Conn::Pg(t),
+            Tx::Group(t) => t.conn(),
         }
     }
 
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
-            Tx::SqliteGroup(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
-            Tx::PgWrite(PgWrite {
-                tx,
-                doomed: false,
-                _turn,
-            }) => tx.commit().await?,
-            Tx::PgWrite(PgWrite {
-                mut tx,
-                doomed: true,
-                _turn,
-            }) => {
-                // The server raises the error, so it reaches the store
-                // exactly as a real one would (a `PgDatabaseError` with
-                // SQLSTATE 40001); the transaction is then rolled back.
-                sqlx::query(
-                    "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', \
-                     MESSAGE = 'could not serialize access due to read/write dependencies \
-                     among transactions (injected by a test)'; END $$",
-                )
-                .execute(&mut *tx)
-                .await?;
-                return Err(StoreError::Database(
-                    "an injected serialisation failure did not fail".into(),
-                ));
-            }
+            Tx::Group(t) => t.commit().await?,
         }
         Ok(())
     }

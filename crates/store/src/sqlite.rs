@@ -93,7 +93,7 @@ impl SqliteStore {
                 .await?;
             (read, write, true)
         };
-        let writer = GroupWriter::new(write.clone(), keep_conn);
+        let writer = GroupWriter::new(crate::group::WriterPool::Sqlite(write.clone()), keep_conn);
         Ok(SqliteStore {
             core: Core::new(
                 Backend::Sqlite {
