@@ -542,7 +542,7 @@ async fn university_add(
     user: CurrentUser,
     body: Bytes,
 ) -> ApiResult<Response> {
-    cases::staff(&user)?;
+    universities::office(&user)?;
     let r: UniversityAdditionRequest = parse_json(&body)?;
     let a = universities::add(&st, &user, &r).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
@@ -575,38 +575,31 @@ async fn university_template() -> ApiResult<Response> {
     security(("session" = [])),
     extensions(("x-anju-roles" = json!(["talent_office"]))),
     responses(
-        (status = 200, description = "imported: the lines added and the duplicates skipped", body = UniversityImportReport),
+        (status = 200, description = "the report: the lines added, the duplicates skipped, and every invalid line with its field (with any invalid line nothing is added)", body = UniversityImportReport),
         (status = 400, response = apidoc::BadRequest),
         (status = 401, response = apidoc::Unauthorized),
         (status = 403, response = apidoc::Forbidden),
         (status = 409, response = apidoc::Conflict),
         (status = 413, response = apidoc::TooLarge),
-        (status = 422, description = "invalid lines, each with its line and field: nothing added", body = UniversityImportReport),
     )
 )]
 async fn university_import(
     State(st): State<AppState>,
     user: CurrentUser,
     body: axum::body::Body,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<UniversityImportReport>> {
     // The role first: nobody else makes the server read an upload.
-    cases::staff(&user)?;
+    universities::office(&user)?;
     let body = crate::web::sheets::read_body(body).await?;
-    let report = universities::import(&st, &user, &body).await?;
-    let status = if report.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(report)).into_response())
+    Ok(Json(universities::import(&st, &user, &body).await?))
 }
 
 /// 撤回误录的高校（市委人才办，须填原因；保留并标明已撤回）withdraw a wrongly added entry, with the reason (kept, shown as withdrawn).
 #[utoipa::path(
     post,
-    path = "/api/v1/universities/{entry}/withdraw",
+    path = "/api/v1/universities/{id}/withdraw",
     tag = "subsidies",
-    params(("entry" = String, Path, description = "the addition, e.g. UA-1A2B3C4D5E"), Csrf),
+    params(("id" = String, Path, description = "the addition, e.g. UA-1A2B3C4D5E"), Csrf),
     request_body = UniversityWithdrawal,
     security(("session" = [])),
     extensions(("x-anju-roles" = json!(["talent_office"]))),
@@ -626,7 +619,7 @@ async fn university_withdraw(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<UniversityAddition>> {
-    cases::staff(&user)?;
+    universities::office(&user)?;
     let r: UniversityWithdrawal = parse_json(&body)?;
     Ok(Json(
         universities::withdraw(&st, &user, &id, &r.reason).await?,

@@ -17,7 +17,6 @@ use serde::Deserialize;
 use anju_domain::Role;
 use anju_subsidies::universities::normalise;
 
-use crate::subsidies::cases::staff;
 use crate::subsidies::universities::{
     self, lists, UniversityAddition, UniversityAdditionRequest, UniversityImportReport,
     UniversityListView,
@@ -216,7 +215,7 @@ pub(super) async fn add(
     if let Err(e) = auth::check_form_csrf(&user, field(&f, CSRF_FIELD)) {
         return c.error(e);
     }
-    if let Err(e) = staff(&user) {
+    if let Err(e) = universities::office(&user) {
         return c.error(e);
     }
     let text = |n: &str| field(&f, n).unwrap_or("").to_owned();
@@ -262,7 +261,7 @@ pub(super) async fn import(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    if let Err(e) = staff(&user) {
+    if let Err(e) = universities::office(&user) {
         return c.error(e);
     }
     let body = match read_upload(&user, mp).await {
@@ -298,7 +297,7 @@ pub(super) async fn withdraw(
     if let Err(e) = auth::check_form_csrf(&user, field(&f, CSRF_FIELD)) {
         return c.error(e);
     }
-    if let Err(e) = staff(&user) {
+    if let Err(e) = universities::office(&user) {
         return c.error(e);
     }
     let mut errors = FieldErrors::new();
