@@ -358,7 +358,7 @@ async fn additions(app: &TestApp) {
         .await
         .text();
     assert!(
-        found.contains("测试海洋大学") && !found.contains("<li>山西大学</li>"),
+        found.contains("测试海洋大学") && !found.contains("<span>山西大学</span>"),
         "{b}"
     );
 

@@ -268,7 +268,7 @@ async fn render(
     let page = CasePage {
         property,
         purchase,
-        university: university_line(&st, c, &k.facts, st.clock.today()).await,
+        university: university_line(st, c, &k.facts, st.clock.today()).await,
         verify_error,
         programme: programme_label(c, &k.programme),
         status: status_label(c, &k.status),
