@@ -75,6 +75,7 @@ pub(crate) mod rate_windows;
 pub(crate) mod rentals;
 pub(crate) mod subsidies;
 pub(crate) mod talent_apartments;
+pub(crate) mod university_additions;
 
 use std::collections::BTreeSet;
 

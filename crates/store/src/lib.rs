@@ -91,7 +91,10 @@ pub use crate::core::subsidies::{
     ActualRow, Approval as SubsidyApproval, GrantRow, InstalmentRow, NewSubsidy, OwnDates,
     Step as SubsidyStep, SubsidyEvent, SubsidyRecord,
 };
-pub use crate::core::talent_apartments::{NewTalentApartment, TalentApartmentRecord};
+pub use crate::core::talent_apartments::{
+    LegacyLettingRecord, NewTalentApartment, TalentApartmentRecord,
+};
+pub use crate::core::university_additions::{NewUniversityAddition, UniversityAdditionRecord};
 pub use crate::core::Acquisition;
 pub use crate::core::Rentals;
 pub use crate::core::{

@@ -8,7 +8,9 @@
 //!   monthly for 60 months) and what a stop event cancels.
 //! - [`register`]: one benefits register per person; no double benefit.
 //! - [`universities`]: the dated university lists (双一流, world top 200)
-//!   the talent purchase subsidy's verification reads.
+//!   the talent purchase subsidy's verification reads, and
+//!   [`university_additions`]: the entries the talent office adds to them
+//!   from the official notices (checked, never overwriting).
 //! - [`finance`]: minimum down payment, combined loan split, deed tax,
 //!   rental-company property tax, talent-home prices.
 //!
@@ -22,6 +24,7 @@ pub mod ledger;
 pub mod programme;
 pub mod register;
 pub mod universities;
+pub mod university_additions;
 
 pub use anju_allotment::{AmountError, Area, Fen};
 pub use cite::Cite;

@@ -68,7 +68,7 @@ pub enum ListError {
 
 /// Case, spaces, a leading "the", commas, full-width brackets: what people
 /// write differently for the same name.
-fn normalise(s: &str) -> String {
+pub fn normalise(s: &str) -> String {
     let lower = s.trim().to_lowercase();
     let lower = lower.strip_prefix("the ").unwrap_or(&lower);
     lower
@@ -126,6 +126,11 @@ impl Universities {
                     .and_then(|names| names.first())
                     .map(|n| Found { list: l, name: n })
             })
+    }
+
+    /// The list with key `key`.
+    pub fn list(&self, key: &str) -> Option<&UniversityList> {
+        self.lists.iter().find(|l| l.key == key)
     }
 
     /// "title (URL), effective …; …": the sources, for a refusal.

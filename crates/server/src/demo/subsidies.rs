@@ -10,6 +10,7 @@ use chrono::{Months, NaiveDate};
 use super::accounts::staff;
 use crate::subsidies::cases::{self, SubsidyAction, SubsidyApplicationRequest};
 use crate::subsidies::service::SubsidyFacts;
+use crate::subsidies::universities::UniversityAdditionRequest;
 use crate::web::auth::CurrentUser;
 use crate::web::error::ApiResult;
 use crate::web::AppState;
@@ -283,7 +284,29 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             on: today,
         },
     )
+    .await?;
+    seed_university(st, &office).await
+}
+
+/// One addition to the university lists by the talent office, so the
+/// public list and the office's page show what an addition looks like. It
+/// is demo data, labelled as such in its name and source: no real
+/// university is added without its official notice.
+async fn seed_university(st: &AppState, office: &CurrentUser) -> ApiResult<()> {
+    crate::subsidies::universities::add(
+        st,
+        office,
+        &UniversityAdditionRequest {
+            list: "double_first_class".into(),
+            name_zh: "演示示例大学（演示数据）".into(),
+            other_names: vec!["Demo Sample University (demo data)".into()],
+            source_title: "演示用示例来源（非官方通知，仅供演示）".into(),
+            source_ref: "演示〔2026〕1号（示例）".into(),
+            effective: "2022-02-14".into(),
+        },
+    )
     .await
+    .map(|_| ())
 }
 
 /// Sample actual figures for the province dashboard, marked as samples

@@ -9,7 +9,7 @@
 
 use anju_domain::mask::mask_name;
 use anju_idcodes::ResidentId;
-use anju_store::{GrantRow, NewTalentApartment, TalentApartmentRecord};
+use anju_store::{GrantRow, LegacyLettingRecord, NewTalentApartment, TalentApartmentRecord};
 use anju_subsidies::register::{self, BenefitKind, Grant};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,11 @@ pub struct TalentApartmentEnd {
     /// affordable housing, …).
     #[schema(example = "已取得配售型保障性住房资格，90日内退出")]
     pub reason: String,
+    /// The tenant's resident ID: required to end a letting recorded before
+    /// the letting page (`legacy`), whose register row holds no name; it
+    /// must be that row's person.
+    #[serde(default)]
+    pub resident_id: Option<String>,
 }
 
 /// A letting as the register shows it (tenant masked).
@@ -72,6 +77,25 @@ pub struct TalentApartment {
     pub status: String,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
+    /// Recorded before the letting page (migration 0081): only the
+    /// register row is known — no name, resident ID or apartment
+    /// (`masked_name`, `masked_id` and `apartment` are empty).
+    pub legacy: bool,
+}
+
+fn legacy_view(r: LegacyLettingRecord) -> TalentApartment {
+    TalentApartment {
+        id: r.id,
+        masked_name: String::new(),
+        masked_id: String::new(),
+        apartment: String::new(),
+        from: r.from,
+        until: r.until,
+        status: r.status,
+        ended_on: r.ended_on,
+        end_reason: r.end_reason,
+        legacy: true,
+    }
 }
 
 fn view(r: TalentApartmentRecord) -> TalentApartment {
@@ -91,6 +115,7 @@ fn view(r: TalentApartmentRecord) -> TalentApartment {
         status: r.status,
         ended_on: r.ended_on,
         end_reason: r.end_reason,
+        legacy: false,
     }
 }
 
@@ -156,17 +181,25 @@ pub async fn record(
     Ok(st.store.subsidies().ta_record(&n, &check, a).await?)
 }
 
-/// The register's talent apartments (talent office, city bureau, auditors).
+/// The register's talent apartments (talent office, city bureau, auditors):
+/// the lettings recorded on the page, newest first, then those recorded
+/// before it (register rows only, marked `legacy`), newest first.
 pub async fn list(st: &AppState, user: &CurrentUser) -> ApiResult<Vec<TalentApartment>> {
     reader(user)?;
-    Ok(st
-        .store
-        .subsidies()
-        .ta_list()
-        .await?
-        .into_iter()
-        .map(view)
-        .collect())
+    let store = st.store.subsidies();
+    let mut out: Vec<TalentApartment> = store.ta_list().await?.into_iter().map(view).collect();
+    out.extend(store.ta_legacy_list().await?.into_iter().map(legacy_view));
+    Ok(out)
+}
+
+async fn get(st: &AppState, id: &str) -> ApiResult<TalentApartment> {
+    let store = st.store.subsidies();
+    let found = if id.starts_with("TL-") {
+        store.ta_legacy_get(id).await?.map(legacy_view)
+    } else {
+        store.ta_get(id).await?.map(view)
+    };
+    found.ok_or_else(|| ApiError::not_found(&format!("人才公寓 {id}")))
 }
 
 /// Every problem of an early end, each naming its field.
@@ -209,13 +242,7 @@ pub async fn end(
     r: &TalentApartmentEnd,
 ) -> ApiResult<TalentApartment> {
     staff(user)?;
-    let rec = st
-        .store
-        .subsidies()
-        .ta_get(id)
-        .await?
-        .map(view)
-        .ok_or_else(|| ApiError::not_found(&format!("人才公寓 {id}")))?;
+    let rec = get(st, id).await?;
     if rec.status != "active" {
         return Err(ApiError::conflict(format!(
             "人才公寓 {id} 已退出 (already ended)"
@@ -224,22 +251,66 @@ pub async fn end(
     if let Some((field, message)) = end_problems(r, &rec).into_iter().next() {
         return Err(ApiError::unprocessable("invalid_end", message).field(field));
     }
+    if rec.legacy {
+        legacy_person(st, id, r.resident_id.as_deref()).await?;
+    }
     let now = st.clock.now();
     let a = audit(
         user,
         now,
         "benefit.talent_apartment_end".into(),
         format!("talent_apartment:{id}"),
-        json!({ "on": r.on, "reason": r.reason.trim() }),
+        json!({ "on": r.on, "reason": r.reason.trim(), "legacy": rec.legacy }),
     );
-    st.store
+    let store = st.store.subsidies();
+    if rec.legacy {
+        store
+            .ta_legacy_end(
+                id,
+                r.on,
+                r.reason.trim(),
+                &now.to_string(),
+                user.user.id.as_str(),
+                a,
+            )
+            .await?;
+    } else {
+        store
+            .ta_end(id, r.on, r.reason.trim(), &now.to_string(), a)
+            .await?;
+    }
+    get(st, id).await
+}
+
+/// A letting recorded before the page holds no name: the office names the
+/// tenant by resident ID, which must be the register row's person (so the
+/// right row is ended).
+async fn legacy_person(st: &AppState, id: &str, resident_id: Option<&str>) -> ApiResult<()> {
+    let typed = resident_id.map(str::trim).unwrap_or("");
+    if typed.is_empty() {
+        return Err(ApiError::unprocessable(
+            "resident_id_required",
+            "该记录登记于人才公寓登记页启用之前，未存姓名：请填写承租人身份证号码以核对 (recorded before the letting page, without a name: enter the tenant's resident ID to check it is theirs)",
+        )
+        .field("resident_id"));
+    }
+    let rid = ResidentId::parse(typed).map_err(|e| {
+        ApiError::unprocessable("invalid_resident_id", format!("身份证号码：{e}"))
+            .field("resident_id")
+    })?;
+    if !st
+        .store
         .subsidies()
-        .ta_end(id, r.on, r.reason.trim(), &now.to_string(), a)
-        .await?;
-    st.store
-        .subsidies()
-        .ta_get(id)
+        .ta_legacy_is_of(id, rid.as_str())
         .await?
-        .map(view)
-        .ok_or_else(|| ApiError::not_found(&format!("人才公寓 {id}")))
+    {
+        return Err(ApiError::unprocessable(
+            "not_this_tenant",
+            format!(
+                "身份证号码与登记 {id} 的承租人不符 (the resident ID is not this letting's tenant)"
+            ),
+        )
+        .field("resident_id"));
+    }
+    Ok(())
 }

@@ -23,6 +23,10 @@ use crate::subsidies::service::{
     self, CheckResult, DeedTaxRequest, DownPaymentRequest, LoanSplitRequest, RentalTaxRequest,
     SubsidyFacts, TalentPriceRequest,
 };
+use crate::subsidies::universities::{
+    self, UniversityAddition, UniversityAdditionRequest, UniversityImportReport, UniversityLists,
+    UniversityWithdrawal,
+};
 use crate::web::apidoc::Binary;
 use crate::web::apidoc::{self, Csrf};
 use crate::web::auth::CurrentUser;
@@ -51,6 +55,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(indicators_view))
         .routes(routes!(indicators_xlsx))
         .routes(routes!(indicators_import))
+        .routes(routes!(university_lists, university_add))
+        .routes(routes!(university_template))
+        .routes(routes!(university_import))
+        .routes(routes!(university_withdraw))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -498,4 +506,122 @@ async fn property_answer(
     let a: PropertyAnswer = parse_json(&body)?;
     property_records::answer(&st, &user, &id, &a).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 高校名单（随系统发布的名单与市委人才办补录，各附来源；公开）the university lists: shipped and added entries, each with its source (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/universities",
+    tag = "subsidies",
+    responses((status = 200, description = "the lists, each with its shipped entries and the office's additions", body = UniversityLists))
+)]
+async fn university_lists(State(st): State<AppState>) -> ApiResult<Json<UniversityLists>> {
+    Ok(Json(universities::all(&st).await?))
+}
+
+/// 补录一所高校（市委人才办，附来源）add a university to a list, with its source (talent office).
+#[utoipa::path(
+    post,
+    path = "/api/v1/universities",
+    tag = "subsidies",
+    params(Csrf),
+    request_body = UniversityAdditionRequest,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office"]))),
+    responses(
+        (status = 201, description = "added", body = UniversityAddition),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn university_add(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> ApiResult<Response> {
+    universities::office(&user)?;
+    let r: UniversityAdditionRequest = parse_json(&body)?;
+    let a = universities::add(&st, &user, &r).await?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+/// 高校名单补录模板（第一行中文表头，第二行字段代码）the file template: the Chinese header row, then the codes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/universities/template.xlsx",
+    tag = "subsidies",
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Binary))
+)]
+async fn university_template() -> ApiResult<Response> {
+    Ok(xlsx_response(
+        universities::template()?,
+        "university-additions.xlsx",
+    ))
+}
+
+/// 按文件补录高校（市委人才办；有错误行则一行不录，已在名单的行逐行报告并跳过）import additions from a file: any invalid line adds nothing; lines already listed are reported and skipped.
+#[utoipa::path(
+    post,
+    path = "/api/v1/universities/import",
+    tag = "subsidies",
+    params(Csrf),
+    request_body(content(
+        (String = "text/csv"),
+        (Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office"]))),
+    responses(
+        (status = 200, description = "the report: the lines added, the duplicates skipped, and every invalid line with its field (with any invalid line nothing is added)", body = UniversityImportReport),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 409, response = apidoc::Conflict),
+        (status = 413, response = apidoc::TooLarge),
+    )
+)]
+async fn university_import(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    body: axum::body::Body,
+) -> ApiResult<Json<UniversityImportReport>> {
+    // The role first: nobody else makes the server read an upload.
+    universities::office(&user)?;
+    let body = crate::web::sheets::read_body(body).await?;
+    Ok(Json(universities::import(&st, &user, &body).await?))
+}
+
+/// 撤回误录的高校（市委人才办，须填原因；保留并标明已撤回）withdraw a wrongly added entry, with the reason (kept, shown as withdrawn).
+#[utoipa::path(
+    post,
+    path = "/api/v1/universities/{id}/withdraw",
+    tag = "subsidies",
+    params(("id" = String, Path, description = "the addition, e.g. UA-1A2B3C4D5E"), Csrf),
+    request_body = UniversityWithdrawal,
+    security(("session" = [])),
+    extensions(("x-anju-roles" = json!(["talent_office"]))),
+    responses(
+        (status = 200, description = "withdrawn", body = UniversityAddition),
+        (status = 400, response = apidoc::BadRequest),
+        (status = 401, response = apidoc::Unauthorized),
+        (status = 403, response = apidoc::Forbidden),
+        (status = 404, response = apidoc::NotFound),
+        (status = 409, response = apidoc::Conflict),
+        (status = 422, response = apidoc::Unprocessable),
+    )
+)]
+async fn university_withdraw(
+    State(st): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<UniversityAddition>> {
+    universities::office(&user)?;
+    let r: UniversityWithdrawal = parse_json(&body)?;
+    Ok(Json(
+        universities::withdraw(&st, &user, &id, &r.reason).await?,
+    ))
 }

@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 
 use crate::subsidies::property_records;
 use crate::subsidies::service::{self, SubsidyFacts};
+use crate::subsidies::universities;
 use crate::web::audit::audit;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ApiResult};
@@ -331,50 +332,21 @@ fn step(
     }
 }
 
-/// A `top` university claim checked against the dated lists
-/// (阳政办发〔2022〕39号 二（三）): the list and source it was found on, for
-/// the verification's record; `None` when nothing is claimed as top. A
-/// university on no list cannot be verified as top: refused with the
-/// article and the lists' sources, so the office records the verification
-/// as failed (or the applicant corrects the category).
-fn university_listed(f: &SubsidyFacts, today: NaiveDate) -> ApiResult<Option<Value>> {
-    use anju_subsidies::universities::{Universities, TALENT_UNIVERSITIES};
+/// A `top` university claim checked against the dated lists and the
+/// talent office's additions (阳政办发〔2022〕39号 二（三）): what the
+/// verification records and the addition relied on; `None` when nothing is
+/// claimed as top. A university on no list is refused (see
+/// [`universities::lookup`]).
+async fn university_listed(
+    st: &AppState,
+    f: &SubsidyFacts,
+    today: NaiveDate,
+) -> ApiResult<Option<(Value, Option<String>)>> {
     if f.university.as_deref() != Some("top") {
         return Ok(None);
     }
-    let lists = Universities::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
-    let name = f.university_name.as_deref().unwrap_or("").trim();
-    match lists.find(name, today) {
-        Some(found) => Ok(Some(json!({
-            "name": found.name,
-            "list": found.list.key,
-            "list_title": found.list.zh,
-            "effective": found.list.effective,
-            "source_title": found.list.source_title,
-            "source_url": found.list.source_url,
-        }))),
-        None => {
-            let shown = if name.is_empty() {
-                "（未填写）"
-            } else {
-                name
-            };
-            let partial = if lists.complete {
-                ""
-            } else {
-                "本系统所存名单为节选，如确属名单内高校，请先按官方名单补全后再核验；"
-            };
-            Err(ApiError::unprocessable(
-                "university_not_listed",
-                format!(
-                    "毕业院校“{shown}”不在世界排名前200名的境外一流大学或国内“双一流”高校名单中，不能按该类别核验通过（{}；名单：{}）。{partial} (the university is not on the world top-200 or Double First-Class list, so it cannot be verified in that category)",
-                    TALENT_UNIVERSITIES.short(),
-                    lists.sources()
-                ),
-            )
-            .field("university_name"))
-        }
-    }
+    let name = f.university_name.as_deref().unwrap_or("");
+    Ok(Some(universities::lookup(st, name, today).await?))
 }
 
 /// One step on an application; returns the application after it.
@@ -419,6 +391,7 @@ pub async fn act(
         SubsidyAction::Verify { passed, note } => {
             let to = if passed { "verified" } else { "rejected" };
             let mut body = json!({ "passed": passed, "note": note });
+            let mut relied = None;
             let purchase = rec.programme == "talent_purchase";
             let from: &'static [&'static str] = match (purchase, passed) {
                 (false, _) => &["submitted"],
@@ -426,8 +399,11 @@ pub async fn act(
                 (true, false) => &["submitted", property_records::ASKED, property_records::BACK],
             };
             if passed {
-                if let Some(listed) = university_listed(&facts_of(&rec)?, today)? {
+                if let Some((listed, entry)) =
+                    university_listed(st, &facts_of(&rec)?, today).await?
+                {
                     body["university"] = listed;
+                    relied = entry;
                 }
                 if purchase {
                     body["property_records"] =
@@ -440,18 +416,17 @@ pub async fn act(
                 }
             }
             let s = step(id, from, to, "verify", body, user, &at);
-            store
-                .sub_step(
-                    &s,
-                    audit(
-                        user,
-                        now,
-                        "subsidy.verify".into(),
-                        subject,
-                        json!({ "passed": passed }),
-                    ),
-                )
-                .await?;
+            let a = audit(
+                user,
+                now,
+                "subsidy.verify".into(),
+                subject,
+                json!({ "passed": passed, "university_entry": relied }),
+            );
+            match &relied {
+                Some(entry) => store.sub_step_relying(&s, entry, a).await?,
+                None => store.sub_step(&s, a).await?,
+            }
         }
         SubsidyAction::Decide { start } => {
             let p = programme(&rec.programme)?;

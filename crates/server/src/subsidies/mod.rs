@@ -13,6 +13,7 @@ pub mod interface;
 pub mod pages;
 pub mod property_records;
 pub mod service;
+pub mod universities;
 
 use axum::Router;
 

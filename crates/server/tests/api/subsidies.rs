@@ -457,6 +457,21 @@ async fn the_demo_city_has_subsidy_applications_in_every_state() {
         anju_server::demo::subsidies::seed(&app.state())
             .await
             .expect("seeds again");
+        // One labelled sample addition to the university lists.
+        let lists = app.anon_get("/api/v1/universities").await.json();
+        let added: Vec<&serde_json::Value> = lists["lists"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l["additions"].as_array().into_iter().flatten())
+            .collect();
+        assert_eq!(added.len(), 1, "{b}: {lists}");
+        assert!(
+            added[0]["source_title"]
+                .as_str()
+                .is_some_and(|t| t.contains("仅供演示")),
+            "{b}: labelled as a sample"
+        );
         let office = app.login("talent").await;
         let list = office.get("/api/v1/subsidy-applications").await.json();
         let mut states: Vec<String> = list

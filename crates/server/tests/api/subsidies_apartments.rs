@@ -276,3 +276,182 @@ async fn the_talent_apartment_page_records_and_ends_with_confirmation() {
         );
     }
 }
+
+/// Lettings recorded before migration 0081 are register rows only (source
+/// `talent_apartment`, no name, no apartment). They are listed, marked as
+/// such, and end early through the same confirmation flow, which asks the
+/// tenant's resident ID to check the row is theirs; the register row ends
+/// that day, audited. Both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lettings_recorded_before_the_page_are_listed_and_ended_early() {
+    for app in TestApp::each_backend().await {
+        legacy(&app).await;
+    }
+}
+
+async fn legacy(app: &TestApp) {
+    let b = app.backend();
+    app.set_today(date("2026-07-15"));
+    let office = app.login("talent").await;
+    let rid = resident_id("140302", "1992-02-02", false);
+    let other = resident_id("140302", "1993-03-03", true);
+    // A register row as the API wrote it before 0081: record a letting,
+    // then take it back to that shape (no letting row, the generic source).
+    let r = office
+        .post_json(
+            "/api/v1/benefits/talent-apartments",
+            &json!({ "resident_id": rid, "from": "2025-03-01" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{b}: {}", r.text());
+    let ta = r
+        .header("location")
+        .and_then(|l| l.rsplit('/').next())
+        .unwrap_or_default()
+        .to_owned();
+    app.raw_execute(&format!("DELETE FROM talent_apartments WHERE id = '{ta}'"))
+        .await;
+    assert_eq!(
+        app.raw_execute(&format!(
+            "UPDATE benefit_grants SET source = 'talent_apartment' WHERE source = '{ta}'"
+        ))
+        .await,
+        1,
+        "{b}"
+    );
+    // Listed, marked, with what the register holds.
+    let list = office
+        .get("/api/v1/benefits/talent-apartments")
+        .await
+        .json();
+    let old = list
+        .as_array()
+        .and_then(|l| l.iter().find(|r| r["legacy"] == true))
+        .cloned()
+        .unwrap_or_default();
+    let id = old["id"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        id.starts_with("TL-") && id.ends_with("-20250301"),
+        "{b}: {list}"
+    );
+    assert_eq!(old["from"], "2025-03-01", "{b}");
+    assert_eq!(old["status"], "active", "{b}");
+    assert_eq!(old["apartment"], "", "{b}: unknown");
+    let page = office.get("/talent-apartments").await.text();
+    assert!(page.contains(&format!("id=\"legacy-{id}\"")), "{b}");
+    assert!(page.contains(&format!("id=\"end-{id}\"")), "{b}: endable");
+    // It still counts in the register.
+    let r = office
+        .post_json(
+            "/api/v1/benefits/talent-apartments",
+            &json!({ "resident_id": rid, "from": "2026-07-01" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.text());
+    // Ending: the tenant's resident ID is asked and must be theirs.
+    let end = |body: Value| {
+        let (office, id) = (&office, &id);
+        async move {
+            office
+                .post_json(
+                    &format!("/api/v1/benefits/talent-apartments/{id}/end"),
+                    &body,
+                )
+                .await
+        }
+    };
+    for body in [
+        json!({ "on": "2026-07-31", "reason": "离职" }),
+        json!({ "on": "2026-07-31", "reason": "离职", "resident_id": other }),
+        json!({ "on": "2026-07-31", "reason": "离职", "resident_id": "1403" }),
+    ] {
+        let r = end(body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.text()
+        );
+        assert_eq!(r.error()["field"], "resident_id", "{b}: {}", r.text());
+    }
+    let r = end(json!({ "on": "2025-02-28", "reason": "离职", "resident_id": rid })).await;
+    assert_eq!(r.error()["field"], "on", "{b}: before the first day");
+    // On the page: the confirmation tick is required.
+    let r = office
+        .post_form(
+            &format!("/talent-apartments/{id}/end"),
+            &[
+                ("on", "2026-07-31"),
+                ("reason", "离职"),
+                ("resident_id", &rid),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(r.text().contains("id=\"confirm-error\""), "{b}");
+    let r = office
+        .post_form(
+            &format!("/talent-apartments/{id}/end"),
+            &[
+                ("on", "2026-07-31"),
+                ("reason", ""),
+                ("resident_id", &other),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(r.text().contains("id=\"reason-error\""), "{b}");
+    let r = office
+        .post_form(
+            &format!("/talent-apartments/{id}/end"),
+            &[
+                ("on", "2026-07-31"),
+                ("reason", "已取得配售型保障性住房资格"),
+                ("resident_id", &rid),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.text());
+    let list = office
+        .get("/api/v1/benefits/talent-apartments")
+        .await
+        .json();
+    let old = list
+        .as_array()
+        .and_then(|l| l.iter().find(|r| r["id"] == id.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(old["status"], "ended", "{b}: {list}");
+    assert_eq!(old["ended_on"], "2026-07-31", "{b}");
+    assert_eq!(old["end_reason"], "已取得配售型保障性住房资格", "{b}");
+    assert!(
+        office
+            .get("/talent-apartments")
+            .await
+            .text()
+            .contains("已取得配售型保障性住房资格"),
+        "{b}"
+    );
+    let r = end(json!({ "on": "2026-07-30", "reason": "再次", "resident_id": rid })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.text());
+    let log = app
+        .login("auditor")
+        .await
+        .get("/api/v1/audit?limit=1000")
+        .await
+        .text();
+    assert!(
+        log.contains(&format!("talent_apartment:{id}")),
+        "{b}: audited"
+    );
+    // The register row ended that day: a letting from the next day is taken.
+    let r = office
+        .post_json(
+            "/api/v1/benefits/talent-apartments",
+            &json!({ "resident_id": rid, "from": "2026-08-01" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{b}: {}", r.text());
+}

@@ -124,3 +124,354 @@ async fn verification_reads_the_dated_university_lists() {
         assert_eq!(verify(id).await.status, StatusCode::OK, "{b}");
     }
 }
+
+/// The talent office completes the lists (by form and by file, every
+/// problem per line, duplicates reported and never overwriting), a later
+/// verification finds an addition and records its source, the public list
+/// shows it, and a withdrawal (reason, confirmation, audited) stops it
+/// counting. Other roles are refused. The names and sources below are test
+/// data, not list entries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_talent_office_completes_the_university_lists() {
+    for app in TestApp::each_backend().await {
+        additions(&app).await;
+    }
+}
+
+fn entry<'a>(lists: &'a Value, list: &str, name: &str) -> &'a Value {
+    lists["lists"]
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["key"] == list))
+        .and_then(|l| l["additions"].as_array())
+        .and_then(|a| a.iter().find(|e| e["names"][0] == name))
+        .unwrap_or(&Value::Null)
+}
+
+async fn additions(app: &TestApp) {
+    let b = app.backend();
+    app.set_today(date("2027-01-15"));
+    let good = json!({ "list": "double_first_class", "name_zh": "测试工业大学",
+        "other_names": ["Test University of Industry"],
+        "source_title": "测试用来源通知（非官方）", "source_ref": "https://example.gov.cn/test.html",
+        "effective": "2026-01-01" });
+    // Only the talent office adds (403 for a family and the city bureau).
+    for who in ["family", "city"] {
+        let s = app.login(who).await;
+        let r = s.post_json("/api/v1/universities", &good).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} {who}: {}", r.text());
+        let r = s
+            .upload("/api/v1/universities/import", b"x", "application/json")
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b} {who}");
+    }
+    let office = app.login("talent").await;
+    // Each problem beside its field.
+    let mut bad = good.clone();
+    bad["source_ref"] = json!("");
+    let r = office.post_json("/api/v1/universities", &bad).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: {}",
+        r.text()
+    );
+    assert_eq!(r.error()["field"], "source_ref", "{b}");
+    let mut bad = good.clone();
+    bad["effective"] = json!("2026-02-30");
+    let r = office.post_json("/api/v1/universities", &bad).await;
+    assert_eq!(r.error()["field"], "effective", "{b}: {}", r.text());
+    // Added by form (API).
+    let r = office.post_json("/api/v1/universities", &good).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.text());
+    let added = r.json();
+    let id = added["id"].as_str().unwrap_or_default().to_owned();
+    assert!(id.starts_with("UA-"), "{b}: {added}");
+    assert_eq!(added["status"], "active", "{b}");
+    assert_eq!(
+        added["source_ref"], "https://example.gov.cn/test.html",
+        "{b}"
+    );
+    // A duplicate is reported, never overwriting: by another of its names,
+    // and a university already on the shipped list.
+    let mut dup = good.clone();
+    dup["name_zh"] = json!("Test University of Industry");
+    dup["other_names"] = json!([]);
+    dup["list"] = json!("world_top200");
+    let r = office.post_json("/api/v1/universities", &dup).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.text());
+    assert_eq!(r.error()["field"], "name_zh", "{b}");
+    assert!(r.text().contains(&id), "{b}: names the entry: {}", r.text());
+    let mut dup = good.clone();
+    dup["name_zh"] = json!("山西大学");
+    let r = office.post_json("/api/v1/universities", &dup).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{b}: {}", r.text());
+
+    // By file: the Chinese header row, then the codes. A bad line: nothing
+    // is added and every problem is named with its line.
+    let head = "名单,高校名称,其他名称,来源文件,网址或文号,生效日期\nlist,name_zh,other_names,source_title,source_ref,effective\n";
+    let file = format!(
+        "{head}世界前200名,测试海洋大学,Test Ocean University,测试用来源（非官方）,测试〔2026〕1号,2025-06-19\n\
+         双一流,测试农业大学,,测试用来源（非官方）,测试〔2026〕1号,2026-13-01\n\
+         双一流,山西大学,,测试用来源（非官方）,测试〔2026〕1号,2026-01-01\n"
+    );
+    let r = office
+        .upload(
+            "/api/v1/universities/import",
+            file.as_bytes(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    let rep = r.json();
+    assert_eq!(rep["lines"], 3, "{b}: {rep}");
+    assert_eq!(rep["added"].as_array().map(Vec::len), Some(0), "{b}: {rep}");
+    assert_eq!(rep["errors"][0]["line"], 4, "{b}: {rep}");
+    assert_eq!(rep["errors"][0]["field"], "effective", "{b}: {rep}");
+    assert!(
+        rep["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("第 4 行"),
+        "{b}: {rep}"
+    );
+    assert_eq!(rep["duplicates"][0]["line"], 5, "{b}: {rep}");
+    let lists = app.anon_get("/api/v1/universities").await.json();
+    assert!(
+        entry(&lists, "world_top200", "测试海洋大学").is_null(),
+        "{b}: all or nothing"
+    );
+    // Corrected: the good line is added, the duplicate reported and skipped.
+    let file = format!(
+        "{head}世界前200名,测试海洋大学,Test Ocean University,测试用来源（非官方）,测试〔2026〕1号,2025-06-19\n\
+         双一流,山西大学,,测试用来源（非官方）,测试〔2026〕1号,2026-01-01\n"
+    );
+    let r = office
+        .upload(
+            "/api/v1/universities/import",
+            file.as_bytes(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    let rep = r.json();
+    assert_eq!(rep["added"][0]["line"], 3, "{b}: {rep}");
+    assert_eq!(rep["added"][0]["name"], "测试海洋大学", "{b}: {rep}");
+    assert_eq!(rep["duplicates"][0]["line"], 4, "{b}: {rep}");
+    assert!(
+        rep["duplicates"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("已在"),
+        "{b}: {rep}"
+    );
+    // The same file again: everything is a duplicate, nothing overwritten.
+    let r = office
+        .upload(
+            "/api/v1/universities/import",
+            file.as_bytes(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    assert_eq!(
+        r.json()["duplicates"].as_array().map(Vec::len),
+        Some(2),
+        "{b}"
+    );
+
+    // A later verification finds the addition (by its English name) and
+    // records it with its source.
+    let body = json!({ "programme": "talent_purchase", "name": "冯子涵",
+        "resident_id": resident_id("140302", "1995-05-05", false),
+        "facts": { "degree": "phd", "university": "top", "university_name": "test university of industry",
+                   "employed_in_city": true, "service_pledge_years": 5 } });
+    let r = office
+        .post_json("/api/v1/subsidy-applications", &body)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.text());
+    let case = r.json()["id"].as_str().unwrap_or_default().to_owned();
+    let page = office.get(&format!("/subsidy-cases/{case}")).await.text();
+    assert!(
+        page.contains("补录 "),
+        "{b}: the case page names the addition"
+    );
+    let nr = app.login("verifier-natural_resources").await;
+    let r = office
+        .post_json(
+            &format!("/api/v1/subsidy-applications/{case}/actions"),
+            &json!({ "type": "request_property_records" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    let r = nr
+        .post_json(
+            &format!("/api/v1/subsidy-applications/{case}/property-records"),
+            &json!({ "homes_owned": 0, "reference": "阳不动产查〔2027〕0002号" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{b}: {}", r.text());
+    let r = office
+        .post_json(
+            &format!("/api/v1/subsidy-applications/{case}/actions"),
+            &json!({ "type": "verify", "passed": true }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    let v = r.json();
+    let u = v["events"]
+        .as_array()
+        .and_then(|es| es.iter().find(|e| e["kind"] == "verify"))
+        .map(|e| e["body"]["university"].clone())
+        .unwrap_or_default();
+    assert_eq!(u["origin"], "office", "{b}: {u}");
+    assert_eq!(u["entry"], id.as_str(), "{b}: {u}");
+    assert_eq!(u["name"], "测试工业大学", "{b}: {u}");
+    assert_eq!(
+        u["source_ref"], "https://example.gov.cn/test.html",
+        "{b}: {u}"
+    );
+    assert_eq!(u["effective"], "2026-01-01", "{b}: {u}");
+
+    // The public list and page show the additions with source, who, when.
+    let lists = app.anon_get("/api/v1/universities").await.json();
+    let e = entry(&lists, "double_first_class", "测试工业大学");
+    assert_eq!(e["relied_on"], 1, "{b}: {e}");
+    assert_eq!(e["source_title"], "测试用来源通知（非官方）", "{b}");
+    assert!(!e["added_by"].as_str().unwrap_or("").is_empty(), "{b}: {e}");
+    assert_eq!(
+        entry(&lists, "world_top200", "测试海洋大学")["source_ref"],
+        "测试〔2026〕1号",
+        "{b}"
+    );
+    let page = app.anon_get("/universities").await;
+    assert_eq!(page.status, StatusCode::OK, "{b}");
+    let page = page.text();
+    assert!(page.contains(&format!("id=\"entry-{id}\"")), "{b}");
+    assert!(page.contains("测试用来源通知（非官方）"), "{b}");
+    assert!(page.contains("山西大学"), "{b}: the shipped entries too");
+    assert!(
+        !page.contains("id=\"add-form\""),
+        "{b}: read-only for the public"
+    );
+    let found = app
+        .anon_get(&format!("/universities?q={}", enc("海洋")))
+        .await
+        .text();
+    assert!(
+        found.contains("测试海洋大学") && !found.contains("<span>山西大学</span>"),
+        "{b}"
+    );
+
+    // The office's page: a refused form comes back with each problem beside
+    // its field and what was typed kept.
+    let r = office
+        .post_form(
+            "/universities",
+            &[
+                ("list", "double_first_class"),
+                ("name_zh", "测试林业大学"),
+                ("other_names", ""),
+                ("source_title", ""),
+                ("source_ref", "http://bad url"),
+                ("effective", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let t = r.text();
+    for f in ["source_title", "source_ref", "effective"] {
+        assert!(t.contains(&format!("id=\"{f}-error\"")), "{b}: {f}");
+    }
+    assert!(t.contains("value=\"测试林业大学\""), "{b}: kept");
+    let r = office
+        .post_form(
+            "/universities",
+            &[
+                ("list", "double_first_class"),
+                ("name_zh", "测试工业大学"),
+                ("other_names", ""),
+                ("source_title", "x"),
+                ("source_ref", "x"),
+                ("effective", "2026-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        r.text().contains("id=\"name_zh-error\""),
+        "{b}: a duplicate beside the name"
+    );
+
+    // Withdrawal: a reason and a confirmation; kept and shown as withdrawn;
+    // a later verification no longer finds it; audited.
+    let r = office
+        .post_form(
+            &format!("/universities/{id}/withdraw"),
+            &[("reason", "录入有误")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(r.text().contains("id=\"confirm-error\""), "{b}");
+    let r = office
+        .post_json(
+            &format!("/api/v1/universities/{id}/withdraw"),
+            &json!({ "reason": " " }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(r.error()["field"], "reason", "{b}");
+    let r = office
+        .post_form(
+            &format!("/universities/{id}/withdraw"),
+            &[("reason", "测试：误录"), ("confirm", "on")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.text());
+    let r = office
+        .post_json(
+            &format!("/api/v1/universities/{id}/withdraw"),
+            &json!({ "reason": "again" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
+    let lists = app.anon_get("/api/v1/universities").await.json();
+    let e = entry(&lists, "double_first_class", "测试工业大学");
+    assert_eq!(e["status"], "withdrawn", "{b}: {e}");
+    assert_eq!(e["withdraw_reason"], "测试：误录", "{b}");
+    assert!(
+        app.anon_get("/universities")
+            .await
+            .text()
+            .contains("测试：误录"),
+        "{b}"
+    );
+    let mut again = body.clone();
+    again["resident_id"] = json!(resident_id("140302", "1996-06-06", true));
+    let r = office
+        .post_json("/api/v1/subsidy-applications", &again)
+        .await;
+    let case2 = r.json()["id"].as_str().unwrap_or_default().to_owned();
+    let r = office
+        .post_json(
+            &format!("/api/v1/subsidy-applications/{case2}/actions"),
+            &json!({ "type": "verify", "passed": true }),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{b}: {}",
+        r.text()
+    );
+    assert_eq!(r.error()["field"], "university_name", "{b}");
+    // The earlier verification keeps its record.
+    let v = office
+        .get(&format!("/api/v1/subsidy-applications/{case}"))
+        .await
+        .text();
+    assert!(v.contains(&id), "{b}");
+    let log = app.login("city").await.get("/api/v1/audit").await.text();
+    for action in ["university.add", "university.withdraw"] {
+        assert!(log.contains(action), "{b}: {action}");
+    }
+}

@@ -644,7 +644,7 @@ async fn status_of(c: &mut Conn<'_>, id: &str) -> Result<String> {
         .text("status")
 }
 
-async fn advance(c: &mut Conn<'_>, s: &Step) -> Result<()> {
+pub(super) async fn advance(c: &mut Conn<'_>, s: &Step) -> Result<()> {
     let row = Q::new("SELECT status, last_seq FROM subsidy_applications WHERE id = $1")
         .text(&s.id)
         .fetch_optional(c)

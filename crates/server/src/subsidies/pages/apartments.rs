@@ -2,7 +2,10 @@
 //! (talent office, city bureau, auditors; tenants masked), the talent
 //! office's form to record a letting and, beside each active one, the form
 //! to end it early (last day, reason, a confirmation tick: the register row
-//! ends with it and cannot be reopened). A refused form comes back with the
+//! ends with it and cannot be reopened). Lettings recorded before the page
+//! (register rows only: no name, resident ID or apartment) are listed too,
+//! marked as such, and end through the same form, which then also asks the
+//! tenant's resident ID to check the row is theirs. A refused form comes back with the
 //! problem beside its field and what was typed kept (422).
 
 use axum::extract::{Query, State};
@@ -244,7 +247,12 @@ pub(super) async fn end(
         );
     }
     if let (Some(on), true) = (on, errors.is_empty()) {
-        let r = TalentApartmentEnd { on, reason };
+        let rid = field(&f, "resident_id").map(str::to_owned);
+        let r = TalentApartmentEnd {
+            on,
+            reason,
+            resident_id: rid,
+        };
         match apartments::end(&st, &user, &id, &r).await {
             Ok(_) => return done_redirect(&headers, &st, "/talent-apartments", "ended"),
             Err(e)

@@ -133,33 +133,33 @@ struct CasePage<'a> {
     purchase: bool,
 }
 
-/// "太原理工大学：在 国内“双一流”建设高校（第二轮）名单（…，2022-02-14 起）",
-/// or that it is on no list, for the officer before verifying.
-fn university_line(c: &Ctx, facts: &serde_json::Value, today: chrono::NaiveDate) -> String {
-    use anju_subsidies::universities::Universities;
+/// "太原理工大学：在名单 国内“双一流”建设高校（第二轮）（source，2022-02-14）",
+/// or that it is on no list, for the officer before verifying. The
+/// shipped lists and the talent office's additions are read together.
+async fn university_line(
+    st: &AppState,
+    c: &Ctx,
+    facts: &serde_json::Value,
+    today: chrono::NaiveDate,
+) -> String {
     let name = facts["university_name"].as_str().unwrap_or("").trim();
     if name.is_empty() {
         return String::new();
     }
-    let Ok(lists) = Universities::builtin() else {
-        return name.to_owned();
-    };
-    match lists.find(name, today) {
-        Some(f) => format!(
-            "{name}：{} {}（{}，{} {}）",
+    match crate::subsidies::universities::describe(st, name, today).await {
+        Ok(Some((title, _, source))) => format!(
+            "{name}：{} {title}（{source} {}）",
             c.t("在名单", "on the list"),
-            c.t(&f.list.zh, &f.list.en),
-            f.list.source_title,
-            f.list.effective,
             c.t("起", "onwards"),
         ),
-        None => format!(
+        Ok(None) => format!(
             "{name}：{}",
             c.t(
-                "不在世界前200名（境外）或“双一流”名单中（本系统所存名单为节选）",
-                "on neither the world top-200 (outside the mainland) nor the Double First-Class list (the lists held are subsets)",
+                "不在世界前200名（境外）或“双一流”名单中（本系统所存名单为节选，可在“高校名单”页按官方通知补录）",
+                "on neither the world top-200 (outside the mainland) nor the Double First-Class list (the lists held are subsets; the talent office completes them on the university lists page)",
             )
         ),
+        Err(_) => name.to_owned(),
     }
 }
 
@@ -268,7 +268,7 @@ async fn render(
     let page = CasePage {
         property,
         purchase,
-        university: university_line(c, &k.facts, st.clock.today()),
+        university: university_line(st, c, &k.facts, st.clock.today()).await,
         verify_error,
         programme: programme_label(c, &k.programme),
         status: status_label(c, &k.status),

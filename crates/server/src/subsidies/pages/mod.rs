@@ -9,6 +9,7 @@ mod dashboard;
 mod finance;
 mod form;
 mod property;
+mod universities;
 
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -43,6 +44,12 @@ pub fn routes() -> Router<AppState> {
             get(apartments::show).post(apartments::record),
         )
         .route("/talent-apartments/{id}/end", post(apartments::end))
+        .route(
+            "/universities",
+            get(universities::show).post(universities::add),
+        )
+        .route("/universities/import", post(universities::import))
+        .route("/universities/{id}/withdraw", post(universities::withdraw))
         .route("/property-records", get(property::list))
         .route("/property-records/{id}", post(property::answer))
 }
