@@ -30,5 +30,14 @@ SELECT project_id, round_no, entrant_seq, draw_position, call_position
 FROM allot_entrants WHERE draw_position IS NOT NULL;
 
 DROP INDEX allot_entrants_call;
+
+-- Entrants are looked up by their line to join their positions. The line
+-- is unique within a round (the entrant file numbers it), and saying so
+-- lets the planner probe this index for each position even before the
+-- new round's rows have statistics: without it PostgreSQL, believing the
+-- fresh round held one row, scanned the whole round per position (2.4 s
+-- for a page of 100 at 7 × 10⁴ entrants).
+DROP INDEX allot_entrants_seq;
+CREATE UNIQUE INDEX allot_entrants_seq ON allot_entrants (project_id, round_no, entrant_seq);
 ALTER TABLE allot_entrants DROP COLUMN draw_position;
 ALTER TABLE allot_entrants DROP COLUMN call_position;

@@ -235,7 +235,9 @@ impl Allotment<'_> {
             insert_entrants(&mut tx.conn(), round, entrants).await?;
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await
-        })
+        })?;
+        self.analyze_after_bulk(&["allot_entrants"]).await;
+        Ok(())
     }
 
     /// A project's rounds in order.
@@ -491,7 +493,7 @@ impl Allotment<'_> {
         positions: &[DrawPosition],
         audit: AuditDraft,
     ) -> Result<u32> {
-        retrying!(self, {
+        let n = retrying!(self, {
             let mut tx = self.begin_write().await?;
             let round = Q::new(format!(
                 "SELECT {ROUND_COLS} FROM allot_rounds WHERE project_id = $1 AND round_no = $2"
@@ -585,7 +587,9 @@ impl Allotment<'_> {
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await?;
             u32::try_from(draw_no).map_err(corrupt)
-        })
+        })?;
+        self.analyze_after_bulk(&["allot_positions"]).await;
+        Ok(n)
     }
 
     /// See the store's allotment module.
