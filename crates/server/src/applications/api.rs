@@ -85,11 +85,11 @@ struct ListQuery {
     /// At most this many (default 100).
     #[serde(default = "default_limit")]
     limit: u32,
-    /// Skip this many (deep pages: use `after`).
+    /// Skip this many (its cost grows with the depth: page with `after`).
     #[serde(default)]
     offset: u32,
-    /// Keyset paging: the lines after this application number, in the
-    /// default newest-first order (`next_after` of the previous page).
+    /// Keyset paging: the lines after this application number in the
+    /// list's order, any `sort` (`next_after` of the previous page).
     after: Option<String>,
 }
 
@@ -139,19 +139,11 @@ async fn list(
                 .map_err(|e| ApiError::bad_request("invalid_cursor", e.to_string()).field("after"))
         })
         .transpose()?;
-    if after.is_some() && req.order != anju_store::ListOrder::NewestFirst {
-        return Err(ApiError::bad_request(
-            "invalid_cursor",
-            "按编号翻页（after）只用于默认的最新在前排序 (after pages only the default newest-first order)",
-        )
-        .field("after"));
-    }
     let limit = q.limit.clamp(1, 500);
     let rows = service::list(&st, &user, &req, limit, q.offset, after.as_ref()).await?;
     let total = service::count(&st, &user, &req).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
-    let next_after = (rows.len() as u32 == limit
-        && req.order == anju_store::ListOrder::NewestFirst)
+    let next_after = (rows.len() as u32 == limit)
         .then(|| rows.last().map(|r| r.id.as_str().to_string()))
         .flatten();
     Ok(Json(ApplicationList {
@@ -168,7 +160,7 @@ pub struct ApplicationList<'a> {
     /// How many the caller may list in all (with this status filter): page
     /// with `offset` until it is reached, or with `after`.
     total: u64,
-    /// `after` for the next page (newest-first order, when this page is full).
+    /// `after` for the next page (in the same order, when this page is full).
     #[schema(required = true)]
     next_after: Option<String>,
 }

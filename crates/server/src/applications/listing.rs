@@ -251,3 +251,21 @@ mod tests {
         assert!(search(&"王".repeat(41)).is_err());
     }
 }
+
+/// A list line's place as a page link carries it (`after=`, `before=`):
+/// the time the list's order sorts by, as stored, then `~` and the
+/// application number, e.g. `2026-11-30T10:00:00.123456+08:00~A-…`. The
+/// time goes first because neither it nor the `~` can occur in the other.
+pub fn cursor_text(c: &anju_store::ListCursor) -> String {
+    format!("{}~{}", c.at.to_rfc3339(), c.id.as_str())
+}
+
+/// Reads [`cursor_text`] back; `None` for anything else (an edited link,
+/// which then shows the first page).
+pub fn parse_cursor(text: &str) -> Option<anju_store::ListCursor> {
+    let (at, id) = text.split_once('~')?;
+    Some(anju_store::ListCursor {
+        at: anju_domain::Timestamp::parse(at).ok()?,
+        id: anju_domain::ApplicationId::new(id).ok()?,
+    })
+}
