@@ -890,6 +890,26 @@ pub async fn notices_after(
     listed_after(st, notice_filter(st), after, limit).await
 }
 
+/// The families under notice today after the one with application
+/// number `id` (keyset, the notice's order): the notice API's `after`.
+pub async fn notices_after_id(
+    st: &AppState,
+    id: &ApplicationId,
+    limit: u32,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    let cursor = st
+        .store
+        .applications()
+        .application_summary(id)
+        .await?
+        .map(|s| ListCursor::of(&s))
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_cursor", "没有这个申请编号 (no such application)")
+                .field("after")
+        })?;
+    notices_after(st, Some(cursor), limit).await
+}
+
 /// The span of today's notice periods (earliest start, latest end).
 pub async fn notices_span(
     st: &AppState,

@@ -58,6 +58,26 @@ async fn every_family_under_notice_is_published() {
         offset = page["next_offset"].as_u64();
     }
     assert_eq!(seen, ids, "the API pages hold every family under notice");
+    // The same by keyset (`after` / `next_after`).
+    let mut by_key = BTreeSet::new();
+    let mut path = "/api/v1/notices?limit=40".to_string();
+    loop {
+        let page = app.anon_get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let page = page.json();
+        assert_eq!(page["total"], json!(FAMILIES), "{page}");
+        for item in page["items"].as_array().expect("items") {
+            let id = item["application_id"].as_str().expect("id").to_owned();
+            assert!(by_key.insert(id), "a family on two pages");
+        }
+        match page["next_after"].as_str() {
+            Some(after) => path = format!("/api/v1/notices?limit=40&after={after}"),
+            None => break,
+        }
+    }
+    assert_eq!(by_key, ids, "keyset pages hold every family under notice");
+    let bad = app.anon_get("/api/v1/notices?after=nope").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
     // The page: 100 on the first screen, the rest on the second, the total
     // on both; the printable notice holds every one.
