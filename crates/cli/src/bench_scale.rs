@@ -255,6 +255,16 @@ pub async fn run(
         ),
         ("work page (HTML, counts per state)", false, "/work".into()),
         ("work page (HTML, city-wide)", true, "/work".into()),
+        (
+            "work page (HTML, city-wide), last page (keyset)",
+            true,
+            "/work?last=1".into(),
+        ),
+        (
+            "work page (HTML, district), recently handled first",
+            false,
+            "/work?sort=updated".into(),
+        ),
     ];
     for (what, citywide, path) in &cases {
         let c = if *citywide { &mut city } else { &mut bureau };
@@ -267,6 +277,10 @@ pub async fn run(
     }
     for (what, path) in [
         ("public notice page", "/notices".to_string()),
+        (
+            "public notice page, last page (keyset)",
+            "/notices?last=1".to_string(),
+        ),
         (
             "public notice API, first page",
             "/api/v1/notices".to_string(),

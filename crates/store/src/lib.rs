@@ -363,10 +363,19 @@ pub struct ListFilter {
     /// end): "under notice now", as opposed to a notice that ended and
     /// waits for the bureau's confirmation.
     pub notice_on: Option<chrono::NaiveDate>,
-    /// Keyset paging: only lines after this one in the list's order (newest
-    /// submission first). Combine with `offset: 0`; unlike `offset`, the
-    /// cost does not grow with the depth of the page.
+    /// Keyset paging: only lines after this one in the list's order (any
+    /// of the orders; the cursor must come from the same order,
+    /// [`ListCursor::in_order`]). Combine with `offset: 0`; unlike
+    /// `offset`, the cost does not grow with the depth of the page.
     pub after: Option<ListCursor>,
+    /// Keyset paging backwards: the `limit` lines just before this one in
+    /// the list's order (returned in the list's order), for a "previous
+    /// page" link. Not with `after`.
+    pub before: Option<ListCursor>,
+    /// With neither cursor: the last `limit` lines of the list (the "last
+    /// page" link), read backwards from the end and returned in the list's
+    /// order.
+    pub from_end: bool,
     /// Only those the search finds (application number, masked name, the
     /// last four characters of the resident ID).
     pub search: Option<ListSearch>,
@@ -376,12 +385,12 @@ pub struct ListFilter {
     pub submitted_from: Option<chrono::NaiveDate>,
     /// Submitted on or before this day (Beijing time).
     pub submitted_to: Option<chrono::NaiveDate>,
-    /// In which order. Keyset paging (`after`) follows only the default
-    /// order; the other orders page by `offset`.
+    /// In which order. Each order has its own keyset (`after`, `before`).
     pub order: ListOrder,
     /// At most this many (0 gives none).
     pub limit: u32,
-    /// Skipping this many.
+    /// Skipping this many (`OFFSET`: its cost grows with the depth; pages
+    /// shown to people use `after` and `before`).
     pub offset: u32,
 }
 
@@ -413,20 +422,31 @@ pub enum ListOrder {
 }
 
 /// A place in an application list, for keyset paging: the last line of a
-/// page ([`ListCursor::of`]) is where the next one starts.
+/// page ([`ListCursor::of`], [`ListCursor::in_order`]) is where the next
+/// one starts, the first line where the previous one ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListCursor {
-    /// The line's submission time.
-    pub submitted_at: Timestamp,
-    /// The line's application number.
+    /// The line's time in the list's order: its submission time (newest or
+    /// oldest first) or its last change (recently updated first).
+    pub at: Timestamp,
+    /// The line's application number (ties of `at`).
     pub id: ApplicationId,
 }
 
 impl ListCursor {
-    /// The cursor just after this line.
+    /// The cursor of this line in the default order (newest submission
+    /// first).
     pub fn of(line: &ApplicationSummary) -> ListCursor {
+        ListCursor::in_order(line, ListOrder::NewestFirst)
+    }
+
+    /// The cursor of this line in `order`.
+    pub fn in_order(line: &ApplicationSummary, order: ListOrder) -> ListCursor {
         ListCursor {
-            submitted_at: line.submitted_at,
+            at: match order {
+                ListOrder::NewestFirst | ListOrder::OldestFirst => line.submitted_at,
+                ListOrder::RecentlyUpdated => line.updated_at,
+            },
             id: line.id.clone(),
         }
     }
@@ -441,6 +461,8 @@ impl Default for ListFilter {
             owner: None,
             notice_on: None,
             after: None,
+            before: None,
+            from_end: false,
             search: None,
             category: None,
             submitted_from: None,

@@ -85,11 +85,11 @@ struct ListQuery {
     /// At most this many (default 100).
     #[serde(default = "default_limit")]
     limit: u32,
-    /// Skip this many (deep pages: use `after`).
+    /// Skip this many (its cost grows with the depth: page with `after`).
     #[serde(default)]
     offset: u32,
-    /// Keyset paging: the lines after this application number, in the
-    /// default newest-first order (`next_after` of the previous page).
+    /// Keyset paging: the lines after this application number in the
+    /// list's order, any `sort` (`next_after` of the previous page).
     after: Option<String>,
 }
 
@@ -139,19 +139,11 @@ async fn list(
                 .map_err(|e| ApiError::bad_request("invalid_cursor", e.to_string()).field("after"))
         })
         .transpose()?;
-    if after.is_some() && req.order != anju_store::ListOrder::NewestFirst {
-        return Err(ApiError::bad_request(
-            "invalid_cursor",
-            "按编号翻页（after）只用于默认的最新在前排序 (after pages only the default newest-first order)",
-        )
-        .field("after"));
-    }
     let limit = q.limit.clamp(1, 500);
     let rows = service::list(&st, &user, &req, limit, q.offset, after.as_ref()).await?;
     let total = service::count(&st, &user, &req).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
-    let next_after = (rows.len() as u32 == limit
-        && req.order == anju_store::ListOrder::NewestFirst)
+    let next_after = (rows.len() as u32 == limit)
         .then(|| rows.last().map(|r| r.id.as_str().to_string()))
         .flatten();
     Ok(Json(ApplicationList {
@@ -168,7 +160,7 @@ pub struct ApplicationList<'a> {
     /// How many the caller may list in all (with this status filter): page
     /// with `offset` until it is reached, or with `after`.
     total: u64,
-    /// `after` for the next page (newest-first order, when this page is full).
+    /// `after` for the next page (in the same order, when this page is full).
     #[schema(required = true)]
     next_after: Option<String>,
 }
@@ -430,6 +422,10 @@ pub struct Notices<'a> {
     offset: u32,
     /// The offset of the next page, when there is one.
     next_offset: Option<u32>,
+    /// `after` for the next page (keyset: its cost does not grow with
+    /// the depth), when there is one.
+    #[schema(required = true)]
+    next_after: Option<String>,
     /// Where and how to object (article 14).
     how_to_object: &'static str,
 }
@@ -441,9 +437,12 @@ struct NoticeQuery {
     #[serde(default = "default_limit")]
     #[param(minimum = 1, maximum = 500)]
     limit: u32,
-    /// Skip this many.
+    /// Skip this many (its cost grows with the depth: page with `after`).
     #[serde(default)]
     offset: u32,
+    /// Keyset paging: the families after this application number in the
+    /// notice's order (`next_after` of the previous page).
+    after: Option<String>,
 }
 
 /// 公示名单（脱敏）families under public notice today, masked, a page at a
@@ -459,13 +458,31 @@ struct NoticeQuery {
     )
 )]
 async fn notices(State(st): State<AppState>, Query(q): Query<NoticeQuery>) -> ApiResult<Response> {
-    let rows = service::notices_page(&st, q.limit, q.offset).await?;
+    let limit = q.limit.clamp(1, 500);
+    let after = q
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            anju_domain::ApplicationId::new(a)
+                .map_err(|e| ApiError::bad_request("invalid_cursor", e.to_string()).field("after"))
+        })
+        .transpose()?;
+    let rows = match &after {
+        Some(id) => service::notices_after_id(&st, id, limit).await?,
+        None => service::notices_page(&st, limit, q.offset).await?,
+    };
     let total = service::notices_count(&st).await?;
     let end = u64::from(q.offset) + rows.len() as u64;
+    let full = rows.len() as u32 == limit;
     Ok(Json(Notices {
         total,
-        offset: q.offset,
-        next_offset: (end < total).then(|| u32::try_from(end).unwrap_or(u32::MAX)),
+        offset: if after.is_some() { 0 } else { q.offset },
+        next_offset: (after.is_none() && end < total)
+            .then(|| u32::try_from(end).unwrap_or(u32::MAX)),
+        next_after: full
+            .then(|| rows.last().map(|r| r.id.as_str().to_string()))
+            .flatten(),
         items: rows.iter().map(NoticeJson::from).collect(),
         how_to_object: "对公示对象有异议的，可在公示期内向所在县（区）住建部门实名反映 (objections may be made to the district housing bureau during the notice period; 阳政办发〔2026〕2号 第十四条)",
     })

@@ -230,6 +230,24 @@ pub fn search(q: &str) -> Result<ListSearch, (String, String)> {
     Ok(ListSearch::MaskedName(mask_name(q)))
 }
 
+/// A list line's place as a page link carries it (`after=`, `before=`):
+/// the time the list's order sorts by, as stored, then `~` and the
+/// application number, e.g. `2026-11-30T10:00:00.123456+08:00~A-…`. The
+/// time goes first because neither it nor the `~` can occur in the other.
+pub fn cursor_text(c: &anju_store::ListCursor) -> String {
+    format!("{}~{}", c.at.to_rfc3339(), c.id.as_str())
+}
+
+/// Reads [`cursor_text`] back; `None` for anything else (an edited link,
+/// which then shows the first page).
+pub fn parse_cursor(text: &str) -> Option<anju_store::ListCursor> {
+    let (at, id) = text.split_once('~')?;
+    Some(anju_store::ListCursor {
+        at: anju_domain::Timestamp::parse(at).ok()?,
+        id: anju_domain::ApplicationId::new(id).ok()?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +267,22 @@ mod tests {
         assert!(search("12345").is_err(), "five digits are neither");
         assert!(search("14030219900101123X").is_err(), "never a full ID");
         assert!(search(&"王".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn a_cursor_reads_back_and_nonsense_does_not() {
+        let c = anju_store::ListCursor {
+            at: anju_domain::Timestamp::parse("2026-11-30T10:00:00.123456+08:00").expect("time"),
+            id: anju_domain::ApplicationId::new("140302-20261130-S0000001").expect("id"),
+        };
+        let text = cursor_text(&c);
+        assert_eq!(
+            text,
+            "2026-11-30T10:00:00.123456+08:00~140302-20261130-S0000001"
+        );
+        assert_eq!(parse_cursor(&text), Some(c));
+        for bad in ["", "~", "nonsense", "2026-11-30~", "x~140302-1"] {
+            assert_eq!(parse_cursor(bad), None, "{bad}");
+        }
     }
 }

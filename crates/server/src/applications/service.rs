@@ -704,14 +704,17 @@ pub async fn list(
         return Ok(Vec::new());
     };
     // Keyset paging (issue 11 item 4): after the line with this number, in
-    // the newest-first order, at any depth for the cost of the first page.
+    // the list's order, at any depth for the cost of the first page. (For
+    // "recently updated" the line's change time is read now: a line changed
+    // since the previous page moved to the top, and the next page follows
+    // its new place.)
     let after = match after {
         Some(id) => Some(
             st.store
                 .applications()
                 .application_summary(id)
                 .await?
-                .map(|s| anju_store::ListCursor::of(&s))
+                .map(|s| anju_store::ListCursor::in_order(&s, req.order))
                 .ok_or_else(|| {
                     ApiError::bad_request(
                         "invalid_cursor",
@@ -729,6 +732,50 @@ pub async fn list(
         ..filter
     };
     Ok(st.store.applications().list_applications(&filter).await?)
+}
+
+/// One page of what a user may list (`list_scope`), by keyset in the
+/// request's order: the first page, the `limit` lines after or before a
+/// cursor, or the last `limit` lines. In the list's order, whichever way
+/// it was read.
+pub async fn list_at(
+    st: &AppState,
+    user: &CurrentUser,
+    req: &ListRequest,
+    limit: u32,
+    at: &crate::web::paging::PageAt<ListCursor>,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    let Some(filter) = list_scope(user, req) else {
+        return Ok(Vec::new());
+    };
+    Ok(st
+        .store
+        .applications()
+        .list_applications(&keyset(filter, limit, at))
+        .await?)
+}
+
+/// `filter` reading one keyset page at `at`.
+fn keyset(
+    filter: ListFilter,
+    limit: u32,
+    at: &crate::web::paging::PageAt<ListCursor>,
+) -> ListFilter {
+    use crate::web::paging::PageAt;
+    let (after, before, from_end) = match at {
+        PageAt::First => (None, None, false),
+        PageAt::After(c) => (Some(c.clone()), None, false),
+        PageAt::Before(c) => (None, Some(c.clone()), false),
+        PageAt::Last => (None, None, true),
+    };
+    ListFilter {
+        limit: limit.clamp(1, 501),
+        offset: 0,
+        after,
+        before,
+        from_end,
+        ..filter
+    }
 }
 
 /// How many applications `list` would page through in all.
@@ -805,7 +852,7 @@ pub async fn notices_count(st: &AppState) -> ApiResult<u64> {
         .await?)
 }
 
-/// One page of the public notice, masked.
+/// One page of the public notice, masked (the API's `offset` paging).
 pub async fn notices_page(
     st: &AppState,
     limit: u32,
@@ -819,6 +866,20 @@ pub async fn notices_page(
     Ok(st.store.applications().list_applications(&filter).await?)
 }
 
+/// One keyset page of the public notice, masked, in the notice's order
+/// (newest first): the page on screen.
+pub async fn notices_at(
+    st: &AppState,
+    limit: u32,
+    at: &crate::web::paging::PageAt<ListCursor>,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    Ok(st
+        .store
+        .applications()
+        .list_applications(&keyset(notice_filter(st), limit, at))
+        .await?)
+}
+
 /// The families under notice today, one keyset page after `after`, in
 /// the notice's order; for exports that write a page at a time.
 pub async fn notices_after(
@@ -827,6 +888,26 @@ pub async fn notices_after(
     limit: u32,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     listed_after(st, notice_filter(st), after, limit).await
+}
+
+/// The families under notice today after the one with application
+/// number `id` (keyset, the notice's order): the notice API's `after`.
+pub async fn notices_after_id(
+    st: &AppState,
+    id: &ApplicationId,
+    limit: u32,
+) -> ApiResult<Vec<ApplicationSummary>> {
+    let cursor = st
+        .store
+        .applications()
+        .application_summary(id)
+        .await?
+        .map(|s| ListCursor::of(&s))
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_cursor", "没有这个申请编号 (no such application)")
+                .field("after")
+        })?;
+    notices_after(st, Some(cursor), limit).await
 }
 
 /// The span of today's notice periods (earliest start, latest end).

@@ -20,8 +20,12 @@ pub struct PageQuery {
     pub print: Option<String>,
     pub next: Option<String>,
     pub status: Option<String>,
-    /// 1-based page number of a paged list (see `web::paging`).
-    pub page: Option<String>,
+    /// A keyset page of a paged list (see `web::paging`): after or before
+    /// a line, or the last page, and the first line's number.
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub last: Option<String>,
+    pub row: Option<String>,
     /// The draft an application form resumes (`/apply?draft=`).
     pub draft: Option<String>,
 }

@@ -34,6 +34,7 @@ mod notices;
 mod objections;
 mod openapi;
 mod pages;
+mod read_side;
 mod rentals;
 mod screening;
 mod security;

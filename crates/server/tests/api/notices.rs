@@ -58,6 +58,26 @@ async fn every_family_under_notice_is_published() {
         offset = page["next_offset"].as_u64();
     }
     assert_eq!(seen, ids, "the API pages hold every family under notice");
+    // The same by keyset (`after` / `next_after`).
+    let mut by_key = BTreeSet::new();
+    let mut path = "/api/v1/notices?limit=40".to_string();
+    loop {
+        let page = app.anon_get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let page = page.json();
+        assert_eq!(page["total"], json!(FAMILIES), "{page}");
+        for item in page["items"].as_array().expect("items") {
+            let id = item["application_id"].as_str().expect("id").to_owned();
+            assert!(by_key.insert(id), "a family on two pages");
+        }
+        match page["next_after"].as_str() {
+            Some(after) => path = format!("/api/v1/notices?limit=40&after={after}"),
+            None => break,
+        }
+    }
+    assert_eq!(by_key, ids, "keyset pages hold every family under notice");
+    let bad = app.anon_get("/api/v1/notices?after=nope").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
     // The page: 100 on the first screen, the rest on the second, the total
     // on both; the printable notice holds every one.
@@ -68,12 +88,16 @@ async fn every_family_under_notice_is_published() {
         first.contains(&format!("<strong>{FAMILIES}</strong>")),
         "{first}"
     );
+    // The next page by keyset (no OFFSET): its link carries the last
+    // family's place in the notice's order and the next line's number.
+    let next = next_link(&first).expect("a link to the next page");
     assert!(
-        first.contains("href=\"/notices?page=2\""),
-        "a link to page 2"
+        next.starts_with("/notices?after=") && next.ends_with("&row=101"),
+        "{next}"
     );
-    let second = app.anon_get("/notices?page=2").await.text();
+    let second = app.anon_get(&next).await.text();
     assert_eq!(rows(&second), FAMILIES - 100);
+    assert!(second.contains(&format!("101–{FAMILIES}")), "{second}");
     let print = app.anon_get("/notices?print=1").await.text();
     assert_eq!(rows(&print), FAMILIES);
     for want in ["发布单位：阳泉市住房和城乡建设局", "公示期：", "（盖章）"]
@@ -192,4 +216,17 @@ fn xlsx_sheet(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
     (sheet, rows)
+}
+
+/// The `rel="next"` link of a page's pager, as the browser would follow it.
+pub fn next_link(html: &str) -> Option<String> {
+    rel_link(html, "next")
+}
+
+/// A pager link (`rel="next"`, `"prev"`, `"first"`, `"last"`), unescaped.
+pub fn rel_link(html: &str, rel: &str) -> Option<String> {
+    let at = html.find(&format!("rel=\"{rel}\" href=\""))?;
+    let rest = &html[at + rel.len() + 13..];
+    let end = rest.find('"')?;
+    Some(rest[..end].replace("&amp;", "&").replace("&#38;", "&"))
 }

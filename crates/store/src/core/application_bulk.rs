@@ -5,6 +5,7 @@
 //! summary with the waitlist read model, its waitlist place — but hundreds
 //! to a statement, and each batch with one audit entry that names it.
 
+use super::application_figures::add_to_count;
 use super::applications::{bump_counter_by, household_projection, Summary};
 use super::audit::append_audit_in;
 use super::event_bodies::deflate;
@@ -70,8 +71,14 @@ impl Applications<'_> {
         let mut members: Vec<(String, String)> = Vec::new();
         let mut active: Vec<(String, String)> = Vec::new();
         let mut qualified: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        // The counts read model: how many this batch adds per district and
+        // state, in key order (see `application_figures`).
+        let mut counts: BTreeMap<(&str, String), i64> = BTreeMap::new();
         for b in batch {
             let s = Summary::of(&b.app)?;
+            *counts
+                .entry((b.app.district().as_str(), s.status.clone()))
+                .or_default() += 1;
             let projection = household_projection(&b.household)?;
             app_rows.push((b, s, projection));
             for e in &b.events {
@@ -209,6 +216,9 @@ impl Applications<'_> {
                     }
                     q.execute(&mut c).await?;
                 }
+            }
+            for ((district, status), k) in &counts {
+                add_to_count(&mut c, district, status, *k).await?;
             }
             append_audit_in(&mut c, audit.clone()).await?;
             tx.commit().await

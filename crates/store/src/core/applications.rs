@@ -1,6 +1,7 @@
 //! Applications, waitlist places, department imports, and the encryption
 //! of household facts.
 
+use super::application_figures::{count_add, count_contention, count_ensure, move_count};
 use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
 use super::event_bodies::{deflate, event_of_row};
 use super::messages::NewMessage;
@@ -143,6 +144,10 @@ impl Applications<'_> {
             if let Some((p, on)) = preference {
                 script.push(super::preferences::preference_insert(id, p, on));
             }
+            // The counts read model, before the audit head (see
+            // `application_figures`).
+            let count = script.push(count_ensure(app.district().as_str(), &s.status));
+            script.push(count_add(app.district().as_str(), &s.status, 1));
             script.push(audit_head_bump());
 
             let mut tx = self.begin_write().await?;
@@ -167,6 +172,8 @@ impl Applications<'_> {
                     stale(&first.application_id, 1)
                 } else if Some(e.statement) == active {
                     StoreError::DuplicateMember
+                } else if e.statement == count {
+                    count_contention(e.error)
                 } else {
                     e.error.into()
                 }
@@ -335,6 +342,11 @@ impl Applications<'_> {
             // yet Qualified.
             if let Some(counter) = waitlist.filter(|_| old_status != StatusKind::Qualified) {
                 place_in_waitlist(&mut c, app_id, new_state.district().as_str(), &counter).await?;
+            }
+            // The counts read model follows the state.
+            if old_status != new_state.status().kind() {
+                let from = status_code(old_status)?;
+                move_count(&mut c, new_state.district().as_str(), &from, &s.status).await?;
             }
             for m in messages {
                 super::messages::insert_message(&mut c, m).await?;

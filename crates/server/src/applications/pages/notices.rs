@@ -5,10 +5,13 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use crate::applications::service;
+use anju_store::{ApplicationSummary, ListCursor};
+
+use crate::applications::{listing, service};
+use crate::web::error::ApiResult;
 use crate::web::forms::{ctx, Ctx, PageQuery};
 use crate::web::html::Lang;
-use crate::web::paging::Pager;
+use crate::web::paging::{self, PageAt, PageRequest, Pager, Shown};
 use crate::web::AppState;
 use axum::routing::get;
 use axum::Router;
@@ -77,16 +80,7 @@ pub(super) async fn notices(
             (rows, total, None)
         })
     } else {
-        // Count first, so that a page past the end shows the last one.
-        match service::notices_count(&st).await {
-            Ok(total) => {
-                let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/notices", &[]);
-                service::notices_page(&st, PER_PAGE, pager.offset())
-                    .await
-                    .map(|rows| (rows, total, Some(pager)))
-            }
-            Err(e) => Err(e),
-        }
+        screen_page(&st, &q).await
     };
     let (notices, total, pager) = match listed {
         Ok(r) => r,
@@ -147,6 +141,52 @@ pub(super) async fn notices(
             checkpoint,
         })
     }
+}
+
+/// The notice's page on screen, by keyset in the notice's order (newest
+/// first; see `web::paging`): its lines, the total, the pager.
+async fn screen_page(
+    st: &AppState,
+    q: &PageQuery,
+) -> ApiResult<(Vec<ApplicationSummary>, u64, Option<Pager>)> {
+    let total = service::notices_count(st).await?;
+    let ask = PageRequest::from_query(
+        q.after.as_deref(),
+        q.before.as_deref(),
+        q.last.as_deref(),
+        q.row.as_deref(),
+    );
+    let mut at = ask.at.parse_with(|t| listing::parse_cursor(t));
+    let mut page = paging::settle(
+        &at,
+        service::notices_at(st, PER_PAGE + 1, &at).await?,
+        PER_PAGE,
+    );
+    if page.restart {
+        at = PageAt::First;
+        page = paging::settle(
+            &at,
+            service::notices_at(st, PER_PAGE + 1, &at).await?,
+            PER_PAGE,
+        );
+    }
+    let key = |r: &ApplicationSummary| listing::cursor_text(&ListCursor::of(r));
+    let pager = Pager::new(
+        "/notices",
+        &[("lang", q.lang.as_deref().unwrap_or(""))],
+        PER_PAGE,
+        total,
+        Shown {
+            at: &at,
+            row: ask.row,
+            count: page.rows.len(),
+            more_before: page.more_before,
+            more_after: page.more_after,
+            first_key: page.rows.first().map(key),
+            last_key: page.rows.last().map(key),
+        },
+    );
+    Ok((page.rows, total, Some(pager)))
 }
 
 #[derive(askama::Template)]

@@ -12,7 +12,7 @@ use crate::applications::service;
 use crate::web::field_errors::FieldErrors;
 use crate::web::forms::{ctx_for_lang, Ctx};
 use crate::web::html::Lang;
-use crate::web::paging::Pager;
+use crate::web::paging::{self, PageAt, PageRequest, Pager, Shown};
 use crate::web::AppState;
 
 use super::common::status_label;
@@ -100,11 +100,16 @@ impl WorkPage<'_> {
     }
 }
 
-/// The work list's query: the page's language and page, and the filters.
+/// The work list's query: the page's language, the page's place (keyset:
+/// `after`, `before`, `last`, and `row`, the first line's number), and the
+/// filters.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct WorkQuery {
     lang: Option<String>,
-    page: Option<String>,
+    after: Option<String>,
+    before: Option<String>,
+    last: Option<String>,
+    row: Option<String>,
     status: Option<String>,
     district: Option<String>,
     q: Option<String>,
@@ -272,7 +277,6 @@ pub(super) async fn work(
         ("sort", order_code(req.order).to_string()),
     ];
     let keep_refs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let pager = Pager::new(q.page.as_deref(), PER_PAGE, total, "/work", &keep_refs);
     // The export takes the same filters (its order is always newest first).
     let export_href =
         (user.user.role != Role::Applicant && user.user.role != Role::MarketRegulator && total > 0)
@@ -288,10 +292,45 @@ pub(super) async fn work(
                     format!("/api/v1/applications.csv?{}", qs.join("&"))
                 }
             });
-    let rows = match service::list(&st, &user, &req, PER_PAGE, pager.offset(), None).await {
-        Ok(r) => r,
+    // Keyset pages in the chosen order (each order has its own cursor):
+    // one line more than a page, to know whether another follows.
+    let ask = PageRequest::from_query(
+        q.after.as_deref(),
+        q.before.as_deref(),
+        q.last.as_deref(),
+        q.row.as_deref(),
+    );
+    let mut at = ask.at.parse_with(|t| listing::parse_cursor(t));
+    let mut page = match service::list_at(&st, &user, &req, PER_PAGE + 1, &at).await {
+        Ok(r) => paging::settle(&at, r, PER_PAGE),
         Err(e) => return c.error(e),
     };
+    if page.restart {
+        at = PageAt::First;
+        page = match service::list_at(&st, &user, &req, PER_PAGE + 1, &at).await {
+            Ok(r) => paging::settle(&at, r, PER_PAGE),
+            Err(e) => return c.error(e),
+        };
+    }
+    let key = |r: &anju_store::ApplicationSummary| {
+        listing::cursor_text(&anju_store::ListCursor::in_order(r, req.order))
+    };
+    let pager = Pager::new(
+        "/work",
+        &keep_refs,
+        PER_PAGE,
+        total,
+        Shown {
+            at: &at,
+            row: ask.row,
+            count: page.rows.len(),
+            more_before: page.more_before,
+            more_after: page.more_after,
+            first_key: page.rows.first().map(key),
+            last_key: page.rows.last().map(key),
+        },
+    );
+    let rows = page.rows;
     let role = user.user.role;
     // Counts per state and the districts to choose from (city-wide staff):
     // one grouped query. A family's own list needs neither.

@@ -111,6 +111,15 @@ impl Holdings<'_> {
                     .execute(&mut tx.conn())
                     .await?;
             }
+            // The counts read model (migration 0055) holds these rows too.
+            let k = i64::try_from(chunk.len()).unwrap_or(i64::MAX);
+            crate::core::application_figures::add_to_count(
+                &mut tx.conn(),
+                "140302",
+                "qualified",
+                k,
+            )
+            .await?;
             tx.commit().await?;
         }
         Ok(())
