@@ -277,12 +277,29 @@ impl Script {
     }
 }
 
-/// The placeholders of a multi-row `VALUES` list: `rows` groups of `cols`
-/// parameters numbered from `$1`, e.g. `($1, $2), ($3, $4)`. Set-based
-/// writes (one statement for hundreds of rows) are how bulk work stays
-/// fast on both engines; keep `rows * cols` under SQLite's 32,766
-/// parameters.
-pub(crate) fn values_rows(rows: usize, cols: usize) -> String {
+/// The placeholders of a multi-row `VALUES` list for `c`'s backend:
+/// `rows` groups of `cols` parameters, bound in order. Set-based writes
+/// (one statement for hundreds of rows) are how bulk work stays fast on
+/// both engines; keep `rows * cols` under SQLite's 32,766 parameters.
+///
+/// PostgreSQL needs numbered parameters, `($1, $2), ($3, $4)`. SQLite gets
+/// plain `?`: sqlx binds each parameter after asking SQLite its name, and
+/// SQLite finds a name by walking the statement's list of named
+/// parameters, so with `$N` a statement of 6,000 parameters cost 6,000²/2
+/// steps to bind — three quarters of the time of opening a round of 7 ×
+/// 10⁴ families went there (`perf`, docs/benchmarks.md). Anonymous `?`
+/// are not in that list.
+pub(crate) fn values_rows(c: &Conn<'_>, rows: usize, cols: usize) -> String {
+    match c {
+        Conn::Pg(_) => numbered_values(rows, cols),
+        Conn::Sqlite(_) => {
+            let group = format!("({})", vec!["?"; cols].join(", "));
+            vec![group; rows].join(", ")
+        }
+    }
+}
+
+fn numbered_values(rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -457,7 +474,7 @@ fn pg_fault(code: &str) -> Fault {
 
 #[cfg(test)]
 mod tests {
-    use super::{classify, pg_fault, renumber_into, values_rows, Fault};
+    use super::{classify, numbered_values, pg_fault, renumber_into, Fault};
 
     #[test]
     fn faults_are_told_apart() {
@@ -476,9 +493,9 @@ mod tests {
 
     #[test]
     fn values_rows_numbers_every_parameter_once() {
-        assert_eq!(values_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(values_rows(1, 1), "($1)");
-        assert_eq!(values_rows(0, 4), "");
+        assert_eq!(numbered_values(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(numbered_values(1, 1), "($1)");
+        assert_eq!(numbered_values(0, 4), "");
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl Applications<'_> {
                     "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
                      masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
                      qualified_on, scope_code, priority_facts, household_size) VALUES {}",
-                    values_rows(chunk.len(), 18)
+                    values_rows(&c, chunk.len(), 18)
                 ));
                 for (b, s, (special, size)) in chunk {
                     q = q
@@ -153,7 +153,7 @@ impl Applications<'_> {
             for chunk in event_rows.chunks(EVENTS_PER_STATEMENT) {
                 let mut q = Q::new(format!(
                     "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json, body_z) VALUES {}",
-                    values_rows(chunk.len(), 7)
+                    values_rows(&c, chunk.len(), 7)
                 ));
                 for (e, body) in chunk {
                     q = q
@@ -170,7 +170,7 @@ impl Applications<'_> {
             for chunk in facts.chunks(APPS_PER_STATEMENT) {
                 let mut q = Q::new(format!(
                     "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) VALUES {}",
-                    values_rows(chunk.len(), 5)
+                    values_rows(&c, chunk.len(), 5)
                 ));
                 for (id, nonce, ciphertext, at) in chunk {
                     q = q
@@ -185,7 +185,7 @@ impl Applications<'_> {
             for chunk in members.chunks(PAIRS_PER_STATEMENT) {
                 let mut q = Q::new(format!(
                     "INSERT INTO application_members (application_id, id_hash) VALUES {}",
-                    values_rows(chunk.len(), 2)
+                    values_rows(&c, chunk.len(), 2)
                 ));
                 for (id, h) in chunk {
                     q = q.text(id).text(h);
@@ -195,7 +195,7 @@ impl Applications<'_> {
             for chunk in active.chunks(PAIRS_PER_STATEMENT) {
                 let mut q = Q::new(format!(
                     "INSERT INTO active_members (id_hash, application_id) VALUES {}",
-                    values_rows(chunk.len(), 2)
+                    values_rows(&c, chunk.len(), 2)
                 ));
                 for (h, id) in chunk {
                     q = q.text(h).text(id);
@@ -208,7 +208,7 @@ impl Applications<'_> {
                 for (j, chunk) in ids.chunks(PAIRS_PER_STATEMENT / 2).enumerate() {
                     let mut q = Q::new(format!(
                         "INSERT INTO waitlist_places (application_id, district, place) VALUES {}",
-                        values_rows(chunk.len(), 3)
+                        values_rows(&c, chunk.len(), 3)
                     ));
                     let first = last - k + 1 + to_i64((j * (PAIRS_PER_STATEMENT / 2)) as u64)?;
                     for (i, id) in chunk.iter().enumerate() {

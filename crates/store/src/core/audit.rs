@@ -452,12 +452,13 @@ async fn append_audit_batch_in(
         hash: parse_hash(&head.text("last_hash")?)?,
     };
     for chunk in drafts.chunks(INSERT_ROWS) {
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO audit_log (seq, occurred_at, actor_user_id, role_code, action_code, subject, \
-             detail_json, prev_hash, entry_hash) VALUES ",
+             detail_json, prev_hash, entry_hash) VALUES {}",
+            crate::sql::values_rows(c, chunk.len(), 9)
         );
         let mut q = Q::new("");
-        for (i, d) in chunk.iter().enumerate() {
+        for d in chunk {
             let seq = prev.seq + 1;
             let canonical = canonical_json(&d.detail);
             let hash = entry_hash(
@@ -472,22 +473,6 @@ async fn append_audit_batch_in(
             );
             let detail = String::from_utf8(canonical)
                 .map_err(|_| StoreError::Corrupt("canonical JSON is not UTF-8".to_owned()))?;
-            if i > 0 {
-                sql.push(',');
-            }
-            let b = i * 9;
-            sql.push_str(&format!(
-                "(${},${},${},${},${},${},${},${},${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            ));
             q = q
                 .int(to_i64(seq)?)
                 .text(d.at.to_rfc3339())

@@ -162,7 +162,6 @@ pub async fn open_round(
             ),
         )
         .await?;
-    refresh_entrant_statistics(st).await;
     Ok(Frozen {
         round: round_no,
         commitment: round.commitment,
@@ -284,24 +283,7 @@ pub async fn draw(
             ),
         )
         .await?;
-    refresh_entrant_statistics(st).await;
     Ok(n)
-}
-
-/// After a round's entrants were written or drawn (every row at once), the
-/// planner's statistics of them are refreshed so that the public project
-/// page reads its windows on their indexes from the first visit (see
-/// `Allotment::allot_refresh_entrant_statistics`). The round is committed
-/// already: a failure here is logged, not answered.
-async fn refresh_entrant_statistics(st: &AppState) {
-    if let Err(e) = st
-        .store
-        .allotment()
-        .allot_refresh_entrant_statistics()
-        .await
-    {
-        eprintln!("anju: 统计信息 (statistics) ANALYZE allot_entrants: {e}");
-    }
 }
 
 pub async fn request_redraw(

@@ -12,7 +12,6 @@
 //! last defence. Locks are always taken entrant row → home row → audit head,
 //! so they cannot form a cycle.
 
-mod reads;
 mod records;
 mod rounds;
 mod selection;

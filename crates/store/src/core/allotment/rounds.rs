@@ -748,7 +748,7 @@ async fn set_draw_positions(
             for chunk in positions.chunks(2_000) {
                 let mut q = Q::new(format!(
                     "INSERT INTO allot_positions ({COLS}) VALUES {}",
-                    crate::sql::values_rows(chunk.len(), 5)
+                    crate::sql::values_rows(c, chunk.len(), 5)
                 ));
                 for p in chunk {
                     q = q
@@ -812,7 +812,7 @@ async fn insert_entrants(
             for chunk in entrants.chunks(500) {
                 let mut q = Q::new(format!(
                     "INSERT INTO allot_entrants ({COLS}) VALUES {}",
-                    crate::sql::values_rows(chunk.len(), 12)
+                    crate::sql::values_rows(c, chunk.len(), 12)
                 ));
                 for e in chunk {
                     q = q

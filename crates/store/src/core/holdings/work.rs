@@ -677,19 +677,16 @@ impl Holdings<'_> {
         for tx_chunk in homes.chunks(ROWS * 20) {
             let mut tx = self.begin_write().await?;
             for chunk in tx_chunk.chunks(ROWS) {
-                let marks = |k: usize, n: usize| -> String {
-                    (0..chunk.len())
-                        .map(|i| {
-                            let cols: Vec<String> =
-                                (1..=n).map(|c| format!("${}", i * n + c + k)).collect();
-                            format!("({})", cols.join(", "))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                let (six_cols, five_cols) = {
+                    let c = tx.conn();
+                    (
+                        crate::sql::values_rows(&c, chunk.len(), 6),
+                        crate::sql::values_rows(&c, chunk.len(), 5),
+                    )
                 };
                 let mut q = Q::new(format!(
                     "INSERT INTO allot_homes (project_id, home_id, home_json, price_fen, state, holder) VALUES {}",
-                    marks(0, 6)
+                    six_cols
                 ));
                 for (id, json, price) in chunk {
                     q = q
@@ -703,7 +700,7 @@ impl Holdings<'_> {
                 q.execute(&mut tx.conn()).await?;
                 let mut q = Q::new(format!(
                     "INSERT INTO allot_contracts (project_id, home_id, application_id, contract_no, contract_json, signed_on) VALUES {}",
-                    marks(0, 6)
+                    six_cols
                 ));
                 for (id, _, _) in chunk {
                     q = q
@@ -717,7 +714,7 @@ impl Holdings<'_> {
                 q.execute(&mut tx.conn()).await?;
                 let mut q = Q::new(format!(
                     "INSERT INTO allot_titles (project_id, home_id, certificate_no, annotation, registered_on) VALUES {}",
-                    marks(0, 5)
+                    five_cols
                 ));
                 for (id, _, _) in chunk {
                     q = q
