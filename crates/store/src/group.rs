@@ -144,7 +144,7 @@ type Ack = oneshot::Sender<Result<(), StoreError>>;
 
 struct State {
     conn: Option<WriterConn>,
-    /// `BEGIN IMMEDIATE` has run and the transaction has not ended.
+    /// The outer transaction has begun and has not ended.
     open: bool,
     owed: Owed,
     /// A statement of ours was interrupted (its future dropped): the

@@ -1530,7 +1530,7 @@ fn store_futures_are_send(
 
 // ------------------------------------------------- concurrent writes
 //
-// On SQLite, writes queued behind the writer share one outer transaction
+// On both backends, writes queued behind the writer share one outer transaction
 // (group commit), each in its own savepoint. These tests run many writes at
 // once so that groups form, and check that a failing write takes only its
 // own work with it.
