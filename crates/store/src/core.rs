@@ -455,6 +455,28 @@ fn mismatch(id: &ApplicationId) -> StoreError {
     }
 }
 
+/// Why a conditional `UPDATE … WHERE id = $1 AND status = …` matched no
+/// row: the row exists in another state (`Conflict`, saying `conflict`)
+/// or there is no such row (`NotFound`, naming `what`).
+async fn unchanged_row(
+    c: &mut crate::sql::Conn<'_>,
+    table: &str,
+    id: &str,
+    conflict: String,
+    what: String,
+) -> Result<StoreError> {
+    let exists = Q::new(format!("SELECT id FROM {table} WHERE id = $1"))
+        .text(id)
+        .fetch_optional(c)
+        .await?
+        .is_some();
+    Ok(if exists {
+        StoreError::Conflict { what: conflict }
+    } else {
+        StoreError::NotFound { what }
+    })
+}
+
 /// The active-member index is unique per resident ID: a violation means the
 /// person is already in another active application.
 fn duplicate_member(e: sqlx::Error) -> StoreError {

@@ -257,20 +257,14 @@ impl Subsidies<'_> {
             .execute(&mut tx.conn())
             .await?;
             if n != 1 {
-                let exists = Q::new("SELECT id FROM talent_apartments WHERE id = $1")
-                    .text(id)
-                    .fetch_optional(&mut tx.conn())
-                    .await?
-                    .is_some();
-                return Err(if exists {
-                    StoreError::Conflict {
-                        what: format!("人才公寓 {id} 已退出 (already ended)"),
-                    }
-                } else {
-                    StoreError::NotFound {
-                        what: format!("人才公寓 {id} (talent apartment {id})"),
-                    }
-                });
+                return Err(super::unchanged_row(
+                    &mut tx.conn(),
+                    "talent_apartments",
+                    id,
+                    format!("人才公寓 {id} 已退出 (already ended)"),
+                    format!("人才公寓 {id} (talent apartment {id})"),
+                )
+                .await?);
             }
             Q::new(
                 "UPDATE benefit_grants SET until_day = $2 WHERE kind = 'talent_apartment' AND source = $1",

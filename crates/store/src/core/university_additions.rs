@@ -218,20 +218,14 @@ impl Subsidies<'_> {
             .execute(&mut tx.conn())
             .await?;
             if n != 1 {
-                let exists = Q::new("SELECT id FROM university_additions WHERE id = $1")
-                    .text(id)
-                    .fetch_optional(&mut tx.conn())
-                    .await?
-                    .is_some();
-                return Err(if exists {
-                    StoreError::Conflict {
-                        what: format!("补录 {id} 已撤回 (already withdrawn)"),
-                    }
-                } else {
-                    StoreError::NotFound {
-                        what: format!("补录 {id} (university addition {id})"),
-                    }
-                });
+                return Err(super::unchanged_row(
+                    &mut tx.conn(),
+                    "university_additions",
+                    id,
+                    format!("补录 {id} 已撤回 (already withdrawn)"),
+                    format!("补录 {id} (university addition {id})"),
+                )
+                .await?);
             }
             append_audit_in(&mut tx.conn(), audit.clone()).await?;
             tx.commit().await
