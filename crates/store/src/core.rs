@@ -94,8 +94,8 @@ use crate::group::GroupWriter;
 use crate::retry::retrying;
 use crate::sql::{is_unique_violation, PoolConn, Row, Script, Tx, Q};
 use crate::{
-    ApplicationSummary, AuditDraft, AuditFilter, ListFilter, ListOrder, ListSearch, NewUser,
-    Result, SessionRecord, StoreError, StoredApplication, UserRecord, WaitlistFamily,
+    ApplicationSummary, AuditDraft, AuditFilter, ListFilter, ListOrder, ListSearch, ListTotal,
+    NewUser, Result, SessionRecord, StoreError, StoredApplication, UserRecord, WaitlistFamily,
 };
 
 #[derive(Clone)]

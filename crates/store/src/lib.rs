@@ -394,6 +394,32 @@ pub struct ListFilter {
     pub offset: u32,
 }
 
+/// How many lines a list filter matches: exactly, or at least so many when
+/// counting stopped at a cap (a search matching a third of a province is
+/// not worth counting to the last line on every page; the export has them
+/// all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListTotal {
+    /// Exactly this many.
+    Exact(u64),
+    /// More than this many.
+    MoreThan(u64),
+}
+
+impl ListTotal {
+    /// The figure: exact, or the cap it exceeds.
+    pub fn count(self) -> u64 {
+        match self {
+            ListTotal::Exact(n) | ListTotal::MoreThan(n) => n,
+        }
+    }
+
+    /// Whether the figure is exact.
+    pub fn is_exact(self) -> bool {
+        matches!(self, ListTotal::Exact(_))
+    }
+}
+
 /// What a list search matches. Only what the list itself shows can be
 /// searched: a search by full name or full ID number would let a clerk
 /// confirm who applied without opening (and so without auditing) a file.

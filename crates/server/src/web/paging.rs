@@ -18,6 +18,8 @@
 //! The cursor's text is the list's own (a capability encodes and parses
 //! it); this module only carries it in links.
 
+use anju_store::ListTotal;
+
 use crate::web::html::url_encode;
 
 /// Where a page of a keyset list starts, as its link asked.
@@ -130,7 +132,10 @@ pub fn settle<C, T>(at: &PageAt<C>, mut rows: Vec<T>, per_page: u32) -> Settled<
 /// The pager of one page: "第 101–200 条，共 2,345 条" and the links to the
 /// first, previous, next and last pages.
 pub struct Pager {
+    /// The total, or the cap it exceeds (see `exact`).
     pub total: u64,
+    /// Whether `total` is exact; otherwise more than `total` match.
+    pub exact: bool,
     /// The numbers of the first and last line shown, when known.
     rows: Option<(u64, u64)>,
     first: Option<String>,
@@ -161,9 +166,11 @@ impl Pager {
         path: &str,
         keep: &[(&str, &str)],
         per_page: u32,
-        total: u64,
+        total: ListTotal,
         shown: Shown<'_, C>,
     ) -> Pager {
+        let exact = total.is_exact();
+        let total = total.count();
         let per = u64::from(per_page.max(1));
         let query: Vec<String> = keep
             .iter()
@@ -182,12 +189,16 @@ impl Pager {
         // (a page with lines before it that would start at line 1).
         let row = match shown.at {
             PageAt::First => Some(1),
-            PageAt::Last => Some(total.saturating_sub(count) + 1),
+            // Counted from the end: only with an exact total.
+            PageAt::Last => exact.then(|| total.saturating_sub(count) + 1),
             PageAt::After(_) | PageAt::Before(_) => shown.row,
         }
         .filter(|r| !(shown.more_before && *r <= 1))
         .filter(|_| count > 0);
-        let rows = row.map(|r| (r, (r + count - 1).min(total.max(r))));
+        let rows = row.map(|r| {
+            let end = r + count - 1;
+            (r, if exact { end.min(total.max(r)) } else { end })
+        });
         let link = |k: &str, v: &str, row: Option<u64>| {
             let mut href = format!("{base}{join}{k}={}", url_encode(v));
             if let Some(r) = row {
@@ -198,6 +209,7 @@ impl Pager {
         let at_first = matches!(shown.at, PageAt::First);
         Pager {
             total,
+            exact,
             rows,
             first: (!at_first && shown.more_before).then(|| base.clone()),
             prev: shown
@@ -220,7 +232,7 @@ impl Pager {
     /// The numbers of the first and last line shown (0, 0 for an empty
     /// list; `None` when this page cannot know them).
     pub fn rows(&self) -> Option<(u64, u64)> {
-        if self.total == 0 {
+        if self.total == 0 && self.exact {
             Some((0, 0))
         } else {
             self.rows
@@ -294,7 +306,7 @@ mod tests {
             "/w",
             &[("status", "x"), ("q", "")],
             per,
-            u64::from(n),
+            ListTotal::Exact(u64::from(n)),
             Shown {
                 at: &at,
                 row: req.row,

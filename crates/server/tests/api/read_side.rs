@@ -292,5 +292,66 @@ async fn work_and_notice_pages_walk_every_line_once_forward_and_back() {
         let pages = walk(&city, b, "/notices", notice_rows).await;
         assert_eq!(pages.len(), want.len().div_ceil(100), "{b}");
         assert_eq!(pages.concat(), want, "{b}: every family on notice once");
+
+        // The notice's total comes from the counts read model less the
+        // families on notice whose period does not run that day: the same
+        // as counting, on days when every notice runs, some have ended or
+        // not yet begun, and none runs.
+        for day in [
+            "2026-11-20",
+            "2026-11-14",
+            "2026-11-17",
+            "2026-11-23",
+            "2026-12-31",
+        ] {
+            for district in [None, Some(DistrictCode::parse(D).expect("D"))] {
+                let filter = ListFilter {
+                    status: Some(StatusKind::OnNotice),
+                    notice_on: Some(date(day)),
+                    district,
+                    limit: 100_000,
+                    ..ListFilter::default()
+                };
+                let listed = store
+                    .applications()
+                    .list_applications(&filter)
+                    .await
+                    .expect("notices")
+                    .len() as u64;
+                let total = store
+                    .applications()
+                    .count_listed(&filter)
+                    .await
+                    .expect("count");
+                assert_eq!(total, listed, "{b}: {day} {district:?}");
+            }
+        }
+
+        // A filter the read model cannot count is counted to 2,000 and then
+        // said to be "more than 2,000"; the pages still reach every line.
+        let v = city
+            .get("/api/v1/applications?from=2000-01-01&limit=10")
+            .await
+            .json();
+        assert_eq!(v["total"], 2000, "{b}: {v}");
+        assert_eq!(v["total_exact"], false, "{b}: {v}");
+        let v = city
+            .get(&format!("/api/v1/applications?district={D}&q={D}&limit=10"))
+            .await
+            .json();
+        assert_eq!(v["total_exact"], true, "{b}: {v}");
+        assert!(v["total"].as_u64().unwrap_or(0) > 200, "{b}: {v}");
+        let html = city.get("/work?from=2000-01-01").await.text();
+        assert!(
+            html.contains("超过 2000 条"),
+            "{b}: the capped total is said"
+        );
+        let last = rel_link(&html, "last").expect("a last page");
+        let html = city.get(&last).await.text();
+        assert_eq!(table_ids(&html).len(), 100, "{b}: the last page");
+        assert!(
+            html.contains("超过 2000 条") && !html.contains("–2000 "),
+            "{b}: no line numbers counted from an inexact end"
+        );
     }
 }

@@ -129,6 +129,37 @@ impl Applications<'_> {
             .transpose()
     }
 
+    /// How many applications the filter matches, counted no further than
+    /// `cap` (its `limit`, `offset` and cursors ignored): the total a paged
+    /// list shows. Exact where the counts read model answers (district,
+    /// state, the notice); otherwise the matching lines are counted up to
+    /// one past `cap`. A search by a district's number prefix matches a
+    /// third of its city, and counting 67,000 of 10⁶ took 150 ms on
+    /// PostgreSQL while the page itself took 0.3 ms.
+    pub async fn count_listed_upto(&self, filter: &ListFilter, cap: u64) -> Result<ListTotal> {
+        if let Some(n) = self.count_from_read_model(filter).await? {
+            return Ok(ListTotal::Exact(n));
+        }
+        let (inner, texts) = list_where("SELECT 1 AS one FROM applications a", filter, false)?;
+        let n = texts.len();
+        let mut q = Q::new(format!(
+            "SELECT COUNT(*) AS n FROM ({inner} LIMIT ${}) c",
+            n + 1
+        ));
+        for t in texts {
+            q = q.text(t);
+        }
+        q = q.int(to_i64(cap.saturating_add(1))?);
+        let mut pc = self.read_conn().await?;
+        let row = q.fetch_one(&mut pc.conn()).await?;
+        let n = to_u64(row.int("n")?)?;
+        Ok(if n > cap {
+            ListTotal::MoreThan(cap)
+        } else {
+            ListTotal::Exact(n)
+        })
+    }
+
     /// How many applications the filter matches in all (its `limit`,
     /// `offset` and `after` ignored): the total a paged list shows.
     pub async fn count_listed(&self, filter: &ListFilter) -> Result<u64> {
@@ -148,12 +179,17 @@ impl Applications<'_> {
     /// work page's usual view), summed from the counts read model instead
     /// of counted; `None` for any other filter. The pattern names every
     /// field, so a new filter cannot be forgotten here.
+    ///
+    /// The public notice (on notice, its period running on a day) is the
+    /// read model's on-notice figure less the families on notice whose
+    /// period does not run that day, found by the partial indexes of
+    /// migration 0058; both in one statement, so one snapshot.
     async fn count_from_read_model(&self, filter: &ListFilter) -> Result<Option<u64>> {
         let ListFilter {
             district,
             status,
             owner: None,
-            notice_on: None,
+            notice_on,
             after: _,
             before: _,
             from_end: _,
@@ -168,6 +204,9 @@ impl Applications<'_> {
         else {
             return Ok(None);
         };
+        if notice_on.is_some() && *status != Some(StatusKind::OnNotice) {
+            return Ok(None);
+        }
         let mut conds = Vec::new();
         let mut q = Q::new("");
         if let Some(d) = district {
@@ -183,6 +222,30 @@ impl Applications<'_> {
         if !conds.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&conds.join(" AND "));
+        }
+        if let Some(day) = notice_on {
+            // Those on notice whose period does not run on `day`: ended
+            // (awaiting the bureau) or not yet begun (a notice may be set
+            // to start on a later day), each one range of a partial index
+            // (an OR of the two was read as a scan of every family on
+            // notice). A family on notice always has both dates
+            // (`Status::OnNotice` carries them), so none lacks one. Dates
+            // are ISO text, so text order is date order. The state is a
+            // literal: a partial index's WHERE must appear as written.
+            let d = conds.len() + 1;
+            q = q.text(day.to_string());
+            let mut scope = format!("a.status_code = '{ON_NOTICE}'");
+            if let Some(district) = district {
+                scope.push_str(&format!(" AND a.district = ${}", d + 1));
+                q = q.text(district.as_str());
+            }
+            let idle = [
+                format!("a.notice_end < ${d}"),
+                format!("a.notice_start > ${d} AND a.notice_end >= ${d}"),
+            ]
+            .map(|c| format!(" - (SELECT COUNT(*) FROM applications a WHERE {scope} AND {c})"))
+            .concat();
+            sql = format!("SELECT ({sql}){idle} AS n");
         }
         let mut pc = self.read_conn().await?;
         let row = q.with_sql(sql).fetch_one(&mut pc.conn()).await?;
@@ -216,6 +279,10 @@ impl Applications<'_> {
         )
     }
 }
+
+/// The on-notice state's code, as the partial indexes of migration 0058
+/// name it (checked against `StatusKind` by a test).
+const ON_NOTICE: &str = "on_notice";
 
 /// The columns of a list line from `applications` (the page's inner
 /// query; the waitlist place is joined to the page).
@@ -257,9 +324,22 @@ fn list_where(select: &str, filter: &ListFilter, keyset: bool) -> Result<(String
     }
     if let Some(day) = filter.notice_on {
         // Dates are stored as ISO text, so text order is date order.
+        // Written through COALESCE (the same rows: a missing start or end
+        // never matches) so that the notice page walks the state's index
+        // in its order and stops at a page. On the bare columns
+        // PostgreSQL multiplied three independent estimates (on notice,
+        // started, not ended: 3 % each, so 3 rows of 10⁵ when 2,994
+        // matched) and sorted every family on notice instead (14 ms at
+        // 10⁵, 250 ms for 30,000 on notice at 10⁶); an expression has no
+        // statistics, so its estimate is the planner's default share and
+        // the ordered walk wins. COALESCE also implies no `IS NOT NULL`,
+        // which keeps the page off the partial indexes of migration 0058
+        // (through them it read and sorted every family on notice).
         texts.push(day.to_string());
         let i = texts.len();
-        conds.push(format!("a.notice_start <= ${i} AND a.notice_end >= ${i}"));
+        conds.push(format!(
+            "COALESCE(a.notice_start, '9999-12-31') <= ${i} AND COALESCE(a.notice_end, '') >= ${i}"
+        ));
     }
     match &filter.search {
         Some(ListSearch::IdPrefix(p)) => {
@@ -341,4 +421,17 @@ fn list_where(select: &str, filter: &ListFilter, keyset: bool) -> Result<(String
         sql.push_str(&conds.join(" AND "));
     }
     Ok((sql, texts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_indexes_name_the_on_notice_state() {
+        assert_eq!(
+            status_code(StatusKind::OnNotice).ok().as_deref(),
+            Some(ON_NOTICE)
+        );
+    }
 }

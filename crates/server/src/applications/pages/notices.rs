@@ -175,7 +175,7 @@ async fn screen_page(
         "/notices",
         &[("lang", q.lang.as_deref().unwrap_or(""))],
         PER_PAGE,
-        total,
+        anju_store::ListTotal::Exact(total),
         Shown {
             at: &at,
             row: ask.row,

@@ -278,20 +278,21 @@ pub(super) async fn work(
     ];
     let keep_refs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // The export takes the same filters (its order is always newest first).
-    let export_href =
-        (user.user.role != Role::Applicant && user.user.role != Role::MarketRegulator && total > 0)
-            .then(|| {
-                let qs: Vec<String> = keep_refs
-                    .iter()
-                    .filter(|(k, v)| *k != "sort" && !v.is_empty())
-                    .map(|(k, v)| format!("{k}={}", crate::web::html::url_encode(v)))
-                    .collect();
-                if qs.is_empty() {
-                    "/api/v1/applications.csv".to_string()
-                } else {
-                    format!("/api/v1/applications.csv?{}", qs.join("&"))
-                }
-            });
+    let export_href = (user.user.role != Role::Applicant
+        && user.user.role != Role::MarketRegulator
+        && total.count() > 0)
+        .then(|| {
+            let qs: Vec<String> = keep_refs
+                .iter()
+                .filter(|(k, v)| *k != "sort" && !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", crate::web::html::url_encode(v)))
+                .collect();
+            if qs.is_empty() {
+                "/api/v1/applications.csv".to_string()
+            } else {
+                format!("/api/v1/applications.csv?{}", qs.join("&"))
+            }
+        });
     // Keyset pages in the chosen order (each order has its own cursor):
     // one line more than a page, to know whether another follows.
     let ask = PageRequest::from_query(
