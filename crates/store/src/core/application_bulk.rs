@@ -152,7 +152,7 @@ impl Applications<'_> {
             }
             for chunk in event_rows.chunks(EVENTS_PER_STATEMENT) {
                 let mut q = Q::new(format!(
-                    "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json, body_z) VALUES {}",
+                    "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json, body_zd) VALUES {}",
                     values_rows(&c, chunk.len(), 7)
                 ));
                 for (e, body) in chunk {

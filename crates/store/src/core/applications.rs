@@ -3,7 +3,7 @@
 
 use super::application_figures::{count_add, count_contention, count_ensure, move_count};
 use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
-use super::event_bodies::{deflate, event_of_row};
+use super::event_bodies::{deflate, event_of_row, EVENT_BODY_COLUMNS};
 use super::messages::NewMessage;
 use super::*;
 
@@ -367,9 +367,9 @@ impl Applications<'_> {
         else {
             return Ok(None);
         };
-        let events = Q::new(
-            "SELECT body_json, body_z FROM application_events WHERE application_id = $1 ORDER BY seq",
-        )
+        let events = Q::new(format!(
+            "SELECT {EVENT_BODY_COLUMNS} FROM application_events WHERE application_id = $1 ORDER BY seq"
+        ))
         .text(id.as_str())
         .fetch_all(&mut c)
         .await?;
@@ -417,9 +417,9 @@ impl Applications<'_> {
     /// The application's events, first first (its history, for display).
     pub async fn application_events(&self, id: &ApplicationId) -> Result<Vec<Event>> {
         let mut pc = self.read_conn().await?;
-        let rows = Q::new(
-            "SELECT body_json, body_z FROM application_events WHERE application_id = $1 ORDER BY seq",
-        )
+        let rows = Q::new(format!(
+            "SELECT {EVENT_BODY_COLUMNS} FROM application_events WHERE application_id = $1 ORDER BY seq"
+        ))
         .text(id.as_str())
         .fetch_all(&mut pc.conn())
         .await?;
@@ -784,7 +784,7 @@ pub(super) async fn insert_event(
 
 pub(super) fn event_insert(event: &Event, body: &str) -> Result<Q> {
     Ok(Q::new(
-        "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json, body_z) \
+        "INSERT INTO application_events (application_id, seq, occurred_at, action_code, actor_user_id, body_json, body_zd) \
          VALUES ($1, $2, $3, $4, $5, '', $6)",
     )
     .text(event.application_id.as_str())
