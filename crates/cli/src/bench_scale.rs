@@ -201,7 +201,9 @@ pub async fn run(
         .count_listed(&anju_store::ListFilter::default())
         .await
         .map_err(fail)?;
-    let deep = total.saturating_sub(20).min(u64::from(u32::MAX));
+    // The deepest page the API's `offset` still reads (10,000 lines; past
+    // it the API answers 400 and points to `after`).
+    let deep = total.saturating_sub(20).min(10_000);
     let enc = |s: &str| -> String {
         s.bytes()
             .map(|b| match b {
@@ -224,7 +226,7 @@ pub async fn run(
             "/api/v1/applications?limit=20".into(),
         ),
         (
-            "work list, deepest page (offset = total − 20)",
+            "work list, deepest page by offset (offset = min(total − 20, 10,000))",
             true,
             format!("/api/v1/applications?limit=20&offset={deep}"),
         ),
