@@ -10,9 +10,14 @@
 //! * The SQL is written once, with `$1`-style parameters (which SQLite reads
 //!   as numbered parameters too), in plain portable SQL that also runs on
 //!   PostgreSQL-compatible engines such as KingbaseES and openGauss: no
-//!   JSONB, arrays, partial indexes, `ON CONFLICT`, sequences or advisory
-//!   locks. Where the backends must differ (how a write transaction begins,
-//!   connection settings, `BLOB` vs `BYTEA`) the difference is in one place.
+//!   JSONB, sequences or advisory locks. A few features both engines took
+//!   from PostgreSQL are used where they are the difference at scale, each
+//!   named where used: `ON CONFLICT` (messages, rate windows, the counts
+//!   read model's upsert), partial indexes (migrations 0058 and 0061),
+//!   data-modifying `WITH` (a write script on PostgreSQL, `sql::Script`)
+//!   and bound arrays (`unnest`, the PostgreSQL draw and freeze). Where the
+//!   backends must differ (how a write transaction begins, connection
+//!   settings, `BLOB` vs `BYTEA`) the difference is in one place.
 //! * Nothing assumes a single anju process. Every write is one transaction.
 //!   Serialisation points are rows: the audit chain's head row, a counter row
 //!   per district waitlist, the application's own row (optimistic

@@ -203,13 +203,27 @@ impl Q {
 /// travel as one multi-statement query, with each statement's `$N`
 /// parameters renumbered to follow the ones before it. sqlx 0.8 runs such
 /// queries on SQLite (and marks this use deprecated: revisit when
-/// upgrading sqlx; the store and API tests run every script). PostgreSQL's
-/// extended protocol takes one statement per query, so there the
-/// statements are sent one by one.
+/// upgrading sqlx; the store and API tests run every script).
+///
+/// PostgreSQL's extended protocol takes one statement per query, and every
+/// statement was a round trip on the one writer connection that all of a
+/// process's writes share (group commit): a submission's eight statements
+/// bounded it to about 700 a second (issue 11 item 8). There the first
+/// statement runs on its own (a submission's application row: a duplicate
+/// number is told as such, not as whichever of its rows clashed first),
+/// those between as one statement, each a data-modifying `WITH` part
+/// (`WITH s0 AS (INSERT …), s1 AS (INSERT …) INSERT …`), and the last (the
+/// audit head's bump, whose rows are returned) on its own, so the head is
+/// still taken last: three round trips whatever the script's length. The
+/// parts of one statement
+/// share a snapshot and run in no set order, so they must not depend on
+/// each other's rows (a script's inserts of new rows do not); foreign keys
+/// are checked at the end of the statement, when all parts have run.
 ///
 /// Either way a failure names the statement that failed
 /// ([`ScriptError::statement`]), so callers map errors as they would for
-/// single statements.
+/// single statements; on PostgreSQL the combined statement's failure is
+/// named by its constraint's table (see [`part_of_constraint`]).
 #[derive(Default)]
 pub(crate) struct Script {
     parts: Vec<Q>,
@@ -263,18 +277,100 @@ impl Script {
                 }
             }
             Conn::Pg(_) => {
-                let mut rows = Vec::new();
-                for (statement, q) in self.parts.into_iter().enumerate() {
-                    rows.extend(
-                        q.fetch_all(c)
-                            .await
-                            .map_err(|error| ScriptError { statement, error })?,
-                    );
+                let mut parts = self.parts;
+                let Some(last) = parts.pop() else {
+                    return Ok(Vec::new());
+                };
+                let n = parts.len();
+                // The first statement on its own (it creates the row the
+                // others belong to, so its failure is told exactly), those
+                // between as one, the last on its own.
+                let mut rest = parts.into_iter();
+                if let Some(first) = rest.next() {
+                    first.execute(c).await.map_err(|error| ScriptError {
+                        statement: 0,
+                        error,
+                    })?;
                 }
-                Ok(rows)
+                let mut between: Vec<Q> = rest.collect();
+                if let Some(main) = between.pop() {
+                    let tables: Vec<Option<String>> = between
+                        .iter()
+                        .chain(std::iter::once(&main))
+                        .map(|q| target_table(&q.sql))
+                        .collect();
+                    let mut sql = String::new();
+                    let mut args = Vec::new();
+                    for (i, q) in between.into_iter().enumerate() {
+                        sql.push_str(if i == 0 { "WITH " } else { ", " });
+                        sql.push_str(&format!("s{i} AS ("));
+                        renumber_into(&mut sql, &q.sql, args.len());
+                        sql.push(')');
+                        args.extend(q.args);
+                    }
+                    if !sql.is_empty() {
+                        sql.push(' ');
+                    }
+                    renumber_into(&mut sql, &main.sql, args.len());
+                    args.extend(main.args);
+                    Q {
+                        sql: sql.into(),
+                        args,
+                    }
+                    .execute(c)
+                    .await
+                    .map_err(|error| ScriptError {
+                        // Parts 1.. of the script.
+                        statement: part_of_constraint(&error, &tables).map_or(n, |i| i + 1),
+                        error,
+                    })?;
+                }
+                last.fetch_all(c).await.map_err(|error| ScriptError {
+                    statement: n,
+                    error,
+                })
             }
         }
     }
+}
+
+/// The table a statement writes (`INSERT INTO t`, `UPDATE t`, `DELETE FROM
+/// t`).
+fn target_table(sql: &str) -> Option<String> {
+    let words: Vec<&str> = sql.split_whitespace().take(3).collect();
+    let name = match words.as_slice() {
+        [i, into, t] if i.eq_ignore_ascii_case("INSERT") && into.eq_ignore_ascii_case("INTO") => t,
+        [d, from, t] if d.eq_ignore_ascii_case("DELETE") && from.eq_ignore_ascii_case("FROM") => t,
+        [u, t, ..] if u.eq_ignore_ascii_case("UPDATE") => t,
+        _ => return None,
+    };
+    Some(
+        name.split(|c: char| c == '(' || c.is_whitespace())
+            .next()
+            .unwrap_or(name)
+            .to_owned(),
+    )
+}
+
+/// Which part of a combined statement a constraint error came from: the
+/// part writing the table the constraint is named after (PostgreSQL names
+/// them `<table>_pkey`, `<table>_<columns>_key`, `<table>_<column>_fkey`;
+/// the longest matching table wins, so `application_events_pkey` is not
+/// `applications`'). `None` for other errors.
+fn part_of_constraint(e: &sqlx::Error, tables: &[Option<String>]) -> Option<usize> {
+    let constraint = e.as_database_error()?.constraint()?;
+    tables
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let t = t.as_deref()?;
+            constraint
+                .strip_prefix(t)
+                .is_some_and(|rest| rest.starts_with('_'))
+                .then_some((t.len(), std::cmp::Reverse(i), i))
+        })
+        .max()
+        .map(|(_, _, i)| i)
 }
 
 /// The placeholders of a multi-row `VALUES` list for `c`'s backend:
@@ -474,7 +570,29 @@ fn pg_fault(code: &str) -> Fault {
 
 #[cfg(test)]
 mod tests {
-    use super::{classify, numbered_values, pg_fault, renumber_into, Fault};
+    use super::{classify, numbered_values, pg_fault, renumber_into, target_table, Fault};
+
+    #[test]
+    fn a_statement_names_the_table_it_writes() {
+        let t = |s: &str| target_table(s);
+        assert_eq!(
+            t("INSERT INTO applications (id) VALUES ($1)").as_deref(),
+            Some("applications")
+        );
+        assert_eq!(
+            t("insert into active_members(id_hash) VALUES ($1)").as_deref(),
+            Some("active_members")
+        );
+        assert_eq!(
+            t("DELETE FROM application_drafts WHERE id = $1").as_deref(),
+            Some("application_drafts")
+        );
+        assert_eq!(
+            t("UPDATE audit_head SET last_seq = 1").as_deref(),
+            Some("audit_head")
+        );
+        assert_eq!(t("SELECT 1"), None);
+    }
 
     #[test]
     fn faults_are_told_apart() {

@@ -45,6 +45,22 @@ pub(super) fn count_add(district: &str, status: &str, delta: i64) -> Q {
         .int(delta)
 }
 
+/// Adds `delta` to the count of (`district`, `status`), creating the row
+/// if need be, in one statement: for a [`Script`], whose parts on
+/// PostgreSQL share one snapshot, so an update there would not see the row
+/// an ensure beside it created. Two processes creating the row at once:
+/// the second waits for the first and adds to it (or, under
+/// `SERIALIZABLE`, fails and is retried).
+pub(super) fn count_upsert(district: &str, status: &str, delta: i64) -> Q {
+    Q::new(
+        "INSERT INTO application_counts (district, status_code, n) VALUES ($1, $2, $3) \
+         ON CONFLICT (district, status_code) DO UPDATE SET n = application_counts.n + excluded.n",
+    )
+    .text(district)
+    .text(status)
+    .int(delta)
+}
+
 /// One application of `district` moves from state `from` to `to` (which
 /// differ), inside the caller's transaction: `to`'s row ensured, then both
 /// rows in one statement, so they are locked in the index's order whatever

@@ -1,7 +1,7 @@
 //! Applications, waitlist places, department imports, and the encryption
 //! of household facts.
 
-use super::application_figures::{count_add, count_contention, count_ensure, move_count};
+use super::application_figures::{count_contention, count_upsert, move_count};
 use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
 use super::event_bodies::{deflate, event_of_row, EVENT_BODY_COLUMNS};
 use super::messages::NewMessage;
@@ -145,9 +145,9 @@ impl Applications<'_> {
                 script.push(super::preferences::preference_insert(id, p, on));
             }
             // The counts read model, before the audit head (see
-            // `application_figures`).
-            let count = script.push(count_ensure(app.district().as_str(), &s.status));
-            script.push(count_add(app.district().as_str(), &s.status, 1));
+            // `application_figures`); one statement, as a script's parts
+            // may not see each other's rows.
+            let count = script.push(count_upsert(app.district().as_str(), &s.status, 1));
             script.push(audit_head_bump());
 
             let mut tx = self.begin_write().await?;
