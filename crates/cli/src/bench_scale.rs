@@ -267,6 +267,16 @@ pub async fn run(
             false,
             "/work?sort=updated".into(),
         ),
+        (
+            "work page (HTML, city-wide), rejected, recently handled first",
+            true,
+            "/work?status=rejected&sort=updated".into(),
+        ),
+        (
+            "work page (HTML, district), rejected, recently handled first",
+            false,
+            "/work?status=rejected&sort=updated".into(),
+        ),
     ];
     for (what, citywide, path) in &cases {
         let c = if *citywide { &mut city } else { &mut bureau };

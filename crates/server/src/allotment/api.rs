@@ -430,7 +430,8 @@ async fn entrants_file(
     headers: HeaderMap,
     Path((id, round)): Path<(String, u8)>,
 ) -> ApiResult<Response> {
-    let r = svc::round_seen_by(&st, viewer(&st, &headers).await.as_ref(), &id, round).await?;
+    let file =
+        svc::entrant_file_seen_by(&st, viewer(&st, &headers).await.as_ref(), &id, round).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -439,7 +440,7 @@ async fn entrants_file(
                 format!("attachment; filename=\"{id}-round{round}-entrants.csv\""),
             ),
         ],
-        r.entrant_file,
+        file,
     )
         .into_response())
 }

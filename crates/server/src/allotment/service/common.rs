@@ -167,6 +167,22 @@ pub async fn round_seen_by(
         .ok_or_else(|| ApiError::not_found("轮次 (round)"))
 }
 
+/// The frozen entrant file of a round of a project `user` may see, read
+/// alone (megabytes for a city; see `round_entrant_file`).
+pub async fn entrant_file_seen_by(
+    st: &AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+    round: u8,
+) -> ApiResult<String> {
+    let _ = load_project(st, user, id).await?;
+    st.store
+        .allotment()
+        .round_entrant_file(id, round)
+        .await?
+        .ok_or_else(|| ApiError::not_found("轮次 (round)"))
+}
+
 /// Draw `n` of a round of a project `user` may see.
 pub async fn draw_seen_by(
     st: &AppState,
