@@ -430,19 +430,13 @@ async fn entrants_file(
     headers: HeaderMap,
     Path((id, round)): Path<(String, u8)>,
 ) -> ApiResult<Response> {
-    let file =
+    let parts =
         svc::entrant_file_seen_by(&st, viewer(&st, &headers).await.as_ref(), &id, round).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{id}-round{round}-entrants.csv\""),
-            ),
-        ],
-        file,
-    )
-        .into_response())
+    Ok(crate::web::stream::bytes_download(
+        parts,
+        crate::web::stream::CSV_TYPE,
+        &format!("{id}-round{round}-entrants.csv"),
+    ))
 }
 
 /// The draw's number.

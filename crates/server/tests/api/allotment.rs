@@ -305,6 +305,41 @@ async fn allotment(app: &TestApp) {
     let file = app.anon_get(&project_url("/rounds/1/entrants.csv")).await;
     let list = anju_lottery::EntrantList::parse(&file.body).expect("published entrant file parses");
     assert_eq!(list.commitment_hex(), frozen["commitment"], "{b}");
+    // The file is served in parts (a city's is megabytes): parts of any
+    // size join to the same bytes, and no part splits a character.
+    for chars in [3u32, 7, 1000] {
+        let mut joined = String::new();
+        let mut from = 0u64;
+        loop {
+            let part = app
+                .store()
+                .allotment()
+                .round_entrant_file_part(P, 1, from, chars)
+                .await
+                .expect("part")
+                .expect("the round");
+            if part.is_empty() {
+                break;
+            }
+            from += part.chars().count() as u64;
+            joined.push_str(&part);
+        }
+        assert_eq!(joined.as_bytes(), &file.body[..], "{b}: parts of {chars}");
+    }
+    assert!(app
+        .store()
+        .allotment()
+        .round_entrant_file_part(P, 3, 0, 10)
+        .await
+        .expect("part")
+        .is_none());
+    assert_eq!(
+        app.anon_get(&project_url("/rounds/3/entrants.csv"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "{b}"
+    );
     // Round 2 cannot open while round 1 is not closed.
     let res = company
         .post_json(&project_url("/rounds"), &json!({"round": 2}))

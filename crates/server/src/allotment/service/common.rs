@@ -167,20 +167,52 @@ pub async fn round_seen_by(
         .ok_or_else(|| ApiError::not_found("轮次 (round)"))
 }
 
-/// The frozen entrant file of a round of a project `user` may see, read
-/// alone (megabytes for a city; see `round_entrant_file`).
+/// Characters of the entrant file per part served (a few megabytes).
+const ENTRANT_FILE_PART: u32 = 1 << 20;
+
+/// The frozen entrant file of a round of a project `user` may see, as a
+/// stream of parts read one after another (see `round_entrant_file_part`),
+/// so serving a city's file holds one part at a time. The first part is
+/// read before answering, so a missing round is a 404, not a cut body.
 pub async fn entrant_file_seen_by(
     st: &AppState,
     user: Option<&CurrentUser>,
     id: &str,
     round: u8,
-) -> ApiResult<String> {
+) -> ApiResult<impl futures_util::Stream<Item = ApiResult<Vec<u8>>> + Send + 'static> {
+    use futures_util::StreamExt as _;
     let _ = load_project(st, user, id).await?;
-    st.store
+    let first = st
+        .store
         .allotment()
-        .round_entrant_file(id, round)
+        .round_entrant_file_part(id, round, 0, ENTRANT_FILE_PART)
         .await?
-        .ok_or_else(|| ApiError::not_found("轮次 (round)"))
+        .ok_or_else(|| ApiError::not_found("轮次 (round)"))?;
+    let full = first.chars().count() == ENTRANT_FILE_PART as usize;
+    let (store, id) = (st.store.clone(), id.to_owned());
+    let rest = futures_util::stream::try_unfold(
+        full.then_some(u64::from(ENTRANT_FILE_PART)),
+        move |from| {
+            let (store, id) = (store.clone(), id.clone());
+            async move {
+                let Some(from) = from else {
+                    return Ok(None);
+                };
+                let part = store
+                    .allotment()
+                    .round_entrant_file_part(&id, round, from, ENTRANT_FILE_PART)
+                    .await?
+                    .unwrap_or_default();
+                if part.is_empty() {
+                    return Ok(None);
+                }
+                let full = part.chars().count() == ENTRANT_FILE_PART as usize;
+                let next = full.then_some(from + u64::from(ENTRANT_FILE_PART));
+                Ok(Some((part.into_bytes(), next)))
+            }
+        },
+    );
+    Ok(futures_util::stream::once(async move { Ok(first.into_bytes()) }).chain(rest))
 }
 
 /// Draw `n` of a round of a project `user` may see.
