@@ -215,10 +215,10 @@ impl Q {
 /// (`WITH s0 AS (INSERT …), s1 AS (INSERT …) INSERT …`), and the last (the
 /// audit head's bump, whose rows are returned) on its own, so the head is
 /// still taken last: three round trips whatever the script's length. The
-/// parts of one statement
-/// share a snapshot and run in no set order, so they must not depend on
-/// each other's rows (a script's inserts of new rows do not); foreign keys
-/// are checked at the end of the statement, when all parts have run.
+/// parts of one statement share a snapshot and run in no set order, so
+/// they must not depend on each other's rows (a script's inserts of new
+/// rows do not); foreign keys are checked at the end of the statement,
+/// when all parts have run.
 ///
 /// Either way a failure names the statement that failed
 /// ([`ScriptError::statement`]), so callers map errors as they would for
@@ -229,9 +229,16 @@ pub(crate) struct Script {
     parts: Vec<Q>,
 }
 
+/// The [`ScriptError::statement`] of a failure of PostgreSQL's combined
+/// statement that cannot be traced to one of its parts (no constraint, or
+/// one of no part's table): it matches no index a caller holds, so the
+/// caller passes the error on as it is.
+pub(crate) const UNKNOWN_STATEMENT: usize = usize::MAX;
+
 /// A statement of a [`Script`] failed; the ones before it ran.
 pub(crate) struct ScriptError {
-    /// Index of the failed statement, as returned by [`Script::push`].
+    /// Index of the failed statement, as returned by [`Script::push`], or
+    /// [`UNKNOWN_STATEMENT`].
     pub(crate) statement: usize,
     pub(crate) error: sqlx::Error,
 }
@@ -320,8 +327,10 @@ impl Script {
                     .execute(c)
                     .await
                     .map_err(|error| ScriptError {
-                        // Parts 1.. of the script.
-                        statement: part_of_constraint(&error, &tables).map_or(n, |i| i + 1),
+                        // Parts 1.. of the script; a failure that names no
+                        // part's table is no statement's in particular.
+                        statement: part_of_constraint(&error, &tables)
+                            .map_or(UNKNOWN_STATEMENT, |i| i + 1),
                         error,
                     })?;
                 }
