@@ -44,10 +44,6 @@ use crate::role::Role;
 use crate::text::UserId;
 use crate::time::Timestamp;
 
-/// Domain-separation tag, so an audit hash can never be confused with any
-/// other SHA-256 anju computes.
-const TAG: &[u8] = b"anju-audit-v1";
-
 /// A 32-byte SHA-256 value.
 pub type Hash32 = [u8; 32];
 
@@ -195,11 +191,6 @@ fn write_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-fn field(h: &mut Sha256, bytes: &[u8]) {
-    h.update((bytes.len() as u64).to_be_bytes());
-    h.update(bytes);
-}
-
 /// The hash of an entry (see the module documentation for the encoding).
 /// `detail_canonical` must be [`canonical_json`] of the detail.
 #[allow(clippy::too_many_arguments)] // one argument per encoded field, in encoding order
@@ -249,16 +240,40 @@ pub struct EntryText<'a> {
 /// [`entry_hash`] of fields given as text (the same encoding).
 pub fn entry_hash_of_text(prev_hash: &Hash32, seq: u64, t: &EntryText<'_>) -> Hash32 {
     let mut h = Sha256::new();
-    field(&mut h, TAG);
+    h.update(ENTRY_HASH_LEAD);
     h.update(prev_hash);
     h.update(seq.to_be_bytes());
-    field(&mut h, t.at.as_bytes());
-    field(&mut h, t.actor_user_id.as_bytes());
-    field(&mut h, t.role.as_bytes());
-    field(&mut h, t.action.as_bytes());
-    field(&mut h, t.subject.as_bytes());
-    field(&mut h, t.detail);
+    h.update(entry_hash_tail(t));
     h.finalize().into()
+}
+
+/// Item 1 of the encoding, `field("anju-audit-v1")`: the bytes hashed
+/// before `prev_hash`. The tag separates domains, so an audit hash can
+/// never be confused with any other SHA-256 anju computes.
+pub const ENTRY_HASH_LEAD: &[u8] = b"\0\0\0\0\0\0\0\x0danju-audit-v1";
+
+/// Items 4–9 of the encoding: the bytes hashed after `seq`.
+///
+/// Split from [`entry_hash_of_text`] so that a database can finish the
+/// hash where the previous hash and the sequence number are known (the
+/// PostgreSQL store appends an entry in one statement:
+/// `sha256(lead || prev || seq || tail)`); the store checks the result
+/// against [`entry_hash_of_text`].
+pub fn entry_hash_tail(t: &EntryText<'_>) -> Vec<u8> {
+    let parts: [&[u8]; 6] = [
+        t.at.as_bytes(),
+        t.actor_user_id.as_bytes(),
+        t.role.as_bytes(),
+        t.action.as_bytes(),
+        t.subject.as_bytes(),
+        t.detail,
+    ];
+    let mut out = Vec::with_capacity(parts.iter().map(|p| 8 + p.len()).sum());
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u64).to_be_bytes());
+        out.extend_from_slice(p);
+    }
+    out
 }
 
 impl AuditEntry {
@@ -490,6 +505,14 @@ impl fmt::Display for ChainHead {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_lead_is_the_tag_as_a_field() {
+        let tag = b"anju-audit-v1";
+        let mut lead = (tag.len() as u64).to_be_bytes().to_vec();
+        lead.extend_from_slice(tag);
+        assert_eq!(ENTRY_HASH_LEAD, lead.as_slice());
+    }
 
     #[test]
     fn canonical_json_sorts_keys_and_keeps_chinese() {

@@ -5,15 +5,21 @@
 //! Several anju processes may share one database, so every invariant is
 //! kept by the database, not by memory:
 //!
-//! * **Audit chain.** `audit_head` holds the last seq and hash in one row.
-//!   A transaction that audits first does all its other work, then
-//!   `UPDATE audit_head SET last_seq = last_seq + 1` (taking the row's lock
-//!   until commit), reads the new seq and the previous hash, inserts the
-//!   entry and stores its hash. Appends are therefore serialised across
-//!   processes and form one chain; the primary key on `audit_log.seq` is the
-//!   last defence. The head is always the *last* lock a transaction takes,
-//!   so it cannot take part in a deadlock, and it is held only for the two
-//!   statements and the commit.
+//! * **Audit chain.** `audit_head` holds the last seq and hash (and the
+//!   hash before it) in one row. A write that audits first does all its
+//!   other work, then `UPDATE audit_head SET last_seq = last_seq + 1`
+//!   (taking the row's lock until commit), and the entry is inserted with
+//!   the previous hash and its own: on PostgreSQL in that same statement,
+//!   the hash finished by the database and checked by anju
+//!   (`audit::audit_append`); on SQLite in two more statements. Appends
+//!   are therefore serialised across processes and form one chain; the
+//!   primary key on `audit_log.seq` is the last defence. Within one write
+//!   the head is its last lock (a PostgreSQL submission takes it within its
+//!   one statement). A group of writes (group commit) keeps the head from
+//!   its first append to its `COMMIT`, so two processes' groups can wait
+//!   for each other's head and another row; PostgreSQL breaks such a
+//!   deadlock (40P01) and the losing group's writes are rerun whole
+//!   (`retrying!`), as for a serialisation failure.
 //! * **Waitlist places and application numbers.** A row in `counters`
 //!   per district (`waitlist:<code>`) or year; `UPDATE … + 1` locks it, and
 //!   the new place commits together with the counter, so places are unique
@@ -60,6 +66,7 @@ pub(crate) mod acquisition;
 pub(crate) mod allotment;
 pub(crate) mod application_bulk;
 pub(crate) mod application_figures;
+pub(crate) mod application_imports;
 pub(crate) mod application_lists;
 pub(crate) mod applications;
 pub(crate) mod audit;

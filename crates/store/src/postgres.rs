@@ -12,6 +12,10 @@ use crate::{Crypto, Result, StoreError};
 /// Connections per anju process. Several processes may share the database.
 const MAX_CONNECTIONS: u32 = 10;
 
+/// How long a pooled connection may lie idle and still be handed out
+/// without a ping.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 /// anju's store on PostgreSQL. Any number of anju processes may share one
 /// database: every invariant is kept by row locks and keys in the database.
 #[derive(Debug, Clone)]
@@ -41,11 +45,22 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(Self::ACQUIRE_TIMEOUT)
-            // Ping each connection before handing it out (sqlx's default,
-            // stated because it matters): after a database restart the
-            // pooled connections are dead, and this drops them instead of
-            // failing a request on each.
-            .test_before_acquire(true)
+            // Ping a connection before handing it out when it has lain
+            // idle: after a database restart the pooled connections are
+            // dead, and this drops them instead of failing a request on
+            // each. One that came back within the last second has just
+            // been pinged by sqlx on its return, so it is handed out as
+            // it is: under load that ping on every acquire was a third of
+            // a submission's read round trips (issue 11 item 8).
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         Self::from_pool(pool, crypto).await

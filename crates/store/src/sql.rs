@@ -208,17 +208,15 @@ impl Q {
 /// PostgreSQL's extended protocol takes one statement per query, and every
 /// statement was a round trip on the one writer connection that all of a
 /// process's writes share (group commit): a submission's eight statements
-/// bounded it to about 700 a second (issue 11 item 8). There the first
-/// statement runs on its own (a submission's application row: a duplicate
-/// number is told as such, not as whichever of its rows clashed first),
-/// those between as one statement, each a data-modifying `WITH` part
-/// (`WITH s0 AS (INSERT …), s1 AS (INSERT …) INSERT …`), and the last (the
-/// audit head's bump, whose rows are returned) on its own, so the head is
-/// still taken last: three round trips whatever the script's length. The
-/// parts of one statement share a snapshot and run in no set order, so
-/// they must not depend on each other's rows (a script's inserts of new
-/// rows do not); foreign keys are checked at the end of the statement,
-/// when all parts have run.
+/// bounded it to about 700 a second (issue 11 item 8). There the whole
+/// script is one statement: each part but the last a data-modifying `WITH`
+/// part (`WITH s0 AS (INSERT …), s1 AS (INSERT …) INSERT …`), the last the
+/// statement whose rows are returned; a last statement that is itself a
+/// `WITH` query (the audit append, which takes the head) joins its parts
+/// to the list. The parts of one statement share a snapshot and run in no
+/// set order, so they must not depend on each other's rows (a script's
+/// inserts of new rows and its counter upserts do not); foreign keys are
+/// checked at the end of the statement, when all parts have run.
 ///
 /// Either way a failure names the statement that failed
 /// ([`ScriptError::statement`]), so callers map errors as they would for
@@ -285,57 +283,49 @@ impl Script {
             }
             Conn::Pg(_) => {
                 let mut parts = self.parts;
-                let Some(last) = parts.pop() else {
+                let Some(main) = parts.pop() else {
                     return Ok(Vec::new());
                 };
-                let n = parts.len();
-                // The first statement on its own (it creates the row the
-                // others belong to, so its failure is told exactly), those
-                // between as one, the last on its own.
-                let mut rest = parts.into_iter();
-                if let Some(first) = rest.next() {
-                    first.execute(c).await.map_err(|error| ScriptError {
-                        statement: 0,
-                        error,
-                    })?;
+                let tables: Vec<Option<String>> = parts
+                    .iter()
+                    .chain(std::iter::once(&main))
+                    .map(|q| target_table(&q.sql))
+                    .collect();
+                let mut sql = String::new();
+                let mut args = Vec::new();
+                for (i, q) in parts.into_iter().enumerate() {
+                    sql.push_str(if i == 0 { "WITH " } else { ", " });
+                    sql.push_str(&format!("s{i} AS ("));
+                    renumber_into(&mut sql, &q.sql, args.len());
+                    sql.push(')');
+                    args.extend(q.args);
                 }
-                let mut between: Vec<Q> = rest.collect();
-                if let Some(main) = between.pop() {
-                    let tables: Vec<Option<String>> = between
-                        .iter()
-                        .chain(std::iter::once(&main))
-                        .map(|q| target_table(&q.sql))
-                        .collect();
-                    let mut sql = String::new();
-                    let mut args = Vec::new();
-                    for (i, q) in between.into_iter().enumerate() {
-                        sql.push_str(if i == 0 { "WITH " } else { ", " });
-                        sql.push_str(&format!("s{i} AS ("));
-                        renumber_into(&mut sql, &q.sql, args.len());
-                        sql.push(')');
-                        args.extend(q.args);
+                // A last statement that is itself a `WITH` query (the
+                // audit append) adds its parts to the list.
+                let main_sql = match main.sql.strip_prefix("WITH ") {
+                    Some(rest) if !sql.is_empty() => {
+                        sql.push_str(", ");
+                        rest
                     }
-                    if !sql.is_empty() {
-                        sql.push(' ');
+                    _ => {
+                        if !sql.is_empty() {
+                            sql.push(' ');
+                        }
+                        &main.sql[..]
                     }
-                    renumber_into(&mut sql, &main.sql, args.len());
-                    args.extend(main.args);
-                    Q {
-                        sql: sql.into(),
-                        args,
-                    }
-                    .execute(c)
-                    .await
-                    .map_err(|error| ScriptError {
-                        // Parts 1.. of the script; a failure that names no
-                        // part's table is no statement's in particular.
-                        statement: part_of_constraint(&error, &tables)
-                            .map_or(UNKNOWN_STATEMENT, |i| i + 1),
-                        error,
-                    })?;
+                };
+                renumber_into(&mut sql, main_sql, args.len());
+                args.extend(main.args);
+                Q {
+                    sql: sql.into(),
+                    args,
                 }
-                last.fetch_all(c).await.map_err(|error| ScriptError {
-                    statement: n,
+                .fetch_all(c)
+                .await
+                .map_err(|error| ScriptError {
+                    // A failure that names no part's table is no
+                    // statement's in particular.
+                    statement: part_of_constraint(&error, &tables).unwrap_or(UNKNOWN_STATEMENT),
                     error,
                 })
             }
@@ -346,6 +336,28 @@ impl Script {
 /// The table a statement writes (`INSERT INTO t`, `UPDATE t`, `DELETE FROM
 /// t`).
 fn target_table(sql: &str) -> Option<String> {
+    // `WITH a AS (…), b AS (…) INSERT INTO t …`: the statement after the
+    // first top-level closing parenthesis that no comma follows.
+    if sql
+        .get(..5)
+        .is_some_and(|w| w.eq_ignore_ascii_case("WITH "))
+    {
+        let mut depth = 0usize;
+        for (i, ch) in sql.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    let rest = sql[i + 1..].trim_start();
+                    if depth == 0 && !rest.starts_with(',') {
+                        return target_table(rest);
+                    }
+                }
+                _ => {}
+            }
+        }
+        return None;
+    }
     let words: Vec<&str> = sql.split_whitespace().take(3).collect();
     let name = match words.as_slice() {
         [i, into, t] if i.eq_ignore_ascii_case("INSERT") && into.eq_ignore_ascii_case("INTO") => t,
@@ -601,6 +613,16 @@ mod tests {
             Some("audit_head")
         );
         assert_eq!(t("SELECT 1"), None);
+        // A `WITH` query writes the table of its main statement.
+        assert_eq!(
+            t(
+                "WITH a AS (UPDATE audit_head SET h = f(h, (1)) RETURNING h), b AS (SELECT 1) \
+               INSERT INTO audit_log (h) SELECT h FROM a"
+            )
+            .as_deref(),
+            Some("audit_log")
+        );
+        assert_eq!(t("WITH a AS (SELECT 1) SELECT 2"), None);
     }
 
     #[test]

@@ -960,6 +960,17 @@ async fn the_audit_chain_holds_under_concurrency() {
             head,
             "{name}"
         );
+        // The head keeps the hash before its last one (PostgreSQL's
+        // one-statement append returns it from there).
+        let before_last = hex::encode(log[499].prev_hash);
+        assert_eq!(
+            db.raw_execute(&format!(
+                "UPDATE audit_head SET id = 1 WHERE id = 1 AND prev_hash = '{before_last}'"
+            ))
+            .await,
+            1,
+            "{name}: the head's prev_hash"
+        );
         // Every task's entries are there.
         let per_task: BTreeMap<String, usize> = log.iter().fold(BTreeMap::new(), |mut m, e| {
             *m.entry(e.subject.clone()).or_default() += 1;

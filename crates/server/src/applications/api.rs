@@ -330,11 +330,12 @@ impl<'a> ApplicationJson<'a> {
 )]
 async fn create(State(st): State<AppState>, user: CurrentUser, body: Bytes) -> ApiResult<Response> {
     let req: SubmitRequest = parse_json(&body)?;
-    let stored = service::submit_application(&st, &user, req).await?;
-    let preference = super::preference::of_application(&st, stored.app.id().as_str()).await?;
+    let done = service::submit_application(&st, &user, req).await?;
     Ok((
         StatusCode::CREATED,
-        Json(ApplicationJson::new(&stored, &user.actor, true).with_preference(preference)),
+        Json(
+            ApplicationJson::new(&done.stored, &user.actor, true).with_preference(done.preference),
+        ),
     )
         .into_response())
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod bulk;
 pub mod dashboard;
 pub mod drafts;
+pub mod evaluation;
 pub mod export;
 pub mod interface;
 pub mod limits;

@@ -3,14 +3,11 @@
 //! scoped reads (audited), public notices. Handlers only translate HTTP.
 
 use anju_domain::{
-    apply, can_read, screen_submission, submit, Action, Application, ApplicationId, Ban, Citation,
-    CitedReason, DecisionParts, DecisionRecord, Department, DistrictCode, DuplicateCheck,
-    FactCorrection, FactCorrectionParts, HouseholdId, MaterialsChecklist, NonEmptyText,
-    ObjectionId, Role, StatusKind, Submission,
+    apply, can_read, screen_submission, submit, Action, Application, ApplicationId, Citation,
+    DecisionParts, DecisionRecord, Department, DistrictCode, DuplicateCheck, FactCorrection,
+    FactCorrectionParts, HouseholdId, MaterialsChecklist, ObjectionId, Role, StatusKind,
+    Submission,
 };
-use anju_policy::engine::from_day_number;
-use anju_policy::model::RuleKind;
-use anju_policy::{Household, Renderer};
 use anju_store::{ApplicationSummary, ListCursor, ListFilter, StoredApplication};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -25,82 +22,8 @@ use crate::web::AppState;
 /// 第十四条: "公示期不少于5个工作日".
 pub const NOTICE_WORKDAYS: u32 = 5;
 
-/// An engine decision on a household, on a date.
-pub struct Evaluated {
-    pub household: Household,
-    /// The contract's decision JSON.
-    pub json: Value,
-    /// Bans that bar the household on that date (article 14 / Loudi 8.1.2, 8.2.3).
-    pub bans: Vec<Ban>,
-}
-
-fn input_error(e: anju_policy::InputError) -> ApiError {
-    let field = e.path.clone();
-    let err = ApiError::bad_request("invalid_household", e.to_string());
-    if field.is_empty() {
-        err
-    } else {
-        err.field(format!("household.{field}"))
-    }
-}
-
-/// Decides `household` under the server's policy on `as_of`.
-pub fn evaluate(st: &AppState, household: &Value, as_of: NaiveDate) -> ApiResult<Evaluated> {
-    let bytes = serde_json::to_vec(household)
-        .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
-    let h = Household::from_json(&bytes).map_err(input_error)?;
-    let ev = st.policy.evaluator(as_of, &st.overrides).map_err(|e| {
-        ApiError::internal(format!(
-            "政策参数不全，无法判定 (policy cannot be applied: {e})"
-        ))
-    })?;
-    let d = ev.decide(&h).map_err(input_error)?;
-    let renderer = Renderer::new(&ev);
-    let mut out = Vec::new();
-    renderer.write_json(&h, &d, &mut out);
-    let json: Value =
-        serde_json::from_slice(&out).map_err(|e| ApiError::internal(e.to_string()))?;
-    let mut bans = Vec::new();
-    for (i, rule) in st.policy.rules.iter().enumerate() {
-        let o = &d.outcomes[i];
-        if let (RuleKind::Ban { .. }, false) = (&rule.kind, o.passed) {
-            let until = from_day_number(o.v[2]).unwrap_or(as_of);
-            let reason = cited(
-                Some(&rule.id),
-                &renderer.message(i, o, &h),
-                &rule.citation.document,
-                &rule.citation.article,
-                &rule.citation.ref_,
-            )?;
-            bans.push(Ban { until, reason });
-        }
-    }
-    Ok(Evaluated {
-        household: h,
-        json,
-        bans,
-    })
-}
-
-fn text(s: &str, field: &str) -> ApiResult<NonEmptyText> {
-    NonEmptyText::new(s)
-        .map_err(|e| ApiError::bad_request("invalid_text", e.to_string()).field(field))
-}
-
-fn cited(
-    rule: Option<&str>,
-    message: &str,
-    document: &str,
-    article: &str,
-    ref_: &str,
-) -> ApiResult<CitedReason> {
-    Ok(CitedReason {
-        rule: rule.map(|r| text(r, "rule")).transpose()?,
-        message: text(message, "message")?,
-        citation: Citation::new(document, article, ref_)
-            .map_err(|e| ApiError::bad_request("invalid_citation", e.to_string()).field("ref"))?,
-    })
-}
+use super::evaluation::{cited, screen, text};
+pub use super::evaluation::{evaluate, Evaluated};
 
 /// The engine's decision JSON as the domain's record.
 pub fn decision_record(json: &Value) -> ApiResult<DecisionRecord> {
@@ -252,11 +175,18 @@ fn merge_benefits(household: &mut Value, held: &[String]) -> bool {
 /// The longest member name an application accepts.
 pub const MEMBER_NAME_MAX_CHARS: usize = 40;
 
+/// A submission as stored, with its stated preference as the API shows it
+/// (the answer is built from what was written, not read back).
+pub struct Submitted {
+    pub stored: StoredApplication,
+    pub preference: Option<super::preference::PreferenceJson>,
+}
+
 pub async fn submit_application(
     st: &AppState,
     user: &CurrentUser,
     req: SubmitRequest,
-) -> ApiResult<StoredApplication> {
+) -> ApiResult<Submitted> {
     if !matches!(user.user.role, Role::Applicant | Role::Community) {
         return Err(ApiError::forbidden("只有申请家庭或社区（村）受理人员可以提交申请 (only the family or community staff may submit)"));
     }
@@ -264,7 +194,7 @@ pub async fn submit_application(
     let today = st.clock.today();
     let mut req = req;
     let preference = super::preference::parse(req.preference.as_ref())?;
-    let mut evaluated = evaluate(st, &req.household, today)?;
+    let mut evaluated = screen(st, &req.household, today)?;
     // Abandonments on record for any member (001 art. 14) join the
     // household's own history, so the engine's ban rule decides with them.
     let ids: Vec<String> = evaluated
@@ -283,7 +213,7 @@ pub async fn submit_application(
     // leave out a talent rent subsidy it receives; article 10's 90 days
     // then apply).
     if merge_benefits(&mut req.household, &held) || merged {
-        evaluated = evaluate(st, &req.household, today)?;
+        evaluated = screen(st, &req.household, today)?;
     }
     let h = &evaluated.household;
     let district = DistrictCode::parse(&h.region).map_err(|e| {
@@ -398,12 +328,17 @@ pub async fn submit_application(
         )
         .await?;
     // What was just stored, without reading it back.
-    Ok(StoredApplication {
-        app,
-        household: req.household,
-        masked_name,
-        masked_id,
-        waitlist_place: None,
+    Ok(Submitted {
+        stored: StoredApplication {
+            app,
+            household: req.household,
+            masked_name,
+            masked_id,
+            waitlist_place: None,
+        },
+        preference: preference
+            .as_ref()
+            .map(|p| super::preference::PreferenceJson::of(p, today)),
     })
 }
 

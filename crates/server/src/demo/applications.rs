@@ -159,7 +159,7 @@ pub(super) async fn walk(
         },
     )
     .await?;
-    let id = id.app.id().as_str().to_string();
+    let id = id.stored.app.id().as_str().to_string();
     use ActionRequest as A;
     let step = |st: &AppState, who: &CurrentUser, a: ActionRequest| {
         let (st, who, id) = (st.clone(), who.clone(), id.clone());

@@ -17,19 +17,18 @@ pub fn held_benefits<'a>(
 ) -> Fut<'a, ApiResult<Vec<String>>> {
     Box::pin(async move {
         let mut out: Vec<String> = Vec::new();
-        for id in resident_ids {
-            for row in st.store.subsidies().sub_grants(id).await? {
-                let Some(kind) = BenefitKind::parse(&row.kind) else {
-                    continue;
-                };
-                let g = Grant {
-                    kind,
-                    from: row.from,
-                    until: row.until,
-                };
-                if let (true, Some(b)) = (g.active_on(on), kind.contract_benefit()) {
-                    out.push(b.to_owned());
-                }
+        let ids: Vec<&str> = resident_ids.iter().map(String::as_str).collect();
+        for row in st.store.subsidies().sub_grants_of_any(&ids).await? {
+            let Some(kind) = BenefitKind::parse(&row.kind) else {
+                continue;
+            };
+            let g = Grant {
+                kind,
+                from: row.from,
+                until: row.until,
+            };
+            if let (true, Some(b)) = (g.active_on(on), kind.contract_benefit()) {
+                out.push(b.to_owned());
             }
         }
         out.sort();

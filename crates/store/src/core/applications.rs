@@ -2,7 +2,7 @@
 //! of household facts.
 
 use super::application_figures::{count_contention, count_upsert, move_count};
-use super::audit::{append_audit_after_bump, append_audit_in, audit_head_bump};
+use super::audit::{append_audit_in, audit_append, audit_append_error, audit_append_finish};
 use super::event_bodies::{deflate, event_of_row, EVENT_BODY_COLUMNS};
 use super::messages::NewMessage;
 use super::*;
@@ -77,7 +77,7 @@ impl Applications<'_> {
             // SQLite writer together (see `Script`); only the audit entry,
             // whose hash needs the head, follows in a second trip.
             let mut script = Script::default();
-            let application = script.push(
+            script.push(
                 Q::new(
                     "INSERT INTO applications (id, district, status_code, owner_user_id, household_ref, masked_name, \
                      masked_id, last_seq, submitted_at, updated_at, categories_json, tier, notice_start, notice_end, \
@@ -103,8 +103,10 @@ impl Applications<'_> {
                 .text(special)
                 .int(size),
             );
-            let event = script.push(event_insert(first, &body)?);
-            script.push(
+            script.push(event_insert(first, &body)?);
+            // The parts up to here, and the members and the preference,
+            // are keyed by the application's number.
+            let mut last_keyed_by_number = script.push(
                 Q::new(
                     "INSERT INTO household_facts (application_id, key_version, nonce, ciphertext, updated_at) \
                      VALUES ($1, $2, $3, $4, $5)",
@@ -119,7 +121,7 @@ impl Applications<'_> {
             // several VALUES rows).
             let mut active = None;
             if !hashes.is_empty() {
-                script.push(members_insert(
+                last_keyed_by_number = script.push(members_insert(
                     "INSERT INTO application_members (application_id, id_hash) VALUES ",
                     id,
                     &hashes,
@@ -142,16 +144,17 @@ impl Applications<'_> {
                 );
             }
             if let Some((p, on)) = preference {
-                script.push(super::preferences::preference_insert(id, p, on));
+                last_keyed_by_number =
+                    script.push(super::preferences::preference_insert(id, p, on));
             }
             // The counts read model, before the audit head (see
             // `application_figures`); one statement, as a script's parts
             // may not see each other's rows.
             let count = script.push(count_upsert(app.district().as_str(), &s.status, 1));
-            script.push(audit_head_bump());
 
             let mut tx = self.begin_write().await?;
             let mut c = tx.conn();
+            let audited = script.push(audit_append(&c, &audit)?);
             // During a key rotation a member may be indexed under the older
             // key: look for those hashes too, in this transaction, so that no
             // duplicate slips through while the index is half re-keyed.
@@ -164,21 +167,26 @@ impl Applications<'_> {
             let rows = script.fetch_all(&mut c).await.map_err(|e| {
                 if !is_unique_violation(&e.error) {
                     e.error.into()
-                } else if e.statement == application {
-                    StoreError::Duplicate {
-                        what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
-                    }
-                } else if e.statement == event {
-                    stale(&first.application_id, 1)
                 } else if Some(e.statement) == active {
                     StoreError::DuplicateMember
                 } else if e.statement == count {
                     count_contention(e.error)
+                } else if e.statement == audited {
+                    audit_append_error(e.error)
+                } else if e.statement <= last_keyed_by_number {
+                    // The application row and the rows keyed by its number
+                    // (its first event, facts, members): any of them clashes
+                    // only with an application of the same number. On
+                    // PostgreSQL they are one statement's parts, and any may
+                    // be the one that reports it.
+                    StoreError::Duplicate {
+                        what: format!("申请编号 {id} 已存在 (application {id} already exists)"),
+                    }
                 } else {
                     e.error.into()
                 }
             })?;
-            append_audit_after_bump(&mut c, audit.clone(), rows.last()).await?;
+            audit_append_finish(&mut c, audit.clone(), rows.last()).await?;
             tx.commit().await
         })
     }
@@ -554,107 +562,6 @@ impl Applications<'_> {
             Ok(_) => tx.commit().await,
             Err(e) if is_unique_violation(&e) => Ok(()),
             Err(e) => Err(e.into()),
-        }
-    }
-
-    // -------------------------------------------------------------- imports
-
-    /// Returns false (and changes nothing) when this department already imported this exact file.
-    pub async fn record_import(
-        &self,
-        department: Department,
-        file_sha256: &str,
-        rows_ok: u32,
-        rows_bad: u32,
-        audit: AuditDraft,
-    ) -> Result<bool> {
-        retrying!(self, {
-            let sha = file_sha256.trim().to_ascii_lowercase();
-            let mut tx = self.begin_write().await?;
-            let mut c = tx.conn();
-            let seen = Q::new(
-                "SELECT rows_ok FROM department_imports WHERE department = $1 AND file_sha256 = $2",
-            )
-            .text(department.code())
-            .text(&sha)
-            .fetch_optional(&mut c)
-            .await?
-            .is_some();
-            if seen {
-                return Ok(false);
-            }
-            let inserted = Q::new(
-                "INSERT INTO department_imports (department, file_sha256, rows_ok, rows_bad, imported_at, imported_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .text(department.code())
-            .text(&sha)
-            .int(i64::from(rows_ok))
-            .int(i64::from(rows_bad))
-            .text(audit.at.to_rfc3339())
-            .text(audit.actor_user_id.as_str())
-            .execute(&mut c)
-            .await;
-            match inserted {
-                Ok(_) => {}
-                // A concurrent import of the same file committed first.
-                Err(e) if is_unique_violation(&e) => return Ok(false),
-                Err(e) => return Err(e.into()),
-            }
-            append_audit_in(&mut c, audit.clone()).await?;
-            tx.commit().await?;
-            Ok(true)
-        })
-    }
-
-    /// Keeps the row-level error report of an import recorded by
-    /// [`Store::record_import`] (a JSON array), replacing any kept before.
-    pub async fn save_import_errors(
-        &self,
-        department: Department,
-        file_sha256: &str,
-        errors: &Value,
-    ) -> Result<()> {
-        retrying!(self, {
-            let text = serde_json::to_string(errors)
-                .map_err(|e| StoreError::Corrupt(format!("import errors do not serialise: {e}")))?;
-            let mut tx = self.begin_write().await?;
-            Q::new(
-                "UPDATE department_imports SET errors_json = $3 WHERE department = $1 AND file_sha256 = $2",
-            )
-            .text(department.code())
-            .text(file_sha256.trim().to_ascii_lowercase())
-            .text(text)
-            .execute(&mut tx.conn())
-            .await?;
-            tx.commit().await
-        })
-    }
-
-    /// The error report kept for this department's import of this file;
-    /// `None` when the file was never imported or no report was kept.
-    pub async fn import_errors(
-        &self,
-        department: Department,
-        file_sha256: &str,
-    ) -> Result<Option<Value>> {
-        let mut pc = self.read_conn().await?;
-        let row = Q::new(
-            "SELECT errors_json FROM department_imports WHERE department = $1 AND file_sha256 = $2",
-        )
-        .text(department.code())
-        .text(file_sha256.trim().to_ascii_lowercase())
-        .fetch_optional(&mut pc.conn())
-        .await?;
-        match row
-            .map(|r| r.opt_text("errors_json"))
-            .transpose()?
-            .flatten()
-        {
-            None => Ok(None),
-            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-                StoreError::Corrupt(format!("errors_json of an import is not JSON: {e}"))
-            }),
         }
     }
 

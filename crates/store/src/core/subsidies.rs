@@ -307,8 +307,19 @@ impl Subsidies<'_> {
 
     /// The register rows of a resident ID (under every key held).
     pub async fn sub_grants(&self, resident_id: &str) -> Result<Vec<GrantRow>> {
+        self.sub_grants_of_any(std::slice::from_ref(&resident_id))
+            .await
+    }
+
+    /// The register rows of any of `resident_ids` (a family's members), in
+    /// one statement.
+    pub async fn sub_grants_of_any(&self, resident_ids: &[&str]) -> Result<Vec<GrantRow>> {
+        let hashes: Vec<String> = resident_ids
+            .iter()
+            .flat_map(|r| self.crypto.resident_id_hashes(r))
+            .collect();
         let mut pc = self.read_conn().await?;
-        grants_in(&mut pc.conn(), &self.crypto.resident_id_hashes(resident_id)).await
+        grants_in(&mut pc.conn(), &hashes).await
     }
 
     /// Approves: runs `check` on the person's grants inside the write
@@ -770,36 +781,36 @@ async fn instalments_in(c: &mut Conn<'_>, id: &str) -> Result<Vec<InstalmentRow>
 /// application the person is a member of (allotment's signed contracts: the
 /// purchase anju holds, read where it is kept rather than copied).
 pub(super) async fn grants_in(c: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<GrantRow>> {
-    let mut out = Vec::new();
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One statement for every hash (a family's members, under every key
+    // held): this runs on every submission. A home bought by an
+    // application counts once however many of the hashes were in it.
+    let marks = (1..=hashes.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut q = Q::new(format!(
+        "SELECT 0 AS part, 'affordable_purchase' AS kind, signed_on AS from_day, signed_on AS until_day, \
+         contract_no AS source FROM allot_contracts WHERE application_id IN \
+         (SELECT application_id FROM application_members WHERE id_hash IN ({marks})) \
+         UNION ALL SELECT 1 AS part, kind, from_day, until_day, source FROM benefit_grants \
+         WHERE id_hash IN ({marks}) ORDER BY part, from_day"
+    ));
     for h in hashes {
-        for r in Q::new(
-            "SELECT c.contract_no, c.signed_on FROM allot_contracts c \
-             JOIN application_members m ON m.application_id = c.application_id WHERE m.id_hash = $1",
-        )
-        .text(h)
-        .fetch_all(c)
+        q = q.text(h);
+    }
+    q.fetch_all(c)
         .await?
-        {
-            let on = day(&r.text("signed_on")?)?;
-            out.push(GrantRow {
-                kind: "affordable_purchase".into(),
-                from: on,
-                until: Some(on),
-                source: r.text("contract_no")?,
-            });
-        }
-        for r in Q::new("SELECT kind, from_day, until_day, source FROM benefit_grants WHERE id_hash = $1 ORDER BY from_day")
-            .text(h)
-            .fetch_all(c)
-            .await?
-        {
-            out.push(GrantRow {
+        .iter()
+        .map(|r| {
+            Ok(GrantRow {
                 kind: r.text("kind")?,
                 from: day(&r.text("from_day")?)?,
                 until: r.opt_text("until_day")?.map(|d| day(&d)).transpose()?,
                 source: r.text("source")?,
-            });
-        }
-    }
-    Ok(out)
+            })
+        })
+        .collect()
 }

@@ -322,10 +322,13 @@ pub(super) async fn apply(
     }
     .await;
     match result {
-        Ok(stored) => done_redirect(
+        Ok(done) => done_redirect(
             &headers,
             &st,
-            &format!("/applications/{}", url_encode(stored.app.id().as_str())),
+            &format!(
+                "/applications/{}",
+                url_encode(done.stored.app.id().as_str())
+            ),
             "submitted",
         ),
         // A refusal about the form's content goes back to the form, beside
