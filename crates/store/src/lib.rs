@@ -14,10 +14,13 @@
 //!   from PostgreSQL are used where they are the difference at scale, each
 //!   named where used: `ON CONFLICT` (messages, rate windows, the counts
 //!   read model's upsert), partial indexes (migrations 0058 and 0061),
-//!   data-modifying `WITH` (a write script on PostgreSQL, `sql::Script`)
-//!   and bound arrays (`unnest`, the PostgreSQL draw and freeze). Where the
-//!   backends must differ (how a write transaction begins, connection
-//!   settings, `BLOB` vs `BYTEA`) the difference is in one place.
+//!   data-modifying `WITH` (a write script on PostgreSQL, `sql::Script`),
+//!   bound arrays (`unnest`, the PostgreSQL draw and freeze) and
+//!   `sha256()` (the PostgreSQL audit append, `core::audit::audit_append`:
+//!   PostgreSQL 11 and later; not checked on the compatible engines).
+//!   Where the backends must differ (how a write transaction begins,
+//!   connection settings, `BLOB` vs `BYTEA`) the difference is in one
+//!   place.
 //! * Nothing assumes a single anju process. Every write is one transaction.
 //!   Serialisation points are rows: the audit chain's head row, a counter row
 //!   per district waitlist, the application's own row (optimistic
