@@ -416,7 +416,9 @@ pub(crate) fn values_rows(c: &Conn<'_>, rows: usize, cols: usize) -> String {
     }
 }
 
-fn numbered_values(rows: usize, cols: usize) -> String {
+/// `rows` groups of `cols` numbered parameters, `($1, $2), ($3, $4)`; one
+/// group of `n` is an `IN` list that a statement may name more than once.
+pub(crate) fn numbered_values(rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {

@@ -2,7 +2,7 @@
 //! rendered JSON and citations) for the bureau and the self-check, and the
 //! lighter screening a submission needs.
 
-use anju_domain::Ban;
+use anju_domain::{Ban, Citation, CitedReason, NonEmptyText};
 use anju_policy::engine::from_day_number;
 use anju_policy::model::RuleKind;
 use anju_policy::{Household, Renderer};
@@ -11,7 +11,6 @@ use serde_json::Value;
 
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::AppState;
-use anju_domain::{Citation, CitedReason, NonEmptyText};
 
 /// An engine decision on a household, on a date.
 pub struct Evaluated {

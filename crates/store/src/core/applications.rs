@@ -154,7 +154,8 @@ impl Applications<'_> {
 
             let mut tx = self.begin_write().await?;
             let mut c = tx.conn();
-            let audited = script.push(audit_append(&c, &audit)?);
+            let (audit_q, audit_text) = audit_append(&c, &audit)?;
+            let audited = script.push(audit_q);
             // During a key rotation a member may be indexed under the older
             // key: look for those hashes too, in this transaction, so that no
             // duplicate slips through while the index is half re-keyed.
@@ -186,7 +187,7 @@ impl Applications<'_> {
                     e.error.into()
                 }
             })?;
-            audit_append_finish(&mut c, audit.clone(), rows.last()).await?;
+            audit_append_finish(&mut c, audit.clone(), &audit_text, rows.last()).await?;
             tx.commit().await
         })
     }

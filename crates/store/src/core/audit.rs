@@ -182,16 +182,15 @@ pub(super) async fn append_audit_in(
     c: &mut crate::sql::Conn<'_>,
     d: AuditDraft,
 ) -> Result<AuditEntry> {
-    let head = audit_append(c, &d)?
-        .fetch_optional(c)
-        .await
-        .map_err(audit_append_error)?;
-    audit_append_finish(c, d, head.as_ref()).await
+    let (q, text) = audit_append(c, &d)?;
+    let head = q.fetch_optional(c).await.map_err(audit_append_error)?;
+    audit_append_finish(c, d, &text, head.as_ref()).await
 }
 
-/// The first (on PostgreSQL, the only) statement of appending `d`: run it
-/// as a statement of its own or as the last part of a [`crate::sql::Script`],
-/// then hand its row to [`audit_append_finish`].
+/// The first (on PostgreSQL, the only) statement of appending `d`, and
+/// the draft's stored forms: run the statement on its own or as the last
+/// part of a [`crate::sql::Script`], then hand its row and the forms to
+/// [`audit_append_finish`].
 ///
 /// * PostgreSQL: the whole append in one statement. The head's `UPDATE`
 ///   takes the next seq and the head's row lock, and finishes the entry's
@@ -203,12 +202,11 @@ pub(super) async fn append_audit_in(
 ///   (issue 11 item 8): this was three.
 /// * SQLite: [`audit_head_bump`]; the finish writes the entry. (SQLite has
 ///   no SHA-256 function, and its round trips are between threads.)
-pub(super) fn audit_append(c: &crate::sql::Conn<'_>, d: &AuditDraft) -> Result<Q> {
-    match c {
-        crate::sql::Conn::Sqlite(_) => Ok(audit_head_bump()),
-        crate::sql::Conn::Pg(_) => {
-            let text = Drafted::of(d)?;
-            Ok(Q::new(
+pub(super) fn audit_append(c: &crate::sql::Conn<'_>, d: &AuditDraft) -> Result<(Q, Drafted)> {
+    let text = Drafted::of(d)?;
+    let q = match c {
+        crate::sql::Conn::Sqlite(_) => audit_head_bump(),
+        crate::sql::Conn::Pg(_) => Q::new(
                 "WITH audit_bumped AS (UPDATE audit_head SET last_seq = last_seq + 1, prev_hash = last_hash, \
                  last_hash = encode(sha256($1 || decode(last_hash, 'hex') || \
                  decode(lpad(to_hex(last_seq + 1), 16, '0'), 'hex') || $2), 'hex') \
@@ -218,16 +216,16 @@ pub(super) fn audit_append(c: &crate::sql::Conn<'_>, d: &AuditDraft) -> Result<Q
                  SELECT last_seq, $3, $4, $5, $6, $7, $8, prev_hash, last_hash FROM audit_bumped \
                  RETURNING seq, prev_hash, entry_hash",
             )
-            .bytes(anju_domain::audit::ENTRY_HASH_LEAD.to_vec())
-            .bytes(anju_domain::audit::entry_hash_tail(&text.entry_text(d)))
-            .text(text.at)
-            .text(d.actor_user_id.as_str())
-            .text(text.role)
-            .text(&d.action)
-            .text(&d.subject)
-            .text(text.detail))
-        }
-    }
+        .bytes(anju_domain::audit::ENTRY_HASH_LEAD.to_vec())
+        .bytes(anju_domain::audit::entry_hash_tail(&text.entry_text(d)))
+        .text(&text.at)
+        .text(d.actor_user_id.as_str())
+        .text(&text.role)
+        .text(&d.action)
+        .text(&d.subject)
+        .text(&text.detail),
+    };
+    Ok((q, text))
 }
 
 /// Completes [`audit_append`] given the row its statement returned
@@ -235,10 +233,11 @@ pub(super) fn audit_append(c: &crate::sql::Conn<'_>, d: &AuditDraft) -> Result<Q
 pub(super) async fn audit_append_finish(
     c: &mut crate::sql::Conn<'_>,
     d: AuditDraft,
+    text: &Drafted,
     row: Option<&crate::sql::Row>,
 ) -> Result<AuditEntry> {
     match c {
-        crate::sql::Conn::Sqlite(_) => append_audit_after_bump(c, d, row).await,
+        crate::sql::Conn::Sqlite(_) => append_audit_after_bump(c, d, text, row).await,
         crate::sql::Conn::Pg(_) => {
             let row = row.ok_or_else(head_missing)?;
             let seq = to_u64(row.int("seq")?)?;
@@ -247,7 +246,6 @@ pub(super) async fn audit_append_finish(
             // The database finished the hash; the chain's own definition
             // must agree, or the entry is not written (the transaction
             // fails with it).
-            let text = Drafted::of(&d)?;
             if entry_hash_of_text(&prev_hash, seq, &text.entry_text(&d)) != hash {
                 return Err(StoreError::Corrupt(format!(
                     "审计记录 {seq} 的散列与链的定义不符 (audit entry {seq}: the database's hash differs from the chain's)"
@@ -260,7 +258,7 @@ pub(super) async fn audit_append_finish(
 
 /// A draft's stored forms: the timestamp and the canonical detail, exactly
 /// the bytes that are hashed.
-struct Drafted {
+pub(super) struct Drafted {
     at: String,
     role: String,
     detail: String,
@@ -320,24 +318,24 @@ fn audit_head_bump() -> Q {
 async fn append_audit_after_bump(
     c: &mut crate::sql::Conn<'_>,
     d: AuditDraft,
+    text: &Drafted,
     head: Option<&crate::sql::Row>,
 ) -> Result<AuditEntry> {
     let head = head.ok_or_else(head_missing)?;
     let seq = to_u64(head.int("last_seq")?)?;
     let prev_hash = parse_hash(&head.text("last_hash")?)?;
-    let text = Drafted::of(&d)?;
     let hash = entry_hash_of_text(&prev_hash, seq, &text.entry_text(&d));
     Q::new(
         "INSERT INTO audit_log (seq, occurred_at, actor_user_id, role_code, action_code, subject, detail_json, \
          prev_hash, entry_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .int(to_i64(seq)?)
-    .text(text.at)
+    .text(&text.at)
     .text(d.actor_user_id.as_str())
-    .text(text.role)
+    .text(&text.role)
     .text(&d.action)
     .text(&d.subject)
-    .text(text.detail)
+    .text(&text.detail)
     .text(to_hex(&prev_hash))
     .text(to_hex(&hash))
     .execute(c)

@@ -787,16 +787,13 @@ pub(super) async fn grants_in(c: &mut Conn<'_>, hashes: &[String]) -> Result<Vec
     // One statement for every hash (a family's members, under every key
     // held): this runs on every submission. A home bought by an
     // application counts once however many of the hashes were in it.
-    let marks = (1..=hashes.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let marks = crate::sql::numbered_values(1, hashes.len());
     let mut q = Q::new(format!(
         "SELECT 0 AS part, 'affordable_purchase' AS kind, signed_on AS from_day, signed_on AS until_day, \
          contract_no AS source FROM allot_contracts WHERE application_id IN \
-         (SELECT application_id FROM application_members WHERE id_hash IN ({marks})) \
+         (SELECT application_id FROM application_members WHERE id_hash IN {marks}) \
          UNION ALL SELECT 1 AS part, kind, from_day, until_day, source FROM benefit_grants \
-         WHERE id_hash IN ({marks}) ORDER BY part, from_day"
+         WHERE id_hash IN {marks} ORDER BY part, from_day"
     ));
     for h in hashes {
         q = q.text(h);
