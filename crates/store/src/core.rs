@@ -277,14 +277,36 @@ impl Core {
     /// callers run inside `retrying!`, which reruns them when the
     /// engine aborts one to keep the order serial.
     pub(crate) async fn begin_write(&self) -> Result<Tx> {
+        self.begin_write_as(false).await
+    }
+
+    /// [`Core::begin_write`] for an operation that seldom fails once it
+    /// has written: on PostgreSQL it takes no savepoint of its own, and if
+    /// it does fail, the other writes of its group are rerun
+    /// ([`GroupWriter::begin_lean`]).
+    pub(crate) async fn begin_write_lean(&self) -> Result<Tx> {
+        self.begin_write_as(true).await
+    }
+
+    async fn begin_write_as(&self, lean: bool) -> Result<Tx> {
+        let begin = |writer: &GroupWriter| {
+            let writer = writer.clone();
+            async move {
+                if lean {
+                    writer.begin_lean().await
+                } else {
+                    writer.begin().await
+                }
+            }
+        };
         Ok(match &self.backend {
-            Backend::Sqlite { writer, .. } => Tx::Group(writer.begin().await?),
+            Backend::Sqlite { writer, .. } => Tx::Group(begin(writer).await?),
             Backend::Pg { writer, .. } => {
                 // Queueing for the writer and connecting share one
                 // deadline, so a request fails with 503 in bounded time
                 // while the database is away. (`begin` may be abandoned at
                 // any point: the writer hands its connection on.)
-                let mut tx = tokio::time::timeout(crate::PgStore::ACQUIRE_TIMEOUT, writer.begin())
+                let mut tx = tokio::time::timeout(crate::PgStore::ACQUIRE_TIMEOUT, begin(writer))
                     .await
                     .map_err(|_| {
                         StoreError::Unavailable(

@@ -18,6 +18,13 @@
 //! * An operation dropped uncommitted (an error path, or a cancelled
 //!   future) owes a `ROLLBACK TO op`, which the next user of the connection
 //!   runs before anything else: its work, and only its work, is undone.
+//! * On PostgreSQL an operation that seldom fails once it has written (a
+//!   submission) may go without a savepoint of its own, saving a round
+//!   trip on the connection that every write of the process waits for
+//!   (`GroupWriter::begin_lean`). Its work joins the savepoint of the
+//!   operation before it; if it is dropped after using the connection, the
+//!   whole group is rolled back and its other operations are rerun, and for
+//!   a second after that no operation goes without a savepoint.
 //! * The group is committed as soon as nobody is waiting for the
 //!   connection (so an idle writer adds no latency), or when it holds
 //!   [`MAX_OPS`] operations or has been open for [`MAX_SPAN`]. The outer
@@ -58,6 +65,16 @@ use crate::StoreError;
 pub(crate) const MAX_OPS: usize = 64;
 /// Longest an outer transaction stays open to take in more operations.
 pub(crate) const MAX_SPAN: Duration = Duration::from_millis(8);
+/// How long lean operations take a savepoint after one of them failed
+/// ([`GroupWriter::begin_lean`]).
+pub(crate) const LEAN_PAUSE: Duration = Duration::from_secs(1);
+
+/// How PostgreSQL's outer transaction begins (see `Core::begin_write`).
+macro_rules! pg_begin {
+    () => {
+        "START TRANSACTION ISOLATION LEVEL SERIALIZABLE"
+    };
+}
 
 /// The writer of one process: its connection and the group in progress.
 #[derive(Clone)]
@@ -90,7 +107,7 @@ impl WriterPool {
     fn begin_sql(&self) -> &'static str {
         match self {
             WriterPool::Sqlite(_) => "BEGIN IMMEDIATE; SAVEPOINT op",
-            WriterPool::Pg(_) => "START TRANSACTION ISOLATION LEVEL SERIALIZABLE; SAVEPOINT op",
+            WriterPool::Pg(_) => concat!(pg_begin!(), "; SAVEPOINT op"),
         }
     }
 
@@ -137,6 +154,10 @@ enum Owed {
     Release,
     /// It was dropped uncommitted: `ROLLBACK TO op; RELEASE op`.
     RollbackTo,
+    /// An operation without a savepoint of its own failed after it had
+    /// used the connection: the transaction is rolled back and the other
+    /// operations of the group are rerun (see [`GroupWriter::begin_lean`]).
+    Abort,
 }
 
 /// The outcome of the group's `COMMIT`, for one operation of it.
@@ -153,6 +174,10 @@ struct State {
     /// Operations of the open transaction waiting for its `COMMIT`.
     members: Vec<Ack>,
     started: Instant,
+    /// Operations that asked to go without a savepoint take one anyway
+    /// until then: one of them failed lately (see
+    /// [`GroupWriter::begin_lean`]).
+    lean_off_until: Option<Instant>,
 }
 
 impl GroupWriter {
@@ -169,6 +194,7 @@ impl GroupWriter {
                     unsure: false,
                     members: Vec::new(),
                     started: Instant::now(),
+                    lean_off_until: None,
                 })),
             }),
         }
@@ -178,6 +204,27 @@ impl GroupWriter {
     /// transaction if none is open, settles what the previous operation
     /// owed, and sets the operation's savepoint.
     pub(crate) async fn begin(&self) -> Result<GroupTx, StoreError> {
+        self.begin_as(false).await
+    }
+
+    /// Starts an operation that runs without a savepoint of its own on
+    /// PostgreSQL, saving the writer connection one round trip (the
+    /// `SAVEPOINT`), which is about a quarter of a submission's time on it.
+    /// For operations that seldom fail once they have used the connection
+    /// (a submission, whose refusals are found by reads before it writes):
+    /// if one does, its work cannot be undone alone, so the whole group is
+    /// rolled back, the operation returns its own error and every other
+    /// operation of the group is rerun (`StoreError::Contention`, as after
+    /// a serialisation failure at `COMMIT`). After such a failure, lean
+    /// operations take a savepoint for [`LEAN_PAUSE`], so that writes that
+    /// keep failing cannot make others rerun more than about once in that
+    /// time. On SQLite, where a savepoint costs no round trip, this is
+    /// [`GroupWriter::begin`].
+    pub(crate) async fn begin_lean(&self) -> Result<GroupTx, StoreError> {
+        self.begin_as(self.inner.pool.is_pg()).await
+    }
+
+    async fn begin_as(&self, lean: bool) -> Result<GroupTx, StoreError> {
         let guard = {
             let mut w = Waiting::new(&self.inner);
             let g = self.inner.state.clone().lock_owned().await;
@@ -190,6 +237,8 @@ impl GroupWriter {
             guard: Some(guard),
             inner: self.inner.clone(),
             started: false,
+            lean: false,
+            touched: false,
             doomed: false,
         };
         let st = tx.state();
@@ -199,22 +248,40 @@ impl GroupWriter {
                 interrupted("上一个写操作被中断 (an earlier write was interrupted)"),
             )
             .await;
+        } else if st.owed == Owed::Abort {
+            abort(st, group_failed()).await;
         }
         if st.conn.is_none() {
             st.conn = Some(self.inner.pool.acquire().await?);
         }
         let was_open = st.open;
-        let sql = if !was_open {
+        let lean = lean
+            && st.lean_off_until.is_none_or(|t| Instant::now() >= t);
+        let sql = if lean {
+            match (was_open, st.owed) {
+                // (Lean operations are PostgreSQL's only.)
+                (false, _) => pg_begin!(),
+                (true, Owed::RollbackTo) => "ROLLBACK TO op; RELEASE op",
+                // Its work joins the previous operation's savepoint, or
+                // the transaction itself: nothing to send.
+                (true, _) => "",
+            }
+        } else if !was_open {
             self.inner.pool.begin_sql()
         } else {
             match st.owed {
-                Owed::Nothing => "SAVEPOINT op",
+                // (`Abort` does not reach here: the group was ended above.)
+                Owed::Nothing | Owed::Abort => "SAVEPOINT op",
                 Owed::Release => "RELEASE op; SAVEPOINT op",
                 Owed::RollbackTo => "ROLLBACK TO op; RELEASE op; SAVEPOINT op",
             }
         };
         st.unsure = true;
-        let r = conn_of(st).run(sql).await;
+        let r = if sql.is_empty() {
+            Ok(())
+        } else {
+            conn_of(st).run(sql).await
+        };
         st.unsure = false;
         match r {
             Ok(()) => {
@@ -222,8 +289,17 @@ impl GroupWriter {
                     st.open = true;
                     st.started = Instant::now();
                 }
-                st.owed = Owed::Nothing;
-                tx.started = true;
+                if lean {
+                    // A committed previous operation's savepoint stays
+                    // owed (`Release`): this one's work joins it.
+                    if st.owed == Owed::RollbackTo || !was_open {
+                        st.owed = Owed::Nothing;
+                    }
+                    tx.lean = true;
+                } else {
+                    st.owed = Owed::Nothing;
+                    tx.started = true;
+                }
                 Ok(tx)
             }
             Err(e) => {
@@ -284,10 +360,12 @@ impl Inner {
         // On PostgreSQL a dropped operation ends the group: its rerun needs
         // a new snapshot (see the module's documentation).
         let dropped_on_pg = self.pool.is_pg() && g.owed == Owed::RollbackTo;
+        let abandoned = g.owed == Owed::Abort;
         let end = g.unsure
             || (g.open
                 && (waiting == 0
                     || dropped_on_pg
+                    || abandoned
                     || g.members.len() >= MAX_OPS
                     || g.started.elapsed() >= MAX_SPAN));
         if end {
@@ -319,11 +397,16 @@ async fn finish(st: &mut State) {
     if !st.open {
         return;
     }
+    if st.owed == Owed::Abort {
+        abort(st, group_failed()).await;
+        return;
+    }
     // `RELEASE op` before `COMMIT`: an error in a PostgreSQL transaction
     // that nobody rolled back makes `RELEASE` fail, where `COMMIT` alone
     // would quietly roll back and report success.
     let sql = match (st.owed, st.members.is_empty()) {
-        (Owed::RollbackTo, true) => "ROLLBACK",
+        // (`Abort` was handled above.)
+        (Owed::RollbackTo | Owed::Abort, true) | (Owed::Abort, false) => "ROLLBACK",
         (Owed::RollbackTo, false) => "ROLLBACK TO op; RELEASE op; COMMIT",
         (_, true) => "ROLLBACK",
         (Owed::Release, false) => "RELEASE op; COMMIT",
@@ -366,6 +449,16 @@ fn settle_error(owed: Owed, e: sqlx::Error) -> StoreError {
     } else {
         e.into()
     }
+}
+
+/// What the other operations of a group hear when a lean operation of it
+/// failed (see [`GroupWriter::begin_lean`]): a contention, so that each is
+/// rerun whole.
+fn group_failed() -> StoreError {
+    StoreError::Contention(
+        "同批写入中另一操作失败，本操作将自动重试 (another write of the group failed; this one is rerun)"
+            .into(),
+    )
 }
 
 fn interrupted(why: &str) -> StoreError {
@@ -429,6 +522,11 @@ pub(crate) struct GroupTx {
     inner: Arc<Inner>,
     /// Its savepoint is set.
     started: bool,
+    /// It has no savepoint of its own ([`GroupWriter::begin_lean`]).
+    lean: bool,
+    /// It has used the connection (a lean operation dropped after that
+    /// fails its group).
+    touched: bool,
     /// A test armed it to fail at `commit()` with a genuine serialisation
     /// failure (see `Core::inject_serialization_failures`; PostgreSQL).
     pub(crate) doomed: bool,
@@ -440,6 +538,7 @@ impl GroupTx {
     }
 
     pub(crate) fn conn(&mut self) -> Conn<'_> {
+        self.touched = true;
         conn_of(self.state()).conn()
     }
 
@@ -467,7 +566,9 @@ impl GroupTx {
         }
         let (ack, done) = oneshot::channel();
         let mut g = self.guard.take().expect("a live operation");
-        g.owed = Owed::Release;
+        if !self.lean {
+            g.owed = Owed::Release;
+        }
         g.members.push(ack);
         self.inner.hand_on(g);
         match done.await {
@@ -490,7 +591,161 @@ impl Drop for GroupTx {
             // Uncommitted: undo its work before anyone else uses the
             // connection.
             g.owed = Owed::RollbackTo;
+        } else if self.lean && self.touched {
+            // Its work, if any, cannot be undone alone.
+            g.owed = Owed::Abort;
+            g.lean_off_until = Some(Instant::now() + LEAN_PAUSE);
         }
         self.inner.hand_on(g);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The lean path on PostgreSQL (when `ANJU_TEST_DATABASE_URL` is set):
+    //! groups are formed by hand, so each case is exact.
+    use super::*;
+
+    struct Fixture {
+        pool: PgPool,
+        table: String,
+        writer: GroupWriter,
+    }
+
+    impl Fixture {
+        async fn new() -> Option<Fixture> {
+            let url = std::env::var("ANJU_TEST_DATABASE_URL").ok()?;
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(3)
+                .connect(&url)
+                .await
+                .expect("connect");
+            let table = format!("group_test_{}", &crate::crypto::random_hex(8));
+            pool.execute(format!("CREATE TABLE {table} (v INT PRIMARY KEY)").as_str())
+                .await
+                .expect("create");
+            let writer = GroupWriter::new(WriterPool::Pg(pool.clone()), true);
+            Some(Fixture {
+                pool,
+                table,
+                writer,
+            })
+        }
+
+        async fn insert(&self, tx: &mut GroupTx, v: i32) -> Result<(), sqlx::Error> {
+            let Conn::Pg(c) = tx.conn() else {
+                unreachable!("postgres")
+            };
+            c.execute(format!("INSERT INTO {} VALUES ({v})", self.table).as_str())
+                .await
+                .map(|_| ())
+        }
+
+        async fn stored(&self) -> Vec<i32> {
+            sqlx::query_scalar(&format!("SELECT v FROM {} ORDER BY v", self.table))
+                .fetch_all(&self.pool)
+                .await
+                .expect("select")
+        }
+
+        /// Waits until `n` operations queue for the connection.
+        async fn queued(&self, n: usize) {
+            while self.writer.inner.waiting.load(Ordering::SeqCst) < n {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        }
+
+        async fn drop_table(self) {
+            self.writer.close().await;
+            let _ = self
+                .pool
+                .execute(format!("DROP TABLE {}", self.table).as_str())
+                .await;
+            self.pool.close().await;
+        }
+    }
+
+    /// A lean operation that fails after writing takes its whole group
+    /// with it: the operation before it in the group hears a contention
+    /// (so `retrying!` reruns it), nothing of either is stored, and for
+    /// `LEAN_PAUSE` lean operations take a savepoint after all.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_lean_operation_reruns_its_group() {
+        let Some(f) = Fixture::new().await else {
+            return;
+        };
+        let f = Arc::new(f);
+        let mut a = f.writer.begin().await.expect("a begins");
+        f.insert(&mut a, 1).await.expect("a writes");
+        let b = tokio::spawn({
+            let f = f.clone();
+            async move {
+                let mut b = f.writer.begin_lean().await.expect("b begins");
+                assert!(b.lean && !b.started, "no savepoint of its own");
+                f.insert(&mut b, 2).await.expect("b writes");
+                // Then fails: 1 is a's, in the same transaction.
+                f.insert(&mut b, 1).await.expect_err("b's duplicate")
+            }
+        });
+        f.queued(1).await;
+        let a = tokio::spawn(a.commit());
+        let b_error = b.await.expect("join b");
+        assert!(is_unique(&b_error), "b hears its own error: {b_error}");
+        let a_result = a.await.expect("join a");
+        assert!(
+            matches!(a_result, Err(StoreError::Contention(_))),
+            "a is told to rerun: {a_result:?}"
+        );
+        assert_eq!(f.stored().await, Vec::<i32>::new());
+
+        // Within the pause a lean operation is given a savepoint.
+        let mut c = f.writer.begin_lean().await.expect("c begins");
+        assert!(c.started && !c.lean, "a savepoint after a lean failure");
+        f.insert(&mut c, 3).await.expect("c writes");
+        c.commit().await.expect("c commits");
+        assert_eq!(f.stored().await, vec![3]);
+        Arc::into_inner(f).expect("sole owner").drop_table().await;
+    }
+
+    /// A lean operation's work joins the savepoint of the operation before
+    /// it: an operation after it that is rolled back to its own savepoint
+    /// undoes only its own work, and the group commits the other two.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lean_operation_survives_a_later_rollback() {
+        let Some(f) = Fixture::new().await else {
+            return;
+        };
+        let f = Arc::new(f);
+        let mut a = f.writer.begin().await.expect("a begins");
+        f.insert(&mut a, 1).await.expect("a writes");
+        let b = tokio::spawn({
+            let f = f.clone();
+            async move {
+                let mut b = f.writer.begin_lean().await.expect("b begins");
+                assert!(b.lean);
+                f.insert(&mut b, 2).await.expect("b writes");
+                b.commit().await
+            }
+        });
+        f.queued(1).await;
+        let c = tokio::spawn({
+            let f = f.clone();
+            async move {
+                let mut c = f.writer.begin().await.expect("c begins");
+                f.insert(&mut c, 3).await.expect("c writes");
+                // Dropped uncommitted: rolled back to its savepoint.
+            }
+        });
+        f.queued(2).await;
+        let a = tokio::spawn(a.commit());
+        c.await.expect("join c");
+        b.await.expect("join b").expect("b committed");
+        a.await.expect("join a").expect("a committed");
+        assert_eq!(f.stored().await, vec![1, 2]);
+        Arc::into_inner(f).expect("sole owner").drop_table().await;
+    }
+
+    fn is_unique(e: &sqlx::Error) -> bool {
+        matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
     }
 }
