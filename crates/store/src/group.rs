@@ -255,8 +255,7 @@ impl GroupWriter {
             st.conn = Some(self.inner.pool.acquire().await?);
         }
         let was_open = st.open;
-        let lean = lean
-            && st.lean_off_until.is_none_or(|t| Instant::now() >= t);
+        let lean = lean && st.lean_off_until.is_none_or(|t| Instant::now() >= t);
         let sql = if lean {
             match (was_open, st.owed) {
                 // (Lean operations are PostgreSQL's only.)
