@@ -629,7 +629,7 @@ fn applicant_bool(a: &Member, f: ApplicantBool) -> bool {
     }
 }
 
-/// Index of the applicant's value in `compile::enum_values(field)`.
+/// Index of the applicant's value in `compile::condition::enum_values(field)`.
 fn enum_index(a: &Member, f: ApplicantEnum) -> u32 {
     match f {
         ApplicantEnum::Employment => match a.employment {
