@@ -289,24 +289,23 @@ impl Core {
     }
 
     async fn begin_write_as(&self, lean: bool) -> Result<Tx> {
-        let begin = |writer: &GroupWriter| {
-            let writer = writer.clone();
-            async move {
-                if lean {
-                    writer.begin_lean().await
-                } else {
-                    writer.begin().await
-                }
-            }
-        };
         Ok(match &self.backend {
-            Backend::Sqlite { writer, .. } => Tx::Group(begin(writer).await?),
+            // (On SQLite a lean operation takes its savepoint: it costs no
+            // round trip there.)
+            Backend::Sqlite { writer, .. } => Tx::Group(writer.begin().await?),
             Backend::Pg { writer, .. } => {
                 // Queueing for the writer and connecting share one
                 // deadline, so a request fails with 503 in bounded time
                 // while the database is away. (`begin` may be abandoned at
                 // any point: the writer hands its connection on.)
-                let mut tx = tokio::time::timeout(crate::PgStore::ACQUIRE_TIMEOUT, begin(writer))
+                let begin = async {
+                    if lean {
+                        writer.begin_lean().await
+                    } else {
+                        writer.begin().await
+                    }
+                };
+                let mut tx = tokio::time::timeout(crate::PgStore::ACQUIRE_TIMEOUT, begin)
                     .await
                     .map_err(|_| {
                         StoreError::Unavailable(
