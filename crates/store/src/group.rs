@@ -647,6 +647,15 @@ mod tests {
                 .expect("select")
         }
 
+        /// A fixture whose group is open with one operation, `a`, that
+        /// has written 1 and not yet committed.
+        async fn with_first_write() -> Option<(Arc<Fixture>, GroupTx)> {
+            let f = Arc::new(Fixture::new().await?);
+            let mut a = f.writer.begin().await.expect("a begins");
+            f.insert(&mut a, 1).await.expect("a writes");
+            Some((f, a))
+        }
+
         /// Waits until `n` operations queue for the connection.
         async fn queued(&self, n: usize) {
             while self.writer.inner.waiting.load(Ordering::SeqCst) < n {
@@ -670,12 +679,9 @@ mod tests {
     /// `LEAN_PAUSE` lean operations take a savepoint after all.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failing_lean_operation_reruns_its_group() {
-        let Some(f) = Fixture::new().await else {
+        let Some((f, a)) = Fixture::with_first_write().await else {
             return;
         };
-        let f = Arc::new(f);
-        let mut a = f.writer.begin().await.expect("a begins");
-        f.insert(&mut a, 1).await.expect("a writes");
         let b = tokio::spawn({
             let f = f.clone();
             async move {
@@ -711,12 +717,9 @@ mod tests {
     /// undoes only its own work, and the group commits the other two.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_lean_operation_survives_a_later_rollback() {
-        let Some(f) = Fixture::new().await else {
+        let Some((f, a)) = Fixture::with_first_write().await else {
             return;
         };
-        let f = Arc::new(f);
-        let mut a = f.writer.begin().await.expect("a begins");
-        f.insert(&mut a, 1).await.expect("a writes");
         let b = tokio::spawn({
             let f = f.clone();
             async move {
