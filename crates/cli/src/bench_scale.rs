@@ -196,14 +196,23 @@ pub async fn run(
     let name = first.masked_name.clone();
     let surname: String = name.chars().take(1).collect();
     let tail: String = first.masked_id.chars().skip(14).take(4).collect();
-    let total = store
+    // The deepest page by keyset: after the 21st line from the end of the
+    // city-wide list (newest first), so that 20 lines remain.
+    let oldest = store
         .applications()
-        .count_listed(&anju_store::ListFilter::default())
+        .list_applications(&anju_store::ListFilter {
+            limit: 21,
+            order: anju_store::ListOrder::OldestFirst,
+            ..anju_store::ListFilter::default()
+        })
         .await
         .map_err(fail)?;
-    // The deepest page the API's `offset` still reads (10,000 lines; past
-    // it the API answers 400 and points to `after`).
-    let deep = total.saturating_sub(20).min(10_000);
+    let deep = oldest
+        .last()
+        .ok_or_else(|| Fail("no application".into()))?
+        .id
+        .as_str()
+        .to_owned();
     let enc = |s: &str| -> String {
         s.bytes()
             .map(|b| match b {
@@ -226,9 +235,9 @@ pub async fn run(
             "/api/v1/applications?limit=20".into(),
         ),
         (
-            "work list, deepest page by offset (offset = min(total − 20, 10,000))",
+            "work list API, deepest page by keyset (the last 20 lines)",
             true,
-            format!("/api/v1/applications?limit=20&offset={deep}"),
+            format!("/api/v1/applications?limit=20&after={deep}"),
         ),
         (
             "work list, qualified only",

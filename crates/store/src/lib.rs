@@ -373,8 +373,8 @@ pub struct ListFilter {
     pub notice_on: Option<chrono::NaiveDate>,
     /// Keyset paging: only lines after this one in the list's order (any
     /// of the orders; the cursor must come from the same order,
-    /// [`ListCursor::in_order`]). Combine with `offset: 0`; unlike
-    /// `offset`, the cost does not grow with the depth of the page.
+    /// [`ListCursor::in_order`]). Lists have no `OFFSET` (issue 11 item 4):
+    /// a keyset page costs what the first does at any depth.
     pub after: Option<ListCursor>,
     /// Keyset paging backwards: the `limit` lines just before this one in
     /// the list's order (returned in the list's order), for a "previous
@@ -397,9 +397,6 @@ pub struct ListFilter {
     pub order: ListOrder,
     /// At most this many (0 gives none).
     pub limit: u32,
-    /// Skipping this many (`OFFSET`: its cost grows with the depth; pages
-    /// shown to people use `after` and `before`).
-    pub offset: u32,
 }
 
 /// How many lines a list filter matches: exactly, or at least so many when
@@ -503,7 +500,6 @@ impl Default for ListFilter {
             submitted_to: None,
             order: ListOrder::NewestFirst,
             limit: 50,
-            offset: 0,
         }
     }
 }

@@ -1214,9 +1214,16 @@ async fn lists_filter_and_page_newest_first() {
             ["A-1", "A-3", "A-0", "A-5", "A-4", "A-2"],
             "{name}"
         );
+        // The page after the second line (keyset: lists have no OFFSET).
+        let second = s
+            .applications()
+            .application_summary(&ApplicationId::new("A-3").expect("id"))
+            .await
+            .expect("read")
+            .expect("A-3 is listed");
         let page = ListFilter {
             limit: 2,
-            offset: 2,
+            after: Some(anju_store::ListCursor::of(&second)),
             ..ListFilter::default()
         };
         assert_eq!(

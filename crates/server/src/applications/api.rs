@@ -85,24 +85,31 @@ struct ListQuery {
     /// At most this many (default 100).
     #[serde(default = "default_limit")]
     limit: u32,
-    /// Skip this many, at most 10,000: its cost grows with the depth, so
-    /// deeper lines are read with `after`, whose cost does not.
-    #[serde(default)]
-    #[param(maximum = 10000)]
-    offset: u32,
     /// Keyset paging: the lines after this application number in the
     /// list's order, any `sort` (`next_after` of the previous page).
     after: Option<String>,
+    /// No longer read: see [`refuse_offset`].
+    #[param(ignore)]
+    offset: Option<String>,
 }
 
-/// The deepest `offset` the list API reads. `OFFSET` reads and discards
-/// every line before the page: at 10⁶ applications the deepest page took
-/// 3 s on PostgreSQL. 10,000 lines is 100 of the default pages, and it
-/// costs a few milliseconds; `after` reads any depth at the cost of the
-/// first page. The notice API keeps unbounded `offset`: the notice holds
-/// the families under notice, not the city, and its clients page by
-/// `next_offset`.
-const MAX_LIST_OFFSET: u32 = 10_000;
+/// Lists page by keyset only (issue 11 item 4). `OFFSET` reads and
+/// discards every line before the page: at 10⁶ applications the deepest
+/// page took 3 s on PostgreSQL, where `after` reads any depth at the cost
+/// of the first page. A client still sending `offset` is told so beside
+/// the field rather than silently handed the first page again, which
+/// would make a loop that pages by `offset` never end. `offset=0` (the
+/// first page) is what it always meant.
+fn refuse_offset(offset: Option<&str>) -> ApiResult<()> {
+    match offset.map(str::trim) {
+        None | Some("" | "0") => Ok(()),
+        Some(_) => Err(ApiError::bad_request(
+            "offset_removed",
+            "列表不再按偏移量翻页：请按上一页的 next_after 用 after 翻页 (lists no longer page by offset: pass the previous page's `next_after` as `after`)",
+        )
+        .field("offset")),
+    }
+}
 
 fn default_limit() -> u32 {
     100
@@ -150,17 +157,9 @@ async fn list(
                 .map_err(|e| ApiError::bad_request("invalid_cursor", e.to_string()).field("after"))
         })
         .transpose()?;
-    if q.offset > MAX_LIST_OFFSET {
-        return Err(ApiError::bad_request(
-            "offset_too_deep",
-            format!(
-                "偏移量最多 {MAX_LIST_OFFSET}：更深的行请按 next_after 用 after 翻页 (offset is at most {MAX_LIST_OFFSET}: read deeper lines with `after`, following `next_after`)"
-            ),
-        )
-        .field("offset"));
-    }
+    refuse_offset(q.offset.as_deref())?;
     let limit = q.limit.clamp(1, 500);
-    let rows = service::list(&st, &user, &req, limit, q.offset, after.as_ref()).await?;
+    let rows = service::list(&st, &user, &req, limit, after.as_ref()).await?;
     let total = service::count(&st, &user, &req).await?;
     let items: Vec<SummaryJson> = rows.iter().map(SummaryJson::from).collect();
     let next_after = (rows.len() as u32 == limit)
@@ -444,10 +443,6 @@ pub struct Notices<'a> {
     items: Vec<NoticeJson<'a>>,
     /// How many families are under notice today in all.
     total: u64,
-    /// The offset of this page.
-    offset: u32,
-    /// The offset of the next page, when there is one.
-    next_offset: Option<u32>,
     /// `after` for the next page (keyset: its cost does not grow with
     /// the depth), when there is one.
     #[schema(required = true)]
@@ -463,12 +458,12 @@ struct NoticeQuery {
     #[serde(default = "default_limit")]
     #[param(minimum = 1, maximum = 500)]
     limit: u32,
-    /// Skip this many (its cost grows with the depth: page with `after`).
-    #[serde(default)]
-    offset: u32,
     /// Keyset paging: the families after this application number in the
     /// notice's order (`next_after` of the previous page).
     after: Option<String>,
+    /// No longer read: see [`refuse_offset`].
+    #[param(ignore)]
+    offset: Option<String>,
 }
 
 /// 公示名单（脱敏）families under public notice today, masked, a page at a
@@ -494,18 +489,15 @@ async fn notices(State(st): State<AppState>, Query(q): Query<NoticeQuery>) -> Ap
                 .map_err(|e| ApiError::bad_request("invalid_cursor", e.to_string()).field("after"))
         })
         .transpose()?;
+    refuse_offset(q.offset.as_deref())?;
     let rows = match &after {
         Some(id) => service::notices_after_id(&st, id, limit).await?,
-        None => service::notices_page(&st, limit, q.offset).await?,
+        None => service::notices_after(&st, None, limit).await?,
     };
     let total = service::notices_count(&st).await?;
-    let end = u64::from(q.offset) + rows.len() as u64;
     let full = rows.len() as u32 == limit;
     Ok(Json(Notices {
         total,
-        offset: if after.is_some() { 0 } else { q.offset },
-        next_offset: (after.is_none() && end < total)
-            .then(|| u32::try_from(end).unwrap_or(u32::MAX)),
         next_after: full
             .then(|| rows.last().map(|r| r.id.as_str().to_string()))
             .flatten(),

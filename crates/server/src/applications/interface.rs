@@ -156,7 +156,6 @@ pub async fn visible_applications(
         user,
         &super::listing::ListRequest::default(),
         limit,
-        0,
         None,
     )
     .await

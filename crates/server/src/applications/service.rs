@@ -631,7 +631,6 @@ pub async fn list(
     user: &CurrentUser,
     req: &ListRequest,
     limit: u32,
-    offset: u32,
     after: Option<&ApplicationId>,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     // Market regulators work on the market and see no family's file.
@@ -662,7 +661,6 @@ pub async fn list(
     };
     let filter = ListFilter {
         limit: limit.clamp(1, 500),
-        offset: if after.is_some() { 0 } else { offset },
         after,
         ..filter
     };
@@ -705,7 +703,6 @@ fn keyset(
     };
     ListFilter {
         limit: limit.clamp(1, 501),
-        offset: 0,
         after,
         before,
         from_end,
@@ -803,20 +800,6 @@ pub async fn notices_count(st: &AppState) -> ApiResult<u64> {
         .await?)
 }
 
-/// One page of the public notice, masked (the API's `offset` paging).
-pub async fn notices_page(
-    st: &AppState,
-    limit: u32,
-    offset: u32,
-) -> ApiResult<Vec<ApplicationSummary>> {
-    let filter = ListFilter {
-        limit: limit.clamp(1, 500),
-        offset,
-        ..notice_filter(st)
-    };
-    Ok(st.store.applications().list_applications(&filter).await?)
-}
-
 /// One keyset page of the public notice, masked, in the notice's order
 /// (newest first): the page on screen.
 pub async fn notices_at(
@@ -881,7 +864,6 @@ pub async fn listed_after(
 ) -> ApiResult<Vec<ApplicationSummary>> {
     let filter = ListFilter {
         limit,
-        offset: 0,
         after,
         ..filter
     };
@@ -901,7 +883,6 @@ pub async fn every_listed(st: &AppState, filter: ListFilter) -> ApiResult<Vec<Ap
     let mut out: Vec<ApplicationSummary> = Vec::new();
     let mut filter = ListFilter {
         limit: CHUNK,
-        offset: 0,
         after: None,
         ..filter
     };

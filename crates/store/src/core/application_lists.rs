@@ -30,16 +30,6 @@ impl Applications<'_> {
             " ORDER BY a.{time} {dir}, a.id {dir} LIMIT ${}",
             n + 1
         ));
-        // OFFSET only where a caller still asks for it (the JSON API's
-        // `offset`); every page shown to people pages by cursor.
-        let offset = (filter.offset > 0
-            && filter.after.is_none()
-            && filter.before.is_none()
-            && !filter.from_end)
-            .then_some(filter.offset);
-        if offset.is_some() {
-            sql.push_str(&format!(" OFFSET ${}", n + 2));
-        }
         let sql = format!(
             "{SUMMARY_SELECT_COLS} FROM ({sql}) a LEFT JOIN waitlist_places w ON w.application_id = a.id \
              ORDER BY a.{time} {dir}, a.id {dir}"
@@ -49,9 +39,6 @@ impl Applications<'_> {
             q = q.text(t);
         }
         q = q.int(i64::from(filter.limit));
-        if let Some(o) = offset {
-            q = q.int(i64::from(o));
-        }
         let mut pc = self.read_conn().await?;
         let rows = q.fetch_all(&mut pc.conn()).await?;
         let mut out = rows
@@ -199,7 +186,6 @@ impl Applications<'_> {
             submitted_to: None,
             order: _,
             limit: _,
-            offset: _,
         } = filter
         else {
             return Ok(None);
