@@ -1746,6 +1746,53 @@ async fn a_failed_write_leaves_nothing() {
     }
 }
 
+/// An application is never deleted or renumbered, so its events, facts
+/// and members never lose it: SQLite's foreign keys refuse it, and on
+/// PostgreSQL, whose child tables go without foreign-key checks for the
+/// writer's sake (migration 0065), a trigger does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_is_never_deleted_or_renumbered() {
+    for db in backends().await {
+        let name = db.name();
+        Flow::submit(
+            &db.store,
+            "A-1",
+            D,
+            1,
+            ["张三明", "李四"],
+            [&rid(1), &rid(2)],
+        )
+        .await
+        .expect("created");
+        for sql in [
+            "DELETE FROM applications WHERE id = 'A-1'",
+            "UPDATE applications SET id = 'A-9' WHERE id = 'A-1'",
+        ] {
+            let r = db.raw_try_execute(sql).await;
+            assert!(r.is_err(), "{name}: {sql} was allowed: {r:?}");
+        }
+        if name == "postgres" {
+            let r = db.raw_try_execute("TRUNCATE applications CASCADE").await;
+            assert!(r.is_err(), "{name}: TRUNCATE was allowed: {r:?}");
+        }
+        // Everything is still there, and other updates are untouched.
+        let loaded = db
+            .store
+            .applications()
+            .load_application(&ApplicationId::new("A-1").expect("id"))
+            .await
+            .expect("load")
+            .expect("still there");
+        assert_eq!(loaded.masked_name, "张*明", "{name}");
+        assert_eq!(
+            db.raw_try_execute("UPDATE applications SET updated_at = updated_at WHERE id = 'A-1'")
+                .await,
+            Ok(1),
+            "{name}"
+        );
+    }
+}
+
 /// A key rotation re-encrypts every application and re-keys the
 /// resident-ID index in resumable batches. Half-way, a process holding
 /// both keys reads every application and finds duplicates under either

@@ -145,6 +145,34 @@ impl TestDb {
 
     /// Runs `sql` with plain SQL, as someone with the database would
     /// (tampering tests); rows affected.
+    /// Runs `sql` outside the store and tells whether the database
+    /// refused it (its message), for constraints and triggers.
+    pub async fn raw_try_execute(&self, sql: &str) -> Result<u64, String> {
+        let r = match &self.target {
+            Target::Sqlite { path } => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .expect("raw sqlite");
+                let r = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|d| d.rows_affected());
+                pool.close().await;
+                r
+            }
+            Target::Postgres { url, .. } => {
+                let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
+                let r = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|d| d.rows_affected());
+                pool.close().await;
+                r
+            }
+        };
+        r.map_err(|e| e.to_string())
+    }
+
     pub async fn raw_execute(&self, sql: &str) -> u64 {
         match &self.target {
             Target::Sqlite { path } => {
