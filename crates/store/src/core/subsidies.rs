@@ -178,6 +178,22 @@ fn not_found(id: &str) -> StoreError {
     }
 }
 
+/// A table of sealed personal data: a name and resident ID encrypted
+/// under the current key, with the ID's keyed hash beside it, which `anju
+/// keys rotate` moves onto a new key (`Subsidies::rekey_sealed`). The
+/// subsidy applications and the talent-apartment lettings are two.
+pub(super) struct Sealed {
+    pub table: &'static str,
+    /// Its columns as the row reader reads them.
+    pub cols: &'static str,
+    /// The associated data its ciphertext is bound to, by row id.
+    pub aad: fn(&str) -> Vec<u8>,
+    /// Which register rows of the person's hash are the table's: "" for
+    /// every one, else a condition added to `id_hash = $1` in which `$3`
+    /// is the row's id.
+    pub grants_also: &'static str,
+}
+
 impl Subsidies<'_> {
     fn aad(id: &str) -> Vec<u8> {
         format!("subsidy:{id}").into_bytes()
@@ -378,26 +394,52 @@ impl Subsidies<'_> {
 
     /// Key rotation for subsidies: re-encrypts every application's personal
     /// data with the current key and re-keys its resident-ID hash in
-    /// `subsidy_applications` and `benefit_grants`. Decided by content (a
-    /// row already under the current key is only read), so it can be rerun.
-    /// Returns (applications re-encrypted, register rows re-keyed).
+    /// `subsidy_applications` and `benefit_grants` (every grant of the
+    /// person). Returns (applications re-encrypted, register rows re-keyed).
     pub async fn sub_rotate_keys(&self) -> Result<(u64, u64)> {
+        self.rekey_sealed(
+            &Sealed {
+                table: "subsidy_applications",
+                cols: COLS,
+                aad: Self::aad,
+                grants_also: "",
+            },
+            |s, row| s.record_of(row).map(|r| (r.name, r.resident_id)),
+        )
+        .await
+    }
+
+    /// Re-encrypts the rows of `t` held under an older key with the current
+    /// one and re-keys their resident-ID hash, in the table and in
+    /// `benefit_grants`, one row per transaction. Decided by content (a row
+    /// already under the current key is only read), so it can be rerun.
+    /// `person` reads a row's name and resident ID. Returns (rows
+    /// re-encrypted, register rows re-keyed).
+    pub(super) async fn rekey_sealed(
+        &self,
+        t: &Sealed,
+        person: fn(&Self, &Row) -> Result<(String, String)>,
+    ) -> Result<(u64, u64)> {
         let ids: Vec<String> = {
             let mut pc = self.read_conn().await?;
-            Q::new("SELECT id FROM subsidy_applications WHERE key_version <> $1 ORDER BY id")
-                .int(self.crypto.key_id())
-                .fetch_all(&mut pc.conn())
-                .await?
-                .iter()
-                .map(|r| r.text("id"))
-                .collect::<Result<_>>()?
+            Q::new(format!(
+                "SELECT id FROM {} WHERE key_version <> $1 ORDER BY id",
+                t.table
+            ))
+            .int(self.crypto.key_id())
+            .fetch_all(&mut pc.conn())
+            .await?
+            .iter()
+            .map(|r| r.text("id"))
+            .collect::<Result<_>>()?
         };
         let mut done = (0u64, 0u64);
         for id in ids {
             let (a, g) = retrying!(self, {
                 let mut tx = self.begin_write().await?;
                 let Some(row) = Q::new(format!(
-                    "SELECT {COLS}, id_hash FROM subsidy_applications WHERE id = $1"
+                    "SELECT {}, id_hash FROM {} WHERE id = $1",
+                    t.cols, t.table
                 ))
                 .text(&id)
                 .fetch_optional(&mut tx.conn())
@@ -408,30 +450,42 @@ impl Subsidies<'_> {
                 if row.int("key_version")? == self.crypto.key_id() {
                     return Ok((0, 0));
                 }
-                let rec = self.record_of(&row)?;
+                let (name, resident_id) = person(self, &row)?;
                 let old = row.text("id_hash")?;
-                let new = self.crypto.resident_id_hash(&rec.resident_id);
-                let personal =
-                    serde_json::json!({ "name": rec.name, "resident_id": rec.resident_id });
+                let new = self.crypto.resident_id_hash(&resident_id);
+                let personal = serde_json::json!({ "name": name, "resident_id": resident_id });
                 let (nonce, ct) = self
                     .crypto
-                    .encrypt(personal.to_string().as_bytes(), &Self::aad(&id))?;
-                Q::new("UPDATE subsidy_applications SET key_version = $2, nonce = $3, ciphertext = $4, id_hash = $5 WHERE id = $1")
-                    .text(&id)
-                    .int(self.crypto.key_id())
-                    .bytes(nonce)
-                    .bytes(ct)
-                    .text(&new)
-                    .execute(&mut tx.conn())
-                    .await?;
-                let g = if old != new {
+                    .encrypt(personal.to_string().as_bytes(), &(t.aad)(&id))?;
+                Q::new(format!(
+                    "UPDATE {} SET key_version = $2, nonce = $3, ciphertext = $4, id_hash = $5 WHERE id = $1",
+                    t.table
+                ))
+                .text(&id)
+                .int(self.crypto.key_id())
+                .bytes(nonce)
+                .bytes(ct)
+                .text(&new)
+                .execute(&mut tx.conn())
+                .await?;
+                let g = if old == new {
+                    0
+                } else if t.grants_also.is_empty() {
                     Q::new("UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1")
                         .text(&old)
                         .text(&new)
                         .execute(&mut tx.conn())
                         .await?
                 } else {
-                    0
+                    Q::new(format!(
+                        "UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1{}",
+                        t.grants_also
+                    ))
+                    .text(&old)
+                    .text(&new)
+                    .text(&id)
+                    .execute(&mut tx.conn())
+                    .await?
                 };
                 tx.commit().await?;
                 Ok((1u64, g))

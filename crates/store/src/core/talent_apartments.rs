@@ -4,7 +4,7 @@
 //! day, which ends the register row in the same transaction.
 
 use super::audit::append_audit_in;
-use super::subsidies::{day, grants_in};
+use super::subsidies::{day, grants_in, Sealed};
 use super::*;
 use crate::core::subsidies::GrantRow;
 use crate::sql::Conn;
@@ -377,65 +377,16 @@ impl Subsidies<'_> {
     /// resident-ID hash and register row (`anju keys rotate`); returns
     /// (lettings re-encrypted, register rows re-keyed). A rerun is a no-op.
     pub async fn ta_rotate_keys(&self) -> Result<(u64, u64)> {
-        let ids: Vec<String> = {
-            let mut pc = self.read_conn().await?;
-            Q::new("SELECT id FROM talent_apartments WHERE key_version <> $1 ORDER BY id")
-                .int(self.crypto.key_id())
-                .fetch_all(&mut pc.conn())
-                .await?
-                .iter()
-                .map(|r| r.text("id"))
-                .collect::<Result<_>>()?
-        };
-        let mut done = (0u64, 0u64);
-        for id in ids {
-            let (a, g) = retrying!(self, {
-                let mut tx = self.begin_write().await?;
-                let Some(row) = Q::new(format!(
-                    "SELECT {TA_COLS}, id_hash FROM talent_apartments WHERE id = $1"
-                ))
-                .text(&id)
-                .fetch_optional(&mut tx.conn())
-                .await?
-                else {
-                    return Ok((0, 0));
-                };
-                if row.int("key_version")? == self.crypto.key_id() {
-                    return Ok((0, 0));
-                }
-                let rec = self.ta_of(&row)?;
-                let old = row.text("id_hash")?;
-                let new = self.crypto.resident_id_hash(&rec.resident_id);
-                let personal =
-                    serde_json::json!({ "name": rec.name, "resident_id": rec.resident_id });
-                let (nonce, ct) = self
-                    .crypto
-                    .encrypt(personal.to_string().as_bytes(), &ta_aad(&id))?;
-                Q::new("UPDATE talent_apartments SET key_version = $2, nonce = $3, ciphertext = $4, id_hash = $5 WHERE id = $1")
-                    .text(&id)
-                    .int(self.crypto.key_id())
-                    .bytes(nonce)
-                    .bytes(ct)
-                    .text(&new)
-                    .execute(&mut tx.conn())
-                    .await?;
-                let g = if old != new {
-                    Q::new("UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1 AND kind = 'talent_apartment' AND source = $3")
-                        .text(&old)
-                        .text(&new)
-                        .text(&id)
-                        .execute(&mut tx.conn())
-                        .await?
-                } else {
-                    0
-                };
-                tx.commit().await?;
-                Ok((1u64, g))
-            })?;
-            done.0 += a;
-            done.1 += g;
-        }
-        Ok(done)
+        self.rekey_sealed(
+            &Sealed {
+                table: "talent_apartments",
+                cols: TA_COLS,
+                aad: ta_aad,
+                grants_also: " AND kind = 'talent_apartment' AND source = $3",
+            },
+            |s, row| s.ta_of(row).map(|r| (r.name, r.resident_id)),
+        )
+        .await
     }
 }
 
