@@ -416,6 +416,20 @@ pub(crate) fn values_rows(c: &Conn<'_>, rows: usize, cols: usize) -> String {
     }
 }
 
+/// `n` numbered parameters from `$first` on, `$3, $4, $5`: the inside of
+/// an `IN (…)` list after `first - 1` other parameters.
+pub(crate) fn param_list(first: usize, n: usize) -> String {
+    let mut out = String::with_capacity(n * 5);
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('$');
+        out.push_str(&(first + i).to_string());
+    }
+    out
+}
+
 /// `rows` groups of `cols` numbered parameters, `($1, $2), ($3, $4)`; one
 /// group of `n` is an `IN` list that a statement may name more than once.
 pub(crate) fn numbered_values(rows: usize, cols: usize) -> String {
@@ -593,7 +607,9 @@ fn pg_fault(code: &str) -> Fault {
 
 #[cfg(test)]
 mod tests {
-    use super::{classify, numbered_values, pg_fault, renumber_into, target_table, Fault};
+    use super::{
+        classify, numbered_values, param_list, pg_fault, renumber_into, target_table, Fault,
+    };
 
     #[test]
     fn a_statement_names_the_table_it_writes() {
@@ -647,6 +663,9 @@ mod tests {
         assert_eq!(numbered_values(2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(numbered_values(1, 1), "($1)");
         assert_eq!(numbered_values(0, 4), "");
+        assert_eq!(param_list(3, 3), "$3, $4, $5");
+        assert_eq!(param_list(1, 1), "$1");
+        assert_eq!(param_list(1, 0), "");
     }
 
     #[test]

@@ -185,11 +185,11 @@ impl Accounts<'_> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::param_list(1, keys.len());
         let mut q = Q::new(format!(
             "SELECT throttle_key, failures, last_failure, blocked_until FROM login_throttle \
              WHERE throttle_key IN ({})",
-            marks.join(", ")
+            marks
         ));
         for k in keys {
             q = q.text(k.as_str());

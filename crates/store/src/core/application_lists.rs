@@ -61,13 +61,11 @@ impl Applications<'_> {
         if districts.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..districts.len())
-            .map(|i| format!("${}", i + 2))
-            .collect();
+        let marks = crate::sql::param_list(2, districts.len());
         let mut q = Q::new(format!(
             "{SUMMARY_SELECT_COLS}, a.scope_code, a.priority_facts, a.household_size {SUMMARY_FROM} \
              WHERE a.status_code = $1 AND a.district IN ({}) ORDER BY a.id",
-            marks.join(", ")
+            marks
         ))
         .text(status_code(StatusKind::Qualified)?);
         for d in districts {

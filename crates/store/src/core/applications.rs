@@ -470,10 +470,10 @@ impl Applications<'_> {
             return Ok(vec![false; resident_ids.len()]);
         }
         // One statement for the whole family (this runs on every submission).
-        let marks: Vec<String> = (1..=present.len()).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::param_list(1, present.len());
         let mut q = Q::new(format!(
             "SELECT id_hash FROM active_members WHERE id_hash IN ({})",
-            marks.join(", ")
+            marks
         ));
         for h in &present {
             q = q.text(h.as_str());
@@ -654,10 +654,10 @@ pub(super) async fn active_under_older_keys(
     if older.is_empty() {
         return Ok(false);
     }
-    let marks: Vec<String> = (1..=older.len()).map(|i| format!("${i}")).collect();
+    let marks = crate::sql::param_list(1, older.len());
     let mut q = Q::new(format!(
         "SELECT application_id FROM active_members WHERE id_hash IN ({})",
-        marks.join(", ")
+        marks
     ));
     for h in older {
         q = q.text(h);

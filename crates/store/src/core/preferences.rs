@@ -64,11 +64,11 @@ impl Applications<'_> {
         let mut pc = self.read_conn().await?;
         let mut out = Vec::new();
         for chunk in ids.chunks(CHUNK) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let marks = crate::sql::param_list(1, chunk.len());
             let mut q = Q::new(format!(
                 "SELECT application_id, size_band, layout, location, recorded_on \
                  FROM application_preferences WHERE application_id IN ({}) ORDER BY application_id",
-                marks.join(", ")
+                marks
             ));
             for id in chunk {
                 q = q.text(id);

@@ -426,11 +426,11 @@ impl Allotment<'_> {
         if states.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 3)).collect();
+        let marks = crate::sql::param_list(3, states.len());
         let mut q = Q::new(format!(
             "SELECT {ENTRANT_COLS} FROM {ENTRANTS_FROM} WHERE e.project_id = $1 AND e.round_no = $2 \
              AND e.state IN ({})",
-            marks.join(", ")
+            marks
         ))
         .text(project_id)
         .int(i64::from(round_no));

@@ -506,10 +506,10 @@ impl Allotment<'_> {
             return Ok(Vec::new());
         }
         // One statement for the whole family: this runs on every submission.
-        let marks: Vec<String> = (1..=hashes.len()).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::param_list(1, hashes.len());
         let mut q = Q::new(format!(
             "SELECT DISTINCT application_id, project_id, home_id, on_date FROM abandonments WHERE id_hash IN ({})",
-            marks.join(", ")
+            marks
         ));
         for h in hashes {
             q = q.text(h);

@@ -249,7 +249,7 @@ impl Holdings<'_> {
                     let mut q = Q::new(format!(
                         "UPDATE hold_reviews SET {col} = 1, state = CASE WHEN state = 'flagged' THEN 'flagged' WHEN {all_others} THEN 'clear' ELSE 'pending' END, updated_at = $3 \
                          WHERE campaign_id = $1 AND project_id = $2 AND home_id IN ({})",
-                        (0..chunk.len()).map(|k| format!("${}", k + 4)).collect::<Vec<_>>().join(", ")
+                        crate::sql::param_list(4, chunk.len())
                     ))
                     .text(campaign_id)
                     .text(*project)
@@ -264,11 +264,10 @@ impl Holdings<'_> {
                     }
                     // Some homes are not in the campaign: find which, so
                     // their rows come back to the sender.
-                    let marks: Vec<String> =
-                        (0..chunk.len()).map(|k| format!("${}", k + 3)).collect();
+                    let marks = crate::sql::param_list(3, chunk.len());
                     let mut q = Q::new(format!(
                         "SELECT home_id FROM hold_reviews WHERE campaign_id = $1 AND project_id = $2 AND home_id IN ({})",
-                        marks.join(", ")
+                        marks
                     ))
                     .text(campaign_id)
                     .text(*project);

@@ -376,10 +376,10 @@ impl Rentals<'_> {
         if hashes.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=hashes.len()).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::param_list(1, hashes.len());
         let mut q = Q::new(format!(
             "SELECT DISTINCT lease_id, listed_on FROM rent_blacklist WHERE id_hash IN ({})",
-            marks.join(", ")
+            marks
         ));
         for h in hashes {
             q = q.text(h);
