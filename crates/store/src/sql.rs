@@ -433,19 +433,13 @@ pub(crate) fn param_list(first: usize, n: usize) -> String {
 /// `rows` groups of `cols` numbered parameters, `($1, $2), ($3, $4)`; one
 /// group of `n` is an `IN` list that a statement may name more than once.
 pub(crate) fn numbered_values(rows: usize, cols: usize) -> String {
-    let mut out = String::with_capacity(rows * cols * 5);
+    let mut out = String::with_capacity(rows * (cols * 5 + 2));
     for r in 0..rows {
         if r > 0 {
             out.push_str(", ");
         }
         out.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push('$');
-            out.push_str(&(r * cols + c + 1).to_string());
-        }
+        out.push_str(&param_list(r * cols + 1, cols));
         out.push(')');
     }
     out

@@ -24,18 +24,7 @@ async fn a_synthetic_city_reads_back_as_the_services_would_have_written_it() {
             .unwrap_or_else(|e| panic!("{b}: seed: {}", e.message));
         assert_eq!(report.families, FAMILIES, "{b}");
         let states: BTreeSet<StatusKind> = report.by_state.iter().map(|(s, _)| *s).collect();
-        for s in [
-            StatusKind::Submitted,
-            StatusKind::ReturnedForCorrection,
-            StatusKind::UnderVerification,
-            StatusKind::Verified,
-            StatusKind::Decided,
-            StatusKind::OnNotice,
-            StatusKind::Qualified,
-            StatusKind::Rejected,
-            StatusKind::ReviewRequested,
-            StatusKind::Withdrawn,
-        ] {
+        for s in StatusKind::ALL {
             assert!(
                 states.contains(&s),
                 "{b}: no family in {s:?}: {:?}",

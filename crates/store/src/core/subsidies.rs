@@ -470,22 +470,18 @@ impl Subsidies<'_> {
                 .await?;
                 let g = if old == new {
                     0
-                } else if t.grants_also.is_empty() {
-                    Q::new("UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1")
-                        .text(&old)
-                        .text(&new)
-                        .execute(&mut tx.conn())
-                        .await?
                 } else {
-                    Q::new(format!(
+                    let mut q = Q::new(format!(
                         "UPDATE benefit_grants SET id_hash = $2 WHERE id_hash = $1{}",
                         t.grants_also
                     ))
                     .text(&old)
-                    .text(&new)
-                    .text(&id)
-                    .execute(&mut tx.conn())
-                    .await?
+                    .text(&new);
+                    // `$3`, the row's id, only where the condition names it.
+                    if !t.grants_also.is_empty() {
+                        q = q.text(&id);
+                    }
+                    q.execute(&mut tx.conn()).await?
                 };
                 tx.commit().await?;
                 Ok((1u64, g))

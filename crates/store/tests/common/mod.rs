@@ -143,60 +143,35 @@ impl TestDb {
         }
     }
 
-    /// Runs `sql` with plain SQL, as someone with the database would
-    /// (tampering tests); rows affected.
-    /// Runs `sql` outside the store and tells whether the database
-    /// refused it (its message), for constraints and triggers.
+    /// Runs `sql` outside the store, as someone with the database would,
+    /// and tells whether the database refused it (its message): for
+    /// constraints and triggers.
     pub async fn raw_try_execute(&self, sql: &str) -> Result<u64, String> {
         let r = match &self.target {
             Target::Sqlite { path } => {
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
                     .await
                     .expect("raw sqlite");
-                let r = sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .map(|d| d.rows_affected());
+                let r = sqlx::query(sql).execute(&pool).await;
                 pool.close().await;
-                r
+                r.map(|d| d.rows_affected())
             }
             Target::Postgres { url, .. } => {
                 let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
-                let r = sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .map(|d| d.rows_affected());
+                let r = sqlx::query(sql).execute(&pool).await;
                 pool.close().await;
-                r
+                r.map(|d| d.rows_affected())
             }
         };
         r.map_err(|e| e.to_string())
     }
 
+    /// Runs `sql` with plain SQL, as someone with the database would
+    /// (tampering tests); rows affected. The statement must succeed.
     pub async fn raw_execute(&self, sql: &str) -> u64 {
-        match &self.target {
-            Target::Sqlite { path } => {
-                let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
-                    .await
-                    .expect("raw sqlite");
-                let n = sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .expect(sql)
-                    .rows_affected();
-                pool.close().await;
-                n
-            }
-            Target::Postgres { url, .. } => {
-                let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
-                let n = sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .expect(sql)
-                    .rows_affected();
-                pool.close().await;
-                n
-            }
+        match self.raw_try_execute(sql).await {
+            Ok(n) => n,
+            Err(e) => panic!("{sql}: {e}"),
         }
     }
 
